@@ -1,0 +1,195 @@
+import { fromBinary, type DescMessage, type Message, type MessageShape } from "@bufbuild/protobuf";
+import type { Consumer, EachMessagePayload, IHeaders, Kafka } from "kafkajs";
+import { contractsRegistry } from "@kepu/contracts";
+import { isKepuError } from "@kepu/errors";
+import type { Logger } from "@kepu/log";
+import { decodeEnvelope, type EventEnvelope } from "./envelope.js";
+import { EventPublisher } from "./publisher.js";
+import { deadLetterTopicFor } from "./topics.js";
+
+export interface ConsumedEvent<T = Message> {
+  envelope: EventEnvelope;
+  payload: T;
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+export type EventHandler<T = Message> = (event: ConsumedEvent<T>) => Promise<void>;
+
+export interface ConsumerOptions {
+  groupId: string;
+  topics: string[];
+  logger: Logger;
+  /** Tries before a failing event goes to the dead-letter topic. */
+  maxAttempts?: number;
+  /** First retry delay; doubles each attempt. */
+  backoffMs?: number;
+  /** Partitions handled at once; within a partition events are handled one by one, in order. */
+  concurrency?: number;
+  fromBeginning?: boolean;
+}
+
+export interface ConsumerCounters {
+  handled: number;
+  /** Types this consumer has no handler for, or that no contract knows (a newer producer). */
+  skipped: number;
+  deadLettered: number;
+  retries: number;
+}
+
+/** Errors worth waiting out rather than dead-lettering: an engine is down, not the event bad. */
+function isTransient(error: unknown): boolean {
+  if (isKepuError(error)) return error.kind === "unavailable";
+  const name = error instanceof Error ? error.name : "";
+  const message = error instanceof Error ? error.message : String(error);
+  return /Mongo(Network|ServerSelection|NotConnected)Error|PoolClearedError/.test(name) || /ECONNREFUSED|ECONNRESET/.test(message);
+}
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Consumes envelopes from topics and hands each payload to the handler registered for its type.
+ * Delivery is at least once, so handlers must be idempotent. A message that cannot be decoded,
+ * or whose handler keeps failing, goes to the group's dead-letter topic with the reason, and the
+ * partition moves on.
+ */
+export class EventConsumer {
+  readonly counters: ConsumerCounters = { handled: 0, skipped: 0, deadLettered: 0, retries: 0 };
+  readonly deadLetterTopic: string;
+  private readonly handlers = new Map<string, EventHandler[]>();
+  private readonly everyHandlers: EventHandler[] = [];
+  private readonly consumer: Consumer;
+  private readonly deadLetters: EventPublisher;
+  private readonly log: Logger;
+  private running = false;
+
+  constructor(
+    kafka: Kafka,
+    private readonly options: ConsumerOptions,
+  ) {
+    this.consumer = kafka.consumer({ groupId: options.groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000, maxWaitTimeInMs: 100 });
+    this.deadLetters = new EventPublisher(kafka);
+    this.deadLetterTopic = deadLetterTopicFor(options.groupId);
+    this.log = options.logger.child({ component: "consumer", group: options.groupId });
+  }
+
+  /** Handles one event type; the payload arrives decoded and typed. */
+  on<D extends DescMessage>(schema: D, handler: EventHandler<MessageShape<D>>): this {
+    const list = this.handlers.get(schema.typeName) ?? [];
+    list.push(handler as unknown as EventHandler);
+    this.handlers.set(schema.typeName, list);
+    return this;
+  }
+
+  /** Handles every event a contract knows (projections such as stats). */
+  onEvery(handler: EventHandler): this {
+    this.everyHandlers.push(handler);
+    return this;
+  }
+
+  async start(): Promise<void> {
+    await this.consumer.connect();
+    await this.deadLetters.connect();
+    await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? true });
+    this.running = true;
+    await this.consumer.run({
+      partitionsConsumedConcurrently: this.options.concurrency ?? 3,
+      eachMessage: (payload) => this.handleMessage(payload),
+    });
+  }
+
+  /** Lets the events being handled finish, commits, and leaves the group. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    await this.consumer.disconnect();
+    await this.deadLetters.disconnect();
+  }
+
+  private async handleMessage({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> {
+    const where = { topic, partition, offset: message.offset };
+    let envelope: EventEnvelope;
+    try {
+      envelope = decodeEnvelope(message.value ?? new Uint8Array());
+    } catch (error) {
+      return this.deadLetter(where, message.key, message.value, message.headers, `undecodable envelope: ${reasonOf(error)}`, 1);
+    }
+    const schema = contractsRegistry.getMessage(envelope.type);
+    const handlers = [...(this.handlers.get(envelope.type) ?? []), ...this.everyHandlers];
+    if (!schema || handlers.length === 0) {
+      this.counters.skipped++;
+      return;
+    }
+    let payload: Message;
+    try {
+      payload = fromBinary(schema, envelope.payload);
+    } catch (error) {
+      return this.deadLetter(where, message.key, message.value, message.headers, `undecodable ${envelope.type}: ${reasonOf(error)}`, 1);
+    }
+    const event: ConsumedEvent = { envelope, payload, ...where };
+    await this.handleWithRetries(event, handlers, heartbeat, message);
+  }
+
+  private async handleWithRetries(
+    event: ConsumedEvent,
+    handlers: EventHandler[],
+    heartbeat: () => Promise<void>,
+    message: EachMessagePayload["message"],
+  ): Promise<void> {
+    const maxAttempts = this.options.maxAttempts ?? 3;
+    const backoffMs = this.options.backoffMs ?? 100;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        for (const handler of handlers) await handler(event);
+        this.counters.handled++;
+        return;
+      } catch (error) {
+        const transient = isTransient(error);
+        if (!transient && attempt >= maxAttempts) {
+          const where = { topic: event.topic, partition: event.partition, offset: event.offset };
+          return this.deadLetter(where, message.key, message.value, message.headers, `${event.envelope.type}: ${reasonOf(error)}`, attempt);
+        }
+        this.counters.retries++;
+        this.log.warn({ err: error, attempt, eventId: event.envelope.eventId, type: event.envelope.type }, "handler failed, retrying");
+        await delay(Math.min(backoffMs * 2 ** (attempt - 1), 5_000));
+        await heartbeat();
+      }
+    }
+  }
+
+  private async deadLetter(
+    where: { topic: string; partition: number; offset: string },
+    key: Buffer | null,
+    value: Buffer | null,
+    headers: IHeaders | undefined,
+    reason: string,
+    attempts: number,
+  ): Promise<void> {
+    const kept: Record<string, string> = {};
+    for (const [name, header] of Object.entries(headers ?? {})) if (header !== undefined) kept[name] = String(header);
+    await this.deadLetters.send([
+      {
+        topic: this.deadLetterTopic,
+        key: key?.toString() ?? "",
+        value: value ?? new Uint8Array(),
+        headers: {
+          ...kept,
+          "kepu-dlq-reason": reason.slice(0, 1000),
+          "kepu-dlq-attempts": String(attempts),
+          "kepu-dlq-group": this.options.groupId,
+          "kepu-original-topic": where.topic,
+          "kepu-original-partition": String(where.partition),
+          "kepu-original-offset": where.offset,
+          "kepu-dlq-at": new Date().toISOString(),
+        },
+      },
+    ]);
+    this.counters.deadLettered++;
+    this.log.error({ ...where, reason, attempts }, "event dead-lettered");
+  }
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,67 @@
+import { Binary, MongoServerError, type Collection, type Document } from "mongodb";
+import { toOutgoing, type EventEnvelope } from "@kepu/bus";
+
+/** An event waiting in its aggregate's document until the relay has published it. */
+export interface OutboxEntry {
+  id: string;
+  topic: string;
+  key: string;
+  value: Binary;
+  headers: Record<string, string>;
+}
+
+/** Fields every outbox-carrying aggregate document has, besides its own state. */
+export interface OutboxFields {
+  _id: string;
+  version: number;
+  outbox: OutboxEntry[];
+  outboxPending: boolean;
+}
+
+export function outboxEntry(topic: string, envelope: EventEnvelope): OutboxEntry {
+  const message = toOutgoing(topic, envelope);
+  return { id: envelope.eventId, topic, key: message.key, value: new Binary(message.value), headers: message.headers };
+}
+
+export interface AggregateWrite<S extends Document> {
+  id: string;
+  /** The version the caller decided on; 0 for a new aggregate. */
+  expectedVersion: number;
+  /** The version after this write (the last event's aggregate_version). */
+  version: number;
+  state: S;
+  topic: string;
+  events: EventEnvelope[];
+}
+
+export type SaveResult = "saved" | "conflict";
+
+/**
+ * Writes the new state and the events it causes in ONE document write, so they land together or
+ * not at all (no dual write, no transaction). The version guard makes concurrent writers safe:
+ * exactly one wins, the others get "conflict" and must reload and decide again.
+ */
+export async function saveAggregate<S extends Document>(collection: Collection<Document>, write: AggregateWrite<S>): Promise<SaveResult> {
+  const entries = write.events.map((e) => outboxEntry(write.topic, e));
+  if (write.expectedVersion === 0) {
+    try {
+      await collection.insertOne({ ...write.state, _id: write.id, version: write.version, outbox: entries, outboxPending: entries.length > 0 } as Document);
+      return "saved";
+    } catch (error) {
+      if (isDuplicateKey(error)) return "conflict";
+      throw error;
+    }
+  }
+  const result = await collection.updateOne(
+    { _id: write.id as unknown as Document["_id"], version: write.expectedVersion },
+    {
+      $set: { ...write.state, version: write.version, ...(entries.length > 0 ? { outboxPending: true } : {}) },
+      ...(entries.length > 0 ? { $push: { outbox: { $each: entries } } } : {}),
+    } as Document,
+  );
+  return result.matchedCount === 1 ? "saved" : "conflict";
+}
+
+export function isDuplicateKey(error: unknown): boolean {
+  return error instanceof MongoServerError && error.code === 11000;
+}

@@ -1,0 +1,3 @@
+export { grpcServiceDefinition, type CallContext, type CallOptions, type RpcClient, type ServiceImplementation } from "./definition.js";
+export { RpcServer, type RpcServerOptions } from "./server.js";
+export { createRpcClient } from "./client.js";

@@ -1,0 +1,89 @@
+import * as grpc from "@grpc/grpc-js";
+import { create, type DescService, type Message } from "@bufbuild/protobuf";
+import { isKepuError } from "@kepu/errors";
+import { grpcServiceDefinition, type CallContext, type ServiceImplementation } from "./definition.js";
+import { callContext, toServiceError } from "./metadata.js";
+
+type AnyHandler = (request: Message, context: CallContext & { signal: AbortSignal }) => Promise<unknown> | AsyncIterable<unknown>;
+
+export interface RpcServerOptions {
+  /** Called for unexpected errors (not KepuErrors) so they are logged before being hidden. */
+  onUnexpectedError?: (error: unknown, method: string) => void;
+}
+
+/** A grpc-js server whose services are implemented as async functions over protobuf-es messages. */
+export class RpcServer {
+  private readonly server = new grpc.Server({ "grpc.max_receive_message_length": 4 * 1024 * 1024 });
+
+  constructor(private readonly options: RpcServerOptions = {}) {}
+
+  add<S extends DescService>(service: S, implementation: ServiceImplementation<S>): this {
+    const handlers: grpc.UntypedServiceImplementation = {};
+    for (const method of service.methods) {
+      const impl = (implementation as unknown as Record<string, AnyHandler>)[method.localName];
+      if (!impl) throw new Error(`${service.typeName}.${method.name} is not implemented`);
+      const name = `${service.typeName}/${method.name}`;
+      handlers[method.localName] =
+        method.methodKind === "server_streaming" ? this.streamingHandler(impl, method.output, name) : this.unaryHandler(impl, method.output, name);
+    }
+    this.server.addService(grpcServiceDefinition(service), handlers);
+    return this;
+  }
+
+  /** Binds and starts; returns the bound port (useful with port 0). */
+  listen(host: string, port: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound)));
+    });
+  }
+
+  /** Lets calls in flight finish, up to a deadline, then cuts the rest. */
+  stop(deadlineMs = 5_000): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.server.forceShutdown();
+        resolve();
+      }, deadlineMs);
+      this.server.tryShutdown(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  private report(error: unknown, method: string): void {
+    if (!isKepuError(error)) this.options.onUnexpectedError?.(error, method);
+  }
+
+  private unaryHandler(impl: AnyHandler, output: Parameters<typeof create>[0], name: string): grpc.handleUnaryCall<Message, Message> {
+    return (call, callback) => {
+      const context = { ...callContext(call.metadata), signal: new AbortController().signal };
+      Promise.resolve(impl(call.request, context) as Promise<never>)
+        .then((response) => callback(null, create(output, response)))
+        .catch((error: unknown) => {
+          this.report(error, name);
+          callback(toServiceError(error));
+        });
+    };
+  }
+
+  private streamingHandler(impl: AnyHandler, output: Parameters<typeof create>[0], name: string): grpc.handleServerStreamingCall<Message, Message> {
+    return (call) => {
+      const abort = new AbortController();
+      call.on("cancelled", () => abort.abort());
+      const context = { ...callContext(call.metadata), signal: abort.signal };
+      void (async () => {
+        try {
+          for await (const item of impl(call.request, context) as AsyncIterable<never>) {
+            if (abort.signal.aborted) break;
+            call.write(create(output, item));
+          }
+          call.end();
+        } catch (error) {
+          this.report(error, name);
+          call.destroy(Object.assign(new Error("stream failed"), toServiceError(error)));
+        }
+      })();
+    };
+  }
+}

@@ -1,0 +1,2 @@
+export { waitFor, type WaitOptions } from "./wait.js";
+export { TestEngines, engineUrls, uniquePrefix, type EngineUrls, type RecordedMessage } from "./engines.js";

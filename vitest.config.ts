@@ -1,0 +1,22 @@
+import { defineConfig } from "vitest/config";
+
+// One workspace config, three tiers by file name:
+//   *.unit.spec.ts — pure logic, no engines
+//   *.int.spec.ts  — one adapter or package against the real engines
+//   *.e2e.spec.ts  — services as processes, driven through their public APIs
+const ignore = ["**/node_modules/**", "**/dist/**"];
+const engines = "./packages/testkit/src/global-setup.ts";
+
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: "unit", include: ["{packages,services,bench}/**/*.unit.spec.ts"], exclude: ignore } },
+      {
+        test: { name: "int", include: ["{packages,services}/**/*.int.spec.ts"], exclude: ignore, globalSetup: [engines], testTimeout: 60_000, hookTimeout: 90_000 },
+      },
+      {
+        test: { name: "e2e", include: ["{packages,services}/**/*.e2e.spec.ts"], exclude: ignore, globalSetup: [engines], testTimeout: 120_000, hookTimeout: 120_000 },
+      },
+    ],
+  },
+});
