@@ -1,5 +1,5 @@
 import * as grpc from "@grpc/grpc-js";
-import type { DescService } from "@bufbuild/protobuf";
+import { create, type DescService } from "@bufbuild/protobuf";
 import { grpcServiceDefinition, type CallOptions, type RpcClient } from "./definition.js";
 import { callMetadata, fromServiceError } from "./metadata.js";
 
@@ -20,11 +20,11 @@ export function createRpcClient<S extends DescService>(service: S, address: stri
     const deadline = (options?: CallOptions) => ({ deadline: Date.now() + (options?.timeoutMs ?? defaultTimeoutMs) });
     if (method.methodKind === "server_streaming") {
       client[method.localName] = (request: unknown, options?: CallOptions & { signal?: AbortSignal }) =>
-        streamOf(call(request, callMetadata(options), {}) as grpc.ClientReadableStream<unknown>, options?.signal);
+        streamOf(call(create(method.input, request as never), callMetadata(options), {}) as grpc.ClientReadableStream<unknown>, options?.signal);
     } else {
       client[method.localName] = (request: unknown, options?: CallOptions) =>
         new Promise((resolve, reject) => {
-          call(request, callMetadata(options), deadline(options), (error: grpc.ServiceError | null, response: unknown) =>
+          call(create(method.input, request as never), callMetadata(options), deadline(options), (error: grpc.ServiceError | null, response: unknown) =>
             error ? reject(fromServiceError(error)) : resolve(response),
           );
         });

@@ -1,0 +1,10 @@
+import { loadConfig, serviceEnv } from "@kepu/config";
+
+/** Every setting of the dispatch service, from the environment, with typed defaults. */
+export const configSchema = serviceEnv({ httpPort: 4102, grpcPort: 5102 });
+
+export type Config = ReturnType<typeof loadConfig<typeof configSchema>>;
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return loadConfig(configSchema, env);
+}

@@ -1,0 +1,23 @@
+// Composition root of the dispatch service: configuration, connections, wiring.
+import { connectEngines } from "@kepu/engines";
+import { createHttpServer, gracefulShutdown } from "@kepu/http";
+import { createLogger } from "@kepu/log";
+import { RpcServer } from "@kepu/rpc";
+import { readConfig } from "./config.js";
+
+const config = readConfig();
+const logger = createLogger({ service: "dispatch", level: config.LOG_LEVEL });
+const engines = await connectEngines("dispatch", config, { topics: ["dispatch", "registry", "events"] }, logger);
+
+const rpc = new RpcServer({ onUnexpectedError: (err, method) => logger.error({ err, method }, "rpc failed") });
+const grpcPort = await rpc.listen(config.GRPC_HOST, config.GRPC_PORT);
+
+const http = createHttpServer({ logger, readiness: engines.readiness });
+await http.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
+logger.info({ httpPort: config.HTTP_PORT, grpcPort }, "dispatch ready");
+
+gracefulShutdown(logger, [
+  { name: "http", run: () => http.close() },
+  { name: "grpc", run: () => rpc.stop() },
+  { name: "engines", run: () => engines.close() },
+]);
