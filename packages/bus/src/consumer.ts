@@ -4,6 +4,7 @@ import { contractsRegistry } from "@kepu/contracts";
 import { isKepuError } from "@kepu/errors";
 import type { Logger } from "@kepu/log";
 import { decodeEnvelope, type EventEnvelope } from "./envelope.js";
+import { ensureTopics } from "./kafka.js";
 import { EventPublisher } from "./publisher.js";
 import { deadLetterTopicFor } from "./topics.js";
 
@@ -65,7 +66,7 @@ export class EventConsumer {
   private running = false;
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     private readonly options: ConsumerOptions,
   ) {
     this.consumer = kafka.consumer({ groupId: options.groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000, maxWaitTimeInMs: 100 });
@@ -89,6 +90,7 @@ export class EventConsumer {
   }
 
   async start(): Promise<void> {
+    await ensureTopics(this.kafka, [this.deadLetterTopic], 1);
     await this.consumer.connect();
     await this.deadLetters.connect();
     await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? true });

@@ -1,5 +1,6 @@
 import { Binary, MongoServerError, type Collection, type Document } from "mongodb";
 import { toOutgoing, type EventEnvelope } from "@kepu/bus";
+import { serializedWrite } from "@kepu/mongo";
 
 /** An event waiting in its aggregate's document until the relay has published it. */
 export interface OutboxEntry {
@@ -15,7 +16,8 @@ export interface OutboxFields {
   _id: string;
   version: number;
   outbox: OutboxEntry[];
-  outboxPending: boolean;
+  /** How many events wait in `outbox`; the relay looks for documents where it is above 0. */
+  outboxCount: number;
 }
 
 export function outboxEntry(topic: string, envelope: EventEnvelope): OutboxEntry {
@@ -39,25 +41,26 @@ export type SaveResult = "saved" | "conflict";
 /**
  * Writes the new state and the events it causes in ONE document write, so they land together or
  * not at all (no dual write, no transaction). The version guard makes concurrent writers safe:
- * exactly one wins, the others get "conflict" and must reload and decide again.
+ * exactly one wins, the others get "conflict" and must reload and decide again. Writes to one
+ * document are serialized in-process because FerretDB does not isolate concurrent updates.
  */
 export async function saveAggregate<S extends Document>(collection: Collection<Document>, write: AggregateWrite<S>): Promise<SaveResult> {
   const entries = write.events.map((e) => outboxEntry(write.topic, e));
   if (write.expectedVersion === 0) {
     try {
-      await collection.insertOne({ ...write.state, _id: write.id, version: write.version, outbox: entries, outboxPending: entries.length > 0 } as Document);
+      await collection.insertOne({ ...write.state, _id: write.id, version: write.version, outbox: entries, outboxCount: entries.length } as Document);
       return "saved";
     } catch (error) {
       if (isDuplicateKey(error)) return "conflict";
       throw error;
     }
   }
-  const result = await collection.updateOne(
-    { _id: write.id as unknown as Document["_id"], version: write.expectedVersion },
-    {
-      $set: { ...write.state, version: write.version, ...(entries.length > 0 ? { outboxPending: true } : {}) },
-      ...(entries.length > 0 ? { $push: { outbox: { $each: entries } } } : {}),
-    } as Document,
+  const update = {
+    $set: { ...write.state, version: write.version },
+    ...(entries.length > 0 ? { $push: { outbox: { $each: entries } }, $inc: { outboxCount: entries.length } } : {}),
+  } as Document;
+  const result = await serializedWrite(collection.namespace, write.id, () =>
+    collection.updateOne({ _id: write.id as unknown as Document["_id"], version: write.expectedVersion }, update),
   );
   return result.matchedCount === 1 ? "saved" : "conflict";
 }

@@ -1,6 +1,7 @@
 import type { Collection, Document } from "mongodb";
 import type { EventPublisher, OutgoingMessage } from "@kepu/bus";
 import type { Logger } from "@kepu/log";
+import { serializedWrite } from "@kepu/mongo";
 import type { OutboxEntry } from "./aggregate.js";
 
 export interface RelayOptions {
@@ -85,7 +86,7 @@ export class OutboxRelay {
 
   private async relayCollection(collection: Collection<Document>): Promise<number> {
     const docs = (await collection
-      .find({ outboxPending: true }, { projection: { outbox: 1 } })
+      .find({ outboxCount: { $gt: 0 } }, { projection: { outbox: 1 } })
       .limit(this.options.batchSize ?? 200)
       .toArray()) as unknown as PendingDoc[];
     if (docs.length === 0) return 0;
@@ -97,11 +98,18 @@ export class OutboxRelay {
     return messages.length;
   }
 
-  /** Removes exactly the entries published; entries added meanwhile stay pending. */
+  /**
+   * Removes exactly the entries published (entries added meanwhile stay pending) and lowers the
+   * count in the same update. $pullAll of the entries as read, because FerretDB ignores $pull
+   * with a condition.
+   */
   private async markSent(collection: Collection<Document>, doc: PendingDoc): Promise<void> {
-    const sentIds = doc.outbox.map((e) => e.id);
-    const id = doc._id as unknown as Document["_id"];
-    if (sentIds.length > 0) await collection.updateOne({ _id: id }, { $pull: { outbox: { id: { $in: sentIds } } } } as Document);
-    await collection.updateOne({ _id: id, outbox: { $size: 0 } }, { $set: { outboxPending: false } });
+    if (doc.outbox.length === 0) return;
+    await serializedWrite(collection.namespace, doc._id, () =>
+      collection.updateOne({ _id: doc._id as unknown as Document["_id"] }, {
+        $pullAll: { outbox: doc.outbox },
+        $inc: { outboxCount: -doc.outbox.length },
+      } as Document),
+    );
   }
 }
