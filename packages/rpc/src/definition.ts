@@ -1,6 +1,6 @@
-import * as grpc from "@grpc/grpc-js";
+import type * as grpc from "@grpc/grpc-js";
 import { fromBinary, toBinary, type DescMessage, type DescService, type Message, type MessageInitShape, type MessageShape } from "@bufbuild/protobuf";
-import type { Actor } from "@kepu/contracts/common/v1/envelope_pb";
+import type { Actor, ActorSchema } from "@kepu/contracts/common/v1/envelope_pb";
 
 /**
  * protobuf-es v2 has no grpc-js adapter: the grpc-js service definition is built here from the
@@ -40,7 +40,7 @@ export type ServiceImplementation<S extends DescService> = {
 };
 
 export interface CallOptions {
-  actor?: MessageInitShape<typeof import("@kepu/contracts/common/v1/envelope_pb").ActorSchema>;
+  actor?: MessageInitShape<typeof ActorSchema>;
   correlationId?: string;
   timeoutMs?: number;
 }

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# `npm start`: the whole platform on this machine — packages, engines, services, demo data and the
+# web app — then prints where to go. Run it again any time: what is running stays running.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+cd "$repo"
+
+bash "$here/setup.sh"
+bash "$here/engines.sh" start
+if [[ -f services/web/package.json ]]; then
+  echo "[start] building the web app" >&2
+  pnpm --filter @kepu/web build >/dev/null
+fi
+bash "$here/services.sh" start
+if [[ -f deploy/demo/src/seed.ts ]]; then
+  echo "[start] loading the Shenzhen demo data" >&2
+  (cd deploy/demo && node --import tsx src/seed.ts)
+fi
+
+cat <<TXT
+
+Kepu is running.
+  Web app      http://127.0.0.1:8080/
+  API docs     http://127.0.0.1:8080/docs
+  Demo accounts: see README.md ("Demo accounts")
+  Logs         .kepu/logs/   Engines: bash deploy/local/engines.sh status
+  Stop         npm stop
+TXT

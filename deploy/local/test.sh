@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# `npm test`: every check CI makes, on real engines this script starts itself.
+#   contracts (buf lint + breaking) · eslint · typecheck · unit, integration and e2e tests.
+# Ends with one line "tests: N passed, M failed".
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+cd "$repo"
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
+
+step "set-up"
+bash "$here/setup.sh"
+bash "$here/engines.sh" start
+eval "$(bash "$here/engines.sh" env)"
+export KAFKA_BROKERS MONGO_URL REDIS_URL
+
+step "contracts: buf lint and buf breaking"
+pnpm exec buf lint
+base=$(git rev-parse -q --verify HEAD~1 2>/dev/null || true)
+if [[ -n "$base" ]] && git cat-file -e "$base:buf.yaml" 2>/dev/null; then
+  pnpm exec buf breaking --against ".git#ref=$base"
+  echo "no breaking change against $base" >&2
+else
+  echo "no earlier contracts to compare with" >&2
+fi
+
+step "lint"
+pnpm exec eslint . --max-warnings=0
+
+step "typecheck"
+pnpm exec turbo run typecheck --output-logs=errors-only
+
+step "tests (unit, integration, e2e)"
+mkdir -p .kepu
+set +e
+pnpm exec vitest run --reporter=default --reporter=json --outputFile.json=.kepu/test-results.json "$@"
+status=$?
+set -e
+node -e '
+  const r = require(process.argv[1]);
+  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed` + (r.numPendingTests ? `, ${r.numPendingTests} skipped` : ""));
+' "$repo/.kepu/test-results.json" || echo "tests: 0 passed, 1 failed"
+exit $status
