@@ -29,6 +29,7 @@ step "lint"
 pnpm exec eslint . --max-warnings=0
 
 step "typecheck"
+export TURBO_TELEMETRY_DISABLED=1
 pnpm exec turbo run typecheck --output-logs=errors-only
 
 step "tests (unit, integration, e2e)"

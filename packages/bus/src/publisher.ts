@@ -57,7 +57,8 @@ export class EventPublisher {
     const byTopic = new Map<string, Message[]>();
     for (const m of messages) {
       const list = byTopic.get(m.topic) ?? [];
-      list.push({ key: m.key, value: Buffer.from(m.value), headers: m.headers });
+      // A view, not a copy: the encoded envelope is not touched after this.
+      list.push({ key: m.key, value: Buffer.from(m.value.buffer, m.value.byteOffset, m.value.byteLength), headers: m.headers });
       byTopic.set(m.topic, list);
     }
     await this.producer.sendBatch({
