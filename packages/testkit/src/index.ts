@@ -1,2 +1,3 @@
 export { waitFor, type WaitOptions } from "./wait.js";
 export { TestEngines, engineUrls, uniquePrefix, type EngineUrls, type RecordedMessage } from "./engines.js";
+export { ServiceProcess, freePort } from "./service-process.js";

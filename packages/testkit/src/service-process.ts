@@ -1,0 +1,102 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
+import { waitFor } from "./wait.js";
+
+const servicesDir = fileURLToPath(new URL("../../../services/", import.meta.url));
+
+/** A port nobody listens on right now (the OS picks it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+/**
+ * A service started as its own process, as in production (`node --import tsx src/main.ts`), on
+ * free ports. `kill()` is a SIGKILL (a crash); `restart()` starts it again on the same ports.
+ */
+export class ServiceProcess {
+  private child: ChildProcess | undefined;
+  private output: string[] = [];
+
+  private constructor(
+    readonly name: string,
+    readonly httpPort: number,
+    readonly grpcPort: number,
+    private readonly env: Record<string, string>,
+  ) {}
+
+  static async start(name: string, env: Record<string, string>): Promise<ServiceProcess> {
+    const service = new ServiceProcess(name, await freePort(), await freePort(), env);
+    await service.launch();
+    return service;
+  }
+
+  get httpUrl(): string {
+    return `http://127.0.0.1:${this.httpPort}`;
+  }
+
+  get grpcAddress(): string {
+    return `127.0.0.1:${this.grpcPort}`;
+  }
+
+  /** The last lines the process wrote, for failure messages. */
+  logs(): string {
+    return this.output.join("");
+  }
+
+  async launch(): Promise<void> {
+    this.child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+      cwd: `${servicesDir}${this.name}`,
+      env: { ...process.env, LOG_LEVEL: "warn", ...this.env, HTTP_PORT: String(this.httpPort), GRPC_PORT: String(this.grpcPort) },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const keep = (chunk: Buffer) => {
+      this.output.push(chunk.toString());
+      if (this.output.length > 200) this.output.shift();
+    };
+    this.child.stdout!.on("data", keep);
+    this.child.stderr!.on("data", keep);
+    const child = this.child;
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`${this.name} exited with ${child.exitCode}:\n${this.logs()}`);
+        const response = await fetch(`${this.httpUrl}/readyz`).catch(() => undefined);
+        return response?.ok === true;
+      },
+      { timeoutMs: 60_000, intervalMs: 100, what: `${this.name} /readyz` },
+    ).catch((error: unknown) => {
+      child.kill("SIGKILL");
+      throw new Error(`${this.name} did not become ready: ${(error as Error).message}\n${this.logs()}`);
+    });
+  }
+
+  /** A crash: no shutdown hooks run. */
+  async kill(): Promise<void> {
+    await this.signal("SIGKILL");
+  }
+
+  /** A graceful stop (SIGTERM): consumers drain, the relay flushes. */
+  async stop(): Promise<void> {
+    await this.signal("SIGTERM");
+  }
+
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.launch();
+  }
+
+  private async signal(signal: NodeJS.Signals): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill(signal);
+    await exited;
+  }
+}
