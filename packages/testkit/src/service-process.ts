@@ -38,6 +38,11 @@ export class ServiceProcess {
     return service;
   }
 
+  /** The running process's id (undefined before launch or after exit). */
+  get pid(): number | undefined {
+    return this.child?.exitCode === null ? this.child.pid : undefined;
+  }
+
   get httpUrl(): string {
     return `http://127.0.0.1:${this.httpPort}`;
   }
