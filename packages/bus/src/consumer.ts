@@ -1,5 +1,5 @@
 import { fromBinary, type DescMessage, type Message, type MessageShape } from "@bufbuild/protobuf";
-import type { Consumer, EachMessagePayload, IHeaders, Kafka } from "kafkajs";
+import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from "kafkajs";
 import { contractsRegistry } from "@kepu/contracts";
 import { isKepuError } from "@kepu/errors";
 import type { Logger } from "@kepu/log";
@@ -97,7 +97,8 @@ export class EventConsumer {
     this.running = true;
     await this.consumer.run({
       partitionsConsumedConcurrently: this.options.concurrency ?? 3,
-      eachMessage: (payload) => this.handleMessage(payload),
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => this.handleBatch(payload),
     });
   }
 
@@ -109,7 +110,20 @@ export class EventConsumer {
     await this.deadLetters.disconnect();
   }
 
-  private async handleMessage({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> {
+  /**
+   * One partition's fetched batch, in order. Each offset is marked done as soon as its message is
+   * handled, so a stop or a rebalance mid-batch redelivers only what was not handled.
+   */
+  private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale()) return;
+      await this.handleMessage(batch.topic, batch.partition, message, heartbeat);
+      resolveOffset(message.offset);
+    }
+    await heartbeat();
+  }
+
+  private async handleMessage(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<void> {
     const where = { topic, partition, offset: message.offset };
     let envelope: EventEnvelope;
     try {
@@ -137,7 +151,7 @@ export class EventConsumer {
     event: ConsumedEvent,
     handlers: EventHandler[],
     heartbeat: () => Promise<void>,
-    message: EachMessagePayload["message"],
+    message: KafkaMessage,
   ): Promise<void> {
     const maxAttempts = this.options.maxAttempts ?? 3;
     const backoffMs = this.options.backoffMs ?? 100;
