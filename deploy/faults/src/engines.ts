@@ -1,0 +1,65 @@
+import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { promisify } from "node:util";
+import { fileURLToPath } from "node:url";
+
+const run = promisify(execFile);
+const repo = fileURLToPath(new URL("../../../", import.meta.url));
+const script = `${repo}deploy/local/engines.sh`;
+
+/**
+ * An engine set of the suite's own (own state folder and ports), so that killing the broker
+ * disturbs nothing else running on the machine. Started and stopped by deploy/local/engines.sh.
+ */
+export class FaultEngines {
+  readonly state = `${repo}.kepu/faults`;
+  private readonly env: NodeJS.ProcessEnv;
+
+  constructor(ports = { kafka: 39092, controller: 39093, mongo: 37027, redis: 36379 }) {
+    const { KAFKA_BROKERS: _k, MONGO_URL: _m, REDIS_URL: _r, ...inherited } = process.env;
+    this.env = {
+      ...inherited,
+      KEPU_STATE: this.state,
+      KEPU_KAFKA_PORT: String(ports.kafka),
+      KEPU_KAFKA_CONTROLLER_PORT: String(ports.controller),
+      KEPU_MONGO_PORT: String(ports.mongo),
+      KEPU_REDIS_PORT: String(ports.redis),
+    };
+  }
+
+  /** Starts whatever is not running and waits until all three answer. */
+  async start(): Promise<void> {
+    await run("bash", [script, "start"], { env: this.env, timeout: 180_000 });
+  }
+
+  async stop(): Promise<void> {
+    await run("bash", [script, "stop"], { env: this.env, timeout: 120_000 });
+  }
+
+  /** The URLs the suite's services and clients use. */
+  async urls(): Promise<{ KAFKA_BROKERS: string; MONGO_URL: string; REDIS_URL: string }> {
+    const { stdout } = await run("bash", [script, "env"], { env: this.env });
+    const value = (name: string) => (new RegExp(`export ${name}=['"]?([^'"\\n]+)`).exec(stdout)?.[1] ?? "").trim();
+    return { KAFKA_BROKERS: value("KAFKA_BROKERS"), MONGO_URL: value("MONGO_URL"), REDIS_URL: value("REDIS_URL") };
+  }
+
+  /** SIGKILL of the broker: no clean shutdown, as in a crash or a lost machine. */
+  async killBroker(): Promise<void> {
+    const pid = Number(readFileSync(`${this.state}/kafka/pid`, "utf8").trim());
+    process.kill(pid, "SIGKILL");
+    const deadline = Date.now() + 30_000;
+    while (isAlive(pid)) {
+      if (Date.now() > deadline) throw new Error(`broker ${pid} survived SIGKILL`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
