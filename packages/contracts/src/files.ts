@@ -5,6 +5,7 @@ import { file_kepu_common_v1_diagnostics } from "./gen/kepu/common/v1/diagnostic
 import { file_kepu_common_v1_envelope } from "./gen/kepu/common/v1/envelope_pb.js";
 import { file_kepu_common_v1_probe } from "./gen/kepu/common/v1/probe_pb.js";
 import { file_kepu_dispatch_v1_events } from "./gen/kepu/dispatch/v1/events_pb.js";
+import { file_kepu_dispatch_v1_service } from "./gen/kepu/dispatch/v1/service_pb.js";
 import { file_kepu_events_v1_events } from "./gen/kepu/events/v1/events_pb.js";
 import { file_kepu_registry_v1_events } from "./gen/kepu/registry/v1/events_pb.js";
 
@@ -14,6 +15,7 @@ export const allFiles: readonly DescFile[] = [
   file_kepu_common_v1_envelope,
   file_kepu_common_v1_probe,
   file_kepu_dispatch_v1_events,
+  file_kepu_dispatch_v1_service,
   file_kepu_events_v1_events,
   file_kepu_registry_v1_events,
 ];

@@ -1,0 +1,110 @@
+import type { Actor } from "@kepu/contracts/common/v1/envelope_pb";
+import { OrderHolder, OrderStage, OrderStatus, type OrderRequest } from "@kepu/contracts/dispatch/v1/events_pb";
+
+/** An order as the decider sees it (rebuilt from its events by `evolve`). */
+export interface OrderState {
+  orderId: string;
+  status: OrderStatus;
+  requesterId: string;
+  request: OrderRequest;
+  campaignId: string;
+  /** Who has the order now: the community, the association pool, the district association. */
+  holder: OrderHolder;
+  invitedTeamIds: string[];
+  declinedTeamIds: string[];
+  acceptedTeamId: string;
+  activityId: string;
+  rating: number;
+  version: number;
+  submittedAt: Date;
+  /** When the current hop times out, and which hop it is. */
+  dueAt: Date | undefined;
+  dueStage: OrderStage;
+}
+
+/** What happened to an order; each becomes one protobuf event on kepu.dispatch.v1. */
+export type OrderEvent =
+  | { kind: "OrderSubmitted"; requesterId: string; request: OrderRequest; campaignId: string; dueAt: Date }
+  | { kind: "OrderDispatched"; teamIds: string[]; acceptBy: Date; note: string }
+  | { kind: "OrderPooled"; poolOrgId: string; reason: string; dueAt: Date }
+  | { kind: "OrderClaimed"; associationOrgId: string; dueAt: Date | undefined }
+  | { kind: "OrderAccepted"; teamId: string }
+  | { kind: "OrderDeclined"; teamId: string; reason: string; returnedTo: OrderHolder; stillOpen: boolean; dueAt: Date | undefined }
+  | { kind: "OrderEscalated"; stage: OrderStage; from: OrderHolder; to: OrderHolder; toOrgId: string; reason: string; dueAt: Date | undefined }
+  | { kind: "OrderScheduled"; activityId: string; startsAt: Date | undefined }
+  | { kind: "OrderDelivered"; activityId: string; participants: number; serviceHours: number }
+  | { kind: "OrderRated"; score: number; comment: string }
+  | { kind: "OrderCancelled"; reason: string; previousStatus: OrderStatus }
+  | { kind: "OrderRejected"; reason: string };
+
+/** An event as stored and published: what happened, to which version, when and by whom. */
+export interface RecordedOrderEvent {
+  event: OrderEvent;
+  version: number;
+  at: Date;
+  actor: Actor | undefined;
+}
+
+const afterDecline = (state: OrderState, holder: OrderHolder): OrderStatus =>
+  holder === OrderHolder.COMMUNITY ? OrderStatus.SUBMITTED : state.status === OrderStatus.DISPATCHED ? OrderStatus.CLAIMED : state.status;
+
+/** The state after one event. Pure; the same events always give the same state. */
+export function evolve(state: OrderState | undefined, event: OrderEvent, orderId: string, at: Date): OrderState {
+  if (event.kind === "OrderSubmitted") {
+    return {
+      orderId,
+      status: OrderStatus.SUBMITTED,
+      requesterId: event.requesterId,
+      request: event.request,
+      campaignId: event.campaignId,
+      holder: OrderHolder.COMMUNITY,
+      invitedTeamIds: [],
+      declinedTeamIds: [],
+      acceptedTeamId: "",
+      activityId: "",
+      rating: 0,
+      version: 1,
+      submittedAt: at,
+      dueAt: event.dueAt,
+      dueStage: OrderStage.DISPATCH,
+    };
+  }
+  if (!state) throw new Error(`${event.kind} before OrderSubmitted`);
+  const next: OrderState = { ...state, version: state.version + 1 };
+  switch (event.kind) {
+    case "OrderDispatched":
+      // At the district association there is nobody left to escalate to: no accept timer.
+      if (state.holder === OrderHolder.DISTRICT_ASSOCIATION) return { ...next, status: OrderStatus.DISPATCHED, invitedTeamIds: event.teamIds, dueAt: undefined, dueStage: OrderStage.UNSPECIFIED };
+      return { ...next, status: OrderStatus.DISPATCHED, invitedTeamIds: event.teamIds, dueAt: event.acceptBy, dueStage: OrderStage.ACCEPT };
+    case "OrderPooled":
+      return { ...next, status: OrderStatus.POOLED, holder: OrderHolder.ASSOCIATION_POOL, dueAt: event.dueAt, dueStage: OrderStage.CLAIM };
+    case "OrderClaimed":
+      return { ...next, status: OrderStatus.CLAIMED, dueAt: event.dueAt, dueStage: event.dueAt ? OrderStage.DISPATCH : OrderStage.UNSPECIFIED };
+    case "OrderAccepted":
+      return { ...next, status: OrderStatus.ACCEPTED, acceptedTeamId: event.teamId, dueAt: undefined, dueStage: OrderStage.UNSPECIFIED };
+    case "OrderDeclined": {
+      const declined = { ...next, declinedTeamIds: [...state.declinedTeamIds, event.teamId] };
+      if (event.stillOpen) return declined;
+      return { ...declined, status: afterDecline(state, event.returnedTo), invitedTeamIds: [], dueAt: event.dueAt, dueStage: event.dueAt ? OrderStage.DISPATCH : OrderStage.UNSPECIFIED };
+    }
+    case "OrderEscalated":
+      return {
+        ...next,
+        status: OrderStatus.POOLED,
+        holder: event.to,
+        invitedTeamIds: [],
+        dueAt: event.dueAt,
+        dueStage: event.dueAt ? OrderStage.CLAIM : OrderStage.UNSPECIFIED,
+      };
+    case "OrderScheduled":
+      return { ...next, status: OrderStatus.SCHEDULED, activityId: event.activityId };
+    case "OrderDelivered":
+      return { ...next, status: OrderStatus.DELIVERED, activityId: event.activityId };
+    case "OrderRated":
+      return { ...next, status: OrderStatus.RATED, rating: event.score };
+    case "OrderCancelled":
+      return { ...next, status: OrderStatus.CANCELLED, dueAt: undefined, dueStage: OrderStage.UNSPECIFIED };
+    case "OrderRejected":
+      return { ...next, status: OrderStatus.REJECTED, dueAt: undefined, dueStage: OrderStage.UNSPECIFIED };
+  }
+}

@@ -1,0 +1,86 @@
+import { create } from "@bufbuild/protobuf";
+import { describe, expect, it } from "vitest";
+import { ActorSchema, Role } from "@kepu/contracts/common/v1/envelope_pb";
+import { Theme } from "@kepu/contracts/common/v1/catalog_pb";
+import { authorize, canRead } from "../src/domain/policy.js";
+import { rankTeams, type TeamProfile } from "../src/domain/suggest.js";
+import { commands as c, community, given } from "./order-fixtures.js";
+
+const actor = (role: Role, orgId: string, id = "u-1") => create(ActorSchema, { id, role, orgId });
+
+describe("who may do what", () => {
+  const submitted = given(c.submit);
+  const dispatched = given(c.submit, c.dispatch);
+  const pooled = given(c.submit, c.pool);
+
+  it("lets a community worker dispatch only orders of their own community subtree", () => {
+    expect(authorize(c.dispatch, submitted, actor(Role.COMMUNITY_WORKER, "sz-futian-yuanling-hongli")).ok).toBe(true);
+    expect(authorize(c.dispatch, submitted, actor(Role.STREET_STAFF, "sz-futian-yuanling")).ok).toBe(true);
+    const foreign = authorize(c.dispatch, submitted, actor(Role.COMMUNITY_WORKER, "sz-futian-huafu-other"));
+    expect(foreign.ok ? "" : foreign.error.code).toBe("OUTSIDE_YOUR_SCOPE");
+  });
+
+  it("lets association staff claim pooled orders of their district, not of another", () => {
+    expect(authorize(c.claim, pooled, actor(Role.DISTRICT_STAFF, "sz-futian")).ok).toBe(true);
+    expect(authorize(c.claim, pooled, actor(Role.CITY_STAFF, "sz")).ok).toBe(true);
+    expect(authorize(c.claim, pooled, actor(Role.DISTRICT_STAFF, "sz-nanshan")).ok).toBe(false);
+    expect(authorize(c.claim, pooled, actor(Role.COMMUNITY_WORKER, "sz-futian-yuanling-hongli")).ok).toBe(false);
+  });
+
+  it("lets a team leader accept or decline only for their own team", () => {
+    expect(authorize(c.accept, dispatched, actor(Role.TEAM_LEADER, "team-a")).ok).toBe(true);
+    const other = authorize(c.accept, dispatched, actor(Role.TEAM_LEADER, "team-b"));
+    expect(other.ok ? "" : other.error.code).toBe("NOT_YOUR_TEAM");
+    expect(authorize(c.accept, dispatched, actor(Role.TEAM_MEMBER, "team-a")).ok).toBe(false);
+  });
+
+  it("lets a resident cancel only their own order, and nobody act unsigned", () => {
+    expect(authorize(c.cancel, submitted, actor(Role.RESIDENT, "", "resident-1")).ok).toBe(true);
+    expect(authorize(c.cancel, submitted, actor(Role.RESIDENT, "", "resident-2")).ok).toBe(false);
+    const anonymous = authorize(c.cancel, submitted, undefined);
+    expect(anonymous.ok ? "" : anonymous.error.code).toBe("NOT_SIGNED_IN");
+  });
+
+  it("keeps system actions (timers, activity updates) away from people", () => {
+    expect(authorize({ kind: "escalate" }, submitted, actor(Role.DISTRICT_STAFF, "sz-futian")).ok).toBe(false);
+    expect(authorize({ kind: "escalate" }, submitted, actor(Role.SYSTEM, "dispatch")).ok).toBe(true);
+  });
+
+  it("shows an order to its requester, its teams and staff above its community only", () => {
+    expect(canRead(dispatched, actor(Role.RESIDENT, "", "resident-1"))).toBe(true);
+    expect(canRead(dispatched, actor(Role.RESIDENT, "", "resident-9"))).toBe(false);
+    expect(canRead(dispatched, actor(Role.TEAM_MEMBER, "team-b"))).toBe(true);
+    expect(canRead(dispatched, actor(Role.TEAM_LEADER, "team-z"))).toBe(false);
+    expect(canRead(dispatched, actor(Role.DASHBOARD_VIEWER, "sz-futian"))).toBe(true);
+    expect(canRead(dispatched, actor(Role.DISTRICT_STAFF, "sz-luohu"))).toBe(false);
+  });
+});
+
+describe("team suggestions", () => {
+  const team = (teamId: string, extra: Partial<TeamProfile>): TeamProfile => ({
+    teamId, name: teamId, themes: [Theme.DIGITAL_LITERACY], serviceAreaOrgIds: ["sz-futian"], openOrders: 0, accepted: 0, declined: 0, rating: 0, ...extra,
+  });
+
+  it("ranks the team that fits theme and area first, and explains every part of the score", () => {
+    const ranked = rankTeams(
+      [team("far", { serviceAreaOrgIds: ["sz-nanshan"] }), team("fits", {}), team("offtopic", { themes: [Theme.NUCLEAR] })],
+      Theme.DIGITAL_LITERACY,
+      community,
+      3,
+    );
+    expect(ranked.map((s) => s.team.teamId)).toEqual(["fits", "far", "offtopic"]);
+    expect(ranked[0]!.parts.map((p) => p.factor)).toEqual(["theme", "area", "load", "rating", "declines"]);
+    expect(ranked[0]!.parts.every((p) => p.reasonZh && p.reasonEn)).toBe(true);
+  });
+
+  it("prefers a less loaded, better rated team that rarely declines", () => {
+    const ranked = rankTeams(
+      [team("busy", { openOrders: 5, declined: 3, accepted: 1, rating: 3 }), team("free", { rating: 5, accepted: 4 })],
+      Theme.DIGITAL_LITERACY,
+      community,
+      2,
+    );
+    expect(ranked[0]!.team.teamId).toBe("free");
+    expect(ranked[1]!.parts.find((p) => p.factor === "declines")!.points).toBeLessThan(0);
+  });
+});
