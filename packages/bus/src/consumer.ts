@@ -69,7 +69,7 @@ export class EventConsumer {
     private readonly kafka: Kafka,
     private readonly options: ConsumerOptions,
   ) {
-    this.consumer = kafka.consumer({ groupId: options.groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000, maxWaitTimeInMs: 100 });
+    this.consumer = kafka.consumer({ groupId: options.groupId, sessionTimeout: 10_000, heartbeatInterval: 1_000, maxWaitTimeInMs: 100 });
     this.deadLetters = new EventPublisher(kafka);
     this.deadLetterTopic = deadLetterTopicFor(options.groupId);
     this.log = options.logger.child({ component: "consumer", group: options.groupId });

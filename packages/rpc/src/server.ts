@@ -58,7 +58,10 @@ export class RpcServer {
   private unaryHandler(impl: AnyHandler, output: Parameters<typeof create>[0], name: string): grpc.handleUnaryCall<Message, Message> {
     return (call, callback) => {
       const context = { ...callContext(call.metadata), signal: new AbortController().signal };
-      Promise.resolve(impl(call.request, context) as Promise<never>)
+      // Through a promise even when the implementation throws synchronously (input validation
+      // often does): the error must still reach the caller whole.
+      Promise.resolve()
+        .then(() => impl(call.request, context) as Promise<never>)
         .then((response) => callback(null, create(output, response)))
         .catch((error: unknown) => {
           this.report(error, name);

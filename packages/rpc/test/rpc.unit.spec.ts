@@ -53,6 +53,19 @@ describe("rpc", () => {
     await server.stop();
   });
 
+  it("brings back an error thrown before the implementation returns a promise", async () => {
+    const server = new RpcServer().add(DiagnosticsService, {
+      ping: () => {
+        throw kepuError("invalid", "TEXT_REQUIRED", "请填写原因", "A reason is required", "reason");
+      },
+    });
+    const port = await server.listen("127.0.0.1", 0);
+    const client = createRpcClient(DiagnosticsService, `127.0.0.1:${port}`);
+    expect(await client.ping({ echo: "" }).catch((e: unknown) => e)).toMatchObject({ code: "TEXT_REQUIRED", field: "reason" });
+    client.close();
+    await server.stop();
+  });
+
   it("hides an unexpected server error behind INTERNAL and reports it", async () => {
     const reported: string[] = [];
     const server = new RpcServer({ onUnexpectedError: (_e, method) => reported.push(method) }).add(DiagnosticsService, {

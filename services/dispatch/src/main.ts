@@ -2,22 +2,51 @@
 import { connectEngines } from "@kepu/engines";
 import { createHttpServer, gracefulShutdown } from "@kepu/http";
 import { createLogger } from "@kepu/log";
-import { RpcServer } from "@kepu/rpc";
+import { OutboxRelay } from "@kepu/outbox";
+import { diagnostics, DiagnosticsService, RpcServer } from "@kepu/rpc";
+import { DispatchService } from "@kepu/contracts/dispatch/v1/service_pb";
 import { readConfig } from "./config.js";
+import { dispatchService } from "./grpc/dispatch-service.js";
+import { activityConsumer, teamConsumer } from "./messaging/consumers.js";
+import { Orders } from "./orders.js";
+import { OrderStore } from "./store/order-store.js";
+import { TeamStore } from "./store/team-store.js";
+import { EscalationTimer } from "./timers.js";
 
 const config = readConfig();
 const logger = createLogger({ service: "dispatch", level: config.LOG_LEVEL });
 const engines = await connectEngines("dispatch", config, { topics: ["dispatch", "registry", "events"] }, logger);
+const db = engines.db!;
+const clock = () => new Date();
 
-const rpc = new RpcServer({ onUnexpectedError: (err, method) => logger.error({ err, method }, "rpc failed") });
-const grpcPort = await rpc.listen(config.GRPC_HOST, config.GRPC_PORT);
+const store = new OrderStore(db, engines.topic("dispatch"));
+const teams = new TeamStore(db);
+await store.createIndexes();
+const relay = new OutboxRelay({ collections: [store.orders], publisher: engines.publisher, logger });
+const orders = new Orders(store, relay, config.DISPATCH_DEADLINES, clock, logger);
+const timer = new EscalationTimer(store, orders, clock, logger);
+const consumers = [
+  teamConsumer(engines.kafka, engines.group("teams"), engines.topic("registry"), teams, logger),
+  activityConsumer(engines.kafka, engines.group("activities"), engines.topic("events"), orders, logger),
+];
 
+const rpc = new RpcServer({ onUnexpectedError: (err, method) => logger.error({ err, method }, "rpc failed") })
+  .add(DispatchService, dispatchService(orders, store, teams))
+  .add(DiagnosticsService, diagnostics("dispatch", engines.readiness));
 const http = createHttpServer({ logger, readiness: engines.readiness });
+
+relay.start();
+await Promise.all(consumers.map((c) => c.start()));
+timer.start(config.TIMER_INTERVAL_MS);
+const grpcPort = await rpc.listen(config.GRPC_HOST, config.GRPC_PORT);
 await http.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
 logger.info({ httpPort: config.HTTP_PORT, grpcPort }, "dispatch ready");
 
 gracefulShutdown(logger, [
   { name: "http", run: () => http.close() },
   { name: "grpc", run: () => rpc.stop() },
+  { name: "timer", run: () => timer.stop() },
+  { name: "consumers", run: () => Promise.all(consumers.map((c) => c.stop())).then(() => undefined) },
+  { name: "outbox relay", run: () => relay.stop() },
   { name: "engines", run: () => engines.close() },
 ]);

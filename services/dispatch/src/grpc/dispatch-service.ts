@@ -1,0 +1,130 @@
+import { create, type MessageInitShape } from "@bufbuild/protobuf";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import { v7 as uuidv7 } from "uuid";
+import { ActorSchema, Role, type Actor } from "@kepu/contracts/common/v1/envelope_pb";
+import { OrderStatus } from "@kepu/contracts/dispatch/v1/events_pb";
+import { DispatchService, OrderSchema, type ListOrdersRequest } from "@kepu/contracts/dispatch/v1/service_pb";
+import { kepuError } from "@kepu/errors";
+import type { CallContext, ServiceImplementation } from "@kepu/rpc";
+import type { OrderCommand } from "../domain/decide.js";
+import { orderErrors } from "../domain/errors.js";
+import { canRead } from "../domain/policy.js";
+import { rankTeams, type TeamProfile } from "../domain/suggest.js";
+import type { Orders } from "../orders.js";
+import type { OrderStore, StoredOrder } from "../store/order-store.js";
+import type { TeamStore } from "../store/team-store.js";
+import { optionalText, requireId, requireText, validateRequest } from "./validate.js";
+
+type OrderMessage = MessageInitShape<typeof OrderSchema>;
+
+/** The order as clients see it, with its timeline. */
+export function toOrderMessage({ state, timeline }: StoredOrder): OrderMessage {
+  return {
+    orderId: state.orderId,
+    status: state.status,
+    requesterId: state.requesterId,
+    request: state.request,
+    campaignId: state.campaignId,
+    holder: state.holder,
+    invitedTeamIds: state.invitedTeamIds,
+    declinedTeamIds: state.declinedTeamIds,
+    acceptedTeamId: state.acceptedTeamId,
+    activityId: state.activityId,
+    rating: state.rating,
+    version: BigInt(state.version),
+    submittedAt: timestampFromDate(state.submittedAt),
+    dueAt: state.dueAt ? timestampFromDate(state.dueAt) : undefined,
+    timeline: timeline.map((step) => ({
+      eventType: step.eventType,
+      occurredAt: timestampFromDate(step.at),
+      actor: create(ActorSchema, { id: step.actorId, role: step.actorRole, orgId: step.actorOrgId, displayName: step.actorName }),
+      reason: step.reason,
+      teamIds: step.teamIds,
+    })),
+  };
+}
+
+/** The gRPC edge: validates every request, then hands a command to the use cases. */
+export function dispatchService(orders: Orders, store: OrderStore, teams: TeamStore): ServiceImplementation<typeof DispatchService> {
+  const command = async (orderId: string, cmd: OrderCommand, context: CallContext) => ({
+    order: toOrderMessage(await orders.handle(requireId(orderId, "orderId"), cmd, context.actor, { correlationId: context.correlationId })),
+  });
+
+  return {
+    async submitOrder(request, context) {
+      const orderId = request.orderId ? requireId(request.orderId, "orderId") : uuidv7();
+      const requesterId = context.actor?.id ?? "";
+      return command(orderId, { kind: "submit", requesterId, request: validateRequest(request.request), campaignId: optionalText(request.campaignId, "campaignId", 80) }, context);
+    },
+    dispatchOrder: (request, context) =>
+      command(request.orderId, { kind: "dispatch", teamIds: request.teamIds.map((t) => requireId(t, "teamIds")), note: optionalText(request.note, "note") }, context),
+    poolOrder: (request, context) =>
+      command(request.orderId, { kind: "pool", poolOrgId: context.actor?.orgId ?? "", reason: optionalText(request.reason, "reason") }, context),
+    claimOrder: (request, context) => command(request.orderId, { kind: "claim", associationOrgId: context.actor?.orgId ?? "" }, context),
+    acceptOrder: (request, context) => command(request.orderId, { kind: "accept", teamId: requireId(request.teamId, "teamId") }, context),
+    declineOrder: (request, context) =>
+      command(request.orderId, { kind: "decline", teamId: requireId(request.teamId, "teamId"), reason: requireText(request.reason, "reason") }, context),
+    cancelOrder: (request, context) => command(request.orderId, { kind: "cancel", reason: requireText(request.reason, "reason") }, context),
+    rejectOrder: (request, context) => command(request.orderId, { kind: "reject", reason: requireText(request.reason, "reason") }, context),
+    rateOrder: (request, context) =>
+      command(request.orderId, { kind: "rate", raterId: context.actor?.id ?? "", score: request.score, comment: optionalText(request.comment, "comment") }, context),
+
+    async getOrder(request, context) {
+      const stored = await store.load(requireId(request.orderId, "orderId"));
+      if (!stored || !canRead(stored.state, context.actor)) throw orderErrors.notFound(request.orderId);
+      return { order: toOrderMessage(stored) };
+    },
+
+    async listOrders(request, context) {
+      const { orders: found, total } = await store.list(scopedQuery(request, context.actor));
+      return { orders: found.map(toOrderMessage), total };
+    },
+
+    async suggestTeams(request, context) {
+      const stored = await store.load(requireId(request.orderId, "orderId"));
+      if (!stored || !canRead(stored.state, context.actor)) throw orderErrors.notFound(request.orderId);
+      const profiles = await teamProfiles(store, teams);
+      const eligible = profiles.filter((t) => !stored.state.declinedTeamIds.includes(t.teamId));
+      const ranked = rankTeams(eligible, stored.state.request.theme, stored.state.request.community, request.limit > 0 ? Math.min(request.limit, 50) : 10);
+      return {
+        suggestions: ranked.map((s) => ({ teamId: s.team.teamId, teamName: s.team.name, score: s.score, themes: s.team.themes, parts: s.parts })),
+      };
+    },
+  };
+}
+
+/** Everyone lists only inside their own scope; a requested subtree narrows it, never widens it. */
+function scopedQuery(request: ListOrdersRequest, actor: Actor | undefined) {
+  if (!actor?.id) throw kepuError("unauthenticated", "NOT_SIGNED_IN", "请先登录", "Please sign in first");
+  const pageSize = request.pageSize > 0 ? Math.min(request.pageSize, 200) : 20;
+  const base = { statuses: request.statuses, page: Math.max(request.page, 0), pageSize, withinOrgIds: [] as string[], teamId: "", requesterId: "" };
+  if (request.orgId) base.withinOrgIds.push(requireId(request.orgId, "orgId"));
+  switch (actor.role) {
+    case Role.ADMIN:
+    case Role.SYSTEM:
+      return { ...base, teamId: request.teamId, requesterId: request.requesterId };
+    case Role.RESIDENT:
+      return { ...base, requesterId: actor.id };
+    case Role.TEAM_LEADER:
+    case Role.TEAM_MEMBER:
+      return { ...base, teamId: actor.orgId };
+    default:
+      return { ...base, withinOrgIds: [...base.withinOrgIds, actor.orgId], teamId: request.teamId };
+  }
+}
+
+async function teamProfiles(store: OrderStore, teams: TeamStore): Promise<TeamProfile[]> {
+  const all = await teams.all();
+  const history = await store.teamHistory(all.map((t) => t.teamId));
+  return all.map((team) => {
+    const mine = history.filter((o) => o.acceptedTeamId === team.teamId);
+    const rated = mine.filter((o) => o.rating > 0);
+    return {
+      ...team,
+      openOrders: mine.filter((o) => o.status === OrderStatus.ACCEPTED || o.status === OrderStatus.SCHEDULED).length,
+      accepted: mine.length,
+      declined: history.filter((o) => o.declinedTeamIds.includes(team.teamId)).length,
+      rating: rated.length > 0 ? rated.reduce((sum, o) => sum + o.rating, 0) / rated.length : 0,
+    };
+  });
+}

@@ -1,0 +1,42 @@
+import { kepuError } from "@kepu/errors";
+import type { OrderRequest } from "@kepu/contracts/dispatch/v1/events_pb";
+import { Theme } from "@kepu/contracts/common/v1/catalog_pb";
+
+const idPattern = /^[A-Za-z0-9_.:-]{1,80}$/;
+
+/** An id a client sent: present and of a sane shape, or a clear error naming the field. */
+export function requireId(value: string, field: string): string {
+  if (!idPattern.test(value)) throw kepuError("invalid", "INVALID_ID", `${field} 缺失或格式不正确`, `${field} is missing or malformed`, field);
+  return value;
+}
+
+export function optionalText(value: string, field: string, max = 500): string {
+  if (value.length > max) throw kepuError("invalid", "TEXT_TOO_LONG", `${field} 不能超过 ${max} 个字`, `${field} must be at most ${max} characters`, field);
+  return value.trim();
+}
+
+export function requireText(value: string, field: string, max = 500): string {
+  const text = optionalText(value, field, max);
+  if (!text) throw kepuError("invalid", "TEXT_REQUIRED", `请填写 ${field}`, `${field} is required`, field);
+  return text;
+}
+
+/** What a 点单 must carry before the domain sees it. */
+export function validateRequest(request: OrderRequest | undefined): OrderRequest {
+  if (!request) throw kepuError("invalid", "REQUEST_REQUIRED", "缺少点单内容", "The order's request is missing", "request");
+  const community = request.community;
+  if (!community || !community.orgId || community.path.length === 0 || community.path.at(-1) !== community.orgId) {
+    throw kepuError("invalid", "COMMUNITY_REQUIRED", "请选择所在社区", "Choose the community the order is for", "request.community");
+  }
+  community.path.forEach((id) => requireId(id, "request.community.path"));
+  if (!request.menuItemId) requireText(request.title, "request.title", 100);
+  else requireId(request.menuItemId, "request.menuItemId");
+  optionalText(request.description, "request.description", 2_000);
+  if (!(request.theme in Theme) || request.theme === Theme.UNSPECIFIED) {
+    throw kepuError("invalid", "THEME_REQUIRED", "请选择科普主题", "Choose a theme", "request.theme");
+  }
+  if (request.expectedParticipants < 0 || request.expectedParticipants > 100_000) {
+    throw kepuError("invalid", "BAD_PARTICIPANTS", "预计人数须在 0 到 100000 之间", "Expected participants must be 0 to 100000", "request.expectedParticipants");
+  }
+  return request;
+}

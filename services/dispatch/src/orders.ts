@@ -1,0 +1,64 @@
+// The use cases of dispatch: load an order, check who asks, decide, save state + events together.
+import { create } from "@bufbuild/protobuf";
+import { ActorSchema, Role, type Actor } from "@kepu/contracts/common/v1/envelope_pb";
+import { kepuError } from "@kepu/errors";
+import type { Logger } from "@kepu/log";
+import type { OutboxRelay } from "@kepu/outbox";
+import { decide, type OrderCommand } from "./domain/decide.js";
+import type { DeadlinesByDistrict } from "./domain/deadlines.js";
+import { orderErrors } from "./domain/errors.js";
+import { evolve, type OrderState, type RecordedOrderEvent } from "./domain/order.js";
+import { authorize } from "./domain/policy.js";
+import { toEnvelope, toTimeline, type Cause } from "./messaging/order-events.js";
+import type { OrderStore, StoredOrder } from "./store/order-store.js";
+
+export type Clock = () => Date;
+
+/** Timers and events from other services act as the system. */
+export const systemActor: Actor = create(ActorSchema, { id: "dispatch", role: Role.SYSTEM, displayName: "系统" });
+
+const maxAttempts = 8;
+
+export class Orders {
+  constructor(
+    private readonly store: OrderStore,
+    private readonly relay: OutboxRelay,
+    private readonly deadlines: DeadlinesByDistrict,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {}
+
+  /**
+   * Runs one command. When another writer got there first (the version moved), it reloads and
+   * decides again: a second team accepting then gets ORDER_ALREADY_ACCEPTED, not a silent win.
+   */
+  async handle(orderId: string, command: OrderCommand, actor: Actor | undefined, cause: Cause): Promise<StoredOrder> {
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      const before = await this.store.load(orderId);
+      if (command.kind === "submit" && before && before.state.requesterId === command.requesterId) return before; // a retried 点单
+      if (command.kind !== "submit" && !before) throw orderErrors.notFound(orderId);
+      const allowed = authorize(command, before?.state, actor);
+      if (!allowed.ok) throw allowed.error;
+      const now = this.clock();
+      const decision = decide(before?.state, command, { now, deadlines: this.deadlines });
+      if (!decision.ok) throw decision.error;
+      if (decision.value.length === 0) return before!;
+
+      let state = before?.state;
+      const recorded: RecordedOrderEvent[] = [];
+      for (const event of decision.value) {
+        state = evolve(state, event, orderId, now);
+        recorded.push({ event, version: state.version, at: now, actor });
+      }
+      const after = state as OrderState;
+      const envelopes = recorded.map((r) => toEnvelope(orderId, r, after, cause));
+      const steps = recorded.map(toTimeline);
+      if ((await this.store.save(before, after, steps, envelopes)) === "saved") {
+        this.relay.kick();
+        return { state: after, timeline: [...(before?.timeline ?? []), ...steps] };
+      }
+      this.log.debug({ orderId, attempt, command: command.kind }, "order changed meanwhile; deciding again");
+    }
+    throw kepuError("conflict", "ORDER_BUSY", "订单正被频繁修改，请稍后重试", "The order is changing quickly; please retry");
+  }
+}

@@ -1,0 +1,165 @@
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { Binary, type Collection, type Db, type Document, type Filter } from "mongodb";
+import { OrderRequestSchema, OrderStatus } from "@kepu/contracts/dispatch/v1/events_pb";
+import type { EventEnvelope } from "@kepu/bus";
+import { saveAggregate, type SaveResult } from "@kepu/outbox";
+import type { OrderState } from "../domain/order.js";
+
+/** One step of the order's timeline, as stored. */
+export interface TimelineRecord {
+  eventType: string;
+  at: Date;
+  actorId: string;
+  actorRole: number;
+  actorOrgId: string;
+  actorName: string;
+  reason: string;
+  teamIds: string[];
+}
+
+export interface StoredOrder {
+  state: OrderState;
+  timeline: TimelineRecord[];
+}
+
+interface OrderDocument {
+  _id: string;
+  version: number;
+  status: number;
+  requesterId: string;
+  /** The OrderRequest, protobuf-encoded: stored whole, never reinterpreted. */
+  request: Binary;
+  communityPath: string[];
+  districtId: string;
+  campaignId: string;
+  holder: number;
+  invitedTeamIds: string[];
+  declinedTeamIds: string[];
+  acceptedTeamId: string;
+  activityId: string;
+  rating: number;
+  submittedAt: Date;
+  dueAt: Date | null;
+  dueStage: number;
+  timeline: TimelineRecord[];
+}
+
+export interface OrderQuery {
+  /** Every one of these orgs must be on the community's path (scope ∩ requested subtree). */
+  withinOrgIds: string[];
+  statuses: OrderStatus[];
+  teamId: string;
+  requesterId: string;
+  page: number;
+  pageSize: number;
+}
+
+/** Orders as aggregate documents: state, timeline and outbox in one document per order. */
+export class OrderStore {
+  readonly orders: Collection<Document>;
+
+  constructor(
+    db: Db,
+    private readonly topic: string,
+  ) {
+    this.orders = db.collection("orders");
+  }
+
+  async createIndexes(): Promise<void> {
+    await this.orders.createIndex({ dueAt: 1 });
+    await this.orders.createIndex({ communityPath: 1 });
+    await this.orders.createIndex({ outboxCount: 1 });
+    await this.orders.createIndex({ acceptedTeamId: 1 });
+  }
+
+  async load(orderId: string): Promise<StoredOrder | undefined> {
+    const doc = (await this.orders.findOne({ _id: orderId as never }, { projection: { outbox: 0 } })) as OrderDocument | null;
+    return doc ? { state: toState(doc), timeline: doc.timeline } : undefined;
+  }
+
+  /** Saves the new state with its timeline steps and events in one write (see @kepu/outbox). */
+  save(before: StoredOrder | undefined, after: OrderState, steps: TimelineRecord[], events: EventEnvelope[]): Promise<SaveResult> {
+    const timeline = [...(before?.timeline ?? []), ...steps];
+    return saveAggregate(this.orders, {
+      id: after.orderId,
+      expectedVersion: before?.state.version ?? 0,
+      version: after.version,
+      state: toDocument(after, timeline),
+      topic: this.topic,
+      events,
+    });
+  }
+
+  /** Orders whose current hop has timed out by `now`. */
+  async due(now: Date, limit = 100): Promise<string[]> {
+    const docs = await this.orders.find({ dueAt: { $lte: now } }, { projection: { _id: 1 } }).limit(limit).toArray();
+    return docs.map((d) => String(d._id));
+  }
+
+  async list(query: OrderQuery): Promise<{ orders: StoredOrder[]; total: number }> {
+    const filter: Filter<Document> = {};
+    const and: Filter<Document>[] = query.withinOrgIds.map((org) => ({ communityPath: org }));
+    if (query.statuses.length > 0) and.push({ status: { $in: query.statuses } });
+    if (query.requesterId) and.push({ requesterId: query.requesterId });
+    if (query.teamId) and.push({ $or: [{ invitedTeamIds: query.teamId }, { acceptedTeamId: query.teamId }] });
+    if (and.length > 0) filter.$and = and;
+    const total = await this.orders.countDocuments(filter);
+    const docs = (await this.orders
+      .find(filter, { projection: { outbox: 0 } })
+      .sort({ submittedAt: -1 })
+      .skip(query.page * query.pageSize)
+      .limit(query.pageSize)
+      .toArray()) as unknown as OrderDocument[];
+    return { orders: docs.map((doc) => ({ state: toState(doc), timeline: doc.timeline })), total };
+  }
+
+  /** What the suggestions need to know of teams' work: their orders, few fields. */
+  async teamHistory(teamIds: string[]): Promise<Pick<OrderState, "status" | "acceptedTeamId" | "declinedTeamIds" | "rating">[]> {
+    if (teamIds.length === 0) return [];
+    const docs = await this.orders
+      .find({ $or: [{ acceptedTeamId: { $in: teamIds } }, { declinedTeamIds: { $in: teamIds } }] }, { projection: { status: 1, acceptedTeamId: 1, declinedTeamIds: 1, rating: 1 } })
+      .toArray();
+    return docs.map((d) => ({ status: d.status, acceptedTeamId: d.acceptedTeamId, declinedTeamIds: d.declinedTeamIds ?? [], rating: d.rating ?? 0 }));
+  }
+}
+
+function toDocument(state: OrderState, timeline: TimelineRecord[]): Omit<OrderDocument, "_id" | "version"> {
+  return {
+    status: state.status,
+    requesterId: state.requesterId,
+    request: new Binary(toBinary(OrderRequestSchema, state.request)),
+    communityPath: state.request.community?.path ?? [],
+    districtId: state.request.community?.districtId ?? "",
+    campaignId: state.campaignId,
+    holder: state.holder,
+    invitedTeamIds: state.invitedTeamIds,
+    declinedTeamIds: state.declinedTeamIds,
+    acceptedTeamId: state.acceptedTeamId,
+    activityId: state.activityId,
+    rating: state.rating,
+    submittedAt: state.submittedAt,
+    dueAt: state.dueAt ?? null,
+    dueStage: state.dueStage,
+    timeline,
+  };
+}
+
+function toState(doc: OrderDocument): OrderState {
+  return {
+    orderId: doc._id,
+    status: doc.status,
+    requesterId: doc.requesterId,
+    request: doc.request ? fromBinary(OrderRequestSchema, doc.request.buffer) : create(OrderRequestSchema),
+    campaignId: doc.campaignId,
+    holder: doc.holder,
+    invitedTeamIds: doc.invitedTeamIds ?? [],
+    declinedTeamIds: doc.declinedTeamIds ?? [],
+    acceptedTeamId: doc.acceptedTeamId,
+    activityId: doc.activityId,
+    rating: doc.rating,
+    version: doc.version,
+    submittedAt: doc.submittedAt,
+    dueAt: doc.dueAt ?? undefined,
+    dueStage: doc.dueStage,
+  };
+}
