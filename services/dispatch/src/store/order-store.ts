@@ -1,6 +1,7 @@
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { Binary, type Collection, type Db, type Document, type Filter } from "mongodb";
-import { OrderRequestSchema, OrderStatus } from "@kepu/contracts/dispatch/v1/events_pb";
+import type { OrderStatus } from "@kepu/contracts/dispatch/v1/events_pb";
+import { OrderRequestSchema } from "@kepu/contracts/dispatch/v1/events_pb";
 import type { EventEnvelope } from "@kepu/bus";
 import { saveAggregate, type SaveResult } from "@kepu/outbox";
 import type { OrderState } from "../domain/order.js";
