@@ -7,6 +7,7 @@ import { file_kepu_common_v1_probe } from "./gen/kepu/common/v1/probe_pb.js";
 import { file_kepu_dispatch_v1_events } from "./gen/kepu/dispatch/v1/events_pb.js";
 import { file_kepu_dispatch_v1_service } from "./gen/kepu/dispatch/v1/service_pb.js";
 import { file_kepu_events_v1_events } from "./gen/kepu/events/v1/events_pb.js";
+import { file_kepu_events_v1_service } from "./gen/kepu/events/v1/service_pb.js";
 import { file_kepu_registry_v1_events } from "./gen/kepu/registry/v1/events_pb.js";
 
 export const allFiles: readonly DescFile[] = [
@@ -17,5 +18,6 @@ export const allFiles: readonly DescFile[] = [
   file_kepu_dispatch_v1_events,
   file_kepu_dispatch_v1_service,
   file_kepu_events_v1_events,
+  file_kepu_events_v1_service,
   file_kepu_registry_v1_events,
 ];
