@@ -1,10 +1,24 @@
-import { loadConfig, serviceEnv } from "@kepu/config";
+import { loadConfig, serviceEnv, z } from "@kepu/config";
 
 /** Every setting of the events service, from the environment, with typed defaults. */
-export const configSchema = serviceEnv({ httpPort: 4103, grpcPort: 5103 });
+export const configSchema = serviceEnv({ httpPort: 4103, grpcPort: 5103 }).extend({
+  /** Bookings can be cancelled until this many hours before the session. */
+  CANCEL_CUTOFF_HOURS: z.coerce.number().min(0).default(2),
+  WAITLIST_MAX: z.coerce.number().int().min(0).default(200),
+  /** Bookings one resident may hold at a time. */
+  BOOKINGS_PER_PERSON: z.coerce.number().int().min(1).default(5),
+  /** Share of seats kept for the community that ordered the activity… */
+  PRIORITY_SHARE: z.coerce.number().min(0).max(1).default(0.5),
+  /** …until this many hours before it starts. */
+  PRIORITY_HOURS_BEFORE_START: z.coerce.number().min(0).default(48),
+  /** Signs check-in QR codes. Set a long random value in production. */
+  CHECK_IN_SECRET: z.string().min(16).default("kepu-dev-check-in-secret-change-me"),
+});
 
-export type Config = ReturnType<typeof loadConfig<typeof configSchema>>;
+export type Config = z.infer<typeof configSchema>;
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  return loadConfig(configSchema, env);
+  const config = loadConfig(configSchema, env);
+  if (config.NODE_ENV === "production" && config.CHECK_IN_SECRET.startsWith("kepu-dev")) throw new Error("CHECK_IN_SECRET must be set in production");
+  return config;
 }

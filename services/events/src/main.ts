@@ -2,22 +2,56 @@
 import { connectEngines } from "@kepu/engines";
 import { createHttpServer, gracefulShutdown } from "@kepu/http";
 import { createLogger } from "@kepu/log";
-import { RpcServer } from "@kepu/rpc";
+import { OutboxRelay } from "@kepu/outbox";
+import { diagnostics, DiagnosticsService, RpcServer } from "@kepu/rpc";
+import { EventsService } from "@kepu/contracts/events/v1/service_pb";
+import { Activities } from "./activities.js";
 import { readConfig } from "./config.js";
+import { eventsService } from "./grpc/events-service.js";
+import { orderConsumer } from "./messaging/order-consumer.js";
+import { ActivityStore } from "./store/activity-store.js";
+import { SeatLedger } from "./store/seat-ledger.js";
 
 const config = readConfig();
 const logger = createLogger({ service: "events", level: config.LOG_LEVEL });
-const engines = await connectEngines("events", config, { topics: ["events", "dispatch", "registry"] }, logger);
+const engines = await connectEngines("events", config, { topics: ["events", "dispatch", "registry"], redis: true }, logger);
+const clock = () => new Date();
 
-const rpc = new RpcServer({ onUnexpectedError: (err, method) => logger.error({ err, method }, "rpc failed") });
-const grpcPort = await rpc.listen(config.GRPC_HOST, config.GRPC_PORT);
+const store = new ActivityStore(engines.db!, engines.topic("events"));
+await store.createIndexes();
+const seats = new SeatLedger(engines.redis!, `${config.KEPU_PREFIX}kepu:events:`);
+const relay = new OutboxRelay({ collections: [store.activities], publisher: engines.publisher, logger });
+const activities = new Activities(
+  store,
+  seats,
+  relay,
+  {
+    cancelCutoffHours: config.CANCEL_CUTOFF_HOURS,
+    waitlistMax: config.WAITLIST_MAX,
+    perPersonMax: config.BOOKINGS_PER_PERSON,
+    priorityShare: config.PRIORITY_SHARE,
+    priorityHoursBeforeStart: config.PRIORITY_HOURS_BEFORE_START,
+    checkInSecret: config.CHECK_IN_SECRET,
+  },
+  clock,
+);
+const consumer = orderConsumer(engines.kafka, engines.group("orders"), engines.topic("dispatch"), activities, logger);
 
+const rpc = new RpcServer({ onUnexpectedError: (err, method) => logger.error({ err, method }, "rpc failed") })
+  .add(EventsService, eventsService(activities, store, seats, clock))
+  .add(DiagnosticsService, diagnostics("events", engines.readiness));
 const http = createHttpServer({ logger, readiness: engines.readiness });
+
+relay.start();
+await consumer.start();
+const grpcPort = await rpc.listen(config.GRPC_HOST, config.GRPC_PORT);
 await http.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
 logger.info({ httpPort: config.HTTP_PORT, grpcPort }, "events ready");
 
 gracefulShutdown(logger, [
   { name: "http", run: () => http.close() },
   { name: "grpc", run: () => rpc.stop() },
+  { name: "consumer", run: () => consumer.stop() },
+  { name: "outbox relay", run: () => relay.stop() },
   { name: "engines", run: () => engines.close() },
 ]);

@@ -1,0 +1,350 @@
+// The use cases of the events service: activities, booking, check-in, hours, summary, completion.
+import type { DescMessage, MessageInitShape } from "@bufbuild/protobuf";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import { v7 as uuidv7 } from "uuid";
+import { newEvent, type EventEnvelope } from "@kepu/bus";
+import { Role, type Actor } from "@kepu/contracts/common/v1/envelope_pb";
+import type { OrderAccepted } from "@kepu/contracts/dispatch/v1/events_pb";
+import {
+  ActivityCancelledSchema,
+  ActivityCompletedSchema,
+  ActivityRatedSchema,
+  ActivityScheduledSchema,
+  AttendeeCheckedInSchema,
+  BookingCancelledSchema,
+  BookingMadeSchema,
+  BookingPromotedSchema,
+  ServiceHoursRecordedSchema,
+  SummaryFiledSchema,
+} from "@kepu/contracts/events/v1/events_pb";
+import { isKepuError, kepuError } from "@kepu/errors";
+import { serializedWrite } from "@kepu/mongo";
+import type { OutboxRelay } from "@kepu/outbox";
+import { activityErrors as errors } from "./domain/errors.js";
+import { canCancel, checkInToken, overlaps, serviceHours, verifyCheckInToken } from "./domain/rules.js";
+import type { ActivityRecord, ActivityStore, BookingRecord, SessionRecord } from "./store/activity-store.js";
+import type { SeatLedger } from "./store/seat-ledger.js";
+
+export interface Cause {
+  correlationId: string;
+  causationId?: string;
+}
+
+export interface BookingRules {
+  cancelCutoffHours: number;
+  waitlistMax: number;
+  perPersonMax: number;
+  /** Share of seats kept for the community that ordered the activity, and for how long before it starts. */
+  priorityShare: number;
+  priorityHoursBeforeStart: number;
+  checkInSecret: string;
+}
+
+type Emit = <D extends DescMessage>(schema: D, payload: MessageInitShape<D>) => void;
+
+const staffRoles = [Role.COMMUNITY_WORKER, Role.STREET_STAFF, Role.DISTRICT_STAFF, Role.CITY_STAFF, Role.BASE_STAFF];
+
+export class Activities {
+  constructor(
+    private readonly store: ActivityStore,
+    private readonly seats: SeatLedger,
+    private readonly relay: OutboxRelay,
+    private readonly rules: BookingRules,
+    private readonly clock: () => Date,
+  ) {}
+
+  /**
+   * Changes one activity and records what happened, in one write. Changes to one activity run one
+   * at a time in this process (a booking storm would otherwise keep colliding on the version);
+   * a change from another process that came first makes it decide again.
+   */
+  private change(activityId: string, actor: Actor | undefined, cause: Cause, apply: (activity: ActivityRecord, emit: Emit) => ActivityRecord | void): Promise<ActivityRecord> {
+    return serializedWrite("activity-change", activityId, () => this.changeNow(activityId, actor, cause, apply));
+  }
+
+  private async changeNow(activityId: string, actor: Actor | undefined, cause: Cause, apply: (activity: ActivityRecord, emit: Emit) => ActivityRecord | void): Promise<ActivityRecord> {
+    for (let attempt = 1; attempt <= 10; attempt++) {
+      const before = await this.store.load(activityId);
+      if (!before) throw errors.notFound(activityId);
+      const envelopes: EventEnvelope[] = [];
+      let version = before.version;
+      const emit: Emit = (schema, payload) => {
+        envelopes.push(newEvent(schema, payload, { source: "events", aggregateId: activityId, aggregateVersion: ++version, actor, occurredAt: this.clock(), ...cause }));
+      };
+      const after = { ...(apply(before, emit) ?? before), version };
+      if (envelopes.length === 0) return before;
+      if ((await this.store.save(before, after, envelopes)) === "saved") {
+        this.relay.kick();
+        return after;
+      }
+    }
+    throw kepuError("conflict", "ACTIVITY_BUSY", "活动正被频繁修改，请稍后重试", "The activity is changing quickly; please retry");
+  }
+
+  private async create(activity: ActivityRecord, actor: Actor | undefined, cause: Cause): Promise<ActivityRecord> {
+    const scheduled = newEvent(ActivityScheduledSchema, scheduledPayload(activity), { source: "events", aggregateId: activity.activityId, aggregateVersion: 1, actor, occurredAt: this.clock(), ...cause });
+    const result = await this.store.save(undefined, { ...activity, version: 1 }, [scheduled]);
+    if (result === "conflict") return (await this.store.load(activity.activityId))!;
+    await this.openSeats({ ...activity, version: 1 });
+    this.relay.kick();
+    return { ...activity, version: 1 };
+  }
+
+  private async openSeats(activity: ActivityRecord): Promise<void> {
+    for (const session of activity.sessions) {
+      const reserved = activity.priorityCommunityId ? Math.floor(session.capacity * this.rules.priorityShare) : 0;
+      const priorityUntil = new Date(session.startsAt.getTime() - this.rules.priorityHoursBeforeStart * 3_600_000);
+      await this.seats.openSession(session.sessionId, { capacity: session.capacity, reserved, priorityCommunity: activity.priorityCommunityId, priorityUntil });
+    }
+  }
+
+  /** An accepted order becomes exactly one activity (its id comes from the order's). */
+  async createFromOrder(accepted: OrderAccepted, actor: Actor | undefined, cause: Cause): Promise<ActivityRecord> {
+    const request = accepted.request;
+    const community = request?.community;
+    const startsAt = request?.preferredDate ? new Date(Number(request.preferredDate.seconds) * 1000) : new Date(this.clock().getTime() + 7 * 86_400_000);
+    const activityId = `act-${accepted.orderId}`;
+    return this.create(
+      {
+        activityId,
+        orderId: accepted.orderId,
+        requesterId: accepted.requesterId,
+        title: request?.title ?? "",
+        theme: request?.theme ?? 0,
+        format: request?.format ?? 0,
+        audience: request?.audience ?? 0,
+        organizerOrgId: community?.orgId ?? "",
+        place: { orgId: community?.orgId ?? "", path: community?.path ?? [], districtId: community?.districtId ?? "", streetId: community?.streetId ?? "", communityId: community?.communityId ?? "" },
+        teamId: accepted.teamId,
+        campaignId: accepted.campaignId,
+        sessions: [{ sessionId: `${activityId}-s1`, startsAt, endsAt: new Date(startsAt.getTime() + 2 * 3_600_000), resourceId: "", place: community?.orgId ?? "", capacity: request?.expectedParticipants || 30 }],
+        priorityCommunityId: community?.communityId ?? "",
+        status: "SCHEDULED",
+        summaryFiled: false,
+        participants: 0,
+        uniqueParticipants: 0,
+        serviceHours: 0,
+        startsAt,
+        version: 0,
+      },
+      actor,
+      cause,
+    );
+  }
+
+  /** Published directly (campaign sessions, base open days). A resource cannot hold overlapping sessions. */
+  async publish(draft: Omit<ActivityRecord, "activityId" | "version" | "status" | "summaryFiled" | "participants" | "uniqueParticipants" | "serviceHours" | "startsAt">, actor: Actor | undefined, cause: Cause): Promise<ActivityRecord> {
+    requireStaffIn(actor, draft.place.path);
+    const activityId = `act-${uuidv7()}`;
+    const sessions = draft.sessions.map((s, i) => ({ ...s, sessionId: `${activityId}-s${i + 1}` }));
+    const resources = [...new Set(sessions.map((s) => s.resourceId).filter(Boolean))];
+    const reserve = async (index: number): Promise<ActivityRecord> => {
+      if (index === resources.length) {
+        const startsAt = sessions.reduce((min, s) => (s.startsAt < min ? s.startsAt : min), sessions[0]!.startsAt);
+        return this.create({ ...draft, activityId, sessions, status: "SCHEDULED", summaryFiled: false, participants: 0, uniqueParticipants: 0, serviceHours: 0, startsAt, version: 0 }, actor, cause);
+      }
+      const resourceId = resources[index]!;
+      // One check-and-hold at a time per resource, so two overlapping sessions cannot both pass.
+      return serializedWrite("resource", resourceId, async () => {
+        const held = await this.store.slotsOf(resourceId);
+        for (const session of sessions.filter((s) => s.resourceId === resourceId)) {
+          if (held.some((h) => overlaps(h, session)) || sessions.some((o) => o !== session && o.resourceId === resourceId && overlaps(o, session))) throw errors.resourceBusy(resourceId);
+        }
+        for (const session of sessions.filter((s) => s.resourceId === resourceId)) await this.store.holdSlot(resourceId, session);
+        return reserve(index + 1);
+      });
+    };
+    return reserve(0);
+  }
+
+  /** 预约: a seat if one is free for this resident, else a place on the waitlist. */
+  async book(activityId: string, sessionId: string, actor: Actor | undefined, cause: Cause): Promise<BookingRecord> {
+    if (!actor?.id || actor.role !== Role.RESIDENT) throw errors.residentsOnly();
+    const activity = await this.store.load(activityId);
+    if (!activity) throw errors.notFound(activityId);
+    if (activity.status !== "SCHEDULED") throw errors.notOpen();
+    const session = activity.sessions.find((s) => s.sessionId === sessionId);
+    if (!session) throw errors.sessionNotFound(sessionId);
+    if (session.startsAt <= this.clock()) throw errors.started();
+    const outcome = await this.seats.book(sessionId, actor.id, `bk-${uuidv7()}`, actor.orgId, this.clock(), { waitlist: this.rules.waitlistMax, perPerson: this.rules.perPersonMax });
+    if (outcome.kind === "full") throw errors.waitlistFull();
+    if (outcome.kind === "limit") throw errors.limitReached(this.rules.perPersonMax);
+    if (outcome.kind === "no_session") throw errors.sessionNotFound(sessionId);
+    const existing = await this.store.booking(outcome.bookingId);
+    if (existing) return existing; // the same resident asked again: same answer
+    const booking: BookingRecord = {
+      bookingId: outcome.bookingId,
+      activityId,
+      sessionId,
+      residentId: actor.id,
+      communityId: actor.orgId,
+      status: outcome.kind === "seated" ? "SEATED" : "WAITLISTED",
+      waitlistPosition: outcome.kind === "waitlisted" ? outcome.position : 0,
+      bookedAt: this.clock(),
+    };
+    await this.change(activityId, actor, cause, (_a, emit) => {
+      emit(BookingMadeSchema, { activityId, sessionId, bookingId: booking.bookingId, residentId: actor.id, communityId: actor.orgId, waitlisted: booking.status === "WAITLISTED", waitlistPosition: booking.waitlistPosition });
+    });
+    await this.store.putBooking(booking);
+    return booking;
+  }
+
+  async cancelBooking(bookingId: string, reason: string, actor: Actor | undefined, cause: Cause): Promise<{ booking: BookingRecord; promoted: string }> {
+    const booking = await this.store.booking(bookingId);
+    if (!booking || booking.residentId !== actor?.id) throw errors.bookingNotFound(bookingId);
+    if (booking.status === "CANCELLED") return { booking, promoted: "" };
+    const activity = (await this.store.load(booking.activityId))!;
+    const session = activity.sessions.find((s) => s.sessionId === booking.sessionId)!;
+    if (!canCancel(session.startsAt, this.clock(), this.rules.cancelCutoffHours)) throw errors.cutoffPassed(this.rules.cancelCutoffHours);
+    const outcome = await this.seats.cancel(booking.sessionId, booking.residentId);
+    const promoted = outcome.kind === "cancelled" ? outcome.promoted : undefined;
+    await this.change(booking.activityId, actor, cause, (_a, emit) => {
+      emit(BookingCancelledSchema, { activityId: booking.activityId, sessionId: booking.sessionId, bookingId, residentId: booking.residentId, reason });
+      if (promoted) emit(BookingPromotedSchema, { activityId: booking.activityId, sessionId: booking.sessionId, bookingId: promoted.bookingId, residentId: promoted.residentId });
+    });
+    const cancelled = { ...booking, status: "CANCELLED" as const };
+    await this.store.putBooking(cancelled);
+    if (promoted) {
+      const next = await this.store.booking(promoted.bookingId);
+      if (next) await this.store.putBooking({ ...next, status: "SEATED", waitlistPosition: 0 });
+    }
+    return { booking: cancelled, promoted: promoted?.bookingId ?? "" };
+  }
+
+  tokenFor(booking: BookingRecord, actor: Actor | undefined): string {
+    if (booking.residentId !== actor?.id) throw errors.bookingNotFound(booking.bookingId);
+    return checkInToken(booking.bookingId, this.rules.checkInSecret);
+  }
+
+  /** 签到 by a scanned QR token or from the staff list. Checking in twice counts once. */
+  async checkIn(token: string, bookingId: string, actor: Actor | undefined, cause: Cause): Promise<BookingRecord> {
+    const id = token ? verifyCheckInToken(token, this.rules.checkInSecret) : bookingId;
+    if (!id) throw errors.badToken();
+    const booking = await this.store.booking(id);
+    if (!booking) throw errors.bookingNotFound(id);
+    const activity = (await this.store.load(booking.activityId))!;
+    requireOrganizer(actor, activity);
+    if (booking.status === "CHECKED_IN") return booking;
+    if (booking.status !== "SEATED") throw errors.notSeated();
+    await this.change(booking.activityId, actor, cause, (_a, emit) => {
+      emit(AttendeeCheckedInSchema, { activityId: booking.activityId, sessionId: booking.sessionId, bookingId: id, residentId: booking.residentId, method: token ? "qr" : "staff" });
+    });
+    const checkedIn = { ...booking, status: "CHECKED_IN" as const };
+    await this.store.putBooking(checkedIn);
+    return checkedIn;
+  }
+
+  async attendance(activityId: string, actor: Actor | undefined): Promise<BookingRecord[]> {
+    const activity = await this.store.load(activityId);
+    if (!activity) throw errors.notFound(activityId);
+    requireOrganizer(actor, activity);
+    return this.store.bookingsOf({ activityId });
+  }
+
+  async recordHours(input: { activityId: string; volunteerId: string; teamId: string; content: string; startedAt: Date; endedAt: Date }, actor: Actor | undefined, cause: Cause): Promise<number> {
+    const hours = serviceHours(input.startedAt, input.endedAt);
+    await this.change(input.activityId, actor, cause, (activity, emit) => {
+      requireOrganizer(actor, activity);
+      emit(ServiceHoursRecordedSchema, {
+        activityId: input.activityId,
+        volunteerId: input.volunteerId,
+        teamId: input.teamId,
+        serviceContent: input.content,
+        place: activity.place.orgId,
+        startedAt: timestampFromDate(input.startedAt),
+        endedAt: timestampFromDate(input.endedAt),
+        hours,
+        confirmedBy: actor?.id ?? "",
+      });
+      return { ...activity, serviceHours: activity.serviceHours + hours };
+    });
+    await this.store.hours.updateOne(
+      { _id: `${input.activityId}:${input.volunteerId}:${input.startedAt.toISOString()}` as never },
+      { $set: { activityId: input.activityId, volunteerId: input.volunteerId, hours } },
+      { upsert: true },
+    );
+    return hours;
+  }
+
+  async fileSummary(activityId: string, text: string, photoUrls: string[], actor: Actor | undefined, cause: Cause): Promise<ActivityRecord> {
+    await this.store.summaries.updateOne({ _id: activityId as never }, { $set: { text, photoUrls, filedBy: actor?.id ?? "", filedAt: this.clock() } }, { upsert: true });
+    return this.change(activityId, actor, cause, (activity, emit) => {
+      requireOrganizer(actor, activity);
+      emit(SummaryFiledSchema, { activityId, textLength: [...text].length, photoCount: photoUrls.length });
+      return { ...activity, summaryFiled: true };
+    });
+  }
+
+  /** The summary plus attendance complete the activity; dispatch turns this into DELIVERED. */
+  async complete(activityId: string, walkIns: number, actor: Actor | undefined, cause: Cause): Promise<ActivityRecord> {
+    const bookings = await this.store.bookingsOf({ activityId });
+    const attended = bookings.filter((b) => b.status === "CHECKED_IN");
+    const volunteers = await this.store.hours.find({ activityId }).toArray();
+    return this.change(activityId, actor, cause, (activity, emit) => {
+      requireOrganizer(actor, activity);
+      if (activity.status === "COMPLETED") return activity;
+      if (activity.status !== "SCHEDULED") throw errors.notOpen();
+      if (!activity.summaryFiled) throw errors.summaryMissing();
+      const participants = attended.length + walkIns;
+      const uniqueParticipants = new Set(attended.map((b) => b.residentId)).size + walkIns;
+      const hours = volunteers.reduce((sum, v) => sum + Number(v.hours ?? 0), 0);
+      emit(ActivityCompletedSchema, { activityId, orderId: activity.orderId, participants, uniqueParticipants, serviceHours: hours, volunteers: new Set(volunteers.map((v) => v.volunteerId)).size });
+      return { ...activity, status: "COMPLETED", participants, uniqueParticipants, serviceHours: hours };
+    });
+  }
+
+  async rate(activityId: string, score: number, comment: string, actor: Actor | undefined, cause: Cause): Promise<void> {
+    if (!Number.isInteger(score) || score < 1 || score > 5) throw kepuError("invalid", "BAD_SCORE", "评分须为 1 到 5 分", "The score must be from 1 to 5", "score");
+    const attended = (await this.store.bookingsOf({ activityId })).some((b) => b.residentId === actor?.id && b.status === "CHECKED_IN");
+    await this.change(activityId, actor, cause, (activity, emit) => {
+      const byRequester = activity.requesterId !== "" && activity.requesterId === actor?.id;
+      if (!attended && !byRequester) throw errors.cannotRate();
+      emit(ActivityRatedSchema, { activityId, raterId: actor?.id ?? "", score, byRequester, comment });
+    });
+  }
+
+  /** The order behind an activity was cancelled before it was held. */
+  async cancelForOrder(orderId: string, reason: string, actor: Actor | undefined, cause: Cause): Promise<void> {
+    try {
+      await this.change(`act-${orderId}`, actor, cause, (activity, emit) => {
+        if (activity.status !== "SCHEDULED") return activity;
+        emit(ActivityCancelledSchema, { activityId: activity.activityId, reason });
+        return { ...activity, status: "CANCELLED" };
+      });
+    } catch (error) {
+      if (!(isKepuError(error) && error.code === "ACTIVITY_NOT_FOUND")) throw error;
+    }
+  }
+}
+
+function scheduledPayload(a: ActivityRecord): MessageInitShape<typeof ActivityScheduledSchema> {
+  return {
+    activityId: a.activityId,
+    orderId: a.orderId,
+    title: a.title,
+    theme: a.theme,
+    format: a.format,
+    audience: a.audience,
+    organizerOrgId: a.organizerOrgId,
+    place: a.place,
+    teamId: a.teamId,
+    campaignId: a.campaignId,
+    priorityCommunityId: a.priorityCommunityId,
+    sessions: a.sessions.map((s: SessionRecord) => ({ sessionId: s.sessionId, startsAt: timestampFromDate(s.startsAt), endsAt: timestampFromDate(s.endsAt), resourceId: s.resourceId, place: s.place, capacity: s.capacity })),
+  };
+}
+
+/** Staff whose subtree holds the activity, its team's leader, or an admin. */
+function requireOrganizer(actor: Actor | undefined, activity: ActivityRecord): void {
+  if (!actor?.id) throw errors.signIn();
+  if (actor.role === Role.ADMIN || actor.role === Role.SYSTEM) return;
+  if ((actor.role === Role.TEAM_LEADER || actor.role === Role.TEAM_MEMBER) && actor.orgId === activity.teamId && activity.teamId) return;
+  if (staffRoles.includes(actor.role) && activity.place.path.includes(actor.orgId)) return;
+  throw errors.notYours();
+}
+
+function requireStaffIn(actor: Actor | undefined, path: string[]): void {
+  if (!actor?.id) throw errors.signIn();
+  if (actor.role === Role.ADMIN) return;
+  if (!staffRoles.includes(actor.role) || !path.includes(actor.orgId)) throw errors.notYours();
+}

@@ -1,0 +1,190 @@
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import { timestampDate, timestampFromDate, type Timestamp } from "@bufbuild/protobuf/wkt";
+import { Role, type Actor } from "@kepu/contracts/common/v1/envelope_pb";
+import type { EventsService} from "@kepu/contracts/events/v1/service_pb";
+import { ActivityStatus, BookingStatus, type ActivitySchema, type BookingSchema } from "@kepu/contracts/events/v1/service_pb";
+import { kepuError } from "@kepu/errors";
+import type { ServiceImplementation } from "@kepu/rpc";
+import type { Activities } from "../activities.js";
+import { summaryOverdue } from "../domain/rules.js";
+import type { ActivityRecord, ActivityStore, BookingRecord } from "../store/activity-store.js";
+import type { SeatLedger } from "../store/seat-ledger.js";
+
+const idPattern = /^[A-Za-z0-9_.:-]{1,120}$/;
+const id = (value: string, field: string) => {
+  if (!idPattern.test(value)) throw kepuError("invalid", "INVALID_ID", `${field} 缺失或格式不正确`, `${field} is missing or malformed`, field);
+  return value;
+};
+const text = (value: string, field: string, max: number, required = false) => {
+  const t = value.trim();
+  if (required && !t) throw kepuError("invalid", "TEXT_REQUIRED", `请填写 ${field}`, `${field} is required`, field);
+  if ([...t].length > max) throw kepuError("invalid", "TEXT_TOO_LONG", `${field} 不能超过 ${max} 个字`, `${field} must be at most ${max} characters`, field);
+  return t;
+};
+const date = (value: Timestamp | undefined, field: string) => {
+  if (!value) throw kepuError("invalid", "TIME_REQUIRED", `请填写 ${field}`, `${field} is required`, field);
+  return timestampDate(value);
+};
+
+const statusOf = { SCHEDULED: ActivityStatus.SCHEDULED, COMPLETED: ActivityStatus.COMPLETED, CANCELLED: ActivityStatus.CANCELLED } as const;
+const bookingStatusOf = { SEATED: BookingStatus.SEATED, WAITLISTED: BookingStatus.WAITLISTED, CANCELLED: BookingStatus.CANCELLED, CHECKED_IN: BookingStatus.CHECKED_IN } as const;
+
+export function bookingMessage(b: BookingRecord, activity?: ActivityRecord): MessageInitShape<typeof BookingSchema> {
+  const session = activity?.sessions.find((s) => s.sessionId === b.sessionId);
+  return {
+    bookingId: b.bookingId,
+    activityId: b.activityId,
+    sessionId: b.sessionId,
+    residentId: b.residentId,
+    communityId: b.communityId,
+    status: bookingStatusOf[b.status],
+    waitlistPosition: b.waitlistPosition,
+    bookedAt: timestampFromDate(new Date(b.bookedAt)),
+    activityTitle: activity?.title ?? "",
+    startsAt: session ? timestampFromDate(new Date(session.startsAt)) : undefined,
+  };
+}
+
+export function eventsService(activities: Activities, store: ActivityStore, seats: SeatLedger, clock: () => Date): ServiceImplementation<typeof EventsService> {
+  const view = async (a: ActivityRecord): Promise<MessageInitShape<typeof ActivitySchema>> => ({
+    ...a,
+    version: BigInt(a.version),
+    status: statusOf[a.status],
+    sessions: await Promise.all(
+      a.sessions.map(async (s) => {
+        const { taken, waiting } = await seats.counts(s.sessionId);
+        return {
+          session: { sessionId: s.sessionId, startsAt: timestampFromDate(new Date(s.startsAt)), endsAt: timestampFromDate(new Date(s.endsAt)), resourceId: s.resourceId, place: s.place, capacity: s.capacity },
+          seatsTaken: taken,
+          seatsLeft: Math.max(s.capacity - taken, 0),
+          waitlistLength: waiting,
+        };
+      }),
+    ),
+  });
+  const load = async (activityId: string) => {
+    const activity = await store.load(id(activityId, "activityId"));
+    if (!activity) throw kepuError("not_found", "ACTIVITY_NOT_FOUND", `活动 ${activityId} 不存在`, `Activity ${activityId} does not exist`);
+    return activity;
+  };
+  const scope = (actor: Actor | undefined, orgId: string): string[] => {
+    if (!actor?.id) throw kepuError("unauthenticated", "NOT_SIGNED_IN", "请先登录", "Please sign in first");
+    const wanted = orgId ? [id(orgId, "orgId")] : [];
+    // Residents and teams browse freely within a given area; staff only inside their subtree.
+    if ([Role.RESIDENT, Role.TEAM_LEADER, Role.TEAM_MEMBER, Role.ADMIN].includes(actor.role)) return wanted;
+    return [...wanted, actor.orgId];
+  };
+
+  return {
+    async publishActivity(request, context) {
+      if (!request.place?.orgId) throw kepuError("invalid", "PLACE_REQUIRED", "请选择活动所在地", "Choose where the activity is held", "place");
+      if (request.sessions.length === 0) throw kepuError("invalid", "SESSIONS_REQUIRED", "请至少添加一个场次", "Add at least one session", "sessions");
+      const sessions = request.sessions.map((s) => {
+        const startsAt = date(s.startsAt, "sessions.startsAt");
+        const endsAt = date(s.endsAt, "sessions.endsAt");
+        if (endsAt <= startsAt) throw kepuError("invalid", "BAD_SESSION_TIME", "场次结束时间须晚于开始时间", "A session must end after it starts", "sessions.endsAt");
+        if (s.capacity < 1 || s.capacity > 100_000) throw kepuError("invalid", "BAD_CAPACITY", "名额须在 1 到 100000 之间", "Capacity must be 1 to 100000", "sessions.capacity");
+        return { sessionId: "", startsAt, endsAt, resourceId: s.resourceId ? id(s.resourceId, "sessions.resourceId") : "", place: text(s.place, "sessions.place", 200), capacity: s.capacity };
+      });
+      const { orgId, path, districtId, streetId, communityId } = request.place;
+      const activity = await activities.publish(
+        {
+          orderId: "",
+          requesterId: "",
+          title: text(request.title, "title", 100, true),
+          theme: request.theme,
+          format: request.format,
+          audience: request.audience,
+          organizerOrgId: context.actor?.orgId ?? "",
+          place: { orgId, path, districtId, streetId, communityId },
+          teamId: request.teamId,
+          campaignId: text(request.campaignId, "campaignId", 80),
+          sessions,
+          priorityCommunityId: "",
+        },
+        context.actor,
+        { correlationId: context.correlationId },
+      );
+      return { activity: await view(activity) };
+    },
+    async getActivity(request) {
+      return { activity: await view(await load(request.activityId)) };
+    },
+    async listActivities(request, context) {
+      const pageSize = request.pageSize > 0 ? Math.min(request.pageSize, 200) : 20;
+      const status = request.status === ActivityStatus.UNSPECIFIED ? "" : (ActivityStatus[request.status] as "SCHEDULED" | "COMPLETED" | "CANCELLED");
+      const { activities: found, total } = await store.list({
+        withinOrgIds: scope(context.actor, request.orgId),
+        theme: request.theme,
+        campaignId: request.campaignId,
+        status,
+        from: request.from ? timestampDate(request.from) : undefined,
+        to: request.to ? timestampDate(request.to) : undefined,
+        page: Math.max(request.page, 0),
+        pageSize,
+      });
+      return { activities: await Promise.all(found.map(view)), total };
+    },
+    async book(request, context) {
+      const booking = await activities.book(id(request.activityId, "activityId"), id(request.sessionId, "sessionId"), context.actor, { correlationId: context.correlationId });
+      return { booking: bookingMessage(booking, await store.load(booking.activityId)) };
+    },
+    async cancelBooking(request, context) {
+      const { booking, promoted } = await activities.cancelBooking(id(request.bookingId, "bookingId"), text(request.reason, "reason", 200), context.actor, { correlationId: context.correlationId });
+      return { booking: bookingMessage(booking), promotedBookingId: promoted };
+    },
+    async listMyBookings(_request, context) {
+      if (!context.actor?.id) throw kepuError("unauthenticated", "NOT_SIGNED_IN", "请先登录", "Please sign in first");
+      const bookings = await store.bookingsOf({ residentId: context.actor.id });
+      const byId = new Map<string, ActivityRecord | undefined>();
+      for (const b of bookings) if (!byId.has(b.activityId)) byId.set(b.activityId, await store.load(b.activityId));
+      return { bookings: bookings.map((b) => bookingMessage(b, byId.get(b.activityId))) };
+    },
+    async getCheckInToken(request, context) {
+      const booking = await store.booking(id(request.bookingId, "bookingId"));
+      if (!booking) throw kepuError("not_found", "BOOKING_NOT_FOUND", "预约不存在", "Booking does not exist");
+      return { token: activities.tokenFor(booking, context.actor) };
+    },
+    async checkIn(request, context) {
+      const booking = await activities.checkIn(request.token, request.bookingId ? id(request.bookingId, "bookingId") : "", context.actor, { correlationId: context.correlationId });
+      return { booking: bookingMessage(booking) };
+    },
+    async listAttendance(request, context) {
+      const bookings = await activities.attendance(id(request.activityId, "activityId"), context.actor);
+      return { bookings: bookings.map((b) => bookingMessage(b)), checkedIn: bookings.filter((b) => b.status === "CHECKED_IN").length };
+    },
+    async recordServiceHours(request, context) {
+      const hours = await activities.recordHours(
+        {
+          activityId: id(request.activityId, "activityId"),
+          volunteerId: id(request.volunteerId, "volunteerId"),
+          teamId: request.teamId,
+          content: text(request.serviceContent, "serviceContent", 200, true),
+          startedAt: date(request.startedAt, "startedAt"),
+          endedAt: date(request.endedAt, "endedAt"),
+        },
+        context.actor,
+        { correlationId: context.correlationId },
+      );
+      return { hours };
+    },
+    async fileSummary(request, context) {
+      const summary = text(request.text, "text", 5_000, true);
+      const activity = await activities.fileSummary(id(request.activityId, "activityId"), summary, request.photoUrls.slice(0, 20), context.actor, { correlationId: context.correlationId });
+      return { activity: await view(activity) };
+    },
+    async completeActivity(request, context) {
+      if (request.walkIns < 0) throw kepuError("invalid", "BAD_WALK_INS", "现场人数不能为负", "Walk-ins cannot be negative", "walkIns");
+      return { activity: await view(await activities.complete(id(request.activityId, "activityId"), request.walkIns, context.actor, { correlationId: context.correlationId })) };
+    },
+    async rateActivity(request, context) {
+      await activities.rate(id(request.activityId, "activityId"), request.score, text(request.comment, "comment", 500), context.actor, { correlationId: context.correlationId });
+      return {};
+    },
+    async listOverdueSummaries(request, context) {
+      const { activities: found } = await store.list({ withinOrgIds: scope(context.actor, request.orgId), theme: 0, campaignId: request.campaignId, status: "", from: undefined, to: undefined, page: 0, pageSize: 1_000 });
+      const overdue = found.filter((a) => a.status !== "CANCELLED" && summaryOverdue(a.campaignId, a.summaryFiled, clock()));
+      return { activities: await Promise.all(overdue.map(view)) };
+    },
+  };
+}

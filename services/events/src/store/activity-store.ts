@@ -1,0 +1,152 @@
+import type { Collection, Db, Document, Filter } from "mongodb";
+import type { EventEnvelope } from "@kepu/bus";
+import { saveAggregate, type SaveResult } from "@kepu/outbox";
+
+export interface Place {
+  orgId: string;
+  path: string[];
+  districtId: string;
+  streetId: string;
+  communityId: string;
+}
+
+export interface SessionRecord {
+  sessionId: string;
+  startsAt: Date;
+  endsAt: Date;
+  resourceId: string;
+  place: string;
+  capacity: number;
+}
+
+export type ActivityStatusName = "SCHEDULED" | "COMPLETED" | "CANCELLED";
+
+/** An activity as stored: its state, and (via @kepu/outbox) the events waiting to be published. */
+export interface ActivityRecord {
+  activityId: string;
+  orderId: string;
+  requesterId: string;
+  title: string;
+  theme: number;
+  format: number;
+  audience: number;
+  organizerOrgId: string;
+  place: Place;
+  teamId: string;
+  campaignId: string;
+  sessions: SessionRecord[];
+  priorityCommunityId: string;
+  status: ActivityStatusName;
+  summaryFiled: boolean;
+  participants: number;
+  uniqueParticipants: number;
+  serviceHours: number;
+  startsAt: Date;
+  version: number;
+}
+
+export type BookingStatusName = "SEATED" | "WAITLISTED" | "CANCELLED" | "CHECKED_IN";
+
+export interface BookingRecord {
+  bookingId: string;
+  activityId: string;
+  sessionId: string;
+  residentId: string;
+  communityId: string;
+  status: BookingStatusName;
+  waitlistPosition: number;
+  bookedAt: Date;
+}
+
+export interface ActivityQuery {
+  withinOrgIds: string[];
+  theme: number;
+  campaignId: string;
+  status: ActivityStatusName | "";
+  from: Date | undefined;
+  to: Date | undefined;
+  page: number;
+  pageSize: number;
+}
+
+export class ActivityStore {
+  readonly activities: Collection<Document>;
+  readonly bookings: Collection<Document>;
+  readonly hours: Collection<Document>;
+  readonly summaries: Collection<Document>;
+  readonly slots: Collection<Document>;
+
+  constructor(
+    db: Db,
+    private readonly topic: string,
+  ) {
+    this.activities = db.collection("activities");
+    this.bookings = db.collection("bookings");
+    this.hours = db.collection("service_hours");
+    this.summaries = db.collection("summaries");
+    this.slots = db.collection("resource_slots");
+  }
+
+  async createIndexes(): Promise<void> {
+    await this.activities.createIndex({ "place.path": 1 });
+    await this.activities.createIndex({ outboxCount: 1 });
+    await this.activities.createIndex({ orderId: 1 });
+    await this.bookings.createIndex({ residentId: 1 });
+    await this.bookings.createIndex({ activityId: 1 });
+    await this.slots.createIndex({ resourceId: 1 });
+    await this.hours.createIndex({ activityId: 1 });
+  }
+
+  async load(activityId: string): Promise<ActivityRecord | undefined> {
+    const doc = await this.activities.findOne({ _id: activityId as never }, { projection: { outbox: 0 } });
+    return doc ? toRecord(doc) : undefined;
+  }
+
+  save(before: ActivityRecord | undefined, after: ActivityRecord, events: EventEnvelope[]): Promise<SaveResult> {
+    const { activityId: _id, version, ...state } = after;
+    return saveAggregate(this.activities, { id: after.activityId, expectedVersion: before?.version ?? 0, version, state, topic: this.topic, events });
+  }
+
+  async list(query: ActivityQuery): Promise<{ activities: ActivityRecord[]; total: number }> {
+    const and: Filter<Document>[] = query.withinOrgIds.map((org) => ({ "place.path": org }));
+    if (query.theme) and.push({ theme: query.theme });
+    if (query.campaignId) and.push({ campaignId: query.campaignId });
+    if (query.status) and.push({ status: query.status });
+    if (query.from) and.push({ startsAt: { $gte: query.from } });
+    if (query.to) and.push({ startsAt: { $lte: query.to } });
+    const filter = and.length > 0 ? { $and: and } : {};
+    const total = await this.activities.countDocuments(filter);
+    const docs = await this.activities.find(filter, { projection: { outbox: 0 } }).sort({ startsAt: 1 }).skip(query.page * query.pageSize).limit(query.pageSize).toArray();
+    return { activities: docs.map(toRecord), total };
+  }
+
+  async putBooking(booking: BookingRecord): Promise<void> {
+    const { bookingId, ...fields } = booking;
+    await this.bookings.updateOne({ _id: bookingId as never }, { $set: fields }, { upsert: true });
+  }
+
+  async booking(bookingId: string): Promise<BookingRecord | undefined> {
+    const doc = await this.bookings.findOne({ _id: bookingId as never });
+    return doc ? ({ ...doc, bookingId: String(doc._id) } as unknown as BookingRecord) : undefined;
+  }
+
+  async bookingsOf(filter: { residentId?: string; activityId?: string }): Promise<BookingRecord[]> {
+    const docs = await this.bookings.find(filter).sort({ bookedAt: 1 }).toArray();
+    return docs.map((doc) => ({ ...doc, bookingId: String(doc._id) }) as unknown as BookingRecord);
+  }
+
+  /** Sessions already holding a resource, to refuse overlapping ones. */
+  async slotsOf(resourceId: string): Promise<{ sessionId: string; startsAt: Date; endsAt: Date }[]> {
+    const docs = await this.slots.find({ resourceId }).toArray();
+    return docs.map((d) => ({ sessionId: d.sessionId, startsAt: d.startsAt, endsAt: d.endsAt }));
+  }
+
+  async holdSlot(resourceId: string, session: SessionRecord): Promise<void> {
+    await this.slots.updateOne({ _id: `${resourceId}:${session.sessionId}` as never }, { $set: { resourceId, sessionId: session.sessionId, startsAt: session.startsAt, endsAt: session.endsAt } }, { upsert: true });
+  }
+}
+
+function toRecord(doc: Document): ActivityRecord {
+  const { _id, outboxCount: _c, ...rest } = doc;
+  return { ...(rest as Omit<ActivityRecord, "activityId">), activityId: String(_id) };
+}

@@ -1,0 +1,133 @@
+import { create, fromBinary } from "@bufbuild/protobuf";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { contractsRegistry } from "@kepu/contracts";
+import { createKafka, decodeEnvelope, EventPublisher, newEvent } from "@kepu/bus";
+import { OrgPlaceSchema, Theme } from "@kepu/contracts/common/v1/catalog_pb";
+import { Role } from "@kepu/contracts/common/v1/envelope_pb";
+import { OrderAcceptedSchema } from "@kepu/contracts/dispatch/v1/events_pb";
+import { BookingStatus, EventsService } from "@kepu/contracts/events/v1/service_pb";
+import { createLogger } from "@kepu/log";
+import { createRpcClient } from "@kepu/rpc";
+import { ServiceProcess, TestEngines, uniquePrefix, waitFor } from "@kepu/testkit";
+
+const engines = new TestEngines(uniquePrefix("events"));
+const logger = createLogger({ service: "events-e2e", level: "silent" });
+const publisher = new EventPublisher(createKafka({ brokers: engines.urls.kafkaBrokers, clientId: "events-e2e", logger }));
+let service: ServiceProcess;
+let client: ReturnType<typeof createRpcClient<typeof EventsService>>;
+
+const community = create(OrgPlaceSchema, { orgId: "sz-futian-yuanling-hongli", path: ["sz", "sz-futian", "sz-futian-yuanling", "sz-futian-yuanling-hongli"], districtId: "sz-futian", streetId: "sz-futian-yuanling", communityId: "sz-futian-yuanling-hongli" });
+const resident = (n: number) => ({ id: `resident-${n}`, role: Role.RESIDENT, orgId: community.orgId });
+const worker = { id: "worker-1", role: Role.COMMUNITY_WORKER, orgId: community.orgId };
+const inDays = (days: number, hour = 9) => {
+  const d = new Date(Date.now() + days * 86_400_000);
+  d.setUTCHours(hour, 0, 0, 0);
+  return d;
+};
+
+async function activityEvents(activityId: string, enough: (types: string[]) => boolean) {
+  const messages = await engines.readTopic(engines.topic("events"), (all) => enough(all.filter((m) => m.key === activityId).map((m) => decodeEnvelope(m.value).type)));
+  return messages.filter((m) => m.key === activityId).map((m) => decodeEnvelope(m.value));
+}
+
+beforeAll(async () => {
+  await engines.createTopics([engines.topic("events"), engines.topic("dispatch"), engines.topic("registry")]);
+  service = await ServiceProcess.start("events", engines.serviceEnv({ WAITLIST_MAX: "100", PRIORITY_SHARE: "0" }));
+  client = createRpcClient(EventsService, service.grpcAddress);
+});
+
+afterAll(async () => {
+  client?.close();
+  await service?.stop();
+  await publisher.disconnect();
+  await engines.cleanup();
+});
+
+describe("activities and booking", () => {
+  it("turns an accepted order into one activity, books to full, waitlists, promotes, checks in by QR and completes", async () => {
+    const accepted = newEvent(
+      OrderAcceptedSchema,
+      { orderId: "order-e1", teamId: "team-a", requesterId: "resident-1", campaignId: "kepu-month-2026", request: { title: "垃圾分类与再生资源", theme: Theme.RECYCLING, expectedParticipants: 3, community, preferredDate: timestampFromDate(inDays(10)) } },
+      { source: "dispatch", aggregateId: "order-e1", aggregateVersion: 5, correlationId: "corr-e1" },
+    );
+    await publisher.publish(engines.topic("dispatch"), [accepted, accepted]); // delivered twice
+    const activity = await waitFor(async () => (await client.getActivity({ activityId: "act-order-e1" }, { actor: worker }).catch(() => undefined))?.activity, { what: "the activity" });
+    expect(activity).toMatchObject({ orderId: "order-e1", title: "垃圾分类与再生资源", teamId: "team-a" });
+    const sessionId = activity.sessions[0]!.session!.sessionId;
+
+    const booked = [];
+    for (const n of [1, 2, 3, 4, 5]) booked.push((await client.book({ activityId: activity.activityId, sessionId }, { actor: resident(n) })).booking!);
+    expect(booked.map((b) => b.status)).toEqual([BookingStatus.SEATED, BookingStatus.SEATED, BookingStatus.SEATED, BookingStatus.WAITLISTED, BookingStatus.WAITLISTED]);
+    expect(booked.map((b) => b.waitlistPosition)).toEqual([0, 0, 0, 1, 2]);
+    const again = await client.book({ activityId: activity.activityId, sessionId }, { actor: resident(1) });
+    expect(again.booking?.bookingId).toBe(booked[0]!.bookingId);
+
+    const cancelled = await client.cancelBooking({ bookingId: booked[0]!.bookingId, reason: "临时有事" }, { actor: resident(1) });
+    expect(cancelled.promotedBookingId).toBe(booked[3]!.bookingId);
+    const mine = await client.listMyBookings({}, { actor: resident(4) });
+    expect(mine.bookings[0]).toMatchObject({ status: BookingStatus.SEATED, activityTitle: "垃圾分类与再生资源" });
+
+    const { token } = await client.getCheckInToken({ bookingId: booked[1]!.bookingId }, { actor: resident(2) });
+    const stolen = await client.getCheckInToken({ bookingId: booked[1]!.bookingId }, { actor: resident(3) }).catch((e: unknown) => e);
+    expect(stolen).toMatchObject({ code: "BOOKING_NOT_FOUND" });
+    await client.checkIn({ token }, { actor: worker });
+    await client.checkIn({ token }, { actor: worker }); // scanned twice, counted once
+    const forged = await client.checkIn({ token: `${booked[2]!.bookingId}.forged` }, { actor: worker }).catch((e: unknown) => e);
+    expect(forged).toMatchObject({ code: "BAD_CHECK_IN_TOKEN" });
+    await client.checkIn({ bookingId: booked[3]!.bookingId }, { actor: worker }); // from the staff list
+    const attendance = await client.listAttendance({ activityId: activity.activityId }, { actor: worker });
+    expect(attendance.checkedIn).toBe(2);
+
+    const notYet = await client.completeActivity({ activityId: activity.activityId }, { actor: worker }).catch((e: unknown) => e);
+    expect(notYet).toMatchObject({ code: "SUMMARY_MISSING" });
+    const hours = await client.recordServiceHours(
+      { activityId: activity.activityId, volunteerId: "vol-1", teamId: "team-a", serviceContent: "主讲垃圾分类", startedAt: timestampFromDate(inDays(10, 9)), endedAt: timestampFromDate(new Date(inDays(10, 9).getTime() + 150 * 60_000)) },
+      { actor: { id: "leader-a", role: Role.TEAM_LEADER, orgId: "team-a" } },
+    );
+    expect(hours.hours).toBe(2.5);
+    await client.fileSummary({ activityId: activity.activityId, text: "本次活动讲解了垃圾分类知识，居民积极参与互动。", photoUrls: ["https://example.invalid/1.jpg"] }, { actor: worker });
+    const done = await client.completeActivity({ activityId: activity.activityId, walkIns: 4 }, { actor: worker });
+    expect(done.activity).toMatchObject({ participants: 6, uniqueParticipants: 6, serviceHours: 2.5 });
+
+    const events = await activityEvents(activity.activityId, (types) => types.includes("kepu.events.v1.ActivityCompleted"));
+    const types = events.map((e) => e.type.replace("kepu.events.v1.", ""));
+    expect(types.filter((t) => t === "ActivityScheduled")).toHaveLength(1);
+    expect(types).toEqual(expect.arrayContaining(["BookingMade", "BookingCancelled", "BookingPromoted", "AttendeeCheckedIn", "ServiceHoursRecorded", "SummaryFiled", "ActivityCompleted"]));
+    expect(types.filter((t) => t === "AttendeeCheckedIn")).toHaveLength(2);
+    const completed = events.find((e) => e.type.endsWith("ActivityCompleted"))!;
+    expect(fromBinary(contractsRegistry.getMessage(completed.type)!, completed.payload)).toMatchObject({ orderId: "order-e1", participants: 6, serviceHours: 2.5, volunteers: 1 });
+    expect(events.map((e) => Number(e.aggregateVersion))).toEqual(events.map((_, i) => i + 1));
+  });
+
+  it("never books more than the seats when 300 residents try at once; the rest wait first-come or hear it is full", async () => {
+    const { activity } = await client.publishActivity(
+      { title: "科普月 亲子实验课", theme: Theme.DIGITAL_LITERACY, place: community, campaignId: "kepu-month-2026", sessions: [{ startsAt: timestampFromDate(inDays(20, 9)), endsAt: timestampFromDate(inDays(20, 11)), place: "党群服务中心二楼", capacity: 50 }] },
+      { actor: worker },
+    );
+    const sessionId = activity!.sessions[0]!.session!.sessionId;
+    const outcomes = await Promise.all(
+      Array.from({ length: 300 }, (_, n) =>
+        client
+          .book({ activityId: activity!.activityId, sessionId }, { actor: resident(1000 + n), timeoutMs: 60_000 })
+          .then((r) => ({ status: r.booking!.status, position: r.booking!.waitlistPosition, code: "" }))
+          .catch((e: { code: string }) => ({ status: BookingStatus.UNSPECIFIED, position: 0, code: e.code })),
+      ),
+    );
+    expect(outcomes.filter((o) => o.status === BookingStatus.SEATED)).toHaveLength(50);
+    const waiting = outcomes.filter((o) => o.status === BookingStatus.WAITLISTED);
+    expect(waiting.map((o) => o.position).sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    expect(outcomes.filter((o) => o.code === "WAITLIST_FULL")).toHaveLength(150);
+    const view = await client.getActivity({ activityId: activity!.activityId }, { actor: worker });
+    expect(view.activity?.sessions[0]).toMatchObject({ seatsTaken: 50, seatsLeft: 0, waitlistLength: 100 });
+  });
+
+  it("refuses overlapping sessions on one venue with a clear error", async () => {
+    const session = (fromHour: number, toHour: number) => ({ startsAt: timestampFromDate(inDays(30, fromHour)), endsAt: timestampFromDate(inDays(30, toHour)), resourceId: "venue-futian-kjg", place: "福田科技馆报告厅", capacity: 80 });
+    await client.publishActivity({ title: "基地开放日 上午场", theme: Theme.ARTIFICIAL_INTELLIGENCE, place: community, sessions: [session(9, 11)] }, { actor: worker });
+    const clash = await client.publishActivity({ title: "基地开放日 冲突场", theme: Theme.ARTIFICIAL_INTELLIGENCE, place: community, sessions: [session(10, 12)] }, { actor: worker }).catch((e: unknown) => e);
+    expect(clash).toMatchObject({ code: "RESOURCE_BUSY", zh: "该场地在此时段已被占用" });
+    const afterwards = await client.publishActivity({ title: "基地开放日 下午场", theme: Theme.ARTIFICIAL_INTELLIGENCE, place: community, sessions: [session(11, 13)] }, { actor: worker });
+    expect(afterwards.activity?.activityId).toBeTruthy();
+  });
+});
