@@ -37,6 +37,11 @@ export class OutboxRelay {
     this.log = options.logger.child({ component: "outbox-relay" });
   }
 
+  /** Adds collections to relay, for stores created after the relay they publish through. */
+  watch(collections: Collection<Document>[]): void {
+    this.options.collections.push(...collections);
+  }
+
   start(): void {
     if (this.running) return;
     this.running = true;

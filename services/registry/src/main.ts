@@ -2,22 +2,35 @@
 import { connectEngines } from "@kepu/engines";
 import { createHttpServer, gracefulShutdown } from "@kepu/http";
 import { createLogger } from "@kepu/log";
-import { RpcServer } from "@kepu/rpc";
+import { OutboxRelay } from "@kepu/outbox";
+import { diagnostics, DiagnosticsService, RpcServer } from "@kepu/rpc";
+import { RegistryService } from "@kepu/contracts/registry/v1/service_pb";
 import { readConfig } from "./config.js";
+import { registryService } from "./grpc/registry-service.js";
+import { RegistryStore } from "./store/registry-store.js";
 
 const config = readConfig();
 const logger = createLogger({ service: "registry", level: config.LOG_LEVEL });
 const engines = await connectEngines("registry", config, { topics: ["registry"] }, logger);
 
-const rpc = new RpcServer({ onUnexpectedError: (err, method) => logger.error({ err, method }, "rpc failed") });
-const grpcPort = await rpc.listen(config.GRPC_HOST, config.GRPC_PORT);
+const relay = new OutboxRelay({ collections: [], publisher: engines.publisher, logger });
+const store = new RegistryStore(engines.db!, engines.topic("registry"), relay);
+relay.watch(Object.values(store.collections));
+await store.createIndexes();
 
+const rpc = new RpcServer({ onUnexpectedError: (err, method) => logger.error({ err, method }, "rpc failed") })
+  .add(RegistryService, registryService(store))
+  .add(DiagnosticsService, diagnostics("registry", engines.readiness));
 const http = createHttpServer({ logger, readiness: engines.readiness });
+
+relay.start();
+const grpcPort = await rpc.listen(config.GRPC_HOST, config.GRPC_PORT);
 await http.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
 logger.info({ httpPort: config.HTTP_PORT, grpcPort }, "registry ready");
 
 gracefulShutdown(logger, [
   { name: "http", run: () => http.close() },
   { name: "grpc", run: () => rpc.stop() },
+  { name: "outbox relay", run: () => relay.stop() },
   { name: "engines", run: () => engines.close() },
 ]);

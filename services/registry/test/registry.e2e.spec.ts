@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { decodeEnvelope } from "@kepu/bus";
+import { Audience, Format, OrgKind, Theme } from "@kepu/contracts/common/v1/catalog_pb";
+import { Role } from "@kepu/contracts/common/v1/envelope_pb";
+import { BaseLevel, ProviderKind } from "@kepu/contracts/registry/v1/events_pb";
+import { RegistryService } from "@kepu/contracts/registry/v1/service_pb";
+import { createRpcClient } from "@kepu/rpc";
+import { ServiceProcess, TestEngines, uniquePrefix } from "@kepu/testkit";
+
+const engines = new TestEngines(uniquePrefix("registry"));
+let service: ServiceProcess;
+let client: ReturnType<typeof createRpcClient<typeof RegistryService>>;
+const admin = { id: "admin", role: Role.ADMIN };
+const districtStaff = { id: "kx-1", role: Role.DISTRICT_STAFF, orgId: "sz-futian" };
+
+beforeAll(async () => {
+  await engines.createTopics([engines.topic("registry")]);
+  service = await ServiceProcess.start("registry", engines.serviceEnv());
+  client = createRpcClient(RegistryService, service.grpcAddress);
+});
+
+afterAll(async () => {
+  client?.close();
+  await service?.stop();
+  await engines.cleanup();
+});
+
+describe("the registry", () => {
+  it("builds the org tree, teams, bases and the menu, and answers scoped queries — across a restart", async () => {
+    const org = (orgId: string, name: string, kind: OrgKind, parentId = "") => client.registerOrganization({ orgId, name, kind, parentId }, { actor: admin });
+    await org("sz", "深圳市", OrgKind.CITY);
+    await org("sz-futian", "福田区", OrgKind.DISTRICT, "sz");
+    await org("sz-nanshan", "南山区", OrgKind.DISTRICT, "sz");
+    await org("sz-futian-yuanling", "园岭街道", OrgKind.STREET, "sz-futian");
+    const { organization } = await org("sz-futian-yuanling-hongli", "红荔社区", OrgKind.COMMUNITY, "sz-futian-yuanling");
+    expect(organization?.place?.path).toEqual(["sz", "sz-futian", "sz-futian-yuanling", "sz-futian-yuanling-hongli"]);
+    await org("sz-nanshan-yuehai", "粤海街道", OrgKind.STREET, "sz-nanshan");
+    await org("sz-nanshan-yuehai-keji", "科技园社区", OrgKind.COMMUNITY, "sz-nanshan-yuehai");
+
+    await service.kill(); // the registry crashes mid-way
+    await service.launch();
+
+    await client.registerTeam({ teamId: "team-futian", name: "福田区科技志愿服务队", orgId: "sz-futian", themes: [Theme.DIGITAL_LITERACY, Theme.HEALTH], serviceAreaOrgIds: ["sz-futian"], leaderId: "leader-1" }, { actor: districtStaff });
+    await client.registerTeam({ teamId: "team-nanshan", name: "南山区 AI 科普队", orgId: "sz-nanshan", themes: [Theme.DIGITAL_LITERACY], serviceAreaOrgIds: ["sz-nanshan"] }, { actor: admin });
+    const volunteer = await client.addVolunteer({ teamId: "team-futian", volunteerId: "vol-1", realName: "张三", phone: "13812345678", skills: [Theme.HEALTH] }, { actor: districtStaff });
+    expect(volunteer.volunteer?.phone).toBe("138****5678");
+    expect((await client.getTeam({ teamId: "team-futian" }, { actor: districtStaff })).team?.volunteers[0]?.phone).toBe("138****5678");
+    expect((await client.getTeam({ teamId: "team-futian" }, { actor: { id: "leader-1", role: Role.TEAM_LEADER, orgId: "team-futian" } })).team?.volunteers[0]?.phone).toBe("13812345678");
+
+    const base = await client.certifyBase({ baseId: "base-kjg", name: "福田科技馆", orgId: "sz-futian", level: BaseLevel.CITY, termYears: 3 }, { actor: districtStaff });
+    expect(base.base?.status).toBeTruthy();
+    const assessed = await client.assessBase({ baseId: "base-kjg", year: 2026, hasOrganization: true, hasFunding: true, hasVenue: true, hasActivities: true, hasImpact: false }, { actor: districtStaff });
+    expect(assessed.base?.assessments).toEqual({ 2026: false });
+
+    await client.publishMenuItem(
+      { item: { itemId: "menu-phone", title: "老年人智能手机课", theme: Theme.DIGITAL_LITERACY, format: Format.HANDS_ON, audiences: [Audience.ELDERLY], durationMinutes: 90, capacity: 40, leadTimeDays: 7, serviceAreaOrgId: "sz-futian", providerKind: ProviderKind.TEAM, providerId: "team-futian" } },
+      { actor: districtStaff },
+    );
+    const futianMenu = await client.listMenuForCommunity({ communityId: "sz-futian-yuanling-hongli" });
+    expect(futianMenu.items.map((i) => i.itemId)).toEqual(["menu-phone"]);
+    expect((await client.listMenuForCommunity({ communityId: "sz-nanshan-yuehai-keji" })).items).toEqual([]);
+    expect((await client.listMenuForCommunity({ communityId: "sz-futian-yuanling-hongli", audience: Audience.YOUTH })).items).toEqual([]);
+
+    const eligible = await client.listEligibleTeams({ itemId: "menu-phone" });
+    expect(eligible.teams.map((t) => t.teamId)).toEqual(["team-futian"]);
+    expect((await client.listSubtree({ orgId: "sz-futian", kind: OrgKind.COMMUNITY })).organizations.map((o) => o.orgId)).toEqual(["sz-futian-yuanling-hongli"]);
+    expect((await client.listTeams({ orgId: "sz-nanshan" })).teams.map((t) => t.teamId)).toEqual(["team-nanshan"]);
+
+    const published = await engines.readTopic(engines.topic("registry"), (m) => m.length >= 13);
+    const types = published.map((m) => decodeEnvelope(m.value).type.replace("kepu.registry.v1.", ""));
+    expect(types.filter((t) => t === "OrganizationRegistered")).toHaveLength(7);
+    expect(types).toEqual(expect.arrayContaining(["TeamRegistered", "VolunteerJoinedTeam", "BaseCertified", "BaseAssessed", "MenuItemPublished"]));
+    expect(published.map((m) => m.value.toString("latin1")).join("")).not.toContain("13812345678");
+  });
+
+  it("refuses bad input and foreign subtrees with bilingual errors, changing nothing", async () => {
+    const wrongParent = await client.registerOrganization({ orgId: "x-1", name: "错挂社区", kind: OrgKind.COMMUNITY, parentId: "sz-futian" }, { actor: admin }).catch((e: unknown) => e);
+    expect(wrongParent).toMatchObject({ code: "WRONG_PARENT_KIND", field: "parentId" });
+    const foreign = await client.registerTeam({ teamId: "team-x", name: "越权队伍", orgId: "sz-nanshan", themes: [] }, { actor: districtStaff }).catch((e: unknown) => e);
+    expect(foreign).toMatchObject({ code: "OUTSIDE_YOUR_SCOPE", zh: "不在您的管辖范围内" });
+    const badPhone = await client.addVolunteer({ teamId: "team-futian", volunteerId: "vol-2", realName: "李四", phone: "12345" }, { actor: districtStaff }).catch((e: unknown) => e);
+    expect(badPhone).toMatchObject({ code: "BAD_PHONE", field: "phone" });
+    const twice = await client.registerOrganization({ orgId: "sz", name: "深圳市", kind: OrgKind.CITY }, { actor: admin }).catch((e: unknown) => e);
+    expect(twice).toMatchObject({ code: "ALREADY_EXISTS" });
+    expect((await client.getOrganization({ orgId: "x-1" }).catch((e: unknown) => e))).toMatchObject({ code: "ORG_NOT_FOUND" });
+  });
+});
