@@ -10,6 +10,7 @@ import { file_kepu_events_v1_events } from "./gen/kepu/events/v1/events_pb.js";
 import { file_kepu_events_v1_service } from "./gen/kepu/events/v1/service_pb.js";
 import { file_kepu_registry_v1_events } from "./gen/kepu/registry/v1/events_pb.js";
 import { file_kepu_registry_v1_service } from "./gen/kepu/registry/v1/service_pb.js";
+import { file_kepu_stats_v1_service } from "./gen/kepu/stats/v1/service_pb.js";
 
 export const allFiles: readonly DescFile[] = [
   file_kepu_common_v1_catalog,
@@ -22,4 +23,5 @@ export const allFiles: readonly DescFile[] = [
   file_kepu_events_v1_service,
   file_kepu_registry_v1_events,
   file_kepu_registry_v1_service,
+  file_kepu_stats_v1_service,
 ];

@@ -1,0 +1,34 @@
+import ExcelJS from "exceljs";
+import type { BreakdownRow } from "./figures.js";
+
+// Chinese headers first: the people who open these files report in Chinese.
+const columns: { key: keyof BreakdownRow; header: string }[] = [
+  { key: "key", header: "分组 Group" },
+  { key: "orders", header: "点单数 Orders" },
+  { key: "delivered", header: "已完成 Delivered" },
+  { key: "activities", header: "活动场次 Activities" },
+  { key: "participants", header: "参与人次 Visits" },
+  { key: "uniqueParticipants", header: "参与人数 People" },
+  { key: "serviceHours", header: "志愿服务时长 Hours" },
+];
+
+const csvCell = (value: string | number) => {
+  const text = String(value);
+  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+};
+
+/** CSV with a UTF-8 byte-order mark, so Excel and WPS read the Chinese right. */
+export function toCsv(rows: BreakdownRow[]): Buffer {
+  const lines = [columns.map((c) => csvCell(c.header)).join(","), ...rows.map((r) => columns.map((c) => csvCell(r[c.key])).join(","))];
+  return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(lines.join("\r\n") + "\r\n", "utf8")]);
+}
+
+export async function toXlsx(rows: BreakdownRow[], sheetName: string): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = "Kepu 科普";
+  const sheet = workbook.addWorksheet(sheetName);
+  sheet.columns = columns.map((c) => ({ header: c.header, key: c.key, width: c.key === "key" ? 28 : 16 }));
+  sheet.getRow(1).font = { bold: true };
+  for (const row of rows) sheet.addRow(row);
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}

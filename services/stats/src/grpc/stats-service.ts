@@ -1,0 +1,109 @@
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import { timestampDate, timestampFromDate } from "@bufbuild/protobuf/wkt";
+import type { StatsService} from "@kepu/contracts/stats/v1/service_pb";
+import { Dimension as DimensionPb, ExportFormat, type FiguresSchema, type Slice as SlicePb } from "@kepu/contracts/stats/v1/service_pb";
+import { kepuError } from "@kepu/errors";
+import type { ServiceImplementation } from "@kepu/rpc";
+import { toCsv, toXlsx } from "../domain/export.js";
+import { breakdown, computeFigures, type Dimension, type Figures, type Slice } from "../domain/figures.js";
+import { label, themeName } from "../domain/labels.js";
+import type { Projector } from "../messaging/projector.js";
+import type { FactStore } from "../store/fact-store.js";
+
+const dimensions: Record<number, Dimension> = {
+  [DimensionPb.DISTRICT]: "district",
+  [DimensionPb.STREET]: "street",
+  [DimensionPb.COMMUNITY]: "community",
+  [DimensionPb.THEME]: "theme",
+  [DimensionPb.AUDIENCE]: "audience",
+  [DimensionPb.FORMAT]: "format",
+  [DimensionPb.CAMPAIGN]: "campaign",
+};
+const periods: Record<number, Dimension> = { 1: "day", 2: "week", 3: "month", 4: "year" };
+
+function sliceOf(slice: SlicePb | undefined): Slice {
+  return {
+    orgId: slice?.orgId ?? "",
+    theme: slice?.theme ?? 0,
+    audience: slice?.audience ?? 0,
+    format: slice?.format ?? 0,
+    campaignId: slice?.campaignId ?? "",
+    ...(slice?.from ? { from: timestampDate(slice.from) } : {}),
+    ...(slice?.to ? { to: timestampDate(slice.to) } : {}),
+  };
+}
+
+const toMessage = (f: Figures): MessageInitShape<typeof FiguresSchema> => ({ ...f, computedAt: timestampFromDate(new Date()) });
+
+export interface Rebuilder {
+  rebuild(onProgress: (applied: number, total: number) => void, signal: AbortSignal): Promise<void>;
+  rebuilding: boolean;
+}
+
+export function statsService(store: FactStore, projector: Projector, rebuilder: Rebuilder): ServiceImplementation<typeof StatsService> {
+  const figures = async (slice: Slice) => computeFigures(await store.load(slice), slice, themeName);
+  const rows = async (dimension: number, period: number, slice: Slice) => {
+    const d = dimension === DimensionPb.PERIOD ? periods[period] : dimensions[dimension];
+    if (!d) throw kepuError("invalid", "BAD_DIMENSION", "请选择统计维度", "Choose a dimension", "dimension");
+    return breakdown(await store.load(slice), slice, d, label);
+  };
+
+  return {
+    async getFigures(request) {
+      return { figures: toMessage(await figures(sliceOf(request.slice))) };
+    },
+    async getBreakdown(request) {
+      return { rows: await rows(request.dimension, request.period, sliceOf(request.slice)) };
+    },
+    async *watchFigures(request, context) {
+      const slice = sliceOf(request.slice);
+      yield { figures: toMessage(await figures(slice)) };
+      // Debounced: a burst of events gives one push, within about 300 ms of the last change.
+      while (!context.signal.aborted) {
+        await new Promise<void>((resolve) => {
+          const onChange = () => {
+            projector.changes.off("changed", onChange);
+            setTimeout(resolve, 300);
+          };
+          projector.changes.on("changed", onChange);
+          context.signal.addEventListener("abort", () => {
+            projector.changes.off("changed", onChange);
+            resolve();
+          });
+        });
+        if (!context.signal.aborted) yield { figures: toMessage(await figures(slice)) };
+      }
+    },
+    async exportFigures(request) {
+      const slice = sliceOf(request.slice);
+      const table = await rows(request.dimension || DimensionPb.DISTRICT, 0, slice);
+      const stamp = new Date().toISOString().slice(0, 10);
+      if (request.format === ExportFormat.XLSX) {
+        return { filename: `kepu-figures-${stamp}.xlsx`, contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", content: await toXlsx(table, "科普统计") };
+      }
+      return { filename: `kepu-figures-${stamp}.csv`, contentType: "text/csv; charset=utf-8", content: toCsv(table) };
+    },
+    async *rebuild(_request, context) {
+      if (rebuilder.rebuilding) throw kepuError("conflict", "REBUILDING", "正在重建统计，请稍后", "A rebuild is already running");
+      const progress: { applied: number; total: number }[] = [];
+      let done = false;
+      let failure: unknown;
+      void rebuilder
+        .rebuild((applied, total) => progress.push({ applied, total }), context.signal)
+        .catch((error: unknown) => (failure = error))
+        .finally(() => (done = true));
+      while (!done) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        const last = progress.at(-1);
+        if (last) yield { eventsApplied: BigInt(last.applied), eventsTotal: BigInt(last.total), done: false };
+      }
+      if (failure) throw failure;
+      const last = progress.at(-1) ?? { applied: 0, total: 0 };
+      yield { eventsApplied: BigInt(last.applied), eventsTotal: BigInt(last.total), done: true };
+    },
+    async getProjectionStatus() {
+      const c = projector.counters;
+      return { eventsApplied: BigInt(c.handled), eventsSkipped: BigInt(c.skipped), deadLettered: BigInt(c.deadLettered), rebuilding: rebuilder.rebuilding, generation: await store.generation() };
+    },
+  };
+}

@@ -1,0 +1,135 @@
+import { EventEmitter } from "node:events";
+import { timestampDate } from "@bufbuild/protobuf/wkt";
+import type { Message } from "@bufbuild/protobuf";
+import type { Kafka } from "kafkajs";
+import { EventConsumer, occurredAt, type ConsumedEvent } from "@kepu/bus";
+import type { OrgPlace } from "@kepu/contracts/common/v1/catalog_pb";
+import type * as dispatch from "@kepu/contracts/dispatch/v1/events_pb";
+import type * as events from "@kepu/contracts/events/v1/events_pb";
+import type * as registry from "@kepu/contracts/registry/v1/events_pb";
+import type { Logger } from "@kepu/log";
+import type { FactKind, FactStore } from "../store/fact-store.js";
+
+const where = (place: OrgPlace | undefined) => ({
+  path: place?.path ?? [],
+  districtId: place?.districtId ?? "",
+  streetId: place?.streetId ?? "",
+  communityId: place?.communityId ?? "",
+});
+
+type Change = { kind: FactKind; id: string; update: Record<string, unknown> };
+
+/** What one event changes in the facts, or nothing for events no figure uses. */
+export function factChange(type: string, payload: Message, at: Date): Change | undefined {
+  const p = payload as never as Record<string, unknown>;
+  const name = type.split(".").pop()!;
+  switch (name) {
+    case "OrderSubmitted": {
+      const { orderId, request, campaignId } = payload as dispatch.OrderSubmitted;
+      return { kind: "orders", id: orderId, update: { $set: { status: "SUBMITTED", theme: request?.theme ?? 0, audience: request?.audience ?? 0, format: request?.format ?? 0, campaignId, submittedAt: at, ...where(request?.community) } } };
+    }
+    case "OrderDispatched":
+      return { kind: "orders", id: p.orderId as string, update: { $set: { status: "DISPATCHED" }, $min: { dispatchedAt: at } } }; // the first dispatch counts
+    case "OrderPooled":
+      return { kind: "orders", id: p.orderId as string, update: { $set: { status: "POOLED" } } };
+    case "OrderClaimed":
+      return { kind: "orders", id: p.orderId as string, update: { $set: { status: "CLAIMED" } } };
+    case "OrderAccepted":
+      return { kind: "orders", id: p.orderId as string, update: { $set: { status: "ACCEPTED", acceptedAt: at } } };
+    case "OrderDeclined": {
+      const { orderId, stillOpen, returnedTo } = payload as dispatch.OrderDeclined;
+      const status = stillOpen ? "DISPATCHED" : returnedTo === 1 ? "SUBMITTED" : "CLAIMED";
+      return { kind: "orders", id: orderId, update: { $set: { status }, $inc: { declines: 1 } } };
+    }
+    case "OrderEscalated":
+      return { kind: "orders", id: p.orderId as string, update: { $set: { status: "POOLED" }, $inc: { escalations: 1 } } };
+    case "OrderScheduled":
+      return { kind: "orders", id: p.orderId as string, update: { $set: { status: "SCHEDULED" } } };
+    case "OrderDelivered":
+      return { kind: "orders", id: p.orderId as string, update: { $set: { status: "DELIVERED", deliveredAt: at } } };
+    case "OrderRated":
+      return { kind: "orders", id: p.orderId as string, update: { $set: { status: "RATED" } } };
+    case "OrderCancelled":
+      return { kind: "orders", id: p.orderId as string, update: { $set: { status: "CANCELLED" } } };
+    case "OrderRejected":
+      return { kind: "orders", id: p.orderId as string, update: { $set: { status: "REJECTED" } } };
+    case "ActivityScheduled": {
+      const a = payload as events.ActivityScheduled;
+      const first = a.sessions.map((s) => (s.startsAt ? timestampDate(s.startsAt) : undefined)).filter(Boolean).sort()[0];
+      return { kind: "activities", id: a.activityId, update: { $set: { status: "SCHEDULED", theme: a.theme, audience: a.audience, format: a.format, campaignId: a.campaignId, orderId: a.orderId, startsAt: first ?? at, sessions: a.sessions.length, ...where(a.place) } } };
+    }
+    case "SessionAdded":
+      return { kind: "activities", id: p.activityId as string, update: { $inc: { sessions: 1 } } };
+    case "AttendeeCheckedIn": {
+      const { activityId, residentId } = payload as events.AttendeeCheckedIn;
+      return { kind: "activities", id: activityId, update: { $inc: { checkIns: 1, participants: 1, uniqueParticipants: 1 }, $set: { lastResidentId: residentId } } };
+    }
+    case "ServiceHoursRecorded": {
+      const { activityId, hours } = payload as events.ServiceHoursRecorded;
+      return { kind: "activities", id: activityId, update: { $inc: { serviceHours: hours } } };
+    }
+    case "ActivityCompleted": {
+      const { activityId, participants, uniqueParticipants, serviceHours } = payload as events.ActivityCompleted;
+      return { kind: "activities", id: activityId, update: { $set: { status: "COMPLETED", participants, uniqueParticipants, serviceHours } } };
+    }
+    case "ActivityCancelled":
+      return { kind: "activities", id: p.activityId as string, update: { $set: { status: "CANCELLED" } } };
+    case "MenuItemPublished":
+    case "MenuItemEdited": {
+      const item = (payload as registry.MenuItemPublished).item;
+      return item ? { kind: "menu", id: item.itemId, update: { $set: { theme: item.theme, areaOrgId: item.serviceAreaOrgId, withdrawn: false } } } : undefined;
+    }
+    case "MenuItemWithdrawn":
+      return { kind: "menu", id: p.itemId as string, update: { $set: { withdrawn: true } } };
+    case "OrganizationRegistered": {
+      const o = payload as registry.OrganizationRegistered;
+      return { kind: "orgs", id: o.orgId, update: { $set: { kind: o.kind, name: o.name, path: o.place?.path ?? [] } } };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Projects every event into facts. Each fact document keeps the last aggregate version it
+ * applied, so a redelivered or replayed event changes nothing.
+ */
+export class Projector {
+  readonly changes = new EventEmitter();
+  applied = 0;
+  private consumer: EventConsumer | undefined;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly store: FactStore,
+    private readonly topics: string[],
+    private readonly groupOf: (generation: number) => string,
+    private readonly logger: Logger,
+  ) {
+    this.changes.setMaxListeners(1_000);
+  }
+
+  get counters() {
+    return this.consumer?.counters ?? { handled: 0, skipped: 0, deadLettered: 0, retries: 0 };
+  }
+
+  async start(): Promise<void> {
+    const generation = await this.store.generation();
+    this.consumer = new EventConsumer(this.kafka, { groupId: this.groupOf(generation), topics: this.topics, logger: this.logger }).onEvery((event) => this.project(event));
+    await this.consumer.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.stop();
+  }
+
+  private async project(event: ConsumedEvent): Promise<void> {
+    const change = factChange(event.envelope.type, event.payload, occurredAt(event.envelope));
+    if (!change) return;
+    const result = await this.store.apply(change.kind, change.id, Number(event.envelope.aggregateVersion), change.update);
+    if (result === "applied") {
+      this.applied++;
+      this.changes.emit("changed");
+    }
+  }
+}

@@ -1,0 +1,56 @@
+import type { Collection, Db, Document, Filter, UpdateFilter } from "mongodb";
+import { applyVersioned, type ApplyResult } from "@kepu/idempotency";
+import type { ActivityFact, Facts, MenuFact, OrderFact, OrgFact, Slice } from "../domain/figures.js";
+
+export type FactKind = "orders" | "activities" | "menu" | "orgs";
+
+/** One fact document per aggregate, updated at most once per event (by aggregate version). */
+export class FactStore {
+  readonly facts: Record<FactKind, Collection<Document>>;
+  readonly meta: Collection<Document>;
+
+  constructor(db: Db) {
+    this.facts = { orders: db.collection("order_facts"), activities: db.collection("activity_facts"), menu: db.collection("menu_facts"), orgs: db.collection("org_facts") };
+    this.meta = db.collection("projection_meta");
+  }
+
+  async createIndexes(): Promise<void> {
+    for (const collection of Object.values(this.facts)) await collection.createIndex({ path: 1 });
+  }
+
+  apply(kind: FactKind, id: string, version: number, update: UpdateFilter<Document>): Promise<ApplyResult> {
+    return applyVersioned(this.facts[kind], id, version, update);
+  }
+
+  /** The facts a slice needs: narrowed by org subtree and the dimensions in the database, the rest in code. */
+  async load(slice: Slice): Promise<Facts> {
+    const filter: Filter<Document> = {};
+    if (slice.orgId) filter.path = slice.orgId;
+    if (slice.theme) filter.theme = slice.theme;
+    const [orders, activities, menu, orgs] = await Promise.all([
+      this.facts.orders.find(filter).toArray(),
+      this.facts.activities.find(filter).toArray(),
+      this.facts.menu.find({}).toArray(),
+      this.facts.orgs.find({ kind: 4, ...(slice.orgId ? { path: slice.orgId } : {}) }).toArray(),
+    ]);
+    return {
+      orders: orders.map((d) => ({ declines: 0, escalations: 0, ...d, orderId: String(d._id) }) as unknown as OrderFact),
+      activities: activities.map((d) => ({ sessions: 0, participants: 0, uniqueParticipants: 0, checkIns: 0, residents: [], serviceHours: 0, ...d, activityId: String(d._id) }) as unknown as ActivityFact),
+      menu: menu.map((d) => ({ ...d, itemId: String(d._id), path: d.path ?? [] }) as unknown as MenuFact),
+      communities: orgs.map((d) => ({ ...d, orgId: String(d._id) }) as unknown as OrgFact),
+    };
+  }
+
+  /** Forget every fact: the start of a rebuild by replay. */
+  async reset(): Promise<void> {
+    for (const collection of Object.values(this.facts)) await collection.deleteMany({});
+  }
+
+  async generation(): Promise<number> {
+    return Number((await this.meta.findOne({ _id: "generation" as never }))?.value ?? 1);
+  }
+
+  async setGeneration(value: number): Promise<void> {
+    await this.meta.updateOne({ _id: "generation" as never }, { $set: { value } }, { upsert: true });
+  }
+}

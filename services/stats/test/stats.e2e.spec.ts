@@ -1,0 +1,148 @@
+import { create, type DescMessage, type MessageInitShape } from "@bufbuild/protobuf";
+import ExcelJS from "exceljs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createKafka, EventPublisher, newEvent, type EventEnvelope } from "@kepu/bus";
+import { OrgKind, OrgPlaceSchema, Theme } from "@kepu/contracts/common/v1/catalog_pb";
+import { OrderHolder } from "@kepu/contracts/dispatch/v1/events_pb";
+import * as dispatch from "@kepu/contracts/dispatch/v1/events_pb";
+import * as events from "@kepu/contracts/events/v1/events_pb";
+import { OrganizationRegisteredSchema, MenuItemPublishedSchema } from "@kepu/contracts/registry/v1/events_pb";
+import { Dimension, ExportFormat, StatsService, type Figures } from "@kepu/contracts/stats/v1/service_pb";
+import { createLogger } from "@kepu/log";
+import { createRpcClient } from "@kepu/rpc";
+import { ServiceProcess, TestEngines, uniquePrefix, waitFor } from "@kepu/testkit";
+
+const engines = new TestEngines(uniquePrefix("stats"));
+const logger = createLogger({ service: "stats-e2e", level: "silent" });
+const publisher = new EventPublisher(createKafka({ brokers: engines.urls.kafkaBrokers, clientId: "stats-e2e", logger }));
+let service: ServiceProcess;
+let client: ReturnType<typeof createRpcClient<typeof StatsService>>;
+
+const place = (district: string, street: string, community: string) =>
+  create(OrgPlaceSchema, { orgId: community, path: ["sz", district, street, community], districtId: district, streetId: street, communityId: community });
+const futian = place("sz-futian", "sz-futian-s1", "sz-futian-s1-c1");
+const nanshan = place("sz-nanshan", "sz-nanshan-s1", "sz-nanshan-s1-c1");
+const t = (hours: number) => new Date(Date.UTC(2026, 8, 1) + hours * 3_600_000);
+
+/** One aggregate's events with versions 1..n, as its service would publish them. */
+function stream(aggregateId: string, steps: [DescMessage, object, number][]): EventEnvelope[] {
+  return steps.map(([schema, payload, hours], i) => newEvent(schema, payload as MessageInitShape<DescMessage>, { source: "script", aggregateId, aggregateVersion: i + 1, occurredAt: t(hours), correlationId: aggregateId }));
+}
+
+const orgEvents = [
+  ["sz-futian-s1-c1", futian],
+  ["sz-futian-s1-c2", place("sz-futian", "sz-futian-s1", "sz-futian-s1-c2")],
+  ["sz-nanshan-s1-c1", nanshan],
+].flatMap(([id, p]) => stream(id as string, [[OrganizationRegisteredSchema, { orgId: id, kind: OrgKind.COMMUNITY, place: p }, 0]]));
+const menuEvents = stream("menu-1", [[MenuItemPublishedSchema, { item: { itemId: "menu-1", theme: Theme.DIGITAL_LITERACY } }, 0]]);
+const orderEvents = [
+  ...stream("o1", [
+    [dispatch.OrderSubmittedSchema, { orderId: "o1", request: { theme: Theme.DIGITAL_LITERACY, community: futian } }, 0],
+    [dispatch.OrderDispatchedSchema, { orderId: "o1", teamIds: ["a"] }, 2],
+    [dispatch.OrderDeclinedSchema, { orderId: "o1", teamId: "a", reason: "忙", returnedTo: OrderHolder.COMMUNITY }, 3],
+    [dispatch.OrderDispatchedSchema, { orderId: "o1", teamIds: ["b"] }, 4],
+    [dispatch.OrderAcceptedSchema, { orderId: "o1", teamId: "b" }, 6],
+    [dispatch.OrderDeliveredSchema, { orderId: "o1", activityId: "act-o1" }, 50],
+  ]),
+  ...stream("o2", [[dispatch.OrderSubmittedSchema, { orderId: "o2", request: { theme: Theme.HEALTH, community: futian } }, 1], [dispatch.OrderCancelledSchema, { orderId: "o2", reason: "x" }, 2]]),
+  ...stream("o3", [[dispatch.OrderSubmittedSchema, { orderId: "o3", request: { theme: Theme.ARTIFICIAL_INTELLIGENCE, community: nanshan } }, 0], [dispatch.OrderEscalatedSchema, { orderId: "o3" }, 24]]),
+];
+const activityEvents = [
+  ...stream("act-o1", [
+    [events.ActivityScheduledSchema, { activityId: "act-o1", orderId: "o1", theme: Theme.DIGITAL_LITERACY, place: futian, campaignId: "kepu-month-2026", sessions: [{ sessionId: "s1" }] }, 7],
+    [events.AttendeeCheckedInSchema, { activityId: "act-o1", residentId: "r1" }, 48],
+    [events.AttendeeCheckedInSchema, { activityId: "act-o1", residentId: "r2" }, 48],
+    [events.ServiceHoursRecordedSchema, { activityId: "act-o1", volunteerId: "v1", hours: 2.5 }, 49],
+    [events.ActivityCompletedSchema, { activityId: "act-o1", orderId: "o1", participants: 12, uniqueParticipants: 10, serviceHours: 2.5 }, 50],
+  ]),
+  ...stream("act-n1", [[events.ActivityScheduledSchema, { activityId: "act-n1", theme: Theme.ARTIFICIAL_INTELLIGENCE, place: nanshan, sessions: [{ sessionId: "s1" }, { sessionId: "s2" }] }, 30]]),
+];
+
+async function publishAll(times: number) {
+  for (let i = 0; i < times; i++) {
+    await publisher.publish(engines.topic("registry"), [...orgEvents, ...menuEvents]);
+    await publisher.publish(engines.topic("dispatch"), orderEvents);
+    await publisher.publish(engines.topic("events"), activityEvents);
+  }
+}
+
+const get = async (orgId = "") => (await client.getFigures({ slice: { orgId } })).figures!;
+const essentials = (f: Figures) => ({ ...f, computedAt: undefined, $typeName: undefined });
+
+beforeAll(async () => {
+  await engines.createTopics(["registry", "dispatch", "events"].map((c) => engines.topic(c)));
+  await publishAll(2); // every event twice
+  service = await ServiceProcess.start("stats", engines.serviceEnv());
+  client = createRpcClient(StatsService, service.grpcAddress);
+});
+
+afterAll(async () => {
+  client?.close();
+  await service?.stop();
+  await publisher.disconnect();
+  await engines.cleanup();
+});
+
+describe("statistics from every event", () => {
+  let live: Figures;
+
+  it("gives exactly the scripted figures for every slice, though every event came twice", async () => {
+    live = await waitFor(async () => {
+      const f = await get();
+      return f.orders === 3 && f.activities === 2 && f.participants === 12 && f.communitiesWithActivity === 2 && f;
+    }, { what: "the projection of the scripted events" });
+    expect(live.ordersByStatus).toEqual({ DELIVERED: 1, CANCELLED: 1, POOLED: 1 });
+    expect(live.timeToDispatch).toMatchObject({ medianHours: 2, count: 1 });
+    expect(live.timeToAccept).toMatchObject({ medianHours: 6, count: 1 });
+    expect(live.timeToDeliver).toMatchObject({ medianHours: 50, count: 1 });
+    expect([live.declineRate, live.timeoutRate, live.completionRate]).toEqual([1, 0.3333, 0.5]);
+    expect([live.sessions, live.participants, live.uniqueParticipants, live.serviceHours]).toEqual([3, 12, 10, 2.5]);
+    expect([live.communities, live.coverage]).toEqual([3, 0.6667]);
+    expect(live.supplyByTheme).toEqual({ "智慧生活/数字素养": 1 });
+    expect(live.unmetByCommunity).toEqual({ "sz-nanshan-s1-c1": 1 });
+
+    const futianOnly = await get("sz-futian");
+    expect([futianOnly.orders, futianOnly.activities, futianOnly.communities, futianOnly.participants]).toEqual([2, 1, 2, 12]);
+    const byDistrict = await client.getBreakdown({ dimension: Dimension.DISTRICT, slice: {} });
+    expect(byDistrict.rows.map((r) => [r.key, r.orders, r.delivered, r.activities, r.participants])).toEqual([
+      ["sz-futian", 2, 1, 1, 12],
+      ["sz-nanshan", 1, 0, 1, 0],
+    ]);
+    const byCampaign = await client.getBreakdown({ dimension: Dimension.CAMPAIGN, slice: {} });
+    expect(byCampaign.rows.map((r) => [r.key, r.activities])).toEqual([["kepu-month-2026", 1]]);
+  });
+
+  it("exports the breakdown as an xlsx with Chinese headers and a csv with a BOM", async () => {
+    const xlsx = await client.exportFigures({ format: ExportFormat.XLSX, dimension: Dimension.DISTRICT, slice: {} });
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.from(xlsx.content) as never);
+    const sheet = workbook.getWorksheet("科普统计")!;
+    expect(sheet.getRow(1).getCell(5).value).toBe("参与人次 Visits");
+    expect(sheet.getRow(2).getCell(1).value).toBe("sz-futian");
+    const csv = await client.exportFigures({ format: ExportFormat.CSV, dimension: Dimension.DISTRICT, slice: {} });
+    expect([...csv.content.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(Buffer.from(csv.content).toString("utf8")).toContain("点单数 Orders");
+  });
+
+  it("pushes changed figures on the live feed after an event", async () => {
+    const abort = new AbortController();
+    const feed = client.watchFigures({ slice: {} }, { signal: abort.signal })[Symbol.asyncIterator]();
+    expect((await feed.next()).value.figures.orders).toBe(3);
+    await publisher.publish(engines.topic("dispatch"), stream("o9", [[dispatch.OrderSubmittedSchema, { orderId: "o9", request: { theme: Theme.WATER, community: nanshan } }, 5]]));
+    expect((await feed.next()).value.figures.orders).toBe(4);
+    abort.abort();
+  });
+
+  it("rebuilds from offset 0 to exactly the live figures, showing progress; skips what it does not know", async () => {
+    const unknown = newEvent(dispatch.OrderSubmittedSchema, { orderId: "u1" }, { source: "future", aggregateId: "u1", aggregateVersion: 1, correlationId: "u" });
+    unknown.type = "kepu.dispatch.v1.OrderTeleported";
+    await publisher.publish(engines.topic("dispatch"), [unknown]);
+    const before = await waitFor(async () => (await client.getProjectionStatus({})).eventsSkipped > 0n && (await get()), { what: "the unknown event skipped" });
+    const progress = [];
+    for await (const step of client.rebuild({})) progress.push(step);
+    expect(progress.at(-1)).toMatchObject({ done: true });
+    expect(progress.at(-1)!.eventsApplied).toBeGreaterThanOrEqual(progress.at(-1)!.eventsTotal);
+    expect(essentials(await get())).toEqual(essentials(before));
+    expect((await client.getProjectionStatus({})).generation).toBe(2);
+  });
+});
