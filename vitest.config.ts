@@ -15,7 +15,7 @@ export default defineConfig({
         test: { name: "int", include: ["{packages,services}/**/*.int.spec.ts"], exclude: ignore, globalSetup: [engines], testTimeout: 60_000, hookTimeout: 90_000 },
       },
       {
-        test: { name: "e2e", include: ["{packages,services}/**/*.e2e.spec.ts"], exclude: ignore, globalSetup: [engines], testTimeout: 120_000, hookTimeout: 120_000 },
+        test: { name: "e2e", include: ["{packages,services,deploy}/**/*.e2e.spec.ts"], exclude: ignore, globalSetup: [engines], testTimeout: 120_000, hookTimeout: 120_000 },
       },
     ],
   },
