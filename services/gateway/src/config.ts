@@ -1,10 +1,30 @@
-import { loadConfig, serviceEnv } from "@kepu/config";
+import { loadConfig, serviceEnv, z } from "@kepu/config";
 
-/** Every setting of the gateway service, from the environment, with typed defaults. */
-export const configSchema = serviceEnv({ httpPort: 8080, grpcPort: 5199 });
+/** Every setting of the gateway, from the environment, with typed defaults. */
+export const configSchema = serviceEnv({ httpPort: 8080, grpcPort: 0 }).extend({
+  HTTP_HOST: z.string().default("127.0.0.1"),
+  REGISTRY_GRPC: z.string().default("127.0.0.1:5101"),
+  DISPATCH_GRPC: z.string().default("127.0.0.1:5102"),
+  EVENTS_GRPC: z.string().default("127.0.0.1:5103"),
+  STATS_GRPC: z.string().default("127.0.0.1:5104"),
+  /** Signs access tokens (HS256). Set a long random value in production. */
+  JWT_SECRET: z.string().min(32).default("kepu-dev-jwt-secret-change-me-0123456789"),
+  ACCESS_TOKEN_MINUTES: z.coerce.number().int().positive().default(15),
+  REFRESH_TOKEN_DAYS: z.coerce.number().int().positive().default(7),
+  /** Requests per minute, per signed-in user and per IP. */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  CORS_ORIGIN: z.string().default("http://127.0.0.1:5173"),
+  /** Create one demo account per role at start (never in production). */
+  DEMO_ACCOUNTS: z.enum(["0", "1"]).default("0"),
+  /** A built web app (services/web/dist) to serve at /. */
+  WEB_DIST: z.string().default(""),
+});
 
-export type Config = ReturnType<typeof loadConfig<typeof configSchema>>;
+export type Config = z.infer<typeof configSchema>;
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  return loadConfig(configSchema, env);
+  const config = loadConfig(configSchema, env);
+  if (config.NODE_ENV === "production" && config.JWT_SECRET.startsWith("kepu-dev")) throw new Error("JWT_SECRET must be set in production");
+  if (config.NODE_ENV === "production" && config.DEMO_ACCOUNTS === "1") throw new Error("DEMO_ACCOUNTS cannot be used in production");
+  return config;
 }

@@ -1,23 +1,44 @@
-// Composition root of the gateway service: configuration, connections, wiring.
+// Composition root of the gateway: configuration, connections, wiring.
+import { DispatchService } from "@kepu/contracts/dispatch/v1/service_pb";
+import { EventsService } from "@kepu/contracts/events/v1/service_pb";
+import { RegistryService } from "@kepu/contracts/registry/v1/service_pb";
+import { StatsService } from "@kepu/contracts/stats/v1/service_pb";
 import { connectEngines } from "@kepu/engines";
-import { createHttpServer, gracefulShutdown } from "@kepu/http";
+import { gracefulShutdown } from "@kepu/http";
 import { createLogger } from "@kepu/log";
-import { RpcServer } from "@kepu/rpc";
+import { createRpcClient } from "@kepu/rpc";
+import { Accounts, LocalCodeSender, ResidentCodes } from "./auth/accounts.js";
+import { Tokens } from "./auth/tokens.js";
 import { readConfig } from "./config.js";
+import { createDemoAccounts } from "./demo-accounts.js";
+import { buildApp } from "./http/app.js";
+import { registerRoutes } from "./http/routes.js";
 
 const config = readConfig();
 const logger = createLogger({ service: "gateway", level: config.LOG_LEVEL });
-const engines = await connectEngines("gateway", config, { topics: [] }, logger);
+const engines = await connectEngines("gateway", config, { topics: [], redis: true }, logger);
+const redis = engines.redis!;
+const prefix = `${config.KEPU_PREFIX}kepu:gateway:`;
 
-const rpc = new RpcServer({ onUnexpectedError: (err, method) => logger.error({ err, method }, "rpc failed") });
-const grpcPort = await rpc.listen(config.GRPC_HOST, config.GRPC_PORT);
+const accounts = new Accounts(engines.db!);
+if (config.DEMO_ACCOUNTS === "1") await createDemoAccounts(accounts);
+const tokens = new Tokens(config.JWT_SECRET, redis, prefix, config.ACCESS_TOKEN_MINUTES, config.REFRESH_TOKEN_DAYS);
+const codes = new ResidentCodes(redis, prefix, new LocalCodeSender(redis, prefix, config.NODE_ENV));
+const clients = {
+  registry: createRpcClient(RegistryService, config.REGISTRY_GRPC),
+  dispatch: createRpcClient(DispatchService, config.DISPATCH_GRPC),
+  events: createRpcClient(EventsService, config.EVENTS_GRPC),
+  stats: createRpcClient(StatsService, config.STATS_GRPC),
+};
 
-const http = createHttpServer({ logger, readiness: engines.readiness });
-await http.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
-logger.info({ httpPort: config.HTTP_PORT, grpcPort }, "gateway ready");
+const deps = { logger, readiness: engines.readiness, redis, prefix, tokens, accounts, codes, corsOrigin: config.CORS_ORIGIN, ratePerMinute: config.RATE_LIMIT_PER_MINUTE, webDist: config.WEB_DIST };
+const app = await buildApp(deps);
+registerRoutes(app, deps, clients);
+await app.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
+logger.info({ httpPort: config.HTTP_PORT }, "gateway ready");
 
 gracefulShutdown(logger, [
-  { name: "http", run: () => http.close() },
-  { name: "grpc", run: () => rpc.stop() },
+  { name: "http", run: () => app.close() },
+  { name: "grpc clients", run: async () => Object.values(clients).forEach((c) => c.close()) },
   { name: "engines", run: () => engines.close() },
 ]);

@@ -1,0 +1,228 @@
+import { create } from "@bufbuild/protobuf";
+import type { FastifyInstance } from "fastify";
+import { Audience, Format, Theme } from "@kepu/contracts/common/v1/catalog_pb";
+import { Role } from "@kepu/contracts/common/v1/envelope_pb";
+import { OrderStatus } from "@kepu/contracts/dispatch/v1/events_pb";
+import * as d from "@kepu/contracts/dispatch/v1/service_pb";
+import * as e from "@kepu/contracts/events/v1/service_pb";
+import * as r from "@kepu/contracts/registry/v1/service_pb";
+import * as s from "@kepu/contracts/stats/v1/service_pb";
+import { kepuError } from "@kepu/errors";
+import type { RpcClient } from "@kepu/rpc";
+import { anyone, callerFor, json, rpcOptions, staff, type GatewayDeps } from "./app.js";
+
+export interface Clients {
+  registry: RpcClient<typeof r.RegistryService>;
+  dispatch: RpcClient<typeof d.DispatchService>;
+  events: RpcClient<typeof e.EventsService>;
+  stats: RpcClient<typeof s.StatsService>;
+}
+
+const id = { type: "string", pattern: "^[A-Za-z0-9_.:-]{1,120}$" } as const;
+const text = (max: number) => ({ type: "string", maxLength: max }) as const;
+const body = (properties: Record<string, object>, required: string[] = []) => ({ type: "object", additionalProperties: false, properties, required }) as const;
+const params = (...names: string[]) => ({ type: "object", properties: Object.fromEntries(names.map((n) => [n, id])), required: names }) as const;
+const enumName = (values: object, prefix: string) => ({ type: "string", enum: Object.keys(values).filter((k) => isNaN(Number(k))).map((k) => `${prefix}${k}`) }) as const;
+const enumValue = (values: Record<string, unknown>, prefix: string, name: string | undefined) => (name ? (values[name.replace(prefix, "")] as number) : 0);
+
+const residents = [Role.RESIDENT];
+const teamLeaders = [Role.TEAM_LEADER];
+const viewers = [...staff, Role.DASHBOARD_VIEWER];
+const secured = { security: [{ bearer: [] }] };
+
+export function registerRoutes(app: FastifyInstance, deps: GatewayDeps, clients: Clients): void {
+  const menuCache = new Map<string, { at: number; body: unknown }>();
+
+  // ---- sign-in ------------------------------------------------------------------------------
+  app.post("/api/v1/auth/sign-in", { schema: { tags: ["auth"], body: body({ account: text(64), password: text(128) }, ["account", "password"]) } }, async (request) => {
+    const { account, password } = request.body as { account: string; password: string };
+    return deps.tokens.issue(await deps.accounts.signIn(account, password));
+  });
+  app.post("/api/v1/auth/resident-code", { schema: { tags: ["auth"], body: body({ phone: text(20) }, ["phone"]) } }, async (request) => {
+    await deps.codes.request((request.body as { phone: string }).phone);
+    return { sent: true };
+  });
+  app.post("/api/v1/auth/resident-sign-in", { schema: { tags: ["auth"], body: body({ phone: text(20), code: text(6), communityId: id, displayName: text(20) }, ["phone", "code", "communityId"]) } }, async (request) => {
+    const { phone, code, communityId, displayName } = request.body as { phone: string; code: string; communityId: string; displayName?: string };
+    await clients.registry.getOrganization({ orgId: communityId }); // the community must exist
+    return deps.tokens.issue(await deps.codes.signIn(phone, code, communityId, displayName ?? ""));
+  });
+  app.post("/api/v1/auth/refresh", { schema: { tags: ["auth"], body: body({ refreshToken: text(200) }, ["refreshToken"]) } }, async (request) => deps.tokens.refresh((request.body as { refreshToken: string }).refreshToken));
+  app.get("/api/v1/me", { schema: { tags: ["auth"], ...secured } }, async (request) => {
+    const caller = callerFor(request, anyone);
+    return { ...caller, role: Role[caller.role] };
+  });
+
+  // ---- registry ----------------------------------------------------------------------------
+  app.get("/api/v1/menu", { schema: { tags: ["menu"], ...secured, querystring: { type: "object", properties: { communityId: id }, required: ["communityId"] } } }, async (request) => {
+    callerFor(request, anyone);
+    const { communityId } = request.query as { communityId: string };
+    const cached = menuCache.get(communityId);
+    if (cached && Date.now() - cached.at < 30_000) return cached.body; // the menu changes rarely; reads are many
+    const answer = json(r.ListMenuForCommunityResponseSchema, await clients.registry.listMenuForCommunity({ communityId }));
+    menuCache.set(communityId, { at: Date.now(), body: answer });
+    return answer;
+  });
+  app.get("/api/v1/orgs/:orgId", { schema: { tags: ["registry"], ...secured, params: params("orgId") } }, async (request) => {
+    callerFor(request, anyone);
+    return json(r.GetOrganizationResponseSchema, await clients.registry.getOrganization({ orgId: (request.params as { orgId: string }).orgId }));
+  });
+  app.get("/api/v1/teams", { schema: { tags: ["registry"], ...secured, querystring: { type: "object", properties: { orgId: id } } } }, async (request) => {
+    const caller = callerFor(request, [...staff, Role.TEAM_LEADER]);
+    const orgId = (request.query as { orgId?: string }).orgId ?? (caller.role === Role.ADMIN ? "" : caller.orgId);
+    return json(r.ListTeamsResponseSchema, await clients.registry.listTeams({ orgId }, rpcOptions(request, caller)));
+  });
+
+  // ---- orders (dispatch) --------------------------------------------------------------------
+  const orderBody = body(
+    {
+      menuItemId: id,
+      title: text(100),
+      description: text(2000),
+      theme: enumName(Theme, "THEME_"),
+      format: enumName(Format, "FORMAT_"),
+      audience: enumName(Audience, "AUDIENCE_"),
+      expectedParticipants: { type: "integer", minimum: 0, maximum: 100000 },
+      preferredDate: { type: "string", format: "date-time" },
+      communityId: id,
+      campaignId: text(80),
+    },
+    ["theme", "communityId"],
+  );
+  app.post("/api/v1/orders", { schema: { tags: ["orders"], ...secured, body: orderBody } }, async (request) => {
+    const caller = callerFor(request, [Role.RESIDENT, Role.COMMUNITY_WORKER, Role.ADMIN]);
+    const b = request.body as Record<string, string | number | undefined>;
+    const community = (await clients.registry.getOrganization({ orgId: String(b.communityId) })).organization!.place;
+    const preferredDate = b.preferredDate ? { seconds: BigInt(Math.floor(Date.parse(String(b.preferredDate)) / 1000)), nanos: 0 } : undefined;
+    const res = await clients.dispatch.submitOrder(
+      {
+        campaignId: String(b.campaignId ?? ""),
+        request: {
+          menuItemId: String(b.menuItemId ?? ""),
+          title: String(b.title ?? ""),
+          description: String(b.description ?? ""),
+          theme: enumValue(Theme, "THEME_", b.theme as string),
+          format: enumValue(Format, "FORMAT_", b.format as string),
+          audience: enumValue(Audience, "AUDIENCE_", b.audience as string),
+          expectedParticipants: Number(b.expectedParticipants ?? 0),
+          community,
+          ...(preferredDate ? { preferredDate } : {}),
+        },
+      },
+      rpcOptions(request, caller),
+    );
+    return json(d.SubmitOrderResponseSchema, res);
+  });
+  app.get("/api/v1/orders", { schema: { tags: ["orders"], ...secured, querystring: { type: "object", properties: { orgId: id, status: enumName(OrderStatus, "ORDER_STATUS_"), page: { type: "integer", minimum: 0 }, pageSize: { type: "integer", minimum: 1, maximum: 200 } } } } }, async (request) => {
+    const caller = callerFor(request, anyone);
+    const q = request.query as { orgId?: string; status?: string; page?: number; pageSize?: number };
+    const statuses = q.status ? [enumValue(OrderStatus, "ORDER_STATUS_", q.status)] : [];
+    return json(d.ListOrdersResponseSchema, await clients.dispatch.listOrders({ orgId: q.orgId ?? "", statuses, page: q.page ?? 0, pageSize: q.pageSize ?? 20 }, rpcOptions(request, caller)));
+  });
+  app.get("/api/v1/orders/:orderId", { schema: { tags: ["orders"], ...secured, params: params("orderId") } }, async (request) => {
+    const caller = callerFor(request, anyone);
+    return json(d.GetOrderResponseSchema, await clients.dispatch.getOrder({ orderId: (request.params as { orderId: string }).orderId }, rpcOptions(request, caller)));
+  });
+  app.get("/api/v1/orders/:orderId/suggestions", { schema: { tags: ["orders"], ...secured, params: params("orderId") } }, async (request) => {
+    const caller = callerFor(request, staff);
+    return json(d.SuggestTeamsResponseSchema, await clients.dispatch.suggestTeams({ orderId: (request.params as { orderId: string }).orderId, limit: 10 }, rpcOptions(request, caller)));
+  });
+  const orderAction = (action: string, roles: Role[], schema: ReturnType<typeof body>, call: (orderId: string, b: Record<string, unknown>, opts: ReturnType<typeof rpcOptions>) => Promise<{ order?: d.Order }>) =>
+    app.post(`/api/v1/orders/:orderId/${action}`, { schema: { tags: ["orders"], ...secured, params: params("orderId"), body: schema } }, async (request) => {
+      const caller = callerFor(request, roles);
+      const res = await call((request.params as { orderId: string }).orderId, (request.body ?? {}) as Record<string, unknown>, rpcOptions(request, caller));
+      return { order: res.order ? json(d.OrderSchema, res.order) : null };
+    });
+  orderAction("dispatch", staff, body({ teamIds: { type: "array", items: id, minItems: 1, maxItems: 20 }, note: text(500) }, ["teamIds"]), (orderId, b, o) => clients.dispatch.dispatchOrder({ orderId, teamIds: b.teamIds as string[], note: String(b.note ?? "") }, o)); // 派单
+  orderAction("pool", staff, body({ reason: text(500) }), (orderId, b, o) => clients.dispatch.poolOrder({ orderId, reason: String(b.reason ?? "") }, o)); // 转科协
+  orderAction("claim", staff, body({}), (orderId, _b, o) => clients.dispatch.claimOrder({ orderId }, o)); // 领单
+  orderAction("accept", teamLeaders, body({}), (orderId, _b, o) => clients.dispatch.acceptOrder({ orderId, teamId: o.actor.orgId }, o)); // 接单
+  orderAction("decline", teamLeaders, body({ reason: text(500) }, ["reason"]), (orderId, b, o) => clients.dispatch.declineOrder({ orderId, teamId: o.actor.orgId, reason: String(b.reason) }, o));
+  orderAction("cancel", [...residents, ...staff], body({ reason: text(500) }, ["reason"]), (orderId, b, o) => clients.dispatch.cancelOrder({ orderId, reason: String(b.reason) }, o));
+  orderAction("reject", staff, body({ reason: text(500) }, ["reason"]), (orderId, b, o) => clients.dispatch.rejectOrder({ orderId, reason: String(b.reason) }, o));
+  orderAction("rate", residents, body({ score: { type: "integer", minimum: 1, maximum: 5 }, comment: text(500) }, ["score"]), (orderId, b, o) => clients.dispatch.rateOrder({ orderId, score: Number(b.score), comment: String(b.comment ?? "") }, o));
+
+  // ---- activities (events) ------------------------------------------------------------------
+  app.get("/api/v1/activities", { schema: { tags: ["activities"], ...secured, querystring: { type: "object", properties: { orgId: id, campaignId: text(80) } } } }, async (request) => {
+    const caller = callerFor(request, anyone);
+    const q = request.query as { orgId?: string; campaignId?: string };
+    return json(e.ListActivitiesResponseSchema, await clients.events.listActivities({ orgId: q.orgId ?? "", campaignId: q.campaignId ?? "" }, rpcOptions(request, caller)));
+  });
+  app.get("/api/v1/activities/:activityId", { schema: { tags: ["activities"], ...secured, params: params("activityId") } }, async (request) => {
+    const caller = callerFor(request, anyone);
+    return json(e.GetActivityResponseSchema, await clients.events.getActivity({ activityId: (request.params as { activityId: string }).activityId }, rpcOptions(request, caller)));
+  });
+  app.post("/api/v1/activities/:activityId/sessions/:sessionId/bookings", { schema: { tags: ["activities"], ...secured, params: params("activityId", "sessionId") } }, async (request) => {
+    const caller = callerFor(request, residents);
+    const { activityId, sessionId } = request.params as { activityId: string; sessionId: string };
+    return json(e.BookResponseSchema, await clients.events.book({ activityId, sessionId }, rpcOptions(request, caller))); // 预约
+  });
+  app.get("/api/v1/me/bookings", { schema: { tags: ["activities"], ...secured } }, async (request) => {
+    const caller = callerFor(request, residents);
+    return json(e.ListMyBookingsResponseSchema, await clients.events.listMyBookings({}, rpcOptions(request, caller)));
+  });
+  app.post("/api/v1/bookings/:bookingId/cancel", { schema: { tags: ["activities"], ...secured, params: params("bookingId"), body: body({ reason: text(200) }) } }, async (request) => {
+    const caller = callerFor(request, residents);
+    const reason = String((request.body as { reason?: string } | undefined)?.reason ?? "");
+    return json(e.CancelBookingResponseSchema, await clients.events.cancelBooking({ bookingId: (request.params as { bookingId: string }).bookingId, reason }, rpcOptions(request, caller)));
+  });
+  app.get("/api/v1/bookings/:bookingId/check-in-token", { schema: { tags: ["activities"], ...secured, params: params("bookingId") } }, async (request) => {
+    const caller = callerFor(request, residents);
+    return json(e.GetCheckInTokenResponseSchema, await clients.events.getCheckInToken({ bookingId: (request.params as { bookingId: string }).bookingId }, rpcOptions(request, caller)));
+  });
+  app.post("/api/v1/check-ins", { schema: { tags: ["activities"], ...secured, body: body({ token: text(300), bookingId: id }) } }, async (request) => {
+    const caller = callerFor(request, [...staff, Role.TEAM_LEADER, Role.BASE_STAFF]);
+    const b = request.body as { token?: string; bookingId?: string };
+    return json(e.CheckInResponseSchema, await clients.events.checkIn({ token: b.token ?? "", bookingId: b.bookingId ?? "" }, rpcOptions(request, caller))); // 签到
+  });
+
+  // ---- statistics ---------------------------------------------------------------------------
+  const sliceQuery = { type: "object", properties: { orgId: id, campaignId: text(80), format: { type: "string", enum: ["csv", "xlsx"] }, dimension: { type: "string", enum: ["district", "street", "community", "theme", "campaign"] } } } as const;
+  const slice = (request: { query: unknown }, caller: { role: Role; orgId: string }) => {
+    const q = request.query as { orgId?: string; campaignId?: string };
+    // Viewers see their own subtree; a narrower org must be inside it (the org's path says so).
+    return { orgId: q.orgId ?? (caller.role === Role.ADMIN ? "" : caller.orgId), campaignId: q.campaignId ?? "" };
+  };
+  const inScope = async (orgId: string, caller: { role: Role; orgId: string }) => {
+    if (caller.role === Role.ADMIN || orgId === caller.orgId) return;
+    const place = (await clients.registry.getOrganization({ orgId })).organization?.place;
+    if (!place?.path.includes(caller.orgId)) throw kepuError("forbidden", "OUTSIDE_YOUR_SCOPE", "不在您的管辖范围内", "This is outside your area");
+  };
+  app.get("/api/v1/stats/figures", { schema: { tags: ["stats"], ...secured, querystring: sliceQuery } }, async (request) => {
+    const caller = callerFor(request, viewers);
+    const sl = slice(request, caller);
+    await inScope(sl.orgId, caller);
+    return json(s.GetFiguresResponseSchema, await clients.stats.getFigures({ slice: sl }, rpcOptions(request, caller)));
+  });
+  app.get("/api/v1/stats/export", { schema: { tags: ["stats"], ...secured, querystring: sliceQuery } }, async (request, reply) => {
+    const caller = callerFor(request, viewers);
+    const sl = slice(request, caller);
+    await inScope(sl.orgId, caller);
+    const q = request.query as { format?: string; dimension?: string };
+    const dimension = { district: s.Dimension.DISTRICT, street: s.Dimension.STREET, community: s.Dimension.COMMUNITY, theme: s.Dimension.THEME, campaign: s.Dimension.CAMPAIGN }[q.dimension ?? "district"] ?? s.Dimension.DISTRICT;
+    const file = await clients.stats.exportFigures({ format: q.format === "xlsx" ? s.ExportFormat.XLSX : s.ExportFormat.CSV, dimension, slice: sl }, rpcOptions(request, caller));
+    return reply.header("content-type", file.contentType).header("content-disposition", `attachment; filename="${file.filename}"`).send(Buffer.from(file.content));
+  });
+  // The live dashboard: server-sent events relayed from the stats service's WatchFigures stream.
+  app.get("/api/v1/stats/live", { schema: { tags: ["stats"], ...secured, querystring: sliceQuery } }, async (request, reply) => {
+    const caller = callerFor(request, viewers);
+    const sl = slice(request, caller);
+    await inScope(sl.orgId, caller);
+    const abort = new AbortController();
+    request.raw.on("close", () => abort.abort());
+    reply.hijack();
+    reply.raw.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive", "x-correlation-id": request.id });
+    const heartbeat = setInterval(() => reply.raw.write(": heartbeat\n\n"), 15_000);
+    try {
+      for await (const update of clients.stats.watchFigures({ slice: sl }, { ...rpcOptions(request, caller), signal: abort.signal })) {
+        reply.raw.write(`event: figures\ndata: ${JSON.stringify(json(s.FiguresSchema, update.figures ?? create(s.FiguresSchema)))}\n\n`);
+      }
+    } catch (error) {
+      if (!abort.signal.aborted) reply.raw.write(`event: error\ndata: ${JSON.stringify({ code: "STATS_UNAVAILABLE", message: "统计服务暂不可用 / Stats service unavailable" })}\n\n`);
+      request.log.warn({ err: error }, "live feed ended");
+    } finally {
+      clearInterval(heartbeat);
+      reply.raw.end();
+    }
+  });
+}

@@ -1,0 +1,165 @@
+import { SignJWT } from "jose";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OrgKind, Theme } from "@kepu/contracts/common/v1/catalog_pb";
+import { Role } from "@kepu/contracts/common/v1/envelope_pb";
+import { RegistryService } from "@kepu/contracts/registry/v1/service_pb";
+import { ProviderKind } from "@kepu/contracts/registry/v1/events_pb";
+import { createRpcClient } from "@kepu/rpc";
+import { ServiceProcess, TestEngines, uniquePrefix, waitFor } from "@kepu/testkit";
+
+const engines = new TestEngines(uniquePrefix("gateway"));
+const services: ServiceProcess[] = [];
+let gateway: ServiceProcess;
+const redis = new Redis(engines.urls.redisUrl);
+const secret = "kepu-dev-jwt-secret-change-me-0123456789";
+const phone = "13912345678";
+
+async function call(method: string, path: string, token?: string, body?: unknown) {
+  const response = await fetch(`${gateway.httpUrl}${path}`, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { "content-type": "application/json" } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text.startsWith("{") ? JSON.parse(text) : text, headers: response.headers };
+}
+const signIn = async (account: string) => (await call("POST", "/api/v1/auth/sign-in", undefined, { account, password: "kepu-demo" })).body.accessToken as string;
+
+beforeAll(async () => {
+  await engines.createTopics(["registry", "dispatch", "events"].map((c) => engines.topic(c)));
+  for (const name of ["registry", "dispatch", "events", "stats"]) services.push(await ServiceProcess.start(name, engines.serviceEnv()));
+  const [registry, dispatch, events, stats] = services.map((s) => s.grpcAddress);
+  gateway = await ServiceProcess.start("gateway", engines.serviceEnv({ DEMO_ACCOUNTS: "1", RATE_LIMIT_PER_MINUTE: "40", LOG_LEVEL: "info", REGISTRY_GRPC: registry!, DISPATCH_GRPC: dispatch!, EVENTS_GRPC: events!, STATS_GRPC: stats! }));
+  const client = createRpcClient(RegistryService, registry!);
+  const admin = { actor: { id: "admin", role: Role.ADMIN } };
+  for (const [orgId, kind, parentId] of [["sz", OrgKind.CITY, ""], ["sz-futian", OrgKind.DISTRICT, "sz"], ["sz-futian-yuanling", OrgKind.STREET, "sz-futian"], ["sz-futian-yuanling-hongli", OrgKind.COMMUNITY, "sz-futian-yuanling"], ["sz-luohu", OrgKind.DISTRICT, "sz"], ["sz-luohu-s", OrgKind.STREET, "sz-luohu"], ["sz-luohu-s-c", OrgKind.COMMUNITY, "sz-luohu-s"]] as const) {
+    await client.registerOrganization({ orgId, name: orgId, kind, parentId }, admin);
+  }
+  await client.registerTeam({ teamId: "team-futian", name: "福田区科技志愿服务队", orgId: "sz-futian", themes: [Theme.HEALTH], serviceAreaOrgIds: ["sz-futian"] }, admin);
+  await client.publishMenuItem({ item: { itemId: "menu-health", title: "健康养生讲座", theme: Theme.HEALTH, format: 1, durationMinutes: 60, capacity: 50, serviceAreaOrgId: "sz-futian", providerKind: ProviderKind.TEAM, providerId: "team-futian" } }, admin);
+  client.close();
+}, 180_000);
+
+afterAll(async () => {
+  await gateway?.stop();
+  await Promise.all(services.map((s) => s.stop()));
+  redis.disconnect();
+  await engines.cleanup();
+});
+
+describe("the gateway", () => {
+  it("signs staff in with a password and residents with a one-time code; refresh tokens work once", async () => {
+    expect((await call("POST", "/api/v1/auth/sign-in", undefined, { account: "worker", password: "wrong" })).body).toMatchObject({ code: "WRONG_CREDENTIALS", messageZh: "账号或密码错误" });
+    const worker = await signIn("worker");
+    expect((await call("GET", "/api/v1/me", worker)).body).toMatchObject({ role: "COMMUNITY_WORKER", orgId: "sz-futian-yuanling-hongli" });
+
+    await call("POST", "/api/v1/auth/resident-code", undefined, { phone });
+    const code = await redis.get(`${engines.prefix}kepu:gateway:otp-outbox:${phone}`);
+    expect(code).toMatch(/^\d{6}$/);
+    const wrong = await call("POST", "/api/v1/auth/resident-sign-in", undefined, { phone, code: "000000" === code ? "111111" : "000000", communityId: "sz-futian-yuanling-hongli" });
+    expect(wrong.status).toBe(401);
+    const pair = (await call("POST", "/api/v1/auth/resident-sign-in", undefined, { phone, code, communityId: "sz-futian-yuanling-hongli", displayName: "王阿姨" })).body;
+    const me = (await call("GET", "/api/v1/me", pair.accessToken)).body;
+    expect(me).toMatchObject({ role: "RESIDENT", orgId: "sz-futian-yuanling-hongli" });
+    expect(JSON.stringify(me)).not.toContain(phone);
+
+    const rotated = await call("POST", "/api/v1/auth/refresh", undefined, { refreshToken: pair.refreshToken });
+    expect(rotated.status).toBe(200);
+    expect((await call("POST", "/api/v1/auth/refresh", undefined, { refreshToken: pair.refreshToken })).status).toBe(401);
+  });
+
+  it("rejects tampered, unsigned, expired and foreign-audience tokens", async () => {
+    const worker = await signIn("worker");
+    const [header, payload, signature] = worker.split(".");
+    const promoted = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, "base64url").toString()), role: Role.ADMIN })).toString("base64url");
+    const none = `${Buffer.from(JSON.stringify({ alg: "none", typ: "JWT" })).toString("base64url")}.${payload}.`;
+    const key = new TextEncoder().encode(secret);
+    const expired = await new SignJWT({ role: Role.ADMIN, org: "sz" }).setProtectedHeader({ alg: "HS256" }).setSubject("x").setIssuer("kepu-gateway").setAudience("kepu-app").setIssuedAt(0).setExpirationTime(60).sign(key);
+    const foreign = await new SignJWT({ role: Role.ADMIN, org: "sz" }).setProtectedHeader({ alg: "HS256" }).setSubject("x").setIssuer("kepu-gateway").setAudience("someone-else").setExpirationTime("5m").sign(key);
+    for (const token of [`${header}.${promoted}.${signature}`, none, expired, foreign]) {
+      const answer = await call("GET", "/api/v1/me", token);
+      expect(answer.status, token.slice(0, 20)).toBe(401);
+      expect(answer.body).toMatchObject({ code: "TOKEN_INVALID" });
+    }
+  });
+
+  it("carries a resident's order through dispatch and acceptance, and a booking, over HTTP", async () => {
+    await call("POST", "/api/v1/auth/resident-code", undefined, { phone: "13700001111" });
+    const code = await redis.get(`${engines.prefix}kepu:gateway:otp-outbox:13700001111`);
+    const resident = (await call("POST", "/api/v1/auth/resident-sign-in", undefined, { phone: "13700001111", code, communityId: "sz-futian-yuanling-hongli" })).body.accessToken;
+    const menu = await call("GET", "/api/v1/menu?communityId=sz-futian-yuanling-hongli", resident);
+    expect(menu.body.items.map((i: { title: string }) => i.title)).toEqual(["健康养生讲座"]);
+
+    const placed = await call("POST", "/api/v1/orders", resident, { menuItemId: "menu-health", title: "健康养生讲座", theme: "THEME_HEALTH", expectedParticipants: 10, communityId: "sz-futian-yuanling-hongli" });
+    expect(placed.status).toBe(200);
+    const orderId = placed.body.order.orderId;
+    const worker = await signIn("worker");
+    const suggestions = await waitFor(async () => (await call("GET", `/api/v1/orders/${orderId}/suggestions`, worker)).body.suggestions?.[0], { what: "suggestions" });
+    expect(suggestions.teamId).toBe("team-futian");
+    expect((await call("POST", `/api/v1/orders/${orderId}/dispatch`, worker, { teamIds: ["team-futian"] })).body.order.status).toBe("ORDER_STATUS_DISPATCHED");
+    expect((await call("POST", `/api/v1/orders/${orderId}/accept`, await signIn("leader"), {})).body.order.status).toBe("ORDER_STATUS_ACCEPTED");
+
+    const activity = await waitFor(async () => (await call("GET", `/api/v1/activities/act-${orderId}`, resident)).body.activity, { what: "the activity" });
+    const booked = await call("POST", `/api/v1/activities/${activity.activityId}/sessions/${activity.sessions[0].session.sessionId}/bookings`, resident);
+    expect(booked.body.booking.status).toBe("BOOKING_STATUS_SEATED");
+    const figures = await waitFor(async () => {
+      const f = (await call("GET", "/api/v1/stats/figures", await signIn("viewer"))).body.figures;
+      return f?.orders >= 1 && f;
+    }, { what: "figures for the viewer" });
+    expect(figures.ordersByStatus).toBeDefined();
+  });
+
+  it("lets each role reach only its routes and its own subtree", async () => {
+    const tokens = Object.fromEntries(await Promise.all(["worker", "street", "district", "city", "leader", "member", "base", "viewer", "admin"].map(async (a) => [a, await signIn(a)] as const)));
+    const cells: [string, string, string, number][] = [
+      // account, method, path, expected status
+      ["viewer", "GET", "/api/v1/stats/figures", 200],
+      ["viewer", "GET", "/api/v1/stats/figures?orgId=sz-luohu", 403],
+      ["district", "GET", "/api/v1/stats/figures?orgId=sz-futian-yuanling", 200],
+      ["district", "GET", "/api/v1/stats/figures?orgId=sz-luohu", 403],
+      ["city", "GET", "/api/v1/stats/figures?orgId=sz-luohu", 200],
+      ["worker", "GET", "/api/v1/stats/figures", 200],
+      ["leader", "GET", "/api/v1/stats/figures", 403],
+      ["member", "GET", "/api/v1/stats/figures", 403],
+      ["leader", "POST", "/api/v1/orders/x/dispatch", 403],
+      ["member", "POST", "/api/v1/orders/x/accept", 403],
+      ["worker", "POST", "/api/v1/orders/x/accept", 403],
+      ["viewer", "POST", "/api/v1/orders", 403],
+      ["base", "GET", "/api/v1/teams", 403],
+      ["district", "GET", "/api/v1/teams", 200],
+      ["admin", "GET", "/api/v1/stats/figures?orgId=sz-luohu", 200],
+    ];
+    for (const [account, method, path, expected] of cells) {
+      const body = method === "POST" ? (path.endsWith("dispatch") ? { teamIds: ["t"] } : path === "/api/v1/orders" ? { theme: "THEME_HEALTH", communityId: "sz-futian-yuanling-hongli" } : {}) : undefined;
+      expect((await call(method, path, tokens[account], body)).status, `${account} ${method} ${path}`).toBe(expected);
+    }
+    expect((await call("GET", "/api/v1/orders", undefined)).status).toBe(401);
+  });
+
+  it("answers 429 in Chinese to a flooding user while another user is unaffected", async () => {
+    const flooder = await signIn("member");
+    const statuses = [];
+    for (let i = 0; i < 45; i++) statuses.push((await call("GET", "/api/v1/me", flooder)).status);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
+    const limited = await call("GET", "/api/v1/me", flooder);
+    expect(limited.body).toMatchObject({ code: "RATE_LIMITED", messageZh: "请求过于频繁，请稍后再试" });
+    expect((await call("GET", "/api/v1/me", await signIn("base"))).status).toBe(200);
+  });
+
+  it("sends security headers and serves its OpenAPI at /docs", async () => {
+    const answer = await call("GET", "/healthz");
+    expect(answer.headers.get("x-content-type-options")).toBe("nosniff");
+    expect((await call("GET", "/docs/json")).body.paths["/api/v1/orders"]).toBeDefined();
+  });
+
+  it("never writes a phone number in clear to its logs, nor into a viewer's export", async () => {
+    const exported = await fetch(`${gateway.httpUrl}/api/v1/stats/export?format=csv`, { headers: { authorization: `Bearer ${await signIn("viewer")}` } });
+    expect(exported.status).toBe(200);
+    const csv = await exported.text();
+    expect(csv).toContain("点单数");
+    expect(csv).not.toMatch(/1[3-9]\d{9}/);
+    expect(gateway.logs()).not.toContain(phone);
+    expect(gateway.logs()).not.toContain("13700001111");
+  });
+});
