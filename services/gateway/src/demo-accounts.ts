@@ -3,7 +3,7 @@ import type { Accounts } from "./auth/accounts.js";
 
 /** One demo account per role (README, "Demo accounts"), created when DEMO_ACCOUNTS=1. */
 export const demoAccounts = [
-  { account: "worker", password: "kepu-demo", role: Role.COMMUNITY_WORKER, orgId: "sz-futian-yuanling-hongli", displayName: "红荔社区 李社工" },
+  { account: "worker", password: "kepu-demo", role: Role.COMMUNITY_WORKER, orgId: "sz-futian-yuanling-c1", displayName: "红荔社区 李社工" },
   { account: "street", password: "kepu-demo", role: Role.STREET_STAFF, orgId: "sz-futian-yuanling", displayName: "园岭街道 陈干事" },
   { account: "district", password: "kepu-demo", role: Role.DISTRICT_STAFF, orgId: "sz-futian", displayName: "福田区科协 周老师" },
   { account: "city", password: "kepu-demo", role: Role.CITY_STAFF, orgId: "sz", displayName: "深圳市科协 吴老师" },

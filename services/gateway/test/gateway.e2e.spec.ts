@@ -33,7 +33,7 @@ beforeAll(async () => {
   gateway = await ServiceProcess.start("gateway", engines.serviceEnv({ DEMO_ACCOUNTS: "1", RATE_LIMIT_PER_MINUTE: "40", LOG_LEVEL: "info", REGISTRY_GRPC: registry!, DISPATCH_GRPC: dispatch!, EVENTS_GRPC: events!, STATS_GRPC: stats! }));
   const client = createRpcClient(RegistryService, registry!);
   const admin = { actor: { id: "admin", role: Role.ADMIN } };
-  for (const [orgId, kind, parentId] of [["sz", OrgKind.CITY, ""], ["sz-futian", OrgKind.DISTRICT, "sz"], ["sz-futian-yuanling", OrgKind.STREET, "sz-futian"], ["sz-futian-yuanling-hongli", OrgKind.COMMUNITY, "sz-futian-yuanling"], ["sz-luohu", OrgKind.DISTRICT, "sz"], ["sz-luohu-s", OrgKind.STREET, "sz-luohu"], ["sz-luohu-s-c", OrgKind.COMMUNITY, "sz-luohu-s"]] as const) {
+  for (const [orgId, kind, parentId] of [["sz", OrgKind.CITY, ""], ["sz-futian", OrgKind.DISTRICT, "sz"], ["sz-futian-yuanling", OrgKind.STREET, "sz-futian"], ["sz-futian-yuanling-c1", OrgKind.COMMUNITY, "sz-futian-yuanling"], ["sz-luohu", OrgKind.DISTRICT, "sz"], ["sz-luohu-s", OrgKind.STREET, "sz-luohu"], ["sz-luohu-s-c", OrgKind.COMMUNITY, "sz-luohu-s"]] as const) {
     await client.registerOrganization({ orgId, name: orgId, kind, parentId }, admin);
   }
   await client.registerTeam({ teamId: "team-futian", name: "福田区科技志愿服务队", orgId: "sz-futian", themes: [Theme.HEALTH], serviceAreaOrgIds: ["sz-futian"] }, admin);
@@ -52,16 +52,16 @@ describe("the gateway", () => {
   it("signs staff in with a password and residents with a one-time code; refresh tokens work once", async () => {
     expect((await call("POST", "/api/v1/auth/sign-in", undefined, { account: "worker", password: "wrong" })).body).toMatchObject({ code: "WRONG_CREDENTIALS", messageZh: "账号或密码错误" });
     const worker = await signIn("worker");
-    expect((await call("GET", "/api/v1/me", worker)).body).toMatchObject({ role: "COMMUNITY_WORKER", orgId: "sz-futian-yuanling-hongli" });
+    expect((await call("GET", "/api/v1/me", worker)).body).toMatchObject({ role: "COMMUNITY_WORKER", orgId: "sz-futian-yuanling-c1" });
 
     await call("POST", "/api/v1/auth/resident-code", undefined, { phone });
     const code = await redis.get(`${engines.prefix}kepu:gateway:otp-outbox:${phone}`);
     expect(code).toMatch(/^\d{6}$/);
-    const wrong = await call("POST", "/api/v1/auth/resident-sign-in", undefined, { phone, code: "000000" === code ? "111111" : "000000", communityId: "sz-futian-yuanling-hongli" });
+    const wrong = await call("POST", "/api/v1/auth/resident-sign-in", undefined, { phone, code: "000000" === code ? "111111" : "000000", communityId: "sz-futian-yuanling-c1" });
     expect(wrong.status).toBe(401);
-    const pair = (await call("POST", "/api/v1/auth/resident-sign-in", undefined, { phone, code, communityId: "sz-futian-yuanling-hongli", displayName: "王阿姨" })).body;
+    const pair = (await call("POST", "/api/v1/auth/resident-sign-in", undefined, { phone, code, communityId: "sz-futian-yuanling-c1", displayName: "王阿姨" })).body;
     const me = (await call("GET", "/api/v1/me", pair.accessToken)).body;
-    expect(me).toMatchObject({ role: "RESIDENT", orgId: "sz-futian-yuanling-hongli" });
+    expect(me).toMatchObject({ role: "RESIDENT", orgId: "sz-futian-yuanling-c1" });
     expect(JSON.stringify(me)).not.toContain(phone);
 
     const rotated = await call("POST", "/api/v1/auth/refresh", undefined, { refreshToken: pair.refreshToken });
@@ -87,11 +87,11 @@ describe("the gateway", () => {
   it("carries a resident's order through dispatch and acceptance, and a booking, over HTTP", async () => {
     await call("POST", "/api/v1/auth/resident-code", undefined, { phone: "13700001111" });
     const code = await redis.get(`${engines.prefix}kepu:gateway:otp-outbox:13700001111`);
-    const resident = (await call("POST", "/api/v1/auth/resident-sign-in", undefined, { phone: "13700001111", code, communityId: "sz-futian-yuanling-hongli" })).body.accessToken;
-    const menu = await call("GET", "/api/v1/menu?communityId=sz-futian-yuanling-hongli", resident);
+    const resident = (await call("POST", "/api/v1/auth/resident-sign-in", undefined, { phone: "13700001111", code, communityId: "sz-futian-yuanling-c1" })).body.accessToken;
+    const menu = await call("GET", "/api/v1/menu?communityId=sz-futian-yuanling-c1", resident);
     expect(menu.body.items.map((i: { title: string }) => i.title)).toEqual(["健康养生讲座"]);
 
-    const placed = await call("POST", "/api/v1/orders", resident, { menuItemId: "menu-health", title: "健康养生讲座", theme: "THEME_HEALTH", expectedParticipants: 10, communityId: "sz-futian-yuanling-hongli" });
+    const placed = await call("POST", "/api/v1/orders", resident, { menuItemId: "menu-health", title: "健康养生讲座", theme: "THEME_HEALTH", expectedParticipants: 10, communityId: "sz-futian-yuanling-c1" });
     expect(placed.status).toBe(200);
     const orderId = placed.body.order.orderId;
     const worker = await signIn("worker");
@@ -131,7 +131,7 @@ describe("the gateway", () => {
       ["admin", "GET", "/api/v1/stats/figures?orgId=sz-luohu", 200],
     ];
     for (const [account, method, path, expected] of cells) {
-      const body = method === "POST" ? (path.endsWith("dispatch") ? { teamIds: ["t"] } : path === "/api/v1/orders" ? { theme: "THEME_HEALTH", communityId: "sz-futian-yuanling-hongli" } : {}) : undefined;
+      const body = method === "POST" ? (path.endsWith("dispatch") ? { teamIds: ["t"] } : path === "/api/v1/orders" ? { theme: "THEME_HEALTH", communityId: "sz-futian-yuanling-c1" } : {}) : undefined;
       expect((await call(method, path, tokens[account], body)).status, `${account} ${method} ${path}`).toBe(expected);
     }
     expect((await call("GET", "/api/v1/orders", undefined)).status).toBe(401);
