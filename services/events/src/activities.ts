@@ -45,6 +45,9 @@ type Emit = <D extends DescMessage>(schema: D, payload: MessageInitShape<D>) => 
 const staffRoles = [Role.COMMUNITY_WORKER, Role.STREET_STAFF, Role.DISTRICT_STAFF, Role.CITY_STAFF, Role.BASE_STAFF];
 
 export class Activities {
+  /** Activities as the booking path last read them: a storm reads FerretDB once a second, not per attempt. */
+  private readonly recent = new Map<string, { at: number; activity: Promise<ActivityRecord | undefined> }>();
+
   constructor(
     private readonly store: ActivityStore,
     private readonly seats: SeatLedger,
@@ -160,7 +163,7 @@ export class Activities {
   /** 预约: a seat if one is free for this resident, else a place on the waitlist. */
   async book(activityId: string, sessionId: string, actor: Actor | undefined, cause: Cause): Promise<BookingRecord> {
     if (!actor?.id || actor.role !== Role.RESIDENT) throw errors.residentsOnly();
-    const activity = await this.store.load(activityId);
+    const activity = await this.recentActivity(activityId);
     if (!activity) throw errors.notFound(activityId);
     if (activity.status !== "SCHEDULED") throw errors.notOpen();
     const session = activity.sessions.find((s) => s.sessionId === sessionId);
@@ -181,12 +184,36 @@ export class Activities {
       status: outcome.kind === "seated" ? "SEATED" : "WAITLISTED",
       waitlistPosition: outcome.kind === "waitlisted" ? outcome.position : 0,
       bookedAt: this.clock(),
+      version: 1,
     };
-    await this.change(activityId, actor, cause, (_a, emit) => {
-      emit(BookingMadeSchema, { activityId, sessionId, bookingId: booking.bookingId, residentId: actor.id, communityId: actor.orgId, waitlisted: booking.status === "WAITLISTED", waitlistPosition: booking.waitlistPosition });
-    });
-    await this.store.putBooking(booking);
+    const made = this.bookingEvent(booking, BookingMadeSchema, { activityId, sessionId, bookingId: booking.bookingId, residentId: actor.id, communityId: actor.orgId, waitlisted: booking.status === "WAITLISTED", waitlistPosition: booking.waitlistPosition }, actor, cause);
+    // A conflict means the same booking was saved by an earlier attempt of this resident: same answer.
+    await this.store.saveBooking(undefined, booking, [made]);
+    this.relay.kick();
     return booking;
+  }
+
+  /** One read in flight per activity, shared by every attempt that arrives meanwhile. */
+  private recentActivity(activityId: string): Promise<ActivityRecord | undefined> {
+    const cached = this.recent.get(activityId);
+    if (cached && this.clock().getTime() - cached.at < 1_000) return cached.activity;
+    const activity = this.store.load(activityId);
+    this.recent.set(activityId, { at: this.clock().getTime(), activity });
+    activity.catch(() => this.recent.delete(activityId));
+    return activity;
+  }
+
+  /** An event of one booking's life, keyed by the booking: BookingMade is version 1. */
+  private bookingEvent<D extends DescMessage>(booking: BookingRecord, schema: D, payload: MessageInitShape<D>, actor: Actor | undefined, cause: Cause): EventEnvelope {
+    return newEvent(schema, payload, { source: "events", aggregateId: booking.bookingId, aggregateVersion: booking.version, actor, occurredAt: this.clock(), ...cause });
+  }
+
+  /** Moves a booking on (cancelled, seated from the waitlist, checked in) with its event. */
+  private async moveBooking<D extends DescMessage>(booking: BookingRecord, status: BookingRecord["status"], schema: D, payload: MessageInitShape<D>, actor: Actor | undefined, cause: Cause): Promise<BookingRecord> {
+    const after = { ...booking, status, waitlistPosition: status === "WAITLISTED" ? booking.waitlistPosition : 0, version: booking.version + 1 };
+    await this.store.saveBooking(booking, after, [this.bookingEvent(after, schema, payload, actor, cause)]);
+    this.relay.kick();
+    return after;
   }
 
   async cancelBooking(bookingId: string, reason: string, actor: Actor | undefined, cause: Cause): Promise<{ booking: BookingRecord; promoted: string }> {
@@ -198,16 +225,10 @@ export class Activities {
     if (!canCancel(session.startsAt, this.clock(), this.rules.cancelCutoffHours)) throw errors.cutoffPassed(this.rules.cancelCutoffHours);
     const outcome = await this.seats.cancel(booking.sessionId, booking.residentId);
     const promoted = outcome.kind === "cancelled" ? outcome.promoted : undefined;
-    await this.change(booking.activityId, actor, cause, (_a, emit) => {
-      emit(BookingCancelledSchema, { activityId: booking.activityId, sessionId: booking.sessionId, bookingId, residentId: booking.residentId, reason });
-      if (promoted) emit(BookingPromotedSchema, { activityId: booking.activityId, sessionId: booking.sessionId, bookingId: promoted.bookingId, residentId: promoted.residentId });
-    });
-    const cancelled = { ...booking, status: "CANCELLED" as const };
-    await this.store.putBooking(cancelled);
-    if (promoted) {
-      const next = await this.store.booking(promoted.bookingId);
-      if (next) await this.store.putBooking({ ...next, status: "SEATED", waitlistPosition: 0 });
-    }
+    const where = { activityId: booking.activityId, sessionId: booking.sessionId };
+    const cancelled = await this.moveBooking(booking, "CANCELLED", BookingCancelledSchema, { ...where, bookingId, residentId: booking.residentId, reason }, actor, cause);
+    const next = promoted ? await this.store.booking(promoted.bookingId) : undefined;
+    if (next) await this.moveBooking(next, "SEATED", BookingPromotedSchema, { ...where, bookingId: next.bookingId, residentId: next.residentId }, actor, cause);
     return { booking: cancelled, promoted: promoted?.bookingId ?? "" };
   }
 
@@ -226,11 +247,12 @@ export class Activities {
     requireOrganizer(actor, activity);
     if (booking.status === "CHECKED_IN") return booking;
     if (booking.status !== "SEATED") throw errors.notSeated();
+    // Check-ins count toward the activity's attendance: they are the activity's events.
     await this.change(booking.activityId, actor, cause, (_a, emit) => {
       emit(AttendeeCheckedInSchema, { activityId: booking.activityId, sessionId: booking.sessionId, bookingId: id, residentId: booking.residentId, method: token ? "qr" : "staff" });
     });
-    const checkedIn = { ...booking, status: "CHECKED_IN" as const };
-    await this.store.putBooking(checkedIn);
+    const checkedIn = { ...booking, status: "CHECKED_IN" as const, version: booking.version + 1 };
+    await this.store.saveBooking(booking, checkedIn, []);
     return checkedIn;
   }
 

@@ -20,7 +20,7 @@ const clock = () => new Date();
 const store = new ActivityStore(engines.db!, engines.topic("events"));
 await store.createIndexes();
 const seats = new SeatLedger(engines.redis!, `${config.KEPU_PREFIX}kepu:events:`);
-const relay = new OutboxRelay({ collections: [store.activities], publisher: engines.publisher, logger });
+const relay = new OutboxRelay({ collections: [store.activities, store.bookings], publisher: engines.publisher, logger });
 const activities = new Activities(
   store,
   seats,

@@ -56,6 +56,7 @@ export interface BookingRecord {
   status: BookingStatusName;
   waitlistPosition: number;
   bookedAt: Date;
+  version: number;
 }
 
 export interface ActivityQuery {
@@ -93,6 +94,7 @@ export class ActivityStore {
     await this.activities.createIndex({ orderId: 1 });
     await this.bookings.createIndex({ residentId: 1 });
     await this.bookings.createIndex({ activityId: 1 });
+    await this.bookings.createIndex({ outboxCount: 1 });
     await this.slots.createIndex({ resourceId: 1 });
     await this.hours.createIndex({ activityId: 1 });
   }
@@ -120,18 +122,24 @@ export class ActivityStore {
     return { activities: docs.map(toRecord), total };
   }
 
-  async putBooking(booking: BookingRecord): Promise<void> {
-    const { bookingId, ...fields } = booking;
-    await this.bookings.updateOne({ _id: bookingId as never }, { $set: fields }, { upsert: true });
+  /**
+   * A booking is its own aggregate (events keyed by the booking id): bookings of one activity are
+   * written side by side instead of queueing on the activity's document.
+   */
+  async saveBooking(before: BookingRecord | undefined, after: BookingRecord, events: EventEnvelope[]): Promise<SaveResult> {
+    const { bookingId, version, ...state } = after;
+    return saveAggregate(this.bookings, { id: bookingId, expectedVersion: before?.version ?? 0, version, state, topic: this.topic, events });
   }
 
   async booking(bookingId: string): Promise<BookingRecord | undefined> {
     const doc = await this.bookings.findOne({ _id: bookingId as never });
-    return doc ? ({ ...doc, bookingId: String(doc._id) } as unknown as BookingRecord) : undefined;
+    if (!doc) return undefined;
+    const { _id, outbox: _o, outboxCount: _c, ...fields } = doc;
+    return { ...fields, bookingId: String(_id) } as unknown as BookingRecord;
   }
 
   async bookingsOf(filter: { residentId?: string; activityId?: string }): Promise<BookingRecord[]> {
-    const docs = await this.bookings.find(filter).sort({ bookedAt: 1 }).toArray();
+    const docs = await this.bookings.find(filter, { projection: { outbox: 0 } }).sort({ bookedAt: 1 }).toArray();
     return docs.map((doc) => ({ ...doc, bookingId: String(doc._id) }) as unknown as BookingRecord);
   }
 
