@@ -1,193 +1,290 @@
-import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { timestampDate, timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { Document } from "mongodb";
-import { OrgKind, OrgPlaceSchema, type OrgPlace } from "@kepu/contracts/common/v1/catalog_pb";
-import { Role, type Actor } from "@kepu/contracts/common/v1/envelope_pb";
+import { OrgKind, Theme, type OrgPlace } from "@kepu/contracts/common/v1/catalog_pb";
 import {
   BaseAssessedSchema,
   BaseCertifiedSchema,
+  BaseLevel,
   BaseStatus,
+  BaseStatusChangedSchema,
+  MenuItemEditedSchema,
   MenuItemPublishedSchema,
-  MenuItemSchema,
   MenuItemWithdrawnSchema,
   OrganizationRegisteredSchema,
+  ProviderKind,
+  ResourceKind,
   ResourceListedSchema,
   TeamRegisteredSchema,
+  TeamUpdatedSchema,
   VolunteerJoinedTeamSchema,
   type MenuItem,
 } from "@kepu/contracts/registry/v1/events_pb";
-import type { RegistryService} from "@kepu/contracts/registry/v1/service_pb";
-import { type BaseSchema, type OrganizationSchema, type TeamSchema } from "@kepu/contracts/registry/v1/service_pb";
-import { kepuError } from "@kepu/errors";
-import { maskPhone } from "@kepu/privacy";
+import type { RegistryService } from "@kepu/contracts/registry/v1/service_pb";
+import { kepuError, type Result } from "@kepu/errors";
+import { maskName, maskPhone } from "@kepu/privacy";
 import type { CallContext, ServiceImplementation } from "@kepu/rpc";
-import { assessmentPassed, checkMenuItem, placeUnder } from "../domain/rules.js";
-import type { Cause, RegistryStore } from "../store/registry-store.js";
+import { assessmentPassed, canAssess, certificationTerm, changeStatus } from "../domain/bases.js";
+import { checkMenuItem, servesCommunity } from "../domain/menu.js";
+import { placeUnder } from "../domain/org-tree.js";
+import { checkTeamProfile, teamFits, type TeamProfile } from "../domain/teams.js";
+import type { Cause, Kind, RegistryStore } from "../store/registry-store.js";
+import { leadsTeam, requireStaff, seesPhones } from "./access.js";
+import { baseMessage, menuMessage, orgMessage, placeOf, resourceMessage, storedItem, storedPlace, teamMessage } from "./messages.js";
+import { optionalId, requireEnum, requireId, requireMobile, requireName } from "./validate.js";
 
-const idPattern = /^[A-Za-z0-9_.:-]{1,80}$/;
-const id = (value: string, field: string) => {
-  if (!idPattern.test(value)) throw kepuError("invalid", "INVALID_ID", `${field} 缺失或格式不正确`, `${field} is missing or malformed`, field);
-  return value;
-};
-const name = (value: string, field = "name") => {
-  const text = value.trim();
-  if (!text || [...text].length > 100) throw kepuError("invalid", "NAME_REQUIRED", `请填写 1 到 100 字的${field === "name" ? "名称" : field}`, `${field} must be 1 to 100 characters`, field);
-  return text;
-};
-const phonePattern = /^1[3-9]\d{9}$/;
-
-const placeOf = (doc: Document | undefined): OrgPlace => create(OrgPlaceSchema, doc?.place ?? {});
-/** A place as stored: plain fields only (FerretDB refuses keys that start with "$", like $typeName). */
-const storedPlace = ({ orgId, path, districtId, streetId, communityId }: OrgPlace) => ({ orgId, path, districtId, streetId, communityId });
-const orgMessage = (doc: Document): MessageInitShape<typeof OrganizationSchema> => ({ orgId: String(doc._id), name: doc.name, kind: doc.kind, parentId: doc.parentId, place: placeOf(doc) });
-const teamMessage = (doc: Document, volunteers: MessageInitShape<typeof TeamSchema>["volunteers"] = []): MessageInitShape<typeof TeamSchema> => ({
-  teamId: String(doc._id), name: doc.name, orgId: doc.orgId, place: placeOf(doc), themes: doc.themes, serviceAreaOrgIds: doc.serviceAreaOrgIds, leaderId: doc.leaderId, volunteers,
-});
-const baseMessage = (doc: Document): MessageInitShape<typeof BaseSchema> => ({
-  baseId: String(doc._id), name: doc.name, orgId: doc.orgId, place: placeOf(doc), level: doc.level, status: doc.status, certifiedOn: doc.certifiedOn ? timestampFromDate(doc.certifiedOn) : undefined,
-  termYears: doc.termYears, themes: doc.themes, assessments: Object.fromEntries(Object.entries(doc.assessments ?? {}).map(([y, passed]) => [Number(y), Boolean(passed)])),
-});
-const menuMessage = (doc: Document): MenuItem => create(MenuItemSchema, { ...doc.item, itemId: String(doc._id) });
-
-/** Writes need an admin, or staff whose subtree holds the place. */
-function requireStaff(actor: Actor | undefined, path: string[]): void {
-  if (!actor?.id) throw kepuError("unauthenticated", "NOT_SIGNED_IN", "请先登录", "Please sign in first");
-  if (actor.role === Role.ADMIN || actor.role === Role.SYSTEM) return;
-  const staff = [Role.CITY_STAFF, Role.DISTRICT_STAFF, Role.STREET_STAFF, Role.COMMUNITY_WORKER, Role.BASE_STAFF];
-  if (!staff.includes(actor.role) || !path.includes(actor.orgId)) throw kepuError("forbidden", "OUTSIDE_YOUR_SCOPE", "不在您的管辖范围内", "This is outside your area");
+/** A rule's verdict: its value, or its error thrown to the caller. */
+function must<T>(result: Result<T>): T {
+  if (!result.ok) throw result.error;
+  return result.value;
 }
+
+const notFound: Record<Kind, [code: string, zh: string, en: string]> = {
+  organizations: ["ORG_NOT_FOUND", "组织不存在", "Organization does not exist"],
+  teams: ["TEAM_NOT_FOUND", "队伍不存在", "Team does not exist"],
+  bases: ["BASE_NOT_FOUND", "基地不存在", "Base does not exist"],
+  resources: ["RESOURCE_NOT_FOUND", "资源不存在", "Resource does not exist"],
+  menu: ["ITEM_NOT_FOUND", "菜单项不存在", "Menu item does not exist"],
+};
 
 export function registryService(store: RegistryStore): ServiceImplementation<typeof RegistryService> {
   const cause = (context: CallContext): Cause => ({ correlationId: context.correlationId, actor: context.actor });
-  const org = async (orgId: string, field = "orgId") => {
-    const doc = await store.get("organizations", id(orgId, field));
-    if (!doc) throw kepuError("not_found", "ORG_NOT_FOUND", `组织 ${orgId} 不存在`, `Organization ${orgId} does not exist`, field);
+
+  /** The stored aggregate, or a not-found error naming the field it came from. */
+  const existing = async (kind: Kind, value: string, field: string): Promise<Document> => {
+    const doc = await store.get(kind, requireId(value, field));
+    if (!doc) {
+      const [code, zh, en] = notFound[kind];
+      throw kepuError("not_found", code, `${zh}：${value}`, `${en}: ${value}`, field);
+    }
     return doc;
   };
-  const subtree = (orgId: string) => (orgId ? { "place.path": orgId } : {});
+  const community = async (orgId: string, field = "communityId"): Promise<OrgPlace> => {
+    const doc = await existing("organizations", orgId, field);
+    if (doc.kind !== OrgKind.COMMUNITY) throw kepuError("invalid", "NOT_A_COMMUNITY", "请选择一个社区", "Choose a community", field);
+    return placeOf(doc);
+  };
+  /** A team's themes and areas as the domain accepts them; every area must exist. */
+  const teamProfile = async (themes: Theme[], serviceAreaOrgIds: string[]): Promise<TeamProfile> => {
+    for (const area of serviceAreaOrgIds) await existing("organizations", area, "serviceAreaOrgIds");
+    return must(checkTeamProfile({ themes, serviceAreaOrgIds }));
+  };
+  /** Query filter: the subtree of `orgId` (by the stored ancestor path), or everything. */
+  const subtree = (orgId: string) => (optionalId(orgId, "orgId") ? { "place.path": orgId } : {});
+  const checkedItem = (item: MenuItem | undefined): MenuItem => {
+    if (!item) throw kepuError("invalid", "ITEM_REQUIRED", "缺少菜单内容", "The menu item is missing", "item");
+    return must(checkMenuItem(item));
+  };
 
   return {
     async registerOrganization(request, context) {
-      const orgId = id(request.orgId, "orgId");
-      const parent = request.parentId ? await org(request.parentId, "parentId") : undefined;
-      const placed = placeUnder(parent ? { orgId: String(parent._id), kind: parent.kind, place: placeOf(parent) } : undefined, orgId, request.kind);
-      if (!placed.ok) throw placed.error;
+      const orgId = requireId(request.orgId, "orgId");
+      requireEnum(OrgKind, request.kind, "kind", "请选择组织类型", "Choose the kind of organization");
+      const parent = request.parentId ? await existing("organizations", request.parentId, "parentId") : undefined;
+      const place = must(placeUnder(parent && { orgId: String(parent._id), kind: parent.kind, place: placeOf(parent) }, orgId, request.kind));
       requireStaff(context.actor, parent ? placeOf(parent).path : []);
-      const state = { name: name(request.name), kind: request.kind, parentId: request.parentId, place: storedPlace(placed.value) };
-      const doc = await store.create("organizations", orgId, state, OrganizationRegisteredSchema, { orgId, name: state.name, kind: request.kind, parentId: request.parentId, place: placed.value }, cause(context));
+      const state = { name: requireName(request.name), kind: request.kind, parentId: request.parentId, place: storedPlace(place) };
+      const doc = await store.create("organizations", orgId, state, OrganizationRegisteredSchema, { orgId, ...state, place }, cause(context));
       return { organization: orgMessage(doc) };
     },
+
     async getOrganization(request) {
-      return { organization: orgMessage(await org(request.orgId)) };
+      return { organization: orgMessage(await existing("organizations", request.orgId, "orgId")) };
     },
+
     async listSubtree(request) {
-      const docs = await store.find("organizations", { ...subtree(id(request.orgId, "orgId")), ...(request.kind ? { kind: request.kind } : {}) });
+      const root = await existing("organizations", request.orgId, "orgId");
+      const docs = await store.find("organizations", { "place.path": String(root._id), ...(request.kind ? { kind: request.kind } : {}) });
       return { organizations: docs.map(orgMessage) };
     },
+
     async registerTeam(request, context) {
-      const teamId = id(request.teamId, "teamId");
-      const owner = await org(request.orgId);
+      const teamId = requireId(request.teamId, "teamId");
+      const owner = await existing("organizations", request.orgId, "orgId");
       requireStaff(context.actor, placeOf(owner).path);
-      for (const area of request.serviceAreaOrgIds) await org(area, "serviceAreaOrgIds");
-      const state = { name: name(request.name), orgId: request.orgId, place: owner.place, themes: request.themes, serviceAreaOrgIds: request.serviceAreaOrgIds, leaderId: request.leaderId };
+      const profile = await teamProfile(request.themes, request.serviceAreaOrgIds);
+      const state = { name: requireName(request.name), orgId: request.orgId, place: owner.place, ...profile, leaderId: optionalId(request.leaderId, "leaderId"), memberIds: [] };
       const doc = await store.create("teams", teamId, state, TeamRegisteredSchema, { teamId, ...state, place: placeOf(owner) }, cause(context));
       return { team: teamMessage(doc) };
     },
+
+    async updateTeam(request, context) {
+      const team = await existing("teams", request.teamId, "teamId");
+      if (!leadsTeam(context.actor, String(team._id))) requireStaff(context.actor, placeOf(team).path);
+      const name = requireName(request.name);
+      const leaderId = optionalId(request.leaderId, "leaderId");
+      const profile = await teamProfile(request.themes, request.serviceAreaOrgIds);
+      const changed = { name, ...profile, leaderId };
+      const doc = await store.change("teams", String(team._id), () => ({ state: changed, payload: { teamId: String(team._id), ...changed } }), TeamUpdatedSchema, cause(context));
+      return { team: teamMessage(doc) };
+    },
+
     async getTeam(request, context) {
-      const team = await store.get("teams", id(request.teamId, "teamId"));
-      if (!team) throw kepuError("not_found", "TEAM_NOT_FOUND", "队伍不存在", "Team does not exist", "teamId");
-      // Full phone numbers only for those who need them: an admin or this team's leader.
-      const seesPhones = context.actor?.role === Role.ADMIN || (context.actor?.role === Role.TEAM_LEADER && context.actor.orgId === team._id);
-      const volunteers = (await store.volunteers.find({ teamId: team._id }).toArray()).map((v) => ({
-        volunteerId: String(v._id), realName: v.realName, phone: seesPhones ? v.phone : maskPhone(v.phone), skills: v.skills,
+      const team = await existing("teams", request.teamId, "teamId");
+      const clear = seesPhones(context.actor, String(team._id));
+      const volunteers = (await store.volunteersOf(String(team._id))).map((v) => ({
+        volunteerId: String(v._id), realName: clear ? v.realName : maskName(v.realName), phone: clear ? v.phone : maskPhone(v.phone), skills: v.skills,
       }));
       return { team: teamMessage(team, volunteers) };
     },
+
     async listTeams(request) {
       return { teams: (await store.find("teams", subtree(request.orgId))).map((t) => teamMessage(t)) };
     },
+
+    // Real name and phone go to the registry's own volunteers collection only; the event carries
+    // the volunteer's id and skills.
     async addVolunteer(request, context) {
-      const team = await store.get("teams", id(request.teamId, "teamId"));
-      if (!team) throw kepuError("not_found", "TEAM_NOT_FOUND", "队伍不存在", "Team does not exist", "teamId");
-      const leads = context.actor?.role === Role.TEAM_LEADER && context.actor.orgId === team._id;
-      if (!leads) requireStaff(context.actor, placeOf(team).path);
-      if (!phonePattern.test(request.phone)) throw kepuError("invalid", "BAD_PHONE", "请填写正确的 11 位手机号", "Enter a valid 11-digit mobile number", "phone");
-      const volunteerId = id(request.volunteerId, "volunteerId");
-      await store.volunteers.updateOne({ _id: volunteerId as never }, { $set: { teamId: team._id, realName: name(request.realName, "realName"), phone: request.phone, skills: request.skills } }, { upsert: true });
-      await store.change("teams", String(team._id), (current) => ({ state: { memberCount: Number(current.memberCount ?? 0) + 1 }, payload: { teamId: String(team._id), volunteerId, skills: request.skills } }), VolunteerJoinedTeamSchema, cause(context));
-      return { volunteer: { volunteerId, realName: request.realName, phone: maskPhone(request.phone), skills: request.skills } };
+      const team = await existing("teams", request.teamId, "teamId");
+      const teamId = String(team._id);
+      if (!leadsTeam(context.actor, teamId)) requireStaff(context.actor, placeOf(team).path);
+      const volunteerId = requireId(request.volunteerId, "volunteerId");
+      const volunteer = { teamId, realName: requireName(request.realName, "realName"), phone: requireMobile(request.phone), skills: request.skills };
+      await store.saveVolunteer(volunteerId, volunteer); // first, so a retry after a crash completes the join
+      await store.change(
+        "teams",
+        teamId,
+        (current) => {
+          const memberIds: string[] = current.memberIds ?? [];
+          if (memberIds.includes(volunteerId)) throw kepuError("conflict", "ALREADY_EXISTS", "该志愿者已在队中", "The volunteer is already in the team", "volunteerId");
+          return { state: { memberIds: [...memberIds, volunteerId] }, payload: { teamId, volunteerId, skills: request.skills } };
+        },
+        VolunteerJoinedTeamSchema,
+        cause(context),
+      );
+      return { volunteer: { volunteerId, realName: volunteer.realName, phone: maskPhone(volunteer.phone), skills: request.skills } };
     },
+
     async certifyBase(request, context) {
-      const baseId = id(request.baseId, "baseId");
-      const owner = await org(request.orgId);
+      const baseId = requireId(request.baseId, "baseId");
+      const owner = await existing("organizations", request.orgId, "orgId");
       requireStaff(context.actor, placeOf(owner).path);
+      requireEnum(BaseLevel, request.level, "level", "请选择基地级别", "Choose the base's level");
       const certifiedOn = request.certifiedOn ? timestampDate(request.certifiedOn) : new Date();
-      const state = { name: name(request.name), orgId: request.orgId, place: owner.place, level: request.level, status: BaseStatus.ACTIVE, certifiedOn, termYears: request.termYears || 3, themes: request.themes, assessments: {} };
+      const termYears = must(certificationTerm(request.termYears));
+      const state = { name: requireName(request.name), orgId: request.orgId, place: owner.place, level: request.level, status: BaseStatus.ACTIVE, certifiedOn, termYears, themes: request.themes, assessments: {} };
       const doc = await store.create("bases", baseId, state, BaseCertifiedSchema, { baseId, ...state, place: placeOf(owner), certifiedOn: timestampFromDate(certifiedOn) }, cause(context));
       return { base: baseMessage(doc) };
     },
-    async assessBase(request, context) {
-      const base = await store.get("bases", id(request.baseId, "baseId"));
-      if (!base) throw kepuError("not_found", "BASE_NOT_FOUND", "基地不存在", "Base does not exist", "baseId");
+
+    async changeBaseStatus(request, context) {
+      const base = await existing("bases", request.baseId, "baseId");
       requireStaff(context.actor, placeOf(base).path);
-      if (request.year < 2000 || request.year > 2100) throw kepuError("invalid", "BAD_YEAR", "请填写正确的年份", "Enter a valid year", "year");
+      requireEnum(BaseStatus, request.status, "status", "请选择基地状态", "Choose the base's status");
+      const reason = request.reason.trim();
+      const doc = await store.change(
+        "bases",
+        String(base._id),
+        (current) => ({ state: { status: must(changeStatus(current.status, request.status, reason)) }, payload: { baseId: String(base._id), status: request.status, reason } }),
+        BaseStatusChangedSchema,
+        cause(context),
+      );
+      return { base: baseMessage(doc) };
+    },
+
+    async assessBase(request, context) {
+      const base = await existing("bases", request.baseId, "baseId");
+      requireStaff(context.actor, placeOf(base).path);
       const passed = assessmentPassed(request);
       const doc = await store.change(
         "bases",
         String(base._id),
-        (current) => ({ state: { assessments: { ...(current.assessments ?? {}), [request.year]: passed } }, payload: { baseId: request.baseId, year: request.year, hasOrganization: request.hasOrganization, hasFunding: request.hasFunding, hasVenue: request.hasVenue, hasActivities: request.hasActivities, hasImpact: request.hasImpact, passed } }),
+        (current) => {
+          const assessments = current.assessments ?? {};
+          const year = must(canAssess(current.status, request.year, Object.keys(assessments).map(Number)));
+          const { hasOrganization, hasFunding, hasVenue, hasActivities, hasImpact } = request;
+          return { state: { assessments: { ...assessments, [year]: passed } }, payload: { baseId: String(base._id), year, hasOrganization, hasFunding, hasVenue, hasActivities, hasImpact, passed } };
+        },
         BaseAssessedSchema,
         cause(context),
       );
       return { base: baseMessage(doc) };
     },
+
     async listBases(request) {
       return { bases: (await store.find("bases", subtree(request.orgId))).map(baseMessage) };
     },
+
     async listResource(request, context) {
-      const resourceId = id(request.resourceId, "resourceId");
-      const owner = await org(request.ownerOrgId, "ownerOrgId");
+      const resourceId = requireId(request.resourceId, "resourceId");
+      const owner = await existing("organizations", request.ownerOrgId, "ownerOrgId");
       requireStaff(context.actor, placeOf(owner).path);
-      const state = { kind: request.kind, name: name(request.name), ownerOrgId: request.ownerOrgId, place: owner.place, capacity: Math.max(request.capacity, 0), available: true };
+      requireEnum(ResourceKind, request.kind, "kind", "请选择资源类型", "Choose the kind of resource");
+      if (request.capacity < 0) throw kepuError("invalid", "BAD_CAPACITY", "容纳人数不能为负数", "Capacity cannot be negative", "capacity");
+      const state = { kind: request.kind, name: requireName(request.name), ownerOrgId: request.ownerOrgId, place: owner.place, capacity: request.capacity, available: true };
       const doc = await store.create("resources", resourceId, state, ResourceListedSchema, { resourceId, ...state, place: placeOf(owner) }, cause(context));
-      return { resource: { resourceId, ...doc, place: placeOf(doc) } };
+      return { resource: resourceMessage(doc) };
     },
+
     async listResources(request) {
       const docs = await store.find("resources", { ...subtree(request.orgId), ...(request.kind ? { kind: request.kind } : {}) });
-      return { resources: docs.map((d) => ({ resourceId: String(d._id), kind: d.kind, name: d.name, ownerOrgId: d.ownerOrgId, place: placeOf(d), capacity: d.capacity, available: d.available })) };
+      return { resources: docs.map(resourceMessage) };
     },
+
     async publishMenuItem(request, context) {
-      if (!request.item) throw kepuError("invalid", "ITEM_REQUIRED", "缺少菜单内容", "The menu item is missing", "item");
-      const checked = checkMenuItem(request.item);
-      if (!checked.ok) throw checked.error;
-      const itemId = id(request.item.itemId, "item.itemId");
-      const area = await org(request.item.serviceAreaOrgId, "item.serviceAreaOrgId");
+      const item = checkedItem(request.item);
+      const itemId = requireId(item.itemId, "item.itemId");
+      const area = await existing("organizations", item.serviceAreaOrgId, "item.serviceAreaOrgId");
       requireStaff(context.actor, placeOf(area).path);
-      const { $typeName: _t, ...item } = checked.value;
-      const doc = await store.create("menu", itemId, { item, place: area.place, withdrawn: false }, MenuItemPublishedSchema, { item: checked.value }, cause(context));
+      await existing(item.providerKind === ProviderKind.BASE ? "bases" : "teams", item.providerId, "item.providerId");
+      for (const resourceId of item.resourceIds) await existing("resources", resourceId, "item.resourceIds");
+      const doc = await store.create("menu", itemId, { item: storedItem(item), place: area.place, withdrawn: false }, MenuItemPublishedSchema, { item }, cause(context));
       return { item: menuMessage(doc) };
     },
+
+    async editMenuItem(request, context) {
+      const edit = checkedItem(request.item);
+      const published = await existing("menu", edit.itemId, "item.itemId");
+      requireStaff(context.actor, placeOf(published).path);
+      for (const resourceId of edit.resourceIds) await existing("resources", resourceId, "item.resourceIds");
+      const doc = await store.change(
+        "menu",
+        String(published._id),
+        (current) => {
+          if (current.withdrawn) throw kepuError("conflict", "ITEM_WITHDRAWN", "菜单项已下架，不能修改", "The menu item is withdrawn and cannot be edited", "item.itemId");
+          // The service area and the provider stay as published: orders already point at them.
+          const item = { ...edit, serviceAreaOrgId: current.item.serviceAreaOrgId, providerKind: current.item.providerKind, providerId: current.item.providerId };
+          return { state: { item: storedItem(item) }, payload: { item } };
+        },
+        MenuItemEditedSchema,
+        cause(context),
+      );
+      return { item: menuMessage(doc) };
+    },
+
     async withdrawMenuItem(request, context) {
-      const item = await store.get("menu", id(request.itemId, "itemId"));
-      if (!item) throw kepuError("not_found", "ITEM_NOT_FOUND", "菜单项不存在", "Menu item does not exist", "itemId");
+      const item = await existing("menu", request.itemId, "itemId");
       requireStaff(context.actor, placeOf(item).path);
-      await store.change("menu", String(item._id), () => ({ state: { withdrawn: true }, payload: { itemId: String(item._id), reason: request.reason } }), MenuItemWithdrawnSchema, cause(context));
+      const reason = request.reason.trim();
+      await store.change(
+        "menu",
+        String(item._id),
+        (current) => {
+          if (current.withdrawn) throw kepuError("conflict", "ITEM_WITHDRAWN", "菜单项已下架", "The menu item is already withdrawn", "itemId");
+          return { state: { withdrawn: true }, payload: { itemId: String(item._id), reason } };
+        },
+        MenuItemWithdrawnSchema,
+        cause(context),
+      );
       return {};
     },
+
     async listMenuForCommunity(request) {
-      const community = await org(request.communityId, "communityId");
-      if (community.kind !== OrgKind.COMMUNITY) throw kepuError("invalid", "NOT_A_COMMUNITY", "请选择一个社区", "Choose a community", "communityId");
-      const docs = await store.find("menu", { "item.serviceAreaOrgId": { $in: placeOf(community).path }, withdrawn: false });
-      const items = docs.map(menuMessage).filter((i) => (!request.theme || i.theme === request.theme) && (!request.format || i.format === request.format) && (!request.audience || i.audiences.includes(request.audience)));
+      const place = await community(request.communityId);
+      // The community's ancestors (and itself) are the only service areas that can contain it.
+      const docs = await store.find("menu", { "item.serviceAreaOrgId": { $in: place.path }, withdrawn: false });
+      const items = docs
+        .map(menuMessage)
+        .filter((i) => servesCommunity(i, place))
+        .filter((i) => (!request.theme || i.theme === request.theme) && (!request.format || i.format === request.format) && (!request.audience || i.audiences.includes(request.audience)));
       return { items };
     },
+
     async listEligibleTeams(request) {
-      const item = request.itemId ? await store.get("menu", id(request.itemId, "itemId")) : undefined;
-      const theme = item ? item.item.theme : request.theme;
-      const where = item ? await org(item.item.serviceAreaOrgId) : await org(request.communityId, "communityId");
-      const path = placeOf(where).path;
-      const teams = await store.find("teams", { themes: theme, serviceAreaOrgIds: { $in: path } });
-      return { teams: teams.map((t) => teamMessage(t)) };
+      const item = request.itemId ? menuMessage(await existing("menu", request.itemId, "itemId")) : undefined;
+      const theme = item ? item.theme : requireEnum(Theme, request.theme, "theme", "请选择科普主题，或给出菜单项", "Choose a theme, or give a menu item");
+      const place = item ? placeOf(await existing("organizations", item.serviceAreaOrgId, "itemId")) : await community(request.communityId);
+      const candidates = await store.find("teams", { themes: theme, serviceAreaOrgIds: { $in: place.path } });
+      return { teams: candidates.filter((t) => teamFits({ themes: t.themes, serviceAreaOrgIds: t.serviceAreaOrgIds }, theme, place)).map((t) => teamMessage(t)) };
     },
   };
 }

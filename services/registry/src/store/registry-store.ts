@@ -40,7 +40,18 @@ export class RegistryStore {
       await collection.createIndex({ "place.path": 1 });
       await collection.createIndex({ outboxCount: 1 });
     }
+    await this.collections.menu.createIndex({ "item.serviceAreaOrgId": 1 });
+    await this.collections.teams.createIndex({ serviceAreaOrgIds: 1 });
     await this.volunteers.createIndex({ teamId: 1 });
+  }
+
+  /** A volunteer's personal record (real name, phone): kept here, never in an event. */
+  async saveVolunteer(volunteerId: string, volunteer: { teamId: string; realName: string; phone: string; skills: number[] }): Promise<void> {
+    await this.volunteers.updateOne({ _id: volunteerId as never }, { $set: volunteer }, { upsert: true });
+  }
+
+  async volunteersOf(teamId: string): Promise<Document[]> {
+    return this.volunteers.find({ teamId }).toArray();
   }
 
   async get(kind: Kind, id: string): Promise<Document | undefined> {

@@ -1,0 +1,132 @@
+import { create } from "@bufbuild/protobuf";
+import { describe, expect, it } from "vitest";
+import { Format, OrgKind, Theme } from "@kepu/contracts/common/v1/catalog_pb";
+import { BaseStatus, MenuItemSchema, ProviderKind } from "@kepu/contracts/registry/v1/events_pb";
+import { assessmentPassed, canAssess, certificationTerm, changeStatus } from "../src/domain/bases.js";
+import { checkMenuItem, servesCommunity } from "../src/domain/menu.js";
+import { isWithin, placeUnder, type OrgNode } from "../src/domain/org-tree.js";
+import { checkTeamProfile, teamFits } from "../src/domain/teams.js";
+
+const node = (orgId: string, kind: OrgKind, parent?: OrgNode): OrgNode => {
+  const placed = placeUnder(parent, orgId, kind);
+  if (!placed.ok) throw placed.error;
+  return { orgId, kind, place: placed.value };
+};
+
+describe("the org tree", () => {
+  const city = node("sz", OrgKind.CITY);
+  const district = node("sz-futian", OrgKind.DISTRICT, city);
+  const street = node("sz-futian-yuanling", OrgKind.STREET, district);
+
+  it("places a community under its street with the whole path and its district and street", () => {
+    expect(node("sz-futian-yuanling-hongli", OrgKind.COMMUNITY, street).place).toMatchObject({
+      path: ["sz", "sz-futian", "sz-futian-yuanling", "sz-futian-yuanling-hongli"],
+      districtId: "sz-futian",
+      streetId: "sz-futian-yuanling",
+      communityId: "sz-futian-yuanling-hongli",
+    });
+  });
+
+  it("hangs associations and the 文明实践 tree under administrative nodes", () => {
+    expect(node("sz-futian-kx", OrgKind.ASSOCIATION, district).place.path).toEqual(["sz", "sz-futian", "sz-futian-kx"]);
+    const center = node("sz-futian-wmsj", OrgKind.PRACTICE_CENTER, district);
+    const institute = node("sz-futian-wmsj-yl", OrgKind.PRACTICE_INSTITUTE, center);
+    expect(node("sz-futian-wmsj-yl-1", OrgKind.PRACTICE_STATION, institute).place.districtId).toBe("sz-futian");
+  });
+
+  it("refuses a community under a district, and a district without a parent", () => {
+    const wrong = placeUnder(district, "x", OrgKind.COMMUNITY);
+    expect(wrong.ok ? "" : wrong.error.code).toBe("WRONG_PARENT_KIND");
+    const orphan = placeUnder(undefined, "y", OrgKind.DISTRICT);
+    expect(orphan.ok ? "" : orphan.error.code).toBe("PARENT_REQUIRED");
+  });
+});
+
+const city = node("sz", OrgKind.CITY);
+const futian = node("sz-futian", OrgKind.DISTRICT, city);
+const yuanling = node("sz-futian-yuanling", OrgKind.STREET, futian);
+const hongli = node("sz-futian-yuanling-hongli", OrgKind.COMMUNITY, yuanling);
+const nanshan = node("sz-nanshan", OrgKind.DISTRICT, city);
+const keji = node("sz-nanshan-yuehai-keji", OrgKind.COMMUNITY, node("sz-nanshan-yuehai", OrgKind.STREET, nanshan));
+
+describe("more of the tree's rules", () => {
+  it("refuses a second city, a street under a city, and a 实践站 straight under a 实践中心", () => {
+    const code = (r: ReturnType<typeof placeUnder>) => (r.ok ? "" : r.error.code);
+    expect(code(placeUnder(city, "x", OrgKind.CITY))).toBe("CITY_HAS_NO_PARENT");
+    expect(code(placeUnder(city, "x", OrgKind.STREET))).toBe("WRONG_PARENT_KIND");
+    expect(code(placeUnder(node("c", OrgKind.PRACTICE_CENTER, futian), "x", OrgKind.PRACTICE_STATION))).toBe("WRONG_PARENT_KIND");
+    expect(code(placeUnder(futian, "x", OrgKind.PARTY_SERVICE_CENTER))).toBe("WRONG_PARENT_KIND");
+    expect(code(placeUnder(hongli, "x", OrgKind.PARTY_SERVICE_CENTER))).toBe("");
+  });
+
+  it("knows which subtree a place lies in", () => {
+    expect(isWithin(hongli.place, "sz-futian")).toBe(true);
+    expect(isWithin(hongli.place, "sz-nanshan")).toBe(false);
+  });
+});
+
+describe("bases (科普基地)", () => {
+  it("moves between statuses by the rules: leaving ACTIVE needs a reason, REVOKED is final", () => {
+    expect(changeStatus(BaseStatus.ACTIVE, BaseStatus.SUSPENDED, "场馆维修").ok).toBe(true);
+    const noReason = changeStatus(BaseStatus.ACTIVE, BaseStatus.SUSPENDED, " ");
+    expect(noReason.ok ? "" : noReason.error.field).toBe("reason");
+    expect(changeStatus(BaseStatus.SUSPENDED, BaseStatus.ACTIVE, "").ok).toBe(true);
+    const fromRevoked = changeStatus(BaseStatus.REVOKED, BaseStatus.ACTIVE, "复核");
+    expect(fromRevoked.ok ? "" : fromRevoked.error.code).toBe("BASE_WRONG_STATUS");
+  });
+
+  it("assesses once a year, never a revoked base", () => {
+    expect(canAssess(BaseStatus.ACTIVE, 2026, [2025]).ok).toBe(true);
+    const twice = canAssess(BaseStatus.ACTIVE, 2026, [2026]);
+    expect(twice.ok ? "" : twice.error.code).toBe("ALREADY_ASSESSED");
+    const revoked = canAssess(BaseStatus.REVOKED, 2026, []);
+    expect(revoked.ok ? "" : revoked.error.code).toBe("BASE_REVOKED");
+  });
+
+  it("certifies for 1 to 5 years, 3 by default", () => {
+    expect(certificationTerm(0)).toEqual({ ok: true, value: 3 });
+    expect(certificationTerm(6).ok).toBe(false);
+  });
+});
+
+describe("teams (科技志愿服务队)", () => {
+  const team = { themes: [Theme.HEALTH, Theme.DIGITAL_LITERACY], serviceAreaOrgIds: ["sz-futian"] };
+
+  it("fits work on one of its themes inside one of its areas only", () => {
+    expect(teamFits(team, Theme.HEALTH, hongli.place)).toBe(true);
+    expect(teamFits(team, Theme.WATER, hongli.place)).toBe(false);
+    expect(teamFits(team, Theme.HEALTH, keji.place)).toBe(false);
+  });
+
+  it("needs a theme and an area, and keeps each once", () => {
+    const noThemes = checkTeamProfile({ ...team, themes: [] });
+    expect(noThemes.ok ? "" : noThemes.error.field).toBe("themes");
+    const doubled = checkTeamProfile({ themes: [Theme.HEALTH, Theme.HEALTH], serviceAreaOrgIds: ["sz-futian"] });
+    expect(doubled.ok && doubled.value.themes).toEqual([Theme.HEALTH]);
+  });
+});
+
+describe("bases and the menu", () => {
+  it("passes a base's annual assessment only with all five criteria", () => {
+    const all = { hasOrganization: true, hasFunding: true, hasVenue: true, hasActivities: true, hasImpact: true };
+    expect(assessmentPassed(all)).toBe(true);
+    expect(assessmentPassed({ ...all, hasFunding: false })).toBe(false);
+  });
+
+  it("checks a menu item before it is offered, naming the wrong field", () => {
+    const item = create(MenuItemSchema, { title: "AI 科普讲座", theme: Theme.ARTIFICIAL_INTELLIGENCE, format: Format.EXPERT_TALK, capacity: 60, durationMinutes: 90, leadTimeDays: 7, serviceAreaOrgId: "sz-futian", providerKind: ProviderKind.TEAM, providerId: "team-a" });
+    expect(checkMenuItem(item).ok).toBe(true);
+    const noCapacity = checkMenuItem({ ...item, capacity: 0 });
+    expect(noCapacity.ok ? "" : noCapacity.error.field).toBe("item.capacity");
+    for (const [change, field] of [[{ durationMinutes: 5 }, "item.durationMinutes"], [{ leadTimeDays: -1 }, "item.leadTimeDays"], [{ providerId: "" }, "item.providerId"], [{ theme: Theme.UNSPECIFIED }, "item.theme"]] as const) {
+      const checked = checkMenuItem({ ...item, ...change });
+      expect(checked.ok ? "" : checked.error.field).toBe(field);
+    }
+  });
+
+  it("puts an item on the menu of communities inside its service area only", () => {
+    expect(servesCommunity({ serviceAreaOrgId: "sz-futian" }, hongli.place)).toBe(true);
+    expect(servesCommunity({ serviceAreaOrgId: "sz-futian" }, keji.place)).toBe(false);
+    expect(servesCommunity({ serviceAreaOrgId: "sz" }, keji.place)).toBe(true);
+  });
+});
