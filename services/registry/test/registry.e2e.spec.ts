@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeEnvelope } from "@kepu/bus";
 import { Audience, Format, OrgKind, Theme } from "@kepu/contracts/common/v1/catalog_pb";
 import { Role } from "@kepu/contracts/common/v1/envelope_pb";
-import { BaseLevel, ProviderKind } from "@kepu/contracts/registry/v1/events_pb";
+import { BaseLevel, BaseStatus, ProviderKind } from "@kepu/contracts/registry/v1/events_pb";
 import { RegistryService } from "@kepu/contracts/registry/v1/service_pb";
 import { createRpcClient } from "@kepu/rpc";
 import { ServiceProcess, TestEngines, uniquePrefix } from "@kepu/testkit";
@@ -83,5 +83,51 @@ describe("the registry", () => {
     const twice = await client.registerOrganization({ orgId: "sz", name: "深圳市", kind: OrgKind.CITY }, { actor: admin }).catch((e: unknown) => e);
     expect(twice).toMatchObject({ code: "ALREADY_EXISTS" });
     expect((await client.getOrganization({ orgId: "x-1" }).catch((e: unknown) => e))).toMatchObject({ code: "ORG_NOT_FOUND" });
+  });
+
+  it("edits teams, bases and the menu; eligible teams by theme and community; bad requests change nothing; a restart loses nothing", async () => {
+    const subtreeBefore = (await client.listSubtree({ orgId: "sz" })).organizations.length;
+    const noKind = await client.registerOrganization({ orgId: "sz-futian-x", name: "无类型", kind: OrgKind.UNSPECIFIED, parentId: "sz-futian" }, { actor: admin }).catch((e: unknown) => e);
+    expect(noKind).toMatchObject({ code: "BAD_CHOICE", field: "kind", zh: "请选择组织类型", en: "Choose the kind of organization" });
+    const noProvider = await client
+      .publishMenuItem({ item: { itemId: "menu-ghost", title: "无人提供", theme: Theme.HEALTH, format: Format.EXPERT_TALK, durationMinutes: 60, capacity: 30, serviceAreaOrgId: "sz-futian", providerKind: ProviderKind.TEAM, providerId: "team-ghost" } }, { actor: admin })
+      .catch((e: unknown) => e);
+    expect(noProvider).toMatchObject({ code: "TEAM_NOT_FOUND", field: "item.providerId" });
+    const zeroSeats = await client
+      .publishMenuItem({ item: { itemId: "menu-zero", title: "零座位", theme: Theme.HEALTH, format: Format.EXPERT_TALK, durationMinutes: 60, capacity: 0, serviceAreaOrgId: "sz-futian", providerKind: ProviderKind.TEAM, providerId: "team-futian" } }, { actor: admin })
+      .catch((e: unknown) => e);
+    expect(zeroSeats).toMatchObject({ code: "BAD_CAPACITY", field: "item.capacity" });
+    expect((await client.listSubtree({ orgId: "sz" })).organizations).toHaveLength(subtreeBefore);
+    expect((await client.listMenuForCommunity({ communityId: "sz-futian-yuanling-hongli" })).items.map((i) => i.itemId)).toEqual(["menu-phone"]);
+
+    // theme + community: the Futian team covers health in Futian, nobody covers it in Nanshan
+    expect((await client.listEligibleTeams({ theme: Theme.HEALTH, communityId: "sz-futian-yuanling-hongli" })).teams.map((t) => t.teamId)).toEqual(["team-futian"]);
+    expect((await client.listEligibleTeams({ theme: Theme.HEALTH, communityId: "sz-nanshan-yuehai-keji" })).teams).toEqual([]);
+    await client.updateTeam({ teamId: "team-nanshan", name: "南山区 AI 与健康科普队", themes: [Theme.DIGITAL_LITERACY, Theme.HEALTH], serviceAreaOrgIds: ["sz-nanshan"] }, { actor: admin });
+    expect((await client.listEligibleTeams({ theme: Theme.HEALTH, communityId: "sz-nanshan-yuehai-keji" })).teams.map((t) => t.teamId)).toEqual(["team-nanshan"]);
+
+    const suspended = await client.changeBaseStatus({ baseId: "base-kjg", status: BaseStatus.SUSPENDED, reason: "场馆维修" }, { actor: districtStaff });
+    expect(suspended.base?.status).toBe(BaseStatus.SUSPENDED);
+    await client.changeBaseStatus({ baseId: "base-kjg", status: BaseStatus.REVOKED, reason: "考核不合格" }, { actor: districtStaff });
+    const backFromRevoked = await client.changeBaseStatus({ baseId: "base-kjg", status: BaseStatus.ACTIVE }, { actor: districtStaff }).catch((e: unknown) => e);
+    expect(backFromRevoked).toMatchObject({ code: "BASE_WRONG_STATUS" });
+
+    await client.editMenuItem({ item: { itemId: "menu-phone", title: "银龄智能手机课（进阶）", theme: Theme.DIGITAL_LITERACY, format: Format.HANDS_ON, audiences: [Audience.ELDERLY], durationMinutes: 120, capacity: 30, leadTimeDays: 5, serviceAreaOrgId: "sz", providerKind: ProviderKind.TEAM, providerId: "team-nanshan" } }, { actor: districtStaff });
+    await client.publishMenuItem({ item: { itemId: "menu-gone", title: "旧讲座", theme: Theme.HEALTH, format: Format.EXPERT_TALK, durationMinutes: 60, capacity: 30, serviceAreaOrgId: "sz-futian", providerKind: ProviderKind.TEAM, providerId: "team-futian" } }, { actor: admin });
+    await client.withdrawMenuItem({ itemId: "menu-gone", reason: "讲师调离" }, { actor: admin });
+
+    await service.kill(); // crash after the writes: everything answered must still be there
+    await service.launch();
+
+    const [item] = (await client.listMenuForCommunity({ communityId: "sz-futian-yuanling-hongli" })).items;
+    expect(item).toMatchObject({ itemId: "menu-phone", title: "银龄智能手机课（进阶）", capacity: 30, serviceAreaOrgId: "sz-futian", providerId: "team-futian" });
+    expect((await client.listBases({ orgId: "sz-futian" })).bases[0]?.status).toBe(BaseStatus.REVOKED);
+    expect((await client.listBases({ orgId: "sz-nanshan" })).bases).toEqual([]);
+    expect((await client.getTeam({ teamId: "team-futian" }, { actor: admin })).team).toMatchObject({ memberCount: 1, volunteers: [{ volunteerId: "vol-1", realName: "张三", phone: "13812345678" }] });
+    expect((await client.getTeam({ teamId: "team-futian" }, { actor: districtStaff })).team?.volunteers[0]?.realName).not.toBe("张三");
+    const published = await engines.readTopic(engines.topic("registry"), (m) => m.some((x) => decodeEnvelope(x.value).type.endsWith("MenuItemWithdrawn")));
+    const types = published.map((m) => decodeEnvelope(m.value).type.replace("kepu.registry.v1.", ""));
+    expect(types).toEqual(expect.arrayContaining(["TeamUpdated", "BaseStatusChanged", "MenuItemEdited", "MenuItemWithdrawn"]));
+    expect(types.filter((t) => t === "MenuItemPublished")).toHaveLength(2);
   });
 });

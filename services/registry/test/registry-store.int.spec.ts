@@ -1,0 +1,76 @@
+import { create, fromBinary } from "@bufbuild/protobuf";
+import { MongoClient } from "mongodb";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createKafka, decodeEnvelope, EventPublisher } from "@kepu/bus";
+import { OrgKind } from "@kepu/contracts/common/v1/catalog_pb";
+import { ActorSchema, Role } from "@kepu/contracts/common/v1/envelope_pb";
+import { OrganizationRegisteredSchema, TeamUpdatedSchema } from "@kepu/contracts/registry/v1/events_pb";
+import { createLogger } from "@kepu/log";
+import { OutboxRelay } from "@kepu/outbox";
+import { TestEngines, uniquePrefix, waitFor } from "@kepu/testkit";
+import { RegistryStore } from "../src/store/registry-store.js";
+
+const logger = createLogger({ service: "registry-store-test", level: "silent" });
+const engines = new TestEngines(uniquePrefix("registry-store"));
+const mongo = new MongoClient(engines.urls.mongoUrl);
+const kafka = createKafka({ brokers: engines.urls.kafkaBrokers, clientId: "registry-store-test", logger });
+const publisher = new EventPublisher(kafka);
+const topic = engines.topic("registry");
+const relay = new OutboxRelay({ collections: [], publisher, logger });
+let store: RegistryStore;
+const cause = { correlationId: "corr-registry-1", actor: create(ActorSchema, { id: "admin-1", role: Role.ADMIN, orgId: "sz" }) };
+
+beforeAll(async () => {
+  await mongo.connect();
+  await engines.createTopics([topic]);
+  store = new RegistryStore(mongo.db(engines.database("registry")), topic, relay);
+  relay.watch(Object.values(store.collections));
+  await store.createIndexes();
+  relay.start();
+});
+
+afterAll(async () => {
+  await relay.stop();
+  await publisher.disconnect();
+  await mongo.close();
+  await engines.cleanup();
+});
+
+describe("the registry store", () => {
+  it("saves a registration with its event in one write; the relay brings the event to Kafka with the envelope filled", async () => {
+    const place = { orgId: "sz", path: ["sz"], districtId: "", streetId: "", communityId: "" };
+    await store.create("organizations", "sz", { name: "深圳市", kind: OrgKind.CITY, parentId: "", place }, OrganizationRegisteredSchema, { orgId: "sz", name: "深圳市", kind: OrgKind.CITY, place }, cause);
+
+    expect(await store.get("organizations", "sz")).toMatchObject({ name: "深圳市", kind: OrgKind.CITY, version: 1, place: { path: ["sz"] } });
+    const [message] = await engines.readTopic(topic, (m) => m.length >= 1);
+    expect(message!.key).toBe("sz");
+    const envelope = decodeEnvelope(message!.value);
+    expect(envelope).toMatchObject({ type: "kepu.registry.v1.OrganizationRegistered", source: "registry", aggregateId: "sz", aggregateVersion: 1n, correlationId: "corr-registry-1" });
+    expect(envelope.eventId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(envelope.actor).toMatchObject({ id: "admin-1", role: Role.ADMIN });
+    expect(envelope.occurredAt).toBeDefined();
+    expect(fromBinary(OrganizationRegisteredSchema, envelope.payload)).toMatchObject({ orgId: "sz", name: "深圳市" });
+    await waitFor(async () => (await mongo.db(engines.database("registry")).collection("organizations").findOne({ _id: "sz" as never }))?.outboxCount === 0, { what: "the outbox emptied" });
+  });
+
+  it("refuses to create the same id twice, and scopes queries to a subtree by the stored path", async () => {
+    const place = { orgId: "sz", path: ["sz"], districtId: "", streetId: "", communityId: "" };
+    await expect(store.create("organizations", "sz", { name: "又一个深圳市", kind: OrgKind.CITY, place }, OrganizationRegisteredSchema, { orgId: "sz" }, cause)).rejects.toMatchObject({ code: "ALREADY_EXISTS" });
+    const district = (id: string) => ({ orgId: id, path: ["sz", id], districtId: id, streetId: "", communityId: "" });
+    for (const id of ["sz-futian", "sz-nanshan"]) await store.create("organizations", id, { name: id, kind: OrgKind.DISTRICT, parentId: "sz", place: district(id) }, OrganizationRegisteredSchema, { orgId: id }, cause);
+    const team = (id: string, districtId: string) => store.create("teams", id, { name: id, orgId: districtId, place: district(districtId), themes: [], serviceAreaOrgIds: [districtId], memberIds: [] }, OrganizationRegisteredSchema, { orgId: id }, cause);
+    await team("team-futian", "sz-futian");
+    await team("team-nanshan", "sz-nanshan");
+    expect((await store.find("teams", { "place.path": "sz-futian" })).map((t) => t._id)).toEqual(["team-futian"]);
+    expect((await store.find("organizations", { "place.path": "sz" })).map((o) => o._id).sort()).toEqual(["sz", "sz-futian", "sz-nanshan"]);
+  });
+
+  it("changes an aggregate with the next version, and the change's event follows the creation's on the same key", async () => {
+    const changed = await store.change("teams", "team-futian", () => ({ state: { name: "福田区科技志愿服务队" }, payload: { teamId: "team-futian", name: "福田区科技志愿服务队" } }), TeamUpdatedSchema, cause);
+    expect(changed).toMatchObject({ version: 2, name: "福田区科技志愿服务队" });
+    const messages = await engines.readTopic(topic, (m) => m.some((x) => decodeEnvelope(x.value).type.endsWith("TeamUpdated")));
+    const ofTeam = messages.filter((m) => m.key === "team-futian").map((m) => decodeEnvelope(m.value).aggregateVersion);
+    expect(ofTeam).toEqual([1n, 2n]);
+    await expect(store.change("teams", "no-such-team", () => ({ state: {}, payload: {} }), TeamUpdatedSchema, cause)).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+});
