@@ -2,48 +2,24 @@
 // changes nothing: everything has a fixed id, and "already exists" answers are expected.
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { Role } from "@kepu/contracts/common/v1/envelope_pb";
-import { OrgKind, Theme } from "@kepu/contracts/common/v1/catalog_pb";
+import { OrgKind } from "@kepu/contracts/common/v1/catalog_pb";
 import { DispatchService } from "@kepu/contracts/dispatch/v1/service_pb";
 import { EventsService } from "@kepu/contracts/events/v1/service_pb";
-import { ProviderKind, ResourceKind } from "@kepu/contracts/registry/v1/events_pb";
 import { RegistryService } from "@kepu/contracts/registry/v1/service_pb";
-import { isKepuError } from "@kepu/errors";
 import { createRpcClient } from "@kepu/rpc";
-import { bases, kepuMonth, menu, orders, orgs, teams } from "./shenzhen.js";
+import { once, seedRegistry } from "./registry.js";
+import { kepuMonth, menu, orders, orgs } from "./shenzhen.js";
 
 const registry = createRpcClient(RegistryService, process.env.REGISTRY_GRPC ?? "127.0.0.1:5101");
 const dispatch = createRpcClient(DispatchService, process.env.DISPATCH_GRPC ?? "127.0.0.1:5102");
 const events = createRpcClient(EventsService, process.env.EVENTS_GRPC ?? "127.0.0.1:5103");
 const admin = { actor: { id: "demo-seed", role: Role.ADMIN, orgId: "sz", displayName: "演示数据" } };
 
-/** Runs a write; "already exists" or "already in that state" means an earlier seed did it. */
-async function once(write: () => Promise<unknown>): Promise<void> {
-  try {
-    await write();
-  } catch (error) {
-    if (isKepuError(error) && ["ALREADY_EXISTS", "ORDER_WRONG_STATUS", "ORDER_ALREADY_ACCEPTED", "RESOURCE_BUSY"].includes(error.code)) return;
-    throw error;
-  }
-}
-
 const placeOf = async (orgId: string) => (await registry.getOrganization({ orgId })).organization!.place!;
 const year = new Date().getUTCFullYear();
 const started = Date.now();
 
-for (const org of orgs) await once(() => registry.registerOrganization(org, admin)); // parents first: the list is in tree order
-await Promise.all(teams.map((t) => once(() => registry.registerTeam({ teamId: t.teamId, name: t.name, orgId: t.orgId, themes: t.themes, serviceAreaOrgIds: t.area, leaderId: `${t.teamId}-leader` }, admin))));
-await Promise.all(bases.map((b) => once(() => registry.certifyBase({ baseId: b.baseId, name: b.name, orgId: b.orgId, level: b.level, termYears: 3, themes: [Theme.SCIENTIST_SPIRIT] }, admin))));
-await once(() => registry.listResource({ resourceId: "venue-futian-kjg-hall", kind: ResourceKind.VENUE, name: "福田区科技馆报告厅", ownerOrgId: "sz-futian", capacity: 200 }, admin));
-await Promise.all(
-  menu.map((m) =>
-    once(() =>
-      registry.publishMenuItem(
-        { item: { itemId: m.itemId, title: m.title, theme: m.theme, format: m.format, audiences: m.audiences, durationMinutes: m.minutes, capacity: m.capacity, leadTimeDays: 7, serviceAreaOrgId: m.area, providerKind: ProviderKind.TEAM, providerId: m.provider } },
-        admin,
-      ),
-    ),
-  ),
-);
+const registryCounts = await seedRegistry(registry, admin);
 
 for (const order of orders) {
   const item = menu.find((m) => m.itemId === order.menuItemId)!;
@@ -67,5 +43,5 @@ if (published.total === 0) {
 }
 
 const communities = orgs.filter((o) => o.kind === OrgKind.COMMUNITY).length;
-console.log(`[demo] Shenzhen demo data ready in ${Date.now() - started} ms: ${orgs.length} organizations (${communities} communities), ${teams.length} teams, ${bases.length} bases, ${menu.length} menu items, ${orders.length} orders, ${kepuMonth.length} 科普月 activities`);
+console.log(`[demo] Shenzhen demo data ready in ${Date.now() - started} ms: ${orgs.length} organizations (${communities} communities), ${registryCounts}, ${orders.length} orders, ${kepuMonth.length} 科普月 activities`);
 for (const client of [registry, dispatch, events]) client.close();

@@ -1,5 +1,5 @@
 import { Audience, Format, OrgKind, Theme } from "@kepu/contracts/common/v1/catalog_pb";
-import { BaseLevel } from "@kepu/contracts/registry/v1/events_pb";
+import { BaseLevel, ProviderKind, ResourceKind } from "@kepu/contracts/registry/v1/events_pb";
 
 // A realistic slice of Shenzhen (PRODUCT.md: ~10 districts, 74 streets, 650 communities; Futian has
 // 10 streets, 29 bases and a 30-member volunteer team). Ids are readable slugs.
@@ -12,21 +12,21 @@ export interface OrgSeed {
 }
 
 const futianStreets: [string, string, string[]][] = [
-  ["yuanling", "园岭街道", ["红荔社区", "百花社区", "长城社区"]],
-  ["nanyuan", "南园街道", ["南园社区", "巴登社区"]],
-  ["futian", "福田街道", ["福山社区", "岗厦社区", "皇岗社区"]],
-  ["shatou", "沙头街道", ["沙头社区", "新洲社区"]],
-  ["meilin", "梅林街道", ["梅林一村社区", "下梅林社区"]],
-  ["huafu", "华富街道", ["莲花北社区", "田面社区"]],
-  ["xiangmihu", "香蜜湖街道", ["香蜜湖社区", "农科社区"]],
-  ["lianhua", "莲花街道", ["景田社区", "彩田社区"]],
-  ["huaqiangbei", "华强北街道", ["华强北社区", "福强社区"]],
-  ["fubao", "福保街道", ["福保社区", "益田社区"]],
+  ["yuanling", "园岭街道", ["红荔社区", "百花社区", "长城社区", "上林社区"]],
+  ["nanyuan", "南园街道", ["南园社区", "巴登社区", "埔尾社区"]],
+  ["futian", "福田街道", ["福山社区", "岗厦社区", "皇岗社区", "水围社区"]],
+  ["shatou", "沙头街道", ["沙头社区", "新洲社区", "上沙社区"]],
+  ["meilin", "梅林街道", ["梅林一村社区", "下梅林社区", "梅都社区"]],
+  ["huafu", "华富街道", ["莲花北社区", "田面社区", "新田社区"]],
+  ["xiangmihu", "香蜜湖街道", ["香蜜湖社区", "农科社区", "侨香社区"]],
+  ["lianhua", "莲花街道", ["景田社区", "彩田社区", "莲花一村社区"]],
+  ["huaqiangbei", "华强北街道", ["华强北社区", "福强社区", "荔村社区"]],
+  ["fubao", "福保街道", ["福保社区", "益田社区", "石厦社区"]],
 ];
 const otherDistricts: [string, string, [string, string, string[]][]][] = [
-  ["luohu", "罗湖区", [["dongmen", "东门街道", ["东门社区", "湖贝社区"]], ["huangbei", "黄贝街道", ["黄贝岭社区"]]]],
-  ["nanshan", "南山区", [["yuehai", "粤海街道", ["科技园社区", "海珠社区"]], ["shekou", "蛇口街道", ["渔一社区"]]]],
-  ["baoan", "宝安区", [["xinan", "新安街道", ["海旺社区", "灵芝园社区"]], ["xixiang", "西乡街道", ["西乡社区"]]]],
+  ["luohu", "罗湖区", [["dongmen", "东门街道", ["东门社区", "湖贝社区"]], ["huangbei", "黄贝街道", ["黄贝岭社区", "新秀社区"]], ["cuizhu", "翠竹街道", ["翠竹社区", "水贝社区"]]]],
+  ["nanshan", "南山区", [["yuehai", "粤海街道", ["科技园社区", "海珠社区"]], ["shekou", "蛇口街道", ["渔一社区", "湾厦社区"]], ["xili", "西丽街道", ["西丽社区", "大学城社区"]]]],
+  ["baoan", "宝安区", [["xinan", "新安街道", ["海旺社区", "灵芝园社区"]], ["xixiang", "西乡街道", ["西乡社区", "固戍社区"]], ["shiyan", "石岩街道", ["石岩社区"]]]],
 ];
 
 const slug = (i: number) => `c${i + 1}`;
@@ -41,6 +41,7 @@ export const orgs: OrgSeed[] = [
     { orgId: `sz-futian-${key}`, name, kind: OrgKind.STREET, parentId: "sz-futian" },
     { orgId: `sz-futian-wmsj-${key}`, name: `${name.replace("街道", "")}新时代文明实践所`, kind: OrgKind.PRACTICE_INSTITUTE, parentId: "sz-futian-wmsj" },
     ...communities.map((c, i) => ({ orgId: `sz-futian-${key}-${slug(i)}`, name: c, kind: OrgKind.COMMUNITY, parentId: `sz-futian-${key}` })),
+    ...communities.map((c, i) => ({ orgId: `sz-futian-wmsj-${key}-${slug(i)}`, name: `${c.replace("社区", "")}新时代文明实践站`, kind: OrgKind.PRACTICE_STATION, parentId: `sz-futian-wmsj-${key}` })),
   ]),
   ...otherDistricts.flatMap(([district, name, streets]) => [
     { orgId: `sz-${district}`, name, kind: OrgKind.DISTRICT, parentId: "sz" },
@@ -55,6 +56,21 @@ export const orgs: OrgSeed[] = [
 /** The demo accounts' orgs (services/gateway/src/demo-accounts.ts) point here. */
 export const demoCommunity = "sz-futian-yuanling-c1"; // 红荔社区
 
+/** Ids other seeders and tests can build on. */
+export const demoIds = {
+  city: "sz", // 深圳市
+  cityAssociation: "sz-kx", // 深圳市科协
+  district: "sz-futian", // 福田区
+  districtAssociation: "sz-futian-kx", // 福田区科协
+  street: "sz-futian-yuanling", // 园岭街道
+  community: demoCommunity, // 红荔社区
+  otherDistrictCommunity: "sz-nanshan-yuehai-c1", // 南山区 科技园社区
+  practiceCenter: "sz-futian-wmsj", // 福田区新时代文明实践中心
+  team: "team-futian", // 福田区科技志愿服务队 (30 members)
+  base: "base-futian-01", // 深圳市福田区科技馆
+  menuItem: "menu-phone-elderly",
+} as const;
+
 export const teams = [
   { teamId: "team-futian", name: "福田区科技志愿服务队", orgId: "sz-futian", themes: [Theme.DIGITAL_LITERACY, Theme.HEALTH, Theme.ARTIFICIAL_INTELLIGENCE, Theme.RECYCLING], area: ["sz-futian"] },
   { teamId: "team-futian-health", name: "福田区健康科普志愿队", orgId: "sz-futian", themes: [Theme.HEALTH, Theme.FOOD_SAFETY], area: ["sz-futian"] },
@@ -67,20 +83,87 @@ export const teams = [
   { teamId: "team-baoan-water", name: "宝安区水利科普队", orgId: "sz-baoan", themes: [Theme.WATER, Theme.GREEN_LOW_CARBON], area: ["sz-baoan"] },
 ];
 
-const baseNames = [
-  "深圳市福田区科技馆", "莲花山公园科普基地", "福田红树林自然保护区", "深圳市气象科普馆", "福田区图书馆科普阅览室", "深圳会展中心科普展区", "香蜜湖植物科普园",
-  "华强北电子科技科普体验馆", "福田中医药科普馆", "福田消防科普教育基地", "福田地震应急科普馆", "百花小学再生资源科普园", "福田区青少年科技活动中心", "深圳市垃圾分类科普馆",
-  "福田河生态科普长廊", "梅林水库水利科普点", "福田交通安全科普馆", "深圳市食品安全科普馆", "福田区健康教育基地", "元宇宙党群服务中心数字科普展",
-  "福田非遗数字资源馆", "福保 AI 竞赛科普中心", "华富数字阅读空间", "园岭社区科技馆", "南园非遗工坊", "福田低碳生活体验馆", "皇岗口岸科普展厅", "沙头渔村历史科普馆", "岗厦科普书屋",
+const { NATIONAL, PROVINCIAL, CITY, DISTRICT, DEMONSTRATION_SITE } = BaseLevel;
+// Futian's 29 科普基地 / 示范点: name, the street it sits in, level, the themes it covers.
+const futianBases: [string, string, BaseLevel, Theme[]][] = [
+  ["深圳市福田区科技馆", "lianhua", CITY, [Theme.SCIENTIST_SPIRIT, Theme.ARTIFICIAL_INTELLIGENCE]],
+  ["莲花山公园科普基地", "lianhua", CITY, [Theme.GREEN_LOW_CARBON]],
+  ["福田红树林自然保护区", "shatou", NATIONAL, [Theme.GREEN_LOW_CARBON, Theme.WATER]],
+  ["深圳市气象科普馆", "lianhua", PROVINCIAL, [Theme.DISASTER_PREVENTION]],
+  ["福田区图书馆科普阅览室", "futian", DISTRICT, [Theme.SCIENTIST_SPIRIT]],
+  ["深圳会展中心科普展区", "futian", CITY, [Theme.ARTIFICIAL_INTELLIGENCE, Theme.DIGITAL_LITERACY]],
+  ["香蜜湖植物科普园", "xiangmihu", DISTRICT, [Theme.GREEN_LOW_CARBON, Theme.AGRICULTURE]],
+  ["华强北电子科技科普体验馆", "huaqiangbei", CITY, [Theme.DIGITAL_LITERACY, Theme.ARTIFICIAL_INTELLIGENCE]],
+  ["福田中医药科普馆", "huafu", DISTRICT, [Theme.HEALTH]],
+  ["福田消防科普教育基地", "meilin", CITY, [Theme.DISASTER_PREVENTION]],
+  ["福田地震应急科普馆", "meilin", DISTRICT, [Theme.DISASTER_PREVENTION]],
+  ["百花小学再生资源科普园", "yuanling", DEMONSTRATION_SITE, [Theme.RECYCLING]],
+  ["福田区青少年科技活动中心", "huafu", CITY, [Theme.ARTIFICIAL_INTELLIGENCE, Theme.SCIENTIST_SPIRIT]],
+  ["深圳市垃圾分类科普馆", "xiangmihu", CITY, [Theme.RECYCLING, Theme.GREEN_LOW_CARBON]],
+  ["福田河生态科普长廊", "nanyuan", DEMONSTRATION_SITE, [Theme.WATER, Theme.GREEN_LOW_CARBON]],
+  ["梅林水库水利科普点", "meilin", DEMONSTRATION_SITE, [Theme.WATER]],
+  ["福田交通安全科普馆", "fubao", DISTRICT, [Theme.DISASTER_PREVENTION]],
+  ["深圳市食品安全科普馆", "futian", CITY, [Theme.FOOD_SAFETY]],
+  ["福田区健康教育基地", "shatou", DISTRICT, [Theme.HEALTH, Theme.DEBUNKING]],
+  ["元宇宙党群服务中心数字科普展", "futian", DEMONSTRATION_SITE, [Theme.DIGITAL_LITERACY]],
+  ["福田非遗数字资源馆", "nanyuan", DISTRICT, [Theme.INTANGIBLE_HERITAGE]],
+  ["福保 AI 竞赛科普中心", "fubao", DISTRICT, [Theme.ARTIFICIAL_INTELLIGENCE]],
+  ["华富数字阅读空间", "huafu", DEMONSTRATION_SITE, [Theme.DIGITAL_LITERACY]],
+  ["园岭社区科技馆", "yuanling", DEMONSTRATION_SITE, [Theme.SCIENTIST_SPIRIT]],
+  ["南园非遗工坊", "nanyuan", DEMONSTRATION_SITE, [Theme.INTANGIBLE_HERITAGE]],
+  ["福田低碳生活体验馆", "xiangmihu", DISTRICT, [Theme.GREEN_LOW_CARBON]],
+  ["皇岗口岸科普展厅", "futian", DEMONSTRATION_SITE, [Theme.NUCLEAR, Theme.SCIENTIST_SPIRIT]],
+  ["沙头渔村历史科普馆", "shatou", DEMONSTRATION_SITE, [Theme.INTANGIBLE_HERITAGE, Theme.CIVILIZED_CUSTOMS]],
+  ["岗厦科普书屋", "futian", DEMONSTRATION_SITE, [Theme.SCIENTIST_SPIRIT, Theme.DEBUNKING]],
 ];
-export const bases = baseNames.map((name, i) => ({
-  baseId: `base-futian-${String(i + 1).padStart(2, "0")}`,
-  name,
-  orgId: futianStreets[i % futianStreets.length]![0] ? `sz-futian-${futianStreets[i % futianStreets.length]![0]}` : "sz-futian",
-  level: [BaseLevel.NATIONAL, BaseLevel.CITY, BaseLevel.DISTRICT, BaseLevel.DEMONSTRATION_SITE][i % 4]!,
+export const bases = futianBases.map(([name, street, level, themes], i) => ({ baseId: `base-futian-${String(i + 1).padStart(2, "0")}`, name, orgId: `sz-futian-${street}`, level, themes }));
+
+// The 30 members of 福田区科技志愿服务队. Names and phones are made up (13800138xxx style
+// test numbers); they live in the registry only and are answered masked.
+const surnames = [..."王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹"];
+const givenNames = ["建华", "晓明", "丽娟", "志强", "海燕", "文博", "静怡", "国庆", "思远", "雅琴"];
+const skillCycle = [Theme.DIGITAL_LITERACY, Theme.HEALTH, Theme.ARTIFICIAL_INTELLIGENCE, Theme.RECYCLING, Theme.DISASTER_PREVENTION];
+export const futianVolunteers = surnames.map((surname, i) => ({
+  volunteerId: `vol-futian-${String(i + 1).padStart(2, "0")}`,
+  realName: `${surname}${givenNames[i % givenNames.length]}`,
+  phone: `1380013${String(8000 + i).padStart(4, "0")}`,
+  skills: [skillCycle[i % skillCycle.length]!],
 }));
 
-export const menu: { itemId: string; title: string; theme: Theme; format: Format; audiences: Audience[]; minutes: number; capacity: number; area: string; provider: string }[] = [
+/** 《科普资源名录》: venues, facilities, equipment, works, products, information, experts. */
+export const resources = [
+  { resourceId: "venue-futian-kjg-hall", kind: ResourceKind.VENUE, name: "福田区科技馆报告厅", ownerOrgId: "sz-futian", capacity: 200 },
+  { resourceId: "venue-yuanling-dangqun", kind: ResourceKind.VENUE, name: "园岭街道党群服务中心多功能厅", ownerOrgId: "sz-futian-yuanling", capacity: 80 },
+  { resourceId: "venue-huafu-reading", kind: ResourceKind.VENUE, name: "华富数字阅读空间", ownerOrgId: "sz-futian-huafu", capacity: 40 },
+  { resourceId: "facility-futian-planetarium", kind: ResourceKind.FACILITY, name: "福田区青少年科技活动中心球幕影院", ownerOrgId: "sz-futian", capacity: 120 },
+  { resourceId: "equipment-sz-caravan-1", kind: ResourceKind.EQUIPMENT, name: "深圳市科协科普大篷车 1 号车", ownerOrgId: "sz-kx", capacity: 0 },
+  { resourceId: "equipment-futian-vr", kind: ResourceKind.EQUIPMENT, name: "VR 防灾体验套装（10 套）", ownerOrgId: "sz-futian-kx", capacity: 10 },
+  { resourceId: "work-futian-mangrove-film", kind: ResourceKind.WORK, name: "科普短片《红树林里的鸟》", ownerOrgId: "sz-futian-kx", capacity: 0 },
+  { resourceId: "product-futian-robot-kit", kind: ResourceKind.PRODUCT, name: "青少年 AI 机器人套件", ownerOrgId: "sz-futian-fubao", capacity: 30 },
+  { resourceId: "info-sz-rumor-list", kind: ResourceKind.INFORMATION, name: "深圳科学辟谣月度榜单", ownerOrgId: "sz-kx", capacity: 0 },
+  { resourceId: "expert-futian-tcm", kind: ResourceKind.EXPERT, name: "福田区中医院 主任医师（中医养生）", ownerOrgId: "sz-futian", capacity: 0 },
+  { resourceId: "venue-nanshan-ai-lab", kind: ResourceKind.VENUE, name: "南山区人工智能科普体验室", ownerOrgId: "sz-nanshan", capacity: 50 },
+];
+
+/** One item of the 科普服务菜单; the provider is a team unless `base` says a base offers it. */
+export interface MenuSeed {
+  itemId: string;
+  title: string;
+  theme: Theme;
+  format: Format;
+  audiences: Audience[];
+  minutes: number;
+  capacity: number;
+  area: string;
+  provider: string;
+  base?: true;
+  leadDays?: number;
+  resourceIds?: string[];
+}
+
+export const providerKindOf = (item: MenuSeed) => (item.base ? ProviderKind.BASE : ProviderKind.TEAM);
+
+export const menu: MenuSeed[] = [
   { itemId: "menu-phone-elderly", title: "银龄跨越数字鸿沟：智能手机课", theme: Theme.DIGITAL_LITERACY, format: Format.HANDS_ON, audiences: [Audience.ELDERLY], minutes: 90, capacity: 40, area: "sz-futian", provider: "team-futian" },
   { itemId: "menu-ai-youth", title: "人工智能启蒙：和机器人做朋友", theme: Theme.ARTIFICIAL_INTELLIGENCE, format: Format.HANDS_ON, audiences: [Audience.YOUTH], minutes: 120, capacity: 30, area: "sz-futian", provider: "team-fubao-ai" },
   { itemId: "menu-recycling", title: "垃圾分类与再生资源", theme: Theme.RECYCLING, format: Format.EXPERT_TALK, audiences: [Audience.RESIDENTS], minutes: 60, capacity: 80, area: "sz-futian-yuanling", provider: "team-yuanling-green" },
@@ -94,7 +177,24 @@ export const menu: { itemId: string; title: string; theme: Theme; format: Format
   { itemId: "menu-water", title: "一滴水的旅行：水利科普研学", theme: Theme.WATER, format: Format.STUDY_VISIT, audiences: [Audience.YOUTH], minutes: 150, capacity: 40, area: "sz-baoan", provider: "team-baoan-water" },
   { itemId: "menu-ai-workers", title: "AI 工具提升工作效率", theme: Theme.ARTIFICIAL_INTELLIGENCE, format: Format.EXPERT_TALK, audiences: [Audience.INDUSTRIAL_WORKERS], minutes: 90, capacity: 80, area: "sz-nanshan", provider: "team-nanshan-ai" },
   { itemId: "menu-low-carbon", title: "绿色低碳生活小妙招", theme: Theme.GREEN_LOW_CARBON, format: Format.EXHIBITION, audiences: [Audience.RESIDENTS], minutes: 120, capacity: 200, area: "sz-futian", provider: "team-yuanling-green" },
-  { itemId: "menu-reading", title: "亲子科普阅读会", theme: Theme.SCIENTIST_SPIRIT, format: Format.READING, audiences: [Audience.WOMEN_AND_FAMILIES], minutes: 60, capacity: 30, area: "sz-futian-huafu", provider: "team-huafu-digital" },
+  { itemId: "menu-reading", title: "亲子科普阅读会", theme: Theme.SCIENTIST_SPIRIT, format: Format.READING, audiences: [Audience.WOMEN_AND_FAMILIES], minutes: 60, capacity: 30, area: "sz-futian-huafu", provider: "team-huafu-digital", resourceIds: ["venue-huafu-reading"] },
+  { itemId: "menu-mangrove-visit", title: "红树林湿地研学：认识候鸟", theme: Theme.GREEN_LOW_CARBON, format: Format.STUDY_VISIT, audiences: [Audience.YOUTH, Audience.WOMEN_AND_FAMILIES], minutes: 150, capacity: 40, area: "sz-futian", provider: "base-futian-03", base: true, leadDays: 14 },
+  { itemId: "menu-weather-visit", title: "气象科普馆预约参观", theme: Theme.DISASTER_PREVENTION, format: Format.STUDY_VISIT, audiences: [Audience.YOUTH, Audience.RESIDENTS], minutes: 90, capacity: 60, area: "sz", provider: "base-futian-04", base: true, leadDays: 10 },
+  { itemId: "menu-fire-drill", title: "消防逃生与灭火器使用实操", theme: Theme.DISASTER_PREVENTION, format: Format.HANDS_ON, audiences: [Audience.RESIDENTS, Audience.ELDERLY], minutes: 90, capacity: 50, area: "sz-futian", provider: "base-futian-10", base: true },
+  { itemId: "menu-vr-earthquake", title: "VR 地震逃生体验", theme: Theme.DISASTER_PREVENTION, format: Format.HANDS_ON, audiences: [Audience.YOUTH], minutes: 60, capacity: 20, area: "sz-futian", provider: "base-futian-11", base: true, resourceIds: ["equipment-futian-vr"] },
+  { itemId: "menu-robot-contest", title: "青少年 AI 机器人编程竞赛", theme: Theme.ARTIFICIAL_INTELLIGENCE, format: Format.COMPETITION, audiences: [Audience.YOUTH], minutes: 240, capacity: 60, area: "sz-futian", provider: "base-futian-22", base: true, leadDays: 21, resourceIds: ["product-futian-robot-kit"] },
+  { itemId: "menu-planetarium", title: "球幕电影：宇宙的尺度", theme: Theme.SCIENTIST_SPIRIT, format: Format.EXHIBITION, audiences: [Audience.YOUTH, Audience.WOMEN_AND_FAMILIES], minutes: 45, capacity: 120, area: "sz-futian", provider: "base-futian-13", base: true, resourceIds: ["facility-futian-planetarium"] },
+  { itemId: "menu-tcm-consult", title: "中医体质辨识与健康咨询", theme: Theme.HEALTH, format: Format.CONSULTATION, audiences: [Audience.ELDERLY], minutes: 120, capacity: 50, area: "sz-futian", provider: "team-futian-health", resourceIds: ["expert-futian-tcm"] },
+  { itemId: "menu-anti-fraud", title: "防范电信诈骗：老年人手机安全", theme: Theme.DIGITAL_LITERACY, format: Format.EXPERT_TALK, audiences: [Audience.ELDERLY], minutes: 60, capacity: 80, area: "sz-futian", provider: "team-futian" },
+  { itemId: "menu-online-rumor", title: "直播：食品安全谣言粉碎机", theme: Theme.FOOD_SAFETY, format: Format.ONLINE, audiences: [Audience.RESIDENTS], minutes: 60, capacity: 1000, area: "sz", provider: "team-futian-health", resourceIds: ["info-sz-rumor-list"] },
+  { itemId: "menu-heritage-workshop", title: "非遗扎染中的化学", theme: Theme.INTANGIBLE_HERITAGE, format: Format.HANDS_ON, audiences: [Audience.WOMEN_AND_FAMILIES], minutes: 120, capacity: 20, area: "sz-futian", provider: "base-futian-25", base: true },
+  { itemId: "menu-customs", title: "移风易俗：文明节俭办婚丧", theme: Theme.CIVILIZED_CUSTOMS, format: Format.EXPERT_TALK, audiences: [Audience.RESIDENTS], minutes: 60, capacity: 100, area: "sz-futian", provider: "team-futian" },
+  { itemId: "menu-caravan-luohu", title: "科普大篷车开进罗湖社区", theme: Theme.DISASTER_PREVENTION, format: Format.SCIENCE_CARAVAN, audiences: [Audience.RESIDENTS, Audience.YOUTH], minutes: 180, capacity: 300, area: "sz-luohu", provider: "team-luohu-safety", resourceIds: ["equipment-sz-caravan-1"] },
+  { itemId: "menu-ai-nanshan-lab", title: "大模型体验课：AI 如何思考", theme: Theme.ARTIFICIAL_INTELLIGENCE, format: Format.HANDS_ON, audiences: [Audience.YOUTH, Audience.RESIDENTS], minutes: 90, capacity: 50, area: "sz-nanshan", provider: "team-nanshan-ai", resourceIds: ["venue-nanshan-ai-lab"] },
+  { itemId: "menu-workers-safety", title: "产业工人安全生产与职业健康", theme: Theme.HEALTH, format: Format.EXPERT_TALK, audiences: [Audience.INDUSTRIAL_WORKERS], minutes: 60, capacity: 120, area: "sz-baoan", provider: "team-baoan-water" },
+  { itemId: "menu-water-saving", title: "节水小卫士：家庭节水实验", theme: Theme.WATER, format: Format.HANDS_ON, audiences: [Audience.YOUTH, Audience.WOMEN_AND_FAMILIES], minutes: 90, capacity: 30, area: "sz-baoan", provider: "team-baoan-water" },
+  { itemId: "menu-urban-farm", title: "阳台种菜：城市农业科技", theme: Theme.AGRICULTURE, format: Format.HANDS_ON, audiences: [Audience.ELDERLY, Audience.RESIDENTS], minutes: 90, capacity: 30, area: "sz-futian", provider: "base-futian-07", base: true },
+  { itemId: "menu-nuclear", title: "走近核电：大亚湾的安全密码", theme: Theme.NUCLEAR, format: Format.EXPERT_TALK, audiences: [Audience.RESIDENTS, Audience.YOUTH], minutes: 90, capacity: 150, area: "sz", provider: "base-futian-27", base: true },
 ];
 
 /** Orders residents placed, and how far each has come (点单 → 派单 → 接单). */

@@ -3,6 +3,7 @@ import type { Collection, Db, Document, Filter } from "mongodb";
 import { newEvent } from "@kepu/bus";
 import type { Actor } from "@kepu/contracts/common/v1/envelope_pb";
 import { kepuError } from "@kepu/errors";
+import { serializedWrite } from "@kepu/mongo";
 import { saveAggregate, type OutboxRelay } from "@kepu/outbox";
 
 export interface Cause {
@@ -71,8 +72,17 @@ export class RegistryStore {
     return { _id: id, ...state, version: 1 };
   }
 
-  /** Changes an aggregate and records the event; decides again if another change came first. */
+  /**
+   * Changes an aggregate and records the event. Changes of one aggregate are decided one after
+   * the other in this process (many volunteers joining one team at once would otherwise keep
+   * conflicting); another process's change in between is caught by the version and decided again.
+   */
   async change<D extends DescMessage>(kind: Kind, id: string, apply: (current: Document) => { state: Document; payload: MessageInitShape<D> }, schema: D, cause: Cause): Promise<Document> {
+    // Its own key: saveAggregate serializes on the collection's namespace and id, inside this.
+    return serializedWrite(`${this.collections[kind].namespace}#decide`, id, () => this.decideAndSave(kind, id, apply, schema, cause));
+  }
+
+  private async decideAndSave<D extends DescMessage>(kind: Kind, id: string, apply: (current: Document) => { state: Document; payload: MessageInitShape<D> }, schema: D, cause: Cause): Promise<Document> {
     for (let attempt = 1; attempt <= 5; attempt++) {
       const current = await this.get(kind, id);
       if (!current) throw kepuError("not_found", "NOT_FOUND", `${id} 不存在`, `${id} does not exist`, "id");

@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OrgKind } from "@kepu/contracts/common/v1/catalog_pb";
+import { Role } from "@kepu/contracts/common/v1/envelope_pb";
+import { RegistryService } from "@kepu/contracts/registry/v1/service_pb";
+import { createRpcClient } from "@kepu/rpc";
+import { ServiceProcess, TestEngines, uniquePrefix } from "@kepu/testkit";
+import { seedRegistry } from "../src/registry.js";
+import { bases, demoIds, menu, orgs } from "../src/shenzhen.js";
+
+const engines = new TestEngines(uniquePrefix("demo-registry"));
+const admin = { actor: { id: "demo-seed", role: Role.ADMIN, orgId: "sz" } };
+let registry: ServiceProcess;
+let client: ReturnType<typeof createRpcClient<typeof RegistryService>>;
+
+beforeAll(async () => {
+  await engines.createTopics([engines.topic("registry")]);
+  registry = await ServiceProcess.start("registry", engines.serviceEnv());
+  client = createRpcClient(RegistryService, registry.grpcAddress);
+});
+
+afterAll(async () => {
+  client?.close();
+  await registry?.stop();
+  await engines.cleanup();
+});
+
+/** What a newcomer would see of the Shenzhen data set. */
+async function snapshot() {
+  const futianStreets = (await client.listSubtree({ orgId: demoIds.district, kind: OrgKind.STREET })).organizations.length;
+  const everything = (await client.listSubtree({ orgId: demoIds.city })).organizations.length;
+  const futianBases = (await client.listBases({ orgId: demoIds.district })).bases.length;
+  const team = (await client.getTeam({ teamId: demoIds.team }, admin)).team!;
+  const demoMenu = (await client.listMenuForCommunity({ communityId: demoIds.community })).items.length;
+  const nanshanMenu = (await client.listMenuForCommunity({ communityId: demoIds.otherDistrictCommunity })).items.length;
+  return { futianStreets, everything, futianBases, members: team.memberCount, demoMenu, nanshanMenu };
+}
+
+describe("the registry's Shenzhen demo data", () => {
+  it("loads Futian's 10 streets, 29 bases, the 30-member team and the menu; a second run changes nothing", async () => {
+    await seedRegistry(client, admin);
+    const first = await snapshot();
+    expect(first).toMatchObject({ futianStreets: 10, everything: orgs.length, futianBases: bases.length, members: 30 });
+    expect(bases).toHaveLength(29);
+    expect(menu.length).toBeGreaterThanOrEqual(30);
+    expect(first.demoMenu).toBeGreaterThan(first.nanshanMenu); // the Futian community sees Futian's items
+    expect(first.nanshanMenu).toBeGreaterThan(0); // and Nanshan its own and the city-wide ones
+
+    await seedRegistry(client, admin);
+    expect(await snapshot()).toEqual(first);
+  });
+});
