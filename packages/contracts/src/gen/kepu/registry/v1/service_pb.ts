@@ -1026,6 +1026,8 @@ export const WithdrawMenuItemResponseSchema: GenMessage<WithdrawMenuItemResponse
   messageDesc(file_kepu_registry_v1_service, 38);
 
 /**
+ * The items not withdrawn whose service area holds the community, optionally narrowed.
+ *
  * @generated from message kepu.registry.v1.ListMenuForCommunityRequest
  */
 export type ListMenuForCommunityRequest = Message<"kepu.registry.v1.ListMenuForCommunityRequest"> & {
@@ -1075,6 +1077,9 @@ export const ListMenuForCommunityResponseSchema: GenMessage<ListMenuForCommunity
   messageDesc(file_kepu_registry_v1_service, 40);
 
 /**
+ * Teams that fit: their themes hold the theme, and one of their service areas holds the whole
+ * place (the menu item's service area, or the community).
+ *
  * @generated from message kepu.registry.v1.ListEligibleTeamsRequest
  */
 export type ListEligibleTeamsRequest = Message<"kepu.registry.v1.ListEligibleTeamsRequest"> & {
