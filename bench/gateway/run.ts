@@ -30,6 +30,7 @@ try {
   const admin = { actor: { id: "admin", role: Role.ADMIN } };
   const client = createRpcClient(RegistryService, registry.grpcAddress);
   for (const [orgId, kind, parentId] of [["sz", OrgKind.CITY, ""], ["d", OrgKind.DISTRICT, "sz"], ["s", OrgKind.STREET, "d"], ["c", OrgKind.COMMUNITY, "s"]] as const) await client.registerOrganization({ orgId, name: orgId, kind, parentId }, admin);
+  await client.registerTeam({ teamId: "t", name: "科普队", orgId: "d", themes: [Theme.HEALTH], serviceAreaOrgIds: ["d"] }, admin);
   for (let i = 0; i < 20; i++) {
     await client.publishMenuItem({ item: { itemId: `m${i}`, title: `科普讲座 ${i}`, theme: Theme.HEALTH, format: 1, durationMinutes: 60, capacity: 50, serviceAreaOrgId: "d", providerKind: ProviderKind.TEAM, providerId: "t" } }, admin);
   }

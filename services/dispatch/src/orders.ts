@@ -3,6 +3,7 @@ import { create } from "@bufbuild/protobuf";
 import { ActorSchema, Role, type Actor } from "@kepu/contracts/common/v1/envelope_pb";
 import { kepuError } from "@kepu/errors";
 import type { Logger } from "@kepu/log";
+import { serializedWrite } from "@kepu/mongo";
 import type { OutboxRelay } from "@kepu/outbox";
 import { decide, type OrderCommand } from "./domain/decide.js";
 import type { DeadlinesByDistrict } from "./domain/deadlines.js";
@@ -32,9 +33,16 @@ export class Orders {
    * Runs one command. When another writer got there first (the version moved), it reloads and
    * decides again: a second team accepting then gets ORDER_ALREADY_ACCEPTED, not a silent win.
    */
-  async handle(orderId: string, command: OrderCommand, actor: Actor | undefined, cause: Cause): Promise<StoredOrder> {
+  handle(orderId: string, command: OrderCommand, actor: Actor | undefined, cause: Cause): Promise<StoredOrder> {
+    // One command per order at a time in this process: fifty teams racing are answered one after
+    // another from the last saved state, and only the winner writes. Another process's write is
+    // still caught by the version guard.
+    return serializedWrite("order-command", orderId, () => this.handleNow(orderId, command, actor, cause));
+  }
+
+  private async handleNow(orderId: string, command: OrderCommand, actor: Actor | undefined, cause: Cause): Promise<StoredOrder> {
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      const before = await this.store.load(orderId);
+      const before = await this.store.load(orderId, { fresh: attempt > 1 });
       if (command.kind === "submit" && before && before.state.requesterId === command.requesterId) return before; // a retried 点单
       if (command.kind !== "submit" && !before) throw orderErrors.notFound(orderId);
       const allowed = authorize(command, before?.state, actor);

@@ -58,6 +58,11 @@ export interface OrderQuery {
 /** Orders as aggregate documents: state, timeline and outbox in one document per order. */
 export class OrderStore {
   readonly orders: Collection<Document>;
+  /**
+   * Orders as this process last saved or read them. Only a shortcut: a write from elsewhere makes
+   * the version guard refuse the save, and `load(id, { fresh: true })` reads the database again.
+   */
+  private readonly recent = new Map<string, StoredOrder>();
 
   constructor(
     db: Db,
@@ -73,15 +78,25 @@ export class OrderStore {
     await this.orders.createIndex({ acceptedTeamId: 1 });
   }
 
-  async load(orderId: string): Promise<StoredOrder | undefined> {
+  async load(orderId: string, options: { fresh?: boolean } = {}): Promise<StoredOrder | undefined> {
+    const cached = options.fresh ? undefined : this.recent.get(orderId);
+    if (cached) return cached;
     const doc = (await this.orders.findOne({ _id: orderId as never }, { projection: { outbox: 0 } })) as OrderDocument | null;
-    return doc ? { state: toState(doc), timeline: doc.timeline } : undefined;
+    const stored = doc ? { state: toState(doc), timeline: doc.timeline } : undefined;
+    if (stored) this.remember(stored);
+    return stored;
+  }
+
+  private remember(stored: StoredOrder): void {
+    this.recent.delete(stored.state.orderId);
+    this.recent.set(stored.state.orderId, stored);
+    if (this.recent.size > 10_000) this.recent.delete(this.recent.keys().next().value!); // oldest first
   }
 
   /** Saves the new state with its timeline steps and events in one write (see @kepu/outbox). */
-  save(before: StoredOrder | undefined, after: OrderState, steps: TimelineRecord[], events: EventEnvelope[]): Promise<SaveResult> {
+  async save(before: StoredOrder | undefined, after: OrderState, steps: TimelineRecord[], events: EventEnvelope[]): Promise<SaveResult> {
     const timeline = [...(before?.timeline ?? []), ...steps];
-    return saveAggregate(this.orders, {
+    const result = await saveAggregate(this.orders, {
       id: after.orderId,
       expectedVersion: before?.state.version ?? 0,
       version: after.version,
@@ -89,6 +104,9 @@ export class OrderStore {
       topic: this.topic,
       events,
     });
+    if (result === "saved") this.remember({ state: after, timeline });
+    else this.recent.delete(after.orderId);
+    return result;
   }
 
   /** Orders whose current hop has timed out by `now`. */
