@@ -1,0 +1,18 @@
+# One image recipe for every Kepu service (ARG SERVICE=registry|dispatch|events|stats|gateway):
+# the services share the workspace's packages and build the same way, so one parametrized file
+# beats five copies that drift apart.
+FROM node:20-bookworm-slim AS build
+ARG SERVICE
+RUN npm install -g pnpm@10.34.8
+WORKDIR /src
+COPY . .
+RUN pnpm install --frozen-lockfile \
+ && pnpm --filter "@kepu/${SERVICE}" deploy --prod --legacy /out
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production HTTP_HOST=0.0.0.0 GRPC_HOST=0.0.0.0
+WORKDIR /app
+COPY --from=build --chown=node:node /out /app
+USER node
+HEALTHCHECK --interval=10s --timeout=3s --retries=6 CMD node -e "fetch('http://127.0.0.1:'+(process.env.HTTP_PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
+CMD ["node", "--import", "tsx", "src/main.ts"]
