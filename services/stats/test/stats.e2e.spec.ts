@@ -89,7 +89,8 @@ describe("statistics from every event", () => {
   it("gives exactly the scripted figures for every slice, though every event came twice", async () => {
     live = await waitFor(async () => {
       const f = await get();
-      return f.orders === 3 && f.activities === 2 && f.participants === 12 && f.communitiesWithActivity === 2 && f;
+      const settled = f.ordersByStatus.POOLED === 1 && f.ordersByStatus.DELIVERED === 1 && f.ordersByStatus.CANCELLED === 1 && f.serviceHours === 2.5;
+      return settled && f.orders === 3 && f.activities === 2 && f.participants === 12 && f.communitiesWithActivity === 2 && f;
     }, { what: "the projection of the scripted events" });
     expect(live.ordersByStatus).toEqual({ DELIVERED: 1, CANCELLED: 1, POOLED: 1 });
     expect(live.timeToDispatch).toMatchObject({ medianHours: 2, count: 1 });
