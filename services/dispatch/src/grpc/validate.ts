@@ -1,25 +1,7 @@
 import { kepuError } from "@kepu/errors";
+import { optionalText, requireId, requireText } from "@kepu/input";
 import type { OrderRequest } from "@kepu/contracts/dispatch/v1/events_pb";
 import { Theme } from "@kepu/contracts/common/v1/catalog_pb";
-
-const idPattern = /^[A-Za-z0-9_.:-]{1,80}$/;
-
-/** An id a client sent: present and of a sane shape, or a clear error naming the field. */
-export function requireId(value: string, field: string): string {
-  if (!idPattern.test(value)) throw kepuError("invalid", "INVALID_ID", `${field} 缺失或格式不正确`, `${field} is missing or malformed`, field);
-  return value;
-}
-
-export function optionalText(value: string, field: string, max = 500): string {
-  if (value.length > max) throw kepuError("invalid", "TEXT_TOO_LONG", `${field} 不能超过 ${max} 个字`, `${field} must be at most ${max} characters`, field);
-  return value.trim();
-}
-
-export function requireText(value: string, field: string, max = 500): string {
-  const text = optionalText(value, field, max);
-  if (!text) throw kepuError("invalid", "TEXT_REQUIRED", `请填写 ${field}`, `${field} is required`, field);
-  return text;
-}
 
 /** What a 点单 must carry before the domain sees it. */
 export function validateRequest(request: OrderRequest | undefined): OrderRequest {
@@ -40,3 +22,5 @@ export function validateRequest(request: OrderRequest | undefined): OrderRequest
   }
   return request;
 }
+
+export { optionalText, requireId, requireText } from "@kepu/input";

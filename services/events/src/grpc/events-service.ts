@@ -4,23 +4,15 @@ import { Role, type Actor } from "@kepu/contracts/common/v1/envelope_pb";
 import type { EventsService} from "@kepu/contracts/events/v1/service_pb";
 import { ActivityStatus, BookingStatus, type ActivitySchema, type BookingSchema } from "@kepu/contracts/events/v1/service_pb";
 import { kepuError } from "@kepu/errors";
+import { optionalText, requireId, requireText } from "@kepu/input";
 import type { ServiceImplementation } from "@kepu/rpc";
 import type { Activities } from "../activities.js";
 import { summaryOverdue } from "../domain/rules.js";
 import type { ActivityRecord, ActivityStore, BookingRecord } from "../store/activity-store.js";
 import type { SeatLedger } from "../store/seat-ledger.js";
 
-const idPattern = /^[A-Za-z0-9_.:-]{1,120}$/;
-const id = (value: string, field: string) => {
-  if (!idPattern.test(value)) throw kepuError("invalid", "INVALID_ID", `${field} 缺失或格式不正确`, `${field} is missing or malformed`, field);
-  return value;
-};
-const text = (value: string, field: string, max: number, required = false) => {
-  const t = value.trim();
-  if (required && !t) throw kepuError("invalid", "TEXT_REQUIRED", `请填写 ${field}`, `${field} is required`, field);
-  if ([...t].length > max) throw kepuError("invalid", "TEXT_TOO_LONG", `${field} 不能超过 ${max} 个字`, `${field} must be at most ${max} characters`, field);
-  return t;
-};
+const id = requireId;
+const text = (value: string, field: string, max: number, required = false) => (required ? requireText(value, field, max) : optionalText(value, field, max));
 const date = (value: Timestamp | undefined, field: string) => {
   if (!value) throw kepuError("invalid", "TIME_REQUIRED", `请填写 ${field}`, `${field} is required`, field);
   return timestampDate(value);
