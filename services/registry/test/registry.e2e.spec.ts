@@ -7,6 +7,11 @@ import { RegistryService } from "@kepu/contracts/registry/v1/service_pb";
 import { createRpcClient } from "@kepu/rpc";
 import { ServiceProcess, TestEngines, uniquePrefix } from "@kepu/testkit";
 
+/** Event types by distinct event id: delivery is at least once, so a crash may repeat an event. */
+function distinctTypes(messages: { value: Buffer }[]): string[] {
+  return [...new Map(messages.map((m) => decodeEnvelope(m.value)).map((e) => [e.eventId, e.type.replace("kepu.registry.v1.", "")])).values()];
+}
+
 const engines = new TestEngines(uniquePrefix("registry"));
 let service: ServiceProcess;
 let client: ReturnType<typeof createRpcClient<typeof RegistryService>>;
@@ -67,9 +72,8 @@ describe("the registry", () => {
     expect((await client.listTeams({ orgId: "sz-nanshan" })).teams.map((t) => t.teamId)).toEqual(["team-nanshan"]);
 
     // At least once: the crash may repeat an event, so read until 13 distinct ones and count those.
-    const distinctEvents = (m: { value: Buffer }[]) => new Map(m.map((x) => decodeEnvelope(x.value)).map((e) => [e.eventId, e.type.replace("kepu.registry.v1.", "")]));
-    const published = await engines.readTopic(engines.topic("registry"), (m) => distinctEvents(m).size >= 13);
-    const types = [...distinctEvents(published).values()];
+    const published = await engines.readTopic(engines.topic("registry"), (m) => distinctTypes(m).length >= 13);
+    const types = distinctTypes(published);
     expect(types.filter((t) => t === "OrganizationRegistered")).toHaveLength(7);
     expect(types).toEqual(expect.arrayContaining(["TeamRegistered", "VolunteerJoinedTeam", "BaseCertified", "BaseAssessed", "MenuItemPublished"]));
     expect(published.map((m) => m.value.toString("latin1")).join("")).not.toContain("13812345678");
@@ -127,12 +131,13 @@ describe("the registry", () => {
     expect((await client.listBases({ orgId: "sz-nanshan" })).bases).toEqual([]);
     expect((await client.getTeam({ teamId: "team-futian" }, { actor: admin })).team).toMatchObject({ memberCount: 1, volunteers: [{ volunteerId: "vol-1", realName: "张三", phone: "13812345678" }] });
     expect((await client.getTeam({ teamId: "team-futian" }, { actor: districtStaff })).team?.volunteers[0]?.realName).not.toBe("张三");
-    const published = await engines.readTopic(engines.topic("registry"), (m) => m.some((x) => decodeEnvelope(x.value).type.endsWith("MenuItemWithdrawn")));
-    // Delivery is at least once: a crash between publishing and marking sent repeats an event,
-    // so count distinct events.
-    const distinct = new Map(published.map((m) => decodeEnvelope(m.value)).map((e) => [e.eventId, e.type.replace("kepu.registry.v1.", "")]));
-    const types = [...distinct.values()];
-    expect(types).toEqual(expect.arrayContaining(["TeamUpdated", "BaseStatusChanged", "MenuItemEdited", "MenuItemWithdrawn"]));
+    // Each aggregate's events reach Kafka in order, but aggregates overtake each other (and
+    // partitions are read in any order): wait for every expected type, not for the last one sent.
+    // Delivery is at least once, so count distinct events.
+    const expected = ["TeamUpdated", "BaseStatusChanged", "MenuItemEdited", "MenuItemWithdrawn"];
+    const published = await engines.readTopic(engines.topic("registry"), (m) => expected.every((t) => distinctTypes(m).includes(t)));
+    const types = distinctTypes(published);
+    expect(types).toEqual(expect.arrayContaining(expected));
     expect(types.filter((t) => t === "MenuItemPublished")).toHaveLength(2);
   });
 });
