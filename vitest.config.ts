@@ -4,6 +4,8 @@ import { defineConfig } from "vitest/config";
 //   *.unit.spec.ts — pure logic, no engines
 //   *.int.spec.ts  — one adapter or package against the real engines
 //   *.e2e.spec.ts  — services as processes, driven through their public APIs
+//   *.faults.spec.ts — the whole platform under load on engines of its own, killed and poisoned
+//                      (short in `npm test`; `pnpm test:faults` runs it in full)
 const ignore = ["**/node_modules/**", "**/dist/**"];
 const engines = "./packages/testkit/src/global-setup.ts";
 
@@ -17,6 +19,7 @@ export default defineConfig({
       {
         test: { name: "e2e", include: ["{packages,services,deploy}/**/*.e2e.spec.ts"], exclude: ignore, globalSetup: [engines], testTimeout: 120_000, hookTimeout: 120_000 },
       },
+      { test: { name: "faults", include: ["deploy/**/*.faults.spec.ts"], exclude: ignore, testTimeout: 900_000, hookTimeout: 300_000 } },
     ],
   },
 });

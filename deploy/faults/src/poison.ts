@@ -31,3 +31,28 @@ export function poisonFound(deadLetters: RecordedMessage[], keys: string[]): Map
   }
   return found;
 }
+
+/**
+ * Every poison message must reach the dead-letter topic of every group that reads its topic, with
+ * a reason, within 3 attempts. Returns how many dead letters were found and the first problems.
+ */
+export async function checkDeadLetters(
+  read: (topic: string, done: (messages: RecordedMessage[]) => boolean) => Promise<RecordedMessage[]>,
+  groups: Map<string, string[]>,
+  poisonByTopic: Map<string, string[]>,
+): Promise<{ deadLettered: number; problems: string[] }> {
+  let deadLettered = 0;
+  const problems: string[] = [];
+  for (const [groupId, topics] of groups) {
+    const keys = topics.flatMap((t) => poisonByTopic.get(t) ?? []);
+    if (keys.length === 0) continue;
+    const letters = await read(`${groupId}.dlq`, (m) => poisonFound(m, keys).size === keys.length).catch(() => [] as RecordedMessage[]);
+    const found = poisonFound(letters, keys);
+    deadLettered += found.size;
+    const missing = keys.find((k) => !found.has(k));
+    if (missing) problems.push(`poison ${missing} is not in ${groupId}.dlq`);
+    const bad = [...found].find(([, f]) => !f.reason || f.attempts > 3);
+    if (bad) problems.push(`poison ${bad[0]} in ${groupId}.dlq has reason "${bad[1].reason}" after ${bad[1].attempts} attempts`);
+  }
+  return { deadLettered, problems };
+}

@@ -33,6 +33,19 @@ export function createKafka(options: KafkaOptions): Kafka {
 
 /** Creates the topics that do not exist yet, and waits until each partition has a leader. */
 export async function ensureTopics(kafka: Kafka, topics: string[], numPartitions: number): Promise<void> {
+  // On a broker that has just started, or while other services create the same topics, metadata
+  // lags for a moment ("does not host this topic-partition"): such errors are retried, not fatal.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await createMissingTopics(kafka, topics, numPartitions);
+    } catch (error) {
+      if (!(error as { retriable?: boolean }).retriable || attempt >= 10) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
+  }
+}
+
+async function createMissingTopics(kafka: Kafka, topics: string[], numPartitions: number): Promise<void> {
   const admin: Admin = kafka.admin();
   await admin.connect();
   try {

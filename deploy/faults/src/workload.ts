@@ -1,0 +1,181 @@
+import { Audience, Format, OrgKind, Theme } from "@kepu/contracts/common/v1/catalog_pb";
+import { Role } from "@kepu/contracts/common/v1/envelope_pb";
+import { OrderStatus } from "@kepu/contracts/dispatch/v1/events_pb";
+import { DispatchService } from "@kepu/contracts/dispatch/v1/service_pb";
+import { EventsService } from "@kepu/contracts/events/v1/service_pb";
+import { RegistryService } from "@kepu/contracts/registry/v1/service_pb";
+import { StatsService } from "@kepu/contracts/stats/v1/service_pb";
+import { isKepuError } from "@kepu/errors";
+import { createRpcClient, type CallOptions, type RpcClient } from "@kepu/rpc";
+import { waitFor } from "@kepu/testkit";
+import type { BackendService } from "./platform.js";
+
+type ActorInit = NonNullable<CallOptions["actor"]>;
+
+/** The places the workload orders in: two districts, two communities each, one team per district. */
+export const city = "fz";
+const districts = [
+  { orgId: "fz-futian", name: "福田区", teamId: "fz-team-futian", communities: ["fz-futian-c1", "fz-futian-c2"] },
+  { orgId: "fz-nanshan", name: "南山区", teamId: "fz-team-nanshan", communities: ["fz-nanshan-c1", "fz-nanshan-c2"] },
+];
+const admin: ActorInit = { id: "fault-admin", role: Role.ADMIN };
+const workerOf = (communityId: string): ActorInit => ({ id: `worker-${communityId}`, role: Role.COMMUNITY_WORKER, orgId: communityId });
+const leaderOf = (teamId: string): ActorInit => ({ id: `leader-${teamId}`, role: Role.TEAM_LEADER, orgId: teamId });
+
+export interface Clients {
+  registry: RpcClient<typeof RegistryService>;
+  dispatch: RpcClient<typeof DispatchService>;
+  events: RpcClient<typeof EventsService>;
+  stats: RpcClient<typeof StatsService>;
+  close(): void;
+}
+
+export function connectClients(address: (name: BackendService) => string): Clients {
+  const clients = {
+    registry: createRpcClient(RegistryService, address("registry")),
+    dispatch: createRpcClient(DispatchService, address("dispatch")),
+    events: createRpcClient(EventsService, address("events")),
+    stats: createRpcClient(StatsService, address("stats")),
+  };
+  return { ...clients, close: () => Object.values(clients).forEach((c) => c.close()) };
+}
+
+/** One order's whole life as the load generator drove it; ids are only recorded once acknowledged. */
+export interface Journey {
+  orderId: string;
+  communityId: string;
+  teamId: string;
+  /** Bookings the events service acknowledged, by resident. */
+  bookings: Map<string, string>;
+  checkedIn: number;
+  walkIns: number;
+  delivered: boolean;
+  /** The step the journey is at, and why it stopped if it gave up there. */
+  step: string;
+  failure?: string;
+}
+
+/** Errors a user would simply retry: a service or engine down, or a busy aggregate. */
+function transient(error: unknown): boolean {
+  if (!isKepuError(error)) return true;
+  return error.kind === "unavailable" || error.kind === "internal" || error.code.endsWith("_BUSY");
+}
+
+/**
+ * Calls until the call succeeds or `done()` says an earlier attempt already did (the answer was
+ * lost to a crash), retrying through outages like a patient user — up to a deadline.
+ */
+export async function persist<T>(what: string, call: () => Promise<T>, done?: () => Promise<boolean>): Promise<T | undefined> {
+  const deadline = Date.now() + 120_000;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (done && (await done().catch(() => false))) return undefined;
+      if (!transient(error) && !(done && isKepuError(error) && error.kind === "conflict")) throw error;
+      if (Date.now() > deadline) throw new Error(`${what}: still failing after ${attempt} attempts: ${(error as Error).message}`);
+      await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** attempt, 2_000)));
+    }
+  }
+}
+
+/** Registers the places and teams, and waits until dispatch knows the teams. */
+export async function seedPlaces(clients: Clients): Promise<void> {
+  await clients.registry.registerOrganization({ orgId: city, name: "故障市", kind: OrgKind.CITY }, { actor: admin });
+  for (const d of districts) {
+    await clients.registry.registerOrganization({ orgId: d.orgId, name: d.name, kind: OrgKind.DISTRICT, parentId: city }, { actor: admin });
+    await clients.registry.registerOrganization({ orgId: `${d.orgId}-s`, name: `${d.name}街道`, kind: OrgKind.STREET, parentId: d.orgId }, { actor: admin });
+    for (const [i, communityId] of d.communities.entries()) {
+      await clients.registry.registerOrganization({ orgId: communityId, name: `${d.name}第${i + 1}社区`, kind: OrgKind.COMMUNITY, parentId: `${d.orgId}-s` }, { actor: admin });
+    }
+    await clients.registry.registerTeam({ teamId: d.teamId, name: `${d.name}科技志愿服务队`, orgId: d.orgId, themes: [Theme.HEALTH], serviceAreaOrgIds: [d.orgId], leaderId: leaderOf(d.teamId).id }, { actor: admin });
+  }
+  const probe = await clients.dispatch.submitOrder({ orderId: "fz-probe", request: { title: "探测", theme: Theme.HEALTH, community: await placeOf(clients, districts[0]!.communities[0]!) } }, { actor: workerOf(districts[0]!.communities[0]!) });
+  for (const d of districts) {
+    await waitFor(async () => (await clients.dispatch.suggestTeams({ orderId: probe.order!.orderId }, { actor: admin })).suggestions.some((s) => s.teamId === d.teamId), { timeoutMs: 60_000, what: `dispatch learning team ${d.teamId}` });
+  }
+  await clients.dispatch.cancelOrder({ orderId: "fz-probe", reason: "探测完毕" }, { actor: admin });
+}
+
+async function placeOf(clients: Clients, orgId: string) {
+  return (await clients.registry.getOrganization({ orgId })).organization!.place!;
+}
+
+const past = (statuses: OrderStatus[]) => (s: OrderStatus | undefined) => s !== undefined && statuses.includes(s);
+const dispatchedOrLater = past([OrderStatus.DISPATCHED, OrderStatus.ACCEPTED, OrderStatus.SCHEDULED, OrderStatus.DELIVERED]);
+const acceptedOrLater = past([OrderStatus.ACCEPTED, OrderStatus.SCHEDULED, OrderStatus.DELIVERED]);
+
+/**
+ * The load generator: order lives driven through the services' public gRPC APIs, the way the
+ * people in PRODUCT.md drive them — 点单, 派单, 接单, 预约, 签到, 总结, 完成 — through outages.
+ */
+export class Workload {
+  readonly journeys: Journey[] = [];
+  private sequence = 0;
+
+  constructor(private readonly clients: Clients) {}
+
+  /**
+   * Runs `count` order lives, `concurrency` at a time; `onSubmitted` hears each acknowledged order.
+   * Returns this batch's journeys; one that gave up says where and why instead of stopping the rest.
+   */
+  async run(label: string, count: number, concurrency: number, onSubmitted: (n: number) => void = () => undefined): Promise<Journey[]> {
+    const queue = Array.from({ length: count }, () => this.sequence++);
+    const batch: Journey[] = [];
+    let submitted = 0;
+    const lane = async () => {
+      for (let i = queue.shift(); i !== undefined; i = queue.shift()) {
+        const journey = this.journeyFor(`${label}-${i}`, i);
+        batch.push(journey);
+        await this.live(journey, () => onSubmitted(++submitted)).catch((error: Error) => (journey.failure = error.message));
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, lane));
+    return batch;
+  }
+
+  private journeyFor(orderId: string, i: number): Journey {
+    const district = districts[i % districts.length]!;
+    const communityId = district.communities[Math.floor(i / districts.length) % district.communities.length]!;
+    return { orderId, communityId, teamId: district.teamId, bookings: new Map(), checkedIn: 0, walkIns: 1 + (i % 3), delivered: false, step: "place" };
+  }
+
+  private async live(journey: Journey, submitted: () => void): Promise<void> {
+    const { orderId, communityId, teamId } = journey;
+    const { dispatch, events } = this.clients;
+    const worker = workerOf(communityId);
+    const status = async () => (await dispatch.getOrder({ orderId }, { actor: admin })).order?.status;
+
+    const community = await persist("place", () => placeOf(this.clients, communityId));
+    const request = { title: `健康讲座 ${orderId}`, theme: Theme.HEALTH, format: Format.EXPERT_TALK, audience: Audience.ELDERLY, expectedParticipants: 10, community };
+    journey.step = "submit";
+    await persist(`submit ${orderId}`, () => dispatch.submitOrder({ orderId, request }, { actor: worker }), async () => (await status()) !== undefined); // 点单
+    this.journeys.push(journey);
+    submitted();
+    journey.step = "dispatch";
+    await persist(`dispatch ${orderId}`, () => dispatch.dispatchOrder({ orderId, teamIds: [teamId] }, { actor: worker }), async () => dispatchedOrLater(await status())); // 派单
+    journey.step = "accept";
+    await persist(`accept ${orderId}`, () => dispatch.acceptOrder({ orderId, teamId }, { actor: leaderOf(teamId) }), async () => acceptedOrLater(await status())); // 接单
+
+    const activityId = `act-${orderId}`;
+    journey.step = "activity created from OrderAccepted";
+    const activity = await waitFor(async () => (await events.getActivity({ activityId }).catch(() => undefined))?.activity, { timeoutMs: 120_000, what: `activity ${activityId}` });
+    const sessionId = activity.sessions[0]!.session!.sessionId;
+    journey.step = "book";
+    for (const residentId of [`${orderId}-r1`, `${orderId}-r2`]) {
+      const resident = { id: residentId, role: Role.RESIDENT, orgId: communityId };
+      const made = await persist(`book ${residentId}`, () => events.book({ activityId, sessionId }, { actor: resident })); // 预约
+      journey.bookings.set(residentId, made!.booking!.bookingId);
+    }
+    journey.step = "check in";
+    await persist(`check in ${orderId}`, () => events.checkIn({ bookingId: journey.bookings.get(`${orderId}-r1`)! }, { actor: worker })); // 签到
+    journey.checkedIn = 1;
+    journey.step = "summary and completion";
+    await persist(`summary ${orderId}`, () => events.fileSummary({ activityId, text: "讲座顺利完成，居民反响很好。" }, { actor: worker }));
+    await persist(`complete ${orderId}`, () => events.completeActivity({ activityId, walkIns: journey.walkIns }, { actor: worker }));
+    journey.step = "DELIVERED from ActivityCompleted";
+    await waitFor(async () => (await status().catch(() => undefined)) === OrderStatus.DELIVERED, { timeoutMs: 120_000, what: `${orderId} DELIVERED` });
+    journey.delivered = true;
+    journey.step = "done";
+  }
+}
