@@ -114,3 +114,16 @@ export async function waitUntilCaughtUp(kafka: Kafka, prefix: string, timeoutMs 
     throw new Error(`${error.message}; lag by group: ${JSON.stringify(Object.fromEntries(last))}`);
   });
 }
+
+/** Which partitions each member of a group holds now, by member id. */
+export async function assignments(kafka: Kafka, groupId: string): Promise<Map<string, Record<string, number[]>>> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const { groups } = await admin.describeGroups([groupId]);
+    const members = groups[0]?.state === "Stable" ? groups[0].members : [];
+    return new Map(members.map((m) => [m.memberId, AssignerProtocol.MemberAssignment.decode(m.memberAssignment)?.assignment ?? {}]));
+  } finally {
+    await admin.disconnect();
+  }
+}
