@@ -5,7 +5,7 @@ import { BaseStatus, MenuItemSchema, ProviderKind } from "@kepu/contracts/regist
 import { assessmentPassed, canAssess, certificationTerm, changeStatus } from "../src/domain/bases.js";
 import { checkMenuItem, servesCommunity } from "../src/domain/menu.js";
 import { isWithin, placeUnder, type OrgNode } from "../src/domain/org-tree.js";
-import { checkTeamProfile, teamFits } from "../src/domain/teams.js";
+import { checkTeamProfile, consentForJoining, teamFits } from "../src/domain/teams.js";
 
 const node = (orgId: string, kind: OrgKind, parent?: OrgNode): OrgNode => {
   const placed = placeUnder(parent, orgId, kind);
@@ -103,6 +103,29 @@ describe("teams (科技志愿服务队)", () => {
     expect(noThemes.ok ? "" : noThemes.error.field).toBe("themes");
     const doubled = checkTeamProfile({ themes: [Theme.HEALTH, Theme.HEALTH], serviceAreaOrgIds: ["sz-futian"] });
     expect(doubled.ok && doubled.value.themes).toEqual([Theme.HEALTH]);
+  });
+
+  describe("a child under 14 joins only on a guardian's consent (监护人同意)", () => {
+    const now = new Date("2026-09-01T10:00:00+08:00");
+    const consent = { guardianName: "王芳", guardianPhone: "13812345678", relationship: "母亲", consentedAt: new Date("2026-08-30T00:00:00+08:00") };
+    const code = (r: ReturnType<typeof consentForJoining>) => (r.ok ? "ok" : r.error.code);
+
+    it.each([
+      ["no birth date", undefined, undefined, "ok"],
+      ["an adult", new Date("1990-05-01"), undefined, "ok"],
+      ["14 today", new Date("2012-09-01T00:00:00+08:00"), undefined, "ok"],
+      ["a day short of 14, no consent", new Date("2012-09-02T00:00:00+08:00"), undefined, "GUARDIAN_CONSENT_REQUIRED"],
+      ["a child with consent", new Date("2016-03-10"), consent, "ok"],
+      ["consent dated tomorrow", new Date("2016-03-10"), { ...consent, consentedAt: new Date("2026-09-02") }, "BAD_CONSENT_DATE"],
+      ["born in the future", new Date("2027-01-01"), consent, "BAD_BIRTH_DATE"],
+    ] as const)("%s → %s", (_label, birthDate, given, expected) => {
+      expect(code(consentForJoining(birthDate, given, now))).toBe(expected);
+    });
+
+    it("keeps the consent for a child only, and says the volunteer is a minor", () => {
+      expect(consentForJoining(new Date("2016-03-10"), consent, now)).toEqual({ ok: true, value: { minor: true, consent } });
+      expect(consentForJoining(new Date("1990-05-01"), consent, now)).toEqual({ ok: true, value: { minor: false } });
+    });
   });
 });
 

@@ -1,3 +1,4 @@
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeEnvelope } from "@kepu/bus";
 import { Audience, Format, OrgKind, Theme } from "@kepu/contracts/common/v1/catalog_pb";
@@ -86,6 +87,15 @@ describe("the registry", () => {
     expect(foreign).toMatchObject({ code: "OUTSIDE_YOUR_SCOPE", zh: "不在您的管辖范围内" });
     const badPhone = await client.addVolunteer({ teamId: "team-futian", volunteerId: "vol-2", realName: "李四", phone: "12345" }, { actor: districtStaff }).catch((e: unknown) => e);
     expect(badPhone).toMatchObject({ code: "BAD_PHONE", field: "phone" });
+    const child = { teamId: "team-nanshan", volunteerId: "vol-child", realName: "王小明", phone: "13900001111", birthDate: timestampFromDate(new Date("2016-03-10")) };
+    const noConsent = await client.addVolunteer(child, { actor: admin }).catch((e: unknown) => e);
+    expect(noConsent).toMatchObject({ code: "GUARDIAN_CONSENT_REQUIRED", field: "guardianConsent" });
+    const consent = { guardianName: "王芳", guardianPhone: "13812345678", relationship: "母亲", consentedAt: timestampFromDate(new Date()) };
+    const joined = await client.addVolunteer({ ...child, guardianConsent: consent }, { actor: admin });
+    expect(joined.volunteer).toMatchObject({ minor: true, guardianConsent: { guardianPhone: "138****5678", relationship: "母亲" } });
+    const seen = (await client.getTeam({ teamId: "team-nanshan" }, { actor: districtStaff })).team?.volunteers.find((v) => v.volunteerId === "vol-child");
+    expect(seen).toMatchObject({ realName: "王**", guardianConsent: { guardianName: "王*", guardianPhone: "138****5678" } });
+    expect((await client.getTeam({ teamId: "team-nanshan" }, { actor: admin })).team?.volunteers[0]?.guardianConsent?.guardianPhone).toBe("13812345678");
     const twice = await client.registerOrganization({ orgId: "sz", name: "深圳市", kind: OrgKind.CITY }, { actor: admin }).catch((e: unknown) => e);
     expect(twice).toMatchObject({ code: "ALREADY_EXISTS" });
     expect((await client.getOrganization({ orgId: "x-1" }).catch((e: unknown) => e))).toMatchObject({ code: "ORG_NOT_FOUND" });

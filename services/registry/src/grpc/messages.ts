@@ -4,7 +4,8 @@ import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { Document } from "mongodb";
 import { OrgPlaceSchema, type OrgPlace } from "@kepu/contracts/common/v1/catalog_pb";
 import { MenuItemSchema, type MenuItem } from "@kepu/contracts/registry/v1/events_pb";
-import type { BaseSchema, OrganizationSchema, ResourceSchema, TeamSchema } from "@kepu/contracts/registry/v1/service_pb";
+import type { BaseSchema, OrganizationSchema, ResourceSchema, TeamSchema, VolunteerSchema } from "@kepu/contracts/registry/v1/service_pb";
+import { maskName, maskPhone } from "@kepu/privacy";
 
 export const placeOf = (doc: Document | undefined): OrgPlace => create(OrgPlaceSchema, doc?.place ?? {});
 
@@ -46,3 +47,20 @@ export const resourceMessage = (doc: Document): MessageInitShape<typeof Resource
 });
 
 export const menuMessage = (doc: Document): MenuItem => create(MenuItemSchema, { ...doc.item, itemId: String(doc._id) });
+
+/**
+ * A volunteer as a caller may see them: name and phones (the guardian's too) in clear only for
+ * callers who need them (`clear`), masked for everyone else.
+ */
+export function volunteerMessage(v: Document, clear: boolean): MessageInitShape<typeof VolunteerSchema> {
+  const phone = (p: string) => (clear ? p : maskPhone(p));
+  const consent = v.consent as { guardianName: string; guardianPhone: string; relationship: string; consentedAt: Date } | undefined;
+  return {
+    volunteerId: String(v._id),
+    realName: clear ? v.realName : maskName(v.realName),
+    phone: phone(v.phone),
+    skills: v.skills,
+    minor: v.minor === true,
+    ...(consent ? { guardianConsent: { ...consent, guardianName: clear ? consent.guardianName : maskName(consent.guardianName), guardianPhone: phone(consent.guardianPhone), consentedAt: timestampFromDate(new Date(consent.consentedAt)) } } : {}),
+  };
+}

@@ -21,16 +21,15 @@ import {
 } from "@kepu/contracts/registry/v1/events_pb";
 import type { RegistryService } from "@kepu/contracts/registry/v1/service_pb";
 import { kepuError, type Result } from "@kepu/errors";
-import { maskName, maskPhone } from "@kepu/privacy";
 import type { CallContext, ServiceImplementation } from "@kepu/rpc";
 import { assessmentPassed, canAssess, certificationTerm, changeStatus } from "../domain/bases.js";
 import { checkMenuItem, servesCommunity } from "../domain/menu.js";
 import { placeUnder } from "../domain/org-tree.js";
-import { checkTeamProfile, teamFits, type TeamProfile } from "../domain/teams.js";
+import { checkTeamProfile, consentForJoining, teamFits, type TeamProfile } from "../domain/teams.js";
 import type { Cause, Kind, RegistryStore } from "../store/registry-store.js";
 import { leadsTeam, requireStaff, seesPhones } from "./access.js";
-import { baseMessage, menuMessage, orgMessage, placeOf, resourceMessage, storedItem, storedPlace, teamMessage } from "./messages.js";
-import { optionalId, requireEnum, requireId, requireMobile, requireName } from "./validate.js";
+import { baseMessage, menuMessage, orgMessage, placeOf, resourceMessage, storedItem, storedPlace, teamMessage, volunteerMessage } from "./messages.js";
+import { guardianConsentOf, optionalId, requireEnum, requireId, requireMobile, requireName } from "./validate.js";
 
 /** A rule's verdict: its value, or its error thrown to the caller. */
 function must<T>(result: Result<T>): T {
@@ -121,9 +120,7 @@ export function registryService(store: RegistryStore): ServiceImplementation<typ
     async getTeam(request, context) {
       const team = await existing("teams", request.teamId, "teamId");
       const clear = seesPhones(context.actor, String(team._id));
-      const volunteers = (await store.volunteersOf(String(team._id))).map((v) => ({
-        volunteerId: String(v._id), realName: clear ? v.realName : maskName(v.realName), phone: clear ? v.phone : maskPhone(v.phone), skills: v.skills,
-      }));
+      const volunteers = (await store.volunteersOf(String(team._id))).map((v) => volunteerMessage(v, clear));
       return { team: teamMessage(team, volunteers) };
     },
 
@@ -138,7 +135,8 @@ export function registryService(store: RegistryStore): ServiceImplementation<typ
       const teamId = String(team._id);
       if (!leadsTeam(context.actor, teamId)) requireStaff(context.actor, placeOf(team).path);
       const volunteerId = requireId(request.volunteerId, "volunteerId");
-      const volunteer = { teamId, realName: requireName(request.realName, "realName"), phone: requireMobile(request.phone), skills: request.skills };
+      const guardian = must(consentForJoining(request.birthDate && timestampDate(request.birthDate), guardianConsentOf(request.guardianConsent), new Date()));
+      const volunteer = { teamId, realName: requireName(request.realName, "realName"), phone: requireMobile(request.phone), skills: request.skills, ...guardian };
       await store.saveVolunteer(volunteerId, volunteer); // first, so a retry after a crash completes the join
       await store.change(
         "teams",
@@ -151,7 +149,7 @@ export function registryService(store: RegistryStore): ServiceImplementation<typ
         VolunteerJoinedTeamSchema,
         cause(context),
       );
-      return { volunteer: { volunteerId, realName: volunteer.realName, phone: maskPhone(volunteer.phone), skills: request.skills } };
+      return { volunteer: volunteerMessage({ _id: volunteerId, ...volunteer }, false) };
     },
 
     async certifyBase(request, context) {

@@ -1,5 +1,9 @@
 // Checks of request fields at the edge: bad input never reaches the domain or the store.
+import { timestampDate } from "@bufbuild/protobuf/wkt";
+import type { GuardianConsent as GuardianConsentMessage } from "@kepu/contracts/registry/v1/service_pb";
 import { kepuError } from "@kepu/errors";
+import { optionalText, requireMobile } from "@kepu/input";
+import type { GuardianConsent } from "../domain/teams.js";
 
 export { optionalId, requireId, requireMobile } from "@kepu/input";
 
@@ -14,4 +18,16 @@ export function requireName(value: string, field = "name"): string {
 export function requireEnum<E extends Record<string, string | number>>(enumType: E, value: number, field: string, zh: string, en: string): number {
   if (!value || enumType[value] === undefined) throw kepuError("invalid", "BAD_CHOICE", zh, en, field);
   return value;
+}
+
+/** 监护人同意 as sent: a guardian's name and mobile and when they consented are all required. */
+export function guardianConsentOf(message: GuardianConsentMessage | undefined): GuardianConsent | undefined {
+  if (!message) return undefined;
+  if (!message.consentedAt) throw kepuError("invalid", "CONSENT_DATE_REQUIRED", "请填写监护人同意的时间", "Give the time the guardian consented", "guardianConsent.consentedAt");
+  return {
+    guardianName: requireName(message.guardianName, "guardianName"),
+    guardianPhone: requireMobile(message.guardianPhone),
+    relationship: optionalText(message.relationship, "guardianConsent.relationship", 20),
+    consentedAt: timestampDate(message.consentedAt),
+  };
 }

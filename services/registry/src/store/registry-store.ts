@@ -5,6 +5,7 @@ import type { Actor } from "@kepu/contracts/common/v1/envelope_pb";
 import { kepuError } from "@kepu/errors";
 import { serializedWrite } from "@kepu/mongo";
 import { saveAggregate, type OutboxRelay } from "@kepu/outbox";
+import type { GuardianConsent } from "../domain/teams.js";
 
 export interface Cause {
   correlationId: string;
@@ -46,8 +47,8 @@ export class RegistryStore {
     await this.volunteers.createIndex({ teamId: 1 });
   }
 
-  /** A volunteer's personal record (real name, phone): kept here, never in an event. */
-  async saveVolunteer(volunteerId: string, volunteer: { teamId: string; realName: string; phone: string; skills: number[] }): Promise<void> {
+  /** A volunteer's personal record (real name, phone, a minor's guardian consent): kept here, never in an event. */
+  async saveVolunteer(volunteerId: string, volunteer: { teamId: string; realName: string; phone: string; skills: number[]; minor: boolean; consent?: GuardianConsent }): Promise<void> {
     await this.volunteers.updateOne({ _id: volunteerId as never }, { $set: volunteer }, { upsert: true });
   }
 

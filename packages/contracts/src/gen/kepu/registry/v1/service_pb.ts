@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file kepu/registry/v1/service.proto.
  */
 export const file_kepu_registry_v1_service: GenFile = /*@__PURE__*/
-  fileDesc("Ch5rZXB1L3JlZ2lzdHJ5L3YxL3NlcnZpY2UucHJvdG8SEGtlcHUucmVnaXN0cnkudjEijwEKDE9yZ2FuaXphdGlvbhIOCgZvcmdfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIlCgRraW5kGAMgASgOMhcua2VwdS5jb21tb24udjEuT3JnS2luZBIRCglwYXJlbnRfaWQYBCABKAkSJwoFcGxhY2UYBSABKAsyGC5rZXB1LmNvbW1vbi52MS5PcmdQbGFjZSJ1ChtSZWdpc3Rlck9yZ2FuaXphdGlvblJlcXVlc3QSDgoGb3JnX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSJQoEa2luZBgDIAEoDjIXLmtlcHUuY29tbW9uLnYxLk9yZ0tpbmQSEQoJcGFyZW50X2lkGAQgASgJIlQKHFJlZ2lzdGVyT3JnYW5pemF0aW9uUmVzcG9uc2USNAoMb3JnYW5pemF0aW9uGAEgASgLMh4ua2VwdS5yZWdpc3RyeS52MS5Pcmdhbml6YXRpb24iKAoWR2V0T3JnYW5pemF0aW9uUmVxdWVzdBIOCgZvcmdfaWQYASABKAkiTwoXR2V0T3JnYW5pemF0aW9uUmVzcG9uc2USNAoMb3JnYW5pemF0aW9uGAEgASgLMh4ua2VwdS5yZWdpc3RyeS52MS5Pcmdhbml6YXRpb24iSwoSTGlzdFN1YnRyZWVSZXF1ZXN0Eg4KBm9yZ19pZBgBIAEoCRIlCgRraW5kGAIgASgOMhcua2VwdS5jb21tb24udjEuT3JnS2luZCJMChNMaXN0U3VidHJlZVJlc3BvbnNlEjUKDW9yZ2FuaXphdGlvbnMYASADKAsyHi5rZXB1LnJlZ2lzdHJ5LnYxLk9yZ2FuaXphdGlvbiL9AQoEVGVhbRIPCgd0ZWFtX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSDgoGb3JnX2lkGAMgASgJEicKBXBsYWNlGAQgASgLMhgua2VwdS5jb21tb24udjEuT3JnUGxhY2USJQoGdGhlbWVzGAUgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUSHAoUc2VydmljZV9hcmVhX29yZ19pZHMYBiADKAkSEQoJbGVhZGVyX2lkGAcgASgJEi8KCnZvbHVudGVlcnMYCCADKAsyGy5rZXB1LnJlZ2lzdHJ5LnYxLlZvbHVudGVlchIUCgxtZW1iZXJfY291bnQYCSABKAUiagoJVm9sdW50ZWVyEhQKDHZvbHVudGVlcl9pZBgBIAEoCRIRCglyZWFsX25hbWUYAiABKAkSDQoFcGhvbmUYAyABKAkSJQoGc2tpbGxzGAQgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUinAEKE1JlZ2lzdGVyVGVhbVJlcXVlc3QSDwoHdGVhbV9pZBgBIAEoCRIMCgRuYW1lGAIgASgJEg4KBm9yZ19pZBgDIAEoCRIlCgZ0aGVtZXMYBCADKA4yFS5rZXB1LmNvbW1vbi52MS5UaGVtZRIcChRzZXJ2aWNlX2FyZWFfb3JnX2lkcxgFIAMoCRIRCglsZWFkZXJfaWQYBiABKAkiPAoUUmVnaXN0ZXJUZWFtUmVzcG9uc2USJAoEdGVhbRgBIAEoCzIWLmtlcHUucmVnaXN0cnkudjEuVGVhbSKKAQoRVXBkYXRlVGVhbVJlcXVlc3QSDwoHdGVhbV9pZBgBIAEoCRIMCgRuYW1lGAIgASgJEiUKBnRoZW1lcxgDIAMoDjIVLmtlcHUuY29tbW9uLnYxLlRoZW1lEhwKFHNlcnZpY2VfYXJlYV9vcmdfaWRzGAQgAygJEhEKCWxlYWRlcl9pZBgFIAEoCSI6ChJVcGRhdGVUZWFtUmVzcG9uc2USJAoEdGVhbRgBIAEoCzIWLmtlcHUucmVnaXN0cnkudjEuVGVhbSIhCg5HZXRUZWFtUmVxdWVzdBIPCgd0ZWFtX2lkGAEgASgJIjcKD0dldFRlYW1SZXNwb25zZRIkCgR0ZWFtGAEgASgLMhYua2VwdS5yZWdpc3RyeS52MS5UZWFtIiIKEExpc3RUZWFtc1JlcXVlc3QSDgoGb3JnX2lkGAEgASgJIjoKEUxpc3RUZWFtc1Jlc3BvbnNlEiUKBXRlYW1zGAEgAygLMhYua2VwdS5yZWdpc3RyeS52MS5UZWFtIoUBChNBZGRWb2x1bnRlZXJSZXF1ZXN0Eg8KB3RlYW1faWQYASABKAkSFAoMdm9sdW50ZWVyX2lkGAIgASgJEhEKCXJlYWxfbmFtZRgDIAEoCRINCgVwaG9uZRgEIAEoCRIlCgZza2lsbHMYBSADKA4yFS5rZXB1LmNvbW1vbi52MS5UaGVtZSJGChRBZGRWb2x1bnRlZXJSZXNwb25zZRIuCgl2b2x1bnRlZXIYASABKAsyGy5rZXB1LnJlZ2lzdHJ5LnYxLlZvbHVudGVlciKXAwoEQmFzZRIPCgdiYXNlX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSDgoGb3JnX2lkGAMgASgJEicKBXBsYWNlGAQgASgLMhgua2VwdS5jb21tb24udjEuT3JnUGxhY2USKgoFbGV2ZWwYBSABKA4yGy5rZXB1LnJlZ2lzdHJ5LnYxLkJhc2VMZXZlbBIsCgZzdGF0dXMYBiABKA4yHC5rZXB1LnJlZ2lzdHJ5LnYxLkJhc2VTdGF0dXMSMAoMY2VydGlmaWVkX29uGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBISCgp0ZXJtX3llYXJzGAggASgFEiUKBnRoZW1lcxgJIAMoDjIVLmtlcHUuY29tbW9uLnYxLlRoZW1lEjwKC2Fzc2Vzc21lbnRzGAogAygLMicua2VwdS5yZWdpc3RyeS52MS5CYXNlLkFzc2Vzc21lbnRzRW50cnkaMgoQQXNzZXNzbWVudHNFbnRyeRILCgNrZXkYASABKAUSDQoFdmFsdWUYAiABKAg6AjgBItwBChJDZXJ0aWZ5QmFzZVJlcXVlc3QSDwoHYmFzZV9pZBgBIAEoCRIMCgRuYW1lGAIgASgJEg4KBm9yZ19pZBgDIAEoCRIqCgVsZXZlbBgEIAEoDjIbLmtlcHUucmVnaXN0cnkudjEuQmFzZUxldmVsEjAKDGNlcnRpZmllZF9vbhgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKdGVybV95ZWFycxgGIAEoBRIlCgZ0aGVtZXMYByADKA4yFS5rZXB1LmNvbW1vbi52MS5UaGVtZSI7ChNDZXJ0aWZ5QmFzZVJlc3BvbnNlEiQKBGJhc2UYASABKAsyFi5rZXB1LnJlZ2lzdHJ5LnYxLkJhc2UiaAoXQ2hhbmdlQmFzZVN0YXR1c1JlcXVlc3QSDwoHYmFzZV9pZBgBIAEoCRIsCgZzdGF0dXMYAiABKA4yHC5rZXB1LnJlZ2lzdHJ5LnYxLkJhc2VTdGF0dXMSDgoGcmVhc29uGAMgASgJIkAKGENoYW5nZUJhc2VTdGF0dXNSZXNwb25zZRIkCgRiYXNlGAEgASgLMhYua2VwdS5yZWdpc3RyeS52MS5CYXNlIqABChFBc3Nlc3NCYXNlUmVxdWVzdBIPCgdiYXNlX2lkGAEgASgJEgwKBHllYXIYAiABKAUSGAoQaGFzX29yZ2FuaXphdGlvbhgDIAEoCBITCgtoYXNfZnVuZGluZxgEIAEoCBIRCgloYXNfdmVudWUYBSABKAgSFgoOaGFzX2FjdGl2aXRpZXMYBiABKAgSEgoKaGFzX2ltcGFjdBgHIAEoCCI6ChJBc3Nlc3NCYXNlUmVzcG9uc2USJAoEYmFzZRgBIAEoCzIWLmtlcHUucmVnaXN0cnkudjEuQmFzZSIiChBMaXN0QmFzZXNSZXF1ZXN0Eg4KBm9yZ19pZBgBIAEoCSI6ChFMaXN0QmFzZXNSZXNwb25zZRIlCgViYXNlcxgBIAMoCzIWLmtlcHUucmVnaXN0cnkudjEuQmFzZSK/AQoIUmVzb3VyY2USEwoLcmVzb3VyY2VfaWQYASABKAkSLAoEa2luZBgCIAEoDjIeLmtlcHUucmVnaXN0cnkudjEuUmVzb3VyY2VLaW5kEgwKBG5hbWUYAyABKAkSFAoMb3duZXJfb3JnX2lkGAQgASgJEicKBXBsYWNlGAUgASgLMhgua2VwdS5jb21tb24udjEuT3JnUGxhY2USEAoIY2FwYWNpdHkYBiABKAUSEQoJYXZhaWxhYmxlGAcgASgIIo4BChNMaXN0UmVzb3VyY2VSZXF1ZXN0EhMKC3Jlc291cmNlX2lkGAEgASgJEiwKBGtpbmQYAiABKA4yHi5rZXB1LnJlZ2lzdHJ5LnYxLlJlc291cmNlS2luZBIMCgRuYW1lGAMgASgJEhQKDG93bmVyX29yZ19pZBgEIAEoCRIQCghjYXBhY2l0eRgFIAEoBSJEChRMaXN0UmVzb3VyY2VSZXNwb25zZRIsCghyZXNvdXJjZRgBIAEoCzIaLmtlcHUucmVnaXN0cnkudjEuUmVzb3VyY2UiVAoUTGlzdFJlc291cmNlc1JlcXVlc3QSDgoGb3JnX2lkGAEgASgJEiwKBGtpbmQYAiABKA4yHi5rZXB1LnJlZ2lzdHJ5LnYxLlJlc291cmNlS2luZCJGChVMaXN0UmVzb3VyY2VzUmVzcG9uc2USLQoJcmVzb3VyY2VzGAEgAygLMhoua2VwdS5yZWdpc3RyeS52MS5SZXNvdXJjZSJCChZQdWJsaXNoTWVudUl0ZW1SZXF1ZXN0EigKBGl0ZW0YASABKAsyGi5rZXB1LnJlZ2lzdHJ5LnYxLk1lbnVJdGVtIkMKF1B1Ymxpc2hNZW51SXRlbVJlc3BvbnNlEigKBGl0ZW0YASABKAsyGi5rZXB1LnJlZ2lzdHJ5LnYxLk1lbnVJdGVtIj8KE0VkaXRNZW51SXRlbVJlcXVlc3QSKAoEaXRlbRgBIAEoCzIaLmtlcHUucmVnaXN0cnkudjEuTWVudUl0ZW0iQAoURWRpdE1lbnVJdGVtUmVzcG9uc2USKAoEaXRlbRgBIAEoCzIaLmtlcHUucmVnaXN0cnkudjEuTWVudUl0ZW0iOgoXV2l0aGRyYXdNZW51SXRlbVJlcXVlc3QSDwoHaXRlbV9pZBgBIAEoCRIOCgZyZWFzb24YAiABKAkiGgoYV2l0aGRyYXdNZW51SXRlbVJlc3BvbnNlIq0BChtMaXN0TWVudUZvckNvbW11bml0eVJlcXVlc3QSFAoMY29tbXVuaXR5X2lkGAEgASgJEiQKBXRoZW1lGAIgASgOMhUua2VwdS5jb21tb24udjEuVGhlbWUSJgoGZm9ybWF0GAMgASgOMhYua2VwdS5jb21tb24udjEuRm9ybWF0EioKCGF1ZGllbmNlGAQgASgOMhgua2VwdS5jb21tb24udjEuQXVkaWVuY2UiSQocTGlzdE1lbnVGb3JDb21tdW5pdHlSZXNwb25zZRIpCgVpdGVtcxgBIAMoCzIaLmtlcHUucmVnaXN0cnkudjEuTWVudUl0ZW0iZwoYTGlzdEVsaWdpYmxlVGVhbXNSZXF1ZXN0Eg8KB2l0ZW1faWQYASABKAkSJAoFdGhlbWUYAiABKA4yFS5rZXB1LmNvbW1vbi52MS5UaGVtZRIUCgxjb21tdW5pdHlfaWQYAyABKAkiQgoZTGlzdEVsaWdpYmxlVGVhbXNSZXNwb25zZRIlCgV0ZWFtcxgBIAMoCzIWLmtlcHUucmVnaXN0cnkudjEuVGVhbTLXDgoPUmVnaXN0cnlTZXJ2aWNlEnUKFFJlZ2lzdGVyT3JnYW5pemF0aW9uEi0ua2VwdS5yZWdpc3RyeS52MS5SZWdpc3Rlck9yZ2FuaXphdGlvblJlcXVlc3QaLi5rZXB1LnJlZ2lzdHJ5LnYxLlJlZ2lzdGVyT3JnYW5pemF0aW9uUmVzcG9uc2USZgoPR2V0T3JnYW5pemF0aW9uEigua2VwdS5yZWdpc3RyeS52MS5HZXRPcmdhbml6YXRpb25SZXF1ZXN0Gikua2VwdS5yZWdpc3RyeS52MS5HZXRPcmdhbml6YXRpb25SZXNwb25zZRJaCgtMaXN0U3VidHJlZRIkLmtlcHUucmVnaXN0cnkudjEuTGlzdFN1YnRyZWVSZXF1ZXN0GiUua2VwdS5yZWdpc3RyeS52MS5MaXN0U3VidHJlZVJlc3BvbnNlEl0KDFJlZ2lzdGVyVGVhbRIlLmtlcHUucmVnaXN0cnkudjEuUmVnaXN0ZXJUZWFtUmVxdWVzdBomLmtlcHUucmVnaXN0cnkudjEuUmVnaXN0ZXJUZWFtUmVzcG9uc2USVwoKVXBkYXRlVGVhbRIjLmtlcHUucmVnaXN0cnkudjEuVXBkYXRlVGVhbVJlcXVlc3QaJC5rZXB1LnJlZ2lzdHJ5LnYxLlVwZGF0ZVRlYW1SZXNwb25zZRJOCgdHZXRUZWFtEiAua2VwdS5yZWdpc3RyeS52MS5HZXRUZWFtUmVxdWVzdBohLmtlcHUucmVnaXN0cnkudjEuR2V0VGVhbVJlc3BvbnNlElQKCUxpc3RUZWFtcxIiLmtlcHUucmVnaXN0cnkudjEuTGlzdFRlYW1zUmVxdWVzdBojLmtlcHUucmVnaXN0cnkudjEuTGlzdFRlYW1zUmVzcG9uc2USXQoMQWRkVm9sdW50ZWVyEiUua2VwdS5yZWdpc3RyeS52MS5BZGRWb2x1bnRlZXJSZXF1ZXN0GiYua2VwdS5yZWdpc3RyeS52MS5BZGRWb2x1bnRlZXJSZXNwb25zZRJaCgtDZXJ0aWZ5QmFzZRIkLmtlcHUucmVnaXN0cnkudjEuQ2VydGlmeUJhc2VSZXF1ZXN0GiUua2VwdS5yZWdpc3RyeS52MS5DZXJ0aWZ5QmFzZVJlc3BvbnNlEmkKEENoYW5nZUJhc2VTdGF0dXMSKS5rZXB1LnJlZ2lzdHJ5LnYxLkNoYW5nZUJhc2VTdGF0dXNSZXF1ZXN0Gioua2VwdS5yZWdpc3RyeS52MS5DaGFuZ2VCYXNlU3RhdHVzUmVzcG9uc2USVwoKQXNzZXNzQmFzZRIjLmtlcHUucmVnaXN0cnkudjEuQXNzZXNzQmFzZVJlcXVlc3QaJC5rZXB1LnJlZ2lzdHJ5LnYxLkFzc2Vzc0Jhc2VSZXNwb25zZRJUCglMaXN0QmFzZXMSIi5rZXB1LnJlZ2lzdHJ5LnYxLkxpc3RCYXNlc1JlcXVlc3QaIy5rZXB1LnJlZ2lzdHJ5LnYxLkxpc3RCYXNlc1Jlc3BvbnNlEl0KDExpc3RSZXNvdXJjZRIlLmtlcHUucmVnaXN0cnkudjEuTGlzdFJlc291cmNlUmVxdWVzdBomLmtlcHUucmVnaXN0cnkudjEuTGlzdFJlc291cmNlUmVzcG9uc2USYAoNTGlzdFJlc291cmNlcxImLmtlcHUucmVnaXN0cnkudjEuTGlzdFJlc291cmNlc1JlcXVlc3QaJy5rZXB1LnJlZ2lzdHJ5LnYxLkxpc3RSZXNvdXJjZXNSZXNwb25zZRJmCg9QdWJsaXNoTWVudUl0ZW0SKC5rZXB1LnJlZ2lzdHJ5LnYxLlB1Ymxpc2hNZW51SXRlbVJlcXVlc3QaKS5rZXB1LnJlZ2lzdHJ5LnYxLlB1Ymxpc2hNZW51SXRlbVJlc3BvbnNlEl0KDEVkaXRNZW51SXRlbRIlLmtlcHUucmVnaXN0cnkudjEuRWRpdE1lbnVJdGVtUmVxdWVzdBomLmtlcHUucmVnaXN0cnkudjEuRWRpdE1lbnVJdGVtUmVzcG9uc2USaQoQV2l0aGRyYXdNZW51SXRlbRIpLmtlcHUucmVnaXN0cnkudjEuV2l0aGRyYXdNZW51SXRlbVJlcXVlc3QaKi5rZXB1LnJlZ2lzdHJ5LnYxLldpdGhkcmF3TWVudUl0ZW1SZXNwb25zZRJ1ChRMaXN0TWVudUZvckNvbW11bml0eRItLmtlcHUucmVnaXN0cnkudjEuTGlzdE1lbnVGb3JDb21tdW5pdHlSZXF1ZXN0Gi4ua2VwdS5yZWdpc3RyeS52MS5MaXN0TWVudUZvckNvbW11bml0eVJlc3BvbnNlEmwKEUxpc3RFbGlnaWJsZVRlYW1zEioua2VwdS5yZWdpc3RyeS52MS5MaXN0RWxpZ2libGVUZWFtc1JlcXVlc3QaKy5rZXB1LnJlZ2lzdHJ5LnYxLkxpc3RFbGlnaWJsZVRlYW1zUmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_timestamp, file_kepu_common_v1_catalog, file_kepu_registry_v1_events]);
+  fileDesc("Ch5rZXB1L3JlZ2lzdHJ5L3YxL3NlcnZpY2UucHJvdG8SEGtlcHUucmVnaXN0cnkudjEijwEKDE9yZ2FuaXphdGlvbhIOCgZvcmdfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIlCgRraW5kGAMgASgOMhcua2VwdS5jb21tb24udjEuT3JnS2luZBIRCglwYXJlbnRfaWQYBCABKAkSJwoFcGxhY2UYBSABKAsyGC5rZXB1LmNvbW1vbi52MS5PcmdQbGFjZSJ1ChtSZWdpc3Rlck9yZ2FuaXphdGlvblJlcXVlc3QSDgoGb3JnX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSJQoEa2luZBgDIAEoDjIXLmtlcHUuY29tbW9uLnYxLk9yZ0tpbmQSEQoJcGFyZW50X2lkGAQgASgJIlQKHFJlZ2lzdGVyT3JnYW5pemF0aW9uUmVzcG9uc2USNAoMb3JnYW5pemF0aW9uGAEgASgLMh4ua2VwdS5yZWdpc3RyeS52MS5Pcmdhbml6YXRpb24iKAoWR2V0T3JnYW5pemF0aW9uUmVxdWVzdBIOCgZvcmdfaWQYASABKAkiTwoXR2V0T3JnYW5pemF0aW9uUmVzcG9uc2USNAoMb3JnYW5pemF0aW9uGAEgASgLMh4ua2VwdS5yZWdpc3RyeS52MS5Pcmdhbml6YXRpb24iSwoSTGlzdFN1YnRyZWVSZXF1ZXN0Eg4KBm9yZ19pZBgBIAEoCRIlCgRraW5kGAIgASgOMhcua2VwdS5jb21tb24udjEuT3JnS2luZCJMChNMaXN0U3VidHJlZVJlc3BvbnNlEjUKDW9yZ2FuaXphdGlvbnMYASADKAsyHi5rZXB1LnJlZ2lzdHJ5LnYxLk9yZ2FuaXphdGlvbiL9AQoEVGVhbRIPCgd0ZWFtX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSDgoGb3JnX2lkGAMgASgJEicKBXBsYWNlGAQgASgLMhgua2VwdS5jb21tb24udjEuT3JnUGxhY2USJQoGdGhlbWVzGAUgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUSHAoUc2VydmljZV9hcmVhX29yZ19pZHMYBiADKAkSEQoJbGVhZGVyX2lkGAcgASgJEi8KCnZvbHVudGVlcnMYCCADKAsyGy5rZXB1LnJlZ2lzdHJ5LnYxLlZvbHVudGVlchIUCgxtZW1iZXJfY291bnQYCSABKAUitgEKCVZvbHVudGVlchIUCgx2b2x1bnRlZXJfaWQYASABKAkSEQoJcmVhbF9uYW1lGAIgASgJEg0KBXBob25lGAMgASgJEiUKBnNraWxscxgEIAMoDjIVLmtlcHUuY29tbW9uLnYxLlRoZW1lEg0KBW1pbm9yGAUgASgIEjsKEGd1YXJkaWFuX2NvbnNlbnQYBiABKAsyIS5rZXB1LnJlZ2lzdHJ5LnYxLkd1YXJkaWFuQ29uc2VudCKIAQoPR3VhcmRpYW5Db25zZW50EhUKDWd1YXJkaWFuX25hbWUYASABKAkSFgoOZ3VhcmRpYW5fcGhvbmUYAiABKAkSFAoMcmVsYXRpb25zaGlwGAMgASgJEjAKDGNvbnNlbnRlZF9hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAinAEKE1JlZ2lzdGVyVGVhbVJlcXVlc3QSDwoHdGVhbV9pZBgBIAEoCRIMCgRuYW1lGAIgASgJEg4KBm9yZ19pZBgDIAEoCRIlCgZ0aGVtZXMYBCADKA4yFS5rZXB1LmNvbW1vbi52MS5UaGVtZRIcChRzZXJ2aWNlX2FyZWFfb3JnX2lkcxgFIAMoCRIRCglsZWFkZXJfaWQYBiABKAkiPAoUUmVnaXN0ZXJUZWFtUmVzcG9uc2USJAoEdGVhbRgBIAEoCzIWLmtlcHUucmVnaXN0cnkudjEuVGVhbSKKAQoRVXBkYXRlVGVhbVJlcXVlc3QSDwoHdGVhbV9pZBgBIAEoCRIMCgRuYW1lGAIgASgJEiUKBnRoZW1lcxgDIAMoDjIVLmtlcHUuY29tbW9uLnYxLlRoZW1lEhwKFHNlcnZpY2VfYXJlYV9vcmdfaWRzGAQgAygJEhEKCWxlYWRlcl9pZBgFIAEoCSI6ChJVcGRhdGVUZWFtUmVzcG9uc2USJAoEdGVhbRgBIAEoCzIWLmtlcHUucmVnaXN0cnkudjEuVGVhbSIhCg5HZXRUZWFtUmVxdWVzdBIPCgd0ZWFtX2lkGAEgASgJIjcKD0dldFRlYW1SZXNwb25zZRIkCgR0ZWFtGAEgASgLMhYua2VwdS5yZWdpc3RyeS52MS5UZWFtIiIKEExpc3RUZWFtc1JlcXVlc3QSDgoGb3JnX2lkGAEgASgJIjoKEUxpc3RUZWFtc1Jlc3BvbnNlEiUKBXRlYW1zGAEgAygLMhYua2VwdS5yZWdpc3RyeS52MS5UZWFtIvIBChNBZGRWb2x1bnRlZXJSZXF1ZXN0Eg8KB3RlYW1faWQYASABKAkSFAoMdm9sdW50ZWVyX2lkGAIgASgJEhEKCXJlYWxfbmFtZRgDIAEoCRINCgVwaG9uZRgEIAEoCRIlCgZza2lsbHMYBSADKA4yFS5rZXB1LmNvbW1vbi52MS5UaGVtZRIuCgpiaXJ0aF9kYXRlGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI7ChBndWFyZGlhbl9jb25zZW50GAcgASgLMiEua2VwdS5yZWdpc3RyeS52MS5HdWFyZGlhbkNvbnNlbnQiRgoUQWRkVm9sdW50ZWVyUmVzcG9uc2USLgoJdm9sdW50ZWVyGAEgASgLMhsua2VwdS5yZWdpc3RyeS52MS5Wb2x1bnRlZXIilwMKBEJhc2USDwoHYmFzZV9pZBgBIAEoCRIMCgRuYW1lGAIgASgJEg4KBm9yZ19pZBgDIAEoCRInCgVwbGFjZRgEIAEoCzIYLmtlcHUuY29tbW9uLnYxLk9yZ1BsYWNlEioKBWxldmVsGAUgASgOMhsua2VwdS5yZWdpc3RyeS52MS5CYXNlTGV2ZWwSLAoGc3RhdHVzGAYgASgOMhwua2VwdS5yZWdpc3RyeS52MS5CYXNlU3RhdHVzEjAKDGNlcnRpZmllZF9vbhgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKdGVybV95ZWFycxgIIAEoBRIlCgZ0aGVtZXMYCSADKA4yFS5rZXB1LmNvbW1vbi52MS5UaGVtZRI8Cgthc3Nlc3NtZW50cxgKIAMoCzInLmtlcHUucmVnaXN0cnkudjEuQmFzZS5Bc3Nlc3NtZW50c0VudHJ5GjIKEEFzc2Vzc21lbnRzRW50cnkSCwoDa2V5GAEgASgFEg0KBXZhbHVlGAIgASgIOgI4ASLcAQoSQ2VydGlmeUJhc2VSZXF1ZXN0Eg8KB2Jhc2VfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIOCgZvcmdfaWQYAyABKAkSKgoFbGV2ZWwYBCABKA4yGy5rZXB1LnJlZ2lzdHJ5LnYxLkJhc2VMZXZlbBIwCgxjZXJ0aWZpZWRfb24YBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhIKCnRlcm1feWVhcnMYBiABKAUSJQoGdGhlbWVzGAcgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUiOwoTQ2VydGlmeUJhc2VSZXNwb25zZRIkCgRiYXNlGAEgASgLMhYua2VwdS5yZWdpc3RyeS52MS5CYXNlImgKF0NoYW5nZUJhc2VTdGF0dXNSZXF1ZXN0Eg8KB2Jhc2VfaWQYASABKAkSLAoGc3RhdHVzGAIgASgOMhwua2VwdS5yZWdpc3RyeS52MS5CYXNlU3RhdHVzEg4KBnJlYXNvbhgDIAEoCSJAChhDaGFuZ2VCYXNlU3RhdHVzUmVzcG9uc2USJAoEYmFzZRgBIAEoCzIWLmtlcHUucmVnaXN0cnkudjEuQmFzZSKgAQoRQXNzZXNzQmFzZVJlcXVlc3QSDwoHYmFzZV9pZBgBIAEoCRIMCgR5ZWFyGAIgASgFEhgKEGhhc19vcmdhbml6YXRpb24YAyABKAgSEwoLaGFzX2Z1bmRpbmcYBCABKAgSEQoJaGFzX3ZlbnVlGAUgASgIEhYKDmhhc19hY3Rpdml0aWVzGAYgASgIEhIKCmhhc19pbXBhY3QYByABKAgiOgoSQXNzZXNzQmFzZVJlc3BvbnNlEiQKBGJhc2UYASABKAsyFi5rZXB1LnJlZ2lzdHJ5LnYxLkJhc2UiIgoQTGlzdEJhc2VzUmVxdWVzdBIOCgZvcmdfaWQYASABKAkiOgoRTGlzdEJhc2VzUmVzcG9uc2USJQoFYmFzZXMYASADKAsyFi5rZXB1LnJlZ2lzdHJ5LnYxLkJhc2UivwEKCFJlc291cmNlEhMKC3Jlc291cmNlX2lkGAEgASgJEiwKBGtpbmQYAiABKA4yHi5rZXB1LnJlZ2lzdHJ5LnYxLlJlc291cmNlS2luZBIMCgRuYW1lGAMgASgJEhQKDG93bmVyX29yZ19pZBgEIAEoCRInCgVwbGFjZRgFIAEoCzIYLmtlcHUuY29tbW9uLnYxLk9yZ1BsYWNlEhAKCGNhcGFjaXR5GAYgASgFEhEKCWF2YWlsYWJsZRgHIAEoCCKOAQoTTGlzdFJlc291cmNlUmVxdWVzdBITCgtyZXNvdXJjZV9pZBgBIAEoCRIsCgRraW5kGAIgASgOMh4ua2VwdS5yZWdpc3RyeS52MS5SZXNvdXJjZUtpbmQSDAoEbmFtZRgDIAEoCRIUCgxvd25lcl9vcmdfaWQYBCABKAkSEAoIY2FwYWNpdHkYBSABKAUiRAoUTGlzdFJlc291cmNlUmVzcG9uc2USLAoIcmVzb3VyY2UYASABKAsyGi5rZXB1LnJlZ2lzdHJ5LnYxLlJlc291cmNlIlQKFExpc3RSZXNvdXJjZXNSZXF1ZXN0Eg4KBm9yZ19pZBgBIAEoCRIsCgRraW5kGAIgASgOMh4ua2VwdS5yZWdpc3RyeS52MS5SZXNvdXJjZUtpbmQiRgoVTGlzdFJlc291cmNlc1Jlc3BvbnNlEi0KCXJlc291cmNlcxgBIAMoCzIaLmtlcHUucmVnaXN0cnkudjEuUmVzb3VyY2UiQgoWUHVibGlzaE1lbnVJdGVtUmVxdWVzdBIoCgRpdGVtGAEgASgLMhoua2VwdS5yZWdpc3RyeS52MS5NZW51SXRlbSJDChdQdWJsaXNoTWVudUl0ZW1SZXNwb25zZRIoCgRpdGVtGAEgASgLMhoua2VwdS5yZWdpc3RyeS52MS5NZW51SXRlbSI/ChNFZGl0TWVudUl0ZW1SZXF1ZXN0EigKBGl0ZW0YASABKAsyGi5rZXB1LnJlZ2lzdHJ5LnYxLk1lbnVJdGVtIkAKFEVkaXRNZW51SXRlbVJlc3BvbnNlEigKBGl0ZW0YASABKAsyGi5rZXB1LnJlZ2lzdHJ5LnYxLk1lbnVJdGVtIjoKF1dpdGhkcmF3TWVudUl0ZW1SZXF1ZXN0Eg8KB2l0ZW1faWQYASABKAkSDgoGcmVhc29uGAIgASgJIhoKGFdpdGhkcmF3TWVudUl0ZW1SZXNwb25zZSKtAQobTGlzdE1lbnVGb3JDb21tdW5pdHlSZXF1ZXN0EhQKDGNvbW11bml0eV9pZBgBIAEoCRIkCgV0aGVtZRgCIAEoDjIVLmtlcHUuY29tbW9uLnYxLlRoZW1lEiYKBmZvcm1hdBgDIAEoDjIWLmtlcHUuY29tbW9uLnYxLkZvcm1hdBIqCghhdWRpZW5jZRgEIAEoDjIYLmtlcHUuY29tbW9uLnYxLkF1ZGllbmNlIkkKHExpc3RNZW51Rm9yQ29tbXVuaXR5UmVzcG9uc2USKQoFaXRlbXMYASADKAsyGi5rZXB1LnJlZ2lzdHJ5LnYxLk1lbnVJdGVtImcKGExpc3RFbGlnaWJsZVRlYW1zUmVxdWVzdBIPCgdpdGVtX2lkGAEgASgJEiQKBXRoZW1lGAIgASgOMhUua2VwdS5jb21tb24udjEuVGhlbWUSFAoMY29tbXVuaXR5X2lkGAMgASgJIkIKGUxpc3RFbGlnaWJsZVRlYW1zUmVzcG9uc2USJQoFdGVhbXMYASADKAsyFi5rZXB1LnJlZ2lzdHJ5LnYxLlRlYW0y1w4KD1JlZ2lzdHJ5U2VydmljZRJ1ChRSZWdpc3Rlck9yZ2FuaXphdGlvbhItLmtlcHUucmVnaXN0cnkudjEuUmVnaXN0ZXJPcmdhbml6YXRpb25SZXF1ZXN0Gi4ua2VwdS5yZWdpc3RyeS52MS5SZWdpc3Rlck9yZ2FuaXphdGlvblJlc3BvbnNlEmYKD0dldE9yZ2FuaXphdGlvbhIoLmtlcHUucmVnaXN0cnkudjEuR2V0T3JnYW5pemF0aW9uUmVxdWVzdBopLmtlcHUucmVnaXN0cnkudjEuR2V0T3JnYW5pemF0aW9uUmVzcG9uc2USWgoLTGlzdFN1YnRyZWUSJC5rZXB1LnJlZ2lzdHJ5LnYxLkxpc3RTdWJ0cmVlUmVxdWVzdBolLmtlcHUucmVnaXN0cnkudjEuTGlzdFN1YnRyZWVSZXNwb25zZRJdCgxSZWdpc3RlclRlYW0SJS5rZXB1LnJlZ2lzdHJ5LnYxLlJlZ2lzdGVyVGVhbVJlcXVlc3QaJi5rZXB1LnJlZ2lzdHJ5LnYxLlJlZ2lzdGVyVGVhbVJlc3BvbnNlElcKClVwZGF0ZVRlYW0SIy5rZXB1LnJlZ2lzdHJ5LnYxLlVwZGF0ZVRlYW1SZXF1ZXN0GiQua2VwdS5yZWdpc3RyeS52MS5VcGRhdGVUZWFtUmVzcG9uc2USTgoHR2V0VGVhbRIgLmtlcHUucmVnaXN0cnkudjEuR2V0VGVhbVJlcXVlc3QaIS5rZXB1LnJlZ2lzdHJ5LnYxLkdldFRlYW1SZXNwb25zZRJUCglMaXN0VGVhbXMSIi5rZXB1LnJlZ2lzdHJ5LnYxLkxpc3RUZWFtc1JlcXVlc3QaIy5rZXB1LnJlZ2lzdHJ5LnYxLkxpc3RUZWFtc1Jlc3BvbnNlEl0KDEFkZFZvbHVudGVlchIlLmtlcHUucmVnaXN0cnkudjEuQWRkVm9sdW50ZWVyUmVxdWVzdBomLmtlcHUucmVnaXN0cnkudjEuQWRkVm9sdW50ZWVyUmVzcG9uc2USWgoLQ2VydGlmeUJhc2USJC5rZXB1LnJlZ2lzdHJ5LnYxLkNlcnRpZnlCYXNlUmVxdWVzdBolLmtlcHUucmVnaXN0cnkudjEuQ2VydGlmeUJhc2VSZXNwb25zZRJpChBDaGFuZ2VCYXNlU3RhdHVzEikua2VwdS5yZWdpc3RyeS52MS5DaGFuZ2VCYXNlU3RhdHVzUmVxdWVzdBoqLmtlcHUucmVnaXN0cnkudjEuQ2hhbmdlQmFzZVN0YXR1c1Jlc3BvbnNlElcKCkFzc2Vzc0Jhc2USIy5rZXB1LnJlZ2lzdHJ5LnYxLkFzc2Vzc0Jhc2VSZXF1ZXN0GiQua2VwdS5yZWdpc3RyeS52MS5Bc3Nlc3NCYXNlUmVzcG9uc2USVAoJTGlzdEJhc2VzEiIua2VwdS5yZWdpc3RyeS52MS5MaXN0QmFzZXNSZXF1ZXN0GiMua2VwdS5yZWdpc3RyeS52MS5MaXN0QmFzZXNSZXNwb25zZRJdCgxMaXN0UmVzb3VyY2USJS5rZXB1LnJlZ2lzdHJ5LnYxLkxpc3RSZXNvdXJjZVJlcXVlc3QaJi5rZXB1LnJlZ2lzdHJ5LnYxLkxpc3RSZXNvdXJjZVJlc3BvbnNlEmAKDUxpc3RSZXNvdXJjZXMSJi5rZXB1LnJlZ2lzdHJ5LnYxLkxpc3RSZXNvdXJjZXNSZXF1ZXN0Gicua2VwdS5yZWdpc3RyeS52MS5MaXN0UmVzb3VyY2VzUmVzcG9uc2USZgoPUHVibGlzaE1lbnVJdGVtEigua2VwdS5yZWdpc3RyeS52MS5QdWJsaXNoTWVudUl0ZW1SZXF1ZXN0Gikua2VwdS5yZWdpc3RyeS52MS5QdWJsaXNoTWVudUl0ZW1SZXNwb25zZRJdCgxFZGl0TWVudUl0ZW0SJS5rZXB1LnJlZ2lzdHJ5LnYxLkVkaXRNZW51SXRlbVJlcXVlc3QaJi5rZXB1LnJlZ2lzdHJ5LnYxLkVkaXRNZW51SXRlbVJlc3BvbnNlEmkKEFdpdGhkcmF3TWVudUl0ZW0SKS5rZXB1LnJlZ2lzdHJ5LnYxLldpdGhkcmF3TWVudUl0ZW1SZXF1ZXN0Gioua2VwdS5yZWdpc3RyeS52MS5XaXRoZHJhd01lbnVJdGVtUmVzcG9uc2USdQoUTGlzdE1lbnVGb3JDb21tdW5pdHkSLS5rZXB1LnJlZ2lzdHJ5LnYxLkxpc3RNZW51Rm9yQ29tbXVuaXR5UmVxdWVzdBouLmtlcHUucmVnaXN0cnkudjEuTGlzdE1lbnVGb3JDb21tdW5pdHlSZXNwb25zZRJsChFMaXN0RWxpZ2libGVUZWFtcxIqLmtlcHUucmVnaXN0cnkudjEuTGlzdEVsaWdpYmxlVGVhbXNSZXF1ZXN0Gisua2VwdS5yZWdpc3RyeS52MS5MaXN0RWxpZ2libGVUZWFtc1Jlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_timestamp, file_kepu_common_v1_catalog, file_kepu_registry_v1_events]);
 
 /**
  * @generated from message kepu.registry.v1.Organization
@@ -264,6 +264,18 @@ export type Volunteer = Message<"kepu.registry.v1.Volunteer"> & {
    * @generated from field: repeated kepu.common.v1.Theme skills = 4;
    */
   skills: Theme[];
+
+  /**
+   * Under 14 on the day they joined: their data is held on a guardian's consent.
+   *
+   * @generated from field: bool minor = 5;
+   */
+  minor: boolean;
+
+  /**
+   * @generated from field: kepu.registry.v1.GuardianConsent guardian_consent = 6;
+   */
+  guardianConsent?: GuardianConsent;
 };
 
 /**
@@ -272,6 +284,44 @@ export type Volunteer = Message<"kepu.registry.v1.Volunteer"> & {
  */
 export const VolunteerSchema: GenMessage<Volunteer> = /*@__PURE__*/
   messageDesc(file_kepu_registry_v1_service, 8);
+
+/**
+ * 监护人同意: a guardian agrees that a child under 14 serves and that the registry keeps their data.
+ *
+ * @generated from message kepu.registry.v1.GuardianConsent
+ */
+export type GuardianConsent = Message<"kepu.registry.v1.GuardianConsent"> & {
+  /**
+   * @generated from field: string guardian_name = 1;
+   */
+  guardianName: string;
+
+  /**
+   * Masked like every phone unless the caller needs it.
+   *
+   * @generated from field: string guardian_phone = 2;
+   */
+  guardianPhone: string;
+
+  /**
+   * e.g. 父亲, 母亲.
+   *
+   * @generated from field: string relationship = 3;
+   */
+  relationship: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp consented_at = 4;
+   */
+  consentedAt?: Timestamp;
+};
+
+/**
+ * Describes the message kepu.registry.v1.GuardianConsent.
+ * Use `create(GuardianConsentSchema)` to create a new message.
+ */
+export const GuardianConsentSchema: GenMessage<GuardianConsent> = /*@__PURE__*/
+  messageDesc(file_kepu_registry_v1_service, 9);
 
 /**
  * @generated from message kepu.registry.v1.RegisterTeamRequest
@@ -313,7 +363,7 @@ export type RegisterTeamRequest = Message<"kepu.registry.v1.RegisterTeamRequest"
  * Use `create(RegisterTeamRequestSchema)` to create a new message.
  */
 export const RegisterTeamRequestSchema: GenMessage<RegisterTeamRequest> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 9);
+  messageDesc(file_kepu_registry_v1_service, 10);
 
 /**
  * @generated from message kepu.registry.v1.RegisterTeamResponse
@@ -330,7 +380,7 @@ export type RegisterTeamResponse = Message<"kepu.registry.v1.RegisterTeamRespons
  * Use `create(RegisterTeamResponseSchema)` to create a new message.
  */
 export const RegisterTeamResponseSchema: GenMessage<RegisterTeamResponse> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 10);
+  messageDesc(file_kepu_registry_v1_service, 11);
 
 /**
  * Replaces the team's name, themes, service area and leader (all four, as given).
@@ -369,7 +419,7 @@ export type UpdateTeamRequest = Message<"kepu.registry.v1.UpdateTeamRequest"> & 
  * Use `create(UpdateTeamRequestSchema)` to create a new message.
  */
 export const UpdateTeamRequestSchema: GenMessage<UpdateTeamRequest> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 11);
+  messageDesc(file_kepu_registry_v1_service, 12);
 
 /**
  * @generated from message kepu.registry.v1.UpdateTeamResponse
@@ -386,7 +436,7 @@ export type UpdateTeamResponse = Message<"kepu.registry.v1.UpdateTeamResponse"> 
  * Use `create(UpdateTeamResponseSchema)` to create a new message.
  */
 export const UpdateTeamResponseSchema: GenMessage<UpdateTeamResponse> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 12);
+  messageDesc(file_kepu_registry_v1_service, 13);
 
 /**
  * @generated from message kepu.registry.v1.GetTeamRequest
@@ -403,7 +453,7 @@ export type GetTeamRequest = Message<"kepu.registry.v1.GetTeamRequest"> & {
  * Use `create(GetTeamRequestSchema)` to create a new message.
  */
 export const GetTeamRequestSchema: GenMessage<GetTeamRequest> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 13);
+  messageDesc(file_kepu_registry_v1_service, 14);
 
 /**
  * @generated from message kepu.registry.v1.GetTeamResponse
@@ -420,7 +470,7 @@ export type GetTeamResponse = Message<"kepu.registry.v1.GetTeamResponse"> & {
  * Use `create(GetTeamResponseSchema)` to create a new message.
  */
 export const GetTeamResponseSchema: GenMessage<GetTeamResponse> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 14);
+  messageDesc(file_kepu_registry_v1_service, 15);
 
 /**
  * @generated from message kepu.registry.v1.ListTeamsRequest
@@ -437,7 +487,7 @@ export type ListTeamsRequest = Message<"kepu.registry.v1.ListTeamsRequest"> & {
  * Use `create(ListTeamsRequestSchema)` to create a new message.
  */
 export const ListTeamsRequestSchema: GenMessage<ListTeamsRequest> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 15);
+  messageDesc(file_kepu_registry_v1_service, 16);
 
 /**
  * @generated from message kepu.registry.v1.ListTeamsResponse
@@ -454,7 +504,7 @@ export type ListTeamsResponse = Message<"kepu.registry.v1.ListTeamsResponse"> & 
  * Use `create(ListTeamsResponseSchema)` to create a new message.
  */
 export const ListTeamsResponseSchema: GenMessage<ListTeamsResponse> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 16);
+  messageDesc(file_kepu_registry_v1_service, 17);
 
 /**
  * @generated from message kepu.registry.v1.AddVolunteerRequest
@@ -484,6 +534,18 @@ export type AddVolunteerRequest = Message<"kepu.registry.v1.AddVolunteerRequest"
    * @generated from field: repeated kepu.common.v1.Theme skills = 5;
    */
   skills: Theme[];
+
+  /**
+   * Optional; when it makes the volunteer a child under 14, guardian_consent is required.
+   *
+   * @generated from field: google.protobuf.Timestamp birth_date = 6;
+   */
+  birthDate?: Timestamp;
+
+  /**
+   * @generated from field: kepu.registry.v1.GuardianConsent guardian_consent = 7;
+   */
+  guardianConsent?: GuardianConsent;
 };
 
 /**
@@ -491,7 +553,7 @@ export type AddVolunteerRequest = Message<"kepu.registry.v1.AddVolunteerRequest"
  * Use `create(AddVolunteerRequestSchema)` to create a new message.
  */
 export const AddVolunteerRequestSchema: GenMessage<AddVolunteerRequest> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 17);
+  messageDesc(file_kepu_registry_v1_service, 18);
 
 /**
  * @generated from message kepu.registry.v1.AddVolunteerResponse
@@ -508,7 +570,7 @@ export type AddVolunteerResponse = Message<"kepu.registry.v1.AddVolunteerRespons
  * Use `create(AddVolunteerResponseSchema)` to create a new message.
  */
 export const AddVolunteerResponseSchema: GenMessage<AddVolunteerResponse> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 18);
+  messageDesc(file_kepu_registry_v1_service, 19);
 
 /**
  * @generated from message kepu.registry.v1.Base
@@ -572,7 +634,7 @@ export type Base = Message<"kepu.registry.v1.Base"> & {
  * Use `create(BaseSchema)` to create a new message.
  */
 export const BaseSchema: GenMessage<Base> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 19);
+  messageDesc(file_kepu_registry_v1_service, 20);
 
 /**
  * @generated from message kepu.registry.v1.CertifyBaseRequest
@@ -619,7 +681,7 @@ export type CertifyBaseRequest = Message<"kepu.registry.v1.CertifyBaseRequest"> 
  * Use `create(CertifyBaseRequestSchema)` to create a new message.
  */
 export const CertifyBaseRequestSchema: GenMessage<CertifyBaseRequest> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 20);
+  messageDesc(file_kepu_registry_v1_service, 21);
 
 /**
  * @generated from message kepu.registry.v1.CertifyBaseResponse
@@ -636,7 +698,7 @@ export type CertifyBaseResponse = Message<"kepu.registry.v1.CertifyBaseResponse"
  * Use `create(CertifyBaseResponseSchema)` to create a new message.
  */
 export const CertifyBaseResponseSchema: GenMessage<CertifyBaseResponse> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 21);
+  messageDesc(file_kepu_registry_v1_service, 22);
 
 /**
  * @generated from message kepu.registry.v1.ChangeBaseStatusRequest
@@ -663,7 +725,7 @@ export type ChangeBaseStatusRequest = Message<"kepu.registry.v1.ChangeBaseStatus
  * Use `create(ChangeBaseStatusRequestSchema)` to create a new message.
  */
 export const ChangeBaseStatusRequestSchema: GenMessage<ChangeBaseStatusRequest> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 22);
+  messageDesc(file_kepu_registry_v1_service, 23);
 
 /**
  * @generated from message kepu.registry.v1.ChangeBaseStatusResponse
@@ -680,7 +742,7 @@ export type ChangeBaseStatusResponse = Message<"kepu.registry.v1.ChangeBaseStatu
  * Use `create(ChangeBaseStatusResponseSchema)` to create a new message.
  */
 export const ChangeBaseStatusResponseSchema: GenMessage<ChangeBaseStatusResponse> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 23);
+  messageDesc(file_kepu_registry_v1_service, 24);
 
 /**
  * @generated from message kepu.registry.v1.AssessBaseRequest
@@ -727,7 +789,7 @@ export type AssessBaseRequest = Message<"kepu.registry.v1.AssessBaseRequest"> & 
  * Use `create(AssessBaseRequestSchema)` to create a new message.
  */
 export const AssessBaseRequestSchema: GenMessage<AssessBaseRequest> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 24);
+  messageDesc(file_kepu_registry_v1_service, 25);
 
 /**
  * @generated from message kepu.registry.v1.AssessBaseResponse
@@ -744,7 +806,7 @@ export type AssessBaseResponse = Message<"kepu.registry.v1.AssessBaseResponse"> 
  * Use `create(AssessBaseResponseSchema)` to create a new message.
  */
 export const AssessBaseResponseSchema: GenMessage<AssessBaseResponse> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 25);
+  messageDesc(file_kepu_registry_v1_service, 26);
 
 /**
  * @generated from message kepu.registry.v1.ListBasesRequest
@@ -761,7 +823,7 @@ export type ListBasesRequest = Message<"kepu.registry.v1.ListBasesRequest"> & {
  * Use `create(ListBasesRequestSchema)` to create a new message.
  */
 export const ListBasesRequestSchema: GenMessage<ListBasesRequest> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 26);
+  messageDesc(file_kepu_registry_v1_service, 27);
 
 /**
  * @generated from message kepu.registry.v1.ListBasesResponse
@@ -778,7 +840,7 @@ export type ListBasesResponse = Message<"kepu.registry.v1.ListBasesResponse"> & 
  * Use `create(ListBasesResponseSchema)` to create a new message.
  */
 export const ListBasesResponseSchema: GenMessage<ListBasesResponse> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 27);
+  messageDesc(file_kepu_registry_v1_service, 28);
 
 /**
  * @generated from message kepu.registry.v1.Resource
@@ -825,7 +887,7 @@ export type Resource = Message<"kepu.registry.v1.Resource"> & {
  * Use `create(ResourceSchema)` to create a new message.
  */
 export const ResourceSchema: GenMessage<Resource> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 28);
+  messageDesc(file_kepu_registry_v1_service, 29);
 
 /**
  * @generated from message kepu.registry.v1.ListResourceRequest
@@ -862,7 +924,7 @@ export type ListResourceRequest = Message<"kepu.registry.v1.ListResourceRequest"
  * Use `create(ListResourceRequestSchema)` to create a new message.
  */
 export const ListResourceRequestSchema: GenMessage<ListResourceRequest> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 29);
+  messageDesc(file_kepu_registry_v1_service, 30);
 
 /**
  * @generated from message kepu.registry.v1.ListResourceResponse
@@ -879,7 +941,7 @@ export type ListResourceResponse = Message<"kepu.registry.v1.ListResourceRespons
  * Use `create(ListResourceResponseSchema)` to create a new message.
  */
 export const ListResourceResponseSchema: GenMessage<ListResourceResponse> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 30);
+  messageDesc(file_kepu_registry_v1_service, 31);
 
 /**
  * @generated from message kepu.registry.v1.ListResourcesRequest
@@ -901,7 +963,7 @@ export type ListResourcesRequest = Message<"kepu.registry.v1.ListResourcesReques
  * Use `create(ListResourcesRequestSchema)` to create a new message.
  */
 export const ListResourcesRequestSchema: GenMessage<ListResourcesRequest> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 31);
+  messageDesc(file_kepu_registry_v1_service, 32);
 
 /**
  * @generated from message kepu.registry.v1.ListResourcesResponse
@@ -918,7 +980,7 @@ export type ListResourcesResponse = Message<"kepu.registry.v1.ListResourcesRespo
  * Use `create(ListResourcesResponseSchema)` to create a new message.
  */
 export const ListResourcesResponseSchema: GenMessage<ListResourcesResponse> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 32);
+  messageDesc(file_kepu_registry_v1_service, 33);
 
 /**
  * @generated from message kepu.registry.v1.PublishMenuItemRequest
@@ -935,7 +997,7 @@ export type PublishMenuItemRequest = Message<"kepu.registry.v1.PublishMenuItemRe
  * Use `create(PublishMenuItemRequestSchema)` to create a new message.
  */
 export const PublishMenuItemRequestSchema: GenMessage<PublishMenuItemRequest> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 33);
+  messageDesc(file_kepu_registry_v1_service, 34);
 
 /**
  * @generated from message kepu.registry.v1.PublishMenuItemResponse
@@ -952,7 +1014,7 @@ export type PublishMenuItemResponse = Message<"kepu.registry.v1.PublishMenuItemR
  * Use `create(PublishMenuItemResponseSchema)` to create a new message.
  */
 export const PublishMenuItemResponseSchema: GenMessage<PublishMenuItemResponse> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 34);
+  messageDesc(file_kepu_registry_v1_service, 35);
 
 /**
  * Replaces the item's content; its id, service area and provider stay as published.
@@ -971,7 +1033,7 @@ export type EditMenuItemRequest = Message<"kepu.registry.v1.EditMenuItemRequest"
  * Use `create(EditMenuItemRequestSchema)` to create a new message.
  */
 export const EditMenuItemRequestSchema: GenMessage<EditMenuItemRequest> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 35);
+  messageDesc(file_kepu_registry_v1_service, 36);
 
 /**
  * @generated from message kepu.registry.v1.EditMenuItemResponse
@@ -988,7 +1050,7 @@ export type EditMenuItemResponse = Message<"kepu.registry.v1.EditMenuItemRespons
  * Use `create(EditMenuItemResponseSchema)` to create a new message.
  */
 export const EditMenuItemResponseSchema: GenMessage<EditMenuItemResponse> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 36);
+  messageDesc(file_kepu_registry_v1_service, 37);
 
 /**
  * @generated from message kepu.registry.v1.WithdrawMenuItemRequest
@@ -1010,7 +1072,7 @@ export type WithdrawMenuItemRequest = Message<"kepu.registry.v1.WithdrawMenuItem
  * Use `create(WithdrawMenuItemRequestSchema)` to create a new message.
  */
 export const WithdrawMenuItemRequestSchema: GenMessage<WithdrawMenuItemRequest> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 37);
+  messageDesc(file_kepu_registry_v1_service, 38);
 
 /**
  * @generated from message kepu.registry.v1.WithdrawMenuItemResponse
@@ -1023,7 +1085,7 @@ export type WithdrawMenuItemResponse = Message<"kepu.registry.v1.WithdrawMenuIte
  * Use `create(WithdrawMenuItemResponseSchema)` to create a new message.
  */
 export const WithdrawMenuItemResponseSchema: GenMessage<WithdrawMenuItemResponse> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 38);
+  messageDesc(file_kepu_registry_v1_service, 39);
 
 /**
  * The items not withdrawn whose service area holds the community, optionally narrowed.
@@ -1057,7 +1119,7 @@ export type ListMenuForCommunityRequest = Message<"kepu.registry.v1.ListMenuForC
  * Use `create(ListMenuForCommunityRequestSchema)` to create a new message.
  */
 export const ListMenuForCommunityRequestSchema: GenMessage<ListMenuForCommunityRequest> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 39);
+  messageDesc(file_kepu_registry_v1_service, 40);
 
 /**
  * @generated from message kepu.registry.v1.ListMenuForCommunityResponse
@@ -1074,7 +1136,7 @@ export type ListMenuForCommunityResponse = Message<"kepu.registry.v1.ListMenuFor
  * Use `create(ListMenuForCommunityResponseSchema)` to create a new message.
  */
 export const ListMenuForCommunityResponseSchema: GenMessage<ListMenuForCommunityResponse> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 40);
+  messageDesc(file_kepu_registry_v1_service, 41);
 
 /**
  * Teams that fit: their themes hold the theme, and one of their service areas holds the whole
@@ -1106,7 +1168,7 @@ export type ListEligibleTeamsRequest = Message<"kepu.registry.v1.ListEligibleTea
  * Use `create(ListEligibleTeamsRequestSchema)` to create a new message.
  */
 export const ListEligibleTeamsRequestSchema: GenMessage<ListEligibleTeamsRequest> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 41);
+  messageDesc(file_kepu_registry_v1_service, 42);
 
 /**
  * @generated from message kepu.registry.v1.ListEligibleTeamsResponse
@@ -1123,7 +1185,7 @@ export type ListEligibleTeamsResponse = Message<"kepu.registry.v1.ListEligibleTe
  * Use `create(ListEligibleTeamsResponseSchema)` to create a new message.
  */
 export const ListEligibleTeamsResponseSchema: GenMessage<ListEligibleTeamsResponse> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 42);
+  messageDesc(file_kepu_registry_v1_service, 43);
 
 /**
  * Who is who. Writes are for staff of the subtree (actor.org_id) and admins; queries can always
