@@ -8,8 +8,15 @@ export class Platform {
   private constructor(readonly services: Record<BackendService, ServiceProcess>) {}
 
   static async start(engines: TestEngines, extraEnv: Record<string, string> = {}): Promise<Platform> {
-    const started = await Promise.all(backendServices.map((name) => ServiceProcess.start(name, engines.serviceEnv(extraEnv))));
-    return new Platform(Object.fromEntries(backendServices.map((name, i) => [name, started[i]!])) as Record<BackendService, ServiceProcess>);
+    const started = await Promise.allSettled(backendServices.map((name) => ServiceProcess.start(name, engines.serviceEnv(extraEnv))));
+    const failed = started.find((s) => s.status === "rejected");
+    if (failed) {
+      // No orphans: the services that did start are stopped before the failure is reported.
+      await Promise.all(started.map((s) => (s.status === "fulfilled" ? s.value.stop() : undefined)));
+      throw failed.reason;
+    }
+    const running = started.map((s) => (s as PromiseFulfilledResult<ServiceProcess>).value);
+    return new Platform(Object.fromEntries(backendServices.map((name, i) => [name, running[i]!])) as Record<BackendService, ServiceProcess>);
   }
 
   address(name: BackendService): string {
