@@ -134,4 +134,31 @@ describe("activities and booking", () => {
     const afterwards = await client.publishActivity({ title: "基地开放日 下午场", theme: Theme.ARTIFICIAL_INTELLIGENCE, place: community, sessions: [session(11, 13)] }, { actor: worker });
     expect(afterwards.activity?.activityId).toBeTruthy();
   });
+
+  it("lists 科普月 activities whose summary is past the 28 September deadline until it is filed", async () => {
+    const session = { startsAt: timestampFromDate(inDays(3)), endsAt: timestampFromDate(inDays(3, 11)), place: "红荔社区党群服务中心", capacity: 20 };
+    const { activity } = await client.publishActivity({ title: "科普月 家庭用药安全", theme: Theme.HEALTH, place: community, campaignId: "kepu-month-2026", sessions: [session] }, { actor: worker });
+    const overdue = async () => (await client.listOverdueSummaries({ orgId: community.orgId, campaignId: "kepu-month-2026" }, { actor: worker })).activities.map((a) => a.activityId);
+    // Today (after 28 September 2026) every 2026 science-month activity without a summary is overdue.
+    expect(await overdue()).toContain(activity!.activityId);
+    await client.fileSummary({ activityId: activity!.activityId, text: "讲解了家庭常备药的保存与用法。" }, { actor: worker });
+    expect(await overdue()).not.toContain(activity!.activityId);
+  });
+
+  it("takes ratings only from attendees who checked in, each as an ActivityRated event", async () => {
+    const session = { startsAt: timestampFromDate(inDays(4)), endsAt: timestampFromDate(inDays(4, 11)), place: "红荔社区活动室", capacity: 10 };
+    const { activity } = await client.publishActivity({ title: "无人机科普体验", theme: Theme.ARTIFICIAL_INTELLIGENCE, place: community, sessions: [session] }, { actor: worker });
+    const activityId = activity!.activityId;
+    const bystander = await client.rateActivity({ activityId, score: 5 }, { actor: resident(901) }).catch((e: unknown) => e);
+    expect(bystander).toMatchObject({ code: "CANNOT_RATE", zh: "只有签到的参与者或点单人可以评价" });
+    const badScore = await client.rateActivity({ activityId, score: 9 }, { actor: resident(902) }).catch((e: unknown) => e);
+    expect(badScore).toMatchObject({ code: "BAD_SCORE", field: "score" });
+
+    const { booking } = await client.book({ activityId, sessionId: activity!.sessions[0]!.session!.sessionId }, { actor: resident(902) });
+    await client.checkIn({ bookingId: booking!.bookingId }, { actor: worker });
+    await client.rateActivity({ activityId, score: 4, comment: "孩子很喜欢" }, { actor: resident(902) });
+    const rated = (await activityEvents(activityId, (types) => types.some((t) => t.endsWith("ActivityRated")))).filter((e) => e.type.endsWith("ActivityRated"));
+    expect(rated).toHaveLength(1);
+    expect(fromBinary(contractsRegistry.getMessage(rated[0]!.type)!, rated[0]!.payload)).toMatchObject({ raterId: "resident-902", score: 4, byRequester: false });
+  });
 });
