@@ -103,6 +103,27 @@ describe("the gateway", () => {
     const activity = await waitFor(async () => (await call("GET", `/api/v1/activities/act-${orderId}`, resident)).body.activity, { what: "the activity" });
     const booked = await call("POST", `/api/v1/activities/${activity.activityId}/sessions/${activity.sessions[0].session.sessionId}/bookings`, resident);
     expect(booked.body.booking.status).toBe("BOOKING_STATUS_SEATED");
+
+    // The team leader's inbox is their team's; the worker runs the day: attendance, 签到, 总结, 完成.
+    const inbox = await waitFor(async () => (await call("GET", "/api/v1/orders?status=ACCEPTED,SCHEDULED", await signIn("leader"))).body.orders?.map((o: { orderId: string }) => o.orderId).includes(orderId), { what: "the leader's inbox" });
+    expect(inbox).toBe(true);
+    expect((await call("GET", "/api/v1/orders?status=NOPE", worker)).body).toMatchObject({ code: "BAD_STATUS" });
+    const activityPath = `/api/v1/activities/${activity.activityId}`;
+    expect((await call("GET", `${activityPath}/attendance`, worker)).body.bookings).toHaveLength(1);
+    expect((await call("POST", "/api/v1/check-ins", worker, { bookingId: booked.body.booking.bookingId })).status).toBe(200);
+    expect((await call("POST", `${activityPath}/complete`, worker, { walkIns: 2 })).body).toMatchObject({ code: "SUMMARY_MISSING" });
+    expect((await call("POST", `${activityPath}/summary`, worker, { text: "讲座很受欢迎，现场答疑半小时。" })).body.activity.summaryFiled).toBe(true);
+    expect((await call("POST", `${activityPath}/complete`, worker, { walkIns: 2 })).body.activity).toMatchObject({ status: "ACTIVITY_STATUS_COMPLETED", participants: 3 });
+    const published = await call("POST", "/api/v1/activities", worker, {
+      title: "社区开放日：家庭急救",
+      theme: "THEME_DISASTER_PREVENTION",
+      orgId: "sz-futian-yuanling-c1",
+      sessions: [{ startsAt: new Date(Date.now() + 3 * 86_400_000).toISOString(), endsAt: new Date(Date.now() + 3 * 86_400_000 + 7_200_000).toISOString(), place: "社区活动室", capacity: 30 }],
+    });
+    expect(published.body.activity).toMatchObject({ title: "社区开放日：家庭急救", status: "ACTIVITY_STATUS_SCHEDULED" });
+    const byStreet = await waitFor(async () => (await call("GET", "/api/v1/stats/breakdown?dimension=street", await signIn("viewer"))).body.rows?.find((r: { key: string; participants: number }) => r.key === "sz-futian-yuanling" && r.participants === 3), { what: "the street breakdown" });
+    expect(byStreet.activities).toBeGreaterThanOrEqual(1);
+
     const figures = await waitFor(async () => {
       const f = (await call("GET", "/api/v1/stats/figures", await signIn("viewer"))).body.figures;
       return f?.orders >= 1 && f;
@@ -129,9 +150,16 @@ describe("the gateway", () => {
       ["base", "GET", "/api/v1/teams", 403],
       ["district", "GET", "/api/v1/teams", 200],
       ["admin", "GET", "/api/v1/stats/figures?orgId=sz-luohu", 200],
+      ["viewer", "GET", "/api/v1/stats/breakdown?orgId=sz-luohu", 403],
+      ["member", "POST", "/api/v1/activities/x/summary", 403],
+      ["viewer", "POST", "/api/v1/activities/x/complete", 403],
+      ["leader", "GET", "/api/v1/summaries/overdue", 403],
+      ["district", "GET", "/api/v1/summaries/overdue", 200],
+      ["member", "GET", "/api/v1/activities/x/attendance", 403],
     ];
     for (const [account, method, path, expected] of cells) {
-      const body = method === "POST" ? (path.endsWith("dispatch") ? { teamIds: ["t"] } : path === "/api/v1/orders" ? { theme: "THEME_HEALTH", communityId: "sz-futian-yuanling-c1" } : {}) : undefined;
+      const bodies: Record<string, object> = { dispatch: { teamIds: ["t"] }, orders: { theme: "THEME_HEALTH", communityId: "sz-futian-yuanling-c1" }, summary: { text: "x" } };
+      const body = method === "POST" ? (bodies[path.split("/").at(-1)!] ?? {}) : undefined;
       expect((await call(method, path, tokens[account], body)).status, `${account} ${method} ${path}`).toBe(expected);
     }
     expect((await call("GET", "/api/v1/orders", undefined)).status).toBe(401);

@@ -113,11 +113,19 @@ export function registerRoutes(app: FastifyInstance, deps: GatewayDeps, clients:
     );
     return json(d.SubmitOrderResponseSchema, res);
   });
-  app.get("/api/v1/orders", { schema: { tags: ["orders"], ...secured, querystring: { type: "object", properties: { orgId: id, status: enumName(OrderStatus, "ORDER_STATUS_"), page: { type: "integer", minimum: 0 }, pageSize: { type: "integer", minimum: 1, maximum: 200 } } } } }, async (request) => {
+  const statusList = { type: "string", pattern: "^[A-Z_]+(,[A-Z_]+)*$" } as const;
+  app.get("/api/v1/orders", { schema: { tags: ["orders"], ...secured, querystring: { type: "object", properties: { orgId: id, teamId: id, status: statusList, page: { type: "integer", minimum: 0 }, pageSize: { type: "integer", minimum: 1, maximum: 200 } } } } }, async (request) => {
     const caller = callerFor(request, anyone);
-    const q = request.query as { orgId?: string; status?: string; page?: number; pageSize?: number };
-    const statuses = q.status ? [enumValue(OrderStatus, "ORDER_STATUS_", q.status)] : [];
-    return json(d.ListOrdersResponseSchema, await clients.dispatch.listOrders({ orgId: q.orgId ?? "", statuses, page: q.page ?? 0, pageSize: q.pageSize ?? 20 }, rpcOptions(request, caller)));
+    const q = request.query as { orgId?: string; teamId?: string; status?: string; page?: number; pageSize?: number };
+    // "SUBMITTED,POOLED": several statuses at once (a worker's inbox, the association's pool).
+    const statuses = (q.status ? q.status.split(",") : []).map((name) => {
+      const value = enumValue(OrderStatus, "ORDER_STATUS_", `ORDER_STATUS_${name}`);
+      if (value === undefined) throw kepuError("invalid", "BAD_STATUS", `没有"${name}"这种订单状态`, `There is no order status ${name}`, "status");
+      return value;
+    });
+    // A team leader's inbox is their own team's: orders waiting for it or accepted by it.
+    const teamId = caller.role === Role.TEAM_LEADER ? caller.orgId : (q.teamId ?? "");
+    return json(d.ListOrdersResponseSchema, await clients.dispatch.listOrders({ orgId: q.orgId ?? "", teamId, statuses, page: q.page ?? 0, pageSize: q.pageSize ?? 20 }, rpcOptions(request, caller)));
   });
   app.get("/api/v1/orders/:orderId", { schema: { tags: ["orders"], ...secured, params: params("orderId") } }, async (request) => {
     const caller = callerFor(request, anyone);
@@ -152,6 +160,40 @@ export function registerRoutes(app: FastifyInstance, deps: GatewayDeps, clients:
     const caller = callerFor(request, anyone);
     return json(e.GetActivityResponseSchema, await clients.events.getActivity({ activityId: (request.params as { activityId: string }).activityId }, rpcOptions(request, caller)));
   });
+  const sessionInput = body({ startsAt: { type: "string", format: "date-time" }, endsAt: { type: "string", format: "date-time" }, resourceId: id, place: text(100), capacity: { type: "integer", minimum: 1, maximum: 100000 } }, ["startsAt", "endsAt", "capacity"]);
+  const activityBody = body(
+    { title: text(100), theme: enumName(Theme, "THEME_"), format: enumName(Format, "FORMAT_"), audience: enumName(Audience, "AUDIENCE_"), orgId: id, campaignId: text(80), teamId: id, sessions: { type: "array", items: sessionInput, minItems: 1, maxItems: 20 } },
+    ["title", "theme", "orgId", "sessions"],
+  );
+  const organizers = [...staff, Role.BASE_STAFF];
+  const timestamp = (iso: string) => ({ seconds: BigInt(Math.floor(Date.parse(iso) / 1000)), nanos: 0 });
+  app.post("/api/v1/activities", { schema: { tags: ["activities"], ...secured, body: activityBody } }, async (request) => {
+    const caller = callerFor(request, organizers);
+    const b = request.body as { title: string; theme: string; format?: string; audience?: string; orgId: string; campaignId?: string; teamId?: string; sessions: { startsAt: string; endsAt: string; resourceId?: string; place?: string; capacity: number }[] };
+    const place = (await clients.registry.getOrganization({ orgId: b.orgId })).organization!.place;
+    const sessions = b.sessions.map((x) => ({ startsAt: timestamp(x.startsAt), endsAt: timestamp(x.endsAt), resourceId: x.resourceId ?? "", place: x.place ?? "", capacity: x.capacity }));
+    const request_ = { title: b.title, theme: enumValue(Theme, "THEME_", b.theme), format: enumValue(Format, "FORMAT_", b.format), audience: enumValue(Audience, "AUDIENCE_", b.audience), place, campaignId: b.campaignId ?? "", teamId: b.teamId ?? "", sessions };
+    return json(e.PublishActivityResponseSchema, await clients.events.publishActivity(request_, rpcOptions(request, caller))); // 发布活动
+  });
+  app.get("/api/v1/activities/:activityId/attendance", { schema: { tags: ["activities"], ...secured, params: params("activityId") } }, async (request) => {
+    const caller = callerFor(request, [...organizers, Role.TEAM_LEADER]);
+    return json(e.ListAttendanceResponseSchema, await clients.events.listAttendance({ activityId: (request.params as { activityId: string }).activityId }, rpcOptions(request, caller)));
+  });
+  app.post("/api/v1/activities/:activityId/summary", { schema: { tags: ["activities"], ...secured, params: params("activityId"), body: body({ text: text(5000), photoUrls: { type: "array", items: text(500), maxItems: 20 } }, ["text"]) } }, async (request) => {
+    const caller = callerFor(request, organizers);
+    const b = request.body as { text: string; photoUrls?: string[] };
+    return json(e.FileSummaryResponseSchema, await clients.events.fileSummary({ activityId: (request.params as { activityId: string }).activityId, text: b.text, photoUrls: b.photoUrls ?? [] }, rpcOptions(request, caller))); // 图文总结
+  });
+  app.post("/api/v1/activities/:activityId/complete", { schema: { tags: ["activities"], ...secured, params: params("activityId"), body: body({ walkIns: { type: "integer", minimum: 0, maximum: 100000 } }) } }, async (request) => {
+    const caller = callerFor(request, organizers);
+    const walkIns = Number((request.body as { walkIns?: number } | undefined)?.walkIns ?? 0);
+    return json(e.CompleteActivityResponseSchema, await clients.events.completeActivity({ activityId: (request.params as { activityId: string }).activityId, walkIns }, rpcOptions(request, caller)));
+  });
+  app.get("/api/v1/summaries/overdue", { schema: { tags: ["activities"], ...secured, querystring: { type: "object", properties: { orgId: id, campaignId: text(80) } } } }, async (request) => {
+    const caller = callerFor(request, staff);
+    const q = request.query as { orgId?: string; campaignId?: string };
+    return json(e.ListOverdueSummariesResponseSchema, await clients.events.listOverdueSummaries({ orgId: q.orgId ?? caller.orgId, campaignId: q.campaignId ?? "" }, rpcOptions(request, caller)));
+  });
   app.post("/api/v1/activities/:activityId/sessions/:sessionId/bookings", { schema: { tags: ["activities"], ...secured, params: params("activityId", "sessionId") } }, async (request) => {
     const caller = callerFor(request, residents);
     const { activityId, sessionId } = request.params as { activityId: string; sessionId: string };
@@ -183,6 +225,8 @@ export function registerRoutes(app: FastifyInstance, deps: GatewayDeps, clients:
     // Viewers see their own subtree; a narrower org must be inside it (the org's path says so).
     return { orgId: q.orgId ?? (caller.role === Role.ADMIN ? "" : caller.orgId), campaignId: q.campaignId ?? "" };
   };
+  const dimensionOf = (request: { query: unknown }) =>
+    ({ district: s.Dimension.DISTRICT, street: s.Dimension.STREET, community: s.Dimension.COMMUNITY, theme: s.Dimension.THEME, campaign: s.Dimension.CAMPAIGN })[(request.query as { dimension?: string }).dimension ?? "district"] ?? s.Dimension.DISTRICT;
   const inScope = async (orgId: string, caller: { role: Role; orgId: string }) => {
     if (caller.role === Role.ADMIN || orgId === caller.orgId) return;
     const place = (await clients.registry.getOrganization({ orgId })).organization?.place;
@@ -198,10 +242,15 @@ export function registerRoutes(app: FastifyInstance, deps: GatewayDeps, clients:
     const caller = callerFor(request, viewers);
     const sl = slice(request, caller);
     await inScope(sl.orgId, caller);
-    const q = request.query as { format?: string; dimension?: string };
-    const dimension = { district: s.Dimension.DISTRICT, street: s.Dimension.STREET, community: s.Dimension.COMMUNITY, theme: s.Dimension.THEME, campaign: s.Dimension.CAMPAIGN }[q.dimension ?? "district"] ?? s.Dimension.DISTRICT;
-    const file = await clients.stats.exportFigures({ format: q.format === "xlsx" ? s.ExportFormat.XLSX : s.ExportFormat.CSV, dimension, slice: sl }, rpcOptions(request, caller));
+    const q = request.query as { format?: string };
+    const file = await clients.stats.exportFigures({ format: q.format === "xlsx" ? s.ExportFormat.XLSX : s.ExportFormat.CSV, dimension: dimensionOf(request), slice: sl }, rpcOptions(request, caller));
     return reply.header("content-type", file.contentType).header("content-disposition", `attachment; filename="${file.filename}"`).send(Buffer.from(file.content));
+  });
+  app.get("/api/v1/stats/breakdown", { schema: { tags: ["stats"], ...secured, querystring: sliceQuery } }, async (request) => {
+    const caller = callerFor(request, viewers);
+    const sl = slice(request, caller);
+    await inScope(sl.orgId, caller);
+    return json(s.GetBreakdownResponseSchema, await clients.stats.getBreakdown({ dimension: dimensionOf(request), slice: sl }, rpcOptions(request, caller)));
   });
   // The live dashboard: server-sent events relayed from the stats service's WatchFigures stream.
   app.get("/api/v1/stats/live", { schema: { tags: ["stats"], ...secured, querystring: sliceQuery } }, async (request, reply) => {
