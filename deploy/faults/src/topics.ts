@@ -24,7 +24,8 @@ async function readToEnd(kafka: Kafka, topic: string): Promise<Copied[]> {
   const ends = await highWatermarks(kafka, topic);
   const remaining = new Set([...ends].filter(([, end]) => end > 0n).map(([p]) => p));
   const copied: Copied[] = [];
-  const consumer = kafka.consumer({ groupId: `fault-copy-${randomBytes(4).toString("hex")}`, maxWaitTimeInMs: 100 });
+  // Named after the topic, so the test's clean-up (by prefix) removes the group too.
+  const consumer = kafka.consumer({ groupId: `${topic}.copy-${randomBytes(4).toString("hex")}`, maxWaitTimeInMs: 100 });
   await consumer.connect();
   try {
     await consumer.subscribe({ topic, fromBeginning: true });

@@ -37,6 +37,8 @@ export interface ConsumerCounters {
   skipped: number;
   deadLettered: number;
   retries: number;
+  /** Times the consumer was rebuilt after kafkajs gave up on it. */
+  restarts: number;
 }
 
 /** Errors worth waiting out rather than dead-lettering: an engine is down, not the event bad. */
@@ -56,11 +58,11 @@ const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * partition moves on.
  */
 export class EventConsumer {
-  readonly counters: ConsumerCounters = { handled: 0, skipped: 0, deadLettered: 0, retries: 0 };
+  readonly counters: ConsumerCounters = { handled: 0, skipped: 0, deadLettered: 0, retries: 0, restarts: 0 };
   readonly deadLetterTopic: string;
   private readonly handlers = new Map<string, EventHandler[]>();
   private readonly everyHandlers: EventHandler[] = [];
-  private readonly consumer: Consumer;
+  private consumer: Consumer;
   private readonly deadLetters: EventPublisher;
   private readonly log: Logger;
   private running = false;
@@ -69,7 +71,7 @@ export class EventConsumer {
     private readonly kafka: Kafka,
     private readonly options: ConsumerOptions,
   ) {
-    this.consumer = kafka.consumer({ groupId: options.groupId, sessionTimeout: 10_000, heartbeatInterval: 1_000, maxWaitTimeInMs: 100 });
+    this.consumer = this.newConsumer();
     this.deadLetters = new EventPublisher(kafka);
     this.deadLetterTopic = deadLetterTopicFor(options.groupId);
     this.log = options.logger.child({ component: "consumer", group: options.groupId });
@@ -91,15 +93,48 @@ export class EventConsumer {
 
   async start(): Promise<void> {
     await ensureTopics(this.kafka, [this.deadLetterTopic], 1);
-    await this.consumer.connect();
     await this.deadLetters.connect();
-    await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? true });
     this.running = true;
+    await this.run();
+  }
+
+  private newConsumer(): Consumer {
+    const consumer = this.kafka.consumer({ groupId: this.options.groupId, sessionTimeout: 10_000, heartbeatInterval: 1_000, maxWaitTimeInMs: 100 });
+    // kafkajs restarts itself after retriable errors only; after any other crash (or once its own
+    // retries are spent, e.g. a broker down for long) the consumer would stay stopped while the
+    // service looks healthy. The group must keep flowing, so a crash always leads to a restart.
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      this.log.error({ err: payload.error, restart: payload.restart }, "consumer crashed");
+      if (!payload.restart) void this.restartAfterCrash();
+    });
+    return consumer;
+  }
+
+  private async run(): Promise<void> {
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? true });
     await this.consumer.run({
       partitionsConsumedConcurrently: this.options.concurrency ?? 3,
       eachBatchAutoResolve: false,
       eachBatch: (payload) => this.handleBatch(payload),
     });
+  }
+
+  private async restartAfterCrash(): Promise<void> {
+    for (let attempt = 1; this.running; attempt++) {
+      await delay(Math.min(500 * 2 ** attempt, 10_000));
+      if (!this.running) return;
+      try {
+        await this.consumer.disconnect().catch(() => undefined);
+        this.consumer = this.newConsumer();
+        await this.run();
+        this.counters.restarts++;
+        this.log.warn({ attempt }, "consumer restarted after a crash");
+        return;
+      } catch (error) {
+        this.log.error({ err: error, attempt }, "consumer restart failed; trying again");
+      }
+    }
   }
 
   /** Lets the events being handled finish, commits, and leaves the group. */

@@ -110,7 +110,7 @@ export class Projector {
   }
 
   get counters() {
-    return this.consumer?.counters ?? { handled: 0, skipped: 0, deadLettered: 0, retries: 0 };
+    return this.consumer?.counters ?? { handled: 0, skipped: 0, deadLettered: 0, retries: 0, restarts: 0 };
   }
 
   async start(): Promise<void> {
