@@ -36,8 +36,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   printReports(reports);
-  mkdirSync("test-artifacts", { recursive: true });
+  mkdirSync("test-artifacts/faults", { recursive: true });
   writeFileSync("test-artifacts/faults.json", JSON.stringify({ scale: full ? "full" : "short", load, reports }, null, 2));
+  // The services' last warnings and errors, to read when a scenario failed.
+  for (const name of backendServices) if (platform) writeFileSync(`test-artifacts/faults/${name}.log`, platform.services[name].logs());
   clients?.close();
   await platform?.stop();
   await engines?.cleanup();
