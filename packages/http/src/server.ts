@@ -1,4 +1,4 @@
-import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { v7 as uuidv7 } from "uuid";
 import { httpStatusOf, isKepuError, kepuError, type ErrorBody } from "@kepu/errors";
 import type { Logger } from "@kepu/log";
@@ -12,6 +12,8 @@ export interface HttpServerOptions {
   bodyLimit?: number;
   /** Log every request (off for the hot paths of a benchmark). */
   logRequests?: boolean;
+  /** Answers a request no route matched before it becomes a 404 (a single-page app's index.html), or declines with undefined. */
+  fallback?: (request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined;
 }
 
 const correlationHeader = "x-correlation-id";
@@ -42,6 +44,8 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   });
 
   app.setNotFoundHandler((request, reply) => {
+    const answered = options.fallback?.(request, reply);
+    if (answered) return answered;
     const error = kepuError("not_found", "ROUTE_NOT_FOUND", "请求的地址不存在", `No route ${request.method} ${request.url}`);
     return reply.code(404).send(error.toBody());
   });

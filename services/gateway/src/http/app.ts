@@ -41,7 +41,9 @@ export const json = <D extends DescMessage>(schema: D, message: MessageShape<D>)
 
 /** The gateway's fastify app: security headers, CORS, sign-in, per-user and per-IP limits, OpenAPI. */
 export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
-  const app = createHttpServer({ logger: deps.logger, readiness: deps.readiness, bodyLimit: 256 * 1024 });
+  // The web app's client-side routes (/resident/menu, …) all load its index.html.
+  const webApp = (request: FastifyRequest, reply: FastifyReply) => (deps.webDist && request.method === "GET" && !request.url.startsWith("/api/") ? reply.sendFile("index.html") : undefined);
+  const app = createHttpServer({ logger: deps.logger, readiness: deps.readiness, bodyLimit: 256 * 1024, fallback: webApp });
   await app.register(helmet, { contentSecurityPolicy: false });
   await app.register(cors, { origin: deps.corsOrigin.split(","), credentials: true });
   await app.register(swagger, { openapi: { info: { title: "Kepu 科普 API", version: "1.0.0", description: "The one HTTP API of the Kepu platform. 错误均以 {code, message} 返回（中文 / English）。" }, components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } } } });
@@ -54,13 +56,7 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
     await limitRate(deps, request);
   });
 
-  if (deps.webDist) {
-    await app.register(fastifyStatic, { root: deps.webDist, wildcard: false });
-    app.setNotFoundHandler((request, reply) => {
-      if (request.method === "GET" && !request.url.startsWith("/api/")) return reply.sendFile("index.html");
-      return reply.code(404).send(kepuError("not_found", "ROUTE_NOT_FOUND", "请求的地址不存在", `No route ${request.method} ${request.url}`).toBody());
-    });
-  }
+  if (deps.webDist) await app.register(fastifyStatic, { root: deps.webDist, wildcard: false });
   return app;
 }
 

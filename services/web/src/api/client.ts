@@ -1,0 +1,76 @@
+// The gateway's /api/v1, with the signed-in person's tokens. An expired access token is renewed
+// once with the refresh token; errors arrive as ApiError with the gateway's code and both texts.
+
+export interface Tokens {
+  accessToken: string;
+  refreshToken: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly messageZh: string,
+    readonly messageEn: string,
+  ) {
+    super(`${code}: ${messageZh} / ${messageEn}`);
+  }
+}
+
+const storageKey = "kepu.tokens";
+
+export function savedTokens(): Tokens | undefined {
+  const raw = localStorage.getItem(storageKey);
+  return raw ? (JSON.parse(raw) as Tokens) : undefined;
+}
+
+export function saveTokens(tokens: Tokens | undefined): void {
+  if (tokens) localStorage.setItem(storageKey, JSON.stringify(tokens));
+  else localStorage.removeItem(storageKey);
+}
+
+async function send(method: string, path: string, body: unknown, token: string | undefined): Promise<Response> {
+  const headers: Record<string, string> = {};
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers["content-type"] = "application/json";
+  return fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+}
+
+async function renewed(): Promise<Tokens | undefined> {
+  const tokens = savedTokens();
+  if (!tokens) return undefined;
+  const response = await send("POST", "/api/v1/auth/refresh", { refreshToken: tokens.refreshToken }, undefined);
+  if (!response.ok) {
+    saveTokens(undefined);
+    return undefined;
+  }
+  const fresh = (await response.json()) as Tokens;
+  saveTokens(fresh);
+  return fresh;
+}
+
+/** Calls the API as the signed-in person; throws ApiError with the gateway's bilingual message. */
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  let response = await send(method, path, body, savedTokens()?.accessToken);
+  if (response.status === 401 && savedTokens()) {
+    const fresh = await renewed();
+    if (fresh) response = await send(method, path, body, fresh.accessToken);
+  }
+  if (!response.ok) {
+    const error = (await response.json().catch(() => ({}))) as { code?: string; messageZh?: string; messageEn?: string; message?: string };
+    throw new ApiError(response.status, error.code ?? `HTTP_${response.status}`, error.messageZh ?? error.message ?? "请求失败", error.messageEn ?? error.message ?? "Request failed");
+  }
+  return (await response.json()) as T;
+}
+
+/** A file the API sends (exports): downloaded in the browser under the server's file name. */
+export async function download(path: string): Promise<void> {
+  const response = await send("GET", path, undefined, savedTokens()?.accessToken);
+  if (!response.ok) throw new ApiError(response.status, `HTTP_${response.status}`, "导出失败", "Export failed");
+  const name = /filename="([^"]+)"/.exec(response.headers.get("content-disposition") ?? "")?.[1] ?? "export";
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(await response.blob());
+  link.download = name;
+  link.click();
+  URL.revokeObjectURL(link.href);
+}

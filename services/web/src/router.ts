@@ -1,0 +1,32 @@
+import { createRouter, createWebHistory, type RouteRecordRaw } from "vue-router";
+import { homeOf } from "./domain/labels";
+import { loadMe, session } from "./session";
+
+const staffRoles = ["COMMUNITY_WORKER", "STREET_STAFF", "DISTRICT_STAFF", "CITY_STAFF", "ADMIN"];
+const routes: RouteRecordRaw[] = [
+  { path: "/sign-in", component: () => import("./views/SignIn.vue"), meta: { public: true } },
+  { path: "/resident/menu", component: () => import("./views/resident/MenuPage.vue"), meta: { roles: ["RESIDENT"] } },
+  { path: "/resident/orders", component: () => import("./views/resident/MyOrders.vue"), meta: { roles: ["RESIDENT"] } },
+  { path: "/resident/activities", component: () => import("./views/resident/ActivitiesPage.vue"), meta: { roles: ["RESIDENT"] } },
+  { path: "/resident/bookings", component: () => import("./views/resident/MyBookings.vue"), meta: { roles: ["RESIDENT"] } },
+  { path: "/staff/orders", component: () => import("./views/staff/OrdersPage.vue"), meta: { roles: staffRoles } },
+  { path: "/staff/pool", component: () => import("./views/staff/PoolPage.vue"), meta: { roles: staffRoles } },
+  { path: "/staff/teams", component: () => import("./views/staff/TeamsPage.vue"), meta: { roles: staffRoles } },
+  { path: "/staff/overdue", component: () => import("./views/staff/OverduePage.vue"), meta: { roles: staffRoles } },
+  { path: "/staff/activities", component: () => import("./views/staff/ActivitiesAdmin.vue"), meta: { roles: [...staffRoles, "BASE_STAFF"] } },
+  { path: "/team/inbox", component: () => import("./views/leader/TeamInbox.vue"), meta: { roles: ["TEAM_LEADER", "TEAM_MEMBER"] } },
+  { path: "/dashboard", component: () => import("./views/DashboardPage.vue"), meta: { roles: [...staffRoles, "DASHBOARD_VIEWER"] } },
+  { path: "/:rest(.*)*", redirect: "/" },
+];
+
+export const router = createRouter({ history: createWebHistory(), routes });
+
+// Pages are for the roles that may use them; the gateway enforces the same on every call.
+router.beforeEach(async (to) => {
+  if (to.meta.public) return true;
+  const me = session.me ?? (await loadMe());
+  if (!me) return "/sign-in";
+  const roles = to.meta.roles as string[] | undefined;
+  if (to.path === "/" || (roles && !roles.includes(me.role))) return homeOf(me.role);
+  return true;
+});

@@ -1,0 +1,12 @@
+// Debian's Chromium driven by playwright-core, with the flags this offline machine needs (without
+// them Chromium keeps trying to reach Google's hosts and start-up stalls). Playwright gives each
+// launch a fresh, empty profile of its own.
+import { chromium, type Browser } from "playwright-core";
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}

@@ -1,0 +1,18 @@
+// The journeys test the built app as the gateway serves it: build it when dist/ is older than src/.
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const webDir = fileURLToPath(new URL("..", import.meta.url));
+export const distDir = join(webDir, "dist");
+
+function newest(dir: string): number {
+  return Math.max(...readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs)));
+}
+
+export function ensureBuilt(): void {
+  const built = existsSync(join(distDir, "index.html")) ? statSync(join(distDir, "index.html")).mtimeMs : 0;
+  if (built > newest(join(webDir, "src"))) return;
+  execFileSync("pnpm", ["exec", "vite", "build", "--logLevel", "error"], { cwd: webDir, stdio: "inherit" });
+}

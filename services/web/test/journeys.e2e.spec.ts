@@ -1,0 +1,137 @@
+// Each role's main journey in a real browser (Debian's Chromium via playwright-core) against the
+// running platform — four services, the gateway serving the built app: a resident orders and
+// books, a worker dispatches, the team leader accepts, and the dashboard figure changes live.
+// Screenshots of every page land in test-artifacts/journeys/.
+import { mkdirSync } from "node:fs";
+import { Redis } from "ioredis";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OrgKind, Theme } from "@kepu/contracts/common/v1/catalog_pb";
+import { Role } from "@kepu/contracts/common/v1/envelope_pb";
+import { ProviderKind } from "@kepu/contracts/registry/v1/events_pb";
+import { RegistryService } from "@kepu/contracts/registry/v1/service_pb";
+import { Platform } from "@kepu/faults/platform";
+import { createRpcClient } from "@kepu/rpc";
+import { ServiceProcess, TestEngines, uniquePrefix } from "@kepu/testkit";
+import { launchBrowser } from "./browser";
+import { distDir, ensureBuilt } from "./build";
+
+const engines = new TestEngines(uniquePrefix("journeys"));
+const redis = new Redis(engines.urls.redisUrl);
+const shots = "test-artifacts/journeys";
+const community = "sz-futian-yuanling-c1";
+let platform: Platform;
+let gateway: ServiceProcess;
+let browser: Browser;
+
+async function seed(registryAddress: string) {
+  const client = createRpcClient(RegistryService, registryAddress);
+  const admin = { actor: { id: "admin", role: Role.ADMIN } };
+  for (const [orgId, name, kind, parentId] of [["sz", "深圳市", OrgKind.CITY, ""], ["sz-futian", "福田区", OrgKind.DISTRICT, "sz"], ["sz-futian-yuanling", "园岭街道", OrgKind.STREET, "sz-futian"], [community, "红荔社区", OrgKind.COMMUNITY, "sz-futian-yuanling"]] as const) {
+    await client.registerOrganization({ orgId, name, kind, parentId }, admin);
+  }
+  await client.registerTeam({ teamId: "team-futian", name: "福田区科技志愿服务队", orgId: "sz-futian", themes: [Theme.HEALTH], serviceAreaOrgIds: ["sz-futian"] }, admin);
+  await client.publishMenuItem({ item: { itemId: "menu-health", title: "健康养生讲座", description: "三甲医院医生讲解慢病管理", theme: Theme.HEALTH, format: 1, durationMinutes: 60, capacity: 40, serviceAreaOrgId: "sz-futian", providerKind: ProviderKind.TEAM, providerId: "team-futian" } }, admin);
+  client.close();
+}
+
+beforeAll(async () => {
+  ensureBuilt();
+  mkdirSync(shots, { recursive: true });
+  await engines.createTopics(["registry", "dispatch", "events"].map((c) => engines.topic(c)));
+  platform = await Platform.start(engines);
+  const peers = { REGISTRY_GRPC: platform.address("registry"), DISPATCH_GRPC: platform.address("dispatch"), EVENTS_GRPC: platform.address("events"), STATS_GRPC: platform.address("stats") };
+  gateway = await ServiceProcess.start("gateway", engines.serviceEnv({ ...peers, DEMO_ACCOUNTS: "1", WEB_DIST: distDir, RATE_LIMIT_PER_MINUTE: "1000" }));
+  await seed(platform.address("registry"));
+  browser = await launchBrowser();
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await gateway?.stop();
+  await platform?.stop();
+  redis.disconnect();
+  await engines.cleanup();
+});
+
+async function pageAs(account: string): Promise<Page> {
+  const page = await (await browser.newContext({ locale: "zh-CN", viewport: { width: 1280, height: 860 } })).newPage();
+  await page.goto(`${gateway.httpUrl}/sign-in`);
+  await page.locator("input[name=account]").fill(account);
+  await page.locator("input[name=password]").fill("kepu-demo");
+  await page.getByRole("button", { name: "登录" }).first().click();
+  await page.waitForURL((url) => !url.pathname.startsWith("/sign-in"));
+  return page;
+}
+
+const figure = (page: Page, key: string) => page.locator(`[data-figure="${key}"] .value`);
+const open = (page: Page, rowText: string) => page.locator(".el-collapse-item").filter({ hasText: rowText }).locator(".el-collapse-item__header").click();
+
+describe("the web app in a browser, role by role", () => {
+  it("a resident orders and books, a worker dispatches, the team accepts, and the dashboard changes live", async () => {
+    const dashboard = await pageAs("viewer");
+    await expect.poll(() => figure(dashboard, "dashboard.orders").textContent(), { timeout: 20_000 }).toBe("0");
+    await dashboard.getByText("实时").waitFor({ timeout: 20_000 }).catch(() => undefined); // the feed may only speak on the first change
+
+    // 居民: phone + one-time code, then the menu of their community, 点单.
+    const resident = await (await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true })).newPage();
+    await resident.goto(`${gateway.httpUrl}/sign-in`);
+    await resident.getByRole("tab", { name: "居民" }).click();
+    await resident.locator("input[name=phone]").fill("13700002222");
+    await resident.getByRole("button", { name: "获取验证码" }).click();
+    const code = await expect.poll(() => redis.get(`${engines.prefix}kepu:gateway:otp-outbox:13700002222`), { timeout: 10_000 }).toBeTruthy().then(() => redis.get(`${engines.prefix}kepu:gateway:otp-outbox:13700002222`));
+    await resident.locator("input[name=code]").fill(code!);
+    await resident.locator("input[name=communityId]").fill(community);
+    await resident.getByRole("button", { name: "登录" }).last().click();
+    await resident.waitForURL("**/resident/menu");
+    await resident.getByText("健康养生讲座").waitFor();
+    await resident.screenshot({ path: `${shots}/1-resident-menu.png`, fullPage: true });
+    await resident.locator(".menu-item").filter({ hasText: "健康养生讲座" }).getByRole("button", { name: "点单" }).click();
+    await resident.getByText("点单成功").waitFor();
+
+    // The dashboard hears of the order without a reload.
+    await expect.poll(() => figure(dashboard, "dashboard.orders").textContent(), { timeout: 20_000 }).toBe("1");
+    await dashboard.screenshot({ path: `${shots}/2-dashboard-live.png`, fullPage: true });
+
+    // 社区派单 with the ranked suggestions.
+    const worker = await pageAs("worker");
+    await worker.waitForURL("**/staff/orders");
+    await open(worker, "健康养生讲座");
+    await worker.locator(".do-dispatch").waitFor();
+    await worker.getByText("福田区科技志愿服务队").waitFor();
+    await worker.screenshot({ path: `${shots}/3-worker-dispatch.png`, fullPage: true });
+    await worker.locator(".do-dispatch").click();
+    await worker.getByText("操作成功").waitFor();
+
+    // 志愿者接单.
+    const leader = await pageAs("leader");
+    await leader.waitForURL("**/team/inbox");
+    await open(leader, "健康养生讲座");
+    await leader.locator(".do-accept").waitFor();
+    await leader.screenshot({ path: `${shots}/4-leader-inbox.png`, fullPage: true });
+    await leader.locator(".do-accept").click();
+    await leader.getByText("操作成功").waitFor();
+
+    // The accepted order became an activity: the resident books it and shows the check-in QR.
+    await resident.goto(`${gateway.httpUrl}/resident/orders`);
+    await resident.getByText("志愿者接单").waitFor();
+    await resident.screenshot({ path: `${shots}/5-resident-timeline.png`, fullPage: true });
+    await expect
+      .poll(async () => {
+        await resident.goto(`${gateway.httpUrl}/resident/activities`);
+        return resident.locator(".activity").filter({ hasText: "健康养生讲座" }).count();
+      }, { timeout: 30_000 })
+      .toBe(1);
+    await resident.locator(".activity").filter({ hasText: "健康养生讲座" }).getByRole("button", { name: "预约" }).click();
+    await resident.getByText("预约成功").waitFor();
+    await resident.goto(`${gateway.httpUrl}/resident/bookings`);
+    await resident.locator(".show-qr").first().click();
+    await resident.locator("img.qr").waitFor();
+    await resident.screenshot({ path: `${shots}/6-resident-qr.png`, fullPage: true });
+
+    // The dashboard in English, after all of it.
+    await dashboard.getByRole("button", { name: "English" }).click();
+    await dashboard.getByText("Outreach dashboard").waitFor();
+    await dashboard.screenshot({ path: `${shots}/7-dashboard-en.png`, fullPage: true });
+  }, 240_000);
+});
