@@ -14,7 +14,7 @@ export default defineConfig({
     projects: [
       { test: { name: "unit", include: ["{packages,services,bench}/**/*.unit.spec.ts"], exclude: ignore } },
       {
-        test: { name: "int", include: ["{packages,services}/**/*.int.spec.ts"], exclude: ignore, globalSetup: [engines], testTimeout: 60_000, hookTimeout: 90_000 },
+        test: { name: "int", include: ["{packages,services,deploy}/**/*.int.spec.ts"], exclude: ignore, globalSetup: [engines], testTimeout: 60_000, hookTimeout: 90_000 },
       },
       {
         test: { name: "e2e", include: ["{packages,services,deploy}/**/*.e2e.spec.ts"], exclude: ignore, globalSetup: [engines], testTimeout: 120_000, hookTimeout: 120_000 },

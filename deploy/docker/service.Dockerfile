@@ -8,6 +8,8 @@ WORKDIR /src
 COPY . .
 RUN pnpm install --frozen-lockfile \
  && pnpm --filter "@kepu/${SERVICE}" deploy --prod --legacy /out
+# The gateway also serves the web app (WEB_DIST=/app/web).
+RUN if [ "$SERVICE" = gateway ]; then pnpm --filter @kepu/web build && cp -r services/web/dist /out/web; fi
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production HTTP_HOST=0.0.0.0 GRPC_HOST=0.0.0.0

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: every check CI makes, on real engines this script starts itself.
-#   contracts (buf lint + breaking) · eslint · typecheck · unit, integration and e2e tests.
+#   contracts (buf lint + breaking) · eslint · typecheck · deploy files (k8s, compose) ·
+#   unit, integration, e2e and short fault tests.
 # Ends with one line "tests: N passed, M failed".
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -31,6 +32,9 @@ pnpm exec eslint . --max-warnings=0
 step "typecheck"
 export TURBO_TELEMETRY_DISABLED=1
 pnpm exec turbo run typecheck --output-logs=errors-only
+
+step "deploy files: k8s manifests (kustomize + kubeconform) and docker-compose.yml"
+bash deploy/validate/validate.sh
 
 step "tests (unit, integration, e2e)"
 mkdir -p .kepu
