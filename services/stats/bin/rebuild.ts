@@ -1,0 +1,28 @@
+// Rebuild the stats projections by replay, from the operator's shell: asks the running stats
+// service (its Rebuild RPC) to forget every fact and read every topic again from offset 0, and
+// prints progress until the figures are whole again.
+//
+//   pnpm stats:rebuild            STATS_GRPC=host:port (default 127.0.0.1:5104)
+import { StatsService } from "@kepu/contracts/stats/v1/service_pb";
+import { createRpcClient } from "@kepu/rpc";
+
+const address = process.env.STATS_GRPC ?? "127.0.0.1:5104";
+const client = createRpcClient(StatsService, address);
+const started = performance.now();
+try {
+  const before = await client.getProjectionStatus({});
+  console.log(`stats at ${address}: generation ${before.generation}, ${before.eventsApplied} events applied; replaying every topic from offset 0…`);
+  let lastPrinted = 0;
+  for await (const step of client.rebuild({}, { timeoutMs: 60 * 60_000 })) {
+    const now = performance.now();
+    if (step.done || now - lastPrinted > 1_000) {
+      lastPrinted = now;
+      const share = step.eventsTotal > 0n ? Math.floor((Number(step.eventsApplied) / Number(step.eventsTotal)) * 100) : 100;
+      console.log(`  ${step.eventsApplied} / ${step.eventsTotal} events (${share}%)${step.done ? " — done" : ""}`);
+    }
+  }
+  const after = await client.getProjectionStatus({});
+  console.log(`rebuilt in ${((performance.now() - started) / 1000).toFixed(1)} s: generation ${after.generation}, ${after.eventsSkipped} events skipped, ${after.deadLettered} dead-lettered`);
+} finally {
+  client.close();
+}
