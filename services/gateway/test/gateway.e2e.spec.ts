@@ -156,6 +156,11 @@ describe("the gateway", () => {
       ["leader", "GET", "/api/v1/summaries/overdue", 403],
       ["district", "GET", "/api/v1/summaries/overdue", 200],
       ["member", "GET", "/api/v1/activities/x/attendance", 403],
+      ["district", "GET", "/api/v1/stats/annual-return?year=2026", 200],
+      ["district", "GET", "/api/v1/stats/annual-return?year=2026&orgId=sz-luohu", 403],
+      ["city", "GET", "/api/v1/stats/annual-return?year=2026&orgId=sz-luohu&format=xlsx", 200],
+      ["leader", "GET", "/api/v1/stats/annual-return?year=2026", 403],
+      ["viewer", "GET", "/api/v1/stats/annual-return", 400],
     ];
     for (const [account, method, path, expected] of cells) {
       const bodies: Record<string, object> = { dispatch: { teamIds: ["t"] }, orders: { theme: "THEME_HEALTH", communityId: "sz-futian-yuanling-c1" }, summary: { text: "x" } };

@@ -7,6 +7,7 @@ import { OrderHolder } from "@kepu/contracts/dispatch/v1/events_pb";
 import * as dispatch from "@kepu/contracts/dispatch/v1/events_pb";
 import * as events from "@kepu/contracts/events/v1/events_pb";
 import { OrganizationRegisteredSchema, MenuItemPublishedSchema } from "@kepu/contracts/registry/v1/events_pb";
+import * as registry from "@kepu/contracts/registry/v1/events_pb";
 import { Dimension, ExportFormat, StatsService, type Figures } from "@kepu/contracts/stats/v1/service_pb";
 import { createLogger } from "@kepu/log";
 import { createRpcClient } from "@kepu/rpc";
@@ -34,6 +35,24 @@ const orgEvents = [
   ["sz-futian-s1-c2", place("sz-futian", "sz-futian-s1", "sz-futian-s1-c2")],
   ["sz-nanshan-s1-c1", nanshan],
 ].flatMap(([id, p]) => stream(id as string, [[OrganizationRegisteredSchema, { orgId: id, kind: OrgKind.COMMUNITY, place: p }, 0]]));
+const districtEvents = [
+  ["sz-futian", "福田区"],
+  ["sz-nanshan", "南山区"],
+].flatMap(([id, name]) => stream(id!, [[OrganizationRegisteredSchema, { orgId: id, name, kind: OrgKind.DISTRICT, place: { orgId: id, path: ["sz", id!], districtId: id } }, 0]]));
+const teamAndBaseEvents = [
+  ...stream("team-1", [
+    [registry.TeamRegisteredSchema, { teamId: "team-1", name: "福田区科技志愿服务队", place: futian }, 0],
+    [registry.VolunteerJoinedTeamSchema, { teamId: "team-1", volunteerId: "v1" }, 1],
+    [registry.VolunteerJoinedTeamSchema, { teamId: "team-1", volunteerId: "v2" }, 1],
+    [registry.VolunteerJoinedTeamSchema, { teamId: "team-1", volunteerId: "v3" }, 1],
+    [registry.VolunteerLeftTeamSchema, { teamId: "team-1", volunteerId: "v3" }, 2],
+  ]),
+  ...stream("base-1", [[registry.BaseCertifiedSchema, { baseId: "base-1", place: futian, level: 1, status: 1 }, 0]]),
+  ...stream("base-2", [
+    [registry.BaseCertifiedSchema, { baseId: "base-2", place: nanshan, level: 3, status: 1 }, 0],
+    [registry.BaseStatusChangedSchema, { baseId: "base-2", status: 4, reason: "考核不合格" }, 5],
+  ]),
+];
 const menuEvents = stream("menu-1", [[MenuItemPublishedSchema, { item: { itemId: "menu-1", theme: Theme.DIGITAL_LITERACY } }, 0]]);
 const orderEvents = [
   ...stream("o1", [
@@ -53,14 +72,14 @@ const activityEvents = [
     [events.AttendeeCheckedInSchema, { activityId: "act-o1", residentId: "r1" }, 48],
     [events.AttendeeCheckedInSchema, { activityId: "act-o1", residentId: "r2" }, 48],
     [events.ServiceHoursRecordedSchema, { activityId: "act-o1", volunteerId: "v1", hours: 2.5 }, 49],
-    [events.ActivityCompletedSchema, { activityId: "act-o1", orderId: "o1", participants: 12, uniqueParticipants: 10, serviceHours: 2.5 }, 50],
+    [events.ActivityCompletedSchema, { activityId: "act-o1", orderId: "o1", participants: 12, uniqueParticipants: 10, serviceHours: 2.5, volunteers: 2 }, 50],
   ]),
   ...stream("act-n1", [[events.ActivityScheduledSchema, { activityId: "act-n1", theme: Theme.ARTIFICIAL_INTELLIGENCE, place: nanshan, sessions: [{ sessionId: "s1" }, { sessionId: "s2" }] }, 30]]),
 ];
 
 async function publishAll(times: number) {
   for (let i = 0; i < times; i++) {
-    await publisher.publish(engines.topic("registry"), [...orgEvents, ...menuEvents]);
+    await publisher.publish(engines.topic("registry"), [...orgEvents, ...districtEvents, ...teamAndBaseEvents, ...menuEvents]);
     await publisher.publish(engines.topic("dispatch"), orderEvents);
     await publisher.publish(engines.topic("events"), activityEvents);
   }
@@ -90,7 +109,7 @@ describe("statistics from every event", () => {
     live = await waitFor(async () => {
       const f = await get();
       const settled = f.ordersByStatus.POOLED === 1 && f.ordersByStatus.DELIVERED === 1 && f.ordersByStatus.CANCELLED === 1 && f.serviceHours === 2.5;
-      return settled && f.orders === 3 && f.activities === 2 && f.participants === 12 && f.communitiesWithActivity === 2 && f;
+      return settled && f.orders === 3 && f.activities === 2 && f.participants === 12 && f.communities === 3 && f.communitiesWithActivity === 2 && Object.keys(f.supplyByTheme).length === 1 && f;
     }, { what: "the projection of the scripted events" });
     expect(live.ordersByStatus).toEqual({ DELIVERED: 1, CANCELLED: 1, POOLED: 1 });
     expect(live.timeToDispatch).toMatchObject({ medianHours: 2, count: 1 });
@@ -123,6 +142,21 @@ describe("statistics from every event", () => {
     const csv = await client.exportFigures({ format: ExportFormat.CSV, dimension: Dimension.DISTRICT, slice: {} });
     expect([...csv.content.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(Buffer.from(csv.content).toString("utf8")).toContain("点单数 Orders");
+  });
+
+  it("exports the 2026 annual return per district (科普统计年报), with teams, volunteers and bases in good standing", async () => {
+    await waitFor(async () => (await client.getProjectionStatus({})).eventsApplied >= 2n * BigInt(teamAndBaseEvents.length), { what: "the registry events projected" });
+    const csv = await client.exportAnnualReturn({ year: 2026, format: ExportFormat.CSV });
+    expect(csv.filename).toBe("kepu-annual-return-all-2026.csv");
+    const lines = Buffer.from(csv.content).toString("utf8").slice(1).trim().split("\r\n");
+    // district, activities, sessions, visits, people, volunteer turns, hours, teams, volunteers, bases, national, provincial, city, district, sites, orders, delivered
+    expect(lines.slice(1)).toEqual(["福田区,1,1,12,10,2,2.5,1,2,1,1,0,0,0,0,2,1", "南山区,1,2,0,0,0,0,0,0,0,0,0,0,0,0,1,0", "合计 Total,2,3,12,10,2,2.5,1,2,1,1,0,0,0,0,3,1"]);
+    const futianOnly = await client.exportAnnualReturn({ year: 2026, format: ExportFormat.XLSX, orgId: "sz-futian" });
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.from(futianOnly.content) as never);
+    const sheet = workbook.getWorksheet("2026年科普统计")!;
+    expect([sheet.getRow(2).getCell(1).value, sheet.getRow(3).getCell(1).value]).toEqual(["福田区", "合计 Total"]);
+    await expect(client.exportAnnualReturn({ year: 0, format: ExportFormat.CSV })).rejects.toThrow(/BAD_YEAR/);
   });
 
   it("pushes changed figures on the live feed after an event", async () => {

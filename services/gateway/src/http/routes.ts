@@ -246,6 +246,15 @@ export function registerRoutes(app: FastifyInstance, deps: GatewayDeps, clients:
     const file = await clients.stats.exportFigures({ format: q.format === "xlsx" ? s.ExportFormat.XLSX : s.ExportFormat.CSV, dimension: dimensionOf(request), slice: sl }, rpcOptions(request, caller));
     return reply.header("content-type", file.contentType).header("content-disposition", `attachment; filename="${file.filename}"`).send(Buffer.from(file.content));
   });
+  const annualQuery = { type: "object", required: ["year"], properties: { year: { type: "integer", minimum: 2000, maximum: 2100 }, orgId: id, format: sliceQuery.properties.format } } as const;
+  app.get("/api/v1/stats/annual-return", { schema: { tags: ["stats"], ...secured, querystring: annualQuery } }, async (request, reply) => {
+    const caller = callerFor(request, viewers);
+    const { orgId } = slice(request, caller);
+    await inScope(orgId, caller);
+    const q = request.query as { year: number; format?: string };
+    const file = await clients.stats.exportAnnualReturn({ year: q.year, orgId, format: q.format === "xlsx" ? s.ExportFormat.XLSX : s.ExportFormat.CSV }, rpcOptions(request, caller)); // 科普统计年报
+    return reply.header("content-type", file.contentType).header("content-disposition", `attachment; filename="${file.filename}"`).send(Buffer.from(file.content));
+  });
   app.get("/api/v1/stats/breakdown", { schema: { tags: ["stats"], ...secured, querystring: sliceQuery } }, async (request) => {
     const caller = callerFor(request, viewers);
     const sl = slice(request, caller);

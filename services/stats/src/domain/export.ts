@@ -1,8 +1,13 @@
 import ExcelJS from "exceljs";
 import type { BreakdownRow } from "./figures.js";
 
+export interface Column<Row> {
+  key: keyof Row & string;
+  header: string;
+}
+
 // Chinese headers first: the people who open these files report in Chinese.
-const columns: { key: keyof BreakdownRow; header: string }[] = [
+export const breakdownColumns: Column<BreakdownRow>[] = [
   { key: "key", header: "分组 Group" },
   { key: "orders", header: "点单数 Orders" },
   { key: "delivered", header: "已完成 Delivered" },
@@ -12,22 +17,22 @@ const columns: { key: keyof BreakdownRow; header: string }[] = [
   { key: "serviceHours", header: "志愿服务时长 Hours" },
 ];
 
-const csvCell = (value: string | number) => {
+const csvCell = (value: unknown) => {
   const text = String(value);
   return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };
 
 /** CSV with a UTF-8 byte-order mark, so Excel and WPS read the Chinese right. */
-export function toCsv(rows: BreakdownRow[]): Buffer {
+export function toCsv<Row>(columns: Column<Row>[], rows: Row[]): Buffer {
   const lines = [columns.map((c) => csvCell(c.header)).join(","), ...rows.map((r) => columns.map((c) => csvCell(r[c.key])).join(","))];
   return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(lines.join("\r\n") + "\r\n", "utf8")]);
 }
 
-export async function toXlsx(rows: BreakdownRow[], sheetName: string): Promise<Buffer> {
+export async function toXlsx<Row>(columns: Column<Row>[], rows: Row[], sheetName: string): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = "Kepu 科普";
   const sheet = workbook.addWorksheet(sheetName);
-  sheet.columns = columns.map((c) => ({ header: c.header, key: c.key, width: c.key === "key" ? 28 : 16 }));
+  sheet.columns = columns.map((c, i) => ({ header: c.header, key: c.key, width: i === 0 ? 28 : 16 }));
   sheet.getRow(1).font = { bold: true };
   for (const row of rows) sheet.addRow(row);
   return Buffer.from(await workbook.xlsx.writeBuffer());

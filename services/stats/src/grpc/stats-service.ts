@@ -4,7 +4,8 @@ import type { StatsService} from "@kepu/contracts/stats/v1/service_pb";
 import { Dimension as DimensionPb, ExportFormat, type FiguresSchema, type Slice as SlicePb } from "@kepu/contracts/stats/v1/service_pb";
 import { kepuError } from "@kepu/errors";
 import type { ServiceImplementation } from "@kepu/rpc";
-import { toCsv, toXlsx } from "../domain/export.js";
+import { annualReturn, annualReturnColumns } from "../domain/annual-return.js";
+import { breakdownColumns, toCsv, toXlsx, type Column } from "../domain/export.js";
 import { breakdown, computeFigures, type Dimension, type Figures, type Slice } from "../domain/figures.js";
 import { label, themeName } from "../domain/labels.js";
 import type { Projector } from "../messaging/projector.js";
@@ -34,6 +35,13 @@ function sliceOf(slice: SlicePb | undefined): Slice {
 }
 
 const toMessage = (f: Figures): MessageInitShape<typeof FiguresSchema> => ({ ...f, computedAt: timestampFromDate(new Date()) });
+
+async function exportFile<Row>(format: ExportFormat, name: string, sheet: string, columns: Column<Row>[], rows: Row[]) {
+  if (format === ExportFormat.XLSX) {
+    return { filename: `${name}.xlsx`, contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", content: await toXlsx(columns, rows, sheet) };
+  }
+  return { filename: `${name}.csv`, contentType: "text/csv; charset=utf-8", content: toCsv(columns, rows) };
+}
 
 export interface Rebuilder {
   rebuild(onProgress: (applied: number, total: number) => void, signal: AbortSignal): Promise<void>;
@@ -75,13 +83,14 @@ export function statsService(store: FactStore, projector: Projector, rebuilder: 
       }
     },
     async exportFigures(request) {
-      const slice = sliceOf(request.slice);
-      const table = await rows(request.dimension || DimensionPb.DISTRICT, 0, slice);
-      const stamp = new Date().toISOString().slice(0, 10);
-      if (request.format === ExportFormat.XLSX) {
-        return { filename: `kepu-figures-${stamp}.xlsx`, contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", content: await toXlsx(table, "科普统计") };
-      }
-      return { filename: `kepu-figures-${stamp}.csv`, contentType: "text/csv; charset=utf-8", content: toCsv(table) };
+      const table = await rows(request.dimension || DimensionPb.DISTRICT, 0, sliceOf(request.slice));
+      return exportFile(request.format, `kepu-figures-${new Date().toISOString().slice(0, 10)}`, "科普统计", breakdownColumns, table);
+    },
+    async exportAnnualReturn(request) {
+      const year = request.year;
+      if (!Number.isInteger(year) || year < 2000 || year > 2100) throw kepuError("invalid", "BAD_YEAR", "请填写年份，例如 2026", "Give a year, e.g. 2026", "year");
+      const table = annualReturn(await store.loadAnnualReturn(request.orgId), year);
+      return exportFile(request.format, `kepu-annual-return-${request.orgId || "all"}-${year}`, `${year}年科普统计`, annualReturnColumns, table);
     },
     async *rebuild(_request, context) {
       if (rebuilder.rebuilding) throw kepuError("conflict", "REBUILDING", "正在重建统计，请稍后", "A rebuild is already running");

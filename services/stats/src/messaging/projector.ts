@@ -69,8 +69,8 @@ export function factChange(type: string, payload: Message, at: Date): Change | u
       return { kind: "activities", id: activityId, update: { $inc: { serviceHours: hours } } };
     }
     case "ActivityCompleted": {
-      const { activityId, participants, uniqueParticipants, serviceHours } = payload as events.ActivityCompleted;
-      return { kind: "activities", id: activityId, update: { $set: { status: "COMPLETED", participants, uniqueParticipants, serviceHours } } };
+      const { activityId, participants, uniqueParticipants, serviceHours, volunteers } = payload as events.ActivityCompleted;
+      return { kind: "activities", id: activityId, update: { $set: { status: "COMPLETED", participants, uniqueParticipants, serviceHours, volunteers } } };
     }
     case "ActivityCancelled":
       return { kind: "activities", id: p.activityId as string, update: { $set: { status: "CANCELLED" } } };
@@ -85,6 +85,20 @@ export function factChange(type: string, payload: Message, at: Date): Change | u
       const o = payload as registry.OrganizationRegistered;
       return { kind: "orgs", id: o.orgId, update: { $set: { kind: o.kind, name: o.name, path: o.place?.path ?? [] } } };
     }
+    case "TeamRegistered": {
+      const t = payload as registry.TeamRegistered;
+      return { kind: "teams", id: t.teamId, update: { $set: where(t.place), $inc: { volunteers: 0 } } };
+    }
+    case "VolunteerJoinedTeam":
+      return { kind: "teams", id: p.teamId as string, update: { $inc: { volunteers: 1 } } };
+    case "VolunteerLeftTeam":
+      return { kind: "teams", id: p.teamId as string, update: { $inc: { volunteers: -1 } } };
+    case "BaseCertified": {
+      const b = payload as registry.BaseCertified;
+      return { kind: "bases", id: b.baseId, update: { $set: { level: b.level, status: b.status, ...where(b.place) } } };
+    }
+    case "BaseStatusChanged":
+      return { kind: "bases", id: p.baseId as string, update: { $set: { status: p.status as number } } };
     default:
       return undefined;
   }

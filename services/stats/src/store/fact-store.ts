@@ -1,8 +1,10 @@
 import type { Collection, Db, Document, Filter, UpdateFilter } from "mongodb";
 import { applyVersioned, type ApplyResult } from "@kepu/idempotency";
+import { OrgKind } from "@kepu/contracts/common/v1/catalog_pb";
+import type { AnnualReturnFacts, BaseFact, TeamFact } from "../domain/annual-return.js";
 import type { ActivityFact, Facts, MenuFact, OrderFact, OrgFact, Slice } from "../domain/figures.js";
 
-export type FactKind = "orders" | "activities" | "menu" | "orgs";
+export type FactKind = "orders" | "activities" | "menu" | "orgs" | "teams" | "bases";
 
 /** One fact document per aggregate, updated at most once per event (by aggregate version). */
 export class FactStore {
@@ -10,7 +12,14 @@ export class FactStore {
   readonly meta: Collection<Document>;
 
   constructor(db: Db) {
-    this.facts = { orders: db.collection("order_facts"), activities: db.collection("activity_facts"), menu: db.collection("menu_facts"), orgs: db.collection("org_facts") };
+    this.facts = {
+      orders: db.collection("order_facts"),
+      activities: db.collection("activity_facts"),
+      menu: db.collection("menu_facts"),
+      orgs: db.collection("org_facts"),
+      teams: db.collection("team_facts"),
+      bases: db.collection("base_facts"),
+    };
     this.meta = db.collection("projection_meta");
   }
 
@@ -38,6 +47,24 @@ export class FactStore {
       activities: activities.map((d) => ({ sessions: 0, participants: 0, uniqueParticipants: 0, checkIns: 0, residents: [], serviceHours: 0, ...d, activityId: String(d._id) }) as unknown as ActivityFact),
       menu: menu.map((d) => ({ ...d, itemId: String(d._id), path: d.path ?? [] }) as unknown as MenuFact),
       communities: orgs.map((d) => ({ ...d, orgId: String(d._id) }) as unknown as OrgFact),
+    };
+  }
+
+  /** What the annual return of an org's subtree needs: its districts, their teams and bases, and the slice's facts. */
+  async loadAnnualReturn(orgId: string): Promise<AnnualReturnFacts> {
+    const inTree = orgId ? { path: orgId } : {};
+    const [facts, districts, teams, bases] = await Promise.all([
+      this.load({ orgId, theme: 0, audience: 0, format: 0, campaignId: "" }),
+      this.facts.orgs.find({ kind: OrgKind.DISTRICT, ...inTree }).sort({ _id: 1 }).toArray(),
+      this.facts.teams.find(inTree).toArray(),
+      this.facts.bases.find(inTree).toArray(),
+    ]);
+    return {
+      activities: facts.activities,
+      orders: facts.orders,
+      districts: districts.map((d) => ({ orgId: String(d._id), name: String(d.name ?? d._id) })),
+      teams: teams.map((d) => ({ volunteers: 0, ...d, teamId: String(d._id) }) as unknown as TeamFact),
+      bases: bases.map((d) => ({ ...d, baseId: String(d._id) }) as unknown as BaseFact),
     };
   }
 
