@@ -8,7 +8,7 @@ import { ServiceProcess, TestEngines, uniquePrefix } from "@kepu/testkit";
 import { percentiles, writeResult } from "../lib/report.js";
 
 const teams = Number(process.env.BENCH_TEAMS ?? 50);
-const orders = Number(process.env.BENCH_ORDERS ?? 100);
+const orders = Number(process.env.BENCH_ORDERS ?? 1_000);
 const engines = new TestEngines(uniquePrefix("benchrace"));
 const community = { orgId: "c1", path: ["sz", "sz-futian", "s1", "c1"], districtId: "sz-futian", streetId: "s1", communityId: "c1" };
 const teamIds = Array.from({ length: teams }, (_, i) => `team-${i}`);
