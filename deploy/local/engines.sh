@@ -115,7 +115,7 @@ install_kafka() {
 
 install_ferretdb() {
   [[ -z "${MONGO_URL:-}" ]] || return 0
-  local src=("$here/ferretdb/go.mod" "$here/ferretdb/go.sum" "$here/ferretdb/main.go")
+  local src=("$here/ferretdb/go.mod" "$here/ferretdb/go.sum" "$here"/ferretdb/*.go)
   local stamp; stamp="$(sources_hash "${src[@]}")"
   if [[ -x "$ferretdb_bin" && "$(cat "$ferretdb_bin.source" 2>/dev/null)" == "$stamp" ]]; then
     say "FerretDB $ferretdb_version: cached ($ferretdb_bin)"; return 0

@@ -1,4 +1,5 @@
 import { MongoServerError, type Collection, type Document, type UpdateFilter } from "mongodb";
+import { updateIfVersion } from "@kepu/mongo";
 
 export type ApplyResult = "applied" | "duplicate";
 
@@ -14,18 +15,8 @@ export async function applyVersioned(
   update: UpdateFilter<Document>,
 ): Promise<ApplyResult> {
   const set = { ...((update.$set as Document | undefined) ?? {}), version };
-  try {
-    const result = await collection.updateOne(
-      { _id: id as unknown as Document["_id"], version: { $lt: version } },
-      { ...update, $set: set },
-      { upsert: true },
-    );
-    return result.modifiedCount + result.upsertedCount > 0 ? "applied" : "duplicate";
-  } catch (error) {
-    // The document exists with a version >= this one: the upsert's insert collides on _id.
-    if (error instanceof MongoServerError && error.code === 11000) return "duplicate";
-    throw error;
-  }
+  const result = await updateIfVersion(collection, id, { below: version }, { ...update, $set: set }, true);
+  return result === "applied" ? "applied" : "duplicate";
 }
 
 /**

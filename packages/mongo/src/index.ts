@@ -1,4 +1,8 @@
 import mongoose, { type Connection } from "mongoose";
+import { detectEngine } from "./guarded-update.js";
+
+export { serializedWrite } from "./serialized-write.js";
+export { detectEngine, updateIfVersion, type VersionGuard, type GuardedResult } from "./guarded-update.js";
 
 export type { Connection };
 
@@ -18,6 +22,7 @@ export async function connectMongo(url: string, dbName: string): Promise<Connect
     autoCreate: false,
   });
   await connection.asPromise();
+  await detectEngine(connection.db!);
   return connection;
 }
 
@@ -30,24 +35,3 @@ export async function mongoReady(connection: Connection): Promise<boolean> {
   }
 }
 
-const writeTails = new Map<string, Promise<unknown>>();
-
-/**
- * Runs writes to one document one after another within this process. FerretDB (SQLite) does
- * not isolate concurrent updates of one document: two `updateOne({_id, version: 1})` racing can
- * BOTH match, and a concurrent $push and $pullAll can lose one of them. Serialized, each update
- * sees the result of the one before, so version guards and outbox counters hold. (On MongoDB
- * proper this costs little and changes nothing.) Across processes, run one writer per aggregate.
- */
-export async function serializedWrite<T>(namespace: string, id: string, write: () => Promise<T>): Promise<T> {
-  const key = `${namespace}/${id}`;
-  const previous = writeTails.get(key) ?? Promise.resolve();
-  const current = previous.then(write, write);
-  const tail = current.catch(() => undefined);
-  writeTails.set(key, tail);
-  try {
-    return await current;
-  } finally {
-    if (writeTails.get(key) === tail) writeTails.delete(key);
-  }
-}

@@ -1,6 +1,6 @@
 import { Binary, MongoServerError, type Collection, type Document } from "mongodb";
 import { toOutgoing, type EventEnvelope } from "@kepu/bus";
-import { serializedWrite } from "@kepu/mongo";
+import { updateIfVersion } from "@kepu/mongo";
 
 /** An event waiting in its aggregate's document until the relay has published it. */
 export interface OutboxEntry {
@@ -41,8 +41,8 @@ export type SaveResult = "saved" | "conflict";
 /**
  * Writes the new state and the events it causes in ONE document write, so they land together or
  * not at all (no dual write, no transaction). The version guard makes concurrent writers safe:
- * exactly one wins, the others get "conflict" and must reload and decide again. Writes to one
- * document are serialized in-process because FerretDB does not isolate concurrent updates.
+ * exactly one wins, the others get "conflict" and must reload and decide again (`updateIfVersion`
+ * says how, per engine).
  */
 export async function saveAggregate<S extends Document>(collection: Collection<Document>, write: AggregateWrite<S>): Promise<SaveResult> {
   const entries = write.events.map((e) => outboxEntry(write.topic, e));
@@ -59,10 +59,8 @@ export async function saveAggregate<S extends Document>(collection: Collection<D
     $set: { ...write.state, version: write.version },
     ...(entries.length > 0 ? { $push: { outbox: { $each: entries } }, $inc: { outboxCount: entries.length } } : {}),
   } as Document;
-  const result = await serializedWrite(collection.namespace, write.id, () =>
-    collection.updateOne({ _id: write.id as unknown as Document["_id"], version: write.expectedVersion }, update),
-  );
-  return result.matchedCount === 1 ? "saved" : "conflict";
+  const result = await updateIfVersion(collection, write.id, { equals: write.expectedVersion }, update);
+  return result === "applied" ? "saved" : "conflict";
 }
 
 export function isDuplicateKey(error: unknown): boolean {
