@@ -10,10 +10,11 @@ export interface OutgoingMessage {
   headers: Record<string, string>;
 }
 
-export function toOutgoing(topic: string, envelope: EventEnvelope): OutgoingMessage {
+/** `key` defaults to the aggregate id; one key's events stay in one partition, in order. */
+export function toOutgoing(topic: string, envelope: EventEnvelope, key = envelope.aggregateId): OutgoingMessage {
   return {
     topic,
-    key: envelope.aggregateId,
+    key,
     value: encodeEnvelope(envelope),
     headers: {
       "kepu-type": envelope.type,

@@ -20,8 +20,8 @@ export interface OutboxFields {
   outboxCount: number;
 }
 
-export function outboxEntry(topic: string, envelope: EventEnvelope): OutboxEntry {
-  const message = toOutgoing(topic, envelope);
+export function outboxEntry(topic: string, envelope: EventEnvelope, key?: string): OutboxEntry {
+  const message = toOutgoing(topic, envelope, key);
   return { id: envelope.eventId, topic, key: message.key, value: new Binary(message.value), headers: message.headers };
 }
 
@@ -34,6 +34,8 @@ export interface AggregateWrite<S extends Document> {
   state: S;
   topic: string;
   events: EventEnvelope[];
+  /** The Kafka key, when it is not the aggregate id (a booking's events go by its activity's). */
+  key?: string;
 }
 
 export type SaveResult = "saved" | "conflict";
@@ -45,7 +47,7 @@ export type SaveResult = "saved" | "conflict";
  * says how, per engine).
  */
 export async function saveAggregate<S extends Document>(collection: Collection<Document>, write: AggregateWrite<S>): Promise<SaveResult> {
-  const entries = write.events.map((e) => outboxEntry(write.topic, e));
+  const entries = write.events.map((e) => outboxEntry(write.topic, e, write.key));
   if (write.expectedVersion === 0) {
     try {
       await collection.insertOne({ ...write.state, _id: write.id, version: write.version, outbox: entries, outboxCount: entries.length } as Document);

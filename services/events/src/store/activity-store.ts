@@ -123,12 +123,13 @@ export class ActivityStore {
   }
 
   /**
-   * A booking is its own aggregate (events keyed by the booking id): bookings of one activity are
-   * written side by side instead of queueing on the activity's document.
+   * A booking is its own aggregate (its own versions): bookings of one activity are written side by
+   * side instead of queueing on the activity's document. Its events are keyed by the activity on
+   * Kafka, like every event of the activity, so they share its partition and order.
    */
   async saveBooking(before: BookingRecord | undefined, after: BookingRecord, events: EventEnvelope[]): Promise<SaveResult> {
     const { bookingId, version, ...state } = after;
-    return saveAggregate(this.bookings, { id: bookingId, expectedVersion: before?.version ?? 0, version, state, topic: this.topic, events });
+    return saveAggregate(this.bookings, { id: bookingId, expectedVersion: before?.version ?? 0, version, state, topic: this.topic, events, key: after.activityId });
   }
 
   async booking(bookingId: string): Promise<BookingRecord | undefined> {
