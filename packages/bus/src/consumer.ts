@@ -17,6 +17,13 @@ export interface ConsumedEvent<T = Message> {
 }
 
 export type EventHandler<T = Message> = (event: ConsumedEvent<T>) => Promise<void>;
+export type BatchHandler = (events: ConsumedEvent[]) => Promise<void>;
+
+/** What a fetched message turned out to be. */
+type Decoded = { kind: "event"; event: ConsumedEvent } | { kind: "skip" } | { kind: "poison"; reason: string };
+
+/** Events handed to a batch handler at once: large enough to merge writes, small enough to heartbeat. */
+const chunkSize = 1_000;
 
 export interface ConsumerOptions {
   groupId: string;
@@ -62,6 +69,7 @@ export class EventConsumer {
   readonly deadLetterTopic: string;
   private readonly handlers = new Map<string, EventHandler[]>();
   private readonly everyHandlers: EventHandler[] = [];
+  private batchHandler: BatchHandler | undefined;
   private consumer: Consumer;
   private readonly deadLetters: EventPublisher;
   private readonly log: Logger;
@@ -89,6 +97,16 @@ export class EventConsumer {
   onEvery(handler: EventHandler): this {
     this.everyHandlers.push(handler);
     return this;
+  }
+
+  /**
+   * Handles every event a contract knows many at a time, in partition order (projections that
+   * merge writes). When the batch handler fails, its events go one by one through `each`, with
+   * the usual retries and dead letters, so one bad event cannot stop a partition.
+   */
+  onEveryBatch(handler: BatchHandler, each: EventHandler): this {
+    this.batchHandler = handler;
+    return this.onEvery(each);
   }
 
   async start(): Promise<void> {
@@ -149,7 +167,9 @@ export class EventConsumer {
    * One partition's fetched batch, in order. Each offset is marked done as soon as its message is
    * handled, so a stop or a rebalance mid-batch redelivers only what was not handled.
    */
-  private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async handleBatch(payload: EachBatchPayload): Promise<void> {
+    if (this.batchHandler) return this.handleInChunks(payload);
+    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
     for (const message of batch.messages) {
       if (!isRunning() || isStale()) return;
       await this.handleMessage(batch.topic, batch.partition, message, heartbeat);
@@ -159,27 +179,72 @@ export class EventConsumer {
   }
 
   private async handleMessage(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<void> {
-    const where = { topic, partition, offset: message.offset };
+    const decoded = this.decode(topic, partition, message);
+    if (decoded.kind === "poison") return this.deadLetter({ topic, partition, offset: message.offset }, message.key, message.value, message.headers, decoded.reason, 1);
+    if (decoded.kind === "event") await this.handleWithRetries(decoded.event, this.handlersOf(decoded.event.envelope.type), heartbeat, message);
+  }
+
+  /**
+   * The batch handler's way through a partition's batch: events gathered into chunks; a poison
+   * message first lets the chunk before it be handled, so offsets are still marked in order.
+   */
+  private async handleInChunks({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    let chunk: { event: ConsumedEvent; message: KafkaMessage }[] = [];
+    let lastOffset: string | undefined;
+    const flush = async () => {
+      if (chunk.length > 0) await this.handleChunk(chunk, heartbeat);
+      if (lastOffset !== undefined) resolveOffset(lastOffset);
+      chunk = [];
+      lastOffset = undefined;
+      await heartbeat();
+    };
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale()) return; // the gathered chunk is left unmarked: redelivered
+      const decoded = this.decode(batch.topic, batch.partition, message);
+      if (decoded.kind === "poison") {
+        await flush();
+        await this.deadLetter({ topic: batch.topic, partition: batch.partition, offset: message.offset }, message.key, message.value, message.headers, decoded.reason, 1);
+        resolveOffset(message.offset);
+        continue;
+      }
+      if (decoded.kind === "event") chunk.push({ event: decoded.event, message });
+      lastOffset = message.offset;
+      if (chunk.length >= chunkSize) await flush();
+    }
+    await flush();
+  }
+
+  private async handleChunk(chunk: { event: ConsumedEvent; message: KafkaMessage }[], heartbeat: () => Promise<void>): Promise<void> {
+    try {
+      await this.batchHandler!(chunk.map((c) => c.event));
+      this.counters.handled += chunk.length;
+    } catch (error) {
+      this.log.warn({ err: error, events: chunk.length }, "batch failed; handling its events one by one");
+      for (const { event, message } of chunk) await this.handleWithRetries(event, this.everyHandlers, heartbeat, message);
+    }
+  }
+
+  private handlersOf(type: string): EventHandler[] {
+    return [...(this.handlers.get(type) ?? []), ...this.everyHandlers];
+  }
+
+  private decode(topic: string, partition: number, message: KafkaMessage): Decoded {
     let envelope: EventEnvelope;
     try {
       envelope = decodeEnvelope(message.value ?? new Uint8Array());
     } catch (error) {
-      return this.deadLetter(where, message.key, message.value, message.headers, `undecodable envelope: ${reasonOf(error)}`, 1);
+      return { kind: "poison", reason: `undecodable envelope: ${reasonOf(error)}` };
     }
     const schema = contractsRegistry.getMessage(envelope.type);
-    const handlers = [...(this.handlers.get(envelope.type) ?? []), ...this.everyHandlers];
-    if (!schema || handlers.length === 0) {
+    if (!schema || this.handlersOf(envelope.type).length === 0) {
       this.counters.skipped++;
-      return;
+      return { kind: "skip" };
     }
-    let payload: Message;
     try {
-      payload = fromBinary(schema, envelope.payload);
+      return { kind: "event", event: { envelope, payload: fromBinary(schema, envelope.payload), topic, partition, offset: message.offset } };
     } catch (error) {
-      return this.deadLetter(where, message.key, message.value, message.headers, `undecodable ${envelope.type}: ${reasonOf(error)}`, 1);
+      return { kind: "poison", reason: `undecodable ${envelope.type}: ${reasonOf(error)}` };
     }
-    const event: ConsumedEvent = { envelope, payload, ...where };
-    await this.handleWithRetries(event, handlers, heartbeat, message);
   }
 
   private async handleWithRetries(

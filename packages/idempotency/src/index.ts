@@ -32,3 +32,4 @@ export async function insertOnce(collection: Collection<Document>, doc: Document
     throw error;
   }
 }
+export { applyUpdate, applyVersionedBatch, type VersionedChange } from "./versioned-batch.js";

@@ -67,7 +67,7 @@ describe("annual return (科普统计年报)", () => {
     expect(lines[1]).toMatch(/^福田区,2,3,100,85,7,14.5,2,17,2,1,0,0,0,1,2,1$/);
 
     const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load(await toXlsx(annualReturnColumns, rows, "2026年科普统计"));
+    await workbook.xlsx.load((await toXlsx(annualReturnColumns, rows, "2026年科普统计")) as never);
     const sheet = workbook.getWorksheet("2026年科普统计")!;
     expect(sheet.getRow(1).getCell(1).value).toBe("地区 District");
     expect(sheet.getRow(4).getCell(1).value).toBe("合计 Total");

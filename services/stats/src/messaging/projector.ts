@@ -129,12 +129,28 @@ export class Projector {
 
   async start(): Promise<void> {
     const generation = await this.store.generation();
-    this.consumer = new EventConsumer(this.kafka, { groupId: this.groupOf(generation), topics: this.topics, logger: this.logger }).onEvery((event) => this.project(event));
+    this.consumer = new EventConsumer(this.kafka, { groupId: this.groupOf(generation), topics: this.topics, logger: this.logger }).onEveryBatch(
+      (events) => this.projectMany(events),
+      (event) => this.project(event),
+    );
     await this.consumer.start();
   }
 
   async stop(): Promise<void> {
     await this.consumer?.stop();
+  }
+
+  /** A partition's events at once: one read and one write per fact they touch (replays, bursts). */
+  private async projectMany(events: ConsumedEvent[]): Promise<void> {
+    const changes = events.flatMap((event) => {
+      const change = factChange(event.envelope.type, event.payload, occurredAt(event.envelope));
+      return change ? [{ ...change, version: Number(event.envelope.aggregateVersion) }] : [];
+    });
+    const applied = await this.store.applyAll(changes);
+    if (applied > 0) {
+      this.applied += applied;
+      this.changes.emit("changed");
+    }
   }
 
   private async project(event: ConsumedEvent): Promise<void> {

@@ -1,5 +1,5 @@
 import type { Collection, Db, Document, Filter, UpdateFilter } from "mongodb";
-import { applyVersioned, type ApplyResult } from "@kepu/idempotency";
+import { applyVersioned, applyVersionedBatch, type ApplyResult } from "@kepu/idempotency";
 import { OrgKind } from "@kepu/contracts/common/v1/catalog_pb";
 import type { AnnualReturnFacts, BaseFact, TeamFact } from "../domain/annual-return.js";
 import type { ActivityFact, Facts, MenuFact, OrderFact, OrgFact, Slice } from "../domain/figures.js";
@@ -29,6 +29,14 @@ export class FactStore {
 
   apply(kind: FactKind, id: string, version: number, update: UpdateFilter<Document>): Promise<ApplyResult> {
     return applyVersioned(this.facts[kind], id, version, update);
+  }
+
+  /** Many events' changes, in order; returns how many applied (the rest were already seen). */
+  async applyAll(changes: { kind: FactKind; id: string; version: number; update: UpdateFilter<Document> }[]): Promise<number> {
+    const byKind = new Map<FactKind, typeof changes>();
+    for (const change of changes) (byKind.get(change.kind) ?? byKind.set(change.kind, []).get(change.kind)!).push(change);
+    const applied = await Promise.all([...byKind].map(([kind, list]) => applyVersionedBatch(this.facts[kind], list)));
+    return applied.reduce((sum, n) => sum + n, 0);
   }
 
   /** The facts a slice needs: narrowed by org subtree and the dimensions in the database, the rest in code. */
