@@ -297,6 +297,16 @@ export class Activities {
     });
   }
 
+  /** Keeps a photo for the activity's summary; the organizers may add them. Returns its id. */
+  async uploadPhoto(activityId: string, contentType: string, content: Buffer, actor: Actor | undefined): Promise<string> {
+    const activity = await this.store.load(activityId);
+    if (!activity) throw errors.notFound(activityId);
+    requireOrganizer(actor, activity);
+    const photoId = `ph-${uuidv7()}`;
+    await this.store.savePhoto({ photoId, activityId, contentType, content, uploadedBy: actor!.id, uploadedAt: this.clock() });
+    return photoId;
+  }
+
   /** The summary plus attendance complete the activity; dispatch turns this into DELIVERED. */
   async complete(activityId: string, walkIns: number, actor: Actor | undefined, cause: Cause): Promise<ActivityRecord> {
     const bookings = await this.store.bookingsOf({ activityId });

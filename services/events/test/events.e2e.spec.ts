@@ -162,4 +162,26 @@ describe("activities and booking", () => {
     expect(rated).toHaveLength(1);
     expect(fromBinary(contractsRegistry.getMessage(rated[0]!.type)!, rated[0]!.payload)).toMatchObject({ raterId: "resident-902", score: 4, byRequester: false });
   });
+  it("keeps summary photos for the organizers to add, refuses other files, and lists a team's schedule", async () => {
+    const session = { startsAt: timestampFromDate(inDays(5)), endsAt: timestampFromDate(inDays(5, 11)), place: "红荔社区党群服务中心", capacity: 20 };
+    const { activity } = await client.publishActivity({ title: "家庭急救进社区", theme: Theme.HEALTH, place: community, teamId: "team-photo", sessions: [session] }, { actor: worker });
+    const activityId = activity!.activityId;
+    const png = Buffer.from("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a5f0c6b50000000049454e44ae426082", "hex");
+    const leader = { id: "leader-photo", role: Role.TEAM_LEADER, orgId: "team-photo" };
+    const uploaded = await client.uploadPhoto({ activityId, contentType: "image/png", content: png }, { actor: leader });
+    expect(uploaded.url).toBe(`/api/v1/photos/${uploaded.photoId}`);
+    const back = await client.getPhoto({ photoId: uploaded.photoId }, { actor: resident(7) });
+    expect([back.contentType, Buffer.from(back.content).equals(png), back.activityId]).toEqual(["image/png", true, activityId]);
+
+    const refusals = await Promise.all([
+      client.uploadPhoto({ activityId, contentType: "application/pdf", content: png }, { actor: leader }).catch((e: unknown) => e),
+      client.uploadPhoto({ activityId, contentType: "image/jpeg", content: Buffer.alloc(2 * 1024 * 1024 + 1) }, { actor: leader }).catch((e: unknown) => e),
+      client.uploadPhoto({ activityId, contentType: "image/png", content: png }, { actor: { id: "leader-other", role: Role.TEAM_LEADER, orgId: "team-other" } }).catch((e: unknown) => e),
+      client.getPhoto({ photoId: "ph-missing" }, { actor: worker }).catch((e: unknown) => e),
+    ]);
+    expect(refusals.map((e) => (e as { code: string }).code)).toEqual(["BAD_PHOTO_TYPE", "BAD_PHOTO_SIZE", "OUTSIDE_YOUR_SCOPE", "PHOTO_NOT_FOUND"]);
+
+    const schedule = await client.listActivities({ teamId: "team-photo" }, { actor: leader });
+    expect(schedule.activities.map((a) => a.activityId)).toEqual([activityId]);
+  });
 });

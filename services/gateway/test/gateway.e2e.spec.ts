@@ -161,9 +161,18 @@ describe("the gateway", () => {
       ["city", "GET", "/api/v1/stats/annual-return?year=2026&orgId=sz-luohu&format=xlsx", 200],
       ["leader", "GET", "/api/v1/stats/annual-return?year=2026", 403],
       ["viewer", "GET", "/api/v1/stats/annual-return", 400],
+      ["leader", "GET", "/api/v1/teams/team-futian", 200],
+      ["leader", "GET", "/api/v1/teams/team-nanshan", 403],
+      ["district", "GET", "/api/v1/bases", 200],
+      ["base", "GET", "/api/v1/bases", 200],
+      ["district", "GET", "/api/v1/bases?orgId=sz-luohu", 403],
+      ["leader", "GET", "/api/v1/bases", 403],
+      ["member", "POST", "/api/v1/activities/x/hours", 403],
+      ["viewer", "POST", "/api/v1/activities/x/photos", 403],
+      ["anonymous", "GET", "/api/v1/photos/ph-x", 401],
     ];
     for (const [account, method, path, expected] of cells) {
-      const bodies: Record<string, object> = { dispatch: { teamIds: ["t"] }, orders: { theme: "THEME_HEALTH", communityId: "sz-futian-yuanling-c1" }, summary: { text: "x" } };
+      const bodies: Record<string, object> = { dispatch: { teamIds: ["t"] }, orders: { theme: "THEME_HEALTH", communityId: "sz-futian-yuanling-c1" }, summary: { text: "x" }, hours: { volunteerId: "v", serviceContent: "x", startedAt: "2026-09-01T09:00:00Z", endedAt: "2026-09-01T11:00:00Z" } };
       const body = method === "POST" ? (bodies[path.split("/").at(-1)!] ?? {}) : undefined;
       expect((await call(method, path, tokens[account], body)).status, `${account} ${method} ${path}`).toBe(expected);
     }
@@ -178,6 +187,29 @@ describe("the gateway", () => {
     const limited = await call("GET", "/api/v1/me", flooder);
     expect(limited.body).toMatchObject({ code: "RATE_LIMITED", messageZh: "请求过于频繁，请稍后再试" });
     expect((await call("GET", "/api/v1/me", await signIn("base"))).status).toBe(200);
+  });
+
+  it("takes summary photos as images from the organizers and serves them back; other files are refused", async () => {
+    const worker = await signIn("worker");
+    const startsAt = new Date(Date.now() + 7 * 86_400_000).toISOString();
+    const endsAt = new Date(Date.now() + 7 * 86_400_000 + 7_200_000).toISOString();
+    const published = await call("POST", "/api/v1/activities", worker, { title: "防灾减灾演练", theme: "THEME_DISASTER_PREVENTION", orgId: "sz-futian-yuanling-c1", teamId: "team-futian", sessions: [{ startsAt, endsAt, capacity: 30 }] });
+    expect(published.status).toBe(200);
+    const activityId = published.body.activity.activityId as string;
+    const png = Buffer.from("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a5f0c6b50000000049454e44ae426082", "hex");
+    const upload = (type: string, token = worker) => fetch(`${gateway.httpUrl}/api/v1/activities/${activityId}/photos`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": type }, body: png });
+    const uploaded = await upload("image/png");
+    expect(uploaded.status).toBe(200);
+    const { url } = (await uploaded.json()) as { url: string };
+    const served = await fetch(`${gateway.httpUrl}${url}`, { headers: { authorization: `Bearer ${await signIn("viewer")}` } });
+    expect([served.status, served.headers.get("content-type"), Buffer.from(await served.arrayBuffer()).equals(png)]).toEqual([200, "image/png", true]);
+    const notAnImage = await upload("text/plain");
+    expect([notAnImage.status, ((await notAnImage.json()) as { code: string }).code]).toEqual([400, "BAD_PHOTO_TYPE"]);
+    expect((await upload("image/png", await signIn("viewer"))).status).toBe(403); // a dashboard viewer only reads
+    const hours = await call("POST", `/api/v1/activities/${activityId}/hours`, await signIn("leader"), { volunteerId: "vol-1", serviceContent: "演练讲解", startedAt: startsAt, endedAt: endsAt });
+    expect(hours).toMatchObject({ status: 200, body: { hours: 2 } });
+    const schedule = await call("GET", "/api/v1/activities?teamId=mine", await signIn("leader"));
+    expect(schedule.body.activities.map((a: { activityId: string }) => a.activityId)).toContain(activityId);
   });
 
   it("sends security headers and serves its OpenAPI at /docs", async () => {

@@ -20,6 +20,9 @@ const date = (value: Timestamp | undefined, field: string) => {
 
 const statusOf = { SCHEDULED: ActivityStatus.SCHEDULED, COMPLETED: ActivityStatus.COMPLETED, CANCELLED: ActivityStatus.CANCELLED } as const;
 const bookingStatusOf = { SEATED: BookingStatus.SEATED, WAITLISTED: BookingStatus.WAITLISTED, CANCELLED: BookingStatus.CANCELLED, CHECKED_IN: BookingStatus.CHECKED_IN } as const;
+// Photos for summaries: what phones produce, at most 2 MB (the web app shrinks them before upload).
+const photoTypes = ["image/jpeg", "image/png", "image/webp"];
+const maxPhotoBytes = 2 * 1024 * 1024;
 
 export function bookingMessage(b: BookingRecord, activity?: ActivityRecord): MessageInitShape<typeof BookingSchema> {
   const session = activity?.sessions.find((s) => s.sessionId === b.sessionId);
@@ -109,6 +112,7 @@ export function eventsService(activities: Activities, store: ActivityStore, seat
         withinOrgIds: scope(context.actor, request.orgId),
         theme: request.theme,
         campaignId: request.campaignId,
+        teamId: request.teamId,
         status,
         from: request.from ? timestampDate(request.from) : undefined,
         to: request.to ? timestampDate(request.to) : undefined,
@@ -165,6 +169,17 @@ export function eventsService(activities: Activities, store: ActivityStore, seat
       const activity = await activities.fileSummary(id(request.activityId, "activityId"), summary, request.photoUrls.slice(0, 20), context.actor, { correlationId: context.correlationId });
       return { activity: await view(activity) };
     },
+    async uploadPhoto(request, context) {
+      if (!photoTypes.includes(request.contentType)) throw kepuError("invalid", "BAD_PHOTO_TYPE", "请上传 JPEG、PNG 或 WebP 图片", "Upload a JPEG, PNG or WebP image", "contentType");
+      if (request.content.length === 0 || request.content.length > maxPhotoBytes) throw kepuError("invalid", "BAD_PHOTO_SIZE", "图片大小须在 2MB 以内", "A photo must be at most 2 MB", "content");
+      const photoId = await activities.uploadPhoto(id(request.activityId, "activityId"), request.contentType, Buffer.from(request.content), context.actor);
+      return { photoId, url: `/api/v1/photos/${photoId}` };
+    },
+    async getPhoto(request) {
+      const photo = await store.photo(id(request.photoId, "photoId"));
+      if (!photo) throw kepuError("not_found", "PHOTO_NOT_FOUND", "找不到这张图片", "No such photo", "photoId");
+      return { contentType: photo.contentType, content: photo.content, activityId: photo.activityId };
+    },
     async completeActivity(request, context) {
       if (request.walkIns < 0) throw kepuError("invalid", "BAD_WALK_INS", "现场人数不能为负", "Walk-ins cannot be negative", "walkIns");
       return { activity: await view(await activities.complete(id(request.activityId, "activityId"), request.walkIns, context.actor, { correlationId: context.correlationId })) };
@@ -174,7 +189,7 @@ export function eventsService(activities: Activities, store: ActivityStore, seat
       return {};
     },
     async listOverdueSummaries(request, context) {
-      const { activities: found } = await store.list({ withinOrgIds: scope(context.actor, request.orgId), theme: 0, campaignId: request.campaignId, status: "", from: undefined, to: undefined, page: 0, pageSize: 1_000 });
+      const { activities: found } = await store.list({ withinOrgIds: scope(context.actor, request.orgId), teamId: "", theme: 0, campaignId: request.campaignId, status: "", from: undefined, to: undefined, page: 0, pageSize: 1_000 });
       const overdue = found.filter((a) => a.status !== "CANCELLED" && summaryOverdue(a.campaignId, a.summaryFiled, clock()));
       return { activities: await Promise.all(overdue.map(view)) };
     },

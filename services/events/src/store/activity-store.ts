@@ -1,4 +1,4 @@
-import type { Collection, Db, Document, Filter } from "mongodb";
+import { Binary, type Collection, type Db, type Document, type Filter } from "mongodb";
 import type { EventEnvelope } from "@kepu/bus";
 import { saveAggregate, type SaveResult } from "@kepu/outbox";
 
@@ -59,8 +59,19 @@ export interface BookingRecord {
   version: number;
 }
 
+export interface PhotoRecord {
+  photoId: string;
+  activityId: string;
+  contentType: string;
+  content: Buffer;
+  uploadedBy: string;
+  uploadedAt: Date;
+}
+
 export interface ActivityQuery {
   withinOrgIds: string[];
+  /** Only this volunteer team's activities; "" for any. */
+  teamId: string;
   theme: number;
   campaignId: string;
   status: ActivityStatusName | "";
@@ -75,6 +86,7 @@ export class ActivityStore {
   readonly bookings: Collection<Document>;
   readonly hours: Collection<Document>;
   readonly summaries: Collection<Document>;
+  readonly photos: Collection<Document>;
   readonly slots: Collection<Document>;
 
   constructor(
@@ -86,6 +98,18 @@ export class ActivityStore {
     this.hours = db.collection("service_hours");
     this.summaries = db.collection("summaries");
     this.slots = db.collection("resource_slots");
+    this.photos = db.collection("photos");
+  }
+
+  /** A photo for an activity's summary (图文总结), kept as bytes beside the activity. */
+  async savePhoto(photo: PhotoRecord): Promise<void> {
+    await this.photos.insertOne({ ...photo, _id: photo.photoId as never, content: new Binary(photo.content) });
+  }
+
+  async photo(photoId: string): Promise<PhotoRecord | undefined> {
+    const doc = await this.photos.findOne({ _id: photoId as never });
+    if (!doc) return undefined;
+    return { photoId, activityId: String(doc.activityId), contentType: String(doc.contentType), content: Buffer.from((doc.content as Binary).buffer), uploadedBy: String(doc.uploadedBy), uploadedAt: doc.uploadedAt as Date };
   }
 
   async createIndexes(): Promise<void> {
@@ -113,6 +137,7 @@ export class ActivityStore {
     const and: Filter<Document>[] = query.withinOrgIds.map((org) => ({ "place.path": org }));
     if (query.theme) and.push({ theme: query.theme });
     if (query.campaignId) and.push({ campaignId: query.campaignId });
+    if (query.teamId) and.push({ teamId: query.teamId });
     if (query.status) and.push({ status: query.status });
     if (query.from) and.push({ startsAt: { $gte: query.from } });
     if (query.to) and.push({ startsAt: { $lte: query.to } });

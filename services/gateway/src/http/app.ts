@@ -49,6 +49,9 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
   await app.register(swagger, { openapi: { info: { title: "Kepu 科普 API", version: "1.0.0", description: "The one HTTP API of the Kepu platform. 错误均以 {code, message} 返回（中文 / English）。" }, components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } } } });
   await app.register(swaggerUi, { routePrefix: "/docs" });
 
+  // Summary photos are posted as the image itself; every other body is JSON.
+  app.addContentTypeParser(["image/jpeg", "image/png", "image/webp"], { parseAs: "buffer", bodyLimit: 2 * 1024 * 1024 + 1 }, (_request, body, done) => done(null, body));
+
   app.addHook("onRequest", async (request) => {
     if (!request.url.startsWith("/api/")) return;
     const header = request.headers.authorization;

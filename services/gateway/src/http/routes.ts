@@ -73,6 +73,21 @@ export function registerRoutes(app: FastifyInstance, deps: GatewayDeps, clients:
     return json(r.ListTeamsResponseSchema, await clients.registry.listTeams({ orgId }, rpcOptions(request, caller)));
   });
 
+  app.get("/api/v1/teams/:teamId", { schema: { tags: ["registry"], ...secured, params: params("teamId") } }, async (request) => {
+    const caller = callerFor(request, [...staff, Role.TEAM_LEADER]);
+    const { teamId } = request.params as { teamId: string };
+    // A leader sees their own team (its members, phones masked); staff the teams of their subtree.
+    if (caller.role === Role.TEAM_LEADER && teamId !== caller.orgId) throw kepuError("forbidden", "OUTSIDE_YOUR_SCOPE", "不在您的管辖范围内", "This is outside your area");
+    return json(r.GetTeamResponseSchema, await clients.registry.getTeam({ teamId }, rpcOptions(request, caller)));
+  });
+  // 科普基地: association staff and base staff follow the bases of their subtree.
+  app.get("/api/v1/bases", { schema: { tags: ["registry"], ...secured, querystring: { type: "object", properties: { orgId: id } } } }, async (request) => {
+    const caller = callerFor(request, [...staff, Role.BASE_STAFF]);
+    const orgId = (request.query as { orgId?: string }).orgId ?? (caller.role === Role.ADMIN ? "" : caller.orgId);
+    await inScope(orgId, caller);
+    return json(r.ListBasesResponseSchema, await clients.registry.listBases({ orgId }, rpcOptions(request, caller)));
+  });
+
   // ---- orders (dispatch) --------------------------------------------------------------------
   const orderBody = body(
     {
@@ -151,10 +166,12 @@ export function registerRoutes(app: FastifyInstance, deps: GatewayDeps, clients:
   orderAction("rate", residents, body({ score: { type: "integer", minimum: 1, maximum: 5 }, comment: text(500) }, ["score"]), (orderId, b, o) => clients.dispatch.rateOrder({ orderId, score: Number(b.score), comment: String(b.comment ?? "") }, o));
 
   // ---- activities (events) ------------------------------------------------------------------
-  app.get("/api/v1/activities", { schema: { tags: ["activities"], ...secured, querystring: { type: "object", properties: { orgId: id, campaignId: text(80) } } } }, async (request) => {
+  app.get("/api/v1/activities", { schema: { tags: ["activities"], ...secured, querystring: { type: "object", properties: { orgId: id, campaignId: text(80), teamId: id } } } }, async (request) => {
     const caller = callerFor(request, anyone);
-    const q = request.query as { orgId?: string; campaignId?: string };
-    return json(e.ListActivitiesResponseSchema, await clients.events.listActivities({ orgId: q.orgId ?? "", campaignId: q.campaignId ?? "" }, rpcOptions(request, caller)));
+    const q = request.query as { orgId?: string; campaignId?: string; teamId?: string };
+    // A team's schedule: a leader or member asking for "their" activities gets their own team's.
+    const teamId = q.teamId !== undefined && [Role.TEAM_LEADER, Role.TEAM_MEMBER].includes(caller.role) ? caller.orgId : (q.teamId ?? "");
+    return json(e.ListActivitiesResponseSchema, await clients.events.listActivities({ orgId: q.orgId ?? "", campaignId: q.campaignId ?? "", teamId }, rpcOptions(request, caller)));
   });
   app.get("/api/v1/activities/:activityId", { schema: { tags: ["activities"], ...secured, params: params("activityId") } }, async (request) => {
     const caller = callerFor(request, anyone);
@@ -183,6 +200,27 @@ export function registerRoutes(app: FastifyInstance, deps: GatewayDeps, clients:
     const caller = callerFor(request, organizers);
     const b = request.body as { text: string; photoUrls?: string[] };
     return json(e.FileSummaryResponseSchema, await clients.events.fileSummary({ activityId: (request.params as { activityId: string }).activityId, text: b.text, photoUrls: b.photoUrls ?? [] }, rpcOptions(request, caller))); // 图文总结
+  });
+  // 志愿服务时长: who served, what, from when to when; the events service rounds and records it.
+  const hoursBody = body({ volunteerId: id, serviceContent: text(200), startedAt: { type: "string", format: "date-time" }, endedAt: { type: "string", format: "date-time" } }, ["volunteerId", "serviceContent", "startedAt", "endedAt"]);
+  app.post("/api/v1/activities/:activityId/hours", { schema: { tags: ["activities"], ...secured, params: params("activityId"), body: hoursBody } }, async (request) => {
+    const caller = callerFor(request, [...organizers, Role.TEAM_LEADER]);
+    const b = request.body as { volunteerId: string; serviceContent: string; startedAt: string; endedAt: string };
+    const teamId = caller.role === Role.TEAM_LEADER ? caller.orgId : "";
+    const input = { activityId: (request.params as { activityId: string }).activityId, volunteerId: b.volunteerId, teamId, serviceContent: b.serviceContent, startedAt: timestamp(b.startedAt), endedAt: timestamp(b.endedAt) };
+    return json(e.RecordServiceHoursResponseSchema, await clients.events.recordServiceHours(input, rpcOptions(request, caller)));
+  });
+  // Summary photos arrive as the image itself (image/jpeg, image/png, image/webp; at most 2 MB).
+  app.post("/api/v1/activities/:activityId/photos", { bodyLimit: 2 * 1024 * 1024 + 1, schema: { tags: ["activities"], ...secured, params: params("activityId") } }, async (request) => {
+    const caller = callerFor(request, [...organizers, Role.TEAM_LEADER]);
+    const content = request.body instanceof Buffer ? request.body : Buffer.alloc(0);
+    const contentType = String(request.headers["content-type"] ?? "").split(";")[0]!.trim();
+    return json(e.UploadPhotoResponseSchema, await clients.events.uploadPhoto({ activityId: (request.params as { activityId: string }).activityId, contentType, content }, rpcOptions(request, caller)));
+  });
+  app.get("/api/v1/photos/:photoId", { schema: { tags: ["activities"], ...secured, params: params("photoId") } }, async (request, reply) => {
+    const caller = callerFor(request, anyone);
+    const photo = await clients.events.getPhoto({ photoId: (request.params as { photoId: string }).photoId }, rpcOptions(request, caller));
+    return reply.header("content-type", photo.contentType).header("cache-control", "private, max-age=86400").send(Buffer.from(photo.content));
   });
   app.post("/api/v1/activities/:activityId/complete", { schema: { tags: ["activities"], ...secured, params: params("activityId"), body: body({ walkIns: { type: "integer", minimum: 0, maximum: 100000 } }) } }, async (request) => {
     const caller = callerFor(request, organizers);
