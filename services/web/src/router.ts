@@ -13,6 +13,7 @@ const routes: RouteRecordRaw[] = [
   { path: "/staff/pool", component: () => import("./views/staff/PoolPage.vue"), meta: { roles: staffRoles } },
   { path: "/staff/teams", component: () => import("./views/staff/TeamsPage.vue"), meta: { roles: staffRoles } },
   { path: "/staff/overdue", component: () => import("./views/staff/OverduePage.vue"), meta: { roles: staffRoles } },
+  { path: "/staff/bases", component: () => import("./views/staff/BasesPage.vue"), meta: { roles: [...staffRoles, "BASE_STAFF"] } },
   { path: "/staff/activities", component: () => import("./views/staff/ActivitiesAdmin.vue"), meta: { roles: [...staffRoles, "BASE_STAFF"] } },
   { path: "/team/inbox", component: () => import("./views/leader/TeamInbox.vue"), meta: { roles: ["TEAM_LEADER", "TEAM_MEMBER"] } },
   { path: "/dashboard", component: () => import("./views/DashboardPage.vue"), meta: { roles: [...staffRoles, "DASHBOARD_VIEWER"] } },

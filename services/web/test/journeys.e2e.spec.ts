@@ -1,6 +1,7 @@
 // Each role's main journey in a real browser (Debian's Chromium via playwright-core) against the
 // running platform — four services, the gateway serving the built app: a resident orders and
-// books, a worker dispatches, the team leader accepts, and the dashboard figure changes live.
+// books, a worker dispatches, the team leader accepts, and the dashboard figure changes live; then
+// the leader records service hours, the worker files a summary with a photo, staff see the bases.
 // Screenshots of every page land in test-artifacts/journeys/.
 import { mkdirSync } from "node:fs";
 import { Redis } from "ioredis";
@@ -8,7 +9,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OrgKind, Theme } from "@kepu/contracts/common/v1/catalog_pb";
 import { Role } from "@kepu/contracts/common/v1/envelope_pb";
-import { ProviderKind } from "@kepu/contracts/registry/v1/events_pb";
+import { BaseLevel, ProviderKind } from "@kepu/contracts/registry/v1/events_pb";
 import { RegistryService } from "@kepu/contracts/registry/v1/service_pb";
 import { Platform } from "@kepu/faults/platform";
 import { createRpcClient } from "@kepu/rpc";
@@ -31,6 +32,8 @@ async function seed(registryAddress: string) {
     await client.registerOrganization({ orgId, name, kind, parentId }, admin);
   }
   await client.registerTeam({ teamId: "team-futian", name: "福田区科技志愿服务队", orgId: "sz-futian", themes: [Theme.HEALTH], serviceAreaOrgIds: ["sz-futian"] }, admin);
+  await client.addVolunteer({ teamId: "team-futian", volunteerId: "vol-wang", realName: "王医生", phone: "13800138000", skills: [Theme.HEALTH] }, admin);
+  await client.certifyBase({ baseId: "base-futian-kjg", name: "福田区科技馆", orgId: "sz-futian", level: BaseLevel.CITY, certifiedOn: { seconds: BigInt(Date.UTC(2024, 2, 1) / 1000), nanos: 0 }, termYears: 3, themes: [Theme.HEALTH] }, admin);
   await client.publishMenuItem({ item: { itemId: "menu-health", title: "健康养生讲座", description: "三甲医院医生讲解慢病管理", theme: Theme.HEALTH, format: 1, durationMinutes: 60, capacity: 40, serviceAreaOrgId: "sz-futian", providerKind: ProviderKind.TEAM, providerId: "team-futian" } }, admin);
   client.close();
 }
@@ -134,4 +137,37 @@ describe("the web app in a browser, role by role", () => {
     await dashboard.getByText("Outreach dashboard").waitFor();
     await dashboard.screenshot({ path: `${shots}/7-dashboard-en.png`, fullPage: true });
   }, 240_000);
+
+  it("the team leader records service hours from the schedule, the worker files a summary with a photo, and staff see the bases", async () => {
+    // 志愿服务时长 for a member, from the team's schedule (the activity the first journey made).
+    const leader = await pageAs("leader");
+    await leader.waitForURL("**/team/inbox");
+    const row = leader.locator(".schedule .el-table__row").filter({ hasText: "健康养生讲座" });
+    await row.getByRole("button", { name: "记录服务时长" }).click();
+    await leader.locator(".pick-volunteer").click();
+    await leader.locator(".el-select-dropdown__item").filter({ hasText: "王医生" }).click();
+    await leader.locator(".do-hours").click();
+    await leader.getByText("服务时长已记录").waitFor();
+    await leader.screenshot({ path: `${shots}/8-leader-hours.png`, fullPage: true });
+
+    // 图文总结 with a photo: shrunk in the browser, uploaded, shown as a thumbnail.
+    const worker = await pageAs("worker");
+    await worker.goto(`${gateway.httpUrl}/staff/activities`);
+    await worker.locator(".activity-row").filter({ hasText: "健康养生讲座" }).locator(".el-collapse-item__header").click();
+    await worker.locator("textarea[name=summary]").fill("王医生讲解了高血压的日常管理，居民踊跃提问。");
+    const photo = await worker.screenshot(); // any real PNG will do
+    await worker.locator("input[name=photos]").setInputFiles({ name: "现场.png", mimeType: "image/png", buffer: photo });
+    await worker.getByText("照片已上传").waitFor();
+    await worker.locator("img.thumb").waitFor();
+    await worker.locator(".file-summary").click();
+    await worker.getByText("操作成功").waitFor();
+    await worker.screenshot({ path: `${shots}/9-worker-summary-photo.png`, fullPage: true });
+
+    // 科普基地 of the district.
+    const district = await pageAs("district");
+    await district.goto(`${gateway.httpUrl}/staff/bases`);
+    await district.locator(".bases").getByText("福田区科技馆").waitFor();
+    await district.getByText("市级").waitFor();
+    await district.screenshot({ path: `${shots}/10-district-bases.png`, fullPage: true });
+  }, 180_000);
 });

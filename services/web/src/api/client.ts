@@ -74,3 +74,20 @@ export async function download(path: string): Promise<void> {
   link.click();
   URL.revokeObjectURL(link.href);
 }
+
+/** Posts an image as the request body (summary photos); answers like `api`. */
+export async function uploadImage<T>(path: string, image: Blob): Promise<T> {
+  const response = await fetch(path, { method: "POST", headers: { authorization: `Bearer ${savedTokens()?.accessToken ?? ""}`, "content-type": image.type }, body: image });
+  if (!response.ok) {
+    const error = (await response.json().catch(() => ({}))) as { code?: string; messageZh?: string; messageEn?: string };
+    throw new ApiError(response.status, error.code ?? `HTTP_${response.status}`, error.messageZh ?? "上传失败", error.messageEn ?? "Upload failed");
+  }
+  return (await response.json()) as T;
+}
+
+/** An image the API serves only to signed-in people, as a URL an <img> can show. */
+export async function imageObjectUrl(path: string): Promise<string> {
+  const response = await send("GET", path, undefined, savedTokens()?.accessToken);
+  if (!response.ok) throw new ApiError(response.status, `HTTP_${response.status}`, "图片加载失败", "The image did not load");
+  return URL.createObjectURL(await response.blob());
+}
