@@ -169,5 +169,9 @@ describe("the web app in a browser, role by role", () => {
     await district.locator(".bases").getByText("福田区科技馆").waitFor();
     await district.getByText("市级").waitFor();
     await district.screenshot({ path: `${shots}/10-district-bases.png`, fullPage: true });
+    await district.goto(`${gateway.httpUrl}/staff/overdue`);
+    await district.locator(".campaign-activities").waitFor();
+    await district.getByText("逾期未交的图文总结").waitFor();
+    await district.screenshot({ path: `${shots}/11-district-campaigns.png`, fullPage: true });
   }, 180_000);
 });

@@ -1,0 +1,10 @@
+import { describe, expect, it } from "vitest";
+import { campaignChoices } from "../src/domain/campaigns";
+
+describe("campaignChoices", () => {
+  it("lists this year's campaigns first, then last year's, with the ids the events service knows", () => {
+    const choices = campaignChoices(2026);
+    expect(choices.map((c) => c.id)).toEqual(["kepu-month-2026", "tech-week-2026", "scientist-day-2026", "kepu-month-2025", "tech-week-2025", "scientist-day-2025"]);
+    expect(choices[0]).toMatchObject({ zh: "2026 全国科普日暨深圳科普月" });
+  });
+});
