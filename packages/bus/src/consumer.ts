@@ -174,8 +174,10 @@ export class EventConsumer {
       if (!isRunning() || isStale()) return;
       await this.handleMessage(batch.topic, batch.partition, message, heartbeat);
       resolveOffset(message.offset);
+      // A long batch must not outlast the session: kafkajs sends a heartbeat at most once per
+      // heartbeatInterval, so asking after every message costs nothing.
+      await heartbeat();
     }
-    await heartbeat();
   }
 
   private async handleMessage(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<void> {

@@ -127,9 +127,12 @@ export class Projector {
     return this.consumer?.counters ?? { handled: 0, skipped: 0, deadLettered: 0, retries: 0, restarts: 0 };
   }
 
+  /** The consumer group of the generation being projected (each rebuild starts a new one). */
+  groupId = "";
+
   async start(): Promise<void> {
-    const generation = await this.store.generation();
-    this.consumer = new EventConsumer(this.kafka, { groupId: this.groupOf(generation), topics: this.topics, logger: this.logger }).onEveryBatch(
+    this.groupId = this.groupOf(await this.store.generation());
+    this.consumer = new EventConsumer(this.kafka, { groupId: this.groupId, topics: this.topics, logger: this.logger }).onEveryBatch(
       (events) => this.projectMany(events),
       (event) => this.project(event),
     );
