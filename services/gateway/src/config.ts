@@ -16,6 +16,9 @@ export const configSchema = serviceEnv({ httpPort: 8080, grpcPort: 0 }).extend({
   CORS_ORIGIN: z.string().default("http://127.0.0.1:5173"),
   /** Create one demo account per role at start (never in production). */
   DEMO_ACCOUNTS: z.enum(["0", "1"]).default("0"),
+  /** Residents' one-time codes go by SMS through this HTTP endpoint; unset, they stay in Redis (never in production). */
+  SMS_WEBHOOK_URL: z.string().url().optional(),
+  SMS_WEBHOOK_TOKEN: z.string().default(""),
   /** A built web app (services/web/dist) to serve at /. */
   WEB_DIST: z.string().default(""),
 });

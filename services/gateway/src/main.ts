@@ -7,7 +7,7 @@ import { connectEngines } from "@kepu/engines";
 import { gracefulShutdown } from "@kepu/http";
 import { createLogger } from "@kepu/log";
 import { createRpcClient } from "@kepu/rpc";
-import { Accounts, LocalCodeSender, ResidentCodes } from "./auth/accounts.js";
+import { Accounts, HttpSmsCodeSender, LocalCodeSender, ResidentCodes } from "./auth/accounts.js";
 import { Tokens } from "./auth/tokens.js";
 import { readConfig } from "./config.js";
 import { createDemoAccounts } from "./demo-accounts.js";
@@ -23,7 +23,8 @@ const prefix = `${config.KEPU_PREFIX}kepu:gateway:`;
 const accounts = new Accounts(engines.db!);
 if (config.DEMO_ACCOUNTS === "1") await createDemoAccounts(accounts);
 const tokens = new Tokens(config.JWT_SECRET, redis, prefix, config.ACCESS_TOKEN_MINUTES, config.REFRESH_TOKEN_DAYS);
-const codes = new ResidentCodes(redis, prefix, new LocalCodeSender(redis, prefix, config.NODE_ENV));
+const sender = config.SMS_WEBHOOK_URL ? new HttpSmsCodeSender(config.SMS_WEBHOOK_URL, config.SMS_WEBHOOK_TOKEN) : new LocalCodeSender(redis, prefix, config.NODE_ENV);
+const codes = new ResidentCodes(redis, prefix, sender);
 const clients = {
   registry: createRpcClient(RegistryService, config.REGISTRY_GRPC),
   dispatch: createRpcClient(DispatchService, config.DISPATCH_GRPC),

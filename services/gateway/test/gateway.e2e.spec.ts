@@ -30,7 +30,7 @@ beforeAll(async () => {
   await engines.createTopics(["registry", "dispatch", "events"].map((c) => engines.topic(c)));
   for (const name of ["registry", "dispatch", "events", "stats"]) services.push(await ServiceProcess.start(name, engines.serviceEnv()));
   const [registry, dispatch, events, stats] = services.map((s) => s.grpcAddress);
-  gateway = await ServiceProcess.start("gateway", engines.serviceEnv({ DEMO_ACCOUNTS: "1", RATE_LIMIT_PER_MINUTE: "40", LOG_LEVEL: "info", REGISTRY_GRPC: registry!, DISPATCH_GRPC: dispatch!, EVENTS_GRPC: events!, STATS_GRPC: stats! }));
+  gateway = await ServiceProcess.start("gateway", engines.serviceEnv({ DEMO_ACCOUNTS: "1", RATE_LIMIT_PER_MINUTE: "60", LOG_LEVEL: "info", REGISTRY_GRPC: registry!, DISPATCH_GRPC: dispatch!, EVENTS_GRPC: events!, STATS_GRPC: stats! }));
   const client = createRpcClient(RegistryService, registry!);
   const admin = { actor: { id: "admin", role: Role.ADMIN } };
   for (const [orgId, kind, parentId] of [["sz", OrgKind.CITY, ""], ["sz-futian", OrgKind.DISTRICT, "sz"], ["sz-futian-yuanling", OrgKind.STREET, "sz-futian"], ["sz-futian-yuanling-c1", OrgKind.COMMUNITY, "sz-futian-yuanling"], ["sz-luohu", OrgKind.DISTRICT, "sz"], ["sz-luohu-s", OrgKind.STREET, "sz-luohu"], ["sz-luohu-s-c", OrgKind.COMMUNITY, "sz-luohu-s"]] as const) {
@@ -64,9 +64,22 @@ describe("the gateway", () => {
     expect(me).toMatchObject({ role: "RESIDENT", orgId: "sz-futian-yuanling-c1" });
     expect(JSON.stringify(me)).not.toContain(phone);
 
+    const tooSoon = await call("POST", "/api/v1/auth/resident-code", undefined, { phone });
+    expect(tooSoon).toMatchObject({ status: 429, body: { code: "CODE_TOO_SOON" } });
+
     const rotated = await call("POST", "/api/v1/auth/refresh", undefined, { refreshToken: pair.refreshToken });
     expect(rotated.status).toBe(200);
     expect((await call("POST", "/api/v1/auth/refresh", undefined, { refreshToken: pair.refreshToken })).status).toBe(401);
+  });
+
+  it("voids a one-time code after 5 wrong tries, so it cannot be guessed", async () => {
+    const guessed = "13600003333";
+    await call("POST", "/api/v1/auth/resident-code", undefined, { phone: guessed });
+    const code = (await redis.get(`${engines.prefix}kepu:gateway:otp-outbox:${guessed}`))!;
+    const wrongCode = code === "999999" ? "999998" : "999999";
+    for (let i = 0; i < 5; i++) expect((await call("POST", "/api/v1/auth/resident-sign-in", undefined, { phone: guessed, code: wrongCode, communityId: "sz-futian-yuanling-c1" })).status).toBe(401);
+    const late = await call("POST", "/api/v1/auth/resident-sign-in", undefined, { phone: guessed, code, communityId: "sz-futian-yuanling-c1" });
+    expect(late).toMatchObject({ status: 401, body: { code: "WRONG_CODE" } });
   });
 
   it("rejects tampered, unsigned, expired and foreign-audience tokens", async () => {
@@ -182,7 +195,7 @@ describe("the gateway", () => {
   it("answers 429 in Chinese to a flooding user while another user is unaffected", async () => {
     const flooder = await signIn("member");
     const statuses = [];
-    for (let i = 0; i < 45; i++) statuses.push((await call("GET", "/api/v1/me", flooder)).status);
+    for (let i = 0; i < 75; i++) statuses.push((await call("GET", "/api/v1/me", flooder)).status);
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
     const limited = await call("GET", "/api/v1/me", flooder);
     expect(limited.body).toMatchObject({ code: "RATE_LIMITED", messageZh: "请求过于频繁，请稍后再试" });

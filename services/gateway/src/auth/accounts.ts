@@ -51,7 +51,34 @@ export class LocalCodeSender implements CodeSender {
   }
 }
 
+/**
+ * Sends codes through an SMS provider's HTTP endpoint (or the operator's own relay to one):
+ * POST {phone, text} as JSON with a bearer token. What the resident reads is written here, in
+ * Chinese, with the platform's signature as SMS rules require.
+ */
+export class HttpSmsCodeSender implements CodeSender {
+  constructor(
+    private readonly url: string,
+    private readonly token: string,
+    private readonly timeoutMs = 5_000,
+  ) {}
+
+  async send(phone: string, code: string): Promise<void> {
+    const text = `【科普服务平台】您的登录验证码是 ${code}，5 分钟内有效。请勿告诉他人。`;
+    const answer = await fetch(this.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${this.token}` },
+      body: JSON.stringify({ phone, text }),
+      signal: AbortSignal.timeout(this.timeoutMs),
+    }).catch(() => undefined);
+    if (!answer?.ok) throw kepuError("unavailable", "SMS_UNAVAILABLE", "短信暂时发不出去，请稍后再试", "The text message could not be sent; please try again shortly");
+  }
+}
+
 const phonePattern = /^1[3-9]\d{9}$/;
+/** A code can be asked for once a minute per phone, and tried 5 times before it is void. */
+const resendAfterSeconds = 60;
+const maxWrongTries = 5;
 
 /** Residents sign in with their phone and a one-time code; their id never reveals the number. */
 export class ResidentCodes {
@@ -63,16 +90,24 @@ export class ResidentCodes {
 
   async request(phone: string): Promise<void> {
     if (!phonePattern.test(phone)) throw kepuError("invalid", "BAD_PHONE", "请填写正确的 11 位手机号", "Enter a valid 11-digit mobile number", "phone");
+    const fresh = await this.redis.set(`${this.prefix}otp-sent:${phone}`, "1", "EX", resendAfterSeconds, "NX");
+    if (fresh !== "OK") throw kepuError("rate_limited", "CODE_TOO_SOON", "验证码已发送，请 1 分钟后再试", "A code was just sent; try again in a minute", "phone");
     const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
-    await this.redis.set(`${this.prefix}otp:${phone}`, code, "EX", 300);
+    await this.redis.multi().set(`${this.prefix}otp:${phone}`, code, "EX", 300).del(`${this.prefix}otp-tries:${phone}`).exec();
     await this.sender.send(phone, code);
   }
 
   async signIn(phone: string, code: string, communityId: string, displayName: string): Promise<Caller> {
     const key = `${this.prefix}otp:${phone}`;
     const expected = await this.redis.get(key);
-    if (!expected || expected !== code) throw kepuError("unauthenticated", "WRONG_CODE", "验证码错误或已过期", "The code is wrong or has expired", "code");
-    await this.redis.del(key);
+    if (!expected || expected !== code) {
+      // Guessing is capped: after 5 wrong tries the code is void and a new one must be asked for.
+      const tries = await this.redis.incr(`${this.prefix}otp-tries:${phone}`);
+      await this.redis.expire(`${this.prefix}otp-tries:${phone}`, 300);
+      if (tries >= maxWrongTries) await this.redis.del(key);
+      throw kepuError("unauthenticated", "WRONG_CODE", "验证码错误或已过期", "The code is wrong or has expired", "code");
+    }
+    await this.redis.del(key, `${this.prefix}otp-tries:${phone}`);
     const id = `resident-${createHash("sha256").update(phone).digest("hex").slice(0, 16)}`;
     return { id, role: Role.RESIDENT, orgId: communityId, displayName: displayName || "居民" };
   }
