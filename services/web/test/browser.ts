@@ -3,10 +3,11 @@
 // launch a fresh, empty profile of its own.
 import { chromium, type Browser } from "playwright-core";
 
-export function launchBrowser(): Promise<Browser> {
+/** `extraArgs`: e.g. a fake camera that films a file (--use-file-for-fake-video-capture=…). */
+export function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", ...extraArgs],
   });
 }

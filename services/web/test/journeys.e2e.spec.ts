@@ -1,9 +1,13 @@
 // Each role's main journey in a real browser (Debian's Chromium via playwright-core) against the
 // running platform — four services, the gateway serving the built app: a resident orders and
 // books, a worker dispatches, the team leader accepts, and the dashboard figure changes live; then
-// the leader records service hours, the worker files a summary with a photo, staff see the bases.
+// the leader records service hours, the worker files a summary with a photo, staff see the bases,
+// and a worker checks a resident in by pointing a (fake, file-fed) camera at her QR code.
 // Screenshots of every page land in test-artifacts/journeys/.
-import { mkdirSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import QRCode from "qrcode";
 import { Redis } from "ioredis";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -57,8 +61,8 @@ afterAll(async () => {
   await engines.cleanup();
 });
 
-async function pageAs(account: string): Promise<Page> {
-  const page = await (await browser.newContext({ locale: "zh-CN", viewport: { width: 1280, height: 860 } })).newPage();
+async function pageAs(account: string, inBrowser = browser): Promise<Page> {
+  const page = await (await inBrowser.newContext({ locale: "zh-CN", viewport: { width: 1280, height: 860 } })).newPage();
   await page.goto(`${gateway.httpUrl}/sign-in`);
   await page.locator("input[name=account]").fill(account);
   await page.locator("input[name=password]").fill("kepu-demo");
@@ -174,4 +178,50 @@ describe("the web app in a browser, role by role", () => {
     await district.getByText("逾期未交的图文总结").waitFor();
     await district.screenshot({ path: `${shots}/11-district-campaigns.png`, fullPage: true });
   }, 180_000);
+
+  it("checks a resident in by filming the QR code with the camera (扫码签到)", async () => {
+    // A resident books over the API and gets the check-in token her QR code carries.
+    const phone = "13700004444";
+    const post = (path: string, body: unknown, token?: string) =>
+      fetch(`${gateway.httpUrl}${path}`, { method: "POST", headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) }).then((r) => r.json());
+    await post("/api/v1/auth/resident-code", { phone });
+    const code = await redis.get(`${engines.prefix}kepu:gateway:otp-outbox:${phone}`);
+    const { accessToken } = (await post("/api/v1/auth/resident-sign-in", { phone, code, communityId: community })) as { accessToken: string };
+    const get = (path: string) => fetch(`${gateway.httpUrl}${path}`, { headers: { authorization: `Bearer ${accessToken}` } }).then((r) => r.json());
+    const { activities } = (await get(`/api/v1/activities?orgId=${community}`)) as { activities: { activityId: string; title: string; sessions: { session: { sessionId: string } }[] }[] };
+    const activity = activities.find((a) => a.title === "健康养生讲座")!;
+    const { booking } = (await post(`/api/v1/activities/${activity.activityId}/sessions/${activity.sessions[0]!.session.sessionId}/bookings`, {}, accessToken)) as { booking: { bookingId: string } };
+    const { token } = (await get(`/api/v1/bookings/${booking.bookingId}/check-in-token`)) as { token: string };
+
+    // The QR code on film: a JPEG of it, looped by Chromium's fake camera.
+    const png = await QRCode.toDataURL(token, { width: 420, margin: 4 });
+    const helper = await browser.newPage();
+    const jpeg = await helper.evaluate(async (dataUrl) => {
+      const image = new Image();
+      image.src = dataUrl;
+      await image.decode();
+      const canvas = Object.assign(document.createElement("canvas"), { width: 640, height: 480 });
+      const context = canvas.getContext("2d")!;
+      context.fillStyle = "#fff";
+      context.fillRect(0, 0, 640, 480);
+      context.drawImage(image, 110, 30);
+      return canvas.toDataURL("image/jpeg", 0.95).split(",")[1]!;
+    }, png);
+    const film = join(tmpdir(), `kepu-qr-${engines.prefix}.mjpeg`);
+    writeFileSync(film, Buffer.concat(Array.from({ length: 5 }, () => Buffer.from(jpeg, "base64"))));
+    const filming = await launchBrowser(["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", `--use-file-for-fake-video-capture=${film}`]);
+    try {
+      const worker = await pageAs("worker", filming);
+      await worker.goto(`${gateway.httpUrl}/staff/activities`);
+      await worker.locator(".activity-row").filter({ hasText: "健康养生讲座" }).locator(".el-collapse-item__header").click();
+      await worker.locator(".start-scan").click();
+      await worker.getByText("操作成功").waitFor();
+      await worker.locator(".el-table__row").filter({ hasText: "已签到" }).first().waitFor();
+      await worker.screenshot({ path: `${shots}/12-worker-camera-check-in.png`, fullPage: true });
+    } finally {
+      await filming.close();
+      await helper.close();
+      rmSync(film, { force: true });
+    }
+  }, 120_000);
 });
