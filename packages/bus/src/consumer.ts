@@ -20,7 +20,7 @@ export type EventHandler<T = Message> = (event: ConsumedEvent<T>) => Promise<voi
 export type BatchHandler = (events: ConsumedEvent[]) => Promise<void>;
 
 /** What a fetched message turned out to be. */
-type Decoded = { kind: "event"; event: ConsumedEvent } | { kind: "skip" } | { kind: "poison"; reason: string };
+type Decoded = { kind: "event"; event: ConsumedEvent; handlers: EventHandler[] } | { kind: "skip" } | { kind: "poison"; reason: string };
 
 /** Events handed to a batch handler at once: large enough to merge writes, small enough to heartbeat. */
 const chunkSize = 1_000;
@@ -183,7 +183,7 @@ export class EventConsumer {
   private async handleMessage(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<void> {
     const decoded = this.decode(topic, partition, message);
     if (decoded.kind === "poison") return this.deadLetter({ topic, partition, offset: message.offset }, message.key, message.value, message.headers, decoded.reason, 1);
-    if (decoded.kind === "event") await this.handleWithRetries(decoded.event, this.handlersOf(decoded.event.envelope.type), heartbeat, message);
+    if (decoded.kind === "event") await this.handleWithRetries(decoded.event, decoded.handlers, heartbeat, message);
   }
 
   /**
@@ -226,10 +226,6 @@ export class EventConsumer {
     }
   }
 
-  private handlersOf(type: string): EventHandler[] {
-    return [...(this.handlers.get(type) ?? []), ...this.everyHandlers];
-  }
-
   private decode(topic: string, partition: number, message: KafkaMessage): Decoded {
     let envelope: EventEnvelope;
     try {
@@ -238,12 +234,13 @@ export class EventConsumer {
       return { kind: "poison", reason: `undecodable envelope: ${reasonOf(error)}` };
     }
     const schema = contractsRegistry.getMessage(envelope.type);
-    if (!schema || this.handlersOf(envelope.type).length === 0) {
+    const handlers = [...(this.handlers.get(envelope.type) ?? []), ...this.everyHandlers];
+    if (!schema || handlers.length === 0) {
       this.counters.skipped++;
       return { kind: "skip" };
     }
     try {
-      return { kind: "event", event: { envelope, payload: fromBinary(schema, envelope.payload), topic, partition, offset: message.offset } };
+      return { kind: "event", event: { envelope, payload: fromBinary(schema, envelope.payload), topic, partition, offset: message.offset }, handlers };
     } catch (error) {
       return { kind: "poison", reason: `undecodable ${envelope.type}: ${reasonOf(error)}` };
     }

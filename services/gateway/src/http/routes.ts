@@ -1,5 +1,5 @@
 import { create } from "@bufbuild/protobuf";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply } from "fastify";
 import { Audience, Format, Theme } from "@kepu/contracts/common/v1/catalog_pb";
 import { Role } from "@kepu/contracts/common/v1/envelope_pb";
 import { OrderStatus } from "@kepu/contracts/dispatch/v1/events_pb";
@@ -265,6 +265,10 @@ export function registerRoutes(app: FastifyInstance, deps: GatewayDeps, clients:
   };
   const dimensionOf = (request: { query: unknown }) =>
     ({ district: s.Dimension.DISTRICT, street: s.Dimension.STREET, community: s.Dimension.COMMUNITY, theme: s.Dimension.THEME, campaign: s.Dimension.CAMPAIGN })[(request.query as { dimension?: string }).dimension ?? "district"] ?? s.Dimension.DISTRICT;
+  const exportFormat = (format: string | undefined) => (format === "xlsx" ? s.ExportFormat.XLSX : s.ExportFormat.CSV);
+  /** An export answered as a file to save under the stats service's name for it. */
+  const attachment = (reply: FastifyReply, file: { filename: string; contentType: string; content: Uint8Array }) =>
+    reply.header("content-type", file.contentType).header("content-disposition", `attachment; filename="${file.filename}"`).send(Buffer.from(file.content));
   const inScope = async (orgId: string, caller: { role: Role; orgId: string }) => {
     if (caller.role === Role.ADMIN || orgId === caller.orgId) return;
     const place = (await clients.registry.getOrganization({ orgId })).organization?.place;
@@ -281,8 +285,8 @@ export function registerRoutes(app: FastifyInstance, deps: GatewayDeps, clients:
     const sl = slice(request, caller);
     await inScope(sl.orgId, caller);
     const q = request.query as { format?: string };
-    const file = await clients.stats.exportFigures({ format: q.format === "xlsx" ? s.ExportFormat.XLSX : s.ExportFormat.CSV, dimension: dimensionOf(request), slice: sl }, rpcOptions(request, caller));
-    return reply.header("content-type", file.contentType).header("content-disposition", `attachment; filename="${file.filename}"`).send(Buffer.from(file.content));
+    const file = await clients.stats.exportFigures({ format: exportFormat(q.format), dimension: dimensionOf(request), slice: sl }, rpcOptions(request, caller));
+    return attachment(reply, file);
   });
   const annualQuery = { type: "object", required: ["year"], properties: { year: { type: "integer", minimum: 2000, maximum: 2100 }, orgId: id, format: sliceQuery.properties.format } } as const;
   app.get("/api/v1/stats/annual-return", { schema: { tags: ["stats"], ...secured, querystring: annualQuery } }, async (request, reply) => {
@@ -290,8 +294,8 @@ export function registerRoutes(app: FastifyInstance, deps: GatewayDeps, clients:
     const { orgId } = slice(request, caller);
     await inScope(orgId, caller);
     const q = request.query as { year: number; format?: string };
-    const file = await clients.stats.exportAnnualReturn({ year: q.year, orgId, format: q.format === "xlsx" ? s.ExportFormat.XLSX : s.ExportFormat.CSV }, rpcOptions(request, caller)); // 科普统计年报
-    return reply.header("content-type", file.contentType).header("content-disposition", `attachment; filename="${file.filename}"`).send(Buffer.from(file.content));
+    const file = await clients.stats.exportAnnualReturn({ year: q.year, orgId, format: exportFormat(q.format) }, rpcOptions(request, caller)); // 科普统计年报
+    return attachment(reply, file);
   });
   app.get("/api/v1/stats/breakdown", { schema: { tags: ["stats"], ...secured, querystring: sliceQuery } }, async (request) => {
     const caller = callerFor(request, viewers);

@@ -104,13 +104,12 @@ export function factChange(type: string, payload: Message, at: Date): Change | u
   }
 }
 
-/**
- * Projects every event into facts. Each fact document keeps the last aggregate version it
- * applied, so a redelivered or replayed event changes nothing.
- */
+/** Projects every event into facts; a redelivered or replayed event changes nothing. */
 export class Projector {
   readonly changes = new EventEmitter();
   applied = 0;
+  /** The consumer group of the generation being projected (each rebuild starts a new one). */
+  groupId = "";
   private consumer: EventConsumer | undefined;
 
   constructor(
@@ -127,14 +126,11 @@ export class Projector {
     return this.consumer?.counters ?? { handled: 0, skipped: 0, deadLettered: 0, retries: 0, restarts: 0 };
   }
 
-  /** The consumer group of the generation being projected (each rebuild starts a new one). */
-  groupId = "";
-
   async start(): Promise<void> {
     this.groupId = this.groupOf(await this.store.generation());
     this.consumer = new EventConsumer(this.kafka, { groupId: this.groupId, topics: this.topics, logger: this.logger }).onEveryBatch(
       (events) => this.projectMany(events),
-      (event) => this.project(event),
+      (event) => this.projectMany([event]), // when a batch fails: one by one, with retries and dead letters
     );
     await this.consumer.start();
   }
@@ -143,7 +139,10 @@ export class Projector {
     await this.consumer?.stop();
   }
 
-  /** A partition's events at once: one read and one write per fact they touch (replays, bursts). */
+  /**
+   * A partition's events at once: one read and one write per fact they touch (replays, bursts).
+   * Each fact document keeps the last aggregate version it applied, so repeats change nothing.
+   */
   private async projectMany(events: ConsumedEvent[]): Promise<void> {
     const changes = events.flatMap((event) => {
       const change = factChange(event.envelope.type, event.payload, occurredAt(event.envelope));
@@ -156,13 +155,4 @@ export class Projector {
     }
   }
 
-  private async project(event: ConsumedEvent): Promise<void> {
-    const change = factChange(event.envelope.type, event.payload, occurredAt(event.envelope));
-    if (!change) return;
-    const result = await this.store.apply(change.kind, change.id, Number(event.envelope.aggregateVersion), change.update);
-    if (result === "applied") {
-      this.applied++;
-      this.changes.emit("changed");
-    }
-  }
 }

@@ -1,5 +1,5 @@
 import type { Collection, Db, Document, Filter, UpdateFilter } from "mongodb";
-import { applyVersioned, applyVersionedBatch, type ApplyResult } from "@kepu/idempotency";
+import { applyVersionedBatch } from "@kepu/idempotency";
 import { OrgKind } from "@kepu/contracts/common/v1/catalog_pb";
 import type { AnnualReturnFacts, BaseFact, TeamFact } from "../domain/annual-return.js";
 import type { ActivityFact, Facts, MenuFact, OrderFact, OrgFact, Slice } from "../domain/figures.js";
@@ -27,10 +27,6 @@ export class FactStore {
     for (const collection of Object.values(this.facts)) await collection.createIndex({ path: 1 });
   }
 
-  apply(kind: FactKind, id: string, version: number, update: UpdateFilter<Document>): Promise<ApplyResult> {
-    return applyVersioned(this.facts[kind], id, version, update);
-  }
-
   /** Many events' changes, in order; returns how many applied (the rest were already seen). */
   async applyAll(changes: { kind: FactKind; id: string; version: number; update: UpdateFilter<Document> }[]): Promise<number> {
     const byKind = new Map<FactKind, typeof changes>();
@@ -45,31 +41,41 @@ export class FactStore {
     if (slice.orgId) filter.path = slice.orgId;
     if (slice.theme) filter.theme = slice.theme;
     const [orders, activities, menu, orgs] = await Promise.all([
-      this.facts.orders.find(filter).toArray(),
-      this.facts.activities.find(filter).toArray(),
+      this.orders(filter),
+      this.activities(filter),
       this.facts.menu.find({}).toArray(),
-      this.facts.orgs.find({ kind: 4, ...(slice.orgId ? { path: slice.orgId } : {}) }).toArray(),
+      this.facts.orgs.find({ kind: OrgKind.COMMUNITY, ...(slice.orgId ? { path: slice.orgId } : {}) }).toArray(),
     ]);
     return {
-      orders: orders.map((d) => ({ declines: 0, escalations: 0, ...d, orderId: String(d._id) }) as unknown as OrderFact),
-      activities: activities.map((d) => ({ sessions: 0, participants: 0, uniqueParticipants: 0, checkIns: 0, residents: [], serviceHours: 0, ...d, activityId: String(d._id) }) as unknown as ActivityFact),
+      orders,
+      activities,
       menu: menu.map((d) => ({ ...d, itemId: String(d._id), path: d.path ?? [] }) as unknown as MenuFact),
       communities: orgs.map((d) => ({ ...d, orgId: String(d._id) }) as unknown as OrgFact),
     };
   }
 
-  /** What the annual return of an org's subtree needs: its districts, their teams and bases, and the slice's facts. */
+  private async orders(filter: Filter<Document>): Promise<OrderFact[]> {
+    return (await this.facts.orders.find(filter).toArray()).map((d) => ({ declines: 0, escalations: 0, ...d, orderId: String(d._id) }) as unknown as OrderFact);
+  }
+
+  private async activities(filter: Filter<Document>): Promise<ActivityFact[]> {
+    const docs = await this.facts.activities.find(filter).toArray();
+    return docs.map((d) => ({ sessions: 0, participants: 0, uniqueParticipants: 0, checkIns: 0, residents: [], serviceHours: 0, ...d, activityId: String(d._id) }) as unknown as ActivityFact);
+  }
+
+  /** What the annual return of an org's subtree needs: its districts, their orders, activities, teams and bases. */
   async loadAnnualReturn(orgId: string): Promise<AnnualReturnFacts> {
     const inTree = orgId ? { path: orgId } : {};
-    const [facts, districts, teams, bases] = await Promise.all([
-      this.load({ orgId, theme: 0, audience: 0, format: 0, campaignId: "" }),
+    const [orders, activities, districts, teams, bases] = await Promise.all([
+      this.orders(inTree),
+      this.activities(inTree),
       this.facts.orgs.find({ kind: OrgKind.DISTRICT, ...inTree }).sort({ _id: 1 }).toArray(),
       this.facts.teams.find(inTree).toArray(),
       this.facts.bases.find(inTree).toArray(),
     ]);
     return {
-      activities: facts.activities,
-      orders: facts.orders,
+      activities,
+      orders,
       districts: districts.map((d) => ({ orgId: String(d._id), name: String(d.name ?? d._id) })),
       teams: teams.map((d) => ({ volunteers: 0, ...d, teamId: String(d._id) }) as unknown as TeamFact),
       bases: bases.map((d) => ({ ...d, baseId: String(d._id) }) as unknown as BaseFact),

@@ -29,11 +29,19 @@ export function saveTokens(tokens: Tokens | undefined): void {
   else localStorage.removeItem(storageKey);
 }
 
+/** JSON bodies are sent as JSON; a Blob (an image) as itself, with its own type. */
 async function send(method: string, path: string, body: unknown, token: string | undefined): Promise<Response> {
   const headers: Record<string, string> = {};
   if (token) headers.authorization = `Bearer ${token}`;
-  if (body !== undefined) headers["content-type"] = "application/json";
-  return fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (body instanceof Blob) headers["content-type"] = body.type;
+  else if (body !== undefined) headers["content-type"] = "application/json";
+  return fetch(path, { method, headers, body: body === undefined || body instanceof Blob ? body : JSON.stringify(body) });
+}
+
+/** The gateway's bilingual error, or the given words when the answer carries none. */
+async function failure(response: Response, zh: string, en: string): Promise<ApiError> {
+  const error = (await response.json().catch(() => ({}))) as { code?: string; messageZh?: string; messageEn?: string; message?: string };
+  return new ApiError(response.status, error.code ?? `HTTP_${response.status}`, error.messageZh ?? error.message ?? zh, error.messageEn ?? error.message ?? en);
 }
 
 async function renewed(): Promise<Tokens | undefined> {
@@ -56,17 +64,14 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     const fresh = await renewed();
     if (fresh) response = await send(method, path, body, fresh.accessToken);
   }
-  if (!response.ok) {
-    const error = (await response.json().catch(() => ({}))) as { code?: string; messageZh?: string; messageEn?: string; message?: string };
-    throw new ApiError(response.status, error.code ?? `HTTP_${response.status}`, error.messageZh ?? error.message ?? "请求失败", error.messageEn ?? error.message ?? "Request failed");
-  }
+  if (!response.ok) throw await failure(response, "请求失败", "Request failed");
   return (await response.json()) as T;
 }
 
 /** A file the API sends (exports): downloaded in the browser under the server's file name. */
 export async function download(path: string): Promise<void> {
   const response = await send("GET", path, undefined, savedTokens()?.accessToken);
-  if (!response.ok) throw new ApiError(response.status, `HTTP_${response.status}`, "导出失败", "Export failed");
+  if (!response.ok) throw await failure(response, "导出失败", "Export failed");
   const name = /filename="([^"]+)"/.exec(response.headers.get("content-disposition") ?? "")?.[1] ?? "export";
   const link = document.createElement("a");
   link.href = URL.createObjectURL(await response.blob());
@@ -76,18 +81,13 @@ export async function download(path: string): Promise<void> {
 }
 
 /** Posts an image as the request body (summary photos); answers like `api`. */
-export async function uploadImage<T>(path: string, image: Blob): Promise<T> {
-  const response = await fetch(path, { method: "POST", headers: { authorization: `Bearer ${savedTokens()?.accessToken ?? ""}`, "content-type": image.type }, body: image });
-  if (!response.ok) {
-    const error = (await response.json().catch(() => ({}))) as { code?: string; messageZh?: string; messageEn?: string };
-    throw new ApiError(response.status, error.code ?? `HTTP_${response.status}`, error.messageZh ?? "上传失败", error.messageEn ?? "Upload failed");
-  }
-  return (await response.json()) as T;
+export function uploadImage<T>(path: string, image: Blob): Promise<T> {
+  return api<T>("POST", path, image);
 }
 
 /** An image the API serves only to signed-in people, as a URL an <img> can show. */
 export async function imageObjectUrl(path: string): Promise<string> {
   const response = await send("GET", path, undefined, savedTokens()?.accessToken);
-  if (!response.ok) throw new ApiError(response.status, `HTTP_${response.status}`, "图片加载失败", "The image did not load");
+  if (!response.ok) throw await failure(response, "图片加载失败", "The image did not load");
   return URL.createObjectURL(await response.blob());
 }
