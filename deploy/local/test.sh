@@ -44,6 +44,8 @@ status=$?
 set -e
 node -e '
   const r = require(process.argv[1]);
-  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed` + (r.numPendingTests ? `, ${r.numPendingTests} skipped` : ""));
+  // A file whose set-up fails has no failed test, only skipped ones: count it as failed too.
+  const brokenFiles = r.testResults.filter((f) => f.status === "failed" && f.assertionResults.every((t) => t.status !== "failed")).length;
+  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests + brokenFiles} failed` + (r.numPendingTests ? `, ${r.numPendingTests} skipped` : "") + (brokenFiles ? ` (${brokenFiles} test file(s) failed before their tests ran)` : ""));
 ' "$repo/.kepu/test-results.json" || echo "tests: 0 passed, 1 failed"
 exit $status

@@ -10,12 +10,15 @@ const script = `${repo}deploy/local/engines.sh`;
 /**
  * An engine set of the suite's own (own state folder and ports), so that killing the broker
  * disturbs nothing else running on the machine. Started and stopped by deploy/local/engines.sh.
+ *
+ * The ports lie below Linux's ephemeral range (32768–60999): a port inside it can be held at any
+ * moment by some client's outgoing connection, and Kafka then fails to bind (a CI run did).
  */
 export class FaultEngines {
   readonly state = `${repo}.kepu/faults`;
   private readonly env: NodeJS.ProcessEnv;
 
-  constructor(ports = { kafka: 39092, controller: 39093, mongo: 37027, redis: 36379 }) {
+  constructor(ports = { kafka: 29092, controller: 29093, mongo: 28027, redis: 26379 }) {
     const { KAFKA_BROKERS: _k, MONGO_URL: _m, REDIS_URL: _r, ...inherited } = process.env;
     this.env = {
       ...inherited,
