@@ -8,6 +8,7 @@ import { defineConfig } from "vitest/config";
 //                      (short in `npm test`; `pnpm test:faults` runs it in full)
 const ignore = ["**/node_modules/**", "**/dist/**"];
 const engines = "./packages/testkit/src/global-setup.ts";
+const bundles = "./packages/testkit/src/build-services.ts";
 
 export default defineConfig({
   test: {
@@ -17,9 +18,9 @@ export default defineConfig({
         test: { name: "int", include: ["{packages,services,deploy}/**/*.int.spec.ts"], exclude: ignore, globalSetup: [engines], testTimeout: 60_000, hookTimeout: 90_000 },
       },
       {
-        test: { name: "e2e", include: ["{packages,services,deploy}/**/*.e2e.spec.ts"], exclude: ignore, globalSetup: [engines], testTimeout: 120_000, hookTimeout: 120_000 },
+        test: { name: "e2e", include: ["{packages,services,deploy}/**/*.e2e.spec.ts"], exclude: ignore, globalSetup: [engines, bundles], testTimeout: 120_000, hookTimeout: 120_000 },
       },
-      { test: { name: "faults", include: ["deploy/**/*.faults.spec.ts"], exclude: ignore, testTimeout: 900_000, hookTimeout: 300_000 } },
+      { test: { name: "faults", include: ["deploy/**/*.faults.spec.ts"], exclude: ignore, globalSetup: [bundles], testTimeout: 900_000, hookTimeout: 300_000 } },
     ],
   },
 });

@@ -7,7 +7,8 @@ RUN npm install -g pnpm@10.34.8
 WORKDIR /src
 COPY . .
 RUN pnpm install --frozen-lockfile \
- && pnpm --filter "@kepu/${SERVICE}" deploy --prod --legacy /out
+ && pnpm --filter "@kepu/${SERVICE}" deploy --prod --legacy /out \
+ && node deploy/build/bundle.mjs "${SERVICE}" && cp -r "services/${SERVICE}/dist" /out/dist
 # The gateway also serves the web app (WEB_DIST=/app/web).
 RUN if [ "$SERVICE" = gateway ]; then pnpm --filter @kepu/web build && cp -r services/web/dist /out/web; fi
 
@@ -17,4 +18,5 @@ WORKDIR /app
 COPY --from=build --chown=node:node /out /app
 USER node
 HEALTHCHECK --interval=10s --timeout=3s --retries=6 CMD node -e "fetch('http://127.0.0.1:'+(process.env.HTTP_PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
-CMD ["node", "--import", "tsx", "src/main.ts"]
+# The bundle (deploy/build/bundle.mjs); node_modules stays for the few packages left outside it.
+CMD ["node", "dist/main.js"]

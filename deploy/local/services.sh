@@ -18,8 +18,10 @@ ready() { curl -fsS "http://127.0.0.1:$1/readyz" >/dev/null 2>&1; }
 start_one() {
   local name=$1 port=$2
   if [[ -f "$pids/$name" ]] && kill -0 "$(cat "$pids/$name")" 2>/dev/null; then say "$name: already running"; return; fi
-  [[ -f "$repo/services/$name/src/main.ts" ]] || { say "$name: not built yet, skipped"; return; }
-  (cd "$repo/services/$name" && exec nohup node --import tsx src/main.ts >>"$logs/$name.log" 2>&1) &
+  # The bundle production runs; KEPU_FROM_SOURCE=1 runs the TypeScript directly (tsx) instead.
+  local entry=(dist/main.js)
+  [[ "${KEPU_FROM_SOURCE:-}" == 1 ]] && entry=(--import tsx src/main.ts)
+  (cd "$repo/services/$name" && exec nohup node "${entry[@]}" >>"$logs/$name.log" 2>&1) &
   echo $! >"$pids/$name"
   say "$name: starting (http :$port, log $logs/$name.log)"
 }
@@ -40,6 +42,7 @@ wait_ready() {
 
 start_all() {
   mkdir -p "$logs" "$pids"
+  [[ "${KEPU_FROM_SOURCE:-}" == 1 ]] || node "$repo/deploy/build/bundle.mjs"
   eval "$(bash "$here/engines.sh" env)"
   export KAFKA_BROKERS MONGO_URL REDIS_URL
   export REGISTRY_GRPC=127.0.0.1:5101 DISPATCH_GRPC=127.0.0.1:5102 EVENTS_GRPC=127.0.0.1:5103 STATS_GRPC=127.0.0.1:5104

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { waitFor } from "./wait.js";
@@ -18,8 +19,8 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * A service started as its own process, as in production (`node --import tsx src/main.ts`), on
- * free ports. `kill()` is a SIGKILL (a crash); `restart()` starts it again on the same ports.
+ * A service started as its own process, as in production (`node dist/main.js`, the bundle that
+ * deploy/build/bundle.mjs makes), on free ports. `kill()` is a SIGKILL (a crash); `restart()` starts it again on the same ports.
  */
 export class ServiceProcess {
   private child: ChildProcess | undefined;
@@ -57,7 +58,11 @@ export class ServiceProcess {
   }
 
   async launch(): Promise<void> {
-    this.child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    const bundle = `${servicesDir}${this.name}/dist/main.js`;
+    if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run \`node deploy/build/bundle.mjs\` (the test tiers that start services do it first)`);
+    // KEPU_SERVICE_NODE_ARGS: extra flags for the services only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+    const nodeArgs = (process.env.KEPU_SERVICE_NODE_ARGS ?? "").split(" ").filter(Boolean);
+    this.child = spawn(process.execPath, [...nodeArgs, bundle], {
       cwd: `${servicesDir}${this.name}`,
       env: { ...process.env, LOG_LEVEL: "warn", ...this.env, HTTP_PORT: String(this.httpPort), GRPC_PORT: String(this.grpcPort) },
       stdio: ["ignore", "pipe", "pipe"],
