@@ -9,9 +9,12 @@ export interface RelayOptions {
   collections: Collection<Document>[];
   publisher: EventPublisher;
   logger: Logger;
-  /** How often to look for pending events when nobody kicks the relay (crash recovery). */
-  pollIntervalMs?: number;
-  /** Documents read per collection per round. */
+  /**
+   * How often to sweep every collection for pending events nobody announced (a crashed process's,
+   * another replica's). Also the first thing the relay does when it starts.
+   */
+  sweepIntervalMs?: number;
+  /** Documents read per collection per sweep. */
   batchSize?: number;
 }
 
@@ -23,15 +26,24 @@ interface PendingDoc {
 /**
  * Publishes the events waiting in aggregate documents, then removes them. A crash between
  * publishing and removing publishes them again on the next round: at least once, never lost.
+ *
+ * Writers announce what they wrote (`kick(collection, id)`) and the relay rereads just those
+ * documents by _id. Looking for pending events by `outboxCount` scans the whole collection on
+ * FerretDB (it filters outside SQLite, ~80 µs a document), so that sweep only runs at start, every
+ * `sweepIntervalMs`, and when a writer kicks without saying what it wrote.
  */
 export class OutboxRelay {
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private kicked = false;
+  private sweepDue = true;
+  private readonly announced = new Map<Collection<Document>, Set<string>>();
   private readonly log: Logger;
   /** Messages published since start, for health and benchmarks. */
   published = 0;
+  /** Sweeps completed since start. */
+  sweeps = 0;
 
   constructor(private readonly options: RelayOptions) {
     this.log = options.logger.child({ component: "outbox-relay" });
@@ -48,8 +60,17 @@ export class OutboxRelay {
     this.loop = this.run();
   }
 
-  /** Call after a write: the relay publishes now instead of at the next poll. */
-  kick(): void {
+  /**
+   * Call after a write: the relay publishes now instead of at the next sweep. Name the document
+   * written and only it is reread; without one, the relay sweeps every collection.
+   */
+  kick(collection?: Collection<Document>, id?: string): void {
+    if (collection && id !== undefined) {
+      const ids = this.announced.get(collection) ?? new Set<string>();
+      this.announced.set(collection, ids.add(id));
+    } else {
+      this.sweepDue = true;
+    }
     this.kicked = true;
     this.wake?.();
   }
@@ -60,40 +81,65 @@ export class OutboxRelay {
     await this.loop;
   }
 
-  /** One round over every collection; returns how many messages it published. */
+  /** One sweep over every collection; returns how many messages it published. */
   async relayOnce(): Promise<number> {
     let total = 0;
-    for (const collection of this.options.collections) total += await this.relayCollection(collection);
+    for (const collection of this.options.collections) total += await this.sweep(collection);
     this.published += total;
+    this.sweeps += 1;
     return total;
   }
 
   private async run(): Promise<void> {
-    while (this.running) {
-      this.kicked = false;
-      let sent = 0;
-      try {
-        sent = await this.relayOnce();
-      } catch (error) {
-        this.log.warn({ err: error }, "outbox relay round failed; retrying");
+    const sweeps = setInterval(() => this.kick(), this.options.sweepIntervalMs ?? 5_000).unref();
+    try {
+      while (this.running) {
+        this.kicked = false;
+        let sent = 0;
+        try {
+          sent = await this.round();
+        } catch (error) {
+          this.sweepDue = true; // what was announced may not have gone out: look everywhere next time
+          this.log.warn({ err: error }, "outbox relay round failed; retrying");
+        }
+        if (sent > 0 || this.kicked) continue;
+        await new Promise<void>((resolve) => (this.wake = resolve));
+        this.wake = undefined;
       }
-      if (sent > 0 || this.kicked) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.options.pollIntervalMs ?? 250);
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wake = undefined;
+    } finally {
+      clearInterval(sweeps);
     }
   }
 
-  private async relayCollection(collection: Collection<Document>): Promise<number> {
+  private async round(): Promise<number> {
+    if (this.sweepDue) {
+      this.sweepDue = false;
+      this.announced.clear(); // the sweep finds them too
+      return this.relayOnce();
+    }
+    let total = 0;
+    for (const [collection, ids] of [...this.announced]) {
+      this.announced.delete(collection);
+      // By _id alone: FerretDB answers a lone _id filter from its index and scans for anything more.
+      const docs = await Promise.all([...ids].map((id) => collection.findOne({ _id: id as unknown as Document["_id"] }, { projection: { outbox: 1 } })));
+      total += await this.publish(collection, docs.filter((doc) => (doc?.outbox?.length ?? 0) > 0) as unknown as PendingDoc[]);
+    }
+    this.published += total;
+    return total;
+  }
+
+  private async sweep(collection: Collection<Document>): Promise<number> {
     const docs = (await collection
       .find({ outboxCount: { $gt: 0 } }, { projection: { outbox: 1 } })
       .limit(this.options.batchSize ?? 200)
       .toArray()) as unknown as PendingDoc[];
+    const sent = await this.publish(collection, docs);
+    // A full batch means more may wait: sweep again straight away.
+    if (docs.length >= (this.options.batchSize ?? 200)) this.sweepDue = true;
+    return sent;
+  }
+
+  private async publish(collection: Collection<Document>, docs: PendingDoc[]): Promise<number> {
     if (docs.length === 0) return 0;
     const messages: OutgoingMessage[] = docs.flatMap((doc) =>
       doc.outbox.map((entry) => ({ topic: entry.topic, key: entry.key, value: entry.value.buffer, headers: entry.headers })),

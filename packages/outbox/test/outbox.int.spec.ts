@@ -56,6 +56,40 @@ describe("outbox", () => {
     relay = undefined;
   });
 
+  it("rereads just the document a writer announces, and sweeps on its own for writes nobody announced", async () => {
+    const topic = engines.topic("announced");
+    await engines.createTopics([topic], 1);
+    const docs = collection("announced");
+    const write = async (id: string) => {
+      const event = probe(id, 1);
+      await saveAggregate(docs, { id, expectedVersion: 0, version: 1, state: {}, topic, events: [event] });
+      return event.eventId;
+    };
+    const pending = async (id: string) => (await docs.findOne({ _id: id as unknown as Document["_id"] }))?.outboxCount;
+
+    // After its first sweep this relay sweeps again only in an hour: the announcement alone publishes.
+    relay = new OutboxRelay({ collections: [docs], publisher, logger, sweepIntervalMs: 3_600_000 });
+    relay.start();
+    await waitFor(async () => relay!.sweeps >= 1, { what: "the first sweep" });
+    const untold = await write("untold");
+    const told = await write("told");
+    relay.kick(docs, "told");
+    const first = await engines.readTopic(topic, (m) => m.length >= 1);
+    expect(first.map((m) => decodeEnvelope(m.value).eventId)).toEqual([told]);
+    expect(await pending("untold")).toBe(1);
+    await relay.stop();
+
+    // A relay that sweeps every 200 ms finds both what was left and what is written later untold.
+    relay = new OutboxRelay({ collections: [docs], publisher, logger, sweepIntervalMs: 200 });
+    relay.start();
+    await waitFor(async () => (await pending("untold")) === 0, { what: "the start sweep" });
+    const later = await write("later");
+    const all = await engines.readTopic(topic, (m) => m.length >= 3);
+    expect(all.map((m) => decodeEnvelope(m.value).eventId)).toEqual([told, untold, later]);
+    await relay.stop();
+    relay = undefined;
+  });
+
   it("lets exactly one of two concurrent writers of the same version win", async () => {
     const topic = engines.topic("orders");
     const orders = collection("race");

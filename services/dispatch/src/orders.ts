@@ -62,7 +62,7 @@ export class Orders {
       const envelopes = recorded.map((r) => toEnvelope(orderId, r, after, cause));
       const steps = recorded.map(toTimeline);
       if ((await this.store.save(before, after, steps, envelopes)) === "saved") {
-        this.relay.kick();
+        this.relay.kick(this.store.orders, orderId);
         return { state: after, timeline: [...(before?.timeline ?? []), ...steps] };
       }
       this.log.debug({ orderId, attempt, command: command.kind }, "order changed meanwhile; deciding again");

@@ -77,7 +77,7 @@ export class Activities {
       const after = { ...(apply(before, emit) ?? before), version };
       if (envelopes.length === 0) return before;
       if ((await this.store.save(before, after, envelopes)) === "saved") {
-        this.relay.kick();
+        this.relay.kick(this.store.activities, activityId);
         return after;
       }
     }
@@ -89,7 +89,7 @@ export class Activities {
     const result = await this.store.save(undefined, { ...activity, version: 1 }, [scheduled]);
     if (result === "conflict") return (await this.store.load(activity.activityId))!;
     await this.openSeats({ ...activity, version: 1 });
-    this.relay.kick();
+    this.relay.kick(this.store.activities, activity.activityId);
     return { ...activity, version: 1 };
   }
 
@@ -189,7 +189,7 @@ export class Activities {
     const made = this.bookingEvent(booking, BookingMadeSchema, { activityId, sessionId, bookingId: booking.bookingId, residentId: actor.id, communityId: actor.orgId, waitlisted: booking.status === "WAITLISTED", waitlistPosition: booking.waitlistPosition }, actor, cause);
     // A conflict means the same booking was saved by an earlier attempt of this resident: same answer.
     await this.store.saveBooking(undefined, booking, [made]);
-    this.relay.kick();
+    this.relay.kick(this.store.bookings, booking.bookingId);
     return booking;
   }
 
@@ -212,7 +212,7 @@ export class Activities {
   private async moveBooking<D extends DescMessage>(booking: BookingRecord, status: BookingRecord["status"], schema: D, payload: MessageInitShape<D>, actor: Actor | undefined, cause: Cause): Promise<BookingRecord> {
     const after = { ...booking, status, waitlistPosition: status === "WAITLISTED" ? booking.waitlistPosition : 0, version: booking.version + 1 };
     await this.store.saveBooking(booking, after, [this.bookingEvent(after, schema, payload, actor, cause)]);
-    this.relay.kick();
+    this.relay.kick(this.store.bookings, booking.bookingId);
     return after;
   }
 

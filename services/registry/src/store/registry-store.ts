@@ -69,7 +69,7 @@ export class RegistryStore {
     const event = newEvent(schema, payload, { source: "registry", aggregateId: id, aggregateVersion: 1, ...cause });
     const saved = await saveAggregate(this.collections[kind], { id, expectedVersion: 0, version: 1, state, topic: this.topic, events: [event] });
     if (saved === "conflict") throw kepuError("conflict", "ALREADY_EXISTS", `${id} 已存在`, `${id} already exists`, "id");
-    this.relay.kick();
+    this.relay.kick(this.collections[kind], id);
     return { _id: id, ...state, version: 1 };
   }
 
@@ -92,7 +92,7 @@ export class RegistryStore {
       const event = newEvent(schema, payload, { source: "registry", aggregateId: id, aggregateVersion: version, ...cause });
       const { _id, version: _v, outboxCount: _c, ...fields } = { ...current, ...state };
       if ((await saveAggregate(this.collections[kind], { id, expectedVersion: Number(current.version), version, state: fields, topic: this.topic, events: [event] })) === "saved") {
-        this.relay.kick();
+        this.relay.kick(this.collections[kind], id);
         return { ...current, ...state, version };
       }
     }
