@@ -68,8 +68,8 @@ async function limitRate(deps: GatewayDeps, request: FastifyRequest): Promise<vo
   const window = Math.floor(Date.now() / 60_000);
   const who = request.caller ? `u:${request.caller.id}` : `ip:${request.ip}`;
   const key = `${deps.prefix}rl:${who}:${window}`;
-  // One round trip: the count, and an expiry set only by the window's first request (NX).
-  const [[, count]] = (await deps.redis.multi().incr(key).expire(key, 61, "NX").exec()) as [[Error | null, number], unknown];
+  const count = await deps.redis.incr(key);
+  if (count === 1) await deps.redis.expire(key, 61);
   if (count > deps.ratePerMinute) throw kepuError("rate_limited", "RATE_LIMITED", "请求过于频繁，请稍后再试", "Too many requests; please slow down");
 }
 
