@@ -86,9 +86,11 @@ export class Activities {
 
   private async create(activity: ActivityRecord, actor: Actor | undefined, cause: Cause): Promise<ActivityRecord> {
     const scheduled = newEvent(ActivityScheduledSchema, scheduledPayload(activity), { source: "events", aggregateId: activity.activityId, aggregateVersion: 1, actor, occurredAt: this.clock(), ...cause });
+    // Seats first: once the activity is saved anyone can see it and book, and a booking that finds
+    // no seats in the ledger is refused as "no such session". Opening them twice changes nothing.
+    await this.openSeats(activity);
     const result = await this.store.save(undefined, { ...activity, version: 1 }, [scheduled]);
     if (result === "conflict") return (await this.store.load(activity.activityId))!;
-    await this.openSeats({ ...activity, version: 1 });
     this.relay.kick(this.store.activities, activity.activityId);
     return { ...activity, version: 1 };
   }
