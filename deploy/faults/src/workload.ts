@@ -159,7 +159,9 @@ export class Workload {
 
     const activityId = `act-${orderId}`;
     journey.step = "activity created from OrderAccepted";
-    const activity = await waitFor(async () => (await events.getActivity({ activityId }).catch(() => undefined))?.activity, { timeoutMs: 120_000, what: `activity ${activityId}` });
+    // Waits that span Kafka hops look every 100 ms: at the default 25 ms, dozens of lives in flight
+    // made the load generator's own polling most of the reads the engine served.
+    const activity = await waitFor(async () => (await events.getActivity({ activityId }).catch(() => undefined))?.activity, { timeoutMs: 120_000, intervalMs: 100, what: `activity ${activityId}` });
     const sessionId = activity.sessions[0]!.session!.sessionId;
     journey.step = "book";
     for (const residentId of [`${orderId}-r1`, `${orderId}-r2`]) {
@@ -174,7 +176,7 @@ export class Workload {
     await persist(`summary ${orderId}`, () => events.fileSummary({ activityId, text: "讲座顺利完成，居民反响很好。" }, { actor: worker }));
     await persist(`complete ${orderId}`, () => events.completeActivity({ activityId, walkIns: journey.walkIns }, { actor: worker }));
     journey.step = "DELIVERED from ActivityCompleted";
-    await waitFor(async () => (await status().catch(() => undefined)) === OrderStatus.DELIVERED, { timeoutMs: 120_000, what: `${orderId} DELIVERED` });
+    await waitFor(async () => (await status().catch(() => undefined)) === OrderStatus.DELIVERED, { timeoutMs: 120_000, intervalMs: 100, what: `${orderId} DELIVERED` });
     journey.delivered = true;
     journey.step = "done";
   }
