@@ -1,6 +1,7 @@
 // bench/booking-storm: RESIDENTS residents, CONCURRENCY at a time, book one session of SEATS seats
 // through the public HTTP API (gateway → events). Records exactly-SEATS booked, the waitlist in
 // first-come order, attempts/s and latency. Writes bench/results/booking-storm.json.
+import { Agent, request } from "node:http";
 import { SignJWT } from "jose";
 import { Role } from "@kepu/contracts/common/v1/envelope_pb";
 import { Theme } from "@kepu/contracts/common/v1/catalog_pb";
@@ -18,6 +19,9 @@ const engines = new TestEngines(uniquePrefix("benchstorm"));
 await engines.createTopics(["events", "dispatch", "registry"].map((c) => engines.topic(c)));
 const events = await ServiceProcess.start("events", engines.serviceEnv({ LOG_LEVEL: "error", WAITLIST_MAX: "200", PRIORITY_SHARE: "0" }));
 const gateway = await ServiceProcess.start("gateway", engines.serviceEnv({ LOG_LEVEL: "error", JWT_SECRET: secret, EVENTS_GRPC: events.grpcAddress, RATE_LIMIT_PER_MINUTE: "100000" }));
+// node:http with one keep-alive socket per concurrent resident: the load generator shares the two
+// cores with what it measures, and fetch (web streams) costs it more CPU per request.
+const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
 try {
   const place = { orgId: "c1", path: ["sz", "d1", "s1", "c1"], districtId: "d1", streetId: "s1", communityId: "c1" };
   const rpc = createRpcClient(EventsService, events.grpcAddress);
@@ -35,6 +39,17 @@ try {
       new SignJWT({ role: Role.RESIDENT, org: "c1", name: "" }).setProtectedHeader({ alg: "HS256" }).setSubject(`r-${i}`).setIssuer("kepu-gateway").setAudience("kepu-app").setExpirationTime("1h").sign(key),
     ),
   );
+  const post = (token: string) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(url, { method: "POST", agent, headers: { authorization: `Bearer ${token}` } }, (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => (body += chunk));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on("error", reject);
+      req.end();
+    });
   const outcomes: { status: string; position: number; ms: number; at: number }[] = [];
   let next = 0;
   const started = performance.now();
@@ -43,8 +58,8 @@ try {
       const i = next++;
       const t0 = performance.now();
       try {
-        const response = await fetch(url, { method: "POST", headers: { authorization: `Bearer ${tokens[i]}` } });
-        const body = (await response.json()) as { booking?: { status: string; waitlistPosition: number }; code?: string };
+        const response = await post(tokens[i]!);
+        const body = JSON.parse(response.body) as { booking?: { status: string; waitlistPosition: number }; code?: string };
         outcomes.push({ status: body.booking?.status ?? body.code ?? String(response.status), position: body.booking?.waitlistPosition ?? 0, ms: performance.now() - t0, at: t0 });
       } catch (error) {
         outcomes.push({ status: `CONNECTION_ERROR ${(error as Error).cause ?? error}`.slice(0, 60), position: 0, ms: performance.now() - t0, at: t0 });
@@ -72,6 +87,7 @@ try {
     [{ seated, "exactly seats": String(seated === seats), waitlisted: waiting.length, "attempts/s": Math.round(residents / seconds), "p50 ms": latency.p50, "p99 ms": latency.p99 }],
   );
 } finally {
+  agent.destroy();
   await gateway.stop();
   await events.stop();
   await engines.cleanup();

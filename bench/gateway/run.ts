@@ -11,6 +11,7 @@ import { RegistryService } from "@kepu/contracts/registry/v1/service_pb";
 import { createRpcClient } from "@kepu/rpc";
 import { ServiceProcess, TestEngines, uniquePrefix } from "@kepu/testkit";
 import { writeResult } from "../lib/report.js";
+import { rssMb, sampleRss } from "../lib/rss.js";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 100);
@@ -43,15 +44,20 @@ try {
   const bareUrl = `http://127.0.0.1:${(bare.server.address() as { port: number }).port}/menu`;
 
   const baseline = await load(bareUrl, {});
+  // The gateway's memory: idle, then at its peak under the read load (the memory target covers it too).
+  const idleRss = rssMb(gateway.pid!);
+  const sampler = sampleRss(gateway.pid!, 500);
   const through = await load(menuUrl, { authorization: `Bearer ${token}` });
+  const rss = { idle: idleRss, underLoadPeak: Math.max(...sampler.stop()) };
   const ratio = Math.round((through.requestsPerSecond / baseline.requestsPerSecond) * 100) / 100;
   writeResult(
     "gateway",
-    { params: { seconds, connections, menuItems: 20 }, bareFastify: baseline, gateway: through, ratio, target: "≥ 15,000 req/s and ≥ 50% of a bare fastify route in the same run" },
+    { params: { seconds, connections, menuItems: 20 }, bareFastify: baseline, gateway: through, ratio, gatewayRssMb: rss, target: "≥ 15,000 req/s and ≥ 50% of a bare fastify route in the same run" },
     [
       { route: "bare fastify", "req/s": baseline.requestsPerSecond, "p50 ms": baseline.p50Ms, "p99 ms": baseline.p99Ms },
       { route: "gateway menu (JWT, rate limit, cache)", "req/s": through.requestsPerSecond, "p50 ms": through.p50Ms, "p99 ms": through.p99Ms, "non-2xx": through.non2xx },
       { route: "ratio", "req/s": ratio },
+      { route: `gateway RSS idle ${rss.idle} MB, peak under load ${rss.underLoadPeak} MB` },
     ],
   );
 } finally {

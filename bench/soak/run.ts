@@ -45,6 +45,26 @@ async function sample(second: number, published: number): Promise<Sample> {
 }
 
 const totalLag = (s: Sample) => Object.values(s.lag).reduce((a, b) => a + b, 0);
+const round1 = (n: number) => Math.round(n * 10) / 10;
+const meanOf = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+/**
+ * How flat a service's RSS stayed once warm (after the first minute): the widest swing from the
+ * mean, in %, and the growth from the first third of the run to the last (a leak grows, GC swings).
+ */
+function steadiness(samples: Sample[], name: string) {
+  const warm = samples.filter((s) => s.second >= 60 && s.rssMb[name] !== undefined).map((s) => s.rssMb[name]!);
+  if (warm.length < 3) return undefined;
+  const mean = meanOf(warm);
+  const third = Math.max(1, Math.floor(warm.length / 3));
+  return {
+    meanMb: round1(mean),
+    minMb: Math.min(...warm),
+    maxMb: Math.max(...warm),
+    widestSwingPercent: round1((Math.max(...warm.map((x) => Math.abs(x - mean))) / mean) * 100),
+    growthPercent: round1(((meanOf(warm.slice(-third)) - meanOf(warm.slice(0, third))) / meanOf(warm.slice(0, third))) * 100),
+  };
+}
 
 try {
   const samples: Sample[] = [await sample(0, 0)];
@@ -82,6 +102,7 @@ try {
   samples.push(last);
   const peakLag = Math.max(...samples.map(totalLag));
   const peakRss = Object.fromEntries(backendServices.map((name) => [name, Math.max(...samples.map((s) => s.rssMb[name] ?? 0))]));
+  const rssOnceWarm = Object.fromEntries(backendServices.map((name) => [name, steadiness(samples, name)]));
   writeResult(
     "soak",
     {
@@ -92,6 +113,7 @@ try {
       drained,
       drainSeconds,
       peakRssMb: peakRss,
+      rssOnceWarm,
       samples,
     },
     [
@@ -99,7 +121,7 @@ try {
       { figure: "achieved publish rate (events/s)", value: Math.round(published / sendSeconds) },
       { figure: "peak total consumer lag", value: peakLag },
       { figure: "backlog drained after the stream (s)", value: drained ? drainSeconds : `not within 900 s` },
-      ...backendServices.map((name) => ({ figure: `${name} peak RSS (MB)`, value: peakRss[name]! })),
+      ...backendServices.map((name) => ({ figure: `${name} RSS once warm (MB)`, value: `peak ${peakRss[name]}, ±${rssOnceWarm[name]?.widestSwingPercent}% around ${rssOnceWarm[name]?.meanMb}, growth ${rssOnceWarm[name]?.growthPercent}%` })),
     ],
   );
 } finally {

@@ -9,8 +9,8 @@ import { TestEngines, uniquePrefix } from "@kepu/testkit";
 import { percentiles, writeResult } from "../lib/report.js";
 import { rssMb, sampleRss } from "../lib/rss.js";
 
-const orders = Number(process.env.BENCH_ORDERS ?? 120);
-const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 12);
+const orders = Number(process.env.BENCH_ORDERS ?? 400);
+const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 20);
 const engines = new TestEngines(uniquePrefix("benchflow"));
 await engines.createTopics(["registry", "dispatch", "events"].map((c) => engines.topic(c)));
 const platform = await Platform.start(engines, { LOG_LEVEL: "error" });
