@@ -6,15 +6,25 @@ import { waitFor } from "./wait.js";
 
 const servicesDir = fileURLToPath(new URL("../../../services/", import.meta.url));
 
-/** A port nobody listens on right now (the OS picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * A port nobody listens on right now, picked at random from 21000–25999: below Linux's ephemeral
+ * range (32768–60999), where any outgoing connection may take a port the OS just handed out —
+ * and a service restarted on its old ports would then fail to bind. Clear of every fixed port the
+ * project's engines use.
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 1; ; attempt++) {
+    const port = 21_000 + Math.floor(Math.random() * 5_000);
+    if (await canListen(port)) return port;
+    if (attempt >= 50) throw new Error("no free port in 21000–25999 after 50 tries");
+  }
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
   });
 }
 
