@@ -81,15 +81,6 @@ export class OutboxRelay {
     await this.loop;
   }
 
-  /** One sweep over every collection; returns how many messages it published. */
-  async relayOnce(): Promise<number> {
-    let total = 0;
-    for (const collection of this.options.collections) total += await this.sweep(collection);
-    this.published += total;
-    this.sweeps += 1;
-    return total;
-  }
-
   private async run(): Promise<void> {
     const sweeps = setInterval(() => this.kick(), this.options.sweepIntervalMs ?? 5_000).unref();
     try {
@@ -97,7 +88,7 @@ export class OutboxRelay {
         this.kicked = false;
         let sent = 0;
         try {
-          sent = await this.round();
+          sent = this.sweepDue ? await this.sweepAll() : await this.relayAnnounced();
         } catch (error) {
           this.sweepDue = true; // what was announced may not have gone out: look everywhere next time
           this.log.warn({ err: error }, "outbox relay round failed; retrying");
@@ -111,31 +102,29 @@ export class OutboxRelay {
     }
   }
 
-  private async round(): Promise<number> {
-    if (this.sweepDue) {
-      this.sweepDue = false;
-      this.announced.clear(); // the sweep finds them too
-      return this.relayOnce();
+  /** Every collection, by `outboxCount`; what was announced meanwhile is found too. */
+  private async sweepAll(): Promise<number> {
+    this.sweepDue = false;
+    this.announced.clear();
+    const batchSize = this.options.batchSize ?? 200;
+    let sent = 0;
+    for (const collection of this.options.collections) {
+      const docs = (await collection.find({ outboxCount: { $gt: 0 } }, { projection: { outbox: 1 } }).limit(batchSize).toArray()) as unknown as PendingDoc[];
+      sent += await this.publish(collection, docs);
+      if (docs.length >= batchSize) this.sweepDue = true; // a full batch: more may wait
     }
-    let total = 0;
+    this.sweeps += 1;
+    return sent;
+  }
+
+  private async relayAnnounced(): Promise<number> {
+    let sent = 0;
     for (const [collection, ids] of [...this.announced]) {
       this.announced.delete(collection);
       // By _id alone: FerretDB answers a lone _id filter from its index and scans for anything more.
       const docs = await Promise.all([...ids].map((id) => collection.findOne({ _id: id as unknown as Document["_id"] }, { projection: { outbox: 1 } })));
-      total += await this.publish(collection, docs.filter((doc) => (doc?.outbox?.length ?? 0) > 0) as unknown as PendingDoc[]);
+      sent += await this.publish(collection, docs.filter((doc) => (doc?.outbox?.length ?? 0) > 0) as unknown as PendingDoc[]);
     }
-    this.published += total;
-    return total;
-  }
-
-  private async sweep(collection: Collection<Document>): Promise<number> {
-    const docs = (await collection
-      .find({ outboxCount: { $gt: 0 } }, { projection: { outbox: 1 } })
-      .limit(this.options.batchSize ?? 200)
-      .toArray()) as unknown as PendingDoc[];
-    const sent = await this.publish(collection, docs);
-    // A full batch means more may wait: sweep again straight away.
-    if (docs.length >= (this.options.batchSize ?? 200)) this.sweepDue = true;
     return sent;
   }
 
@@ -146,6 +135,7 @@ export class OutboxRelay {
     );
     await this.options.publisher.send(messages);
     await Promise.all(docs.map((doc) => this.markSent(collection, doc)));
+    this.published += messages.length;
     return messages.length;
   }
 
