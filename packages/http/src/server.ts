@@ -14,6 +14,11 @@ export interface HttpServerOptions {
   logRequests?: boolean;
   /** Answers a request no route matched before it becomes a 404 (a single-page app's index.html), or declines with undefined. */
   fallback?: (request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined;
+  /**
+   * The proxies (IPs or CIDRs) whose `X-Forwarded-For` is believed. Empty (the default): nobody's,
+   * so `request.ip` is the peer's own address and a client cannot name itself another.
+   */
+  trustProxy?: string[];
 }
 
 const correlationHeader = "x-correlation-id";
@@ -27,7 +32,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     requestIdHeader: correlationHeader,
     genReqId: () => uuidv7(),
     requestIdLogLabel: "correlationId",
-    trustProxy: true,
+    trustProxy: options.trustProxy?.length ? options.trustProxy : false,
   });
 
   app.addHook("onSend", async (request, reply) => {
