@@ -1,5 +1,5 @@
 import { pino, type DestinationStream, type Logger } from "pino";
-import { maskPhonesInText, personalFields } from "@kepu/privacy";
+import { maskPhones, personalFields } from "@kepu/privacy";
 
 export type { Logger };
 
@@ -14,8 +14,10 @@ export interface LoggerOptions {
 }
 
 /**
- * A service's root logger. Personal fields are replaced by "[redacted]", and phone numbers
- * inside message strings are masked, so a log line never carries them in clear.
+ * A service's root logger. Personal fields are replaced by "[redacted]", and every mobile number
+ * left anywhere in a line — the message, any string field at any depth, a request's path and
+ * query string, an error's message and stack, a child logger's bindings — is masked in the one
+ * place every line passes: the serialized line itself, just before it is written.
  */
 export function createLogger(options: LoggerOptions): Logger {
   return pino(
@@ -25,12 +27,7 @@ export function createLogger(options: LoggerOptions): Logger {
       redact: { paths: redactPaths, censor: "[redacted]" },
       base: { service: options.service },
       timestamp: pino.stdTimeFunctions.isoTime,
-      hooks: {
-        logMethod(args, method) {
-          const masked = args.map((arg) => (typeof arg === "string" ? maskPhonesInText(arg) : arg));
-          method.apply(this, masked as Parameters<typeof method>);
-        },
-      },
+      hooks: { streamWrite: maskPhones },
     },
     options.destination,
   );

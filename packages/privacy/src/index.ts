@@ -1,5 +1,15 @@
-/** Mainland mobile numbers: 11 digits starting with 1. */
-const mobilePattern = /(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)/g;
+/**
+ * Mainland mobile numbers (1[3-9] and nine digits) as people write them: 13812345678,
+ * +86 138 1234 5678, 0086-138-1234-5678, and the same inside a URL (`%2B86`, `%20` or `+` between
+ * the groups). Not a part of a longer run of digits or letters (an order number, a hex id).
+ */
+const separator = String.raw`(?:[ -]|%20|\+)?`;
+const countryCode = String.raw`(?:(?:\+|%2[Bb]|00)?86${separator})?`;
+const mobileSource = String.raw`(?<![0-9A-Za-z])${countryCode}(1[3-9]\d)${separator}(\d{4})${separator}(\d{4})(?![0-9A-Za-z])`;
+const mobileFound = new RegExp(mobileSource);
+
+/** A fresh global pattern each time: a shared /g regex carries `lastIndex` between callers. */
+const mobilePattern = () => new RegExp(mobileSource, "g");
 
 /** 13812345678 → 138****5678, for every role that does not need the full number. */
 export function maskPhone(phone: string): string {
@@ -9,9 +19,19 @@ export function maskPhone(phone: string): string {
   return `${digits.slice(0, 3)}${"*".repeat(digits.length - 7)}${digits.slice(-4)}`;
 }
 
-/** Masks every mobile number inside free text (log lines, exported notes). */
-export function maskPhonesInText(text: string): string {
-  return text.replace(mobilePattern, (_m, head: string, _mid: string, tail: string) => `${head}****${tail}`);
+/** True when the text holds a mobile number in clear (in any of the forms above). */
+export function containsPhone(text: string): boolean {
+  return mobileFound.test(text);
+}
+
+/** Every mobile number in the text, as written (for reports of where one leaked). */
+export function findPhones(text: string): string[] {
+  return [...text.matchAll(mobilePattern())].map((match) => match[0]);
+}
+
+/** Masks every mobile number inside free text (log lines, descriptions, reasons, summaries): 138****5678. */
+export function maskPhones(text: string): string {
+  return text.replace(mobilePattern(), (_m, head: string, _mid: string, tail: string) => `${head}****${tail}`);
 }
 
 /** 张三丰 → 张**: a name shown to people who only need to recognise, not identify. */
