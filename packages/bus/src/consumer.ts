@@ -110,7 +110,7 @@ export class EventConsumer {
   }
 
   async start(): Promise<void> {
-    await ensureTopics(this.kafka, [this.deadLetterTopic], 1);
+    await ensureTopics(this.kafka, [this.deadLetterTopic], 1, "dead-letter");
     await this.deadLetters.connect();
     this.running = true;
     await this.run();

@@ -1,5 +1,6 @@
-import { Kafka, logLevel, type Admin, type LogEntry } from "kafkajs";
+import { ConfigResourceTypes, Kafka, logLevel, type Admin, type LogEntry } from "kafkajs";
 import type { Logger } from "@kepu/log";
+import { configEntriesFor, retentionRefusal, topicSettings, type TopicKind } from "./retention.js";
 
 export interface KafkaOptions {
   brokers: string[];
@@ -31,13 +32,18 @@ export function createKafka(options: KafkaOptions): Kafka {
   });
 }
 
-/** Creates the topics that do not exist yet, and waits until each partition has a leader. */
-export async function ensureTopics(kafka: Kafka, topics: string[], numPartitions: number): Promise<void> {
+/**
+ * Creates the topics that do not exist yet, with the settings of their kind (domain topics keep
+ * every event for good, dead-letter topics 30 days), and waits until each partition has a leader.
+ * Domain topics are then checked, new or old: one whose retention would lose history is refused
+ * with a `TOPIC_LOSES_HISTORY` error naming the kafka-configs command that fixes it.
+ */
+export async function ensureTopics(kafka: Kafka, topics: string[], numPartitions: number, kind: TopicKind): Promise<void> {
   // On a broker that has just started, or while other services create the same topics, metadata
   // lags for a moment ("does not host this topic-partition"): such errors are retried, not fatal.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await createMissingTopics(kafka, topics, numPartitions);
+      return await createAndCheckTopics(kafka, topics, numPartitions, kind);
     } catch (error) {
       if (!(error as { retriable?: boolean }).retriable || attempt >= 10) throw error;
       await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
@@ -45,18 +51,37 @@ export async function ensureTopics(kafka: Kafka, topics: string[], numPartitions
   }
 }
 
-async function createMissingTopics(kafka: Kafka, topics: string[], numPartitions: number): Promise<void> {
+async function createAndCheckTopics(kafka: Kafka, topics: string[], numPartitions: number, kind: TopicKind): Promise<void> {
   const admin: Admin = kafka.admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((t) => !existing.has(t));
-    if (missing.length === 0) return;
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((topic) => ({ topic, numPartitions, replicationFactor: -1 })),
-    });
+    if (missing.length > 0) {
+      const configEntries = configEntriesFor(kind);
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((topic) => ({ topic, numPartitions, replicationFactor: -1, configEntries })),
+      });
+    }
+    if (kind === "domain" && topics.length > 0) await refuseTopicsThatLoseHistory(admin, topics);
   } finally {
     await admin.disconnect();
+  }
+}
+
+/** Reads each domain topic's effective settings (its own or the broker's default) and refuses the first that loses history. */
+async function refuseTopicsThatLoseHistory(admin: Admin, topics: string[]): Promise<void> {
+  const configNames = Object.keys(topicSettings.domain);
+  const { resources } = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames })),
+  });
+  const broker = (await admin.describeCluster()).brokers[0];
+  const bootstrapServer = broker ? `${broker.host}:${broker.port}` : "<broker:port>";
+  for (const resource of resources) {
+    const effective = Object.fromEntries(resource.configEntries.map((e) => [e.configName, e.configValue]));
+    const refusal = retentionRefusal(resource.resourceName, effective, bootstrapServer);
+    if (refusal) throw refusal;
   }
 }

@@ -1,6 +1,7 @@
 import type { Admin, Kafka } from "kafkajs";
 import type { Db } from "mongodb";
 import { createKafka, ensureTopics, EventPublisher, groupFor, topicFor } from "@kepu/bus";
+import { isKepuError } from "@kepu/errors";
 import type { Logger } from "@kepu/log";
 import { connectMongo, databaseName, mongoReady, type Connection } from "@kepu/mongo";
 import { connectRedis, redisReady, type Redis } from "@kepu/redis";
@@ -38,7 +39,7 @@ export async function connectEngines(service: string, settings: EngineSettings, 
   const prefix = settings.KEPU_PREFIX;
   const kafka = createKafka({ brokers: settings.KAFKA_BROKERS, clientId: `kepu-${service}`, logger });
   const topics = needs.topics.map((context) => topicFor(context, prefix));
-  await withEngine("Kafka", settings.KAFKA_BROKERS.join(","), () => ensureTopics(kafka, topics, needs.partitions ?? 6));
+  await withEngine("Kafka", settings.KAFKA_BROKERS.join(","), () => ensureTopics(kafka, topics, needs.partitions ?? 6, "domain"));
   const publisher = new EventPublisher(kafka);
   await withEngine("Kafka", settings.KAFKA_BROKERS.join(","), () => publisher.connect());
   const mongo = needs.mongo === false ? undefined : await withEngine("MongoDB", settings.MONGO_URL, () => connectMongo(settings.MONGO_URL, databaseName(service, prefix)));
@@ -75,6 +76,7 @@ async function withEngine<T>(engine: string, url: string, connect: () => Promise
   try {
     return await connect();
   } catch (error) {
+    if (isKepuError(error)) throw error; // the engine answered and refused (e.g. a topic that loses history): its own words
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`Cannot reach ${engine} at ${url}: ${reason}. Start the local engines with \`bash deploy/local/engines.sh start\`, or set the URL to a running one.`);
   }

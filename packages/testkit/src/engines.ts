@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { Kafka, logLevel, type KafkaMessage } from "kafkajs";
 import { MongoClient } from "mongodb";
 import { Redis } from "ioredis";
-import { topicFor } from "@kepu/bus";
+import { configEntriesFor, topicFor } from "@kepu/bus";
 import { databaseName } from "@kepu/mongo";
 import { waitFor } from "./wait.js";
 
@@ -71,11 +71,13 @@ export class TestEngines {
     };
   }
 
+  /** Creates topics as the bus creates domain topics (every event kept for good), so services start on them. */
   async createTopics(topics: string[], numPartitions = 3): Promise<void> {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      await admin.createTopics({ waitForLeaders: true, topics: topics.map((topic) => ({ topic, numPartitions })) });
+      const configEntries = configEntriesFor("domain");
+      await admin.createTopics({ waitForLeaders: true, topics: topics.map((topic) => ({ topic, numPartitions, configEntries })) });
     } finally {
       await admin.disconnect();
     }
