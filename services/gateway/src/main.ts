@@ -20,7 +20,7 @@ const engines = await connectEngines("gateway", config, { topics: [], redis: tru
 const redis = engines.redis!;
 const prefix = `${config.KEPU_PREFIX}kepu:gateway:`;
 
-const accounts = new Accounts(engines.db!);
+const accounts = new Accounts(engines.db!, redis, prefix, { maxFailures: config.SIGN_IN_MAX_FAILURES, windowSeconds: config.SIGN_IN_FAILURE_WINDOW_SECONDS, lockSeconds: config.SIGN_IN_LOCK_SECONDS });
 if (config.DEMO_ACCOUNTS === "1") await createDemoAccounts(accounts);
 const tokens = new Tokens(config.JWT_SECRET, redis, prefix, config.ACCESS_TOKEN_MINUTES, config.REFRESH_TOKEN_DAYS);
 const sender = config.SMS_WEBHOOK_URL ? new HttpSmsCodeSender(config.SMS_WEBHOOK_URL, config.SMS_WEBHOOK_TOKEN) : new LocalCodeSender(redis, prefix, config.NODE_ENV);
@@ -32,7 +32,7 @@ const clients = {
   stats: createRpcClient(StatsService, config.STATS_GRPC),
 };
 
-const deps = { logger, readiness: engines.readiness, redis, prefix, tokens, accounts, codes, corsOrigin: config.CORS_ORIGIN, ratePerMinute: config.RATE_LIMIT_PER_MINUTE, webDist: config.WEB_DIST };
+const deps = { logger, readiness: engines.readiness, redis, prefix, tokens, accounts, codes, corsOrigin: config.CORS_ORIGIN, ratePerMinute: config.RATE_LIMIT_PER_MINUTE, ipRatePerMinute: config.RATE_LIMIT_IP_PER_MINUTE, trustedProxies: config.TRUSTED_PROXIES, webDist: config.WEB_DIST };
 const app = await buildApp(deps);
 registerRoutes(app, deps, clients);
 await app.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });

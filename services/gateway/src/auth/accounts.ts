@@ -1,4 +1,4 @@
-import { createHash, randomInt } from "node:crypto";
+import { createHash, randomBytes, randomInt } from "node:crypto";
 import { hash, verify } from "@node-rs/argon2";
 import type { Collection, Db, Document } from "mongodb";
 import type { Redis } from "ioredis";
@@ -8,12 +8,61 @@ import type { Caller } from "./tokens.js";
 
 const wrongCredentials = () => kepuError("unauthenticated", "WRONG_CREDENTIALS", "账号或密码错误", "Wrong account or password");
 
-/** Staff accounts: account name + password (argon2id), each with a role and the org it acts for. */
+/** "3 分钟" / "3 minutes" (seconds below a minute), for messages that say when to retry. */
+function retryIn(ms: number): { zh: string; en: string } {
+  const seconds = Math.max(1, Math.ceil(ms / 1000));
+  if (seconds < 60) return { zh: `${seconds} 秒`, en: `${seconds} second${seconds === 1 ? "" : "s"}` };
+  const minutes = Math.ceil(seconds / 60);
+  return { zh: `${minutes} 分钟`, en: `${minutes} minute${minutes === 1 ? "" : "s"}` };
+}
+const accountLocked = (ms: number) => {
+  const after = retryIn(ms);
+  return kepuError("rate_limited", "ACCOUNT_LOCKED", `登录失败次数过多，账号已暂时锁定，请 ${after.zh}后再试`, `Too many failed sign-ins: the account is locked; try again in ${after.en}`, "account");
+};
+
+/** After `maxFailures` failed sign-ins to one account within `windowSeconds`, it is locked for `lockSeconds`. */
+export interface SignInLock {
+  maxFailures: number;
+  windowSeconds: number;
+  lockSeconds: number;
+}
+
+/**
+ * One round trip before the password is checked: either the lock's remaining ms (as a negative
+ * number) or this attempt's number in the window. Counting the attempt before verifying it caps
+ * the guesses a burst of parallel requests gets; while locked, nothing is counted.
+ */
+const reserveAttempt = `
+local locked = redis.call('PTTL', KEYS[1])
+if locked > 0 then return -locked end
+local attempt = redis.call('INCR', KEYS[2])
+if attempt == 1 then redis.call('EXPIRE', KEYS[2], ARGV[1]) end
+return attempt`;
+
+type RedisWithReserve = Redis & { kepuReserveSignIn(lockKey: string, failuresKey: string, windowSeconds: number): Promise<number> };
+
+/**
+ * Staff accounts: account name + password (argon2id), each with a role and the org it acts for.
+ * Sign-in costs the same whether or not the account exists (an unknown account is verified
+ * against a dummy hash), and locks an account — known or not, so the lock tells nothing — after
+ * repeated failures.
+ */
 export class Accounts {
   private readonly accounts: Collection<Document>;
+  private readonly redis: RedisWithReserve;
+  /** Made once at start with the same parameters as every account's hash. */
+  private readonly dummyHash: Promise<string>;
 
-  constructor(db: Db) {
+  constructor(
+    db: Db,
+    redis: Redis,
+    private readonly prefix: string,
+    private readonly lock: SignInLock,
+  ) {
     this.accounts = db.collection("accounts");
+    if (!("kepuReserveSignIn" in redis)) redis.defineCommand("kepuReserveSignIn", { numberOfKeys: 2, lua: reserveAttempt });
+    this.redis = redis as RedisWithReserve;
+    this.dummyHash = hash(randomBytes(32).toString("base64url"));
   }
 
   async create(account: string, password: string, caller: Omit<Caller, "id">): Promise<void> {
@@ -25,9 +74,24 @@ export class Accounts {
   }
 
   async signIn(account: string, password: string): Promise<Caller> {
+    const lockKey = `${this.prefix}signin-lock:${account}`;
+    const failuresKey = `${this.prefix}signin-failures:${account}`;
+    const attempt = await this.redis.kepuReserveSignIn(lockKey, failuresKey, this.lock.windowSeconds);
+    if (attempt < 0) throw accountLocked(-attempt);
+    if (attempt > this.lock.maxFailures) throw await this.lockOut(lockKey, failuresKey); // a burst beyond the cap
+
     const doc = await this.accounts.findOne({ _id: account as never });
-    if (!doc || !(await verify(String(doc.passwordHash), password))) throw wrongCredentials();
+    const valid = await verify(doc ? String(doc.passwordHash) : await this.dummyHash, password);
+    if (!doc || !valid) throw attempt === this.lock.maxFailures ? await this.lockOut(lockKey, failuresKey) : wrongCredentials();
+    await this.redis.del(failuresKey);
     return { id: account, role: doc.role, orgId: doc.orgId, displayName: doc.displayName };
+  }
+
+  /** Locks the account (unless a parallel attempt just did) and says for how long. */
+  private async lockOut(lockKey: string, failuresKey: string) {
+    const results = await this.redis.multi().set(lockKey, "1", "EX", this.lock.lockSeconds, "NX").del(failuresKey).pttl(lockKey).exec();
+    const remaining = Number(results?.[2]?.[1] ?? 0);
+    return accountLocked(remaining > 0 ? remaining : this.lock.lockSeconds * 1000);
   }
 }
 

@@ -1,6 +1,7 @@
 import { toJson, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
 import cors from "@fastify/cors";
 import helmet from "@fastify/helmet";
+import rateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
@@ -28,7 +29,11 @@ export interface GatewayDeps {
   accounts: Accounts;
   codes: ResidentCodes;
   corsOrigin: string;
+  /** Requests per minute per signed-in user, and per client address (signed in or not). */
   ratePerMinute: number;
+  ipRatePerMinute: number;
+  /** Proxies (IPs or CIDRs) whose X-Forwarded-For names the client; empty: none. */
+  trustedProxies: string[];
   webDist: string;
 }
 
@@ -43,7 +48,7 @@ export const json = <D extends DescMessage>(schema: D, message: MessageShape<D>)
 export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
   // The web app's client-side routes (/resident/menu, …) all load its index.html.
   const webApp = (request: FastifyRequest, reply: FastifyReply) => (deps.webDist && request.method === "GET" && !request.url.startsWith("/api/") ? reply.sendFile("index.html") : undefined);
-  const app = createHttpServer({ logger: deps.logger, readiness: deps.readiness, bodyLimit: 256 * 1024, fallback: webApp });
+  const app = createHttpServer({ logger: deps.logger, readiness: deps.readiness, bodyLimit: 256 * 1024, fallback: webApp, trustProxy: deps.trustedProxies });
   await app.register(helmet, { contentSecurityPolicy: false });
   await app.register(cors, { origin: deps.corsOrigin.split(","), credentials: true });
   await app.register(swagger, { openapi: { info: { title: "Kepu 科普 API", version: "1.0.0", description: "The one HTTP API of the Kepu platform. 错误均以 {code, message} 返回（中文 / English）。" }, components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } } } });
@@ -52,25 +57,41 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
   // Summary photos are posted as the image itself; every other body is JSON.
   app.addContentTypeParser(["image/jpeg", "image/png", "image/webp"], { parseAs: "buffer", bodyLimit: 2 * 1024 * 1024 + 1 }, (_request, body, done) => done(null, body));
 
-  app.addHook("onRequest", async (request) => {
+  const perIp = await rateLimiter(app, deps, "ip", deps.ipRatePerMinute);
+  const perUser = await rateLimiter(app, deps, "user", deps.ratePerMinute, (request) => request.caller!.id);
+  app.addHook("onRequest", async (request, reply) => {
     if (!request.url.startsWith("/api/")) return;
     const header = request.headers.authorization;
-    if (header?.startsWith("Bearer ")) request.caller = await deps.tokens.verify(header.slice(7));
-    await limitRate(deps, request);
+    const signedIn = header?.startsWith("Bearer ") ? await deps.tokens.verify(header.slice(7)).catch((error: Error) => error) : undefined;
+    if (signedIn && !(signedIn instanceof Error)) request.caller = signedIn;
+    // Every request counts against its address (one with a bad token too), a signed-in one against its user as well.
+    const limits = await Promise.all(request.caller ? [perIp(request), perUser(request)] : [perIp(request)]);
+    const exceeded = limits.filter((limit) => !limit.isAllowed && limit.isExceeded);
+    if (exceeded.length > 0) {
+      reply.header("retry-after", Math.max(...exceeded.map((limit) => (limit.isAllowed ? 0 : limit.ttlInSeconds))));
+      throw kepuError("rate_limited", "RATE_LIMITED", "请求过于频繁，请稍后再试", "Too many requests; please slow down");
+    }
+    if (signedIn instanceof Error) throw signedIn;
   });
 
   if (deps.webDist) await app.register(fastifyStatic, { root: deps.webDist, wildcard: false });
   return app;
 }
 
-/** A fixed window per minute, in Redis so that every gateway replica counts together. */
-async function limitRate(deps: GatewayDeps, request: FastifyRequest): Promise<void> {
-  const window = Math.floor(Date.now() / 60_000);
-  const who = request.caller ? `u:${request.caller.id}` : `ip:${request.ip}`;
-  const key = `${deps.prefix}rl:${who}:${window}`;
-  const count = await deps.redis.incr(key);
-  if (count === 1) await deps.redis.expire(key, 61);
-  if (count > deps.ratePerMinute) throw kepuError("rate_limited", "RATE_LIMITED", "请求过于频繁，请稍后再试", "Too many requests; please slow down");
+type Limiter = ReturnType<FastifyInstance["createRateLimit"]>;
+
+/**
+ * A fixed one-minute window per key in Redis (@fastify/rate-limit's store: one script call a
+ * request), so every gateway replica counts together. Each limiter gets its own scope, so the
+ * two limits keep their own settings and key space (<prefix>rl:ip:…, <prefix>rl:user:…).
+ */
+async function rateLimiter(app: FastifyInstance, deps: GatewayDeps, name: string, max: number, keyGenerator?: (request: FastifyRequest) => string): Promise<Limiter> {
+  let limiter: Limiter | undefined;
+  await app.register(async (scope) => {
+    await scope.register(rateLimit, { global: false, redis: deps.redis, nameSpace: `${deps.prefix}rl:${name}:`, max, timeWindow: 60_000, ...(keyGenerator ? { keyGenerator } : {}) });
+    limiter = scope.createRateLimit();
+  });
+  return limiter!;
 }
 
 /** The signed-in caller, if their role may use this route; the services check the org scope again. */
