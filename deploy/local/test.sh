@@ -38,14 +38,27 @@ bash deploy/validate/validate.sh
 
 step "tests (unit, integration, e2e)"
 mkdir -p .kepu
+# Every service a test starts writes its output to .kepu/test-logs/<prefix><service>.log; this run's only.
+rm -rf .kepu/test-logs .kepu/log-scan.json
 set +e
 pnpm exec vitest run --reporter=default --reporter=json --outputFile.json=.kepu/test-results.json "$@"
 status=$?
+
+step "logs: no phone number in clear in any service log of this run"
+node --import tsx packages/log/bin/scan-logs.ts .kepu/test-logs .kepu/log-scan.json
+scan=$?
+[[ $status -eq 0 ]] && status=$scan
 set -e
+# The log scan counts as one test: passed, failed, or skipped when no service ran (no logs to read).
 node -e '
   const r = require(process.argv[1]);
+  let scan;
+  try { scan = require(process.argv[2]); } catch {}
+  const scanPassed = scan && scan.files > 0 && scan.leaks.length === 0 ? 1 : 0;
+  const scanFailed = !scan || scan.leaks.length > 0 ? 1 : 0;
   // A file whose set-up fails has no failed test, only skipped ones: count it as failed too.
   const brokenFiles = r.testResults.filter((f) => f.status === "failed" && f.assertionResults.every((t) => t.status !== "failed")).length;
-  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests + brokenFiles} failed` + (r.numPendingTests ? `, ${r.numPendingTests} skipped` : "") + (brokenFiles ? ` (${brokenFiles} test file(s) failed before their tests ran)` : ""));
-' "$repo/.kepu/test-results.json" || echo "tests: 0 passed, 1 failed"
+  const skipped = r.numPendingTests + 1 - scanPassed - scanFailed;
+  console.log(`tests: ${r.numPassedTests + scanPassed} passed, ${r.numFailedTests + brokenFiles + scanFailed} failed` + (skipped ? `, ${skipped} skipped` : "") + (brokenFiles ? ` (${brokenFiles} test file(s) failed before their tests ran)` : "") + (scanFailed ? (scan ? ` (phone numbers in clear in the logs: ${scan.leaks.length})` : " (the log scan did not run)") : ""));
+' "$repo/.kepu/test-results.json" "$repo/.kepu/log-scan.json" || echo "tests: 0 passed, 1 failed"
 exit $status

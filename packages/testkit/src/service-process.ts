@@ -1,10 +1,13 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync } from "node:fs";
 import { createServer } from "node:net";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { waitFor } from "./wait.js";
 
 const servicesDir = fileURLToPath(new URL("../../../services/", import.meta.url));
+/** Where every service a test starts writes its whole output: <prefix>-<service>.log (read by the log scan of test.sh). */
+export const testLogDir = process.env.KEPU_TEST_LOG_DIR ?? fileURLToPath(new URL("../../../.kepu/test-logs/", import.meta.url));
 
 /**
  * A port nobody listens on right now, picked at random from 21000–25999: below Linux's ephemeral
@@ -74,10 +77,14 @@ export class ServiceProcess {
     const nodeArgs = (process.env.KEPU_SERVICE_NODE_ARGS ?? "").split(" ").filter(Boolean);
     this.child = spawn(process.execPath, [...nodeArgs, bundle], {
       cwd: `${servicesDir}${this.name}`,
-      env: { ...process.env, LOG_LEVEL: "warn", ...this.env, HTTP_PORT: String(this.httpPort), GRPC_PORT: String(this.grpcPort) },
+      env: { ...process.env, LOG_LEVEL: "info", ...this.env, HTTP_PORT: String(this.httpPort), GRPC_PORT: String(this.grpcPort) },
       stdio: ["ignore", "pipe", "pipe"],
     });
+    mkdirSync(testLogDir, { recursive: true });
+    const file = createWriteStream(join(testLogDir, `${this.env.KEPU_PREFIX ?? "noprefix_"}${this.name}.log`), { flags: "a" });
+    this.child.once("close", () => file.end());
     const keep = (chunk: Buffer) => {
+      file.write(chunk);
       this.output.push(chunk.toString());
       if (this.output.length > 200) this.output.shift();
     };
