@@ -1,2 +1,2 @@
 export { createHttpServer, errorResponse, type HttpServerOptions, type ReadinessChecks } from "./server.js";
-export { gracefulShutdown, type ShutdownStep } from "./shutdown.js";
+export { gracefulShutdown, type ShutdownOptions, type ShutdownStep } from "./shutdown.js";

@@ -2,6 +2,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import { v7 as uuidv7 } from "uuid";
 import { httpStatusOf, isKepuError, kepuError, type ErrorBody } from "@kepu/errors";
 import type { Logger } from "@kepu/log";
+import { isDraining } from "./drain.js";
 
 export type ReadinessChecks = Record<string, () => Promise<boolean>>;
 
@@ -37,10 +38,14 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
 
   app.addHook("onSend", async (request, reply) => {
     reply.header(correlationHeader, request.id);
+    // Shutting down: this answer is the connection's last, so the client's next request opens a
+    // new one (to the process that takes over) instead of racing the close.
+    if (isDraining()) reply.header("connection", "close");
   });
 
   app.get("/healthz", async () => ({ status: "ok" }));
   app.get("/readyz", async (_request, reply) => {
+    if (isDraining()) return reply.code(503).send({ ready: false, draining: true, checks: {} });
     const names = Object.keys(options.readiness);
     const results = await Promise.all(names.map((name) => options.readiness[name]!().catch(() => false)));
     const checks = Object.fromEntries(names.map((name, i) => [name, results[i]]));
