@@ -23,7 +23,7 @@ const store = new OrderStore(db, engines.topic("dispatch"));
 const teams = new TeamStore(db);
 await store.createIndexes();
 const relay = new OutboxRelay({ collections: [store.orders], publisher: engines.publisher, logger });
-const orders = new Orders(store, relay, config.DISPATCH_DEADLINES, clock, logger);
+const orders = new Orders(store, relay, config.DISPATCH_DEADLINES, clock, logger, (teamId) => teams.areasOf(teamId));
 const timer = new EscalationTimer(store, orders, clock, logger);
 const consumers = [
   teamConsumer(engines.kafka, engines.group("teams"), engines.topic("registry"), teams, logger),

@@ -15,6 +15,9 @@ import type { OrderStore, StoredOrder } from "./store/order-store.js";
 
 export type Clock = () => Date;
 
+/** The service areas of a team, from dispatch's read model of the registry's teams (抢单 needs them). */
+export type TeamAreas = (teamId: string) => Promise<string[]>;
+
 /** Timers and events from other services act as the system. */
 export const systemActor: Actor = create(ActorSchema, { id: "dispatch", role: Role.SYSTEM, displayName: "系统" });
 
@@ -27,6 +30,7 @@ export class Orders {
     private readonly deadlines: DeadlinesByDistrict,
     private readonly clock: Clock,
     private readonly log: Logger,
+    private readonly teamAreas: TeamAreas,
   ) {}
 
   /**
@@ -45,7 +49,8 @@ export class Orders {
       const before = await this.store.load(orderId, { fresh: attempt > 1 });
       if (command.kind === "submit" && before && before.state.requesterId === command.requesterId) return before; // a retried 点单
       if (command.kind !== "submit" && !before) throw orderErrors.notFound(orderId);
-      const allowed = authorize(command, before?.state, actor);
+      const areas = command.kind === "accept" && actor?.role === Role.TEAM_LEADER ? await this.teamAreas(actor.orgId) : [];
+      const allowed = authorize(command, before?.state, actor, areas);
       if (!allowed.ok) throw allowed.error;
       const now = this.clock();
       const decision = decide(before?.state, command, { now, deadlines: this.deadlines });

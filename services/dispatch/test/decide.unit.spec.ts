@@ -72,6 +72,17 @@ describe("the order decider", () => {
     expect(result.error).toMatchObject({ code: "ORDER_ALREADY_ACCEPTED", zh: "订单已被其他队伍接单" });
   });
 
+  it("does not let a team that declined take the same order from the pool", () => {
+    const declinedThenPooled = given(c.submit, { kind: "dispatch", teamIds: ["team-a"], note: "" }, c.decline, c.pool);
+    expect(OrderStatus[declinedThenPooled.status]).toBe("POOLED");
+    expect(apply(declinedThenPooled, c.accept).error?.code).toBe("TEAM_ALREADY_DECLINED");
+    expect(apply(declinedThenPooled, { kind: "accept", teamId: "team-b" }).error).toBeUndefined();
+  });
+
+  it("records which association claimed the order", () => {
+    expect(given(c.submit, c.pool, c.claim).claimedByOrgId).toBe("sz-futian");
+  });
+
   it("keeps the order open while another invited team can still accept", () => {
     const result = apply(given(c.submit, c.dispatch), c.decline);
     expect(result.events).toEqual([expect.objectContaining({ kind: "OrderDeclined", teamId: "team-a", stillOpen: true, reason: "时间冲突" })]);

@@ -15,7 +15,9 @@ describe("who may do what", () => {
 
   it("lets a community worker dispatch only orders of their own community subtree", () => {
     expect(authorize(c.dispatch, submitted, actor(Role.COMMUNITY_WORKER, "sz-futian-yuanling-hongli")).ok).toBe(true);
-    expect(authorize(c.dispatch, submitted, actor(Role.STREET_STAFF, "sz-futian-yuanling")).ok).toBe(true);
+    // The community hop is the community's: the street above reads it but does not dispatch it.
+    const street = authorize(c.dispatch, submitted, actor(Role.STREET_STAFF, "sz-futian-yuanling"));
+    expect(street.ok ? "" : street.error.code).toBe("ROLE_NOT_ALLOWED");
     const foreign = authorize(c.dispatch, submitted, actor(Role.COMMUNITY_WORKER, "sz-futian-huafu-other"));
     expect(foreign.ok ? "" : foreign.error.code).toBe("OUTSIDE_YOUR_SCOPE");
   });
@@ -27,7 +29,25 @@ describe("who may do what", () => {
     expect(authorize(c.claim, pooled, actor(Role.COMMUNITY_WORKER, "sz-futian-yuanling-hongli")).ok).toBe(false);
   });
 
-  it("lets a team leader accept or decline only for their own team", () => {
+  it("lets only the association that claimed an order dispatch it (not the city above it)", () => {
+    const claimed = given(c.submit, c.pool, c.claim);
+    expect(authorize(c.dispatch, claimed, actor(Role.DISTRICT_STAFF, "sz-futian")).ok).toBe(true);
+    const city = authorize(c.dispatch, claimed, actor(Role.CITY_STAFF, "sz"));
+    expect(city.ok ? "" : city.error.code).toBe("OUTSIDE_YOUR_SCOPE");
+  });
+
+  it("lets a team grab (抢单) a pooled order only inside its service area", () => {
+    expect(authorize(c.accept, pooled, actor(Role.TEAM_LEADER, "team-a"), ["sz-futian"]).ok).toBe(true);
+    const far = authorize(c.accept, pooled, actor(Role.TEAM_LEADER, "team-a"), ["sz-nanshan"]);
+    expect(far.ok ? "" : far.error.code).toBe("OUTSIDE_YOUR_SCOPE");
+    expect(canRead(pooled, actor(Role.TEAM_LEADER, "team-a"), ["sz-futian"])).toBe(true);
+    expect(canRead(pooled, actor(Role.TEAM_LEADER, "team-a"), ["sz-nanshan"])).toBe(false);
+    expect(canRead(pooled, actor(Role.TEAM_LEADER, "team-a"))).toBe(false);
+  });
+
+  it("lets a team leader accept or decline only what was offered to his own team", () => {
+    const notOffered = authorize({ kind: "accept", teamId: "team-z" }, dispatched, actor(Role.TEAM_LEADER, "team-z"));
+    expect(notOffered.ok ? "" : notOffered.error.code).toBe("OUTSIDE_YOUR_SCOPE");
     expect(authorize(c.accept, dispatched, actor(Role.TEAM_LEADER, "team-a")).ok).toBe(true);
     const other = authorize(c.accept, dispatched, actor(Role.TEAM_LEADER, "team-b"));
     expect(other.ok ? "" : other.error.code).toBe("NOT_YOUR_TEAM");
@@ -51,7 +71,11 @@ describe("who may do what", () => {
     expect(canRead(dispatched, actor(Role.RESIDENT, "", "resident-9"))).toBe(false);
     expect(canRead(dispatched, actor(Role.TEAM_MEMBER, "team-b"))).toBe(true);
     expect(canRead(dispatched, actor(Role.TEAM_LEADER, "team-z"))).toBe(false);
-    expect(canRead(dispatched, actor(Role.DASHBOARD_VIEWER, "sz-futian"))).toBe(true);
+    expect(canRead(dispatched, actor(Role.STREET_STAFF, "sz-futian-yuanling"))).toBe(true);
+    expect(canRead(dispatched, actor(Role.DASHBOARD_VIEWER, "sz-futian"))).toBe(false); // figures, not orders
+    const declined = given(c.submit, c.dispatch, c.decline);
+    expect(canRead(declined, actor(Role.TEAM_LEADER, "team-a"))).toBe(false); // no longer invited
+    expect(canRead(declined, actor(Role.TEAM_LEADER, "team-b"))).toBe(true);
     expect(canRead(dispatched, actor(Role.DISTRICT_STAFF, "sz-luohu"))).toBe(false);
   });
 });

@@ -33,7 +33,7 @@ afterAll(async () => {
 function dispatchProcess(now: () => Date) {
   const store = new OrderStore(mongo.db(engines.database("dispatch")), engines.topic("dispatch"));
   const relay = new OutboxRelay({ collections: [store.orders], publisher, logger });
-  const orders = new Orders(store, relay, deadlines, now, logger);
+  const orders = new Orders(store, relay, deadlines, now, logger, async () => []);
   return { store, orders, timer: new EscalationTimer(store, orders, now, logger) };
 }
 

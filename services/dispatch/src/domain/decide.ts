@@ -102,7 +102,10 @@ function submit(command: Extract<OrderCommand, { kind: "submit" }>, context: Dec
 /** Exactly one team wins: the first accept moves the order on; every later one is refused. */
 function accept(state: OrderState, teamId: string): Decision {
   if (taken(state.status)) return fail(state.acceptedTeamId === teamId ? orderErrors.wrongStatus({ zh: "重复接单", en: "accepted again" }, state.status) : orderErrors.alreadyAccepted());
-  if (state.status === OrderStatus.POOLED) return ok([{ kind: "OrderAccepted", teamId }]); // 抢单 from the pool
+  if (state.status === OrderStatus.POOLED) {
+    // 抢单 from the pool — but not by a team that already said no to this order.
+    return state.declinedTeamIds.includes(teamId) ? fail(orderErrors.teamAlreadyDeclined(teamId)) : ok([{ kind: "OrderAccepted", teamId }]);
+  }
   if (state.status !== OrderStatus.DISPATCHED) return fail(orderErrors.wrongStatus({ zh: "接单", en: "accepted" }, state.status));
   if (!state.invitedTeamIds.includes(teamId)) return fail(orderErrors.teamNotInvited(teamId));
   if (state.declinedTeamIds.includes(teamId)) return fail(orderErrors.teamAlreadyDeclined(teamId));

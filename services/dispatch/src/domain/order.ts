@@ -13,6 +13,8 @@ export interface OrderState {
   invitedTeamIds: string[];
   declinedTeamIds: string[];
   acceptedTeamId: string;
+  /** The association that claimed the order (领单): only it dispatches it. */
+  claimedByOrgId: string;
   activityId: string;
   rating: number;
   version: number;
@@ -61,6 +63,7 @@ export function evolve(state: OrderState | undefined, event: OrderEvent, orderId
       invitedTeamIds: [],
       declinedTeamIds: [],
       acceptedTeamId: "",
+      claimedByOrgId: "",
       activityId: "",
       rating: 0,
       version: 1,
@@ -79,7 +82,7 @@ export function evolve(state: OrderState | undefined, event: OrderEvent, orderId
     case "OrderPooled":
       return { ...next, status: OrderStatus.POOLED, holder: OrderHolder.ASSOCIATION_POOL, dueAt: event.dueAt, dueStage: OrderStage.CLAIM };
     case "OrderClaimed":
-      return { ...next, status: OrderStatus.CLAIMED, dueAt: event.dueAt, dueStage: event.dueAt ? OrderStage.DISPATCH : OrderStage.UNSPECIFIED };
+      return { ...next, status: OrderStatus.CLAIMED, claimedByOrgId: event.associationOrgId, dueAt: event.dueAt, dueStage: event.dueAt ? OrderStage.DISPATCH : OrderStage.UNSPECIFIED };
     case "OrderAccepted":
       return { ...next, status: OrderStatus.ACCEPTED, acceptedTeamId: event.teamId, dueAt: undefined, dueStage: OrderStage.UNSPECIFIED };
     case "OrderDeclined": {
@@ -92,6 +95,7 @@ export function evolve(state: OrderState | undefined, event: OrderEvent, orderId
         ...next,
         status: OrderStatus.POOLED,
         holder: event.to,
+        claimedByOrgId: "",
         invitedTeamIds: [],
         dueAt: event.dueAt,
         dueStage: event.dueAt ? OrderStage.CLAIM : OrderStage.UNSPECIFIED,

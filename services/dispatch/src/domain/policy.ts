@@ -1,75 +1,73 @@
-import { fail, kepuError, ok, type Result } from "@kepu/errors";
+import { authorize as access, can, type Action, type Facts } from "@kepu/access";
+import { fail, ok, type Result } from "@kepu/errors";
 import { Role, type Actor } from "@kepu/contracts/common/v1/envelope_pb";
-import type { OrgPlace } from "@kepu/contracts/common/v1/catalog_pb";
-import { OrderHolder } from "@kepu/contracts/dispatch/v1/events_pb";
+import { OrderHolder, OrderStatus } from "@kepu/contracts/dispatch/v1/events_pb";
 import type { OrderCommand } from "./decide.js";
 import { orderErrors } from "./errors.js";
 import type { OrderState } from "./order.js";
 
-// Staff act on a subtree of the org tree: actor.org_id is the node they answer for (their
-// community, street, district or the city). Team leaders act for their team: actor.org_id is the
-// team id. Residents act on their own orders.
+// Who may read and change an order is PRODUCT.md's ownership matrix (@kepu/access). What the
+// matrix needs to know of one order is said here, from the order's own state.
 
-const communityStaff = [Role.COMMUNITY_WORKER, Role.STREET_STAFF];
-const associationStaff = [Role.DISTRICT_STAFF, Role.CITY_STAFF];
-const allStaff = [...communityStaff, ...associationStaff];
-
-const unauthenticated = () => kepuError("unauthenticated", "NOT_SIGNED_IN", "请先登录", "Please sign in first");
-
-/** True when the org is the community itself or one of its ancestors. */
-export function inSubtree(place: OrgPlace | undefined, orgId: string): boolean {
-  return !!orgId && !!place && (place.path.includes(orgId) || place.orgId === orgId);
+/** Teams the order is offered to right now: invited and not yet declined, while dispatched. */
+export function offeredTeams(state: OrderState): string[] {
+  return state.status === OrderStatus.DISPATCHED ? state.invitedTeamIds.filter((t) => !state.declinedTeamIds.includes(t)) : [];
 }
 
-function staffInScope(actor: Actor, roles: Role[], place: OrgPlace | undefined): Result<void> {
-  if (!roles.includes(actor.role)) return fail(orderErrors.roleNotAllowed("处理此订单", "handle this order"));
-  return inSubtree(place, actor.orgId) ? ok(undefined) : fail(orderErrors.notYourScope());
+/**
+ * The order as the access model sees it. `actorTeamAreas` are the acting team's service areas:
+ * they count only while the order waits in the pool (抢单).
+ */
+export function orderFacts(state: OrderState | undefined, command: OrderCommand | undefined, actorTeamAreas: readonly string[] = []): Facts {
+  const community = command?.kind === "submit" ? command.request.community : state?.request.community;
+  return {
+    path: community?.path ?? [],
+    orgId: community?.orgId ?? "",
+    ownerId: state?.requesterId ?? "",
+    teamId: state?.acceptedTeamId ?? "",
+    offeredTeamIds: state ? offeredTeams(state) : [],
+    claimedByOrgId: state?.claimedByOrgId ?? "",
+    actorTeamAreas: state?.status === OrderStatus.POOLED ? actorTeamAreas : [],
+  };
 }
 
-/** Whether this actor may give this command for this order. Checked before deciding. */
-export function authorize(command: OrderCommand, state: OrderState | undefined, actor: Actor | undefined): Result<void> {
-  if (!actor || !actor.id) return fail(unauthenticated());
-  if (actor.role === Role.ADMIN || actor.role === Role.SYSTEM) return ok(undefined);
-  const place = command.kind === "submit" ? command.request.community : state?.request.community;
+/** The matrix's action a command is, given the order's state. */
+function actionOf(command: OrderCommand, state: OrderState | undefined): Action | undefined {
   switch (command.kind) {
     case "submit":
-      if (actor.role === Role.RESIDENT) return ok(undefined);
-      return staffInScope(actor, communityStaff, place);
+      return "order.submit";
     case "dispatch":
+      return state?.holder === OrderHolder.COMMUNITY ? "order.handleAtCommunity" : "order.dispatchClaimed";
     case "pool":
     case "reject":
-      return staffInScope(actor, state?.holder === OrderHolder.COMMUNITY ? communityStaff : associationStaff, place);
+      return "order.handleAtCommunity";
     case "claim":
-      return staffInScope(actor, associationStaff, place);
+      return "order.claim";
     case "accept":
+      return state?.status === OrderStatus.POOLED ? "order.grab" : "order.accept";
     case "decline":
-      if (actor.role !== Role.TEAM_LEADER) return fail(orderErrors.roleNotAllowed("接单或拒单", "accept or decline orders"));
-      return actor.orgId === command.teamId ? ok(undefined) : fail(orderErrors.notYourTeam());
+      return "order.decline";
     case "cancel":
-      if (actor.role === Role.RESIDENT) return actor.id === state?.requesterId ? ok(undefined) : fail(orderErrors.notYourScope());
-      return staffInScope(actor, allStaff, place);
+      return "order.cancel";
     case "rate":
-      return actor.role === Role.RESIDENT ? ok(undefined) : fail(orderErrors.notRequester());
+      return "order.rate";
     case "escalate":
     case "schedule":
     case "deliver":
-      return fail(orderErrors.roleNotAllowed("执行系统操作", "run system actions"));
+      return undefined; // the platform's own: timers and the events service
   }
 }
 
-/** Whether this actor may see this order. */
-export function canRead(state: OrderState, actor: Actor | undefined): boolean {
-  if (!actor) return false;
-  switch (actor.role) {
-    case Role.ADMIN:
-    case Role.SYSTEM:
-      return true;
-    case Role.RESIDENT:
-      return actor.id === state.requesterId;
-    case Role.TEAM_LEADER:
-    case Role.TEAM_MEMBER:
-      return state.invitedTeamIds.includes(actor.orgId) || state.acceptedTeamId === actor.orgId || state.declinedTeamIds.includes(actor.orgId);
-    default:
-      return inSubtree(state.request.community, actor.orgId);
-  }
+/** Whether this actor may give this command for this order. Checked before deciding. */
+export function authorize(command: OrderCommand, state: OrderState | undefined, actor: Actor | undefined, actorTeamAreas: readonly string[] = []): Result<void> {
+  const action = actionOf(command, state);
+  if (!action) return actor?.role === Role.SYSTEM ? ok(undefined) : fail(orderErrors.roleNotAllowed("执行系统操作", "run system actions"));
+  // A team leader acts for his own team only, whatever team the request names.
+  if ((command.kind === "accept" || command.kind === "decline") && actor?.role === Role.TEAM_LEADER && actor.orgId !== command.teamId) return fail(orderErrors.notYourTeam());
+  return access(action, actor, orderFacts(state, command, actorTeamAreas));
+}
+
+/** Whether this actor may see this order; one they may not is answered as not found. */
+export function canRead(state: OrderState, actor: Actor | undefined, actorTeamAreas: readonly string[] = []): boolean {
+  return can("order.read", actor, orderFacts(state, undefined, actorTeamAreas));
 }

@@ -1,18 +1,18 @@
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { v7 as uuidv7 } from "uuid";
-import { ActorSchema, Role, type Actor } from "@kepu/contracts/common/v1/envelope_pb";
-import { OrderStatus } from "@kepu/contracts/dispatch/v1/events_pb";
+import { listScope, requireAccess, teamPeople } from "@kepu/access";
+import { ActorSchema, type Actor } from "@kepu/contracts/common/v1/envelope_pb";
+import { OrderHolder, OrderStatus } from "@kepu/contracts/dispatch/v1/events_pb";
 import type { DispatchService, OrderSchema} from "@kepu/contracts/dispatch/v1/service_pb";
 import { type ListOrdersRequest } from "@kepu/contracts/dispatch/v1/service_pb";
-import { kepuError } from "@kepu/errors";
 import type { CallContext, ServiceImplementation } from "@kepu/rpc";
 import type { OrderCommand } from "../domain/decide.js";
 import { orderErrors } from "../domain/errors.js";
-import { canRead } from "../domain/policy.js";
+import { canRead, orderFacts } from "../domain/policy.js";
 import { rankTeams, type TeamProfile } from "../domain/suggest.js";
 import type { Orders } from "../orders.js";
-import type { OrderStore, StoredOrder } from "../store/order-store.js";
+import type { OrderQuery, OrderReach, OrderStore, StoredOrder } from "../store/order-store.js";
 import type { TeamStore } from "../store/team-store.js";
 import { optionalText, requireId, requireText, validateRequest } from "./validate.js";
 
@@ -51,6 +51,14 @@ export function dispatchService(orders: Orders, store: OrderStore, teams: TeamSt
     order: toOrderMessage(await orders.handle(requireId(orderId, "orderId"), cmd, context.actor, { correlationId: context.correlationId })),
   });
 
+  /** An order the actor may see; one they may not is not found, as if it did not exist. */
+  const readable = async (orderId: string, actor: Actor | undefined): Promise<StoredOrder> => {
+    const stored = await store.load(requireId(orderId, "orderId"));
+    const areas = stored?.state.status === OrderStatus.POOLED && actor?.role !== undefined && teamPeople.includes(actor.role) ? await teams.areasOf(actor.orgId) : [];
+    if (!stored || !canRead(stored.state, actor, areas)) throw orderErrors.notFound(orderId);
+    return stored;
+  };
+
   return {
     async submitOrder(request, context) {
       const orderId = request.orderId ? requireId(request.orderId, "orderId") : uuidv7();
@@ -71,19 +79,17 @@ export function dispatchService(orders: Orders, store: OrderStore, teams: TeamSt
       command(request.orderId, { kind: "rate", raterId: context.actor?.id ?? "", score: request.score, comment: optionalText(request.comment, "comment") }, context),
 
     async getOrder(request, context) {
-      const stored = await store.load(requireId(request.orderId, "orderId"));
-      if (!stored || !canRead(stored.state, context.actor)) throw orderErrors.notFound(request.orderId);
-      return { order: toOrderMessage(stored) };
+      return { order: toOrderMessage(await readable(request.orderId, context.actor)) };
     },
 
     async listOrders(request, context) {
-      const { orders: found, total } = await store.list(scopedQuery(request, context.actor));
+      const { orders: found, total } = await store.list(await scopedQuery(request, context.actor, teams));
       return { orders: found.map(toOrderMessage), total };
     },
 
     async suggestTeams(request, context) {
-      const stored = await store.load(requireId(request.orderId, "orderId"));
-      if (!stored || !canRead(stored.state, context.actor)) throw orderErrors.notFound(request.orderId);
+      const stored = await readable(request.orderId, context.actor);
+      requireAccess(stored.state.holder === OrderHolder.COMMUNITY ? "order.handleAtCommunity" : "order.dispatchClaimed", context.actor, orderFacts(stored.state, undefined));
       const profiles = await teamProfiles(store, teams);
       const eligible = profiles.filter((t) => !stored.state.declinedTeamIds.includes(t.teamId));
       const ranked = rankTeams(eligible, stored.state.request.theme, stored.state.request.community, request.limit > 0 ? Math.min(request.limit, 50) : 10);
@@ -94,24 +100,24 @@ export function dispatchService(orders: Orders, store: OrderStore, teams: TeamSt
   };
 }
 
-/** Everyone lists only inside their own scope; a requested subtree narrows it, never widens it. */
-function scopedQuery(request: ListOrdersRequest, actor: Actor | undefined) {
-  if (!actor?.id) throw kepuError("unauthenticated", "NOT_SIGNED_IN", "请先登录", "Please sign in first");
+/** Everyone lists only inside their reach (@kepu/access), in the query; a requested subtree narrows it, never widens it. */
+async function scopedQuery(request: ListOrdersRequest, actor: Actor | undefined, teams: TeamStore): Promise<OrderQuery> {
+  const scope = listScope("order.read", actor);
   const pageSize = request.pageSize > 0 ? Math.min(request.pageSize, 200) : 20;
-  const base = { statuses: request.statuses, page: Math.max(request.page, 0), pageSize, withinOrgIds: [] as string[], teamId: "", requesterId: "" };
-  if (request.orgId) base.withinOrgIds.push(requireId(request.orgId, "orgId"));
-  switch (actor.role) {
-    case Role.ADMIN:
-    case Role.SYSTEM:
-      return { ...base, teamId: request.teamId, requesterId: request.requesterId };
-    case Role.RESIDENT:
-      return { ...base, requesterId: actor.id };
-    case Role.TEAM_LEADER:
-    case Role.TEAM_MEMBER:
-      return { ...base, teamId: actor.orgId };
-    default:
-      return { ...base, withinOrgIds: [...base.withinOrgIds, actor.orgId], teamId: request.teamId };
-  }
+  const withinOrgIds = request.orgId ? [requireId(request.orgId, "orgId")] : [];
+  const base = { statuses: request.statuses, page: Math.max(request.page, 0), pageSize, withinOrgIds, teamId: request.teamId, requesterId: "" };
+  if (scope.all) return { ...base, reach: [], requesterId: request.requesterId };
+  const me = actor!;
+  const areas = scope.scopes.includes("teamArea") ? await teams.areasOf(me.orgId) : [];
+  const reach = scope.scopes.flatMap((s): OrderReach[] => {
+    if (s === "own") return [{ requesterId: me.id }];
+    if (s === "subtree") return [{ withinOrgId: me.orgId }];
+    if (s === "offered") return [{ offeredTo: me.orgId }];
+    if (s === "ownTeam") return [{ acceptedBy: me.orgId }];
+    if (s === "teamArea") return areas.length > 0 ? [{ pooledWithin: areas }] : [];
+    return [];
+  });
+  return { ...base, reach };
 }
 
 async function teamProfiles(store: OrderStore, teams: TeamStore): Promise<TeamProfile[]> {

@@ -1,7 +1,6 @@
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { Binary, type Collection, type Db, type Document, type Filter } from "mongodb";
-import type { OrderStatus } from "@kepu/contracts/dispatch/v1/events_pb";
-import { OrderRequestSchema } from "@kepu/contracts/dispatch/v1/events_pb";
+import { OrderRequestSchema, OrderStatus } from "@kepu/contracts/dispatch/v1/events_pb";
 import type { EventEnvelope } from "@kepu/bus";
 import { saveAggregate, type SaveResult } from "@kepu/outbox";
 import type { OrderState } from "../domain/order.js";
@@ -37,6 +36,7 @@ interface OrderDocument {
   invitedTeamIds: string[];
   declinedTeamIds: string[];
   acceptedTeamId: string;
+  claimedByOrgId?: string;
   activityId: string;
   rating: number;
   submittedAt: Date;
@@ -45,8 +45,18 @@ interface OrderDocument {
   timeline: TimelineRecord[];
 }
 
+/** One way an order is within someone's reach (see @kepu/access scopes); a list takes their union. */
+export type OrderReach =
+  | { requesterId: string } // own
+  | { withinOrgId: string } // subtree
+  | { offeredTo: string } // offered: invited and not declined, while dispatched
+  | { acceptedBy: string } // ownTeam
+  | { pooledWithin: string[] }; // teamArea: waiting in the pool inside a team's areas
+
 export interface OrderQuery {
-  /** Every one of these orgs must be on the community's path (scope ∩ requested subtree). */
+  /** The actor's reach: an order matches one of these; empty means everything (admins, the system). */
+  reach: OrderReach[];
+  /** Every one of these orgs must be on the community's path (a requested subtree: narrows only). */
   withinOrgIds: string[];
   statuses: OrderStatus[];
   teamId: string;
@@ -121,6 +131,7 @@ export class OrderStore {
     if (query.statuses.length > 0) and.push({ status: { $in: query.statuses } });
     if (query.requesterId) and.push({ requesterId: query.requesterId });
     if (query.teamId) and.push({ $or: [{ invitedTeamIds: query.teamId }, { acceptedTeamId: query.teamId }] });
+    if (query.reach.length > 0) and.push({ $or: query.reach.map(reachFilter) });
     if (and.length > 0) filter.$and = and;
     const total = await this.orders.countDocuments(filter);
     const docs = (await this.orders
@@ -142,6 +153,14 @@ export class OrderStore {
   }
 }
 
+function reachFilter(reach: OrderReach): Filter<Document> {
+  if ("requesterId" in reach) return { requesterId: reach.requesterId };
+  if ("withinOrgId" in reach) return { communityPath: reach.withinOrgId };
+  if ("offeredTo" in reach) return { status: OrderStatus.DISPATCHED, invitedTeamIds: reach.offeredTo, declinedTeamIds: { $ne: reach.offeredTo } };
+  if ("acceptedBy" in reach) return { acceptedTeamId: reach.acceptedBy };
+  return { status: OrderStatus.POOLED, communityPath: { $in: reach.pooledWithin } };
+}
+
 function toDocument(state: OrderState, timeline: TimelineRecord[]): Omit<OrderDocument, "_id" | "version"> {
   return {
     status: state.status,
@@ -154,6 +173,7 @@ function toDocument(state: OrderState, timeline: TimelineRecord[]): Omit<OrderDo
     invitedTeamIds: state.invitedTeamIds,
     declinedTeamIds: state.declinedTeamIds,
     acceptedTeamId: state.acceptedTeamId,
+    claimedByOrgId: state.claimedByOrgId,
     activityId: state.activityId,
     rating: state.rating,
     submittedAt: state.submittedAt,
@@ -174,6 +194,7 @@ function toState(doc: OrderDocument): OrderState {
     invitedTeamIds: doc.invitedTeamIds ?? [],
     declinedTeamIds: doc.declinedTeamIds ?? [],
     acceptedTeamId: doc.acceptedTeamId,
+    claimedByOrgId: doc.claimedByOrgId ?? "",
     activityId: doc.activityId,
     rating: doc.rating,
     version: doc.version,

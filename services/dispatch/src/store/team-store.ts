@@ -23,6 +23,12 @@ export class TeamStore {
     await applyVersioned(this.teams, teamId, version, { $set: fields });
   }
 
+  /** A team's service areas (none for a team dispatch has not heard of). */
+  async areasOf(teamId: string): Promise<string[]> {
+    const doc = await this.teams.findOne({ _id: teamId as never }, { projection: { serviceAreaOrgIds: 1 } });
+    return doc?.serviceAreaOrgIds ?? [];
+  }
+
   async all(): Promise<TeamRecord[]> {
     const docs = await this.teams.find({}).toArray();
     return docs.map((d) => ({ teamId: String(d._id), name: d.name ?? "", orgId: d.orgId ?? "", themes: d.themes ?? [], serviceAreaOrgIds: d.serviceAreaOrgIds ?? [] }));
