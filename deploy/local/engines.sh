@@ -183,6 +183,9 @@ start_kafka() {
   mkdir -p "$dir/logs" "$dir/data"
   sed -e "s|@PORT@|$kafka_port|g" -e "s|@CONTROLLER_PORT@|$kafka_controller_port|g" -e "s|@DATA_DIR@|$dir/data|g" \
     "$here/kafka/server.properties.template" > "$dir/server.properties"
+  # KEPU_KAFKA_PROPERTIES: lines appended to the broker's settings (the last of a name wins), e.g. a
+  # test's own broker whose retention runs fast (packages/bus/test/retention.e2e.spec.ts).
+  [[ -z "${KEPU_KAFKA_PROPERTIES:-}" ]] || printf '%s\n' "$KEPU_KAFKA_PROPERTIES" >> "$dir/server.properties"
   local cp="$kafka_home/libs/*" log4j="-Dlog4j.configuration=file:$here/kafka/log4j.properties"
   if [[ ! -f "$dir/data/meta.properties" ]]; then
     local id; id="$(java -cp "$cp" "$log4j" -Dkafka.logs.dir="$dir/logs" kafka.tools.StorageTool random-uuid 2>"$dir/logs/format.log" | tail -n1)"
@@ -227,8 +230,12 @@ start_redis() {
   local dir="$state/redis"
   already_up Redis "$dir/pid" redis-server "$redis_port" redis_healthy && return
   mkdir -p "$dir"
+  # Every seat lives in this Redis (the events service's ledger): the append-only file is written
+  # and fsynced before Redis answers (appendfsync always), so a seat it acknowledged survives a
+  # SIGKILL or a lost machine. Measured in docs/operations.md ("Faults"): with the booking storm's
+  # concurrency Redis fsyncs once per batch and keeps its throughput. KEPU_REDIS_APPENDFSYNC overrides.
   launch redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$dir" --daemonize no \
-    --logfile "$dir/redis.log" --save "" --appendonly yes --appendfsync everysec --maxclients 10000 \
+    --logfile "$dir/redis.log" --save "" --appendonly yes --appendfsync "${KEPU_REDIS_APPENDFSYNC:-always}" --maxclients 10000 \
     > "$dir/stdout.log" 2>&1 < /dev/null &
   echo $! > "$dir/pid"
   waiting+=(Redis)

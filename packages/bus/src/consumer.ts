@@ -1,7 +1,7 @@
 import { fromBinary, type DescMessage, type Message, type MessageShape } from "@bufbuild/protobuf";
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from "kafkajs";
 import { contractsRegistry } from "@kepu/contracts";
-import { isKepuError } from "@kepu/errors";
+import { engineErrorOf, isKepuError } from "@kepu/errors";
 import type { Logger } from "@kepu/log";
 import { decodeEnvelope, type EventEnvelope } from "./envelope.js";
 import { ensureTopics } from "./kafka.js";
@@ -50,7 +50,8 @@ export interface ConsumerCounters {
 
 /** Errors worth waiting out rather than dead-lettering: an engine is down, not the event bad. */
 function isTransient(error: unknown): boolean {
-  if (isKepuError(error)) return error.kind === "unavailable";
+  const kepu = isKepuError(error) ? error : engineErrorOf(error);
+  if (kepu) return kepu.kind === "unavailable";
   const name = error instanceof Error ? error.name : "";
   const message = error instanceof Error ? error.message : String(error);
   return /Mongo(Network|ServerSelection|NotConnected)Error|PoolClearedError/.test(name) || /ECONNREFUSED|ECONNRESET/.test(message);

@@ -105,10 +105,23 @@ export function kindOfGrpcStatus(status: number): ErrorKind {
   return (entry?.[0] as ErrorKind | undefined) ?? "internal";
 }
 
-/** Anything thrown that is not a KepuError becomes an internal error that hides its details. */
+/**
+ * An engine's refusal that says something about the machine, not the request: the store's disk
+ * is full (FerretDB/SQLite: "database or disk is full"; MongoDB: OutOfDiskSpace; the OS: ENOSPC).
+ * Nothing was written; retrying once space returns succeeds.
+ */
+export function engineErrorOf(value: unknown): KepuError | undefined {
+  const message = value instanceof Error ? `${value.name} ${value.message}` : "";
+  if (/disk is full|No space left on device|ENOSPC|OutOfDiskSpace/i.test(message)) {
+    return kepuError("unavailable", "STORAGE_FULL", "存储空间已满，本次操作未保存，请稍后重试", "Storage is full: nothing was saved, please retry later");
+  }
+  return undefined;
+}
+
+/** Anything thrown that is not a KepuError becomes an internal error that hides its details (or the engine's refusal it is). */
 export function toKepuError(value: unknown): KepuError {
   if (isKepuError(value)) return value;
-  return kepuError("internal", "INTERNAL", "系统内部错误，请稍后重试", "Internal error, please retry later");
+  return engineErrorOf(value) ?? kepuError("internal", "INTERNAL", "系统内部错误，请稍后重试", "Internal error, please retry later");
 }
 
 /** The result of a pure decision: a value or an error, never a throw. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { grpcStatusOf, httpStatusOf, kepuError, kindOfGrpcStatus, toKepuError } from "../src/index.js";
+import { engineErrorOf, grpcStatusOf, httpStatusOf, kepuError, kindOfGrpcStatus, toKepuError } from "../src/index.js";
 
 describe("errors", () => {
   it("answers in Chinese first, then English", () => {
@@ -23,5 +23,14 @@ describe("errors", () => {
     const error = toKepuError(new Error("connection string mongodb://secret"));
     expect(error.code).toBe("INTERNAL");
     expect(error.toBody().message).not.toContain("secret");
+  });
+
+  it("tells a full disk from an internal error: retry later, nothing was saved (the words FerretDB answers with)", () => {
+    const ferret = Object.assign(new Error("[msg_insert.go:168 handler.(*Handler).MsgInsert] [db.go:167 fsql.(*DB).InTransaction] database or disk is full (13)"), { name: "MongoServerError" });
+    const error = toKepuError(ferret);
+    expect(error.code).toBe("STORAGE_FULL");
+    expect(error.kind).toBe("unavailable");
+    expect(error.toBody().message).toBe("存储空间已满，本次操作未保存，请稍后重试 / Storage is full: nothing was saved, please retry later");
+    expect(engineErrorOf(new Error("E11000 duplicate key"))).toBeUndefined();
   });
 });
