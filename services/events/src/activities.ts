@@ -3,7 +3,8 @@ import type { DescMessage, MessageInitShape } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { v7 as uuidv7 } from "uuid";
 import { newEvent, type EventEnvelope } from "@kepu/bus";
-import { Role, type Actor } from "@kepu/contracts/common/v1/envelope_pb";
+import { can, requireAccess } from "@kepu/access";
+import type { Actor } from "@kepu/contracts/common/v1/envelope_pb";
 import type { OrderAccepted } from "@kepu/contracts/dispatch/v1/events_pb";
 import {
   ActivityCancelledSchema,
@@ -20,6 +21,7 @@ import {
 import { isKepuError, kepuError } from "@kepu/errors";
 import { serializedWrite } from "@kepu/mongo";
 import type { OutboxRelay } from "@kepu/outbox";
+import { activityFacts, bookingFacts } from "./domain/access.js";
 import { activityErrors as errors } from "./domain/errors.js";
 import { canCancel, checkInToken, overlaps, serviceHours, verifyCheckInToken } from "./domain/rules.js";
 import type { ActivityRecord, ActivityStore, BookingRecord, SessionRecord } from "./store/activity-store.js";
@@ -41,8 +43,6 @@ export interface BookingRules {
 }
 
 type Emit = <D extends DescMessage>(schema: D, payload: MessageInitShape<D>) => void;
-
-const staffRoles = [Role.COMMUNITY_WORKER, Role.STREET_STAFF, Role.DISTRICT_STAFF, Role.CITY_STAFF, Role.BASE_STAFF];
 
 export class Activities {
   /** Activities as the booking path last read them: a storm reads FerretDB once a second, not per attempt. */
@@ -139,7 +139,7 @@ export class Activities {
 
   /** Published directly (campaign sessions, base open days). A resource cannot hold overlapping sessions. */
   async publish(draft: Omit<ActivityRecord, "activityId" | "version" | "status" | "summaryFiled" | "participants" | "uniqueParticipants" | "serviceHours" | "startsAt">, actor: Actor | undefined, cause: Cause): Promise<ActivityRecord> {
-    requireStaffIn(actor, draft.place.path);
+    requireAccess("activity.organize", actor, { path: draft.place.path });
     const activityId = `act-${uuidv7()}`;
     const sessions = draft.sessions.map((s, i) => ({ ...s, sessionId: `${activityId}-s${i + 1}` }));
     const resources = [...new Set(sessions.map((s) => s.resourceId).filter(Boolean))];
@@ -164,7 +164,7 @@ export class Activities {
 
   /** 预约: a seat if one is free for this resident, else a place on the waitlist. */
   async book(activityId: string, sessionId: string, actor: Actor | undefined, cause: Cause): Promise<BookingRecord> {
-    if (!actor?.id || actor.role !== Role.RESIDENT) throw errors.residentsOnly();
+    if (!actor || !can("booking.make", actor)) throw errors.residentsOnly();
     const activity = await this.recentActivity(activityId);
     if (!activity) throw errors.notFound(activityId);
     if (activity.status !== "SCHEDULED") throw errors.notOpen();
@@ -220,7 +220,7 @@ export class Activities {
 
   async cancelBooking(bookingId: string, reason: string, actor: Actor | undefined, cause: Cause): Promise<{ booking: BookingRecord; promoted: string }> {
     const booking = await this.store.booking(bookingId);
-    if (!booking || booking.residentId !== actor?.id) throw errors.bookingNotFound(bookingId);
+    if (!booking || !can("booking.own", actor, bookingFacts(booking))) throw errors.bookingNotFound(bookingId);
     if (booking.status === "CANCELLED") return { booking, promoted: "" };
     const activity = (await this.store.load(booking.activityId))!;
     const session = activity.sessions.find((s) => s.sessionId === booking.sessionId)!;
@@ -235,7 +235,7 @@ export class Activities {
   }
 
   tokenFor(booking: BookingRecord, actor: Actor | undefined): string {
-    if (booking.residentId !== actor?.id) throw errors.bookingNotFound(booking.bookingId);
+    if (!can("booking.own", actor, bookingFacts(booking))) throw errors.bookingNotFound(booking.bookingId);
     return checkInToken(booking.bookingId, this.rules.checkInSecret);
   }
 
@@ -246,7 +246,7 @@ export class Activities {
     const booking = await this.store.booking(id);
     if (!booking) throw errors.bookingNotFound(id);
     const activity = (await this.store.load(booking.activityId))!;
-    requireOrganizer(actor, activity);
+    requireAccess("activity.organize", actor, activityFacts(activity));
     if (booking.status === "CHECKED_IN") return booking;
     if (booking.status !== "SEATED") throw errors.notSeated();
     // Check-ins count toward the activity's attendance: they are the activity's events.
@@ -261,14 +261,14 @@ export class Activities {
   async attendance(activityId: string, actor: Actor | undefined): Promise<BookingRecord[]> {
     const activity = await this.store.load(activityId);
     if (!activity) throw errors.notFound(activityId);
-    requireOrganizer(actor, activity);
+    requireAccess("attendance.read", actor, activityFacts(activity));
     return this.store.bookingsOf({ activityId });
   }
 
   async recordHours(input: { activityId: string; volunteerId: string; teamId: string; content: string; startedAt: Date; endedAt: Date }, actor: Actor | undefined, cause: Cause): Promise<number> {
     const hours = serviceHours(input.startedAt, input.endedAt);
     await this.change(input.activityId, actor, cause, (activity, emit) => {
-      requireOrganizer(actor, activity);
+      requireAccess("hours.record", actor, activityFacts(activity));
       emit(ServiceHoursRecordedSchema, {
         activityId: input.activityId,
         volunteerId: input.volunteerId,
@@ -291,9 +291,13 @@ export class Activities {
   }
 
   async fileSummary(activityId: string, text: string, photoUrls: string[], actor: Actor | undefined, cause: Cause): Promise<ActivityRecord> {
+    // Who may file is checked before anything is written: a refused summary leaves no text behind.
+    const before = await this.store.load(activityId);
+    if (!before) throw errors.notFound(activityId);
+    requireAccess("activity.organize", actor, activityFacts(before));
     await this.store.summaries.updateOne({ _id: activityId as never }, { $set: { text, photoUrls, filedBy: actor?.id ?? "", filedAt: this.clock() } }, { upsert: true });
     return this.change(activityId, actor, cause, (activity, emit) => {
-      requireOrganizer(actor, activity);
+      requireAccess("activity.organize", actor, activityFacts(activity));
       emit(SummaryFiledSchema, { activityId, textLength: [...text].length, photoCount: photoUrls.length });
       return { ...activity, summaryFiled: true };
     });
@@ -303,7 +307,7 @@ export class Activities {
   async uploadPhoto(activityId: string, contentType: string, content: Buffer, actor: Actor | undefined): Promise<string> {
     const activity = await this.store.load(activityId);
     if (!activity) throw errors.notFound(activityId);
-    requireOrganizer(actor, activity);
+    requireAccess("activity.organize", actor, activityFacts(activity));
     const photoId = `ph-${uuidv7()}`;
     await this.store.savePhoto({ photoId, activityId, contentType, content, uploadedBy: actor!.id, uploadedAt: this.clock() });
     return photoId;
@@ -315,7 +319,7 @@ export class Activities {
     const attended = bookings.filter((b) => b.status === "CHECKED_IN");
     const volunteers = await this.store.hours.find({ activityId }).toArray();
     return this.change(activityId, actor, cause, (activity, emit) => {
-      requireOrganizer(actor, activity);
+      requireAccess("activity.organize", actor, activityFacts(activity));
       if (activity.status === "COMPLETED") return activity;
       if (activity.status !== "SCHEDULED") throw errors.notOpen();
       if (!activity.summaryFiled) throw errors.summaryMissing();
@@ -366,19 +370,4 @@ function scheduledPayload(a: ActivityRecord): MessageInitShape<typeof ActivitySc
     priorityCommunityId: a.priorityCommunityId,
     sessions: a.sessions.map((s: SessionRecord) => ({ sessionId: s.sessionId, startsAt: timestampFromDate(s.startsAt), endsAt: timestampFromDate(s.endsAt), resourceId: s.resourceId, place: s.place, capacity: s.capacity })),
   };
-}
-
-/** Staff whose subtree holds the activity, its team's leader, or an admin. */
-function requireOrganizer(actor: Actor | undefined, activity: ActivityRecord): void {
-  if (!actor?.id) throw errors.signIn();
-  if (actor.role === Role.ADMIN || actor.role === Role.SYSTEM) return;
-  if ((actor.role === Role.TEAM_LEADER || actor.role === Role.TEAM_MEMBER) && actor.orgId === activity.teamId && activity.teamId) return;
-  if (staffRoles.includes(actor.role) && activity.place.path.includes(actor.orgId)) return;
-  throw errors.notYours();
-}
-
-function requireStaffIn(actor: Actor | undefined, path: string[]): void {
-  if (!actor?.id) throw errors.signIn();
-  if (actor.role === Role.ADMIN) return;
-  if (!staffRoles.includes(actor.role) || !path.includes(actor.orgId)) throw errors.notYours();
 }

@@ -1,12 +1,14 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { timestampDate, timestampFromDate, type Timestamp } from "@bufbuild/protobuf/wkt";
-import { Role, type Actor } from "@kepu/contracts/common/v1/envelope_pb";
+import { can, listScope } from "@kepu/access";
+import type { Actor } from "@kepu/contracts/common/v1/envelope_pb";
 import type { EventsService} from "@kepu/contracts/events/v1/service_pb";
 import { ActivityStatus, BookingStatus, type ActivitySchema, type BookingSchema } from "@kepu/contracts/events/v1/service_pb";
 import { kepuError } from "@kepu/errors";
 import { optionalText, requireId, requireText } from "@kepu/input";
 import type { ServiceImplementation } from "@kepu/rpc";
 import type { Activities } from "../activities.js";
+import { activityFacts } from "../domain/access.js";
 import { summaryOverdue } from "../domain/rules.js";
 import type { ActivityRecord, ActivityStore, BookingRecord } from "../store/activity-store.js";
 import type { SeatLedger } from "../store/seat-ledger.js";
@@ -62,12 +64,19 @@ export function eventsService(activities: Activities, store: ActivityStore, seat
     if (!activity) throw kepuError("not_found", "ACTIVITY_NOT_FOUND", `活动 ${activityId} 不存在`, `Activity ${activityId} does not exist`);
     return activity;
   };
-  const scope = (actor: Actor | undefined, orgId: string): string[] => {
-    if (!actor?.id) throw kepuError("unauthenticated", "NOT_SIGNED_IN", "请先登录", "Please sign in first");
-    const wanted = orgId ? [id(orgId, "orgId")] : [];
-    // Residents and teams browse freely within a given area; staff only inside their subtree.
-    if ([Role.RESIDENT, Role.TEAM_LEADER, Role.TEAM_MEMBER, Role.ADMIN].includes(actor.role)) return wanted;
-    return [...wanted, actor.orgId];
+  /** An activity the actor may see; one they may not is not found, as if it did not exist. */
+  const readable = async (activityId: string, actor: Actor | undefined) => {
+    const activity = await load(activityId);
+    if (!can("activity.read", actor, activityFacts(activity))) throw kepuError("not_found", "ACTIVITY_NOT_FOUND", `活动 ${activityId} 不存在`, `Activity ${activityId} does not exist`);
+    return activity;
+  };
+  /** The actor's reach over activities, in the query: their subtree or their team's; a requested org narrows it. */
+  const reach = (action: "activity.read" | "summary.overdue", actor: Actor | undefined, orgId: string, teamId: string) => {
+    const scope = listScope(action, actor);
+    const withinOrgIds = orgId ? [id(orgId, "orgId")] : [];
+    if (scope.all) return { withinOrgIds, teamId };
+    if (scope.scopes.includes("subtree")) return { withinOrgIds: [...withinOrgIds, actor!.orgId], teamId };
+    return { withinOrgIds, teamId: actor!.orgId }; // ownTeam
   };
 
   return {
@@ -102,17 +111,16 @@ export function eventsService(activities: Activities, store: ActivityStore, seat
       );
       return { activity: await view(activity) };
     },
-    async getActivity(request) {
-      return { activity: await view(await load(request.activityId)) };
+    async getActivity(request, context) {
+      return { activity: await view(await readable(request.activityId, context.actor)) };
     },
     async listActivities(request, context) {
       const pageSize = request.pageSize > 0 ? Math.min(request.pageSize, 200) : 20;
       const status = request.status === ActivityStatus.UNSPECIFIED ? "" : (ActivityStatus[request.status] as "SCHEDULED" | "COMPLETED" | "CANCELLED");
       const { activities: found, total } = await store.list({
-        withinOrgIds: scope(context.actor, request.orgId),
+        ...reach("activity.read", context.actor, request.orgId, request.teamId),
         theme: request.theme,
         campaignId: request.campaignId,
-        teamId: request.teamId,
         status,
         from: request.from ? timestampDate(request.from) : undefined,
         to: request.to ? timestampDate(request.to) : undefined,
@@ -130,8 +138,8 @@ export function eventsService(activities: Activities, store: ActivityStore, seat
       return { booking: bookingMessage(booking), promotedBookingId: promoted };
     },
     async listMyBookings(_request, context) {
-      if (!context.actor?.id) throw kepuError("unauthenticated", "NOT_SIGNED_IN", "请先登录", "Please sign in first");
-      const bookings = await store.bookingsOf({ residentId: context.actor.id });
+      listScope("booking.own", context.actor); // residents only: their own bookings
+      const bookings = await store.bookingsOf({ residentId: context.actor!.id });
       const byId = new Map<string, ActivityRecord | undefined>();
       for (const b of bookings) if (!byId.has(b.activityId)) byId.set(b.activityId, await store.load(b.activityId));
       return { bookings: bookings.map((b) => bookingMessage(b, byId.get(b.activityId))) };
@@ -175,9 +183,12 @@ export function eventsService(activities: Activities, store: ActivityStore, seat
       const photoId = await activities.uploadPhoto(id(request.activityId, "activityId"), request.contentType, Buffer.from(request.content), context.actor);
       return { photoId, url: `/api/v1/photos/${photoId}` };
     },
-    async getPhoto(request) {
+    async getPhoto(request, context) {
       const photo = await store.photo(id(request.photoId, "photoId"));
-      if (!photo) throw kepuError("not_found", "PHOTO_NOT_FOUND", "找不到这张图片", "No such photo", "photoId");
+      const activity = photo && (await store.load(photo.activityId));
+      // Staff of the organizer's subtree and the team see photos; everyone once the summary is filed.
+      const visible = activity && (can("summary.read", context.actor, activityFacts(activity)) || (activity.summaryFiled && can("summary.readPublished", context.actor)));
+      if (!photo || !visible) throw kepuError("not_found", "PHOTO_NOT_FOUND", "找不到这张图片", "No such photo", "photoId");
       return { contentType: photo.contentType, content: photo.content, activityId: photo.activityId };
     },
     async completeActivity(request, context) {
@@ -189,7 +200,7 @@ export function eventsService(activities: Activities, store: ActivityStore, seat
       return {};
     },
     async listOverdueSummaries(request, context) {
-      const { activities: found } = await store.list({ withinOrgIds: scope(context.actor, request.orgId), teamId: "", theme: 0, campaignId: request.campaignId, status: "", from: undefined, to: undefined, page: 0, pageSize: 1_000 });
+      const { activities: found } = await store.list({ ...reach("summary.overdue", context.actor, request.orgId, ""), theme: 0, campaignId: request.campaignId, status: "", from: undefined, to: undefined, page: 0, pageSize: 1_000 });
       const overdue = found.filter((a) => a.status !== "CANCELLED" && summaryOverdue(a.campaignId, a.summaryFiled, clock()));
       return { activities: await Promise.all(overdue.map(view)) };
     },
