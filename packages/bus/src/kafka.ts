@@ -1,6 +1,9 @@
-import { ConfigResourceTypes, Kafka, logLevel, type Admin, type LogEntry } from "kafkajs";
+import kafkajs, { Kafka, logLevel, type Admin, type LogEntry } from "kafkajs";
 import type { Logger } from "@kepu/log";
 import { configEntriesFor, retentionRefusal, topicSettings, type TopicKind } from "./retention.js";
+
+// kafkajs is CommonJS: Node's ESM loader does not see this export by name (`node --import tsx`, `pnpm dlq`).
+const { ConfigResourceTypes } = kafkajs;
 
 export interface KafkaOptions {
   brokers: string[];
