@@ -1,18 +1,36 @@
 import * as grpc from "@grpc/grpc-js";
 import { create, type DescService } from "@bufbuild/protobuf";
+import pRetry from "p-retry";
 import { grpcServiceDefinition, type CallOptions, type RpcClient } from "./definition.js";
 import { callMetadata, fromServiceError } from "./metadata.js";
 
 type GenericMethod = (...args: unknown[]) => unknown;
 
+/** Methods that only read (by the contracts' naming): resending one changes nothing. */
+const readMethod = /^(Get|List|Suggest|Export|Ping)/;
+
+/**
+ * Whether a failed call may be sent again while the service restarts. A call that never reached
+ * the server (no connection: refused while the process is down) is safe to resend whatever it
+ * does; a read also when the connection dropped under it. A server's own answer is never resent,
+ * except a read's "unavailable".
+ */
+function resendable(error: grpc.ServiceError, read: boolean): boolean {
+  if (error.code !== grpc.status.UNAVAILABLE) return false;
+  return read || error.details.startsWith("No connection established");
+}
+
 /**
  * A typed promise client for a service: `await client.dispatchOrder({...}, { actor })`.
  * Failures arrive as KepuErrors with the server's code and bilingual message.
  */
-export function createRpcClient<S extends DescService>(service: S, address: string, defaultTimeoutMs = 10_000): RpcClient<S> & { close(): void } {
+export function createRpcClient<S extends DescService>(service: S, address: string, defaultTimeoutMs = 10_000, retryForMs = 10_000): RpcClient<S> & { close(): void } {
   const Constructor = grpc.makeGenericClientConstructor(grpcServiceDefinition(service), service.name);
   const raw = new Constructor(address, grpc.credentials.createInsecure(), {
     "grpc.keepalive_time_ms": 30_000,
+    // Reconnect soon after a restart (grpc-js waits 1 s, then up to 120 s, by default).
+    "grpc.initial_reconnect_backoff_ms": 100,
+    "grpc.max_reconnect_backoff_ms": 1_000,
   }) as unknown as grpc.Client & Record<string, GenericMethod>;
   const client: Record<string, unknown> = { close: () => raw.close() };
   for (const method of service.methods) {
@@ -22,15 +40,29 @@ export function createRpcClient<S extends DescService>(service: S, address: stri
       client[method.localName] = (request: unknown, options?: CallOptions & { signal?: AbortSignal }) =>
         streamOf(call(create(method.input, request as never), callMetadata(options), {}) as grpc.ClientReadableStream<unknown>, options?.signal);
     } else {
-      client[method.localName] = (request: unknown, options?: CallOptions) =>
+      const read = readMethod.test(method.name);
+      const once = (request: unknown, options?: CallOptions) =>
         new Promise((resolve, reject) => {
           call(create(method.input, request as never), callMetadata(options), deadline(options), (error: grpc.ServiceError | null, response: unknown) =>
-            error ? reject(fromServiceError(error)) : resolve(response),
+            error ? reject(error) : resolve(response),
           );
         });
+      // Across a restart of the service: resent with backoff (0.1 s doubling to 1 s) for up to retryForMs.
+      client[method.localName] = (request: unknown, options?: CallOptions) =>
+        pRetry(() => once(request, options), {
+          retries: Number.POSITIVE_INFINITY,
+          minTimeout: 100,
+          maxTimeout: 1_000,
+          maxRetryTime: retryForMs,
+          shouldRetry: ({ error }) => resendable(error as grpc.ServiceError, read),
+        }).catch((error: unknown) => Promise.reject(isServiceError(error) ? fromServiceError(error) : error));
     }
   }
   return client as RpcClient<S> & { close(): void };
+}
+
+function isServiceError(error: unknown): error is grpc.ServiceError {
+  return error instanceof Error && typeof (error as Partial<grpc.ServiceError>).code === "number";
 }
 
 async function* streamOf(stream: grpc.ClientReadableStream<unknown>, signal?: AbortSignal): AsyncIterable<unknown> {
