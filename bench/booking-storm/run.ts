@@ -18,7 +18,7 @@ const secret = "bench-booking-storm-secret-0123456789abcdef";
 const engines = new TestEngines(uniquePrefix("benchstorm"));
 await engines.createTopics(["events", "dispatch", "registry"].map((c) => engines.topic(c)));
 const events = await ServiceProcess.start("events", engines.serviceEnv({ LOG_LEVEL: "error", WAITLIST_MAX: "200", PRIORITY_SHARE: "0" }));
-const gateway = await ServiceProcess.start("gateway", engines.serviceEnv({ LOG_LEVEL: "error", JWT_SECRET: secret, EVENTS_GRPC: events.grpcAddress, RATE_LIMIT_PER_MINUTE: "100000" }));
+const gateway = await ServiceProcess.start("gateway", engines.serviceEnv({ LOG_LEVEL: "error", JWT_SECRET: secret, EVENTS_GRPC: events.grpcAddress, RATE_LIMIT_PER_MINUTE: "100000", RATE_LIMIT_IP_PER_MINUTE: "100000" }));
 // node:http with one keep-alive socket per concurrent resident: the load generator shares the two
 // cores with what it measures, and fetch (web streams) costs it more CPU per request.
 const agent = new Agent({ keepAlive: true, maxSockets: concurrency });

@@ -19,7 +19,7 @@ const secret = "bench-gateway-secret-0123456789abcdefghij";
 const engines = new TestEngines(uniquePrefix("benchgw"));
 await engines.createTopics([engines.topic("registry")]);
 const registry = await ServiceProcess.start("registry", engines.serviceEnv({ LOG_LEVEL: "error" }));
-const gateway = await ServiceProcess.start("gateway", engines.serviceEnv({ LOG_LEVEL: "error", JWT_SECRET: secret, REGISTRY_GRPC: registry.grpcAddress, RATE_LIMIT_PER_MINUTE: "100000000" }));
+const gateway = await ServiceProcess.start("gateway", engines.serviceEnv({ LOG_LEVEL: "error", JWT_SECRET: secret, REGISTRY_GRPC: registry.grpcAddress, RATE_LIMIT_PER_MINUTE: "100000000", RATE_LIMIT_IP_PER_MINUTE: "100000000" }));
 const bare = Fastify();
 
 async function load(url: string, headers: Record<string, string>) {

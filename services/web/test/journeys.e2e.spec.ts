@@ -48,7 +48,7 @@ beforeAll(async () => {
   await engines.createTopics(["registry", "dispatch", "events"].map((c) => engines.topic(c)));
   platform = await Platform.start(engines);
   const peers = { REGISTRY_GRPC: platform.address("registry"), DISPATCH_GRPC: platform.address("dispatch"), EVENTS_GRPC: platform.address("events"), STATS_GRPC: platform.address("stats") };
-  gateway = await ServiceProcess.start("gateway", engines.serviceEnv({ ...peers, DEMO_ACCOUNTS: "1", WEB_DIST: distDir, RATE_LIMIT_PER_MINUTE: "1000" }));
+  gateway = await ServiceProcess.start("gateway", engines.serviceEnv({ ...peers, DEMO_ACCOUNTS: "1", WEB_DIST: distDir, RATE_LIMIT_PER_MINUTE: "1000", RATE_LIMIT_IP_PER_MINUTE: "100000" }));
   await seed(platform.address("registry"));
   browser = await launchBrowser();
 }, 240_000);
