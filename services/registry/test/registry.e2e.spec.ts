@@ -18,6 +18,8 @@ let service: ServiceProcess;
 let client: ReturnType<typeof createRpcClient<typeof RegistryService>>;
 const admin = { id: "admin", role: Role.ADMIN };
 const districtStaff = { id: "kx-1", role: Role.DISTRICT_STAFF, orgId: "sz-futian" };
+const cityStaff = { id: "kx-city", role: Role.CITY_STAFF, orgId: "sz" };
+const nanshanLeader = { id: "leader-ns", role: Role.TEAM_LEADER, orgId: "team-nanshan" }; // the provider edits its own item
 
 beforeAll(async () => {
   await engines.createTopics([engines.topic("registry")]);
@@ -62,15 +64,15 @@ describe("the registry", () => {
       { item: { itemId: "menu-phone", title: "老年人智能手机课", theme: Theme.DIGITAL_LITERACY, format: Format.HANDS_ON, audiences: [Audience.ELDERLY], durationMinutes: 90, capacity: 40, leadTimeDays: 7, serviceAreaOrgId: "sz-futian", providerKind: ProviderKind.TEAM, providerId: "team-futian" } },
       { actor: districtStaff },
     );
-    const futianMenu = await client.listMenuForCommunity({ communityId: "sz-futian-yuanling-hongli" });
+    const futianMenu = await client.listMenuForCommunity({ communityId: "sz-futian-yuanling-hongli" }, { actor: admin });
     expect(futianMenu.items.map((i) => i.itemId)).toEqual(["menu-phone"]);
-    expect((await client.listMenuForCommunity({ communityId: "sz-nanshan-yuehai-keji" })).items).toEqual([]);
-    expect((await client.listMenuForCommunity({ communityId: "sz-futian-yuanling-hongli", audience: Audience.YOUTH })).items).toEqual([]);
+    expect((await client.listMenuForCommunity({ communityId: "sz-nanshan-yuehai-keji" }, { actor: admin })).items).toEqual([]);
+    expect((await client.listMenuForCommunity({ communityId: "sz-futian-yuanling-hongli", audience: Audience.YOUTH }, { actor: admin })).items).toEqual([]);
 
-    const eligible = await client.listEligibleTeams({ itemId: "menu-phone" });
+    const eligible = await client.listEligibleTeams({ itemId: "menu-phone" }, { actor: admin });
     expect(eligible.teams.map((t) => t.teamId)).toEqual(["team-futian"]);
-    expect((await client.listSubtree({ orgId: "sz-futian", kind: OrgKind.COMMUNITY })).organizations.map((o) => o.orgId)).toEqual(["sz-futian-yuanling-hongli"]);
-    expect((await client.listTeams({ orgId: "sz-nanshan" })).teams.map((t) => t.teamId)).toEqual(["team-nanshan"]);
+    expect((await client.listSubtree({ orgId: "sz-futian", kind: OrgKind.COMMUNITY }, { actor: admin })).organizations.map((o) => o.orgId)).toEqual(["sz-futian-yuanling-hongli"]);
+    expect((await client.listTeams({ orgId: "sz-nanshan" }, { actor: admin })).teams.map((t) => t.teamId)).toEqual(["team-nanshan"]);
 
     // At least once: the crash may repeat an event, so read until 13 distinct ones and count those.
     const published = await engines.readTopic(engines.topic("registry"), (m) => distinctTypes(m).length >= 13);
@@ -93,16 +95,19 @@ describe("the registry", () => {
     const consent = { guardianName: "王芳", guardianPhone: "13812345678", relationship: "母亲", consentedAt: timestampFromDate(new Date()) };
     const joined = await client.addVolunteer({ ...child, guardianConsent: consent }, { actor: admin });
     expect(joined.volunteer).toMatchObject({ minor: true, guardianConsent: { guardianPhone: "138****5678", relationship: "母亲" } });
-    const seen = (await client.getTeam({ teamId: "team-nanshan" }, { actor: districtStaff })).team?.volunteers.find((v) => v.volunteerId === "vol-child");
+    // Futian's district association does not see Nanshan's team at all; the city above both sees it, masked.
+    const foreignTeam = await client.getTeam({ teamId: "team-nanshan" }, { actor: districtStaff }).catch((e: unknown) => e);
+    expect(foreignTeam).toMatchObject({ code: "TEAM_NOT_FOUND" });
+    const seen = (await client.getTeam({ teamId: "team-nanshan" }, { actor: cityStaff })).team?.volunteers.find((v) => v.volunteerId === "vol-child");
     expect(seen).toMatchObject({ realName: "王**", guardianConsent: { guardianName: "王*", guardianPhone: "138****5678" } });
     expect((await client.getTeam({ teamId: "team-nanshan" }, { actor: admin })).team?.volunteers[0]?.guardianConsent?.guardianPhone).toBe("13812345678");
     const twice = await client.registerOrganization({ orgId: "sz", name: "深圳市", kind: OrgKind.CITY }, { actor: admin }).catch((e: unknown) => e);
     expect(twice).toMatchObject({ code: "ALREADY_EXISTS" });
-    expect((await client.getOrganization({ orgId: "x-1" }).catch((e: unknown) => e))).toMatchObject({ code: "ORG_NOT_FOUND" });
+    expect((await client.getOrganization({ orgId: "x-1" }, { actor: admin }).catch((e: unknown) => e))).toMatchObject({ code: "ORG_NOT_FOUND" });
   });
 
   it("edits teams, bases and the menu; eligible teams by theme and community; bad requests change nothing; a restart loses nothing", async () => {
-    const subtreeBefore = (await client.listSubtree({ orgId: "sz" })).organizations.length;
+    const subtreeBefore = (await client.listSubtree({ orgId: "sz" }, { actor: admin })).organizations.length;
     const noKind = await client.registerOrganization({ orgId: "sz-futian-x", name: "无类型", kind: OrgKind.UNSPECIFIED, parentId: "sz-futian" }, { actor: admin }).catch((e: unknown) => e);
     expect(noKind).toMatchObject({ code: "BAD_CHOICE", field: "kind", zh: "请选择组织类型", en: "Choose the kind of organization" });
     const noProvider = await client
@@ -113,14 +118,14 @@ describe("the registry", () => {
       .publishMenuItem({ item: { itemId: "menu-zero", title: "零座位", theme: Theme.HEALTH, format: Format.EXPERT_TALK, durationMinutes: 60, capacity: 0, serviceAreaOrgId: "sz-futian", providerKind: ProviderKind.TEAM, providerId: "team-futian" } }, { actor: admin })
       .catch((e: unknown) => e);
     expect(zeroSeats).toMatchObject({ code: "BAD_CAPACITY", field: "item.capacity" });
-    expect((await client.listSubtree({ orgId: "sz" })).organizations).toHaveLength(subtreeBefore);
-    expect((await client.listMenuForCommunity({ communityId: "sz-futian-yuanling-hongli" })).items.map((i) => i.itemId)).toEqual(["menu-phone"]);
+    expect((await client.listSubtree({ orgId: "sz" }, { actor: admin })).organizations).toHaveLength(subtreeBefore);
+    expect((await client.listMenuForCommunity({ communityId: "sz-futian-yuanling-hongli" }, { actor: admin })).items.map((i) => i.itemId)).toEqual(["menu-phone"]);
 
     // theme + community: the Futian team covers health in Futian, nobody covers it in Nanshan
-    expect((await client.listEligibleTeams({ theme: Theme.HEALTH, communityId: "sz-futian-yuanling-hongli" })).teams.map((t) => t.teamId)).toEqual(["team-futian"]);
-    expect((await client.listEligibleTeams({ theme: Theme.HEALTH, communityId: "sz-nanshan-yuehai-keji" })).teams).toEqual([]);
+    expect((await client.listEligibleTeams({ theme: Theme.HEALTH, communityId: "sz-futian-yuanling-hongli" }, { actor: admin })).teams.map((t) => t.teamId)).toEqual(["team-futian"]);
+    expect((await client.listEligibleTeams({ theme: Theme.HEALTH, communityId: "sz-nanshan-yuehai-keji" }, { actor: admin })).teams).toEqual([]);
     await client.updateTeam({ teamId: "team-nanshan", name: "南山区 AI 与健康科普队", themes: [Theme.DIGITAL_LITERACY, Theme.HEALTH], serviceAreaOrgIds: ["sz-nanshan"] }, { actor: admin });
-    expect((await client.listEligibleTeams({ theme: Theme.HEALTH, communityId: "sz-nanshan-yuehai-keji" })).teams.map((t) => t.teamId)).toEqual(["team-nanshan"]);
+    expect((await client.listEligibleTeams({ theme: Theme.HEALTH, communityId: "sz-nanshan-yuehai-keji" }, { actor: admin })).teams.map((t) => t.teamId)).toEqual(["team-nanshan"]);
 
     const suspended = await client.changeBaseStatus({ baseId: "base-kjg", status: BaseStatus.SUSPENDED, reason: "场馆维修" }, { actor: districtStaff });
     expect(suspended.base?.status).toBe(BaseStatus.SUSPENDED);
@@ -128,17 +133,17 @@ describe("the registry", () => {
     const backFromRevoked = await client.changeBaseStatus({ baseId: "base-kjg", status: BaseStatus.ACTIVE }, { actor: districtStaff }).catch((e: unknown) => e);
     expect(backFromRevoked).toMatchObject({ code: "BASE_WRONG_STATUS" });
 
-    await client.editMenuItem({ item: { itemId: "menu-phone", title: "银龄智能手机课（进阶）", theme: Theme.DIGITAL_LITERACY, format: Format.HANDS_ON, audiences: [Audience.ELDERLY], durationMinutes: 120, capacity: 30, leadTimeDays: 5, serviceAreaOrgId: "sz", providerKind: ProviderKind.TEAM, providerId: "team-nanshan" } }, { actor: districtStaff });
+    await client.editMenuItem({ item: { itemId: "menu-phone", title: "银龄智能手机课（进阶）", theme: Theme.DIGITAL_LITERACY, format: Format.HANDS_ON, audiences: [Audience.ELDERLY], durationMinutes: 120, capacity: 30, leadTimeDays: 5, serviceAreaOrgId: "sz", providerKind: ProviderKind.TEAM, providerId: "team-nanshan" } }, { actor: nanshanLeader });
     await client.publishMenuItem({ item: { itemId: "menu-gone", title: "旧讲座", theme: Theme.HEALTH, format: Format.EXPERT_TALK, durationMinutes: 60, capacity: 30, serviceAreaOrgId: "sz-futian", providerKind: ProviderKind.TEAM, providerId: "team-futian" } }, { actor: admin });
     await client.withdrawMenuItem({ itemId: "menu-gone", reason: "讲师调离" }, { actor: admin });
 
     await service.kill(); // crash after the writes: everything answered must still be there
     await service.launch();
 
-    const [item] = (await client.listMenuForCommunity({ communityId: "sz-futian-yuanling-hongli" })).items;
+    const [item] = (await client.listMenuForCommunity({ communityId: "sz-futian-yuanling-hongli" }, { actor: admin })).items;
     expect(item).toMatchObject({ itemId: "menu-phone", title: "银龄智能手机课（进阶）", capacity: 30, serviceAreaOrgId: "sz-futian", providerId: "team-futian" });
-    expect((await client.listBases({ orgId: "sz-futian" })).bases[0]?.status).toBe(BaseStatus.REVOKED);
-    expect((await client.listBases({ orgId: "sz-nanshan" })).bases).toEqual([]);
+    expect((await client.listBases({ orgId: "sz-futian" }, { actor: admin })).bases[0]?.status).toBe(BaseStatus.REVOKED);
+    expect((await client.listBases({ orgId: "sz-nanshan" }, { actor: admin })).bases).toEqual([]);
     expect((await client.getTeam({ teamId: "team-futian" }, { actor: admin })).team).toMatchObject({ memberCount: 1, volunteers: [{ volunteerId: "vol-1", realName: "张三", phone: "13812345678" }] });
     expect((await client.getTeam({ teamId: "team-futian" }, { actor: districtStaff })).team?.volunteers[0]?.realName).not.toBe("张三");
     // Each aggregate's events reach Kafka in order, but aggregates overtake each other (and

@@ -1,20 +1,22 @@
-// Who may change what: writes are for admins and for staff whose subtree holds the place.
-import { Role, type Actor } from "@kepu/contracts/common/v1/envelope_pb";
-import { kepuError } from "@kepu/errors";
+// What PRODUCT.md's ownership matrix (@kepu/access) needs to know of the registry's records.
+import type { Facts } from "@kepu/access";
+import type { Document } from "mongodb";
+import { ProviderKind } from "@kepu/contracts/registry/v1/events_pb";
+import { placeOf } from "./messages.js";
 
-const staffRoles = [Role.CITY_STAFF, Role.DISTRICT_STAFF, Role.STREET_STAFF, Role.COMMUNITY_WORKER, Role.BASE_STAFF];
+/** A record placed in the org tree (an org, a base, a resource): its path and its own org. */
+export const placedFacts = (doc: Document): Facts => ({ path: placeOf(doc).path, orgId: String(doc.orgId ?? doc.ownerOrgId ?? doc._id) });
 
-const isAdmin = (actor: Actor | undefined) => actor?.role === Role.ADMIN || actor?.role === Role.SYSTEM;
+/** A team: where it belongs, the areas it serves, and itself; `actorPath` is where the reader's org sits. */
+export const teamFacts = (team: Document, actorPath: readonly string[] = []): Facts => ({
+  path: placeOf(team).path,
+  teamId: String(team._id),
+  areaOrgIds: team.serviceAreaOrgIds ?? [],
+  actorPath,
+});
 
-/** A team leader acts for their own team: their actor's orgId is the team's id. */
-export const leadsTeam = (actor: Actor | undefined, teamId: string) => actor?.role === Role.TEAM_LEADER && actor.orgId === teamId;
-
-/** Writes need an admin, or staff whose subtree holds the place (`path` is the place's ancestors). */
-export function requireStaff(actor: Actor | undefined, path: string[]): void {
-  if (!actor?.id) throw kepuError("unauthenticated", "NOT_SIGNED_IN", "请先登录", "Please sign in first");
-  if (isAdmin(actor)) return;
-  if (!staffRoles.includes(actor.role) || !path.includes(actor.orgId)) throw kepuError("forbidden", "OUTSIDE_YOUR_SCOPE", "不在您的管辖范围内", "This is outside your area");
-}
-
-/** Volunteers' phone numbers in clear only for those who call them: an admin or their team's leader. */
-export const seesPhones = (actor: Actor | undefined, teamId: string) => actor?.role === Role.ADMIN || leadsTeam(actor, teamId);
+/** A menu item: its service area's place, and the team that provides it. */
+export const menuFacts = (doc: Document): Facts => ({
+  path: placeOf(doc).path,
+  teamId: doc.item?.providerKind === ProviderKind.TEAM ? String(doc.item.providerId) : "",
+});
