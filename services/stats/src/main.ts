@@ -2,7 +2,7 @@
 import { connectEngines } from "@kepu/engines";
 import { createHttpServer, gracefulShutdown } from "@kepu/http";
 import { createLogger } from "@kepu/log";
-import { diagnostics, DiagnosticsService, RpcServer } from "@kepu/rpc";
+import { CallVerifier, diagnostics, DiagnosticsService, RpcServer } from "@kepu/rpc";
 import { StatsService } from "@kepu/contracts/stats/v1/service_pb";
 import { readConfig } from "./config.js";
 import { statsService } from "./grpc/stats-service.js";
@@ -20,7 +20,11 @@ await store.createIndexes();
 const projector = new Projector(engines.kafka, store, topics, (generation) => engines.group(`projector-g${generation}`), logger);
 const rebuild = new Rebuild(engines.kafka, store, projector, topics);
 
-const rpc = new RpcServer({ onUnexpectedError: (err, method) => logger.error({ err, method }, "rpc failed") })
+const rpc = new RpcServer({
+  verifier: CallVerifier.fromJwks(config.KEPU_CALL_VERIFY_KEYS),
+  onRefused: (problem, method) => logger.warn({ problem, method }, "call refused: no valid call token"),
+  onUnexpectedError: (err, method) => logger.error({ err, method }, "rpc failed"),
+})
   .add(StatsService, statsService(store, projector, rebuild))
   .add(DiagnosticsService, diagnostics("stats", engines.readiness));
 const http = createHttpServer({ logger, readiness: engines.readiness });

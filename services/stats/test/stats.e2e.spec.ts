@@ -3,6 +3,7 @@ import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKafka, EventPublisher, newEvent, type EventEnvelope } from "@kepu/bus";
 import { OrgKind, OrgPlaceSchema, Theme } from "@kepu/contracts/common/v1/catalog_pb";
+import { Role } from "@kepu/contracts/common/v1/envelope_pb";
 import { OrderHolder } from "@kepu/contracts/dispatch/v1/events_pb";
 import * as dispatch from "@kepu/contracts/dispatch/v1/events_pb";
 import * as events from "@kepu/contracts/events/v1/events_pb";
@@ -85,7 +86,8 @@ async function publishAll(times: number) {
   }
 }
 
-const get = async (orgId = "") => (await client.getFigures({ slice: { orgId } })).figures!;
+const asAdmin = { actor: { id: "admin", role: Role.ADMIN } };
+const get = async (orgId = "") => (await client.getFigures({ slice: { orgId } }, asAdmin)).figures!;
 const essentials = (f: Figures) => ({ ...f, computedAt: undefined, $typeName: undefined });
 
 beforeAll(async () => {
@@ -123,45 +125,45 @@ describe("statistics from every event", () => {
 
     const futianOnly = await get("sz-futian");
     expect([futianOnly.orders, futianOnly.activities, futianOnly.communities, futianOnly.participants]).toEqual([2, 1, 2, 12]);
-    const byDistrict = await client.getBreakdown({ dimension: Dimension.DISTRICT, slice: {} });
+    const byDistrict = await client.getBreakdown({ dimension: Dimension.DISTRICT, slice: {} }, asAdmin);
     expect(byDistrict.rows.map((r) => [r.key, r.orders, r.delivered, r.activities, r.participants])).toEqual([
       ["sz-futian", 2, 1, 1, 12],
       ["sz-nanshan", 1, 0, 1, 0],
     ]);
-    const byCampaign = await client.getBreakdown({ dimension: Dimension.CAMPAIGN, slice: {} });
+    const byCampaign = await client.getBreakdown({ dimension: Dimension.CAMPAIGN, slice: {} }, asAdmin);
     expect(byCampaign.rows.map((r) => [r.key, r.activities])).toEqual([["kepu-month-2026", 1]]);
   });
 
   it("exports the breakdown as an xlsx with Chinese headers and a csv with a BOM", async () => {
-    const xlsx = await client.exportFigures({ format: ExportFormat.XLSX, dimension: Dimension.DISTRICT, slice: {} });
+    const xlsx = await client.exportFigures({ format: ExportFormat.XLSX, dimension: Dimension.DISTRICT, slice: {} }, asAdmin);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(Buffer.from(xlsx.content) as never);
     const sheet = workbook.getWorksheet("科普统计")!;
     expect(sheet.getRow(1).getCell(5).value).toBe("参与人次 Visits");
     expect(sheet.getRow(2).getCell(1).value).toBe("sz-futian");
-    const csv = await client.exportFigures({ format: ExportFormat.CSV, dimension: Dimension.DISTRICT, slice: {} });
+    const csv = await client.exportFigures({ format: ExportFormat.CSV, dimension: Dimension.DISTRICT, slice: {} }, asAdmin);
     expect([...csv.content.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(Buffer.from(csv.content).toString("utf8")).toContain("点单数 Orders");
   });
 
   it("exports the 2026 annual return per district (科普统计年报), with teams, volunteers and bases in good standing", async () => {
-    await waitFor(async () => (await client.getProjectionStatus({})).eventsApplied >= 2n * BigInt(teamAndBaseEvents.length), { what: "the registry events projected" });
-    const csv = await client.exportAnnualReturn({ year: 2026, format: ExportFormat.CSV });
+    await waitFor(async () => (await client.getProjectionStatus({}, asAdmin)).eventsApplied >= 2n * BigInt(teamAndBaseEvents.length), { what: "the registry events projected" });
+    const csv = await client.exportAnnualReturn({ year: 2026, format: ExportFormat.CSV }, asAdmin);
     expect(csv.filename).toBe("kepu-annual-return-all-2026.csv");
     const lines = Buffer.from(csv.content).toString("utf8").slice(1).trim().split("\r\n");
     // district, activities, sessions, visits, people, volunteer turns, hours, teams, volunteers, bases, national, provincial, city, district, sites, orders, delivered
     expect(lines.slice(1)).toEqual(["福田区,1,1,12,10,2,2.5,1,2,1,1,0,0,0,0,2,1", "南山区,1,2,0,0,0,0,0,0,0,0,0,0,0,0,1,0", "合计 Total,2,3,12,10,2,2.5,1,2,1,1,0,0,0,0,3,1"]);
-    const futianOnly = await client.exportAnnualReturn({ year: 2026, format: ExportFormat.XLSX, orgId: "sz-futian" });
+    const futianOnly = await client.exportAnnualReturn({ year: 2026, format: ExportFormat.XLSX, orgId: "sz-futian" }, asAdmin);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(Buffer.from(futianOnly.content) as never);
     const sheet = workbook.getWorksheet("2026年科普统计")!;
     expect([sheet.getRow(2).getCell(1).value, sheet.getRow(3).getCell(1).value]).toEqual(["福田区", "合计 Total"]);
-    await expect(client.exportAnnualReturn({ year: 0, format: ExportFormat.CSV })).rejects.toThrow(/BAD_YEAR/);
+    await expect(client.exportAnnualReturn({ year: 0, format: ExportFormat.CSV }, asAdmin)).rejects.toThrow(/BAD_YEAR/);
   });
 
   it("pushes changed figures on the live feed after an event", async () => {
     const abort = new AbortController();
-    const feed = client.watchFigures({ slice: {} }, { signal: abort.signal })[Symbol.asyncIterator]();
+    const feed = client.watchFigures({ slice: {} }, { ...asAdmin, signal: abort.signal })[Symbol.asyncIterator]();
     expect((await feed.next()).value.figures.orders).toBe(3);
     await publisher.publish(engines.topic("dispatch"), stream("o9", [[dispatch.OrderSubmittedSchema, { orderId: "o9", request: { theme: Theme.WATER, community: nanshan } }, 5]]));
     expect((await feed.next()).value.figures.orders).toBe(4);
@@ -172,12 +174,12 @@ describe("statistics from every event", () => {
     const unknown = newEvent(dispatch.OrderSubmittedSchema, { orderId: "u1" }, { source: "future", aggregateId: "u1", aggregateVersion: 1, correlationId: "u" });
     unknown.type = "kepu.dispatch.v1.OrderTeleported";
     await publisher.publish(engines.topic("dispatch"), [unknown]);
-    const before = await waitFor(async () => (await client.getProjectionStatus({})).eventsSkipped > 0n && (await get()), { what: "the unknown event skipped" });
+    const before = await waitFor(async () => (await client.getProjectionStatus({}, asAdmin)).eventsSkipped > 0n && (await get()), { what: "the unknown event skipped" });
     const progress = [];
-    for await (const step of client.rebuild({})) progress.push(step);
+    for await (const step of client.rebuild({}, asAdmin)) progress.push(step);
     expect(progress.at(-1)).toMatchObject({ done: true });
     expect(progress.at(-1)!.eventsApplied).toBeGreaterThanOrEqual(progress.at(-1)!.eventsTotal);
     expect(essentials(await get())).toEqual(essentials(before));
-    expect((await client.getProjectionStatus({})).generation).toBe(2);
+    expect((await client.getProjectionStatus({}, asAdmin)).generation).toBe(2);
   });
 });

@@ -2,6 +2,8 @@ import type { MessageInitShape } from "@bufbuild/protobuf";
 import { timestampDate, timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { StatsService} from "@kepu/contracts/stats/v1/service_pb";
 import { Dimension as DimensionPb, ExportFormat, type FiguresSchema, type Slice as SlicePb } from "@kepu/contracts/stats/v1/service_pb";
+import { can, isPrivileged, listScope } from "@kepu/access";
+import type { Actor } from "@kepu/contracts/common/v1/envelope_pb";
 import { kepuError } from "@kepu/errors";
 import type { ServiceImplementation } from "@kepu/rpc";
 import { annualReturn, annualReturnColumns } from "../domain/annual-return.js";
@@ -49,6 +51,24 @@ export interface Rebuilder {
 }
 
 export function statsService(store: FactStore, projector: Projector, rebuilder: Rebuilder): ServiceImplementation<typeof StatsService> {
+  /**
+   * The org a reader asks figures for, within her reach (@kepu/access): her own subtree when she
+   * names none; one outside it is not found. Admins see everything.
+   */
+  const scopedOrg = async (orgId: string, actor: Actor | undefined): Promise<string> => {
+    const scope = listScope("figures.read", actor);
+    if (scope.all) return orgId;
+    if (!orgId) return actor!.orgId;
+    if (!can("figures.read", actor, { path: await store.orgPath(orgId) })) throw kepuError("not_found", "ORG_NOT_FOUND", `组织不存在：${orgId}`, `Organization does not exist: ${orgId}`, "orgId");
+    return orgId;
+  };
+  const scopedSlice = async (slice: SlicePb | undefined, actor: Actor | undefined): Promise<Slice> => {
+    const wanted = sliceOf(slice);
+    return { ...wanted, orgId: await scopedOrg(wanted.orgId, actor) };
+  };
+  const operatorsOnly = (actor: Actor | undefined) => {
+    if (!isPrivileged(actor)) throw kepuError("forbidden", "ROLE_NOT_ALLOWED", "只有管理员可以重建统计", "Only an admin can rebuild the figures");
+  };
   const figures = async (slice: Slice) => computeFigures(await store.load(slice), slice, themeName);
   const rows = async (dimension: number, period: number, slice: Slice) => {
     const d = dimension === DimensionPb.PERIOD ? periods[period] : dimensions[dimension];
@@ -57,14 +77,14 @@ export function statsService(store: FactStore, projector: Projector, rebuilder: 
   };
 
   return {
-    async getFigures(request) {
-      return { figures: toMessage(await figures(sliceOf(request.slice))) };
+    async getFigures(request, context) {
+      return { figures: toMessage(await figures(await scopedSlice(request.slice, context.actor))) };
     },
-    async getBreakdown(request) {
-      return { rows: await rows(request.dimension, request.period, sliceOf(request.slice)) };
+    async getBreakdown(request, context) {
+      return { rows: await rows(request.dimension, request.period, await scopedSlice(request.slice, context.actor)) };
     },
     async *watchFigures(request, context) {
-      const slice = sliceOf(request.slice);
+      const slice = await scopedSlice(request.slice, context.actor);
       yield { figures: toMessage(await figures(slice)) };
       // Debounced: a burst of events gives one push, within about 300 ms of the last change.
       while (!context.signal.aborted) {
@@ -82,17 +102,19 @@ export function statsService(store: FactStore, projector: Projector, rebuilder: 
         if (!context.signal.aborted) yield { figures: toMessage(await figures(slice)) };
       }
     },
-    async exportFigures(request) {
-      const table = await rows(request.dimension || DimensionPb.DISTRICT, 0, sliceOf(request.slice));
+    async exportFigures(request, context) {
+      const table = await rows(request.dimension || DimensionPb.DISTRICT, 0, await scopedSlice(request.slice, context.actor));
       return exportFile(request.format, `kepu-figures-${new Date().toISOString().slice(0, 10)}`, "科普统计", breakdownColumns, table);
     },
-    async exportAnnualReturn(request) {
+    async exportAnnualReturn(request, context) {
       const year = request.year;
       if (!Number.isInteger(year) || year < 2000 || year > 2100) throw kepuError("invalid", "BAD_YEAR", "请填写年份，例如 2026", "Give a year, e.g. 2026", "year");
-      const table = annualReturn(await store.loadAnnualReturn(request.orgId), year);
-      return exportFile(request.format, `kepu-annual-return-${request.orgId || "all"}-${year}`, `${year}年科普统计`, annualReturnColumns, table);
+      const orgId = await scopedOrg(request.orgId, context.actor);
+      const table = annualReturn(await store.loadAnnualReturn(orgId), year);
+      return exportFile(request.format, `kepu-annual-return-${orgId || "all"}-${year}`, `${year}年科普统计`, annualReturnColumns, table);
     },
     async *rebuild(_request, context) {
+      operatorsOnly(context.actor);
       if (rebuilder.rebuilding) throw kepuError("conflict", "REBUILDING", "正在重建统计，请稍后", "A rebuild is already running");
       const progress: { applied: number; total: number }[] = [];
       let done = false;
@@ -110,7 +132,8 @@ export function statsService(store: FactStore, projector: Projector, rebuilder: 
       const last = progress.at(-1) ?? { applied: 0, total: 0 };
       yield { eventsApplied: BigInt(last.applied), eventsTotal: BigInt(last.total), done: true };
     },
-    async getProjectionStatus() {
+    async getProjectionStatus(_request, context) {
+      operatorsOnly(context.actor);
       const c = projector.counters;
       return { eventsApplied: BigInt(c.handled), eventsSkipped: BigInt(c.skipped), deadLettered: BigInt(c.deadLettered), rebuilding: rebuilder.rebuilding, generation: await store.generation() };
     },

@@ -87,6 +87,12 @@ export class FactStore {
     for (const collection of Object.values(this.facts)) await collection.deleteMany({});
   }
 
+  /** Where an org sits in the tree (it and its ancestors), as the registry's events told; none for an unknown org. */
+  async orgPath(orgId: string): Promise<string[]> {
+    const doc = await this.facts.orgs.findOne({ _id: orgId as never }, { projection: { path: 1 } });
+    return doc?.path ?? [];
+  }
+
   async generation(): Promise<number> {
     return Number((await this.meta.findOne({ _id: "generation" as never }))?.value ?? 1);
   }
