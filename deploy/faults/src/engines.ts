@@ -15,18 +15,22 @@ const script = `${repo}deploy/local/engines.sh`;
  * moment by some client's outgoing connection, and Kafka then fails to bind (a CI run did).
  */
 export class FaultEngines {
-  readonly state = `${repo}.kepu/faults`;
+  readonly state: string;
   private readonly env: NodeJS.ProcessEnv;
 
-  constructor(ports = { kafka: 29092, controller: 29093, mongo: 28027, redis: 26379 }) {
+  constructor(ports = { kafka: 29092, controller: 29093, mongo: 28027, redis: 26379 }, options: EngineSetOptions = {}) {
     const { KAFKA_BROKERS: _k, MONGO_URL: _m, REDIS_URL: _r, ...inherited } = process.env;
+    this.state = options.state ?? `${repo}.kepu/faults`;
+    const kafkaProperties = Object.entries(options.kafkaProperties ?? {}).map(([name, value]) => `${name}=${value}`);
     this.env = {
       ...inherited,
+      ...options.use,
       KEPU_STATE: this.state,
       KEPU_KAFKA_PORT: String(ports.kafka),
       KEPU_KAFKA_CONTROLLER_PORT: String(ports.controller),
       KEPU_MONGO_PORT: String(ports.mongo),
       KEPU_REDIS_PORT: String(ports.redis),
+      ...(kafkaProperties.length > 0 ? { KEPU_KAFKA_PROPERTIES: kafkaProperties.join("\n") } : {}),
     };
   }
 
@@ -56,6 +60,15 @@ export class FaultEngines {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
+}
+
+export interface EngineSetOptions {
+  /** The folder of their data and logs (default <repo>/.kepu/faults). */
+  state?: string;
+  /** Broker settings over deploy/local/kafka/server.properties.template's (e.g. a retention that runs fast). */
+  kafkaProperties?: Record<string, string>;
+  /** Engines used as they are: these are neither started nor stopped, only the others. */
+  use?: { MONGO_URL?: string; REDIS_URL?: string };
 }
 
 function isAlive(pid: number): boolean {
