@@ -1,4 +1,7 @@
 import { Role, type Actor } from "@kepu/contracts/common/v1/envelope_pb";
+
+/** Who acts: an Actor from a verified call, or the gateway's signed-in caller. */
+export type Who = Pick<Actor, "id" | "role" | "orgId">;
 import { fail, kepuError, ok, type Result } from "@kepu/errors";
 import { matrix, type Action, type Grant, type Scope } from "./matrix.js";
 
@@ -30,7 +33,7 @@ export interface Facts {
 const overlaps = (a: readonly string[] | undefined, b: readonly string[] | undefined) => !!a && !!b && a.some((x) => x !== "" && b.includes(x));
 
 /** Whether one scope reaches the record for this actor. */
-export function reaches(scope: Scope, actor: Actor, facts: Facts): boolean {
+export function reaches(scope: Scope, actor: Who, facts: Facts): boolean {
   const org = actor.orgId;
   switch (scope) {
     case "any":
@@ -55,7 +58,7 @@ export function reaches(scope: Scope, actor: Actor, facts: Facts): boolean {
 }
 
 /** Admins and the platform's own services (timers, consumers) are never refused. */
-export const isPrivileged = (actor: Actor | undefined): boolean => actor?.role === Role.ADMIN || actor?.role === Role.SYSTEM;
+export const isPrivileged = (actor: Who | undefined): boolean => actor?.role === Role.ADMIN || actor?.role === Role.SYSTEM;
 
 /** The grants an actor's role has for an action (none: the role may never do it). */
 export function grantsFor(action: Action, role: Role): Grant[] {
@@ -63,7 +66,7 @@ export function grantsFor(action: Action, role: Role): Grant[] {
 }
 
 /** Whether the actor may do the action to the record described by the facts. */
-export function can(action: Action, actor: Actor | undefined, facts: Facts = {}): boolean {
+export function can(action: Action, actor: Who | undefined, facts: Facts = {}): boolean {
   if (!actor?.id) return false;
   if (isPrivileged(actor)) return true;
   return grantsFor(action, actor.role).some((g) => reaches(g.scope, actor, facts));
@@ -82,7 +85,7 @@ export const accessErrors = {
  * A write's verdict: allowed, or why not (not signed in; the role never may; outside the
  * actor's reach). A refused read should answer "not found" instead: see `canRead` uses.
  */
-export function authorize(action: Action, actor: Actor | undefined, facts: Facts = {}): Result<void> {
+export function authorize(action: Action, actor: Who | undefined, facts: Facts = {}): Result<void> {
   if (!actor?.id) return fail(accessErrors.signIn());
   if (isPrivileged(actor)) return ok(undefined);
   if (!roleMay(action, actor.role)) return fail(accessErrors.role());
@@ -90,7 +93,7 @@ export function authorize(action: Action, actor: Actor | undefined, facts: Facts
 }
 
 /** `authorize`, thrown: for edges where a refusal ends the request. */
-export function requireAccess(action: Action, actor: Actor | undefined, facts: Facts = {}): void {
+export function requireAccess(action: Action, actor: Who | undefined, facts: Facts = {}): void {
   const verdict = authorize(action, actor, facts);
   if (!verdict.ok) throw verdict.error;
 }
@@ -101,7 +104,7 @@ export function requireAccess(action: Action, actor: Actor | undefined, facts: F
  */
 export type ListScope = { all: true } | { all: false; scopes: Scope[] };
 
-export function listScope(action: Action, actor: Actor | undefined): ListScope {
+export function listScope(action: Action, actor: Who | undefined): ListScope {
   if (!actor?.id) throw accessErrors.signIn();
   if (isPrivileged(actor)) return { all: true };
   const scopes = [...new Set(grantsFor(action, actor.role).map((g) => g.scope))];
