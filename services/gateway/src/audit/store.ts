@@ -1,21 +1,10 @@
 // The audit log in the gateway's database: collection `audit`, one document per entry, _id a UUIDv7.
 import type { Collection, Db, Filter } from "mongodb";
 import type { Logger } from "@kepu/log";
-import type { AuditEntry, AuditFilter, AuditKind, Outcome } from "./entry.js";
+import type { AuditEntry, AuditFilter } from "./entry.js";
 
-interface AuditDocument {
-  _id: string;
-  at: Date;
-  kind: AuditKind;
-  actor: { id: string; role: string; orgId: string };
-  method: string;
-  route: string;
-  params: Record<string, string>;
-  status: number;
-  outcome: Outcome;
-  ip: string;
-  correlationId: string;
-}
+/** An entry as stored: its id is the document's _id. */
+type AuditDocument = Omit<AuditEntry, "id"> & { _id: string };
 
 const toDocument = ({ id, ...rest }: AuditEntry): AuditDocument => ({ _id: id, ...rest });
 const toEntry = ({ _id, ...rest }: AuditDocument): AuditEntry => ({ id: _id, ...rest });
