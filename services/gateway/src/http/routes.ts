@@ -306,13 +306,17 @@ export function registerRoutes(app: FastifyInstance, deps: GatewayDeps, clients:
     const sl = slice(request);
     const abort = new AbortController();
     request.raw.on("close", () => abort.abort());
+    const feed = clients.stats.watchFigures({ slice: sl }, { ...rpcOptions(request, caller), signal: abort.signal })[Symbol.asyncIterator]();
+    // The first figures come before the stream opens: a slice the reader may not see is answered
+    // as an error (not found), not as a 200 stream carrying one.
+    const first = await feed.next();
     reply.hijack();
     reply.raw.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive", "x-correlation-id": request.id });
     const heartbeat = setInterval(() => reply.raw.write(": heartbeat\n\n"), 15_000);
+    const send = (figures: s.Figures | undefined) => reply.raw.write(`event: figures\ndata: ${JSON.stringify(json(s.FiguresSchema, figures ?? create(s.FiguresSchema)))}\n\n`);
     try {
-      for await (const update of clients.stats.watchFigures({ slice: sl }, { ...rpcOptions(request, caller), signal: abort.signal })) {
-        reply.raw.write(`event: figures\ndata: ${JSON.stringify(json(s.FiguresSchema, update.figures ?? create(s.FiguresSchema)))}\n\n`);
-      }
+      if (!first.done) send(first.value.figures);
+      for (let next = await feed.next(); !next.done; next = await feed.next()) send(next.value.figures);
     } catch (error) {
       if (!abort.signal.aborted) reply.raw.write(`event: error\ndata: ${JSON.stringify({ code: "STATS_UNAVAILABLE", message: "统计服务暂不可用 / Stats service unavailable" })}\n\n`);
       request.log.warn({ err: error }, "live feed ended");
