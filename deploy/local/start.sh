@@ -15,7 +15,8 @@ fi
 bash "$here/services.sh" start
 if [[ -f deploy/demo/src/seed.ts ]]; then
   echo "[start] loading the Shenzhen demo data" >&2
-  (cd deploy/demo && node --import tsx src/seed.ts)
+  (cd deploy/demo && REGISTRY_GRPC="127.0.0.1:${KEPU_REGISTRY_GRPC_PORT:-5101}" DISPATCH_GRPC="127.0.0.1:${KEPU_DISPATCH_GRPC_PORT:-5102}" \
+    EVENTS_GRPC="127.0.0.1:${KEPU_EVENTS_GRPC_PORT:-5103}" node --import tsx src/seed.ts)
 fi
 
 cat <<TXT
@@ -25,5 +26,6 @@ Kepu is running.
   API docs     http://127.0.0.1:8080/docs
   Demo accounts: see README.md ("Demo accounts")
   Logs         .kepu/logs/   Engines: bash deploy/local/engines.sh status
+  Restart      npm run restart   (one service at a time; a crashed one restarts by itself: .kepu/logs/supervisor.log)
   Stop         npm stop
 TXT
