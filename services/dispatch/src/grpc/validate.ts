@@ -11,9 +11,9 @@ export function validateRequest(request: OrderRequest | undefined): OrderRequest
     throw kepuError("invalid", "COMMUNITY_REQUIRED", "请选择所在社区", "Choose the community the order is for", "request.community");
   }
   community.path.forEach((id) => requireId(id, "request.community.path"));
-  if (!request.menuItemId) requireText(request.title, "request.title", 100);
+  if (!request.menuItemId) request.title = requireText(request.title, "request.title", 100);
   else requireId(request.menuItemId, "request.menuItemId");
-  optionalText(request.description, "request.description", 2_000);
+  request.description = optionalText(request.description, "request.description", 2_000); // trimmed, phone numbers masked
   if (!(request.theme in Theme) || request.theme === Theme.UNSPECIFIED) {
     throw kepuError("invalid", "THEME_REQUIRED", "请选择科普主题", "Choose a theme", "request.theme");
   }
