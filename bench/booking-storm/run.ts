@@ -8,7 +8,7 @@ import { Theme } from "@kepu/contracts/common/v1/catalog_pb";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { EventsService } from "@kepu/contracts/events/v1/service_pb";
 import { createRpcClient } from "@kepu/rpc";
-import { ServiceProcess, TestEngines, uniquePrefix } from "@kepu/testkit";
+import { ServiceProcess, TestEngines, testSigner, uniquePrefix } from "@kepu/testkit";
 import { percentiles, writeResult } from "../lib/report.js";
 
 const residents = Number(process.env.BENCH_RESIDENTS ?? 5_000);
@@ -24,7 +24,7 @@ const gateway = await ServiceProcess.start("gateway", engines.serviceEnv({ LOG_L
 const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
 try {
   const place = { orgId: "c1", path: ["sz", "d1", "s1", "c1"], districtId: "d1", streetId: "s1", communityId: "c1" };
-  const rpc = createRpcClient(EventsService, events.grpcAddress);
+  const rpc = createRpcClient(EventsService, events.grpcAddress, { signer: testSigner() });
   const startsAt = new Date(Date.now() + 7 * 86_400_000);
   const { activity } = await rpc.publishActivity(
     { title: "科普月 热门讲座", theme: Theme.ARTIFICIAL_INTELLIGENCE, place, sessions: [{ startsAt: timestampFromDate(startsAt), endsAt: timestampFromDate(new Date(startsAt.getTime() + 7_200_000)), capacity: seats, place: "报告厅" }] },

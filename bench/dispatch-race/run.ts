@@ -4,7 +4,7 @@
 import { Role } from "@kepu/contracts/common/v1/envelope_pb";
 import { DispatchService } from "@kepu/contracts/dispatch/v1/service_pb";
 import { createRpcClient } from "@kepu/rpc";
-import { ServiceProcess, TestEngines, uniquePrefix } from "@kepu/testkit";
+import { ServiceProcess, TestEngines, testSigner, uniquePrefix } from "@kepu/testkit";
 import { percentiles, writeResult } from "../lib/report.js";
 
 const teams = Number(process.env.BENCH_TEAMS ?? 50);
@@ -15,7 +15,7 @@ const teamIds = Array.from({ length: teams }, (_, i) => `team-${i}`);
 
 await engines.createTopics(["dispatch", "registry", "events"].map((c) => engines.topic(c)));
 const service = await ServiceProcess.start("dispatch", engines.serviceEnv({ LOG_LEVEL: "error" }));
-const client = createRpcClient(DispatchService, service.grpcAddress, 120_000);
+const client = createRpcClient(DispatchService, service.grpcAddress, { signer: testSigner(), timeoutMs: 120_000 });
 try {
   const worker = { actor: { id: "w", role: Role.COMMUNITY_WORKER, orgId: "c1" } };
   // Set-up, not measured: orders submitted and dispatched to every team, 25 at a time.

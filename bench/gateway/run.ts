@@ -9,7 +9,7 @@ import { Role } from "@kepu/contracts/common/v1/envelope_pb";
 import { ProviderKind } from "@kepu/contracts/registry/v1/events_pb";
 import { RegistryService } from "@kepu/contracts/registry/v1/service_pb";
 import { createRpcClient } from "@kepu/rpc";
-import { ServiceProcess, TestEngines, uniquePrefix } from "@kepu/testkit";
+import { ServiceProcess, TestEngines, testSigner, uniquePrefix } from "@kepu/testkit";
 import { writeResult } from "../lib/report.js";
 import { rssMb, sampleRss } from "../lib/rss.js";
 
@@ -29,7 +29,7 @@ async function load(url: string, headers: Record<string, string>) {
 
 try {
   const admin = { actor: { id: "admin", role: Role.ADMIN } };
-  const client = createRpcClient(RegistryService, registry.grpcAddress);
+  const client = createRpcClient(RegistryService, registry.grpcAddress, { signer: testSigner() });
   for (const [orgId, kind, parentId] of [["sz", OrgKind.CITY, ""], ["d", OrgKind.DISTRICT, "sz"], ["s", OrgKind.STREET, "d"], ["c", OrgKind.COMMUNITY, "s"]] as const) await client.registerOrganization({ orgId, name: orgId, kind, parentId }, admin);
   await client.registerTeam({ teamId: "t", name: "科普队", orgId: "d", themes: [Theme.HEALTH], serviceAreaOrgIds: ["d"] }, admin);
   for (let i = 0; i < 20; i++) {

@@ -9,7 +9,7 @@ import * as events from "@kepu/contracts/events/v1/events_pb";
 import { StatsService } from "@kepu/contracts/stats/v1/service_pb";
 import { EventPublisher, newEvent, toOutgoing, type OutgoingMessage } from "@kepu/bus";
 import { createRpcClient } from "@kepu/rpc";
-import { ServiceProcess, TestEngines, uniquePrefix } from "@kepu/testkit";
+import { ServiceProcess, TestEngines, testSigner, uniquePrefix } from "@kepu/testkit";
 import { writeResult } from "../lib/report.js";
 import { sampleRss } from "../lib/rss.js";
 
@@ -72,7 +72,7 @@ try {
   console.log(`\rpublished ${published.toLocaleString()} events in ${publishSeconds.toFixed(1)} s`);
 
   stats = await ServiceProcess.start("stats", engines.serviceEnv({ LOG_LEVEL: "error" }));
-  const client = createRpcClient(StatsService, stats.grpcAddress);
+  const client = createRpcClient(StatsService, stats.grpcAddress, { signer: testSigner() });
   const rss = sampleRss(stats.pid!, 1_000);
   const started = performance.now();
   let last = { eventsApplied: 0n, eventsTotal: 0n };

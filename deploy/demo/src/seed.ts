@@ -6,13 +6,15 @@ import { OrgKind } from "@kepu/contracts/common/v1/catalog_pb";
 import { DispatchService } from "@kepu/contracts/dispatch/v1/service_pb";
 import { EventsService } from "@kepu/contracts/events/v1/service_pb";
 import { RegistryService } from "@kepu/contracts/registry/v1/service_pb";
-import { createRpcClient } from "@kepu/rpc";
+import { CallSigner, createRpcClient } from "@kepu/rpc";
 import { once, seedRegistry } from "./registry.js";
 import { kepuMonth, menu, orders, orgs } from "./shenzhen.js";
 
-const registry = createRpcClient(RegistryService, process.env.REGISTRY_GRPC ?? "127.0.0.1:5101");
-const dispatch = createRpcClient(DispatchService, process.env.DISPATCH_GRPC ?? "127.0.0.1:5102");
-const events = createRpcClient(EventsService, process.env.EVENTS_GRPC ?? "127.0.0.1:5103");
+// Signs its calls with the key the services trust (deploy/local exports it; see .kepu/keys).
+const rpc = { signer: CallSigner.fromJwk(process.env.KEPU_CALL_SIGNING_KEY, "demo-seed") };
+const registry = createRpcClient(RegistryService, process.env.REGISTRY_GRPC ?? "127.0.0.1:5101", rpc);
+const dispatch = createRpcClient(DispatchService, process.env.DISPATCH_GRPC ?? "127.0.0.1:5102", rpc);
+const events = createRpcClient(EventsService, process.env.EVENTS_GRPC ?? "127.0.0.1:5103", rpc);
 const admin = { actor: { id: "demo-seed", role: Role.ADMIN, orgId: "sz", displayName: "演示数据" } };
 
 const placeOf = async (orgId: string) => (await registry.getOrganization({ orgId })).organization!.place!;

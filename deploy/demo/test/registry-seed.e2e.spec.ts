@@ -3,7 +3,7 @@ import { OrgKind } from "@kepu/contracts/common/v1/catalog_pb";
 import { Role } from "@kepu/contracts/common/v1/envelope_pb";
 import { RegistryService } from "@kepu/contracts/registry/v1/service_pb";
 import { createRpcClient } from "@kepu/rpc";
-import { ServiceProcess, TestEngines, uniquePrefix } from "@kepu/testkit";
+import { ServiceProcess, TestEngines, testSigner, uniquePrefix } from "@kepu/testkit";
 import { seedRegistry } from "../src/registry.js";
 import { bases, demoIds, menu, orgs } from "../src/shenzhen.js";
 
@@ -15,7 +15,7 @@ let client: ReturnType<typeof createRpcClient<typeof RegistryService>>;
 beforeAll(async () => {
   await engines.createTopics([engines.topic("registry")]);
   registry = await ServiceProcess.start("registry", engines.serviceEnv());
-  client = createRpcClient(RegistryService, registry.grpcAddress);
+  client = createRpcClient(RegistryService, registry.grpcAddress, { signer: testSigner() });
 });
 
 afterAll(async () => {

@@ -48,5 +48,12 @@ export function serviceEnv(defaults: { httpPort: number; grpcPort: number }) {
     HTTP_PORT: port(defaults.httpPort),
     GRPC_HOST: z.string().default("127.0.0.1"),
     GRPC_PORT: port(defaults.grpcPort),
+    /**
+     * The public keys (a JWKS, each key with its kid) that verify the token every gRPC call
+     * carries. No default: a service that cannot tell who calls it does not start.
+     */
+    KEPU_CALL_VERIFY_KEYS: z
+      .string({ required_error: "不能为空：验证调用令牌的公钥（JWKS）/ required: the public keys (JWKS) that verify call tokens" })
+      .min(1, "不能为空：验证调用令牌的公钥（JWKS）/ required: the public keys (JWKS) that verify call tokens"),
   });
 }

@@ -1,6 +1,7 @@
 import * as grpc from "@grpc/grpc-js";
 import { create, type DescService } from "@bufbuild/protobuf";
 import pRetry from "p-retry";
+import { audienceOf, type CallSigner } from "./call-tokens.js";
 import { grpcServiceDefinition, type CallOptions, type RpcClient } from "./definition.js";
 import { callMetadata, fromServiceError } from "./metadata.js";
 
@@ -20,11 +21,22 @@ function resendable(error: grpc.ServiceError, read: boolean): boolean {
   return read || error.details.startsWith("No connection established");
 }
 
+export interface RpcClientOptions {
+  /** Signs the token every call carries (who calls, and the actor it acts for). */
+  signer: CallSigner;
+  /** Deadline of a call unless the call says otherwise. */
+  timeoutMs?: number;
+  /** How long a call is resent while the service restarts. */
+  retryForMs?: number;
+}
+
 /**
  * A typed promise client for a service: `await client.dispatchOrder({...}, { actor })`.
  * Failures arrive as KepuErrors with the server's code and bilingual message.
  */
-export function createRpcClient<S extends DescService>(service: S, address: string, defaultTimeoutMs = 10_000, retryForMs = 10_000): RpcClient<S> & { close(): void } {
+export function createRpcClient<S extends DescService>(service: S, address: string, clientOptions: RpcClientOptions): RpcClient<S> & { close(): void } {
+  const { signer, timeoutMs: defaultTimeoutMs = 10_000, retryForMs = 10_000 } = clientOptions;
+  const metadataFor = (options: CallOptions | undefined) => callMetadata(signer, audienceOf(service), options);
   const Constructor = grpc.makeGenericClientConstructor(grpcServiceDefinition(service), service.name);
   const raw = new Constructor(address, grpc.credentials.createInsecure(), {
     "grpc.keepalive_time_ms": 30_000,
@@ -38,15 +50,18 @@ export function createRpcClient<S extends DescService>(service: S, address: stri
     const deadline = (options?: CallOptions) => ({ deadline: Date.now() + (options?.timeoutMs ?? defaultTimeoutMs) });
     if (method.methodKind === "server_streaming") {
       client[method.localName] = (request: unknown, options?: CallOptions & { signal?: AbortSignal }) =>
-        streamOf(call(create(method.input, request as never), callMetadata(options), {}) as grpc.ClientReadableStream<unknown>, options?.signal);
+        streamOf(metadataFor(options).then((metadata) => call(create(method.input, request as never), metadata, {}) as grpc.ClientReadableStream<unknown>), options?.signal);
     } else {
       const read = readMethod.test(method.name);
       const once = (request: unknown, options?: CallOptions) =>
-        new Promise((resolve, reject) => {
-          call(create(method.input, request as never), callMetadata(options), deadline(options), (error: grpc.ServiceError | null, response: unknown) =>
-            error ? reject(error) : resolve(response),
-          );
-        });
+        metadataFor(options).then(
+          (metadata) =>
+            new Promise((resolve, reject) => {
+              call(create(method.input, request as never), metadata, deadline(options), (error: grpc.ServiceError | null, response: unknown) =>
+                error ? reject(error) : resolve(response),
+              );
+            }),
+        );
       // Across a restart of the service: resent with backoff (0.1 s doubling to 1 s) for up to retryForMs.
       client[method.localName] = (request: unknown, options?: CallOptions) =>
         pRetry(() => once(request, options), {
@@ -65,7 +80,8 @@ function isServiceError(error: unknown): error is grpc.ServiceError {
   return error instanceof Error && typeof (error as Partial<grpc.ServiceError>).code === "number";
 }
 
-async function* streamOf(stream: grpc.ClientReadableStream<unknown>, signal?: AbortSignal): AsyncIterable<unknown> {
+async function* streamOf(opened: Promise<grpc.ClientReadableStream<unknown>>, signal?: AbortSignal): AsyncIterable<unknown> {
+  const stream = await opened;
   const onAbort = () => stream.cancel();
   signal?.addEventListener("abort", onAbort);
   try {

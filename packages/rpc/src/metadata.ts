@@ -1,28 +1,35 @@
 import * as grpc from "@grpc/grpc-js";
-import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { v7 as uuidv7 } from "uuid";
-import { ActorSchema } from "@kepu/contracts/common/v1/envelope_pb";
+import type { Actor } from "@kepu/contracts/common/v1/envelope_pb";
 import { KepuError, grpcStatusOf, kindOfGrpcStatus, toKepuError, type ErrorDetails } from "@kepu/errors";
+import type { CallSigner } from "./call-tokens.js";
 import type { CallContext, CallOptions } from "./definition.js";
 
-const actorKey = "kepu-actor-bin";
+const authorizationKey = "authorization";
 const correlationKey = "kepu-correlation-id";
 const errorKey = "kepu-error-bin";
 
-export function callMetadata(options: CallOptions | undefined): grpc.Metadata {
+/**
+ * The metadata of one call: the signed token that says who calls (and for whom: the actor is a
+ * claim of the token, never a header of its own) and the correlation id.
+ */
+export async function callMetadata(signer: CallSigner, audience: string, options: CallOptions | undefined): Promise<grpc.Metadata> {
   const metadata = new grpc.Metadata();
-  if (options?.actor) metadata.set(actorKey, Buffer.from(toBinary(ActorSchema, create(ActorSchema, options.actor))));
+  metadata.set(authorizationKey, `Bearer ${await signer.token(audience, options?.actor)}`);
   metadata.set(correlationKey, options?.correlationId ?? uuidv7());
   return metadata;
 }
 
-export function callContext(metadata: grpc.Metadata): CallContext {
-  const actorBytes = metadata.get(actorKey)[0];
+/** The bearer token of a call, if it carries one. */
+export function bearerToken(metadata: grpc.Metadata): string | undefined {
+  const value = metadata.get(authorizationKey)[0];
+  return typeof value === "string" && value.startsWith("Bearer ") ? value.slice(7) : undefined;
+}
+
+/** The context a handler sees: the actor comes only from the verified token. */
+export function callContext(metadata: grpc.Metadata, actor: Actor | undefined): CallContext {
   const correlation = metadata.get(correlationKey)[0];
-  return {
-    actor: Buffer.isBuffer(actorBytes) ? fromBinary(ActorSchema, actorBytes) : undefined,
-    correlationId: typeof correlation === "string" && correlation ? correlation : uuidv7(),
-  };
+  return { actor, correlationId: typeof correlation === "string" && correlation ? correlation : uuidv7() };
 }
 
 /** A KepuError crosses the wire whole (code, both languages, field) in trailing metadata. */

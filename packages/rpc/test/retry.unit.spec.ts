@@ -4,7 +4,7 @@ import { createServer, type Server, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { DispatchService } from "@kepu/contracts/dispatch/v1/service_pb";
 import { kepuError } from "@kepu/errors";
-import { waitFor } from "@kepu/testkit";
+import { testSigner, testVerifier, waitFor } from "@kepu/testkit";
 import { createRpcClient, RpcServer, type ServiceImplementation } from "../src/index.js";
 
 const cleanups: (() => unknown)[] = [];
@@ -21,7 +21,7 @@ function dispatchServer(answer: (method: string, call: number) => unknown) {
       return answer(method, calls[method]);
     },
   }) as ServiceImplementation<typeof DispatchService>;
-  const server = new RpcServer().add(DispatchService, implementation);
+  const server = new RpcServer({ verifier: testVerifier() }).add(DispatchService, implementation);
   cleanups.push(() => server.stop(100));
   return { server, calls };
 }
@@ -45,7 +45,7 @@ const unavailable = () => kepuError("unavailable", "STORE_DOWN", "数据库暂�
 describe("rpc client across a restart", () => {
   it("resends a write that never reached the server until the server is back, and it runs once", async () => {
     const down = await droppingPort();
-    const client = createRpcClient(DispatchService, `127.0.0.1:${down.port}`);
+    const client = createRpcClient(DispatchService, `127.0.0.1:${down.port}`, { signer: testSigner() });
     cleanups.push(() => client.close());
     const submitted = client.submitOrder({ orderId: "o-1" });
     // The client has tried and been refused more than once: it is retrying, not waiting on one try.
@@ -60,7 +60,7 @@ describe("rpc client across a restart", () => {
   it("gives up after its retry budget with a clear unavailable error", async () => {
     const down = await droppingPort();
     cleanups.push(down.close);
-    const client = createRpcClient(DispatchService, `127.0.0.1:${down.port}`, 10_000, 300);
+    const client = createRpcClient(DispatchService, `127.0.0.1:${down.port}`, { signer: testSigner(), retryForMs: 300 });
     cleanups.push(() => client.close());
     await expect(client.submitOrder({ orderId: "o-2" })).rejects.toMatchObject({ code: "SERVICE_UNAVAILABLE", kind: "unavailable", zh: "服务暂时不可用，请稍后重试" });
     expect(down.connections()).toBeGreaterThanOrEqual(2);
@@ -72,7 +72,7 @@ describe("rpc client across a restart", () => {
       return { order: { orderId: "o-3" } };
     });
     const port = await server.listen("127.0.0.1", 0);
-    const client = createRpcClient(DispatchService, `127.0.0.1:${port}`);
+    const client = createRpcClient(DispatchService, `127.0.0.1:${port}`, { signer: testSigner() });
     cleanups.push(() => client.close());
     await expect(client.submitOrder({ orderId: "o-3" })).rejects.toMatchObject({ code: "STORE_DOWN" });
     expect(calls.submitOrder).toBe(1);

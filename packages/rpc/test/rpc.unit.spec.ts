@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { Role } from "@kepu/contracts/common/v1/envelope_pb";
 import { kepuError, isKepuError } from "@kepu/errors";
+import { testCallKeys, testSigner, testVerifier } from "@kepu/testkit";
 import { createRpcClient, DiagnosticsService, RpcServer } from "../src/index.js";
 
 const children: ChildProcess[] = [];
@@ -10,7 +11,7 @@ afterAll(() => children.forEach((c) => c.kill("SIGTERM")));
 
 function startFixture(): Promise<number> {
   const script = fileURLToPath(new URL("./fixtures/diagnostics-server.ts", import.meta.url));
-  const child = spawn(process.execPath, ["--import", "tsx", script], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, ["--import", "tsx", script], { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, ...testCallKeys() } });
   children.push(child);
   return new Promise((resolve, reject) => {
     child.stdout!.on("data", (chunk: Buffer) => {
@@ -24,7 +25,7 @@ function startFixture(): Promise<number> {
 describe("rpc", () => {
   it("calls a service in another process through the generated descriptors, carrying who and why", async () => {
     const port = await startFixture();
-    const client = createRpcClient(DiagnosticsService, `127.0.0.1:${port}`);
+    const client = createRpcClient(DiagnosticsService, `127.0.0.1:${port}`, { signer: testSigner() });
     const response = await client.ping(
       { echo: "你好" },
       { actor: { id: "u-1", role: Role.COMMUNITY_WORKER, orgId: "futian-xiangmihu" }, correlationId: "corr-42" },
@@ -39,13 +40,13 @@ describe("rpc", () => {
   }, 30_000);
 
   it("brings a server's error back whole: code, kind and both languages", async () => {
-    const server = new RpcServer().add(DiagnosticsService, {
+    const server = new RpcServer({ verifier: testVerifier() }).add(DiagnosticsService, {
       async ping() {
         throw kepuError("conflict", "ORDER_ALREADY_ACCEPTED", "订单已被其他队伍接单", "Order already accepted by another team");
       },
     });
     const port = await server.listen("127.0.0.1", 0);
-    const client = createRpcClient(DiagnosticsService, `127.0.0.1:${port}`);
+    const client = createRpcClient(DiagnosticsService, `127.0.0.1:${port}`, { signer: testSigner() });
     const error = await client.ping({ echo: "" }).catch((e: unknown) => e);
     expect(isKepuError(error)).toBe(true);
     expect(error).toMatchObject({ code: "ORDER_ALREADY_ACCEPTED", kind: "conflict", zh: "订单已被其他队伍接单" });
@@ -54,13 +55,13 @@ describe("rpc", () => {
   });
 
   it("brings back an error thrown before the implementation returns a promise", async () => {
-    const server = new RpcServer().add(DiagnosticsService, {
+    const server = new RpcServer({ verifier: testVerifier() }).add(DiagnosticsService, {
       ping: () => {
         throw kepuError("invalid", "TEXT_REQUIRED", "请填写原因", "A reason is required", "reason");
       },
     });
     const port = await server.listen("127.0.0.1", 0);
-    const client = createRpcClient(DiagnosticsService, `127.0.0.1:${port}`);
+    const client = createRpcClient(DiagnosticsService, `127.0.0.1:${port}`, { signer: testSigner() });
     expect(await client.ping({ echo: "" }).catch((e: unknown) => e)).toMatchObject({ code: "TEXT_REQUIRED", field: "reason" });
     client.close();
     await server.stop();
@@ -68,13 +69,13 @@ describe("rpc", () => {
 
   it("hides an unexpected server error behind INTERNAL and reports it", async () => {
     const reported: string[] = [];
-    const server = new RpcServer({ onUnexpectedError: (_e, method) => reported.push(method) }).add(DiagnosticsService, {
+    const server = new RpcServer({ verifier: testVerifier(), onUnexpectedError: (_e, method) => reported.push(method) }).add(DiagnosticsService, {
       async ping() {
         throw new Error("mongodb://user:secret@host");
       },
     });
     const port = await server.listen("127.0.0.1", 0);
-    const client = createRpcClient(DiagnosticsService, `127.0.0.1:${port}`);
+    const client = createRpcClient(DiagnosticsService, `127.0.0.1:${port}`, { signer: testSigner() });
     const error = await client.ping({ echo: "" }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "INTERNAL", kind: "internal" });
     expect(JSON.stringify(error)).not.toContain("secret");

@@ -3,6 +3,7 @@ import { createWriteStream, existsSync, mkdirSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { testCallKeys } from "./call-keys.js";
 import { waitFor } from "./wait.js";
 
 const servicesDir = fileURLToPath(new URL("../../../services/", import.meta.url));
@@ -77,7 +78,8 @@ export class ServiceProcess {
     const nodeArgs = (process.env.KEPU_SERVICE_NODE_ARGS ?? "").split(" ").filter(Boolean);
     this.child = spawn(process.execPath, [...nodeArgs, bundle], {
       cwd: `${servicesDir}${this.name}`,
-      env: { ...process.env, LOG_LEVEL: "info", ...this.env, HTTP_PORT: String(this.httpPort), GRPC_PORT: String(this.grpcPort) },
+      // The run's call keys: the service verifies (and the gateway signs) what the test's clients sign.
+      env: { ...process.env, ...testCallKeys(), LOG_LEVEL: "info", ...this.env, HTTP_PORT: String(this.httpPort), GRPC_PORT: String(this.grpcPort) },
       stdio: ["ignore", "pipe", "pipe"],
     });
     mkdirSync(testLogDir, { recursive: true });

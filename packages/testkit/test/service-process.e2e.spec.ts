@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { createRpcClient, DiagnosticsService } from "@kepu/rpc";
-import { ServiceProcess, TestEngines, uniquePrefix } from "../src/index.js";
+import { ServiceProcess, TestEngines, testSigner, uniquePrefix } from "../src/index.js";
 
 const engines = new TestEngines(uniquePrefix("svcproc"));
 let service: ServiceProcess | undefined;
@@ -20,7 +20,7 @@ describe("a service as a process", () => {
     expect(await fetch(`${service.httpUrl}/healthz`).catch(() => "down")).toBe("down");
     await service.launch();
 
-    const client = createRpcClient(DiagnosticsService, service.grpcAddress);
+    const client = createRpcClient(DiagnosticsService, service.grpcAddress, { signer: testSigner() });
     const pong = await client.ping({ echo: "在吗" });
     expect(pong).toMatchObject({ service: "registry", echo: "在吗", engines: { kafka: true, mongo: true } });
     client.close();

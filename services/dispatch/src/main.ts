@@ -3,7 +3,7 @@ import { connectEngines } from "@kepu/engines";
 import { createHttpServer, gracefulShutdown } from "@kepu/http";
 import { createLogger } from "@kepu/log";
 import { OutboxRelay } from "@kepu/outbox";
-import { diagnostics, DiagnosticsService, RpcServer } from "@kepu/rpc";
+import { CallVerifier, diagnostics, DiagnosticsService, RpcServer } from "@kepu/rpc";
 import { DispatchService } from "@kepu/contracts/dispatch/v1/service_pb";
 import { readConfig } from "./config.js";
 import { dispatchService } from "./grpc/dispatch-service.js";
@@ -30,7 +30,11 @@ const consumers = [
   activityConsumer(engines.kafka, engines.group("activities"), engines.topic("events"), orders, logger),
 ];
 
-const rpc = new RpcServer({ onUnexpectedError: (err, method) => logger.error({ err, method }, "rpc failed") })
+const rpc = new RpcServer({
+  verifier: CallVerifier.fromJwks(config.KEPU_CALL_VERIFY_KEYS),
+  onRefused: (problem, method) => logger.warn({ problem, method }, "call refused: no valid call token"),
+  onUnexpectedError: (err, method) => logger.error({ err, method }, "rpc failed"),
+})
   .add(DispatchService, dispatchService(orders, store, teams))
   .add(DiagnosticsService, diagnostics("dispatch", engines.readiness));
 const http = createHttpServer({ logger, readiness: engines.readiness });

@@ -10,7 +10,7 @@ import { TeamRegisteredSchema } from "@kepu/contracts/registry/v1/events_pb";
 import { contractsRegistry } from "@kepu/contracts";
 import { createLogger } from "@kepu/log";
 import { createRpcClient } from "@kepu/rpc";
-import { ServiceProcess, TestEngines, uniquePrefix, waitFor } from "@kepu/testkit";
+import { ServiceProcess, TestEngines, testSigner, uniquePrefix, waitFor } from "@kepu/testkit";
 import { request } from "./order-fixtures.js";
 
 const engines = new TestEngines(uniquePrefix("dispatch"));
@@ -56,7 +56,7 @@ beforeAll(async () => {
       DISPATCH_DEADLINES: JSON.stringify({ default: { dispatchHours: 24, acceptHours: 48, claimHours: 24 }, "sz-fast": { dispatchHours: 0.0003, acceptHours: 0.0003, claimHours: 0.0003 } }),
     }),
   );
-  client = createRpcClient(DispatchService, service.grpcAddress);
+  client = createRpcClient(DispatchService, service.grpcAddress, { signer: testSigner() });
 });
 
 afterAll(async () => {

@@ -3,7 +3,7 @@ import { Role } from "@kepu/contracts/common/v1/envelope_pb";
 import { OrderStatus } from "@kepu/contracts/dispatch/v1/events_pb";
 import { DispatchService } from "@kepu/contracts/dispatch/v1/service_pb";
 import { createRpcClient } from "@kepu/rpc";
-import { ServiceProcess, TestEngines, uniquePrefix } from "@kepu/testkit";
+import { ServiceProcess, TestEngines, testSigner, uniquePrefix } from "@kepu/testkit";
 import { request } from "./order-fixtures.js";
 
 const engines = new TestEngines(uniquePrefix("race"));
@@ -15,7 +15,7 @@ const worker = { id: "worker-1", role: Role.COMMUNITY_WORKER, orgId: "sz-futian-
 beforeAll(async () => {
   await engines.createTopics([engines.topic("dispatch"), engines.topic("registry"), engines.topic("events")]);
   service = await ServiceProcess.start("dispatch", engines.serviceEnv());
-  client = createRpcClient(DispatchService, service.grpcAddress);
+  client = createRpcClient(DispatchService, service.grpcAddress, { signer: testSigner() });
 });
 
 afterAll(async () => {

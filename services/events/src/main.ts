@@ -3,7 +3,7 @@ import { connectEngines } from "@kepu/engines";
 import { createHttpServer, gracefulShutdown } from "@kepu/http";
 import { createLogger } from "@kepu/log";
 import { OutboxRelay } from "@kepu/outbox";
-import { diagnostics, DiagnosticsService, RpcServer } from "@kepu/rpc";
+import { CallVerifier, diagnostics, DiagnosticsService, RpcServer } from "@kepu/rpc";
 import { EventsService } from "@kepu/contracts/events/v1/service_pb";
 import { Activities } from "./activities.js";
 import { readConfig } from "./config.js";
@@ -37,7 +37,11 @@ const activities = new Activities(
 );
 const consumer = orderConsumer(engines.kafka, engines.group("orders"), engines.topic("dispatch"), activities, logger);
 
-const rpc = new RpcServer({ onUnexpectedError: (err, method) => logger.error({ err, method }, "rpc failed") })
+const rpc = new RpcServer({
+  verifier: CallVerifier.fromJwks(config.KEPU_CALL_VERIFY_KEYS),
+  onRefused: (problem, method) => logger.warn({ problem, method }, "call refused: no valid call token"),
+  onUnexpectedError: (err, method) => logger.error({ err, method }, "rpc failed"),
+})
   .add(EventsService, eventsService(activities, store, seats, clock))
   .add(DiagnosticsService, diagnostics("events", engines.readiness));
 const http = createHttpServer({ logger, readiness: engines.readiness });

@@ -9,7 +9,7 @@ import { OrderAcceptedSchema } from "@kepu/contracts/dispatch/v1/events_pb";
 import { BookingStatus, EventsService, type Booking } from "@kepu/contracts/events/v1/service_pb";
 import { createLogger } from "@kepu/log";
 import { createRpcClient } from "@kepu/rpc";
-import { ServiceProcess, TestEngines, uniquePrefix, waitFor } from "@kepu/testkit";
+import { ServiceProcess, TestEngines, testSigner, uniquePrefix, waitFor } from "@kepu/testkit";
 
 const engines = new TestEngines(uniquePrefix("events"));
 const logger = createLogger({ service: "events-e2e", level: "silent" });
@@ -34,7 +34,7 @@ async function activityEvents(activityId: string, enough: (types: string[]) => b
 beforeAll(async () => {
   await engines.createTopics([engines.topic("events"), engines.topic("dispatch"), engines.topic("registry")]);
   service = await ServiceProcess.start("events", engines.serviceEnv({ WAITLIST_MAX: "100", PRIORITY_SHARE: "0" }));
-  client = createRpcClient(EventsService, service.grpcAddress);
+  client = createRpcClient(EventsService, service.grpcAddress, { signer: testSigner() });
 });
 
 afterAll(async () => {

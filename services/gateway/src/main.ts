@@ -6,9 +6,9 @@ import { StatsService } from "@kepu/contracts/stats/v1/service_pb";
 import { connectEngines } from "@kepu/engines";
 import { gracefulShutdown } from "@kepu/http";
 import { createLogger } from "@kepu/log";
-import { createRpcClient } from "@kepu/rpc";
+import { CallSigner, createRpcClient } from "@kepu/rpc";
 import { Accounts, HttpSmsCodeSender, LocalCodeSender, ResidentCodes } from "./auth/accounts.js";
-import { Tokens } from "./auth/tokens.js";
+import { accessKeyRing, Tokens } from "./auth/tokens.js";
 import { readConfig } from "./config.js";
 import { createDemoAccounts } from "./demo-accounts.js";
 import { buildApp } from "./http/app.js";
@@ -23,14 +23,16 @@ const prefix = `${config.KEPU_PREFIX}kepu:gateway:`;
 
 const accounts = new Accounts(engines.db!, redis, prefix, { maxFailures: config.SIGN_IN_MAX_FAILURES, windowSeconds: config.SIGN_IN_FAILURE_WINDOW_SECONDS, lockSeconds: config.SIGN_IN_LOCK_SECONDS });
 if (config.DEMO_ACCOUNTS === "1") await createDemoAccounts(accounts);
-const tokens = new Tokens(config.JWT_SECRET, redis, prefix, config.ACCESS_TOKEN_MINUTES, config.REFRESH_TOKEN_DAYS);
+const tokens = new Tokens(accessKeyRing(config.JWT_KEYS, config.JWT_SECRET), redis, prefix, config.ACCESS_TOKEN_MINUTES, config.REFRESH_TOKEN_DAYS);
 const sender = config.SMS_WEBHOOK_URL ? new HttpSmsCodeSender(config.SMS_WEBHOOK_URL, config.SMS_WEBHOOK_TOKEN) : new LocalCodeSender(redis, prefix, config.NODE_ENV);
 const codes = new ResidentCodes(redis, prefix, sender);
+// Every call to a service carries a short token signed here, with the actor it acts for.
+const rpc = { signer: CallSigner.fromJwk(config.KEPU_CALL_SIGNING_KEY, "gateway") };
 const clients = {
-  registry: createRpcClient(RegistryService, config.REGISTRY_GRPC),
-  dispatch: createRpcClient(DispatchService, config.DISPATCH_GRPC),
-  events: createRpcClient(EventsService, config.EVENTS_GRPC),
-  stats: createRpcClient(StatsService, config.STATS_GRPC),
+  registry: createRpcClient(RegistryService, config.REGISTRY_GRPC, rpc),
+  dispatch: createRpcClient(DispatchService, config.DISPATCH_GRPC, rpc),
+  events: createRpcClient(EventsService, config.EVENTS_GRPC, rpc),
+  stats: createRpcClient(StatsService, config.STATS_GRPC, rpc),
 };
 
 const deps = { logger, readiness: engines.readiness, redis, prefix, tokens, accounts, codes, corsOrigin: config.CORS_ORIGIN, ratePerMinute: config.RATE_LIMIT_PER_MINUTE, ipRatePerMinute: config.RATE_LIMIT_IP_PER_MINUTE, trustedProxies: config.TRUSTED_PROXIES, webDist: config.WEB_DIST };

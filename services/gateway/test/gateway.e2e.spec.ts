@@ -6,7 +6,7 @@ import { Role } from "@kepu/contracts/common/v1/envelope_pb";
 import { RegistryService } from "@kepu/contracts/registry/v1/service_pb";
 import { ProviderKind } from "@kepu/contracts/registry/v1/events_pb";
 import { createRpcClient } from "@kepu/rpc";
-import { ServiceProcess, TestEngines, uniquePrefix, waitFor } from "@kepu/testkit";
+import { ServiceProcess, TestEngines, testSigner, uniquePrefix, waitFor } from "@kepu/testkit";
 
 const engines = new TestEngines(uniquePrefix("gateway"));
 const services: ServiceProcess[] = [];
@@ -31,7 +31,7 @@ beforeAll(async () => {
   for (const name of ["registry", "dispatch", "events", "stats"]) services.push(await ServiceProcess.start(name, engines.serviceEnv()));
   const [registry, dispatch, events, stats] = services.map((s) => s.grpcAddress);
   gateway = await ServiceProcess.start("gateway", engines.serviceEnv({ DEMO_ACCOUNTS: "1", RATE_LIMIT_PER_MINUTE: "60", LOG_LEVEL: "info", REGISTRY_GRPC: registry!, DISPATCH_GRPC: dispatch!, EVENTS_GRPC: events!, STATS_GRPC: stats! }));
-  const client = createRpcClient(RegistryService, registry!);
+  const client = createRpcClient(RegistryService, registry!, { signer: testSigner() });
   const admin = { actor: { id: "admin", role: Role.ADMIN } };
   for (const [orgId, kind, parentId] of [["sz", OrgKind.CITY, ""], ["sz-futian", OrgKind.DISTRICT, "sz"], ["sz-futian-yuanling", OrgKind.STREET, "sz-futian"], ["sz-futian-yuanling-c1", OrgKind.COMMUNITY, "sz-futian-yuanling"], ["sz-luohu", OrgKind.DISTRICT, "sz"], ["sz-luohu-s", OrgKind.STREET, "sz-luohu"], ["sz-luohu-s-c", OrgKind.COMMUNITY, "sz-luohu-s"]] as const) {
     await client.registerOrganization({ orgId, name: orgId, kind, parentId }, admin);

@@ -3,7 +3,7 @@ import { connectEngines } from "@kepu/engines";
 import { createHttpServer, gracefulShutdown } from "@kepu/http";
 import { createLogger } from "@kepu/log";
 import { OutboxRelay } from "@kepu/outbox";
-import { diagnostics, DiagnosticsService, RpcServer } from "@kepu/rpc";
+import { CallVerifier, diagnostics, DiagnosticsService, RpcServer } from "@kepu/rpc";
 import { RegistryService } from "@kepu/contracts/registry/v1/service_pb";
 import { readConfig } from "./config.js";
 import { registryService } from "./grpc/registry-service.js";
@@ -18,7 +18,11 @@ const store = new RegistryStore(engines.db!, engines.topic("registry"), relay);
 relay.watch(Object.values(store.collections));
 await store.createIndexes();
 
-const rpc = new RpcServer({ onUnexpectedError: (err, method) => logger.error({ err, method }, "rpc failed") })
+const rpc = new RpcServer({
+  verifier: CallVerifier.fromJwks(config.KEPU_CALL_VERIFY_KEYS),
+  onRefused: (problem, method) => logger.warn({ problem, method }, "call refused: no valid call token"),
+  onUnexpectedError: (err, method) => logger.error({ err, method }, "rpc failed"),
+})
   .add(RegistryService, registryService(store))
   .add(DiagnosticsService, diagnostics("registry", engines.readiness));
 const http = createHttpServer({ logger, readiness: engines.readiness });

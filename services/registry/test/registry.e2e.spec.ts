@@ -6,7 +6,7 @@ import { Role } from "@kepu/contracts/common/v1/envelope_pb";
 import { BaseLevel, BaseStatus, ProviderKind } from "@kepu/contracts/registry/v1/events_pb";
 import { RegistryService } from "@kepu/contracts/registry/v1/service_pb";
 import { createRpcClient } from "@kepu/rpc";
-import { ServiceProcess, TestEngines, uniquePrefix } from "@kepu/testkit";
+import { ServiceProcess, TestEngines, testSigner, uniquePrefix } from "@kepu/testkit";
 
 /** Event types by distinct event id: delivery is at least once, so a crash may repeat an event. */
 function distinctTypes(messages: { value: Buffer }[]): string[] {
@@ -24,7 +24,7 @@ const nanshanLeader = { id: "leader-ns", role: Role.TEAM_LEADER, orgId: "team-na
 beforeAll(async () => {
   await engines.createTopics([engines.topic("registry")]);
   service = await ServiceProcess.start("registry", engines.serviceEnv());
-  client = createRpcClient(RegistryService, service.grpcAddress);
+  client = createRpcClient(RegistryService, service.grpcAddress, { signer: testSigner() });
 });
 
 afterAll(async () => {

@@ -3,11 +3,13 @@
 // prints progress until the figures are whole again.
 //
 //   pnpm stats:rebuild            STATS_GRPC=host:port (default 127.0.0.1:5104)
+//                                 KEPU_CALL_SIGNING_KEY: the key the services trust; locally:
+//                                 eval "$(node packages/identity/bin/call-keys.mjs .kepu/keys)"
 import { StatsService } from "@kepu/contracts/stats/v1/service_pb";
-import { createRpcClient } from "@kepu/rpc";
+import { CallSigner, createRpcClient } from "@kepu/rpc";
 
 const address = process.env.STATS_GRPC ?? "127.0.0.1:5104";
-const client = createRpcClient(StatsService, address);
+const client = createRpcClient(StatsService, address, { signer: CallSigner.fromJwk(process.env.KEPU_CALL_SIGNING_KEY, "stats-rebuild") });
 const started = performance.now();
 try {
   const before = await client.getProjectionStatus({});

@@ -12,7 +12,7 @@ import * as registry from "@kepu/contracts/registry/v1/events_pb";
 import { Dimension, ExportFormat, StatsService, type Figures } from "@kepu/contracts/stats/v1/service_pb";
 import { createLogger } from "@kepu/log";
 import { createRpcClient } from "@kepu/rpc";
-import { ServiceProcess, TestEngines, uniquePrefix, waitFor } from "@kepu/testkit";
+import { ServiceProcess, TestEngines, testSigner, uniquePrefix, waitFor } from "@kepu/testkit";
 
 const engines = new TestEngines(uniquePrefix("stats"));
 const logger = createLogger({ service: "stats-e2e", level: "silent" });
@@ -94,7 +94,7 @@ beforeAll(async () => {
   await engines.createTopics(["registry", "dispatch", "events"].map((c) => engines.topic(c)));
   await publishAll(2); // every event twice
   service = await ServiceProcess.start("stats", engines.serviceEnv());
-  client = createRpcClient(StatsService, service.grpcAddress);
+  client = createRpcClient(StatsService, service.grpcAddress, { signer: testSigner() });
 });
 
 afterAll(async () => {

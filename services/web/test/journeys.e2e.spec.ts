@@ -17,7 +17,7 @@ import { BaseLevel, ProviderKind } from "@kepu/contracts/registry/v1/events_pb";
 import { RegistryService } from "@kepu/contracts/registry/v1/service_pb";
 import { Platform } from "@kepu/faults/platform";
 import { createRpcClient } from "@kepu/rpc";
-import { ServiceProcess, TestEngines, uniquePrefix } from "@kepu/testkit";
+import { ServiceProcess, TestEngines, testSigner, uniquePrefix } from "@kepu/testkit";
 import { launchBrowser } from "./browser";
 import { distDir, ensureBuilt } from "./build";
 
@@ -30,7 +30,7 @@ let gateway: ServiceProcess;
 let browser: Browser;
 
 async function seed(registryAddress: string) {
-  const client = createRpcClient(RegistryService, registryAddress);
+  const client = createRpcClient(RegistryService, registryAddress, { signer: testSigner() });
   const admin = { actor: { id: "admin", role: Role.ADMIN } };
   for (const [orgId, name, kind, parentId] of [["sz", "深圳市", OrgKind.CITY, ""], ["sz-futian", "福田区", OrgKind.DISTRICT, "sz"], ["sz-futian-yuanling", "园岭街道", OrgKind.STREET, "sz-futian"], [community, "红荔社区", OrgKind.COMMUNITY, "sz-futian-yuanling"]] as const) {
     await client.registerOrganization({ orgId, name, kind, parentId }, admin);
