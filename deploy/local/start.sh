@@ -15,6 +15,8 @@ fi
 bash "$here/services.sh" start
 if [[ -f deploy/demo/src/seed.ts ]]; then
   echo "[start] loading the Shenzhen demo data" >&2
+  # The seeder signs its calls with the key the services trust (services.sh made it in .kepu/keys).
+  eval "$(node packages/identity/bin/call-keys.mjs "${KEPU_STATE:-$repo/.kepu}/keys")"
   (cd deploy/demo && REGISTRY_GRPC="127.0.0.1:${KEPU_REGISTRY_GRPC_PORT:-5101}" DISPATCH_GRPC="127.0.0.1:${KEPU_DISPATCH_GRPC_PORT:-5102}" \
     EVENTS_GRPC="127.0.0.1:${KEPU_EVENTS_GRPC_PORT:-5103}" node --import tsx src/seed.ts)
 fi
