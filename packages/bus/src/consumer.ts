@@ -118,7 +118,9 @@ export class EventConsumer {
   }
 
   private newConsumer(): Consumer {
-    const consumer = this.kafka.consumer({ groupId: this.options.groupId, sessionTimeout: 10_000, heartbeatInterval: 1_000, maxWaitTimeInMs: 100 });
+    // A session of 6 s (the broker's minimum): a member whose process was killed leaves the group
+    // that soon, so the restarted service's join — which waits for it — completes within seconds.
+    const consumer = this.kafka.consumer({ groupId: this.options.groupId, sessionTimeout: 6_000, heartbeatInterval: 1_000, maxWaitTimeInMs: 100 });
     // kafkajs restarts itself after retriable errors only; after any other crash (or once its own
     // retries are spent, e.g. a broker down for long) the consumer would stay stopped while the
     // service looks healthy. The group must keep flowing, so a crash always leads to a restart.
