@@ -22,7 +22,7 @@ export const orderErrors = {
   alreadyAccepted: () => kepuError("conflict", "ORDER_ALREADY_ACCEPTED", "订单已被其他队伍接单", "The order has already been accepted by another team"),
   wrongStatus: (action: { zh: string; en: string }, status: OrderStatus) =>
     kepuError("conflict", "ORDER_WRONG_STATUS", `订单当前状态为"${statusZh[status]}"，不能${action.zh}`, `An order that is ${OrderStatus[status]} cannot be ${action.en}`),
-  teamNotInvited: (teamId: string) => kepuError("forbidden", "TEAM_NOT_INVITED", `队伍 ${teamId} 未被派单，不能接单或拒单`, `Team ${teamId} was not dispatched this order`),
+  teamNotInvited: (teamId: string) => kepuError("conflict", "TEAM_NOT_INVITED", `队伍 ${teamId} 未被派单，不能接单或拒单`, `Team ${teamId} was not dispatched this order`),
   teamAlreadyDeclined: (teamId: string) => kepuError("conflict", "TEAM_ALREADY_DECLINED", `队伍 ${teamId} 已拒绝此订单`, `Team ${teamId} has already declined this order`),
   noTeams: () => kepuError("invalid", "NO_TEAMS", "请至少选择一支队伍", "Choose at least one team", "teamIds"),
   teamDeclinedBefore: (teamId: string) => kepuError("invalid", "TEAM_DECLINED_BEFORE", `队伍 ${teamId} 已拒绝过此订单，请选择其他队伍`, `Team ${teamId} declined this order before; choose another`, "teamIds"),

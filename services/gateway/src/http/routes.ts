@@ -173,12 +173,12 @@ export function registerRoutes(app: FastifyInstance, deps: GatewayDeps, clients:
   orderAction("rate", body({ score: { type: "integer", minimum: 1, maximum: 5 }, comment: text(500) }, ["score"]), (orderId, b, o) => clients.dispatch.rateOrder({ orderId, score: Number(b.score), comment: String(b.comment ?? "") }, o));
 
   // ---- activities (events) ------------------------------------------------------------------
-  app.get("/api/v1/activities", { schema: { tags: ["activities"], ...secured, querystring: { type: "object", properties: { orgId: id, campaignId: text(80), teamId: id } } } }, async (request) => {
+  app.get("/api/v1/activities", { schema: { tags: ["activities"], ...secured, querystring: { type: "object", properties: { orgId: id, campaignId: text(80), teamId: id, page: { type: "integer", minimum: 0 }, pageSize: { type: "integer", minimum: 1, maximum: 200 } } } } }, async (request) => {
     const caller = signedIn(request);
-    const q = request.query as { orgId?: string; campaignId?: string; teamId?: string };
+    const q = request.query as { orgId?: string; campaignId?: string; teamId?: string; page?: number; pageSize?: number };
     // A team's schedule: a leader or member asking for "their" activities gets their own team's.
     const teamId = q.teamId !== undefined && [Role.TEAM_LEADER, Role.TEAM_MEMBER].includes(caller.role) ? caller.orgId : (q.teamId ?? "");
-    return json(e.ListActivitiesResponseSchema, await clients.events.listActivities({ orgId: q.orgId ?? "", campaignId: q.campaignId ?? "", teamId }, rpcOptions(request, caller)));
+    return json(e.ListActivitiesResponseSchema, await clients.events.listActivities({ orgId: q.orgId ?? "", campaignId: q.campaignId ?? "", teamId, page: q.page ?? 0, pageSize: q.pageSize ?? 20 }, rpcOptions(request, caller)));
   });
   app.get("/api/v1/activities/:activityId", { schema: { tags: ["activities"], ...secured, params: params("activityId") } }, async (request) => {
     const caller = signedIn(request);

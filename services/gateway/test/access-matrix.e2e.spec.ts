@@ -1,0 +1,528 @@
+// The access matrix, generated: every route of the gateway's OpenAPI document × every role (two
+// residents and each staff role) × a record in the caller's own subtree and one in a foreign one
+// (and, for residents' records, another resident's). The expected answer of each cell comes from
+// PRODUCT.md's ownership matrix as @kepu/access holds it, evaluated on the record as it is at that
+// moment; every refused write is checked to have left the store unchanged.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { Redis } from "ioredis";
+import { MongoClient, type Db, type Document } from "mongodb";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { can, listScope, type Action, type Facts, type Who } from "@kepu/access";
+import { OrgKind, Theme } from "@kepu/contracts/common/v1/catalog_pb";
+import { Role } from "@kepu/contracts/common/v1/envelope_pb";
+import { BaseLevel, ProviderKind } from "@kepu/contracts/registry/v1/events_pb";
+import { RegistryService } from "@kepu/contracts/registry/v1/service_pb";
+import { createRpcClient } from "@kepu/rpc";
+import { ServiceProcess, TestEngines, testSigner, uniquePrefix, waitFor } from "@kepu/testkit";
+
+const engines = new TestEngines(uniquePrefix("matrix"));
+const services: ServiceProcess[] = [];
+let gateway: ServiceProcess;
+const redis = new Redis(engines.urls.redisUrl);
+const mongo = new MongoClient(engines.urls.mongoUrl);
+const db = (service: string): Db => mongo.db(engines.database(service));
+
+// The tree: 深圳 → 福田 → 园岭 → c1 (own: every demo account works here) and 罗湖 (foreign).
+const C1 = "sz-futian-yuanling-c1";
+const FOREIGN_C = "sz-luohu-s-c";
+const tree: [string, OrgKind, string][] = [
+  ["sz", OrgKind.CITY, ""],
+  ["sz-futian", OrgKind.DISTRICT, "sz"],
+  ["sz-futian-yuanling", OrgKind.STREET, "sz-futian"],
+  [C1, OrgKind.COMMUNITY, "sz-futian-yuanling"],
+  ["sz-luohu", OrgKind.DISTRICT, "sz"],
+  ["sz-luohu-s", OrgKind.STREET, "sz-luohu"],
+  [FOREIGN_C, OrgKind.COMMUNITY, "sz-luohu-s"],
+];
+const pathOf = (orgId: string): string[] => {
+  const row = tree.find((t) => t[0] === orgId);
+  return row ? [...(row[2] ? pathOf(row[2]) : []), orgId] : [];
+};
+const teamAreas: Record<string, string[]> = { "team-futian": ["sz-futian"], "team-luohu": ["sz-luohu"] };
+
+interface Person extends Who {
+  name: string;
+  token: string;
+}
+const people: Person[] = [];
+let residentC: Person; // the foreign community's resident: she makes the foreign records, she is not a column
+const admin = () => people.find((p) => p.role === Role.ADMIN)!;
+
+interface Answer {
+  status: number;
+  body: Record<string, unknown> & { [key: string]: unknown };
+}
+async function call(method: string, path: string, token: string | undefined, body?: unknown, contentType = "application/json"): Promise<Answer> {
+  const raw = body instanceof Buffer ? body : body !== undefined ? JSON.stringify(body) : undefined;
+  const abort = new AbortController();
+  const response = await fetch(`${gateway.httpUrl}${path}`, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(raw !== undefined ? { "content-type": contentType } : {}) },
+    ...(raw !== undefined ? { body: raw } : {}),
+    signal: abort.signal,
+  });
+  if (response.headers.get("content-type")?.startsWith("text/event-stream")) {
+    abort.abort(); // a live feed that opened: that is the answer
+    return { status: response.status, body: {} };
+  }
+  const text = await response.text();
+  return { status: response.status, body: text.startsWith("{") ? JSON.parse(text) : { text } };
+}
+const ok = (a: Answer, what: string) => {
+  if (a.status >= 300) throw new Error(`${what}: ${a.status} ${JSON.stringify(a.body)}`);
+  return a.body as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+};
+
+async function signInStaff(account: string): Promise<Person> {
+  const token = ok(await call("POST", "/api/v1/auth/sign-in", undefined, { account, password: "kepu-demo" }), `sign in ${account}`).accessToken as string;
+  return { ...(await me(token)), name: account, token };
+}
+async function signInResident(name: string, phone: string, communityId: string): Promise<Person> {
+  ok(await call("POST", "/api/v1/auth/resident-code", undefined, { phone }), "code");
+  const code = await waitFor(() => redis.get(`${engines.prefix}kepu:gateway:otp-outbox:${phone}`), { what: "the one-time code" });
+  const token = ok(await call("POST", "/api/v1/auth/resident-sign-in", undefined, { phone, code, communityId, displayName: name }), `sign in ${name}`).accessToken as string;
+  return { ...(await me(token)), name, token };
+}
+async function me(token: string): Promise<Who> {
+  const body = ok(await call("GET", "/api/v1/me", token), "me");
+  return { id: body.id, role: Role[body.role as keyof typeof Role], orgId: body.orgId };
+}
+
+// ---- records and what the access model needs to know of them --------------------------------
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const adminGet = async (path: string): Promise<Json> => ok(await call("GET", path, admin().token), `admin GET ${path}`);
+const order = async (orderId: string) => (await adminGet(`/api/v1/orders/${orderId}`)).order as Json;
+const activity = async (activityId: string) => (await adminGet(`/api/v1/activities/${activityId}`)).activity as Json;
+
+function orderFacts(o: Json, who: Who): Facts {
+  const claims = (o.timeline as Json[]).filter((s) => /OrderClaimed$|OrderEscalated$/.test(String(s.eventType)));
+  const lastClaim = claims.at(-1);
+  const offered = o.status === "ORDER_STATUS_DISPATCHED" ? (o.invitedTeamIds as string[]).filter((t) => !(o.declinedTeamIds as string[]).includes(t)) : [];
+  return {
+    path: o.request.community.path,
+    orgId: o.request.community.orgId,
+    ownerId: o.requesterId,
+    teamId: o.acceptedTeamId,
+    offeredTeamIds: offered,
+    claimedByOrgId: lastClaim && /OrderClaimed$/.test(String(lastClaim.eventType)) ? lastClaim.actor.orgId : "",
+    actorTeamAreas: o.status === "ORDER_STATUS_POOLED" ? (teamAreas[who.orgId] ?? []) : [],
+  };
+}
+const activityFacts = (a: Json): Facts => ({ path: a.place.path, teamId: a.teamId });
+const teamFacts = (t: Json, who: Who): Facts => ({ path: t.place.path, teamId: t.teamId, areaOrgIds: t.serviceAreaOrgIds, actorPath: pathOf(who.orgId) });
+
+// ---- fixtures ---------------------------------------------------------------------------------
+let seq = 0;
+const residentA = () => people.find((p) => p.name === "residentA")!;
+const residentB = () => people.find((p) => p.name === "residentB")!;
+const district = () => people.find((p) => p.name === "district")!;
+const worker = () => people.find((p) => p.name === "worker")!;
+
+async function submit(by: Person, communityId: string): Promise<string> {
+  const body = ok(await call("POST", "/api/v1/orders", by.token, { theme: "THEME_HEALTH", communityId, title: `矩阵订单 ${++seq}` }), "submit");
+  return body.order.orderId;
+}
+const act = async (orderId: string, action: string, body: object, by = admin()) => ok(await call("POST", `/api/v1/orders/${orderId}/${action}`, by.token, body), `${action} ${orderId}`);
+const own = async () => submit(residentA(), C1);
+const foreign = async () => submit(residentC, FOREIGN_C);
+const dispatched = async (orderId: string, teamId: string) => (await act(orderId, "dispatch", { teamIds: [teamId] }), orderId);
+const pooled = async (orderId: string) => (await act(orderId, "pool", { reason: "转科协" }), orderId);
+
+async function publish(orgId: string, teamId: string, by = admin()): Promise<string> {
+  const startsAt = new Date(Date.now() + 7 * 86_400_000).toISOString();
+  const endsAt = new Date(Date.now() + 7 * 86_400_000 + 7_200_000).toISOString();
+  const body = ok(await call("POST", "/api/v1/activities", by.token, { title: `矩阵活动 ${++seq}`, theme: "THEME_HEALTH", orgId, teamId, sessions: [{ startsAt, endsAt, capacity: 50 }] }), "publish");
+  return body.activity.activityId;
+}
+const ownActivity = () => publish(C1, "team-futian", worker());
+const foreignActivity = () => publish(FOREIGN_C, "team-luohu");
+async function book(by: Person, activityId: string): Promise<string> {
+  const sessionId = (await activity(activityId)).sessions[0].session.sessionId;
+  return ok(await call("POST", `/api/v1/activities/${activityId}/sessions/${sessionId}/bookings`, by.token), "book").booking.bookingId;
+}
+const png = Buffer.from("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a5f0c6b50000000049454e44ae426082", "hex");
+const photo = async (activityId: string) => ok(await call("POST", `/api/v1/activities/${activityId}/photos`, admin().token, png, "image/png"), "photo").photoId as string;
+
+// ---- the routes -------------------------------------------------------------------------------
+/** What a cell needs: the request, and the action with the record's facts as they are now. */
+interface Cell {
+  method?: string;
+  path: string;
+  body?: unknown;
+  contentType?: string;
+  /** The expected verdict for this person, read from the record now. */
+  allowed: (who: Person) => Promise<boolean>;
+  /** For a write: what the store holds of the record, to compare when the write is refused. */
+  snapshot?: () => Promise<unknown>;
+  /** For a list: the ids the person may see (admin's answer filtered by the model), and the ids in an answer. */
+  list?: { ids: (a: Answer) => string[]; expected: (who: Person) => Promise<string[]> };
+}
+type Target = { name: string; make: () => Promise<Cell> };
+interface RouteSpec {
+  route: string;
+  targets: Target[];
+}
+
+const may = (action: Action, facts: Facts = {}) => async (who: Person) => can(action, who, facts);
+const mayEver = (action: Action) => async (who: Person) => {
+  try {
+    listScope(action, who);
+    return true;
+  } catch {
+    return false;
+  }
+};
+const strip = (doc: Document | null) => (doc ? Object.fromEntries(Object.entries(doc).filter(([k]) => k !== "outbox" && k !== "outboxCount")) : null);
+const orderDoc = (orderId: string) => async () => strip(await db("dispatch").collection("orders").findOne({ _id: orderId as never }));
+const activityDocs = (activityId: string) => async () => ({
+  activity: strip(await db("events").collection("activities").findOne({ _id: activityId as never })),
+  summary: await db("events").collection("summaries").findOne({ _id: activityId as never }),
+  hours: await db("events").collection("hours").countDocuments({ activityId }),
+  photos: await db("events").collection("photos").countDocuments({ activityId }),
+  bookings: await db("events").collection("bookings").countDocuments({ activityId }),
+});
+const bookingDoc = (bookingId: string) => async () => strip(await db("events").collection("bookings").findOne({ _id: bookingId as never }));
+
+/** A write to an order: expected from the order's state when the cell runs. */
+function orderWrite(action: string, body: (o: Json, who: Who) => object, actionOf: (o: Json) => Action, make: () => Promise<string>, name: string): Target {
+  return {
+    name,
+    make: async () => {
+      const orderId = await make();
+      const cell: Cell = {
+        path: `/api/v1/orders/${orderId}/${action}`,
+        body: {},
+        allowed: async (who) => {
+          const o = await order(orderId);
+          cell.body = body(o, who);
+          return can(actionOf(o), who, orderFacts(o, who));
+        },
+        snapshot: orderDoc(orderId),
+      };
+      return cell;
+    },
+  };
+}
+const communityOrClaimed = (o: Json): Action => (o.holder === "ORDER_HOLDER_COMMUNITY" ? "order.handleAtCommunity" : "order.dispatchClaimed");
+const teamFor = (o: Json) => (o.request.community.path.includes("sz-luohu") ? "team-luohu" : "team-futian");
+const orderWrites = (action: string, actionOf: (o: Json) => Action, body: (o: Json, who: Who) => object, targets: [string, () => Promise<string>][]): RouteSpec => ({
+  route: `POST /api/v1/orders/{orderId}/${action}`,
+  targets: targets.map(([name, make]) => orderWrite(action, body, actionOf, make, name)),
+});
+
+function activityWrite(action: string, body: object, act: Action, make: () => Promise<string>, name: string, contentType?: string): Target {
+  return {
+    name,
+    make: async () => {
+      const activityId = await make();
+      return { path: `/api/v1/activities/${activityId}/${action}`, body, ...(contentType ? { contentType } : {}), allowed: async (who) => can(act, who, activityFacts(await activity(activityId))), snapshot: activityDocs(activityId) };
+    },
+  };
+}
+const activityTargets = (make: (name: string, f: () => Promise<string>) => Target) => [make("own", ownActivity), make("foreign", foreignActivity)];
+
+function statsRoute(route: string, path: string): RouteSpec {
+  const cell = (orgId: string) => async (): Promise<Cell> => ({
+    path: `${path}${path.includes("?") ? "&" : "?"}${orgId ? `orgId=${orgId}` : ""}`,
+    allowed: async (who) => can("figures.read", who, { path: orgId ? pathOf(orgId) : pathOf(who.orgId) }),
+  });
+  return { route, targets: [{ name: "own", make: cell("sz-futian") }, { name: "foreign", make: cell("sz-luohu") }, { name: "mine", make: cell("") }] };
+}
+
+function listRoute(route: string, path: string, action: Action, key: string, idOf: (item: Json) => string, factsOf: (item: Json, who: Person) => Facts, targets: [string, string][]): RouteSpec {
+  return {
+    route,
+    targets: targets.map(([name, query]) => ({
+      name,
+      make: async () => ({
+        path: `${path}${query}`,
+        allowed: mayEver(action),
+        list: {
+          ids: (a) => ((a.body[key] as Json[]) ?? []).map(idOf).sort(),
+          expected: async (who) => ((await adminGet(`${path}${query}`))[key] as Json[]).filter((item) => can(action, who, factsOf(item, who))).map(idOf).sort(),
+        },
+      }),
+    })),
+  };
+}
+
+const specs: RouteSpec[] = [
+  { route: "GET /api/v1/me", targets: [{ name: "self", make: async () => ({ path: "/api/v1/me", allowed: async () => true }) }] },
+  // ---- registry
+  {
+    route: "GET /api/v1/menu",
+    targets: [C1, FOREIGN_C].map((c, i) => ({ name: i ? "foreign" : "own", make: async () => ({ path: `/api/v1/menu?communityId=${c}`, allowed: may("menu.read", { orgId: c }) }) })),
+  },
+  { route: "GET /api/v1/orgs/{orgId}", targets: ["sz-futian", "sz-luohu"].map((o, i) => ({ name: i ? "foreign" : "own", make: async () => ({ path: `/api/v1/orgs/${o}`, allowed: may("org.read", { path: pathOf(o) }) }) })) },
+  listRoute("GET /api/v1/teams", "/api/v1/teams", "team.read", "teams", (t) => t.teamId, teamFacts, [["own", "?orgId=sz-futian"], ["foreign", "?orgId=sz-luohu"], ["all", ""]]),
+  {
+    route: "GET /api/v1/teams/{teamId}",
+    targets: ["team-futian", "team-luohu"].map((t, i) => ({
+      name: i ? "foreign" : "own",
+      make: async () => ({ path: `/api/v1/teams/${t}`, allowed: async (who) => can("team.read", who, teamFacts((await adminGet(`/api/v1/teams/${t}`)).team, who)) }),
+    })),
+  },
+  listRoute("GET /api/v1/bases", "/api/v1/bases", "base.read", "bases", (b) => b.baseId, (b) => ({ path: b.place.path, orgId: b.orgId }), [["own", "?orgId=sz-futian"], ["foreign", "?orgId=sz-luohu"]]),
+  // ---- orders
+  {
+    route: "POST /api/v1/orders",
+    targets: [C1, FOREIGN_C].map((c, i) => ({
+      name: i ? "foreign" : "own",
+      make: async () => ({
+        path: "/api/v1/orders",
+        body: { theme: "THEME_HEALTH", communityId: c, title: "矩阵点单" },
+        allowed: may("order.submit", { orgId: c, path: pathOf(c) }),
+        snapshot: async () => db("dispatch").collection("orders").countDocuments({}),
+      }),
+    })),
+  },
+  listRoute("GET /api/v1/orders", "/api/v1/orders", "order.read", "orders", (o) => o.orderId, orderFacts, [["all", "?pageSize=200"], ["foreign", "?pageSize=200&orgId=sz-luohu"]]),
+  ...["", "/suggestions"].map(
+    (suffix): RouteSpec => ({
+      route: `GET /api/v1/orders/{orderId}${suffix}`,
+      targets: (
+        [
+          ["own", async () => dispatched(await own(), "team-futian")],
+          ["foreign", async () => dispatched(await foreign(), "team-luohu")],
+          ["another resident's", () => submit(residentB(), C1)],
+          ["own, in the pool", async () => pooled(await own())],
+        ] as [string, () => Promise<string>][]
+      ).map(([name, make]) => ({
+        name,
+        make: async () => {
+          const orderId = await make();
+          return {
+            path: `/api/v1/orders/${orderId}${suffix}`,
+            allowed: async (who) => {
+              const o = await order(orderId);
+              return can("order.read", who, orderFacts(o, who)) && (suffix === "" || can(communityOrClaimed(o), who, orderFacts(o, who)));
+            },
+          };
+        },
+      })),
+    }),
+  ),
+  orderWrites("dispatch", communityOrClaimed, (o) => ({ teamIds: [teamFor(o)] }), [
+    ["own", own],
+    ["foreign", foreign],
+    ["own, claimed by the district", async () => {
+      const orderId = await pooled(await own());
+      await act(orderId, "claim", {}, district());
+      return orderId;
+    }],
+  ]),
+  orderWrites("pool", () => "order.handleAtCommunity", () => ({ reason: "转科协" }), [["own", own], ["foreign", foreign]]),
+  orderWrites("reject", () => "order.handleAtCommunity", () => ({ reason: "不属于科普服务" }), [["own", own], ["foreign", foreign]]),
+  orderWrites("claim", () => "order.claim", () => ({}), [["own", async () => pooled(await own())], ["foreign", async () => pooled(await foreign())]]),
+  orderWrites("accept", (o) => (o.status === "ORDER_STATUS_POOLED" ? "order.grab" : "order.accept"), () => ({}), [
+    ["own, offered to the team", async () => dispatched(await own(), "team-futian")],
+    ["foreign, offered to its team", async () => dispatched(await foreign(), "team-luohu")],
+    ["own, in the pool", async () => pooled(await own())],
+    ["foreign, in the pool", async () => pooled(await foreign())],
+  ]),
+  orderWrites("decline", () => "order.decline", () => ({ reason: "时间冲突" }), [["own", async () => dispatched(await own(), "team-futian")], ["foreign", async () => dispatched(await foreign(), "team-luohu")]]),
+  orderWrites("cancel", () => "order.cancel", () => ({ reason: "临时有事" }), [["own", own], ["foreign", foreign], ["another resident's", () => submit(residentB(), C1)]]),
+  orderWrites("rate", () => "order.rate", () => ({ score: 5 }), [["own", own], ["another resident's", () => submit(residentB(), C1)]]),
+  // ---- activities
+  listRoute("GET /api/v1/activities", "/api/v1/activities", "activity.read", "activities", (a) => a.activityId, activityFacts, [["all", "?pageSize=200"], ["foreign", "?pageSize=200&orgId=sz-luohu"]]),
+  {
+    route: "GET /api/v1/activities/{activityId}",
+    targets: activityTargets((name, make) => ({ name, make: async () => { const id = await make(); return { path: `/api/v1/activities/${id}`, allowed: async (who) => can("activity.read", who, activityFacts(await activity(id))) }; } })),
+  },
+  {
+    route: "POST /api/v1/activities",
+    targets: [C1, FOREIGN_C].map((c, i) => ({
+      name: i ? "foreign" : "own",
+      make: async () => {
+        const title = `矩阵发布 ${++seq}`;
+        const startsAt = new Date(Date.now() + 9 * 86_400_000).toISOString();
+        const endsAt = new Date(Date.now() + 9 * 86_400_000 + 3_600_000).toISOString();
+        return {
+          path: "/api/v1/activities",
+          body: { title, theme: "THEME_HEALTH", orgId: c, sessions: [{ startsAt, endsAt, capacity: 20 }] },
+          allowed: may("activity.organize", { path: pathOf(c) }),
+          snapshot: async () => db("events").collection("activities").countDocuments({ title }),
+        };
+      },
+    })),
+  },
+  {
+    route: "GET /api/v1/activities/{activityId}/attendance",
+    targets: activityTargets((name, make) => ({ name, make: async () => { const id = await make(); return { path: `/api/v1/activities/${id}/attendance`, allowed: async (who) => can("attendance.read", who, activityFacts(await activity(id))) }; } })),
+  },
+  { route: "POST /api/v1/activities/{activityId}/summary", targets: activityTargets((name, make) => activityWrite("summary", { text: "活动总结：居民踊跃参与" }, "activity.organize", make, name)) },
+  {
+    route: "POST /api/v1/activities/{activityId}/hours",
+    targets: activityTargets((name, make) => {
+      const start = new Date(Date.now() - 3_600_000).toISOString();
+      return activityWrite("hours", { volunteerId: "vol-1", serviceContent: "讲解", startedAt: start, endedAt: new Date().toISOString() }, "hours.record", make, name);
+    }),
+  },
+  { route: "POST /api/v1/activities/{activityId}/photos", targets: activityTargets((name, make) => activityWrite("photos", png, "activity.organize", make, name, "image/png")) },
+  { route: "POST /api/v1/activities/{activityId}/complete", targets: activityTargets((name, make) => activityWrite("complete", {}, "activity.organize", make, name)) },
+  {
+    route: "GET /api/v1/photos/{photoId}",
+    targets: (
+      [
+        ["own", ownActivity],
+        ["foreign", foreignActivity],
+        ["own, summary filed", async () => { const id = await ownActivity(); ok(await call("POST", `/api/v1/activities/${id}/summary`, admin().token, { text: "已发布" }), "summary"); return id; }],
+      ] as [string, () => Promise<string>][]
+    ).map(([name, make]) => ({
+      name,
+      make: async () => {
+        const activityId = await make();
+        const photoId = await photo(activityId);
+        return {
+          path: `/api/v1/photos/${photoId}`,
+          allowed: async (who) => {
+            const a = await activity(activityId);
+            return can("summary.read", who, activityFacts(a)) || (a.summaryFiled === true && can("summary.readPublished", who));
+          },
+        };
+      },
+    })),
+  },
+  listRoute("GET /api/v1/summaries/overdue", "/api/v1/summaries/overdue", "summary.overdue", "activities", (a) => a.activityId, activityFacts, [["mine", ""], ["foreign", "?orgId=sz-luohu"]]),
+  // ---- bookings
+  {
+    route: "POST /api/v1/activities/{activityId}/sessions/{sessionId}/bookings",
+    targets: activityTargets((name, make) => ({
+      name,
+      make: async () => {
+        const id = await make();
+        const sessionId = (await activity(id)).sessions[0].session.sessionId;
+        return { path: `/api/v1/activities/${id}/sessions/${sessionId}/bookings`, allowed: may("booking.make"), snapshot: activityDocs(id) };
+      },
+    })),
+  },
+  { route: "GET /api/v1/me/bookings", targets: [{ name: "mine", make: async () => ({ path: "/api/v1/me/bookings", allowed: mayEver("booking.own") }) }] },
+  ...[
+    ["POST", "cancel", { reason: "有事" }],
+    ["GET", "check-in-token", undefined],
+  ].map(
+    ([method, action, body]): RouteSpec => ({
+      route: `${method} /api/v1/bookings/{bookingId}/${action}`,
+      targets: (
+        [
+          ["own", residentA, ownActivity],
+          ["another resident's", residentB, ownActivity],
+          ["foreign", () => residentC, foreignActivity],
+        ] as [string, () => Person, () => Promise<string>][]
+      ).map(([name, booker, make]) => ({
+        name,
+        make: async () => {
+          const bookingId = await book(booker(), await make());
+          return { method: method as string, path: `/api/v1/bookings/${bookingId}/${action}`, ...(body ? { body } : {}), allowed: may("booking.own", { ownerId: booker().id }), ...(method === "POST" ? { snapshot: bookingDoc(bookingId) } : {}) };
+        },
+      })),
+    }),
+  ),
+  {
+    route: "POST /api/v1/check-ins",
+    targets: (
+      [
+        ["own", ownActivity],
+        ["foreign", foreignActivity],
+      ] as [string, () => Promise<string>][]
+    ).map(([name, make]) => ({
+      name,
+      make: async () => {
+        const activityId = await make();
+        const bookingId = await book(name === "own" ? residentA() : residentC, activityId);
+        return { path: "/api/v1/check-ins", body: { bookingId }, allowed: async (who) => can("activity.organize", who, activityFacts(await activity(activityId))), snapshot: bookingDoc(bookingId) };
+      },
+    })),
+  },
+  // ---- statistics
+  statsRoute("GET /api/v1/stats/figures", "/api/v1/stats/figures"),
+  statsRoute("GET /api/v1/stats/breakdown", "/api/v1/stats/breakdown"),
+  statsRoute("GET /api/v1/stats/export", "/api/v1/stats/export"),
+  statsRoute("GET /api/v1/stats/annual-return", "/api/v1/stats/annual-return?year=2026"),
+  statsRoute("GET /api/v1/stats/live", "/api/v1/stats/live"),
+  // ---- the audit log
+  { route: "GET /api/v1/audit", targets: [{ name: "all", make: async () => ({ path: "/api/v1/audit", allowed: may("audit.read") }) }] },
+];
+
+/** Routes anyone may call before signing in: they are the way in. */
+const publicRoutes = ["POST /api/v1/auth/sign-in", "POST /api/v1/auth/resident-code", "POST /api/v1/auth/resident-sign-in", "POST /api/v1/auth/refresh"];
+
+beforeAll(async () => {
+  await engines.createTopics(["registry", "dispatch", "events"].map((c) => engines.topic(c)));
+  for (const name of ["registry", "dispatch", "events", "stats"]) services.push(await ServiceProcess.start(name, engines.serviceEnv()));
+  const [registry, dispatch, events, stats] = services.map((s) => s.grpcAddress);
+  const limits = { RATE_LIMIT_PER_MINUTE: "1000000", RATE_LIMIT_IP_PER_MINUTE: "1000000" };
+  gateway = await ServiceProcess.start("gateway", engines.serviceEnv({ DEMO_ACCOUNTS: "1", ...limits, REGISTRY_GRPC: registry!, DISPATCH_GRPC: dispatch!, EVENTS_GRPC: events!, STATS_GRPC: stats! }));
+
+  const client = createRpcClient(RegistryService, registry!, { signer: testSigner() });
+  const asAdmin = { actor: { id: "admin", role: Role.ADMIN } };
+  for (const [orgId, kind, parentId] of tree) await client.registerOrganization({ orgId, name: orgId, kind, parentId }, asAdmin);
+  for (const [teamId, orgId] of [["team-futian", "sz-futian"], ["team-luohu", "sz-luohu"]] as const) {
+    await client.registerTeam({ teamId, name: teamId, orgId, themes: [Theme.HEALTH], serviceAreaOrgIds: teamAreas[teamId]! }, asAdmin);
+    await client.publishMenuItem({ item: { itemId: `menu-${teamId}`, title: "健康讲座", theme: Theme.HEALTH, format: 1, durationMinutes: 60, capacity: 50, serviceAreaOrgId: orgId, providerKind: ProviderKind.TEAM, providerId: teamId } }, asAdmin);
+    await client.certifyBase({ baseId: `base-${orgId}`, name: `${orgId} 科技馆`, orgId, level: BaseLevel.DISTRICT, termYears: 5 }, asAdmin);
+  }
+  client.close();
+  // Dispatch must know the teams' areas (抢单) and stats the tree (figures' scope) before the cells run.
+  await waitFor(async () => (await db("dispatch").collection("teams").countDocuments({})) === 2, { what: "dispatch's read model of teams" });
+  await waitFor(async () => (await db("stats").collection("org_facts").countDocuments({})) === tree.length, { what: "stats' read model of the tree" });
+
+  for (const account of ["worker", "street", "district", "city", "leader", "member", "base", "viewer", "admin"]) people.push(await signInStaff(account));
+  people.unshift(await signInResident("residentA", "13700000001", C1), await signInResident("residentB", "13700000002", C1));
+  residentC = await signInResident("residentC", "13700000003", FOREIGN_C);
+}, 240_000);
+
+afterAll(async () => {
+  await gateway?.stop();
+  await Promise.all(services.map((s) => s.stop()));
+  redis.disconnect();
+  await mongo.close();
+  await engines.cleanup();
+});
+
+describe("the access matrix", () => {
+  it("covers every route of the OpenAPI document", async () => {
+    const doc = (await (await fetch(`${gateway.httpUrl}/docs/json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+    const documented = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`)).filter((r) => r.includes("/api/"));
+    const covered = [...specs.map((s) => s.route), ...publicRoutes];
+    expect(documented.filter((r) => !covered.includes(r)), "routes without cells").toEqual([]);
+    expect(covered.filter((r) => !documented.includes(r)), "cells for routes that do not exist").toEqual([]);
+  });
+
+  it("allows exactly what PRODUCT.md's ownership matrix allows, and a refused write changes nothing", async () => {
+    const rows: string[] = [];
+    const wrong: string[] = [];
+    for (const spec of specs) {
+      for (const target of spec.targets) {
+        const cell = await target.make();
+        const marks: string[] = [];
+        // Admins last: they may do everything, and what they do changes the record for the rest.
+        for (const who of [...people.filter((p) => p.role !== Role.ADMIN), admin()]) {
+          const expected = await cell.allowed(who);
+          const before = cell.snapshot ? await cell.snapshot() : undefined;
+          const answer = await call(cell.method ?? spec.route.split(" ")[0]!, cell.path, who.token, cell.body, cell.contentType);
+          const refused = answer.status === 403 || answer.status === 404;
+          let verdict = answer.status >= 500 ? "5xx" : refused === !expected ? "ok" : expected ? "refused, should be allowed" : "allowed, should be refused";
+          if (verdict === "ok" && refused && cell.snapshot) {
+            const after = await cell.snapshot();
+            if (JSON.stringify(after) !== JSON.stringify(before)) verdict = "refused but the store changed";
+          }
+          if (verdict === "ok" && !refused && cell.list) {
+            const [got, want] = [cell.list.ids(answer), await cell.list.expected(who)];
+            if (JSON.stringify(got) !== JSON.stringify(want)) verdict = `list ${JSON.stringify(got)} ≠ allowed ${JSON.stringify(want)}`;
+          }
+          marks.push(verdict === "ok" ? (refused ? "·" : "✓") : "✗");
+          if (verdict !== "ok") wrong.push(`${who.name} ${spec.route} [${target.name}] → ${answer.status} ${String(answer.body.code ?? "")}: ${verdict}`);
+        }
+        rows.push(`| ${spec.route} | ${target.name} | ${marks.join(" | ")} |`);
+      }
+    }
+    const columns = [...people.filter((p) => p.role !== Role.ADMIN), admin()].map((p) => p.name);
+    const table = [`| route | record | ${columns.join(" | ")} |`, `|---|---|${columns.map(() => "---").join("|")}|`, ...rows].join("\n");
+    const report = `# The access matrix\n\n✓ allowed, · refused (403 / 404), ✗ differs from PRODUCT.md's ownership matrix\n\n${table}\n\n${wrong.length} cells differ.\n${wrong.map((w) => `- ${w}`).join("\n")}\n`;
+    mkdirSync("test-artifacts", { recursive: true });
+    writeFileSync("test-artifacts/access-matrix.md", report);
+    console.log(report);
+    expect(wrong).toEqual([]);
+  });
+});
