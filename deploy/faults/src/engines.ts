@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
 
@@ -52,14 +52,65 @@ export class FaultEngines {
 
   /** SIGKILL of the broker: no clean shutdown, as in a crash or a lost machine. */
   async killBroker(): Promise<void> {
-    const pid = Number(readFileSync(`${this.state}/kafka/pid`, "utf8").trim());
+    await this.kill("kafka");
+  }
+
+  /** SIGKILL of one engine (its folder under the state: kafka, ferretdb, redis); `start()` brings it back. */
+  async kill(engine: Engine): Promise<void> {
+    const pid = Number(readFileSync(`${this.state}/${engine}/pid`, "utf8").trim());
     process.kill(pid, "SIGKILL");
     const deadline = Date.now() + 30_000;
     while (isAlive(pid)) {
-      if (Date.now() > deadline) throw new Error(`broker ${pid} survived SIGKILL`);
+      if (Date.now() > deadline) throw new Error(`${engine} ${pid} survived SIGKILL`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
+
+  /**
+   * FerretDB's data folder on a disk of its own — a tmpfs of `size` — so that a scenario can fill
+   * it. Mounted before the store starts (a mount under a running FerretDB would hide its files).
+   */
+  async mountStoreDisk(size = "256m"): Promise<void> {
+    mkdirSync(this.storeDisk, { recursive: true });
+    if (await mounted(this.storeDisk)) return;
+    if (existsSync(`${this.state}/ferretdb/pid`) && isAlive(Number(readFileSync(`${this.state}/ferretdb/pid`, "utf8").trim()))) {
+      throw new Error(`FerretDB is running on ${this.storeDisk}: stop the fault engines before mounting its disk`);
+    }
+    await run("mount", ["-t", "tmpfs", "-o", `size=${size}`, "kepu-faults-store", this.storeDisk]);
+  }
+
+  async unmountStoreDisk(): Promise<void> {
+    if (await mounted(this.storeDisk)) await run("umount", [this.storeDisk]);
+  }
+
+  /** Takes every free byte of the store's disk (one preallocated file): the next write meets ENOSPC. */
+  async fillStoreDisk(): Promise<void> {
+    const { stdout } = await run("df", ["--output=avail", "-B1", this.storeDisk]);
+    const free = Number(stdout.trim().split("\n").pop());
+    if (free > 0) await run("fallocate", ["-l", String(free), this.filler]);
+  }
+
+  /** Space returns. */
+  freeStoreDisk(): void {
+    rmSync(this.filler, { force: true });
+  }
+
+  private get storeDisk(): string {
+    return `${this.state}/ferretdb/data`;
+  }
+
+  private get filler(): string {
+    return `${this.storeDisk}/filler`;
+  }
+}
+
+export type Engine = "kafka" | "ferretdb" | "redis";
+
+async function mounted(path: string): Promise<boolean> {
+  return run("mountpoint", ["-q", path]).then(
+    () => true,
+    () => false,
+  );
 }
 
 export interface EngineSetOptions {

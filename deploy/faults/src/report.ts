@@ -5,6 +5,10 @@ export interface ScenarioReport {
   stored: number;
   counted: number;
   deadLettered: number;
+  /** A booking storm's outcome, when the scenario ran one: seated + in line, and the line's check. */
+  storm?: string;
+  /** How long the scenario took, load and audit included. */
+  seconds?: number;
   /** Empty when the scenario passed; otherwise the first missing or duplicated item, named. */
   problems: string[];
 }
@@ -17,6 +21,8 @@ export function printReports(reports: ScenarioReport[]): void {
       stored: r.stored,
       counted: r.counted,
       "dead-lettered": r.deadLettered,
+      storm: r.storm ?? "",
+      seconds: r.seconds ?? "",
       result: r.problems.length === 0 ? "ok" : `FAIL: ${r.problems[0]}`,
     })),
   );

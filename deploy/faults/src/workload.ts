@@ -18,8 +18,10 @@ const districts = [
   { orgId: "fz-futian", name: "福田区", teamId: "fz-team-futian", communities: ["fz-futian-c1", "fz-futian-c2"] },
   { orgId: "fz-nanshan", name: "南山区", teamId: "fz-team-nanshan", communities: ["fz-nanshan-c1", "fz-nanshan-c2"] },
 ];
+/** Every community the workload orders in. */
+export const communities = districts.flatMap((d) => d.communities);
 const admin: ActorInit = { id: "fault-admin", role: Role.ADMIN };
-const workerOf = (communityId: string): ActorInit => ({ id: `worker-${communityId}`, role: Role.COMMUNITY_WORKER, orgId: communityId });
+export const workerOf = (communityId: string): ActorInit => ({ id: `worker-${communityId}`, role: Role.COMMUNITY_WORKER, orgId: communityId });
 const leaderOf = (teamId: string): ActorInit => ({ id: `leader-${teamId}`, role: Role.TEAM_LEADER, orgId: teamId });
 
 export interface Clients {
@@ -97,7 +99,7 @@ export async function seedPlaces(clients: Clients): Promise<void> {
   await clients.dispatch.cancelOrder({ orderId: "fz-probe", reason: "探测完毕" }, { actor: admin });
 }
 
-async function placeOf(clients: Clients, orgId: string) {
+export async function placeOf(clients: Clients, orgId: string) {
   return (await clients.registry.getOrganization({ orgId })).organization!.place!;
 }
 

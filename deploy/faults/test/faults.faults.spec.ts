@@ -1,20 +1,28 @@
-// The fault suite (issue 8): the whole workflow under load while the broker and the services are
-// killed, every event is delivered twice, poison is injected and stats are replayed. After each
-// scenario nothing a user submitted is lost or counted twice and the figures equal the records.
+// The fault suite (issues 8 and 21): the whole workflow under load while the broker, the store,
+// Redis and the services are killed, the store's disk fills up, Kafka is cut off from one service,
+// every event is delivered twice, poison is injected and stats are replayed. After each scenario
+// nothing a user submitted is lost or counted twice and the figures equal the records; a booking
+// storm under the store's and Redis's crash still seats exactly as many as there are seats.
 // `pnpm test:faults` runs the full version; `npm test` (CI) runs the short one.
 import { writeFileSync, mkdirSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { Theme } from "@kepu/contracts/common/v1/catalog_pb";
+import { isKepuError } from "@kepu/errors";
 import { TestEngines, uniquePrefix } from "@kepu/testkit";
 import { audit, readRecords, settledFigures } from "../src/audit.js";
 import { FaultEngines } from "../src/engines.js";
+import { KafkaPartition, namespacesWork } from "../src/netns.js";
 import { backendServices, Platform } from "../src/platform.js";
 import { checkDeadLetters, injectPoison } from "../src/poison.js";
 import { printReports, type ScenarioReport } from "../src/report.js";
+import { BookingStorm } from "../src/storm.js";
 import { liveGroups, messageCount, redeliverEverything, waitUntilCaughtUp } from "../src/topics.js";
-import { connectClients, seedPlaces, Workload, type Clients, type Journey } from "../src/workload.js";
+import { communities, connectClients, placeOf, seedPlaces, workerOf, Workload, type Clients, type Journey } from "../src/workload.js";
 
 const full = process.env.KEPU_FAULTS === "full";
-const load = full ? { orders: 24, concurrency: 6, kills: 3 } : { orders: 6, concurrency: 3, kills: 1 };
+// seats: the booking storm's session (twice as many residents book it); cutMs: how long Kafka is
+// unreachable from one service; diskFullMs: how long the store's disk stays full.
+const load = full ? { orders: 24, concurrency: 6, kills: 3, seats: 30, cutMs: 30_000, diskFullMs: 15_000 } : { orders: 6, concurrency: 3, kills: 1, seats: 10, cutMs: 10_000, diskFullMs: 4_000 };
 const faultEngines = new FaultEngines();
 const reports: ScenarioReport[] = [];
 let engines: TestEngines;
@@ -22,8 +30,13 @@ let platform: Platform;
 let clients: Clients;
 let workload: Workload;
 const contexts = ["registry", "dispatch", "events"];
+let startedAt = 0;
 
 beforeAll(async () => {
+  // The store's data folder gets a disk of its own (a tmpfs) that the disk-full scenario fills;
+  // engines a crashed earlier run left behind are stopped first, so nothing runs under the mount.
+  await faultEngines.stop();
+  await faultEngines.mountStoreDisk();
   await faultEngines.start();
   Object.assign(process.env, await faultEngines.urls());
   engines = new TestEngines(uniquePrefix("faults"));
@@ -44,7 +57,12 @@ afterAll(async () => {
   await platform?.stop();
   await engines?.cleanup();
   await faultEngines.stop();
+  await faultEngines.unmountStoreDisk();
 }, 180_000);
+
+beforeEach(() => {
+  startedAt = Date.now();
+});
 
 /** Runs one batch of order lives; `fault` starts once half of them were submitted. */
 async function loadWith(label: string, fault: () => Promise<void>): Promise<Journey[]> {
@@ -58,6 +76,7 @@ async function loadWith(label: string, fault: () => Promise<void>): Promise<Jour
 }
 
 async function expectClean(report: ScenarioReport): Promise<void> {
+  report.seconds = Math.round((Date.now() - startedAt) / 100) / 10;
   reports.push(report);
   expect(report.problems).toEqual([]);
 }
@@ -90,6 +109,87 @@ describe("the workflow under faults", () => {
       await expectClean(await audit(`${name} SIGKILL ×${load.kills}`, clients, workload.journeys, batch));
     });
   }
+
+  /** Runs the storm; `fault` starts once half the seats were taken. */
+  async function underStorm(storm: BookingStorm, fault: () => Promise<void>): Promise<void> {
+    let faulted: Promise<void> | undefined;
+    await storm.run(load.concurrency + 2, (n) => {
+      if (n === Math.ceil(storm.seats / 2)) faulted = fault();
+    });
+    await faulted;
+  }
+
+  /** How long a fault lasts: the fault itself, not a wait for something to happen. */
+  const lasting = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  for (const engine of [
+    { name: "ferretdb", label: "FerretDB" },
+    { name: "redis", label: "Redis" },
+  ] as const) {
+    it(`survives ${engine.label} killed with SIGKILL and restarted during a booking storm, mid-load`, async () => {
+      const storm = await BookingStorm.open(clients, engine.name, load.seats);
+      const batch = await loadWith(engine.name, () =>
+        underStorm(storm, async () => {
+          await faultEngines.kill(engine.name);
+          await faultEngines.start();
+        }),
+      );
+      const report = await audit(`${engine.label} SIGKILL, booking storm`, clients, workload.journeys, batch);
+      const outcome = await storm.check();
+      report.problems.push(...outcome.problems);
+      report.storm = `${outcome.seated} seated + ${outcome.waitlisted} in line`;
+      await expectClean(report);
+    });
+  }
+
+  it("refuses writes with a clear error while the store's disk is full, half-writes nothing, and recovers when space returns", async () => {
+    const communityId = communities[0]!;
+    const probeId = `disk-probe-${Date.now()}`;
+    let refusal: unknown;
+    const batch = await loadWith("disk", async () => {
+      await faultEngines.fillStoreDisk();
+      try {
+        const request = { title: "磁盘已满时的点单", theme: Theme.HEALTH, community: await placeOf(clients, communityId) };
+        refusal = await clients.dispatch.submitOrder({ orderId: probeId, request }, { actor: workerOf(communityId) }).then(() => "accepted", (error: unknown) => error);
+        await lasting(load.diskFullMs);
+      } finally {
+        faultEngines.freeStoreDisk();
+      }
+    });
+    const report = await audit(`store's disk full ${load.diskFullMs / 1000} s`, clients, workload.journeys, batch);
+    if (!isKepuError(refusal) || refusal.code !== "STORAGE_FULL" || !refusal.zh || !refusal.en) {
+      report.problems.push(`an order submitted on a full disk was answered ${isKepuError(refusal) ? `${refusal.code}: ${refusal.zh} / ${refusal.en}` : String(refusal)}, not STORAGE_FULL in Chinese and English`);
+    }
+    const stored = await clients.dispatch.getOrder({ orderId: probeId }, { actor: workerOf(communityId) }).then(
+      (r) => r.order,
+      (error: unknown) => (isKepuError(error) && error.kind === "not_found" ? undefined : Promise.reject(error)),
+    );
+    if (stored) report.problems.push(`the order refused on a full disk (${probeId}) was stored anyway`);
+    await expectClean(report);
+  });
+
+  it(`keeps every order when Kafka is unreachable from the events service for ${load.cutMs / 1000} s (its own network namespace)`, async (context) => {
+    if (!(await namespacesWork())) context.skip();
+    const partition = new KafkaPartition(platform.services.events, await faultEngines.urls(), engines.serviceEnv());
+    let batch: Journey[] = [];
+    let crashed = false;
+    await partition.enter();
+    try {
+      batch = await loadWith("cut", async () => {
+        await partition.cut();
+        await lasting(load.cutMs);
+        crashed = !partition.running;
+        await partition.restore();
+      });
+    } finally {
+      mkdirSync("test-artifacts/faults", { recursive: true });
+      writeFileSync("test-artifacts/faults/events-netns.log", partition.logs());
+      await partition.leave();
+    }
+    const report = await audit(`Kafka cut from events ${load.cutMs / 1000} s`, clients, workload.journeys, batch);
+    if (crashed) report.problems.unshift("the events service exited while Kafka was unreachable");
+    await expectClean(report);
+  });
 
   it("counts nothing twice when every event is delivered twice", async () => {
     const before = await settledFigures(clients, await readRecords(clients, workload.journeys));
