@@ -128,7 +128,7 @@ describe("the order's life through the dispatch service", () => {
   });
 
   it("escalates an order nobody dispatched in time: community → association pool → district association", async () => {
-    await client.submitOrder({ request: { ...request, community: fast }, orderId: "order-3" }, { actor: resident });
+    await client.submitOrder({ request: { ...request, community: fast }, orderId: "order-3" }, { actor: { ...resident, orgId: "sz-fast-c1" } }); // a resident orders for her own community
     const events = await dispatchEvents("order-3", 3);
     expect(typeNames(events)).toEqual(["OrderSubmitted", "OrderEscalated", "OrderEscalated"]);
     const { order } = await client.getOrder({ orderId: "order-3" }, { actor: districtStaff.orgId === "sz-fast" ? districtStaff : { ...districtStaff, orgId: "sz-fast" } });

@@ -170,8 +170,12 @@ describe("activities and booking", () => {
     const leader = { id: "leader-photo", role: Role.TEAM_LEADER, orgId: "team-photo" };
     const uploaded = await client.uploadPhoto({ activityId, contentType: "image/png", content: png }, { actor: leader });
     expect(uploaded.url).toBe(`/api/v1/photos/${uploaded.photoId}`);
-    const back = await client.getPhoto({ photoId: uploaded.photoId }, { actor: resident(7) });
+    const back = await client.getPhoto({ photoId: uploaded.photoId }, { actor: worker });
     expect([back.contentType, Buffer.from(back.content).equals(png), back.activityId]).toEqual(["image/png", true, activityId]);
+    // Residents see the photos once the summary (图文总结) is filed, not before.
+    expect(await client.getPhoto({ photoId: uploaded.photoId }, { actor: resident(7) }).catch((e: unknown) => (e as { code: string }).code)).toBe("PHOTO_NOT_FOUND");
+    await client.fileSummary({ activityId, text: "家庭急救培训顺利完成", photoUrls: [uploaded.url] }, { actor: worker });
+    expect((await client.getPhoto({ photoId: uploaded.photoId }, { actor: resident(7) })).activityId).toBe(activityId);
 
     const refusals = await Promise.all([
       client.uploadPhoto({ activityId, contentType: "application/pdf", content: png }, { actor: leader }).catch((e: unknown) => e),

@@ -19,7 +19,7 @@ let client: ReturnType<typeof createRpcClient<typeof RegistryService>>;
 const admin = { id: "admin", role: Role.ADMIN };
 const districtStaff = { id: "kx-1", role: Role.DISTRICT_STAFF, orgId: "sz-futian" };
 const cityStaff = { id: "kx-city", role: Role.CITY_STAFF, orgId: "sz" };
-const nanshanLeader = { id: "leader-ns", role: Role.TEAM_LEADER, orgId: "team-nanshan" }; // the provider edits its own item
+const futianLeader = { id: "leader-1", role: Role.TEAM_LEADER, orgId: "team-futian" };
 
 beforeAll(async () => {
   await engines.createTopics([engines.topic("registry")]);
@@ -62,7 +62,7 @@ describe("the registry", () => {
 
     await client.publishMenuItem(
       { item: { itemId: "menu-phone", title: "老年人智能手机课", theme: Theme.DIGITAL_LITERACY, format: Format.HANDS_ON, audiences: [Audience.ELDERLY], durationMinutes: 90, capacity: 40, leadTimeDays: 7, serviceAreaOrgId: "sz-futian", providerKind: ProviderKind.TEAM, providerId: "team-futian" } },
-      { actor: districtStaff },
+      { actor: futianLeader }, // the providing team publishes its own item
     );
     const futianMenu = await client.listMenuForCommunity({ communityId: "sz-futian-yuanling-hongli" }, { actor: admin });
     expect(futianMenu.items.map((i) => i.itemId)).toEqual(["menu-phone"]);
@@ -133,7 +133,7 @@ describe("the registry", () => {
     const backFromRevoked = await client.changeBaseStatus({ baseId: "base-kjg", status: BaseStatus.ACTIVE }, { actor: districtStaff }).catch((e: unknown) => e);
     expect(backFromRevoked).toMatchObject({ code: "BASE_WRONG_STATUS" });
 
-    await client.editMenuItem({ item: { itemId: "menu-phone", title: "银龄智能手机课（进阶）", theme: Theme.DIGITAL_LITERACY, format: Format.HANDS_ON, audiences: [Audience.ELDERLY], durationMinutes: 120, capacity: 30, leadTimeDays: 5, serviceAreaOrgId: "sz", providerKind: ProviderKind.TEAM, providerId: "team-nanshan" } }, { actor: nanshanLeader });
+    await client.editMenuItem({ item: { itemId: "menu-phone", title: "银龄智能手机课（进阶）", theme: Theme.DIGITAL_LITERACY, format: Format.HANDS_ON, audiences: [Audience.ELDERLY], durationMinutes: 120, capacity: 30, leadTimeDays: 5, serviceAreaOrgId: "sz", providerKind: ProviderKind.TEAM, providerId: "team-nanshan" } }, { actor: futianLeader }); // its provider (team-futian) edits it; area and provider stay as published
     await client.publishMenuItem({ item: { itemId: "menu-gone", title: "旧讲座", theme: Theme.HEALTH, format: Format.EXPERT_TALK, durationMinutes: 60, capacity: 30, serviceAreaOrgId: "sz-futian", providerKind: ProviderKind.TEAM, providerId: "team-futian" } }, { actor: admin });
     await client.withdrawMenuItem({ itemId: "menu-gone", reason: "讲师调离" }, { actor: admin });
 
