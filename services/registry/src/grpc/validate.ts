@@ -2,16 +2,16 @@
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import type { GuardianConsent as GuardianConsentMessage } from "@kepu/contracts/registry/v1/service_pb";
 import { kepuError } from "@kepu/errors";
-import { optionalText, requireMobile } from "@kepu/input";
+import { optionalText, refusePhone, requireMobile } from "@kepu/input";
 import type { GuardianConsent } from "../domain/teams.js";
 
 export { optionalId, requireId, requireMobile } from "@kepu/input";
 
-/** A display name of 1 to 100 characters, trimmed. */
+/** A display name of 1 to 100 characters, trimmed, never holding a phone number. */
 export function requireName(value: string, field = "name"): string {
   const text = value.trim();
   if (!text || [...text].length > 100) throw kepuError("invalid", "NAME_REQUIRED", `请填写 1 到 100 字的${field === "name" ? "名称" : "姓名"}`, `${field} must be 1 to 100 characters`, field);
-  return text;
+  return refusePhone(text, field);
 }
 
 /** A value of a protobuf enum other than its UNSPECIFIED zero. */
