@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { campaignOf, canCancel, checkInToken, overlaps, serviceHours, summaryOverdue, verifyCheckInToken } from "../src/domain/rules.js";
+import { calendarIn } from "@kepu/calendar";
+import { campaignOf, canCancel, checkInToken, overlaps, serviceHours, summaryOverdue, verifyCheckInToken, withinCampaign } from "../src/domain/rules.js";
 
 const at = (iso: string) => new Date(iso);
 
@@ -31,11 +32,53 @@ describe("activity rules", () => {
     expect(verifyCheckInToken("garbage", "secret")).toBeUndefined();
   });
 
-  it("knows the science month and its summary deadline (the 28th)", () => {
-    expect(campaignOf("kepu-month-2026")).toMatchObject({ nameZh: "全国科普日暨深圳科普月", summaryDue: at("2026-09-28T00:00:00Z") });
-    expect(summaryOverdue("kepu-month-2026", false, at("2026-09-29T00:00:00Z"))).toBe(true);
-    expect(summaryOverdue("kepu-month-2026", true, at("2026-09-29T00:00:00Z"))).toBe(false);
-    expect(summaryOverdue("kepu-month-2026", false, at("2026-09-20T00:00:00Z"))).toBe(false);
-    expect(summaryOverdue("", false, at("2026-12-01T00:00:00Z"))).toBe(false);
+  it("knows the campaigns' Beijing windows and due dates (24:00 of the due day)", () => {
+    expect(campaignOf("kepu-month-2027")).toEqual({
+      id: "kepu-month-2027",
+      nameZh: "全国科普日暨深圳科普月",
+      from: at("2027-09-01T00:00+08:00"),
+      to: at("2027-09-30T23:59:59.999+08:00"),
+      summaryDue: at("2027-09-29T00:00+08:00"),
+    });
+    expect(campaignOf("tech-week-2027")).toMatchObject({ from: at("2027-05-18T00:00+08:00"), to: at("2027-05-24T23:59:59.999+08:00"), summaryDue: at("2027-06-01T00:00+08:00") });
+    expect(campaignOf("scientist-day-2027")).toMatchObject({ from: at("2027-05-30T00:00+08:00"), summaryDue: at("2027-06-07T00:00+08:00") });
+    expect(campaignOf("kepu-month")).toBeUndefined();
+    expect(campaignOf("harvest-2027")).toBeUndefined();
+  });
+
+  // campaign, summary filed, now (Beijing unless marked), overdue
+  it.each([
+    ["kepu-month-2027", false, "2027-09-28T23:30+08:00", false], // the fixed clock of issue 14: the 28th is not over
+    ["kepu-month-2027", false, "2027-09-28T08:00+08:00", false], // UTC midnight after the 28th began: was overdue in UTC maths
+    ["kepu-month-2027", false, "2027-09-28T23:59:59.999+08:00", false],
+    ["kepu-month-2027", false, "2027-09-29T00:00+08:00", true],
+    ["kepu-month-2027", false, "2027-09-29T00:30+08:00", true],
+    ["kepu-month-2027", true, "2027-10-15T00:00+08:00", false],
+    ["kepu-month-2027", false, "2027-09-20T00:00+08:00", false],
+    ["tech-week-2027", false, "2027-05-31T23:00+08:00", false],
+    ["tech-week-2027", false, "2027-06-01T00:10+08:00", true],
+    ["", false, "2027-12-01T00:00+08:00", false],
+    ["not-a-campaign-2027", false, "2027-12-01T00:00+08:00", false],
+  ])("summary of %s, filed %s, at %s: overdue %s", (campaignId, filed, now, overdue) => {
+    expect(summaryOverdue(campaignId, filed, at(now))).toBe(overdue);
+  });
+
+  // campaign, instant, within its window
+  it.each([
+    ["kepu-month-2027", "2027-09-01T00:30+08:00", true], // 2027-08-31T16:30Z: August in UTC
+    ["kepu-month-2027", "2027-08-31T23:59+08:00", false],
+    ["kepu-month-2027", "2027-09-30T23:30+08:00", true], // 2027-09-30T15:30Z
+    ["kepu-month-2027", "2027-10-01T00:30+08:00", false], // 2027-09-30T16:30Z: still September in UTC
+    ["scientist-day-2027", "2027-05-30T07:00+08:00", true],
+    ["", "2027-09-10T12:00+08:00", false],
+  ])("%s holds %s: %s", (campaignId, instant, within) => {
+    expect(withinCampaign(campaignId, at(instant))).toBe(within);
+  });
+
+  it("puts the campaigns in another deployment's zone when it names one", () => {
+    const berlin = calendarIn("Europe/Berlin");
+    expect(campaignOf("kepu-month-2027", berlin)?.summaryDue).toEqual(at("2027-09-28T22:00Z"));
+    expect(summaryOverdue("kepu-month-2027", false, at("2027-09-28T21:30Z"), berlin)).toBe(false);
+    expect(summaryOverdue("kepu-month-2027", false, at("2027-09-28T21:30Z"))).toBe(true); // already the 29th in Beijing
   });
 });

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { calendar, isOverdue, type Calendar } from "@kepu/calendar";
 import { kepuError } from "@kepu/errors";
 
 /**
@@ -45,33 +46,44 @@ function signature(bookingId: string, secret: string): string {
   return createHmac("sha256", secret).update(bookingId).digest("base64url").slice(0, 32);
 }
 
-/** Campaigns (活动节点) and when their summaries are due. */
+/** Campaigns (活动节点): their window and when their summaries are due, as instants of Beijing days. */
 export interface Campaign {
   id: string;
   nameZh: string;
+  /** 00:00 of the first day, in the deployment's zone (Asia/Shanghai). */
   from: Date;
+  /** The last millisecond of the last day. */
   to: Date;
+  /** 24:00 of the due date: "by the 28th" ends at 2027-09-28T16:00Z in Beijing. */
   summaryDue: Date;
 }
 
+/** Each campaign kind: first and last day, and the summary's due date ([month, day]). */
+const campaignDates: Record<string, { nameZh: string; first: [number, number]; last: [number, number]; due: [number, number] }> = {
+  "kepu-month": { nameZh: "全国科普日暨深圳科普月", first: [9, 1], last: [9, 30], due: [9, 28] },
+  "tech-week": { nameZh: "全国科技活动周", first: [5, 18], last: [5, 24], due: [5, 31] },
+  "scientist-day": { nameZh: "全国科技工作者日", first: [5, 30], last: [5, 30], due: [6, 6] },
+};
+
 /** Ids look like "kepu-month-2026": 全国科普日暨深圳科普月 (1–30 September, summaries by the 28th). */
-export function campaignOf(campaignId: string): Campaign | undefined {
+export function campaignOf(campaignId: string, cal: Calendar = calendar): Campaign | undefined {
   const match = /^(kepu-month|tech-week|scientist-day)-(\d{4})$/.exec(campaignId);
   if (!match) return undefined;
   const year = Number(match[2]);
-  const day = (month: number, date: number) => new Date(Date.UTC(year, month - 1, date));
-  switch (match[1]) {
-    case "kepu-month":
-      return { id: campaignId, nameZh: "全国科普日暨深圳科普月", from: day(9, 1), to: day(9, 30), summaryDue: day(9, 28) };
-    case "tech-week":
-      return { id: campaignId, nameZh: "全国科技活动周", from: day(5, 18), to: day(5, 24), summaryDue: day(5, 31) };
-    default:
-      return { id: campaignId, nameZh: "全国科技工作者日", from: day(5, 30), to: day(5, 30), summaryDue: day(6, 6) };
-  }
+  const { nameZh, first, last, due } = campaignDates[match[1]!]!;
+  const date = ([month, day]: [number, number]) => ({ year, month, day });
+  const { from, to } = cal.window(date(first), date(last));
+  return { id: campaignId, nameZh, from, to, summaryDue: cal.deadline(date(due)) };
 }
 
-/** A campaign activity whose summary is still missing after its due date. */
-export function summaryOverdue(campaignId: string, summaryFiled: boolean, now: Date): boolean {
-  const campaign = campaignOf(campaignId);
-  return !!campaign && !summaryFiled && now > campaign.summaryDue;
+/** A campaign activity whose summary is still missing once its due date has ended (24:00, Beijing). */
+export function summaryOverdue(campaignId: string, summaryFiled: boolean, now: Date, cal: Calendar = calendar): boolean {
+  const campaign = campaignOf(campaignId, cal);
+  return !!campaign && !summaryFiled && isOverdue(campaign.summaryDue, now);
+}
+
+/** Whether an instant falls within a campaign's window (its first day 00:00 to its last day 24:00). */
+export function withinCampaign(campaignId: string, at: Date, cal: Calendar = calendar): boolean {
+  const campaign = campaignOf(campaignId, cal);
+  return !!campaign && at >= campaign.from && at <= campaign.to;
 }
