@@ -7,14 +7,14 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { create, type DescMessage, type MessageInitShape } from "@bufbuild/protobuf";
-import type { Admin, Kafka } from "kafkajs";
+import { ConfigResourceTypes, type Admin, type Kafka } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OrgKind, OrgPlaceSchema, Theme } from "@kepu/contracts/common/v1/catalog_pb";
 import * as dispatch from "@kepu/contracts/dispatch/v1/events_pb";
 import * as events from "@kepu/contracts/events/v1/events_pb";
 import { OrganizationRegisteredSchema } from "@kepu/contracts/registry/v1/events_pb";
 import { createLogger } from "@kepu/log";
-import { ServiceProcess, TestEngines, uniquePrefix, waitFor } from "@kepu/testkit";
+import { freePort, ServiceProcess, TestEngines, uniquePrefix, waitFor } from "@kepu/testkit";
 import { createKafka, decodeEnvelope, ensureTopics, EventPublisher, newEvent, topicFor, type EventEnvelope } from "../src/index.js";
 // The fault suite's engine set (started by deploy/local/engines.sh), here with Kafka alone, and the
 // stats service's own projector, rebuild and figures, run in this process against that broker.
@@ -30,8 +30,10 @@ const logger = createLogger({ service: "retention-test", level: "silent" });
 const shared = new TestEngines(uniquePrefix("retention")); // its prefix, and the store to project into
 const prefix = shared.prefix;
 const state = mkdtempSync(join(tmpdir(), "kepu-retention-"));
+// Free ports picked at random below the ephemeral range (FerretDB and Redis are the shared ones: theirs go unused).
+const ports = { kafka: await freePort(), controller: await freePort(), mongo: await freePort(), redis: await freePort() };
 const broker = new FaultEngines(
-  { kafka: 29192, controller: 29193, mongo: 28127, redis: 26479 },
+  ports,
   {
     state,
     use: { MONGO_URL: shared.urls.mongoUrl, REDIS_URL: shared.urls.redisUrl },
@@ -53,6 +55,8 @@ let publisher: EventPublisher;
 let mongo: Connection;
 let store: FactStore;
 let projector: Projector;
+const refused = uniquePrefix("refused");
+let refusedStart: Promise<string>;
 
 const place = (district: string, community: string) => create(OrgPlaceSchema, { orgId: community, path: ["sz", district, `${district}-s1`, community], districtId: district, streetId: `${district}-s1`, communityId: community });
 const t = (hours: number) => new Date(Date.UTC(2026, 8, 1) + hours * 3_600_000);
@@ -126,9 +130,22 @@ beforeAll(async () => {
   kafka = createKafka({ brokers: [KAFKA_BROKERS], clientId: "retention-test", logger });
   admin = kafka.admin();
   await admin.connect();
+  // engines.sh uses a healthy broker it finds on the port: make sure it is this test's own.
+  const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.BROKER, name: "1", configNames: ["log.retention.ms"] }] });
+  expect(resources[0]?.configEntries[0]?.configValue, `the broker at ${KAFKA_BROKERS} is not this test's own`).toBe("5000");
   publisher = new EventPublisher(kafka);
   await ensureTopics(kafka, topics, 1, "domain"); // as every service's connectEngines does
   await admin.createTopics({ waitForLeaders: true, topics: [{ topic: control, numPartitions: 1 }] });
+  // The stats service on a topic made with the broker's 5 s, started now: ServiceProcess notices a
+  // process that exited only at its readiness deadline, so this runs while the rest of the file does.
+  await admin.createTopics({ waitForLeaders: true, topics: [{ topic: topicFor("registry", refused), numPartitions: 1 }] });
+  refusedStart = ServiceProcess.start("stats", { ...shared.serviceEnv(), KAFKA_BROKERS, KEPU_PREFIX: refused }).then(
+    async (service) => {
+      await service.stop();
+      return "started";
+    },
+    (error: Error) => error.message,
+  );
   mongo = await connectMongo(shared.urls.mongoUrl, shared.database("stats"));
   store = new FactStore(mongo.db!);
   projector = new Projector(kafka, store, topics, (generation) => `${prefix}kepu.stats.projector-g${generation}`, logger);
@@ -146,16 +163,6 @@ afterAll(async () => {
 }, 120_000);
 
 describe("the event log kept for good", () => {
-  it("a service refuses to start on a domain topic that would lose history, saying what to change", async () => {
-    const other = uniquePrefix("refused");
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: topicFor("registry", other), numPartitions: 1 }] }); // the broker's 5 s
-    const { KAFKA_BROKERS } = await broker.urls();
-    const start = ServiceProcess.start("stats", { ...shared.serviceEnv(), KAFKA_BROKERS, KEPU_PREFIX: other });
-    const failure = await start.then(() => "started", (error: Error) => error.message);
-    expect(failure).toContain("TOPIC_LOSES_HISTORY");
-    expect(failure).toContain(`--entity-name ${other}kepu.registry.v1 --add-config retention.ms=-1`);
-  });
-
   it("keeps every domain event from offset 0 past the broker's retention, and a rebuild equals the live figures", async () => {
     const first = round("a", 6);
     await publishRound(first);
@@ -185,5 +192,11 @@ describe("the event log kept for good", () => {
     await rebuilt.rebuild(() => undefined, new AbortController().signal);
     expect(projector.groupId).toBe(`${prefix}kepu.stats.projector-g2`);
     expect(await figures()).toEqual(live);
+  });
+
+  it("a service refuses to start on a domain topic that would lose history, saying what to change", async () => {
+    const failure = await refusedStart;
+    expect(failure).toContain("TOPIC_LOSES_HISTORY");
+    expect(failure).toContain(`--entity-name ${refused}kepu.registry.v1 --add-config retention.ms=-1`);
   });
 });
