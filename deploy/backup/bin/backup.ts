@@ -19,11 +19,17 @@ const services = fileURLToPath(new URL("../../local/services.sh", import.meta.ur
 const stopServices = values["stop-services"] === true;
 
 if (stopServices) execFileSync("bash", [services, "stop"], { stdio: "inherit" });
-try {
-  const started = performance.now();
-  const result = await backup(config, out);
-  if (!result.ok) refuse(result.error);
-  console.log(`backup written to ${out} in ${((performance.now() - started) / 1000).toFixed(1)} s:\n${describeCounts(result.value)}`);
-} finally {
-  if (stopServices) execFileSync("bash", [services, "start"], { stdio: "inherit" });
+const started = performance.now();
+// The services start again whatever the backup's outcome, before it is reported.
+const result = await backup(config, out).finally(() => stopServices && startAgain());
+if (!result.ok) refuse(result.error);
+console.log(`backup written to ${out} in ${((performance.now() - started) / 1000).toFixed(1)} s:\n${describeCounts(result.value)}`);
+
+function startAgain(): void {
+  try {
+    execFileSync("bash", [services, "start"], { stdio: "inherit" });
+  } catch {
+    console.error(`服务未能重新启动（见上面的输出），请修复后运行 bash ${services} start\nthe services did not start again (see the output above): fix that and run bash ${services} start`);
+    process.exitCode = 1;
+  }
 }
