@@ -7,7 +7,7 @@ import { RegistryService } from "@kepu/contracts/registry/v1/service_pb";
 import { StatsService } from "@kepu/contracts/stats/v1/service_pb";
 import { isKepuError } from "@kepu/errors";
 import { createRpcClient, type CallOptions, type RpcClient } from "@kepu/rpc";
-import { waitFor } from "@kepu/testkit";
+import { testSigner, waitFor } from "@kepu/testkit";
 import type { BackendService } from "./platform.js";
 
 type ActorInit = NonNullable<CallOptions["actor"]>;
@@ -33,11 +33,12 @@ export interface Clients {
 }
 
 export function connectClients(address: (name: BackendService) => string): Clients {
+  const signer = testSigner();
   const clients = {
-    registry: createRpcClient(RegistryService, address("registry")),
-    dispatch: createRpcClient(DispatchService, address("dispatch")),
-    events: createRpcClient(EventsService, address("events")),
-    stats: createRpcClient(StatsService, address("stats")),
+    registry: createRpcClient(RegistryService, address("registry"), { signer }),
+    dispatch: createRpcClient(DispatchService, address("dispatch"), { signer }),
+    events: createRpcClient(EventsService, address("events"), { signer }),
+    stats: createRpcClient(StatsService, address("stats"), { signer }),
   };
   return { ...clients, close: () => Object.values(clients).forEach((c) => c.close()) };
 }

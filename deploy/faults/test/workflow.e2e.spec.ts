@@ -10,7 +10,7 @@ import { EventsService } from "@kepu/contracts/events/v1/service_pb";
 import { RegistryService } from "@kepu/contracts/registry/v1/service_pb";
 import { StatsService } from "@kepu/contracts/stats/v1/service_pb";
 import { createRpcClient } from "@kepu/rpc";
-import { TestEngines, uniquePrefix, waitFor } from "@kepu/testkit";
+import { TestEngines, testSigner, uniquePrefix, waitFor } from "@kepu/testkit";
 import { Platform } from "../src/platform.js";
 
 const engines = new TestEngines(uniquePrefix("workflow"));
@@ -32,10 +32,10 @@ afterAll(async () => {
 
 describe("the platform, end to end", () => {
   it("点单 → 派单 → 接单 → activity → booking → check-in → completion → DELIVERED → rated, and the figures follow", async () => {
-    const registry = createRpcClient(RegistryService, platform.address("registry"));
-    const dispatch = createRpcClient(DispatchService, platform.address("dispatch"));
-    const events = createRpcClient(EventsService, platform.address("events"));
-    const stats = createRpcClient(StatsService, platform.address("stats"));
+    const registry = createRpcClient(RegistryService, platform.address("registry"), { signer: testSigner() });
+    const dispatch = createRpcClient(DispatchService, platform.address("dispatch"), { signer: testSigner() });
+    const events = createRpcClient(EventsService, platform.address("events"), { signer: testSigner() });
+    const stats = createRpcClient(StatsService, platform.address("stats"), { signer: testSigner() });
 
     for (const [orgId, name, kind, parentId] of [
       ["sz", "深圳市", OrgKind.CITY, ""],
