@@ -21,9 +21,13 @@ const stopServices = values["stop-services"] === true;
 if (stopServices) execFileSync("bash", [services, "stop"], { stdio: "inherit" });
 const started = performance.now();
 // The services start again whatever the backup's outcome, before it is reported.
-const result = await backup(config, out).finally(() => stopServices && startAgain());
+let seconds = 0;
+const result = await backup(config, out).finally(() => {
+  seconds = (performance.now() - started) / 1000;
+  if (stopServices) startAgain();
+});
 if (!result.ok) refuse(result.error);
-console.log(`backup written to ${out} in ${((performance.now() - started) / 1000).toFixed(1)} s:\n${describeCounts(result.value)}`);
+console.log(`backup written to ${out} in ${seconds.toFixed(1)} s:\n${describeCounts(result.value)}`);
 
 function startAgain(): void {
   try {
