@@ -1,5 +1,7 @@
 import { create, type DescMessage, type MessageInitShape } from "@bufbuild/protobuf";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import ExcelJS from "exceljs";
+import { calendarIn } from "@kepu/calendar";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKafka, EventPublisher, newEvent, type EventEnvelope } from "@kepu/bus";
 import { OrgKind, OrgPlaceSchema, Theme } from "@kepu/contracts/common/v1/catalog_pb";
@@ -9,7 +11,8 @@ import * as dispatch from "@kepu/contracts/dispatch/v1/events_pb";
 import * as events from "@kepu/contracts/events/v1/events_pb";
 import { OrganizationRegisteredSchema, MenuItemPublishedSchema } from "@kepu/contracts/registry/v1/events_pb";
 import * as registry from "@kepu/contracts/registry/v1/events_pb";
-import { Dimension, ExportFormat, StatsService, type Figures } from "@kepu/contracts/stats/v1/service_pb";
+import { Dimension, ExportFormat, Period, StatsService, type Figures } from "@kepu/contracts/stats/v1/service_pb";
+import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { createLogger } from "@kepu/log";
 import { createRpcClient } from "@kepu/rpc";
 import { ServiceProcess, TestEngines, testSigner, uniquePrefix, waitFor } from "@kepu/testkit";
@@ -70,13 +73,36 @@ const orderEvents = [
 const activityEvents = [
   ...stream("act-o1", [
     [events.ActivityScheduledSchema, { activityId: "act-o1", orderId: "o1", theme: Theme.DIGITAL_LITERACY, place: futian, campaignId: "kepu-month-2026", sessions: [{ sessionId: "s1" }] }, 7],
-    [events.AttendeeCheckedInSchema, { activityId: "act-o1", residentId: "r1" }, 48],
-    [events.AttendeeCheckedInSchema, { activityId: "act-o1", residentId: "r2" }, 48],
+    [events.AttendeeCheckedInSchema, { activityId: "act-o1", bookingId: "bk-1", residentId: "r1" }, 48],
+    [events.AttendeeCheckedInSchema, { activityId: "act-o1", bookingId: "bk-2", residentId: "r2" }, 48],
     [events.ServiceHoursRecordedSchema, { activityId: "act-o1", volunteerId: "v1", hours: 2.5 }, 49],
-    [events.ActivityCompletedSchema, { activityId: "act-o1", orderId: "o1", participants: 12, uniqueParticipants: 10, serviceHours: 2.5, volunteers: 2 }, 50],
+    [events.ActivityCompletedSchema, { activityId: "act-o1", orderId: "o1", participants: 12, uniqueParticipants: 12, serviceHours: 2.5, volunteers: 2 }, 50],
   ]),
   ...stream("act-n1", [[events.ActivityScheduledSchema, { activityId: "act-n1", theme: Theme.ARTIFICIAL_INTELLIGENCE, place: nanshan, sessions: [{ sessionId: "s1" }, { sessionId: "s2" }] }, 30]]),
 ];
+
+// 罗湖区, 2027: one resident (r-a) at three activities; two held on 28 September Beijing, one at
+// 00:30 (the 27th in UTC); the third at 00:30 on 1 January 2027 Beijing (2026 in UTC).
+const luohu = place("sz-luohu", "sz-luohu-s1", "sz-luohu-s1-c1");
+const halfPastMidnight = new Date("2027-09-28T00:30+08:00");
+const tenOClock = new Date("2027-09-28T10:00+08:00");
+const newYear = new Date("2027-01-01T00:30+08:00");
+const heldAt = (activityId: string, startsAt: Date, checkIns: [string, string][], walkIns?: number) =>
+  stream(activityId, [
+    [events.ActivityScheduledSchema, { activityId, theme: Theme.HEALTH, place: luohu, sessions: [{ sessionId: `${activityId}-s1`, startsAt: timestampFromDate(startsAt) }] }, 0],
+    ...checkIns.map(([bookingId, residentId]): [DescMessage, object, number] => [events.AttendeeCheckedInSchema, { activityId, sessionId: `${activityId}-s1`, bookingId, residentId }, 1]),
+    ...(walkIns === undefined ? [] : [[events.ActivityCompletedSchema, { activityId, participants: checkIns.length + walkIns, uniqueParticipants: new Set(checkIns.map(([, r]) => r)).size + walkIns }, 2] as [DescMessage, object, number]]),
+  ]);
+const luohuRegistry = [
+  ...stream("sz-luohu", [[OrganizationRegisteredSchema, { orgId: "sz-luohu", name: "罗湖区", kind: OrgKind.DISTRICT, place: { orgId: "sz-luohu", path: ["sz", "sz-luohu"], districtId: "sz-luohu" } }, 0]]),
+  ...stream("sz-luohu-s1-c1", [[OrganizationRegisteredSchema, { orgId: "sz-luohu-s1-c1", kind: OrgKind.COMMUNITY, place: luohu }, 0]]),
+];
+const luohuActivities = [
+  ...heldAt("act-l1", halfPastMidnight, [["bk-l1", "r-a"], ["bk-l2", "r-b"]], 1),
+  ...heldAt("act-l2", tenOClock, [["bk-l3", "r-a"]], 0),
+  ...heldAt("act-l3", newYear, [["bk-l4", "r-a"]]),
+];
+const inLuohu = (extra: { from?: Timestamp; to?: Timestamp } = {}) => ({ slice: { orgId: "sz-luohu", ...extra } });
 
 async function publishAll(times: number) {
   for (let i = 0; i < times; i++) {
@@ -93,7 +119,7 @@ const essentials = (f: Figures) => ({ ...f, computedAt: undefined, $typeName: un
 beforeAll(async () => {
   await engines.createTopics(["registry", "dispatch", "events"].map((c) => engines.topic(c)));
   await publishAll(2); // every event twice
-  service = await ServiceProcess.start("stats", engines.serviceEnv());
+  service = await ServiceProcess.start("stats", engines.serviceEnv({ KEPU_TIME_ZONE: "Asia/Shanghai" }));
   client = createRpcClient(StatsService, service.grpcAddress, { signer: testSigner() });
 });
 
@@ -118,7 +144,7 @@ describe("statistics from every event", () => {
     expect(live.timeToAccept).toMatchObject({ medianHours: 6, count: 1 });
     expect(live.timeToDeliver).toMatchObject({ medianHours: 50, count: 1 });
     expect([live.declineRate, live.timeoutRate, live.completionRate]).toEqual([1, 0.3333, 0.5]);
-    expect([live.sessions, live.participants, live.uniqueParticipants, live.serviceHours]).toEqual([3, 12, 10, 2.5]);
+    expect([live.sessions, live.participants, live.uniqueParticipants, live.serviceHours]).toEqual([3, 12, 12, 2.5]); // 2 check-ins + 10 walk-ins
     expect([live.communities, live.coverage]).toEqual([3, 0.6667]);
     expect(live.supplyByTheme).toEqual({ "智慧生活/数字素养": 1 });
     expect(live.unmetByCommunity).toEqual({ "sz-nanshan-s1-c1": 1 });
@@ -152,7 +178,7 @@ describe("statistics from every event", () => {
     expect(csv.filename).toBe("kepu-annual-return-all-2026.csv");
     const lines = Buffer.from(csv.content).toString("utf8").slice(1).trim().split("\r\n");
     // district, activities, sessions, visits, people, volunteer turns, hours, teams, volunteers, bases, national, provincial, city, district, sites, orders, delivered
-    expect(lines.slice(1)).toEqual(["福田区,1,1,12,10,2,2.5,1,2,1,1,0,0,0,0,2,1", "南山区,1,2,0,0,0,0,0,0,0,0,0,0,0,0,1,0", "合计 Total,2,3,12,10,2,2.5,1,2,1,1,0,0,0,0,3,1"]);
+    expect(lines.slice(1)).toEqual(["福田区,1,1,12,12,2,2.5,1,2,1,1,0,0,0,0,2,1", "南山区,1,2,0,0,0,0,0,0,0,0,0,0,0,0,1,0", "合计 Total,2,3,12,12,2,2.5,1,2,1,1,0,0,0,0,3,1"]);
     const futianOnly = await client.exportAnnualReturn({ year: 2026, format: ExportFormat.XLSX, orgId: "sz-futian" }, asAdmin);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(Buffer.from(futianOnly.content) as never);
@@ -170,16 +196,54 @@ describe("statistics from every event", () => {
     abort.abort();
   });
 
+  it("counts a resident at three activities once, and puts 00:30 Beijing on its Beijing day, week, month and year", async () => {
+    for (let i = 0; i < 2; i++) {
+      // every event twice: a redelivered check-in is the same check-in
+      await publisher.publish(engines.topic("registry"), luohuRegistry);
+      await publisher.publish(engines.topic("events"), luohuActivities);
+    }
+    const f = await waitFor(async () => {
+      const figures = (await client.getFigures(inLuohu(), asAdmin)).figures!;
+      return figures.activities === 3 && figures.participants === 5 && figures.communities === 1 && figures;
+    }, { what: "the 罗湖 activities projected" });
+    // visits: 2 check-ins + 1 walk-in, 1, 1; people: r-a, r-b and the walk-in (not 3 + 1 + 1)
+    expect([f.participants, f.uniqueParticipants]).toEqual([5, 3]);
+
+    const period = async (p: Period) => (await client.getBreakdown({ dimension: Dimension.PERIOD, period: p, ...inLuohu() }, asAdmin)).rows.map((r) => [r.key, r.activities, r.participants, r.uniqueParticipants]);
+    expect(await period(Period.DAY)).toEqual([["2027-01-01", 1, 1, 1], ["2027-09-28", 2, 4, 3]]);
+    expect(await period(Period.WEEK)).toEqual([["2026-W53", 1, 1, 1], ["2027-W39", 2, 4, 3]]);
+    expect(await period(Period.MONTH)).toEqual([["2027-01", 1, 1, 1], ["2027-09", 2, 4, 3]]);
+    expect(await period(Period.YEAR)).toEqual([["2027", 3, 5, 3]]);
+
+    const beijingDay = calendarIn("Asia/Shanghai").window({ year: 2027, month: 9, day: 28 }, { year: 2027, month: 9, day: 28 });
+    const onThe28th = (await client.getFigures(inLuohu({ from: timestampFromDate(beijingDay.from), to: timestampFromDate(beijingDay.to) }), asAdmin)).figures!;
+    expect([onThe28th.activities, onThe28th.participants, onThe28th.uniqueParticipants]).toEqual([2, 4, 3]);
+
+    const annual = async (year: number) => Buffer.from((await client.exportAnnualReturn({ year, orgId: "sz-luohu", format: ExportFormat.CSV }, asAdmin)).content).toString("utf8").slice(1).trim().split("\r\n").slice(1);
+    expect(await annual(2027)).toEqual(["罗湖区,3,3,5,3,0,0,0,0,0,0,0,0,0,0,0,0", "合计 Total,3,3,5,3,0,0,0,0,0,0,0,0,0,0,0,0"]);
+    expect(await annual(2026)).toEqual(["罗湖区,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0", "合计 Total,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0"]);
+  });
+
   it("rebuilds from offset 0 to exactly the live figures, showing progress; skips what it does not know", async () => {
     const unknown = newEvent(dispatch.OrderSubmittedSchema, { orderId: "u1" }, { source: "future", aggregateId: "u1", aggregateVersion: 1, correlationId: "u" });
     unknown.type = "kepu.dispatch.v1.OrderTeleported";
     await publisher.publish(engines.topic("dispatch"), [unknown]);
     const before = await waitFor(async () => (await client.getProjectionStatus({}, asAdmin)).eventsSkipped > 0n && (await get()), { what: "the unknown event skipped" });
+    // the honest counts and the Beijing periods, beside the figures of every slice
+    const detail = async () => ({
+      luohu: essentials((await client.getFigures(inLuohu(), asAdmin)).figures!),
+      days: (await client.getBreakdown({ dimension: Dimension.PERIOD, period: Period.DAY, ...inLuohu() }, asAdmin)).rows.map((r) => ({ ...r, $typeName: undefined })),
+      communities: (await client.getBreakdown({ dimension: Dimension.COMMUNITY, slice: {} }, asAdmin)).rows.map((r) => ({ ...r, $typeName: undefined })),
+      annual: Buffer.from((await client.exportAnnualReturn({ year: 2027, format: ExportFormat.CSV }, asAdmin)).content).toString("utf8"),
+    });
+    const detailBefore = await detail();
+    expect(detailBefore.luohu.uniqueParticipants).toBe(3);
     const progress = [];
     for await (const step of client.rebuild({}, asAdmin)) progress.push(step);
     expect(progress.at(-1)).toMatchObject({ done: true });
     expect(progress.at(-1)!.eventsApplied).toBeGreaterThanOrEqual(progress.at(-1)!.eventsTotal);
     expect(essentials(await get())).toEqual(essentials(before));
+    expect(await detail()).toEqual(detailBefore);
     expect((await client.getProjectionStatus({}, asAdmin)).generation).toBe(2);
   });
 });

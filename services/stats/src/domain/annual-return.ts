@@ -1,8 +1,10 @@
 // 科普统计年报: the yearly return a district association hands in, one row per district. Activities,
 // participants, service hours and orders count what happened in the year; teams, volunteers and
-// bases are the stock at the time of the export.
+// bases are the stock at the time of the export. The year is a Beijing one (@kepu/calendar): an
+// activity at 00:30 on 1 January belongs to the new year.
+import { calendar, type Calendar } from "@kepu/calendar";
 import type { Column } from "./export.js";
-import type { ActivityFact, OrderFact } from "./figures.js";
+import { people, visits, type ActivityFact, type OrderFact } from "./figures.js";
 
 export interface TeamFact {
   teamId: string;
@@ -59,7 +61,6 @@ export type ActivityWithVolunteers = ActivityFact & { volunteers?: number };
 
 const ACTIVE = 1;
 const levelColumn: Record<number, keyof AnnualReturnRow> = { 1: "nationalBases", 2: "provincialBases", 3: "cityBases", 4: "districtBases", 5: "demonstrationSites" };
-const inYear = (at: Date | undefined, year: number) => !!at && at.getUTCFullYear() === year;
 const round = (n: number) => Math.round(n * 100) / 100;
 
 function emptyRow(district: string): AnnualReturnRow {
@@ -68,24 +69,29 @@ function emptyRow(district: string): AnnualReturnRow {
 
 /**
  * One row per district (named, in the order of `districts`), then 合计. Facts outside the listed
- * districts are left out; a cancelled activity does not count.
+ * districts are left out; a cancelled activity does not count. 参与人数 (people) are distinct
+ * residents: within a district's activities in its row, across all of them in the total (a
+ * resident at activities in two districts is one person in each row and one in the total).
  */
-export function annualReturn(facts: AnnualReturnFacts, year: number): AnnualReturnRow[] {
+export function annualReturn(facts: AnnualReturnFacts, year: number, cal: Calendar = calendar): AnnualReturnRow[] {
+  const inYear = (at: Date | undefined) => !!at && cal.yearOf(at) === year;
   const rows = new Map(facts.districts.map((d) => [d.orgId, emptyRow(d.name)]));
   const rowOf = (districtId: string) => rows.get(districtId);
+  const counted = new Map<string, ActivityFact[]>();
   for (const a of facts.activities as ActivityWithVolunteers[]) {
     const row = rowOf(a.districtId);
-    if (!row || a.status === "CANCELLED" || !inYear(a.startsAt, year)) continue;
+    if (!row || a.status === "CANCELLED" || !inYear(a.startsAt)) continue;
     row.activities++;
     row.sessions += a.sessions;
-    row.participants += a.participants;
-    row.uniqueParticipants += a.uniqueParticipants;
+    row.participants += visits(a);
     row.volunteerTurns += a.volunteers ?? 0;
     row.serviceHours = round(row.serviceHours + a.serviceHours);
+    (counted.get(a.districtId) ?? counted.set(a.districtId, []).get(a.districtId)!).push(a);
   }
+  for (const [districtId, activities] of counted) rowOf(districtId)!.uniqueParticipants = people(activities);
   for (const o of facts.orders) {
     const row = rowOf(o.districtId);
-    if (!row || !inYear(o.submittedAt, year)) continue;
+    if (!row || !inYear(o.submittedAt)) continue;
     row.orders++;
     if (o.status === "DELIVERED" || o.status === "RATED") row.ordersDelivered++;
   }
@@ -108,6 +114,7 @@ export function annualReturn(facts: AnnualReturnFacts, year: number): AnnualRetu
     for (const key of Object.keys(total) as (keyof AnnualReturnRow)[]) if (key !== "district") (total[key] as number) += row[key] as number;
   }
   total.serviceHours = round(total.serviceHours);
+  total.uniqueParticipants = people([...counted.values()].flat());
   return [...districtRows, total];
 }
 

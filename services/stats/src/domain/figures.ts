@@ -1,5 +1,7 @@
 // Figures from facts, computed in code (FerretDB has few aggregation operators, and these are
 // clearer as code anyway). Pure: the same facts and slice always give the same figures.
+// Days, ISO weeks, months and years are Beijing ones (@kepu/calendar, the deployment's zone).
+import { calendar, type Calendar, type Period } from "@kepu/calendar";
 
 export interface OrderFact {
   orderId: string;
@@ -33,13 +35,25 @@ export interface ActivityFact {
   startsAt?: Date;
   sessions: number;
   status: string;
-  /** 参与人次 and unique people: from the completion when there is one, else from check-ins. */
+  /** 参与人次 the activity reported when it completed (check-ins plus walk-ins); 0 before. */
   participants: number;
-  uniqueParticipants: number;
-  checkIns: number;
+  /** Who checked in: one resident id per check-in (a resident at two sessions is here twice). */
   residents: string[];
   serviceHours: number;
 }
+
+/**
+ * Walk-ins (现场参与): people counted at completion without a booking. They are anonymous, so
+ * each walk-in is one visit and one person of that activity — the same walk-in at two activities
+ * counts as two people (the only figure that can over-count, and only by returning walk-ins).
+ */
+export const walkIns = (a: ActivityFact) => (a.status === "COMPLETED" ? Math.max(0, a.participants - a.residents.length) : 0);
+
+/** 参与人次 (visits): every check-in plus every walk-in. */
+export const visits = (a: ActivityFact) => a.residents.length + walkIns(a);
+
+/** 参与人数 (people): distinct residents who checked in at any of the activities, plus their walk-ins. */
+export const people = (activities: ActivityFact[]) => new Set(activities.flatMap((a) => a.residents)).size + activities.reduce((sum, a) => sum + walkIns(a), 0);
 
 export interface MenuFact {
   itemId: string;
@@ -67,6 +81,7 @@ export interface Slice {
   audience: number;
   format: number;
   campaignId: string;
+  /** Instants, both included. A reader's dates are Beijing days: 00:00 of the first to 24:00 of the last (`calendar.window`). */
   from?: Date;
   to?: Date;
 }
@@ -148,8 +163,8 @@ export function computeFigures(facts: Facts, slice: Slice, themeName: (theme: nu
     completionRate: ratio(live.filter(delivered).length, live.length),
     activities: activities.length,
     sessions: activities.reduce((sum, a) => sum + a.sessions, 0),
-    participants: activities.reduce((sum, a) => sum + a.participants, 0),
-    uniqueParticipants: activities.reduce((sum, a) => sum + a.uniqueParticipants, 0),
+    participants: activities.reduce((sum, a) => sum + visits(a), 0),
+    uniqueParticipants: people(activities),
     serviceHours: round(activities.reduce((sum, a) => sum + a.serviceHours, 0)),
     communities: communities.length,
     communitiesWithActivity: communities.filter((c) => served.has(c.orgId)).length,
@@ -175,18 +190,12 @@ export interface BreakdownRow {
   serviceHours: number;
 }
 
-function periodKey(date: Date | undefined, dimension: Dimension): string {
-  if (!date) return "";
-  const iso = date.toISOString();
-  if (dimension === "day") return iso.slice(0, 10);
-  if (dimension === "month") return iso.slice(0, 7);
-  if (dimension === "year") return iso.slice(0, 4);
-  const monday = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate() - ((date.getUTCDay() + 6) % 7)));
-  return `W${monday.toISOString().slice(0, 10)}`;
-}
-
-/** The slice's figures split by one dimension, one row per value, sorted by key. */
-export function breakdown(facts: Facts, slice: Slice, dimension: Dimension, label: (dimension: Dimension, value: number) => string): BreakdownRow[] {
+/**
+ * The slice's figures split by one dimension, one row per value, sorted by key. Periods are keyed
+ * in the calendar's zone: "2027-09-28", "2027-W39", "2027-09", "2027". Each row's people are the
+ * distinct residents across that row's activities (rows do not add up to the slice's people).
+ */
+export function breakdown(facts: Facts, slice: Slice, dimension: Dimension, label: (dimension: Dimension, value: number) => string, cal: Calendar = calendar): BreakdownRow[] {
   const keyOf = (f: OrderFact | ActivityFact, at: Date | undefined): string => {
     switch (dimension) {
       case "district":
@@ -202,7 +211,7 @@ export function breakdown(facts: Facts, slice: Slice, dimension: Dimension, labe
       case "format":
         return label(dimension, f[dimension]);
       default:
-        return periodKey(at, dimension);
+        return at ? cal.periodKey(at, dimension as Period) : "";
     }
   };
   const rows = new Map<string, BreakdownRow>();
@@ -212,12 +221,15 @@ export function breakdown(facts: Facts, slice: Slice, dimension: Dimension, labe
     r.orders++;
     if (delivered(o)) r.delivered++;
   }
+  const activitiesOf = new Map<string, ActivityFact[]>();
   for (const a of activitiesIn(facts, slice)) {
-    const r = row(keyOf(a, a.startsAt));
+    const key = keyOf(a, a.startsAt);
+    const r = row(key);
     r.activities++;
-    r.participants += a.participants;
-    r.uniqueParticipants += a.uniqueParticipants;
+    r.participants += visits(a);
     r.serviceHours = round(r.serviceHours + a.serviceHours);
+    (activitiesOf.get(key) ?? activitiesOf.set(key, []).get(key)!).push(a);
   }
+  for (const [key, activities] of activitiesOf) row(key).uniqueParticipants = people(activities);
   return [...rows.values()].filter((r) => r.key !== "").sort((a, b) => a.key.localeCompare(b.key));
 }

@@ -3,6 +3,7 @@ import { timestampDate, timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { StatsService} from "@kepu/contracts/stats/v1/service_pb";
 import { Dimension as DimensionPb, ExportFormat, type FiguresSchema, type Slice as SlicePb } from "@kepu/contracts/stats/v1/service_pb";
 import { can, isPrivileged, listScope } from "@kepu/access";
+import { calendar } from "@kepu/calendar";
 import type { Actor } from "@kepu/contracts/common/v1/envelope_pb";
 import { kepuError } from "@kepu/errors";
 import type { ServiceImplementation } from "@kepu/rpc";
@@ -104,7 +105,7 @@ export function statsService(store: FactStore, projector: Projector, rebuilder: 
     },
     async exportFigures(request, context) {
       const table = await rows(request.dimension || DimensionPb.DISTRICT, 0, await scopedSlice(request.slice, context.actor));
-      return exportFile(request.format, `kepu-figures-${new Date().toISOString().slice(0, 10)}`, "科普统计", breakdownColumns, table);
+      return exportFile(request.format, `kepu-figures-${calendar.dayKey(new Date())}`, "科普统计", breakdownColumns, table);
     },
     async exportAnnualReturn(request, context) {
       const year = request.year;

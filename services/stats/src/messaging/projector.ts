@@ -8,7 +8,7 @@ import type * as dispatch from "@kepu/contracts/dispatch/v1/events_pb";
 import type * as events from "@kepu/contracts/events/v1/events_pb";
 import type * as registry from "@kepu/contracts/registry/v1/events_pb";
 import type { Logger } from "@kepu/log";
-import type { FactKind, FactStore } from "../store/fact-store.js";
+import type { CheckIn, FactKind, FactStore } from "../store/fact-store.js";
 
 const where = (place: OrgPlace | undefined) => ({
   path: place?.path ?? [],
@@ -60,17 +60,16 @@ export function factChange(type: string, payload: Message, at: Date): Change | u
     }
     case "SessionAdded":
       return { kind: "activities", id: p.activityId as string, update: { $inc: { sessions: 1 } } };
-    case "AttendeeCheckedIn": {
-      const { activityId, residentId } = payload as events.AttendeeCheckedIn;
-      return { kind: "activities", id: activityId, update: { $inc: { checkIns: 1, participants: 1, uniqueParticipants: 1 }, $set: { lastResidentId: residentId } } };
-    }
+    case "AttendeeCheckedIn": // kept one document per check-in: see checkInOf
+      return undefined;
     case "ServiceHoursRecorded": {
       const { activityId, hours } = payload as events.ServiceHoursRecorded;
       return { kind: "activities", id: activityId, update: { $inc: { serviceHours: hours } } };
     }
     case "ActivityCompleted": {
-      const { activityId, participants, uniqueParticipants, serviceHours, volunteers } = payload as events.ActivityCompleted;
-      return { kind: "activities", id: activityId, update: { $set: { status: "COMPLETED", participants, uniqueParticipants, serviceHours, volunteers } } };
+      // participants = check-ins + walk-ins; people are counted from the check-ins themselves (figures.ts).
+      const { activityId, participants, serviceHours, volunteers } = payload as events.ActivityCompleted;
+      return { kind: "activities", id: activityId, update: { $set: { status: "COMPLETED", participants, serviceHours, volunteers } } };
     }
     case "ActivityCancelled":
       return { kind: "activities", id: p.activityId as string, update: { $set: { status: "CANCELLED" } } };
@@ -102,6 +101,17 @@ export function factChange(type: string, payload: Message, at: Date): Change | u
     default:
       return undefined;
   }
+}
+
+/**
+ * Who checked in where and when, from an AttendeeCheckedIn. A booking is checked in once, so the
+ * booking names the check-in (a resident at two sessions has two bookings: two visits, one person).
+ */
+export function checkInOf(type: string, payload: Message, at: Date): CheckIn | undefined {
+  if (type.split(".").pop() !== "AttendeeCheckedIn") return undefined;
+  const { activityId, sessionId, bookingId, residentId } = payload as events.AttendeeCheckedIn;
+  if (!activityId || !residentId) return undefined;
+  return { id: `${activityId}/${bookingId || `${sessionId}/${residentId}`}`, activityId, residentId, sessionId, at };
 }
 
 /** Projects every event into facts; a redelivered or replayed event changes nothing. */
@@ -148,7 +158,9 @@ export class Projector {
       const change = factChange(event.envelope.type, event.payload, occurredAt(event.envelope));
       return change ? [{ ...change, version: Number(event.envelope.aggregateVersion) }] : [];
     });
-    const applied = await this.store.applyAll(changes);
+    const checkIns = events.flatMap((event) => checkInOf(event.envelope.type, event.payload, occurredAt(event.envelope)) ?? []);
+    const [changed, checkedIn] = await Promise.all([this.store.applyAll(changes), this.store.recordCheckIns(checkIns)]);
+    const applied = changed + checkedIn;
     if (applied > 0) {
       this.applied += applied;
       this.changes.emit("changed");

@@ -1,4 +1,4 @@
-import type { Collection, Db, Document, Filter, UpdateFilter } from "mongodb";
+import { MongoBulkWriteError, type Collection, type Db, type Document, type Filter, type UpdateFilter } from "mongodb";
 import { applyVersionedBatch } from "@kepu/idempotency";
 import { OrgKind } from "@kepu/contracts/common/v1/catalog_pb";
 import type { AnnualReturnFacts, BaseFact, TeamFact } from "../domain/annual-return.js";
@@ -6,9 +6,24 @@ import type { ActivityFact, Facts, MenuFact, OrderFact, OrgFact, Slice } from ".
 
 export type FactKind = "orders" | "activities" | "menu" | "orgs" | "teams" | "bases";
 
+/** One check-in (AttendeeCheckedIn): who came to which activity, and when. */
+export interface CheckIn {
+  /** Derived from the booking, so the same check-in delivered twice is one document. */
+  id: string;
+  activityId: string;
+  residentId: string;
+  sessionId: string;
+  at: Date;
+}
+
+type CheckInDoc = Omit<CheckIn, "id"> & { _id: string };
+const DUPLICATE_KEY = 11000;
+
 /** One fact document per aggregate, updated at most once per event (by aggregate version). */
 export class FactStore {
   readonly facts: Record<FactKind, Collection<Document>>;
+  /** Who checked in where, one document per check-in: people are counted distinct across activities from these. */
+  readonly checkIns: Collection<CheckInDoc>;
   readonly meta: Collection<Document>;
 
   constructor(db: Db) {
@@ -20,11 +35,30 @@ export class FactStore {
       teams: db.collection("team_facts"),
       bases: db.collection("base_facts"),
     };
+    this.checkIns = db.collection("checkin_facts");
     this.meta = db.collection("projection_meta");
   }
 
   async createIndexes(): Promise<void> {
     for (const collection of Object.values(this.facts)) await collection.createIndex({ path: 1 });
+    await this.checkIns.createIndex({ activityId: 1 });
+  }
+
+  /**
+   * Keeps check-ins, each once: one unordered insert for the lot; a check-in already kept (a
+   * redelivery, a replay over facts not reset) is a duplicate key and changes nothing.
+   * Returns how many were new.
+   */
+  async recordCheckIns(checkIns: CheckIn[]): Promise<number> {
+    const docs = [...new Map(checkIns.map(({ id, ...rest }) => [id, { _id: id, ...rest }])).values()];
+    if (docs.length === 0) return 0;
+    try {
+      return (await this.checkIns.insertMany(docs, { ordered: false })).insertedCount;
+    } catch (error) {
+      const duplicatesOnly = error instanceof MongoBulkWriteError && [error.writeErrors].flat().every((e) => e.code === DUPLICATE_KEY);
+      if (!duplicatesOnly) throw error;
+      return error.insertedCount;
+    }
   }
 
   /** Many events' changes, in order; returns how many applied (the rest were already seen). */
@@ -58,9 +92,18 @@ export class FactStore {
     return (await this.facts.orders.find(filter).toArray()).map((d) => ({ declines: 0, escalations: 0, ...d, orderId: String(d._id) }) as unknown as OrderFact);
   }
 
+  /**
+   * Activities with who checked in at each. The check-ins are read whole and matched in code: a
+   * filter by a list of activity ids would be evaluated per document by FerretDB (ENGINEERING.md).
+   */
   private async activities(filter: Filter<Document>): Promise<ActivityFact[]> {
-    const docs = await this.facts.activities.find(filter).toArray();
-    return docs.map((d) => ({ sessions: 0, participants: 0, uniqueParticipants: 0, checkIns: 0, residents: [], serviceHours: 0, ...d, activityId: String(d._id) }) as unknown as ActivityFact);
+    const [docs, checkIns] = await Promise.all([
+      this.facts.activities.find(filter).toArray(),
+      this.checkIns.find({}, { projection: { activityId: 1, residentId: 1 } }).toArray(),
+    ]);
+    const residents = new Map<string, string[]>(docs.map((d) => [String(d._id), []]));
+    for (const c of checkIns) residents.get(c.activityId)?.push(c.residentId);
+    return docs.map((d) => ({ sessions: 0, participants: 0, serviceHours: 0, ...d, activityId: String(d._id), residents: residents.get(String(d._id))! }) as unknown as ActivityFact);
   }
 
   /** What the annual return of an org's subtree needs: its districts, their orders, activities, teams and bases. */
@@ -85,6 +128,7 @@ export class FactStore {
   /** Forget every fact: the start of a rebuild by replay. */
   async reset(): Promise<void> {
     for (const collection of Object.values(this.facts)) await collection.deleteMany({});
+    await this.checkIns.deleteMany({});
   }
 
   /** Where an org sits in the tree (it and its ancestors), as the registry's events told; none for an unknown org. */
