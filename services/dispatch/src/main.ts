@@ -1,4 +1,5 @@
 // Composition root of the dispatch service: configuration, connections, wiring.
+import { calendar } from "@kepu/calendar";
 import { connectEngines } from "@kepu/engines";
 import { createHttpServer, gracefulShutdown } from "@kepu/http";
 import { createLogger } from "@kepu/log";
@@ -7,8 +8,9 @@ import { CallVerifier, diagnostics, DiagnosticsService, RpcServer } from "@kepu/
 import { DispatchService } from "@kepu/contracts/dispatch/v1/service_pb";
 import { readConfig } from "./config.js";
 import { dispatchService } from "./grpc/dispatch-service.js";
-import { activityConsumer, teamConsumer } from "./messaging/consumers.js";
+import { activityConsumer, registryConsumer } from "./messaging/consumers.js";
 import { Orders } from "./orders.js";
+import { CatalogStore, readModelReferences } from "./store/catalog-store.js";
 import { OrderStore } from "./store/order-store.js";
 import { TeamStore } from "./store/team-store.js";
 import { EscalationTimer } from "./timers.js";
@@ -21,12 +23,15 @@ const clock = () => new Date();
 
 const store = new OrderStore(db, engines.topic("dispatch"));
 const teams = new TeamStore(db);
+const catalog = new CatalogStore(db);
 await store.createIndexes();
 const relay = new OutboxRelay({ collections: [store.orders], publisher: engines.publisher, logger });
-const orders = new Orders(store, relay, config.DISPATCH_DEADLINES, clock, logger, (teamId) => teams.areasOf(teamId));
+const orders = new Orders(store, relay, config.DISPATCH_DEADLINES, clock, logger, readModelReferences(catalog, teams), (at) => calendar.dateOf(at));
 const timer = new EscalationTimer(store, orders, clock, logger);
 const consumers = [
-  teamConsumer(engines.kafka, engines.group("teams"), engines.topic("registry"), teams, logger),
+  // A group of its own for the whole registry read model (teams, members, orgs, menu items): a new
+  // group reads kepu.registry.v1 from offset 0, so what was registered before it existed is known.
+  registryConsumer(engines.kafka, engines.group("registry"), engines.topic("registry"), teams, catalog, logger),
   activityConsumer(engines.kafka, engines.group("activities"), engines.topic("events"), orders, logger),
 ];
 

@@ -1,5 +1,6 @@
 // The use cases of dispatch: load an order, check who asks, decide, save state + events together.
 import { create } from "@bufbuild/protobuf";
+import { timestampDate } from "@bufbuild/protobuf/wkt";
 import { ActorSchema, Role, type Actor } from "@kepu/contracts/common/v1/envelope_pb";
 import { kepuError } from "@kepu/errors";
 import type { Logger } from "@kepu/log";
@@ -10,13 +11,21 @@ import type { DeadlinesByDistrict } from "./domain/deadlines.js";
 import { orderErrors } from "./domain/errors.js";
 import { evolve, type OrderState, type RecordedOrderEvent } from "./domain/order.js";
 import { authorize } from "./domain/policy.js";
+import { checkReferences, teamsNamed, type Day, type KnownMenuItem, type KnownOrg, type KnownTeam, type ReferenceFacts } from "./domain/references.js";
 import { toEnvelope, toTimeline, type Cause } from "./messaging/order-events.js";
 import type { OrderStore, StoredOrder } from "./store/order-store.js";
 
 export type Clock = () => Date;
 
-/** The service areas of a team, from dispatch's read model of the registry's teams (抢单 needs them). */
-export type TeamAreas = (teamId: string) => Promise<string[]>;
+/** What dispatch's read model of the registry holds of an order's references (references.ts checks them). */
+export interface ReferenceReader {
+  org(orgId: string): Promise<KnownOrg | undefined>;
+  menuItem(itemId: string): Promise<KnownMenuItem | undefined>;
+  teams(teamIds: readonly string[]): Promise<ReadonlyMap<string, KnownTeam>>;
+}
+
+/** The calendar date of an instant in the deployment's zone (@kepu/calendar: Beijing). */
+export type DayOf = (at: Date) => Day;
 
 /** Timers and events from other services act as the system. */
 export const systemActor: Actor = create(ActorSchema, { id: "dispatch", role: Role.SYSTEM, displayName: "系统" });
@@ -30,7 +39,8 @@ export class Orders {
     private readonly deadlines: DeadlinesByDistrict,
     private readonly clock: Clock,
     private readonly log: Logger,
-    private readonly teamAreas: TeamAreas,
+    private readonly references: ReferenceReader,
+    private readonly dayOf: DayOf,
   ) {}
 
   /**
@@ -49,10 +59,14 @@ export class Orders {
       const before = await this.store.load(orderId, { fresh: attempt > 1 });
       if (command.kind === "submit" && before && before.state.requesterId === command.requesterId) return before; // a retried 点单
       if (command.kind !== "submit" && !before) throw orderErrors.notFound(orderId);
-      const areas = command.kind === "accept" && actor?.role === Role.TEAM_LEADER ? await this.teamAreas(actor.orgId) : [];
+      const facts = await this.factsFor(command, before?.state);
+      const areas = command.kind === "accept" && actor?.role === Role.TEAM_LEADER ? (facts.teams.get(actor.orgId)?.serviceAreaOrgIds ?? []) : [];
       const allowed = authorize(command, before?.state, actor, areas);
       if (!allowed.ok) throw allowed.error;
       const now = this.clock();
+      const preferred = command.kind === "submit" && command.request.preferredDate ? this.dayOf(timestampDate(command.request.preferredDate)) : undefined;
+      const referenced = checkReferences(command, before?.state, facts, { today: this.dayOf(now), preferred });
+      if (!referenced.ok) throw referenced.error;
       const decision = decide(before?.state, command, { now, deadlines: this.deadlines });
       if (!decision.ok) throw decision.error;
       if (decision.value.length === 0) return before!;
@@ -73,5 +87,16 @@ export class Orders {
       this.log.debug({ orderId, attempt, command: command.kind }, "order changed meanwhile; deciding again");
     }
     throw kepuError("conflict", "ORDER_BUSY", "订单正被频繁修改，请稍后重试", "The order is changing quickly; please retry");
+  }
+
+  /** What the read model holds of the references this command names. */
+  private async factsFor(command: OrderCommand, state: OrderState | undefined): Promise<ReferenceFacts> {
+    const community = command.kind === "submit" ? command.request.community : state?.request.community;
+    const [org, menuItem, teams] = await Promise.all([
+      command.kind === "submit" ? this.references.org(community?.orgId ?? "") : undefined,
+      command.kind === "submit" ? this.references.menuItem(command.request.menuItemId) : undefined,
+      this.references.teams(teamsNamed(command)),
+    ]);
+    return { community: org, menuItem, teams };
   }
 }

@@ -82,7 +82,7 @@ describe("who may do what", () => {
 
 describe("team suggestions", () => {
   const team = (teamId: string, extra: Partial<TeamProfile>): TeamProfile => ({
-    teamId, name: teamId, themes: [Theme.DIGITAL_LITERACY], serviceAreaOrgIds: ["sz-futian"], openOrders: 0, accepted: 0, declined: 0, rating: 0, ...extra,
+    teamId, name: teamId, themes: [Theme.DIGITAL_LITERACY], serviceAreaOrgIds: ["sz-futian"], memberIds: ["vol-1"], openOrders: 0, accepted: 0, declined: 0, rating: 0, ...extra,
   });
 
   it("ranks the team that fits theme and area first, and explains every part of the score", () => {

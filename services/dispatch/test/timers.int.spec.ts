@@ -4,7 +4,8 @@ import { create } from "@bufbuild/protobuf";
 import { MongoClient } from "mongodb";
 import { afterAll, describe, expect, it } from "vitest";
 import { EventPublisher } from "@kepu/bus";
-import { OrgPlaceSchema } from "@kepu/contracts/common/v1/catalog_pb";
+import { calendar } from "@kepu/calendar";
+import { OrgKind, OrgPlaceSchema } from "@kepu/contracts/common/v1/catalog_pb";
 import { ActorSchema, Role } from "@kepu/contracts/common/v1/envelope_pb";
 import { OrderHolder, OrderRequestSchema, OrderStatus } from "@kepu/contracts/dispatch/v1/events_pb";
 import { createLogger } from "@kepu/log";
@@ -12,7 +13,9 @@ import { detectEngine } from "@kepu/mongo";
 import { OutboxRelay } from "@kepu/outbox";
 import { TestEngines, uniquePrefix } from "@kepu/testkit";
 import { Orders } from "../src/orders.js";
+import { CatalogStore, readModelReferences } from "../src/store/catalog-store.js";
 import { OrderStore } from "../src/store/order-store.js";
+import { TeamStore } from "../src/store/team-store.js";
 import { EscalationTimer } from "../src/timers.js";
 
 const logger = createLogger({ service: "timers-test", level: "silent" });
@@ -31,10 +34,12 @@ afterAll(async () => {
 
 /** One dispatch process: its own Orders and timer over the shared database, reading `now`. */
 function dispatchProcess(now: () => Date) {
-  const store = new OrderStore(mongo.db(engines.database("dispatch")), engines.topic("dispatch"));
+  const db = mongo.db(engines.database("dispatch"));
+  const store = new OrderStore(db, engines.topic("dispatch"));
+  const catalog = new CatalogStore(db);
   const relay = new OutboxRelay({ collections: [store.orders], publisher, logger });
-  const orders = new Orders(store, relay, deadlines, now, logger, async () => []);
-  return { store, orders, timer: new EscalationTimer(store, orders, now, logger) };
+  const orders = new Orders(store, relay, deadlines, now, logger, readModelReferences(catalog, new TeamStore(db)), (at) => calendar.dateOf(at));
+  return { store, catalog, orders, timer: new EscalationTimer(store, orders, now, logger) };
 }
 
 describe("escalation timers", () => {
@@ -45,6 +50,7 @@ describe("escalation timers", () => {
     const resident = create(ActorSchema, { id: "resident-1", role: Role.RESIDENT, orgId: community.orgId });
     const first = dispatchProcess(() => t0);
     await first.store.createIndexes();
+    await first.catalog.orgRegistered(community.orgId, 1, { kind: OrgKind.COMMUNITY, path: community.path }); // as the registry's event would
     await first.orders.handle("order-t1", { kind: "submit", requesterId: "resident-1", request: create(OrderRequestSchema, { title: "防诈骗讲座", community }), campaignId: "" }, resident, { correlationId: "c1" });
 
     let now = new Date(t0.getTime() + hours(23));

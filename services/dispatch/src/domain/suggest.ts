@@ -1,11 +1,10 @@
 import type { OrgPlace, Theme } from "@kepu/contracts/common/v1/catalog_pb";
+import { teamEligible, type KnownTeam } from "./references.js";
 
 /** What dispatch knows of a team, from the registry's events and its own orders. */
-export interface TeamProfile {
-  teamId: string;
+export interface TeamProfile extends KnownTeam {
   name: string;
   themes: Theme[];
-  serviceAreaOrgIds: string[];
   /** Orders accepted and not yet delivered. */
   openOrders: number;
   accepted: number;
@@ -58,4 +57,21 @@ export function rankTeams(teams: TeamProfile[], theme: Theme, community: OrgPlac
     .map((team) => scoreTeam(team, theme, community))
     .sort((a, b) => b.score - a.score || a.team.name.localeCompare(b.team.name, "zh"))
     .slice(0, limit);
+}
+
+/** The order as the suggestions see it. */
+export interface OrderToPlace {
+  theme: Theme;
+  community: OrgPlace | undefined;
+  declinedTeamIds: readonly string[];
+}
+
+/**
+ * 派单's suggestions: only teams that can take the order — registered, with members, serving
+ * its community (references.ts `teamEligible`) and not one that declined it — ranked best first.
+ * The theme ranks, it does not exclude: a team off the theme may still be the only one nearby.
+ */
+export function suggestTeams(teams: TeamProfile[], order: OrderToPlace, limit: number): Suggestion[] {
+  const eligible = teams.filter((t) => teamEligible(t, order.community) && !order.declinedTeamIds.includes(t.teamId));
+  return rankTeams(eligible, order.theme, order.community, limit);
 }

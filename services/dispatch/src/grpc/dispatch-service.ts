@@ -10,7 +10,7 @@ import type { CallContext, ServiceImplementation } from "@kepu/rpc";
 import type { OrderCommand } from "../domain/decide.js";
 import { orderErrors } from "../domain/errors.js";
 import { canRead, orderFacts } from "../domain/policy.js";
-import { rankTeams, type TeamProfile } from "../domain/suggest.js";
+import { suggestTeams, type TeamProfile } from "../domain/suggest.js";
 import type { Orders } from "../orders.js";
 import type { OrderQuery, OrderReach, OrderStore, StoredOrder } from "../store/order-store.js";
 import type { TeamStore } from "../store/team-store.js";
@@ -90,9 +90,8 @@ export function dispatchService(orders: Orders, store: OrderStore, teams: TeamSt
     async suggestTeams(request, context) {
       const stored = await readable(request.orderId, context.actor);
       requireAccess(stored.state.holder === OrderHolder.COMMUNITY ? "order.handleAtCommunity" : "order.dispatchClaimed", context.actor, orderFacts(stored.state, undefined));
-      const profiles = await teamProfiles(store, teams);
-      const eligible = profiles.filter((t) => !stored.state.declinedTeamIds.includes(t.teamId));
-      const ranked = rankTeams(eligible, stored.state.request.theme, stored.state.request.community, request.limit > 0 ? Math.min(request.limit, 50) : 10);
+      const { theme, community } = stored.state.request;
+      const ranked = suggestTeams(await teamProfiles(store, teams), { theme, community, declinedTeamIds: stored.state.declinedTeamIds }, request.limit > 0 ? Math.min(request.limit, 50) : 10);
       return {
         suggestions: ranked.map((s) => ({ teamId: s.team.teamId, teamName: s.team.name, score: s.score, themes: s.team.themes, parts: s.parts })),
       };

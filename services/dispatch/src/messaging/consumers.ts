@@ -2,11 +2,22 @@ import { timestampDate } from "@bufbuild/protobuf/wkt";
 import type { Kafka } from "kafkajs";
 import { EventConsumer, type ConsumedEvent } from "@kepu/bus";
 import { ActivityCompletedSchema, ActivityScheduledSchema } from "@kepu/contracts/events/v1/events_pb";
-import { TeamRegisteredSchema, TeamUpdatedSchema } from "@kepu/contracts/registry/v1/events_pb";
+import {
+  MenuItemEditedSchema,
+  MenuItemPublishedSchema,
+  MenuItemWithdrawnSchema,
+  OrganizationRegisteredSchema,
+  TeamRegisteredSchema,
+  TeamUpdatedSchema,
+  VolunteerJoinedTeamSchema,
+  VolunteerLeftTeamSchema,
+  type MenuItem,
+} from "@kepu/contracts/registry/v1/events_pb";
 import { isKepuError } from "@kepu/errors";
 import type { Logger } from "@kepu/log";
 import type { OrderCommand } from "../domain/decide.js";
 import { systemActor, type Orders } from "../orders.js";
+import type { CatalogStore } from "../store/catalog-store.js";
 import type { TeamStore } from "../store/team-store.js";
 
 export interface ConsumerTopics {
@@ -14,9 +25,17 @@ export interface ConsumerTopics {
   events: string;
 }
 
-/** Teams from the registry: dispatch keeps its own copy for suggestions. */
-export function teamConsumer(kafka: Kafka, groupId: string, topic: string, teams: TeamStore, logger: Logger): EventConsumer {
+/**
+ * Dispatch's read model of the registry (kepu.registry.v1): teams and their members for
+ * suggestions, 派单 and 抢单; organizations' kind and place and the menu items to check 点单.
+ */
+export function registryConsumer(kafka: Kafka, groupId: string, topic: string, teams: TeamStore, catalog: CatalogStore, logger: Logger): EventConsumer {
   const version = (event: ConsumedEvent<unknown>) => Number(event.envelope.aggregateVersion);
+  const menuFields = (item: MenuItem | undefined) => ({
+    title: item?.title ?? "",
+    serviceAreaOrgId: item?.serviceAreaOrgId ?? "",
+    leadTimeDays: item?.leadTimeDays ?? 0,
+  });
   return new EventConsumer(kafka, { groupId, topics: [topic], logger })
     .on(TeamRegisteredSchema, async (event) => {
       const { teamId, name, orgId, themes, serviceAreaOrgIds } = event.payload;
@@ -25,7 +44,22 @@ export function teamConsumer(kafka: Kafka, groupId: string, topic: string, teams
     .on(TeamUpdatedSchema, async (event) => {
       const { teamId, name, themes, serviceAreaOrgIds } = event.payload;
       await teams.apply(teamId, version(event), { name, themes, serviceAreaOrgIds });
-    });
+    })
+    .on(VolunteerJoinedTeamSchema, async (event) => teams.memberJoined(event.payload.teamId, version(event), event.payload.volunteerId))
+    .on(VolunteerLeftTeamSchema, async (event) => teams.memberLeft(event.payload.teamId, version(event), event.payload.volunteerId))
+    .on(OrganizationRegisteredSchema, async (event) => {
+      const { orgId, kind, place } = event.payload;
+      await catalog.orgRegistered(orgId, version(event), { kind, path: place?.path ?? [] });
+    })
+    .on(MenuItemPublishedSchema, async (event) => {
+      const item = event.payload.item;
+      await catalog.menuItemChanged(item?.itemId ?? event.envelope.aggregateId, version(event), { ...menuFields(item), withdrawn: false });
+    })
+    .on(MenuItemEditedSchema, async (event) => {
+      const item = event.payload.item;
+      await catalog.menuItemChanged(item?.itemId ?? event.envelope.aggregateId, version(event), menuFields(item));
+    })
+    .on(MenuItemWithdrawnSchema, async (event) => catalog.menuItemChanged(event.payload.itemId, version(event), { withdrawn: true }));
 }
 
 /**

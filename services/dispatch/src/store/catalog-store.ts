@@ -1,0 +1,49 @@
+import type { Collection, Db, Document } from "mongodb";
+import { applyVersioned } from "@kepu/idempotency";
+import type { OrgKind } from "@kepu/contracts/common/v1/catalog_pb";
+import type { KnownMenuItem, KnownOrg } from "../domain/references.js";
+import type { TeamStore } from "./team-store.js";
+
+/**
+ * Dispatch's own read model of the registry's organizations (kind and place) and menu items
+ * (published, edited, withdrawn), kept from kepu.registry.v1 to check what an order points at.
+ * Each change carries its aggregate's version: an older or repeated event changes nothing.
+ */
+export class CatalogStore {
+  readonly orgs: Collection<Document>;
+  readonly menu: Collection<Document>;
+
+  constructor(db: Db) {
+    this.orgs = db.collection("orgs");
+    this.menu = db.collection("menu_items");
+  }
+
+  async orgRegistered(orgId: string, version: number, fields: { kind: OrgKind; path: string[] }): Promise<void> {
+    await applyVersioned(this.orgs, orgId, version, { $set: fields });
+  }
+
+  async menuItemChanged(itemId: string, version: number, fields: Partial<Omit<KnownMenuItem, "itemId">>): Promise<void> {
+    await applyVersioned(this.menu, itemId, version, { $set: fields });
+  }
+
+  async org(orgId: string): Promise<KnownOrg | undefined> {
+    if (!orgId) return undefined;
+    const doc = await this.orgs.findOne({ _id: orgId as never });
+    return doc ? { orgId, kind: doc.kind ?? 0, path: doc.path ?? [] } : undefined;
+  }
+
+  async menuItem(itemId: string): Promise<KnownMenuItem | undefined> {
+    if (!itemId) return undefined;
+    const doc = await this.menu.findOne({ _id: itemId as never });
+    return doc ? { itemId, title: doc.title ?? "", serviceAreaOrgId: doc.serviceAreaOrgId ?? "", leadTimeDays: doc.leadTimeDays ?? 0, withdrawn: doc.withdrawn === true } : undefined;
+  }
+}
+
+/** The references an order names, as dispatch's read model of the registry holds them. */
+export function readModelReferences(catalog: CatalogStore, teams: TeamStore) {
+  return {
+    org: (orgId: string) => catalog.org(orgId),
+    menuItem: (itemId: string) => catalog.menuItem(itemId),
+    teams: (teamIds: readonly string[]) => teams.byIds(teamIds),
+  };
+}
