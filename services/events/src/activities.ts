@@ -1,30 +1,25 @@
 // The use cases of the events service: activities, booking, check-in, hours, summary, completion.
+// Each one checks who may ask (@kepu/access), looks up what the rule needs, asks the aggregate's
+// pure decider (domain/activity.ts, domain/booking.ts) and stores its answer with its events.
 import type { DescMessage, MessageInitShape } from "@bufbuild/protobuf";
-import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { v7 as uuidv7 } from "uuid";
 import { newEvent, type EventEnvelope } from "@kepu/bus";
 import { can, requireAccess } from "@kepu/access";
-import type { Actor } from "@kepu/contracts/common/v1/envelope_pb";
+import { Role, type Actor } from "@kepu/contracts/common/v1/envelope_pb";
 import type { OrderAccepted } from "@kepu/contracts/dispatch/v1/events_pb";
-import {
-  ActivityCancelledSchema,
-  ActivityCompletedSchema,
-  ActivityRatedSchema,
-  ActivityScheduledSchema,
-  AttendeeCheckedInSchema,
-  BookingCancelledSchema,
-  BookingMadeSchema,
-  BookingPromotedSchema,
-  ServiceHoursRecordedSchema,
-  SummaryFiledSchema,
-} from "@kepu/contracts/events/v1/events_pb";
-import { isKepuError, kepuError } from "@kepu/errors";
+import { BookingCancelledSchema, BookingMadeSchema, BookingPromotedSchema } from "@kepu/contracts/events/v1/events_pb";
+import { isKepuError, kepuError, type Result } from "@kepu/errors";
 import { serializedWrite } from "@kepu/mongo";
 import type { OutboxRelay } from "@kepu/outbox";
 import { activityFacts, bookingFacts } from "./domain/access.js";
+import { decideActivity, evolveActivity, type ActivityCommand, type ActivityContext, type ActivityEvent } from "./domain/activity.js";
+import { decideBook, decideBooking, type BookingContext } from "./domain/booking.js";
 import { activityErrors as errors } from "./domain/errors.js";
-import { canCancel, checkInToken, overlaps, serviceHours, verifyCheckInToken } from "./domain/rules.js";
+import { campaignOf, checkInToken, overlaps, serviceHours, verifyCheckInToken } from "./domain/rules.js";
+import type { TimeRules } from "./domain/windows.js";
+import { activityEnvelope } from "./messaging/activity-events.js";
 import type { ActivityRecord, ActivityStore, BookingRecord, SessionRecord } from "./store/activity-store.js";
+import type { RegistryStore } from "./store/registry-store.js";
 import type { SeatLedger } from "./store/seat-ledger.js";
 
 export interface Cause {
@@ -32,7 +27,7 @@ export interface Cause {
   causationId?: string;
 }
 
-export interface BookingRules {
+export interface BookingRules extends TimeRules {
   cancelCutoffHours: number;
   waitlistMax: number;
   perPersonMax: number;
@@ -42,7 +37,14 @@ export interface BookingRules {
   checkInSecret: string;
 }
 
-type Emit = <D extends DescMessage>(schema: D, payload: MessageInitShape<D>) => void;
+/** The decider's answer, or its error thrown for the edge to translate. */
+const must = <T>(result: Result<T>): T => {
+  if (!result.ok) throw result.error;
+  return result.value;
+};
+
+/** Only the platform's admins record activities that were held before they were entered (importing history, e.g. the demo's 科普月). */
+const recordsHistory = (actor: Actor | undefined) => actor?.role === Role.ADMIN;
 
 export class Activities {
   /** Activities as the booking path last read them: a storm reads FerretDB once a second, not per attempt. */
@@ -54,28 +56,29 @@ export class Activities {
     private readonly relay: OutboxRelay,
     private readonly rules: BookingRules,
     private readonly clock: () => Date,
+    private readonly registry: RegistryStore,
   ) {}
+
+  private context(): ActivityContext & BookingContext {
+    return { now: this.clock(), rules: this.rules };
+  }
 
   /**
    * Changes one activity and records what happened, in one write. Changes to one activity run one
    * at a time in this process (a booking storm would otherwise keep colliding on the version);
    * a change from another process that came first makes it decide again.
    */
-  private change(activityId: string, actor: Actor | undefined, cause: Cause, apply: (activity: ActivityRecord, emit: Emit) => ActivityRecord | void): Promise<ActivityRecord> {
-    return serializedWrite("activity-change", activityId, () => this.changeNow(activityId, actor, cause, apply));
+  private change(activityId: string, actor: Actor | undefined, cause: Cause, command: (activity: ActivityRecord) => ActivityCommand): Promise<ActivityRecord> {
+    return serializedWrite("activity-change", activityId, () => this.changeNow(activityId, actor, cause, command));
   }
 
-  private async changeNow(activityId: string, actor: Actor | undefined, cause: Cause, apply: (activity: ActivityRecord, emit: Emit) => ActivityRecord | void): Promise<ActivityRecord> {
+  private async changeNow(activityId: string, actor: Actor | undefined, cause: Cause, command: (activity: ActivityRecord) => ActivityCommand): Promise<ActivityRecord> {
     for (let attempt = 1; attempt <= 10; attempt++) {
       const before = await this.store.load(activityId);
       if (!before) throw errors.notFound(activityId);
-      const envelopes: EventEnvelope[] = [];
-      let version = before.version;
-      const emit: Emit = (schema, payload) => {
-        envelopes.push(newEvent(schema, payload, { source: "events", aggregateId: activityId, aggregateVersion: ++version, actor, occurredAt: this.clock(), ...cause }));
-      };
-      const after = { ...(apply(before, emit) ?? before), version };
-      if (envelopes.length === 0) return before;
+      const decided = must(decideActivity(before, command(before), this.context()));
+      if (decided.length === 0) return before;
+      const { after, envelopes } = this.fold(before, decided, actor, cause);
       if ((await this.store.save(before, after, envelopes)) === "saved") {
         this.relay.kick(this.store.activities, activityId);
         return after;
@@ -84,15 +87,27 @@ export class Activities {
     throw kepuError("conflict", "ACTIVITY_BUSY", "活动正被频繁修改，请稍后重试", "The activity is changing quickly; please retry");
   }
 
-  private async create(activity: ActivityRecord, actor: Actor | undefined, cause: Cause): Promise<ActivityRecord> {
-    const scheduled = newEvent(ActivityScheduledSchema, scheduledPayload(activity), { source: "events", aggregateId: activity.activityId, aggregateVersion: 1, actor, occurredAt: this.clock(), ...cause });
+  /** The state after the decided events, and their envelopes (one version each). */
+  private fold(before: ActivityRecord, decided: ActivityEvent[], actor: Actor | undefined, cause: Cause): { after: ActivityRecord; envelopes: EventEnvelope[] } {
+    let state = before;
+    const envelopes = decided.map((event, i) => {
+      state = evolveActivity(state, event);
+      return activityEnvelope(state, event, { source: "events", aggregateId: before.activityId, aggregateVersion: before.version + i + 1, actor, occurredAt: this.clock(), ...cause });
+    });
+    return { after: { ...state, version: before.version + decided.length }, envelopes };
+  }
+
+  private async create(activity: ActivityRecord, history: boolean, actor: Actor | undefined, cause: Cause): Promise<ActivityRecord> {
+    const listedResources = await this.registry.listed([...new Set(activity.sessions.map((s) => s.resourceId).filter(Boolean))]);
+    const decided = must(decideActivity(undefined, { kind: "schedule", activity, references: { listedResources }, history }, this.context()));
+    const { after, envelopes } = this.fold({ ...activity, version: 0 }, decided, actor, cause);
     // Seats first: once the activity is saved anyone can see it and book, and a booking that finds
     // no seats in the ledger is refused as "no such session". Opening them twice changes nothing.
     await this.openSeats(activity);
-    const result = await this.store.save(undefined, { ...activity, version: 1 }, [scheduled]);
+    const result = await this.store.save(undefined, after, envelopes);
     if (result === "conflict") return (await this.store.load(activity.activityId))!;
     this.relay.kick(this.store.activities, activity.activityId);
-    return { ...activity, version: 1 };
+    return after;
   }
 
   private async openSeats(activity: ActivityRecord): Promise<void> {
@@ -103,12 +118,19 @@ export class Activities {
     }
   }
 
-  /** An accepted order becomes exactly one activity (its id comes from the order's). */
+  /**
+   * An accepted order becomes exactly one activity (its id comes from the order's). A preferred
+   * date that has passed meanwhile becomes a week from now: a session never starts in the past.
+   */
   async createFromOrder(accepted: OrderAccepted, actor: Actor | undefined, cause: Cause): Promise<ActivityRecord> {
+    const activityId = `act-${accepted.orderId}`;
+    const existing = await this.store.load(activityId);
+    if (existing) return existing; // delivered again
     const request = accepted.request;
     const community = request?.community;
-    const startsAt = request?.preferredDate ? new Date(Number(request.preferredDate.seconds) * 1000) : new Date(this.clock().getTime() + 7 * 86_400_000);
-    const activityId = `act-${accepted.orderId}`;
+    const now = this.clock();
+    const preferred = request?.preferredDate ? new Date(Number(request.preferredDate.seconds) * 1000) : undefined;
+    const startsAt = preferred && preferred > now ? preferred : new Date(now.getTime() + 7 * 86_400_000);
     return this.create(
       {
         activityId,
@@ -121,7 +143,8 @@ export class Activities {
         organizerOrgId: community?.orgId ?? "",
         place: { orgId: community?.orgId ?? "", path: community?.path ?? [], districtId: community?.districtId ?? "", streetId: community?.streetId ?? "", communityId: community?.communityId ?? "" },
         teamId: accepted.teamId,
-        campaignId: accepted.campaignId,
+        // Dispatch checked the order's campaign; one this service does not know is left off rather than lose the activity.
+        campaignId: campaignOf(accepted.campaignId) ? accepted.campaignId : "",
         sessions: [{ sessionId: `${activityId}-s1`, startsAt, endsAt: new Date(startsAt.getTime() + 2 * 3_600_000), resourceId: "", place: community?.orgId ?? "", capacity: request?.expectedParticipants || 30 }],
         priorityCommunityId: community?.communityId ?? "",
         status: "SCHEDULED",
@@ -132,6 +155,7 @@ export class Activities {
         startsAt,
         version: 0,
       },
+      false,
       actor,
       cause,
     );
@@ -142,12 +166,15 @@ export class Activities {
     requireAccess("activity.organize", actor, { path: draft.place.path });
     const activityId = `act-${uuidv7()}`;
     const sessions = draft.sessions.map((s, i) => ({ ...s, sessionId: `${activityId}-s${i + 1}` }));
-    const resources = [...new Set(sessions.map((s) => s.resourceId).filter(Boolean))];
+    const startsAt = sessions.reduce((min, s) => (s.startsAt < min ? s.startsAt : min), sessions[0]!.startsAt);
+    const activity: ActivityRecord = { ...draft, activityId, sessions, status: "SCHEDULED", summaryFiled: false, participants: 0, uniqueParticipants: 0, serviceHours: 0, startsAt, version: 0 };
+    const history = recordsHistory(actor);
+    // The rules first (times, campaign, the 名录), so that a refused activity holds no venue.
+    const listedResources = await this.registry.listed([...new Set(sessions.map((s) => s.resourceId).filter(Boolean))]);
+    must(decideActivity(undefined, { kind: "schedule", activity, references: { listedResources }, history }, this.context()));
+    const resources = [...listedResources];
     const reserve = async (index: number): Promise<ActivityRecord> => {
-      if (index === resources.length) {
-        const startsAt = sessions.reduce((min, s) => (s.startsAt < min ? s.startsAt : min), sessions[0]!.startsAt);
-        return this.create({ ...draft, activityId, sessions, status: "SCHEDULED", summaryFiled: false, participants: 0, uniqueParticipants: 0, serviceHours: 0, startsAt, version: 0 }, actor, cause);
-      }
+      if (index === resources.length) return this.create(activity, history, actor, cause);
       const resourceId = resources[index]!;
       // One check-and-hold at a time per resource, so two overlapping sessions cannot both pass.
       return serializedWrite("resource", resourceId, async () => {
@@ -167,10 +194,7 @@ export class Activities {
     if (!actor || !can("booking.make", actor)) throw errors.residentsOnly();
     const activity = await this.recentActivity(activityId);
     if (!activity) throw errors.notFound(activityId);
-    if (activity.status !== "SCHEDULED") throw errors.notOpen();
-    const session = activity.sessions.find((s) => s.sessionId === sessionId);
-    if (!session) throw errors.sessionNotFound(sessionId);
-    if (session.startsAt <= this.clock()) throw errors.started();
+    must(decideBook(activity, sessionId, this.context()));
     const outcome = await this.seats.book(sessionId, actor.id, `bk-${uuidv7()}`, actor.orgId, this.clock(), { waitlist: this.rules.waitlistMax, perPerson: this.rules.perPersonMax });
     if (outcome.kind === "full") throw errors.waitlistFull();
     if (outcome.kind === "limit") throw errors.limitReached(this.rules.perPersonMax);
@@ -197,10 +221,11 @@ export class Activities {
 
   /** One read in flight per activity, shared by every attempt that arrives meanwhile. */
   private recentActivity(activityId: string): Promise<ActivityRecord | undefined> {
+    const now = Date.now();
     const cached = this.recent.get(activityId);
-    if (cached && this.clock().getTime() - cached.at < 1_000) return cached.activity;
+    if (cached && now - cached.at < 1_000) return cached.activity;
     const activity = this.store.load(activityId);
-    this.recent.set(activityId, { at: this.clock().getTime(), activity });
+    this.recent.set(activityId, { at: now, activity });
     activity.catch(() => this.recent.delete(activityId));
     return activity;
   }
@@ -218,19 +243,25 @@ export class Activities {
     return after;
   }
 
+  /** A booking and its activity's session (a booking always names one of its activity's sessions). */
+  private async sessionOf(booking: BookingRecord): Promise<{ activity: ActivityRecord; session: SessionRecord }> {
+    const activity = (await this.store.load(booking.activityId))!;
+    return { activity, session: activity.sessions.find((s) => s.sessionId === booking.sessionId)! };
+  }
+
   async cancelBooking(bookingId: string, reason: string, actor: Actor | undefined, cause: Cause): Promise<{ booking: BookingRecord; promoted: string }> {
     const booking = await this.store.booking(bookingId);
     if (!booking || !can("booking.own", actor, bookingFacts(booking))) throw errors.bookingNotFound(bookingId);
-    if (booking.status === "CANCELLED") return { booking, promoted: "" };
-    const activity = (await this.store.load(booking.activityId))!;
-    const session = activity.sessions.find((s) => s.sessionId === booking.sessionId)!;
-    if (!canCancel(session.startsAt, this.clock(), this.rules.cancelCutoffHours)) throw errors.cutoffPassed(this.rules.cancelCutoffHours);
+    const { session } = await this.sessionOf(booking);
+    if (must(decideBooking(booking, session, { kind: "cancel" }, this.context())) === "same") return { booking, promoted: "" };
     const outcome = await this.seats.cancel(booking.sessionId, booking.residentId);
     const promoted = outcome.kind === "cancelled" ? outcome.promoted : undefined;
     const where = { activityId: booking.activityId, sessionId: booking.sessionId };
     const cancelled = await this.moveBooking(booking, "CANCELLED", BookingCancelledSchema, { ...where, bookingId, residentId: booking.residentId, reason }, actor, cause);
     const next = promoted ? await this.store.booking(promoted.bookingId) : undefined;
-    if (next) await this.moveBooking(next, "SEATED", BookingPromotedSchema, { ...where, bookingId: next.bookingId, residentId: next.residentId }, actor, cause);
+    if (next && must(decideBooking(next, session, { kind: "promote" }, this.context())) === "SEATED") {
+      await this.moveBooking(next, "SEATED", BookingPromotedSchema, { ...where, bookingId: next.bookingId, residentId: next.residentId }, actor, cause);
+    }
     return { booking: cancelled, promoted: promoted?.bookingId ?? "" };
   }
 
@@ -239,20 +270,18 @@ export class Activities {
     return checkInToken(booking.bookingId, this.rules.checkInSecret);
   }
 
-  /** 签到 by a scanned QR token or from the staff list. Checking in twice counts once. */
+  /** 签到 by a scanned QR token or from the staff list, while the session's check-in is open. Checking in twice counts once. */
   async checkIn(token: string, bookingId: string, actor: Actor | undefined, cause: Cause): Promise<BookingRecord> {
     const id = token ? verifyCheckInToken(token, this.rules.checkInSecret) : bookingId;
     if (!id) throw errors.badToken();
     const booking = await this.store.booking(id);
     if (!booking) throw errors.bookingNotFound(id);
-    const activity = (await this.store.load(booking.activityId))!;
+    const { activity, session } = await this.sessionOf(booking);
     requireAccess("activity.organize", actor, activityFacts(activity));
-    if (booking.status === "CHECKED_IN") return booking;
-    if (booking.status !== "SEATED") throw errors.notSeated();
+    if (must(decideBooking(booking, session, { kind: "checkIn" }, this.context())) === "same") return booking;
     // Check-ins count toward the activity's attendance: they are the activity's events.
-    await this.change(booking.activityId, actor, cause, (_a, emit) => {
-      emit(AttendeeCheckedInSchema, { activityId: booking.activityId, sessionId: booking.sessionId, bookingId: id, residentId: booking.residentId, method: token ? "qr" : "staff" });
-    });
+    const attendee = { bookingId: id, sessionId: booking.sessionId, residentId: booking.residentId, status: booking.status };
+    await this.change(booking.activityId, actor, cause, () => ({ kind: "checkIn", attendee, method: token ? "qr" : "staff" }));
     const checkedIn = { ...booking, status: "CHECKED_IN" as const, version: booking.version + 1 };
     await this.store.saveBooking(booking, checkedIn, []);
     return checkedIn;
@@ -265,23 +294,17 @@ export class Activities {
     return this.store.bookingsOf({ activityId });
   }
 
+  /** 志愿服务时长 for a member of the activity's team, on a session's day, once served. */
   async recordHours(input: { activityId: string; volunteerId: string; teamId: string; content: string; startedAt: Date; endedAt: Date }, actor: Actor | undefined, cause: Cause): Promise<number> {
-    const hours = serviceHours(input.startedAt, input.endedAt);
-    await this.change(input.activityId, actor, cause, (activity, emit) => {
+    const before = await this.store.load(input.activityId);
+    if (!before) throw errors.notFound(input.activityId);
+    requireAccess("hours.record", actor, activityFacts(before));
+    const isMember = await this.registry.isMember(before.teamId || input.teamId, input.volunteerId);
+    await this.change(input.activityId, actor, cause, (activity) => {
       requireAccess("hours.record", actor, activityFacts(activity));
-      emit(ServiceHoursRecordedSchema, {
-        activityId: input.activityId,
-        volunteerId: input.volunteerId,
-        teamId: input.teamId,
-        serviceContent: input.content,
-        place: activity.place.orgId,
-        startedAt: timestampFromDate(input.startedAt),
-        endedAt: timestampFromDate(input.endedAt),
-        hours,
-        confirmedBy: actor?.id ?? "",
-      });
-      return { ...activity, serviceHours: activity.serviceHours + hours };
+      return { kind: "recordHours", ...input, confirmedBy: actor?.id ?? "", isMember };
     });
+    const hours = serviceHours(input.startedAt, input.endedAt);
     await this.store.hours.updateOne(
       { _id: `${input.activityId}:${input.volunteerId}:${input.startedAt.toISOString()}` as never },
       { $set: { activityId: input.activityId, volunteerId: input.volunteerId, hours } },
@@ -291,15 +314,16 @@ export class Activities {
   }
 
   async fileSummary(activityId: string, text: string, photoUrls: string[], actor: Actor | undefined, cause: Cause): Promise<ActivityRecord> {
-    // Who may file is checked before anything is written: a refused summary leaves no text behind.
+    // Who may file, and whether it may be filed, is checked before anything is written: a refused summary leaves no text behind.
     const before = await this.store.load(activityId);
     if (!before) throw errors.notFound(activityId);
     requireAccess("activity.organize", actor, activityFacts(before));
+    const command = { kind: "fileSummary", textLength: [...text].length, photoCount: photoUrls.length } as const;
+    must(decideActivity(before, command, this.context()));
     await this.store.summaries.updateOne({ _id: activityId as never }, { $set: { text, photoUrls, filedBy: actor?.id ?? "", filedAt: this.clock() } }, { upsert: true });
-    return this.change(activityId, actor, cause, (activity, emit) => {
+    return this.change(activityId, actor, cause, (activity) => {
       requireAccess("activity.organize", actor, activityFacts(activity));
-      emit(SummaryFiledSchema, { activityId, textLength: [...text].length, photoCount: photoUrls.length });
-      return { ...activity, summaryFiled: true };
+      return command;
     });
   }
 
@@ -313,61 +337,29 @@ export class Activities {
     return photoId;
   }
 
-  /** The summary plus attendance complete the activity; dispatch turns this into DELIVERED. */
-  async complete(activityId: string, walkIns: number, actor: Actor | undefined, cause: Cause): Promise<ActivityRecord> {
-    const bookings = await this.store.bookingsOf({ activityId });
-    const attended = bookings.filter((b) => b.status === "CHECKED_IN");
+  /** Once held, the summary plus attendance (or why nobody came) complete the activity; dispatch turns this into DELIVERED. */
+  async complete(activityId: string, walkIns: number, noAttendanceReason: string, actor: Actor | undefined, cause: Cause): Promise<ActivityRecord> {
+    const attendees = await this.store.bookingsOf({ activityId });
     const volunteers = await this.store.hours.find({ activityId }).toArray();
-    return this.change(activityId, actor, cause, (activity, emit) => {
+    const volunteerHours = volunteers.map((v) => ({ volunteerId: String(v.volunteerId), hours: Number(v.hours ?? 0) }));
+    return this.change(activityId, actor, cause, (activity) => {
       requireAccess("activity.organize", actor, activityFacts(activity));
-      if (activity.status === "COMPLETED") return activity;
-      if (activity.status !== "SCHEDULED") throw errors.notOpen();
-      if (!activity.summaryFiled) throw errors.summaryMissing();
-      const participants = attended.length + walkIns;
-      const uniqueParticipants = new Set(attended.map((b) => b.residentId)).size + walkIns;
-      const hours = volunteers.reduce((sum, v) => sum + Number(v.hours ?? 0), 0);
-      emit(ActivityCompletedSchema, { activityId, orderId: activity.orderId, participants, uniqueParticipants, serviceHours: hours, volunteers: new Set(volunteers.map((v) => v.volunteerId)).size });
-      return { ...activity, status: "COMPLETED", participants, uniqueParticipants, serviceHours: hours };
+      return { kind: "complete", attendees, walkIns, noAttendanceReason, volunteerHours };
     });
   }
 
   async rate(activityId: string, score: number, comment: string, actor: Actor | undefined, cause: Cause): Promise<void> {
     if (!Number.isInteger(score) || score < 1 || score > 5) throw kepuError("invalid", "BAD_SCORE", "评分须为 1 到 5 分", "The score must be from 1 to 5", "score");
     const attended = (await this.store.bookingsOf({ activityId })).some((b) => b.residentId === actor?.id && b.status === "CHECKED_IN");
-    await this.change(activityId, actor, cause, (activity, emit) => {
-      const byRequester = activity.requesterId !== "" && activity.requesterId === actor?.id;
-      if (!attended && !byRequester) throw errors.cannotRate();
-      emit(ActivityRatedSchema, { activityId, raterId: actor?.id ?? "", score, byRequester, comment });
-    });
+    await this.change(activityId, actor, cause, () => ({ kind: "rate", raterId: actor?.id ?? "", score, comment, attended }));
   }
 
   /** The order behind an activity was cancelled before it was held. */
   async cancelForOrder(orderId: string, reason: string, actor: Actor | undefined, cause: Cause): Promise<void> {
     try {
-      await this.change(`act-${orderId}`, actor, cause, (activity, emit) => {
-        if (activity.status !== "SCHEDULED") return activity;
-        emit(ActivityCancelledSchema, { activityId: activity.activityId, reason });
-        return { ...activity, status: "CANCELLED" };
-      });
+      await this.change(`act-${orderId}`, actor, cause, () => ({ kind: "cancel", reason }));
     } catch (error) {
       if (!(isKepuError(error) && error.code === "ACTIVITY_NOT_FOUND")) throw error;
     }
   }
-}
-
-function scheduledPayload(a: ActivityRecord): MessageInitShape<typeof ActivityScheduledSchema> {
-  return {
-    activityId: a.activityId,
-    orderId: a.orderId,
-    title: a.title,
-    theme: a.theme,
-    format: a.format,
-    audience: a.audience,
-    organizerOrgId: a.organizerOrgId,
-    place: a.place,
-    teamId: a.teamId,
-    campaignId: a.campaignId,
-    priorityCommunityId: a.priorityCommunityId,
-    sessions: a.sessions.map((s: SessionRecord) => ({ sessionId: s.sessionId, startsAt: timestampFromDate(s.startsAt), endsAt: timestampFromDate(s.endsAt), resourceId: s.resourceId, place: s.place, capacity: s.capacity })),
-  };
 }

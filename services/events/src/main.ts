@@ -6,19 +6,23 @@ import { OutboxRelay } from "@kepu/outbox";
 import { CallVerifier, diagnostics, DiagnosticsService, RpcServer } from "@kepu/rpc";
 import { EventsService } from "@kepu/contracts/events/v1/service_pb";
 import { Activities } from "./activities.js";
+import { clockFrom } from "./clock.js";
 import { readConfig } from "./config.js";
 import { eventsService } from "./grpc/events-service.js";
 import { orderConsumer } from "./messaging/order-consumer.js";
+import { registryConsumer } from "./messaging/registry-consumer.js";
 import { ActivityStore } from "./store/activity-store.js";
+import { RegistryStore } from "./store/registry-store.js";
 import { SeatLedger } from "./store/seat-ledger.js";
 
 const config = readConfig();
 const logger = createLogger({ service: "events", level: config.LOG_LEVEL });
 const engines = await connectEngines("events", config, { topics: ["events", "dispatch", "registry"], redis: true }, logger);
-const clock = () => new Date();
+const clock = clockFrom(config.TEST_CLOCK_FILE);
 
 const store = new ActivityStore(engines.db!, engines.topic("events"));
 await store.createIndexes();
+const registry = new RegistryStore(engines.db!);
 const seats = new SeatLedger(engines.redis!, `${config.KEPU_PREFIX}kepu:events:`);
 const relay = new OutboxRelay({ collections: [store.activities, store.bookings], publisher: engines.publisher, logger });
 const activities = new Activities(
@@ -32,10 +36,14 @@ const activities = new Activities(
     priorityShare: config.PRIORITY_SHARE,
     priorityHoursBeforeStart: config.PRIORITY_HOURS_BEFORE_START,
     checkInSecret: config.CHECK_IN_SECRET,
+    bookingCutoffMinutes: config.BOOKING_CUTOFF_MINUTES,
+    checkInOpensMinutes: config.CHECK_IN_OPENS_MINUTES,
   },
   clock,
+  registry,
 );
 const consumer = orderConsumer(engines.kafka, engines.group("orders"), engines.topic("dispatch"), activities, logger);
+const registryNews = registryConsumer(engines.kafka, engines.group("registry"), engines.topic("registry"), registry, logger);
 
 const rpc = new RpcServer({
   verifier: CallVerifier.fromJwks(config.KEPU_CALL_VERIFY_KEYS),
@@ -48,6 +56,7 @@ const http = createHttpServer({ logger, readiness: engines.readiness });
 
 relay.start();
 await consumer.start();
+await registryNews.start();
 const grpcPort = await rpc.listen(config.GRPC_HOST, config.GRPC_PORT);
 await http.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
 logger.info({ httpPort: config.HTTP_PORT, grpcPort }, "events ready");
@@ -56,6 +65,7 @@ gracefulShutdown(logger, [
   { name: "http", run: () => http.close() },
   { name: "grpc", run: () => rpc.stop() },
   { name: "consumer", run: () => consumer.stop() },
+  { name: "registry consumer", run: () => registryNews.stop() },
   { name: "outbox relay", run: () => relay.stop() },
   { name: "engines", run: () => engines.close() },
 ]);

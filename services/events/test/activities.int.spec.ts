@@ -13,6 +13,7 @@ import { OutboxRelay } from "@kepu/outbox";
 import { TestEngines, uniquePrefix } from "@kepu/testkit";
 import { Activities } from "../src/activities.js";
 import { ActivityStore, type BookingRecord } from "../src/store/activity-store.js";
+import { RegistryStore } from "../src/store/registry-store.js";
 import { SeatLedger } from "../src/store/seat-ledger.js";
 
 const logger = createLogger({ service: "activities-test", level: "silent" });
@@ -20,7 +21,7 @@ const engines = new TestEngines(uniquePrefix("activities"));
 const mongo = new MongoClient(engines.urls.mongoUrl);
 const redis = new Redis(engines.urls.redisUrl);
 const publisher = new EventPublisher(engines.kafka);
-const rules = { cancelCutoffHours: 2, waitlistMax: 10, perPersonMax: 5, priorityShare: 0, priorityHoursBeforeStart: 24, checkInSecret: "activities-test-secret-0123456789" };
+const rules = { cancelCutoffHours: 2, waitlistMax: 10, perPersonMax: 5, priorityShare: 0, priorityHoursBeforeStart: 24, checkInSecret: "activities-test-secret-0123456789", bookingCutoffMinutes: 30, checkInOpensMinutes: 60 };
 
 afterAll(async () => {
   await publisher.disconnect();
@@ -37,7 +38,7 @@ describe("an activity made from an accepted order", () => {
     const store = new ActivityStore(db, engines.topic("events"));
     await store.createIndexes();
     const relay = new OutboxRelay({ collections: [store.activities, store.bookings], publisher, logger });
-    const activities = new Activities(store, new SeatLedger(redis, engines.prefix), relay, rules, () => new Date());
+    const activities = new Activities(store, new SeatLedger(redis, engines.prefix), relay, rules, () => new Date(), new RegistryStore(db));
 
     // A resident who books as soon as the new activity is in the database, as a fast client would.
     let earliest: Promise<BookingRecord> | undefined;

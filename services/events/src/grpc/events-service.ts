@@ -43,8 +43,9 @@ export function bookingMessage(b: BookingRecord, activity?: ActivityRecord): Mes
 }
 
 export function eventsService(activities: Activities, store: ActivityStore, seats: SeatLedger, clock: () => Date): ServiceImplementation<typeof EventsService> {
-  const view = async (a: ActivityRecord): Promise<MessageInitShape<typeof ActivitySchema>> => ({
+  const view = async ({ summaryFiledAt, ...a }: ActivityRecord): Promise<MessageInitShape<typeof ActivitySchema>> => ({
     ...a,
+    summaryFiledAt: summaryFiledAt ? timestampFromDate(new Date(summaryFiledAt)) : undefined,
     version: BigInt(a.version),
     status: statusOf[a.status],
     sessions: await Promise.all(
@@ -193,7 +194,8 @@ export function eventsService(activities: Activities, store: ActivityStore, seat
     },
     async completeActivity(request, context) {
       if (request.walkIns < 0) throw kepuError("invalid", "BAD_WALK_INS", "现场人数不能为负", "Walk-ins cannot be negative", "walkIns");
-      return { activity: await view(await activities.complete(id(request.activityId, "activityId"), request.walkIns, context.actor, { correlationId: context.correlationId })) };
+      const reason = text(request.noAttendanceReason, "noAttendanceReason", 200);
+      return { activity: await view(await activities.complete(id(request.activityId, "activityId"), request.walkIns, reason, context.actor, { correlationId: context.correlationId })) };
     },
     async rateActivity(request, context) {
       await activities.rate(id(request.activityId, "activityId"), request.score, text(request.comment, "comment", 500), context.actor, { correlationId: context.correlationId });

@@ -2,62 +2,11 @@ import { Binary, type Collection, type Db, type Document, type Filter } from "mo
 import type { EventEnvelope } from "@kepu/bus";
 import { saveAggregate, type SaveResult } from "@kepu/outbox";
 
-export interface Place {
-  orgId: string;
-  path: string[];
-  districtId: string;
-  streetId: string;
-  communityId: string;
-}
+import type { ActivityRecord, SessionRecord } from "../domain/activity.js";
+import type { BookingRecord } from "../domain/booking.js";
 
-export interface SessionRecord {
-  sessionId: string;
-  startsAt: Date;
-  endsAt: Date;
-  resourceId: string;
-  place: string;
-  capacity: number;
-}
-
-export type ActivityStatusName = "SCHEDULED" | "COMPLETED" | "CANCELLED";
-
-/** An activity as stored: its state, and (via @kepu/outbox) the events waiting to be published. */
-export interface ActivityRecord {
-  activityId: string;
-  orderId: string;
-  requesterId: string;
-  title: string;
-  theme: number;
-  format: number;
-  audience: number;
-  organizerOrgId: string;
-  place: Place;
-  teamId: string;
-  campaignId: string;
-  sessions: SessionRecord[];
-  priorityCommunityId: string;
-  status: ActivityStatusName;
-  summaryFiled: boolean;
-  participants: number;
-  uniqueParticipants: number;
-  serviceHours: number;
-  startsAt: Date;
-  version: number;
-}
-
-export type BookingStatusName = "SEATED" | "WAITLISTED" | "CANCELLED" | "CHECKED_IN";
-
-export interface BookingRecord {
-  bookingId: string;
-  activityId: string;
-  sessionId: string;
-  residentId: string;
-  communityId: string;
-  status: BookingStatusName;
-  waitlistPosition: number;
-  bookedAt: Date;
-  version: number;
-}
+export type { ActivityRecord, ActivityStatusName, Place, SessionRecord } from "../domain/activity.js";
+export type { BookingRecord, BookingStatusName } from "../domain/booking.js";
 
 export interface PhotoRecord {
   photoId: string;
@@ -74,7 +23,7 @@ export interface ActivityQuery {
   teamId: string;
   theme: number;
   campaignId: string;
-  status: ActivityStatusName | "";
+  status: ActivityRecord["status"] | "";
   from: Date | undefined;
   to: Date | undefined;
   page: number;

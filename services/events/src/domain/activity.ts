@@ -1,0 +1,190 @@
+// The activity aggregate (科普活动): what may happen to it, given its state, a command and the
+// facts the use case looked up. Pure: `decide` answers the events that follow, or why not (a
+// Result); `evolve` folds an event into the state. Who may ask is checked by the use case first.
+import { calendar as defaultCalendar, type Calendar } from "@kepu/calendar";
+import { fail, ok, type Result } from "@kepu/errors";
+import { activityErrors as errors } from "./errors.js";
+import { campaignOf, serviceHours } from "./rules.js";
+import { allSessionsEnded, checkInOpen, hoursWithinSessionDay, sessionsAhead, type TimeRules } from "./windows.js";
+
+export interface Place {
+  orgId: string;
+  path: string[];
+  districtId: string;
+  streetId: string;
+  communityId: string;
+}
+
+export interface SessionRecord {
+  sessionId: string;
+  startsAt: Date;
+  endsAt: Date;
+  resourceId: string;
+  place: string;
+  capacity: number;
+}
+
+export type ActivityStatusName = "SCHEDULED" | "COMPLETED" | "CANCELLED";
+
+export interface ActivityRecord {
+  activityId: string;
+  orderId: string;
+  requesterId: string;
+  title: string;
+  theme: number;
+  format: number;
+  audience: number;
+  organizerOrgId: string;
+  place: Place;
+  teamId: string;
+  campaignId: string;
+  sessions: SessionRecord[];
+  priorityCommunityId: string;
+  status: ActivityStatusName;
+  summaryFiled: boolean;
+  /** When the 图文总结 was filed, and whether after its campaign's due date. */
+  summaryFiledAt?: Date;
+  summaryLate?: boolean;
+  participants: number;
+  uniqueParticipants: number;
+  serviceHours: number;
+  /** Why nobody is counted, when it was completed with no attendance. */
+  noAttendanceReason?: string;
+  startsAt: Date;
+  version: number;
+}
+
+/** What the registry says exists, looked up by the use case for the command at hand. */
+export interface References {
+  /** Resources of the sessions that are in the 名录. */
+  listedResources: ReadonlySet<string>;
+}
+
+export interface Attendee {
+  bookingId: string;
+  sessionId: string;
+  residentId: string;
+  status: string;
+}
+
+export type ActivityCommand =
+  /** Publish (or, from an accepted order, schedule) a new activity. `history`: an admin recording the past. */
+  | { kind: "schedule"; activity: ActivityRecord; references: References; history: boolean }
+  | { kind: "checkIn"; attendee: Attendee; method: "qr" | "staff" }
+  | { kind: "recordHours"; volunteerId: string; teamId: string; content: string; startedAt: Date; endedAt: Date; confirmedBy: string; isMember: boolean }
+  | { kind: "fileSummary"; textLength: number; photoCount: number }
+  | { kind: "complete"; attendees: Attendee[]; walkIns: number; noAttendanceReason: string; volunteerHours: { volunteerId: string; hours: number }[] }
+  | { kind: "rate"; raterId: string; score: number; comment: string; attended: boolean }
+  | { kind: "cancel"; reason: string };
+
+export type ActivityEvent =
+  | { kind: "ActivityScheduled"; activity: ActivityRecord }
+  | { kind: "AttendeeCheckedIn"; sessionId: string; bookingId: string; residentId: string; method: string }
+  | { kind: "ServiceHoursRecorded"; volunteerId: string; teamId: string; serviceContent: string; place: string; startedAt: Date; endedAt: Date; hours: number; confirmedBy: string }
+  | { kind: "SummaryFiled"; textLength: number; photoCount: number; late: boolean; filedAt: Date }
+  | { kind: "ActivityCompleted"; participants: number; uniqueParticipants: number; serviceHours: number; volunteers: number; noAttendanceReason: string }
+  | { kind: "ActivityRated"; raterId: string; score: number; byRequester: boolean; comment: string }
+  | { kind: "ActivityCancelled"; reason: string };
+
+export interface ActivityContext {
+  now: Date;
+  rules: TimeRules;
+  calendar?: Calendar;
+}
+
+type Decision = Result<ActivityEvent[]>;
+
+const none: Decision = ok([]);
+
+export function decideActivity(state: ActivityRecord | undefined, command: ActivityCommand, context: ActivityContext): Decision {
+  if (command.kind === "schedule") return state ? none : schedule(command, context); // the same activity again: nothing new
+  if (!state) return fail(errors.notFound(""));
+  const { now } = context;
+  switch (command.kind) {
+    case "checkIn": {
+      if (state.status !== "SCHEDULED") return fail(errors.notOpen());
+      const session = state.sessions.find((s) => s.sessionId === command.attendee.sessionId);
+      if (!session) return fail(errors.sessionNotFound(command.attendee.sessionId));
+      const open = checkInOpen(session, now, context.rules);
+      if (!open.ok) return open;
+      const { sessionId, bookingId, residentId } = command.attendee;
+      return ok([{ kind: "AttendeeCheckedIn", sessionId, bookingId, residentId, method: command.method }]);
+    }
+    case "recordHours": {
+      if (state.status === "CANCELLED") return fail(errors.notOpen());
+      const teamId = state.teamId || command.teamId;
+      if (!teamId) return fail(errors.teamRequired());
+      if (command.teamId && command.teamId !== teamId) return fail(errors.wrongTeam(teamId));
+      if (!command.isMember) return fail(errors.volunteerNotInTeam(command.volunteerId, teamId));
+      const within = hoursWithinSessionDay(state.sessions, command.startedAt, command.endedAt, now, context.calendar ?? defaultCalendar);
+      if (!within.ok) return within;
+      const { volunteerId, content, startedAt, endedAt, confirmedBy } = command;
+      return ok([{ kind: "ServiceHoursRecorded", volunteerId, teamId, serviceContent: content, place: state.place.orgId, startedAt, endedAt, hours: serviceHours(startedAt, endedAt), confirmedBy }]);
+    }
+    case "fileSummary": {
+      if (state.status === "CANCELLED") return fail(errors.notOpen());
+      const due = campaignOf(state.campaignId, context.calendar ?? defaultCalendar)?.summaryDue;
+      return ok([{ kind: "SummaryFiled", textLength: command.textLength, photoCount: command.photoCount, late: !!due && now > due, filedAt: now }]);
+    }
+    case "complete":
+      return complete(state, command, now);
+    case "rate": {
+      const byRequester = state.requesterId !== "" && state.requesterId === command.raterId;
+      if (!command.attended && !byRequester) return fail(errors.cannotRate());
+      return ok([{ kind: "ActivityRated", raterId: command.raterId, score: command.score, byRequester, comment: command.comment }]);
+    }
+    case "cancel":
+      return state.status === "SCHEDULED" ? ok([{ kind: "ActivityCancelled", reason: command.reason }]) : none;
+  }
+}
+
+function schedule(command: Extract<ActivityCommand, { kind: "schedule" }>, context: ActivityContext): Decision {
+  const { activity, references } = command;
+  if (activity.campaignId && !campaignOf(activity.campaignId, context.calendar ?? defaultCalendar)) return fail(errors.campaignNotFound(activity.campaignId));
+  const unlisted = activity.sessions.find((s) => s.resourceId && !references.listedResources.has(s.resourceId));
+  if (unlisted) return fail(errors.resourceNotListed(unlisted.resourceId));
+  const ahead = sessionsAhead(activity.sessions, context.now, command.history);
+  if (!ahead.ok) return ahead;
+  return ok([{ kind: "ActivityScheduled", activity }]);
+}
+
+/** Attendance and the summary complete the activity, once it has been held. */
+function complete(state: ActivityRecord, command: Extract<ActivityCommand, { kind: "complete" }>, now: Date): Decision {
+  if (state.status === "COMPLETED") return none;
+  if (state.status !== "SCHEDULED") return fail(errors.notOpen());
+  const held = allSessionsEnded(state.sessions, now);
+  if (!held.ok) return held;
+  if (!state.summaryFiled) return fail(errors.summaryMissing());
+  const attended = command.attendees.filter((a) => a.status === "CHECKED_IN");
+  const participants = attended.length + command.walkIns;
+  const reason = command.noAttendanceReason.trim();
+  if (participants === 0 && !reason) return fail(errors.nobodyAttended());
+  return ok([
+    {
+      kind: "ActivityCompleted",
+      participants,
+      uniqueParticipants: new Set(attended.map((a) => a.residentId)).size + command.walkIns,
+      serviceHours: command.volunteerHours.reduce((sum, v) => sum + v.hours, 0),
+      volunteers: new Set(command.volunteerHours.map((v) => v.volunteerId)).size,
+      noAttendanceReason: participants === 0 ? reason : "",
+    },
+  ]);
+}
+
+export function evolveActivity(state: ActivityRecord, event: ActivityEvent): ActivityRecord {
+  switch (event.kind) {
+    case "ActivityScheduled":
+      return event.activity;
+    case "ServiceHoursRecorded":
+      return { ...state, serviceHours: state.serviceHours + event.hours };
+    case "SummaryFiled":
+      return { ...state, summaryFiled: true, summaryFiledAt: event.filedAt, summaryLate: event.late };
+    case "ActivityCompleted":
+      return { ...state, status: "COMPLETED", participants: event.participants, uniqueParticipants: event.uniqueParticipants, serviceHours: event.serviceHours, noAttendanceReason: event.noAttendanceReason };
+    case "ActivityCancelled":
+      return { ...state, status: "CANCELLED" };
+    case "AttendeeCheckedIn":
+    case "ActivityRated":
+      return state;
+  }
+}

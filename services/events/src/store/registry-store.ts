@@ -1,0 +1,38 @@
+import type { Collection, Db, Document } from "mongodb";
+import { applyVersioned } from "@kepu/idempotency";
+
+/**
+ * The events service's own read model of what the registry says exists (kept from
+ * kepu.registry.v1, never read from the registry's database): the 名录's resources and who
+ * belongs to which volunteer team.
+ */
+export class RegistryStore {
+  readonly resources: Collection<Document>;
+  readonly members: Collection<Document>;
+
+  constructor(db: Db) {
+    this.resources = db.collection("registry_resources");
+    this.members = db.collection("registry_members");
+  }
+
+  /** Each apply is once per aggregate version: a redelivered or older event changes nothing. */
+  async applyResource(resourceId: string, version: number, fields: { available: boolean; ownerOrgId?: string }): Promise<void> {
+    await applyVersioned(this.resources, resourceId, version, { $set: fields });
+  }
+
+  /** Membership is kept per team and volunteer, at the team's version (the team's events carry it). */
+  async applyMembership(teamId: string, volunteerId: string, version: number, member: boolean): Promise<void> {
+    await applyVersioned(this.members, `${teamId}:${volunteerId}`, version, { $set: { teamId, volunteerId, member } });
+  }
+
+  /** Of these resources, those listed in the 名录 (and not withdrawn). */
+  async listed(resourceIds: string[]): Promise<Set<string>> {
+    const found = await Promise.all(resourceIds.map((id) => this.resources.findOne({ _id: id as never })));
+    return new Set(found.filter((d) => d && d.available !== false).map((d) => String(d!._id)));
+  }
+
+  async isMember(teamId: string, volunteerId: string): Promise<boolean> {
+    const doc = await this.members.findOne({ _id: `${teamId}:${volunteerId}` as never });
+    return doc?.member === true;
+  }
+}
