@@ -73,7 +73,7 @@ export type ActivityCommand =
   | { kind: "checkIn"; attendee: Attendee; method: "qr" | "staff" }
   | { kind: "recordHours"; volunteerId: string; teamId: string; content: string; startedAt: Date; endedAt: Date; confirmedBy: string; isMember: boolean }
   | { kind: "fileSummary"; textLength: number; photoCount: number }
-  | { kind: "complete"; attendees: Attendee[]; walkIns: number; noAttendanceReason: string; volunteerHours: { volunteerId: string; hours: number }[] }
+  | { kind: "complete"; attendees: readonly Attendee[]; walkIns: number; noAttendanceReason: string; volunteerHours: readonly { volunteerId: string; hours: number }[] }
   | { kind: "rate"; raterId: string; score: number; comment: string; attended: boolean }
   | { kind: "cancel"; reason: string };
 
