@@ -1,19 +1,22 @@
 import { create, fromBinary } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { contractsRegistry } from "@kepu/contracts";
 import { createKafka, decodeEnvelope, EventPublisher, newEvent } from "@kepu/bus";
 import { OrgPlaceSchema, Theme } from "@kepu/contracts/common/v1/catalog_pb";
 import { Role } from "@kepu/contracts/common/v1/envelope_pb";
 import { OrderAcceptedSchema } from "@kepu/contracts/dispatch/v1/events_pb";
 import { BookingStatus, EventsService, type Booking } from "@kepu/contracts/events/v1/service_pb";
+import { ResourceKind, ResourceListedSchema, VolunteerJoinedTeamSchema } from "@kepu/contracts/registry/v1/events_pb";
 import { createLogger } from "@kepu/log";
 import { createRpcClient } from "@kepu/rpc";
 import { ServiceProcess, TestEngines, testSigner, uniquePrefix, waitFor } from "@kepu/testkit";
+import { TestClock } from "./test-clock.js";
 
 const engines = new TestEngines(uniquePrefix("events"));
 const logger = createLogger({ service: "events-e2e", level: "silent" });
 const publisher = new EventPublisher(createKafka({ brokers: engines.urls.kafkaBrokers, clientId: "events-e2e", logger }));
+const clock = new TestClock();
 let service: ServiceProcess;
 let client: ReturnType<typeof createRpcClient<typeof EventsService>>;
 
@@ -33,15 +36,23 @@ async function activityEvents(activityId: string, enough: (types: string[]) => b
 
 beforeAll(async () => {
   await engines.createTopics([engines.topic("events"), engines.topic("dispatch"), engines.topic("registry")]);
-  service = await ServiceProcess.start("events", engines.serviceEnv({ WAITLIST_MAX: "100", PRIORITY_SHARE: "0" }));
+  service = await ServiceProcess.start("events", engines.serviceEnv({ WAITLIST_MAX: "100", PRIORITY_SHARE: "0", TEST_CLOCK_FILE: clock.file }));
   client = createRpcClient(EventsService, service.grpcAddress, { signer: testSigner() });
+  // What the registry says: vol-1 is in team-a, and the 福田科技馆's hall is in the 名录.
+  await publisher.publish(engines.topic("registry"), [
+    newEvent(VolunteerJoinedTeamSchema, { teamId: "team-a", volunteerId: "vol-1" }, { source: "registry", aggregateId: "team-a", aggregateVersion: 2, correlationId: "seed" }),
+    newEvent(ResourceListedSchema, { resourceId: "venue-futian-kjg", kind: ResourceKind.VENUE, name: "福田科技馆报告厅", ownerOrgId: "sz-futian", capacity: 80, available: true }, { source: "registry", aggregateId: "venue-futian-kjg", aggregateVersion: 1, correlationId: "seed" }),
+  ]);
 });
+
+afterEach(() => clock.reset());
 
 afterAll(async () => {
   client?.close();
   await service?.stop();
   await publisher.disconnect();
   await engines.cleanup();
+  clock.remove();
 });
 
 describe("activities and booking", () => {
@@ -68,6 +79,11 @@ describe("activities and booking", () => {
     const mine = await client.listMyBookings({}, { actor: resident(4) });
     expect(mine.bookings[0]).toMatchObject({ status: BookingStatus.SEATED, activityTitle: "垃圾分类与再生资源" });
 
+    // The day of the session: check-in opens before the start.
+    const session = activity.sessions[0]!.session!;
+    const early = await client.checkIn({ bookingId: booked[1]!.bookingId }, { actor: worker }).catch((e: unknown) => e);
+    expect(early).toMatchObject({ code: "CHECK_IN_NOT_OPEN" });
+    clock.to(new Date(Number(session.startsAt!.seconds) * 1000 - 10 * 60_000));
     const { token } = await client.getCheckInToken({ bookingId: booked[1]!.bookingId }, { actor: resident(2) });
     const stolen = await client.getCheckInToken({ bookingId: booked[1]!.bookingId }, { actor: resident(3) }).catch((e: unknown) => e);
     expect(stolen).toMatchObject({ code: "BOOKING_NOT_FOUND" });
@@ -80,7 +96,10 @@ describe("activities and booking", () => {
     expect(attendance.checkedIn).toBe(2);
 
     const notYet = await client.completeActivity({ activityId: activity.activityId }, { actor: worker }).catch((e: unknown) => e);
-    expect(notYet).toMatchObject({ code: "SUMMARY_MISSING" });
+    expect(notYet).toMatchObject({ code: "ACTIVITY_NOT_YET_HELD" });
+    clock.to(new Date(Number(session.endsAt!.seconds) * 1000 + 60 * 60_000)); // an hour after it ended
+    const noSummary = await client.completeActivity({ activityId: activity.activityId }, { actor: worker }).catch((e: unknown) => e);
+    expect(noSummary).toMatchObject({ code: "SUMMARY_MISSING" });
     const hours = await client.recordServiceHours(
       { activityId: activity.activityId, volunteerId: "vol-1", teamId: "team-a", serviceContent: "主讲垃圾分类", startedAt: timestampFromDate(inDays(10, 9)), endedAt: timestampFromDate(new Date(inDays(10, 9).getTime() + 150 * 60_000)) },
       { actor: { id: "leader-a", role: Role.TEAM_LEADER, orgId: "team-a" } },
@@ -128,8 +147,11 @@ describe("activities and booking", () => {
   });
 
   it("refuses overlapping sessions on one venue with a clear error", async () => {
-    const session = (fromHour: number, toHour: number) => ({ startsAt: timestampFromDate(inDays(30, fromHour)), endsAt: timestampFromDate(inDays(30, toHour)), resourceId: "venue-futian-kjg", place: "福田科技馆报告厅", capacity: 80 });
-    await client.publishActivity({ title: "基地开放日 上午场", theme: Theme.ARTIFICIAL_INTELLIGENCE, place: community, sessions: [session(9, 11)] }, { actor: worker });
+    const session = (fromHour: number, toHour: number, resourceId = "venue-futian-kjg") => ({ startsAt: timestampFromDate(inDays(30, fromHour)), endsAt: timestampFromDate(inDays(30, toHour)), resourceId, place: "福田科技馆报告厅", capacity: 80 });
+    const unlisted = await client.publishActivity({ title: "基地开放日 无名场地", theme: Theme.ARTIFICIAL_INTELLIGENCE, place: community, sessions: [session(9, 11, "venue-nowhere")] }, { actor: worker }).catch((e: unknown) => e);
+    expect(unlisted).toMatchObject({ code: "RESOURCE_NOT_LISTED", zh: "场地/资源 venue-nowhere 不在科普资源名录中" });
+    // The 名录's hall, once this service has read the registry's news of it.
+    await waitFor(() => client.publishActivity({ title: "基地开放日 上午场", theme: Theme.ARTIFICIAL_INTELLIGENCE, place: community, sessions: [session(9, 11)] }, { actor: worker }).catch(() => undefined), { what: "the listed venue" });
     const clash = await client.publishActivity({ title: "基地开放日 冲突场", theme: Theme.ARTIFICIAL_INTELLIGENCE, place: community, sessions: [session(10, 12)] }, { actor: worker }).catch((e: unknown) => e);
     expect(clash).toMatchObject({ code: "RESOURCE_BUSY", zh: "该场地在此时段已被占用" });
     const afterwards = await client.publishActivity({ title: "基地开放日 下午场", theme: Theme.ARTIFICIAL_INTELLIGENCE, place: community, sessions: [session(11, 13)] }, { actor: worker });
@@ -156,6 +178,7 @@ describe("activities and booking", () => {
     expect(badScore).toMatchObject({ code: "BAD_SCORE", field: "score" });
 
     const { booking } = await client.book({ activityId, sessionId: activity!.sessions[0]!.session!.sessionId }, { actor: resident(902) });
+    clock.to(new Date(Number(session.startsAt!.seconds) * 1000));
     await client.checkIn({ bookingId: booking!.bookingId }, { actor: worker });
     await client.rateActivity({ activityId, score: 4, comment: "孩子很喜欢" }, { actor: resident(902) });
     const rated = (await activityEvents(activityId, (types) => types.some((t) => t.endsWith("ActivityRated")))).filter((e) => e.type.endsWith("ActivityRated"));
