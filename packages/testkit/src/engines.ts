@@ -102,6 +102,22 @@ export class TestEngines {
     }
   }
 
+  /**
+   * Waits until a service's read model holds every one of these ids in a collection (and, when
+   * given, each document passes `ready`): what a test waits for after seeding another service
+   * whose events that read model is kept from.
+   */
+  async waitForDocuments(service: string, collection: string, ids: readonly string[], ready: (doc: Record<string, unknown>) => boolean = () => true, timeoutMs = 20_000): Promise<void> {
+    await this.mongo.connect();
+    const docs = this.mongo.db(this.database(service)).collection<{ _id: string }>(collection);
+    const missing = async () => {
+      const found = await Promise.all(ids.map((id) => docs.findOne({ _id: id })));
+      return ids.filter((_, i) => !found[i] || !ready(found[i]!));
+    };
+    let left: string[] = [...ids];
+    await waitFor(async () => (left = await missing()).length === 0, { timeoutMs, what: `${service}'s ${collection}: ${left.join(", ")}` });
+  }
+
   async cleanup(): Promise<void> {
     await Promise.allSettled([this.cleanupKafka(), this.cleanupMongo(), this.cleanupRedis()]);
     await this.mongo.close().catch(() => undefined);

@@ -1,12 +1,12 @@
 import { create, fromBinary, type DescMessage, type MessageInitShape } from "@bufbuild/protobuf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKafka, decodeEnvelope, EventPublisher, newEvent, type EventEnvelope } from "@kepu/bus";
-import { OrgPlaceSchema, Theme } from "@kepu/contracts/common/v1/catalog_pb";
+import { OrgKind, OrgPlaceSchema, Theme } from "@kepu/contracts/common/v1/catalog_pb";
 import { Role } from "@kepu/contracts/common/v1/envelope_pb";
 import { OrderHolder, OrderStatus } from "@kepu/contracts/dispatch/v1/events_pb";
 import { DispatchService } from "@kepu/contracts/dispatch/v1/service_pb";
 import { ActivityCompletedSchema, ActivityScheduledSchema } from "@kepu/contracts/events/v1/events_pb";
-import { TeamRegisteredSchema } from "@kepu/contracts/registry/v1/events_pb";
+import { OrganizationRegisteredSchema, TeamRegisteredSchema, VolunteerJoinedTeamSchema } from "@kepu/contracts/registry/v1/events_pb";
 import { contractsRegistry } from "@kepu/contracts";
 import { createLogger } from "@kepu/log";
 import { createRpcClient } from "@kepu/rpc";
@@ -45,9 +45,12 @@ const typeNames = (envelopes: EventEnvelope[]) => distinct(envelopes).map((e) =>
 beforeAll(async () => {
   await engines.createTopics([engines.topic("dispatch"), engines.topic("registry"), engines.topic("events")]);
   await publisher.publish(engines.topic("registry"), [
+    ...[request.community!, fast].map((place) => event(OrganizationRegisteredSchema, { orgId: place.orgId, name: place.orgId, kind: OrgKind.COMMUNITY, place }, place.orgId, 1)),
     event(TeamRegisteredSchema, { teamId: "team-a", name: "福田区科技志愿服务队", themes: [Theme.DIGITAL_LITERACY], serviceAreaOrgIds: ["sz-futian"] }, "team-a", 1),
     event(TeamRegisteredSchema, { teamId: "team-b", name: "园岭街道健康科普队", themes: [Theme.HEALTH], serviceAreaOrgIds: ["sz-futian-yuanling"] }, "team-b", 1),
     event(TeamRegisteredSchema, { teamId: "team-c", name: "南山区人工智能科普队", themes: [Theme.ARTIFICIAL_INTELLIGENCE], serviceAreaOrgIds: ["sz-nanshan"] }, "team-c", 1),
+    event(TeamRegisteredSchema, { teamId: "team-d", name: "福田区新成立的队", themes: [Theme.DIGITAL_LITERACY], serviceAreaOrgIds: ["sz-futian"] }, "team-d", 1), // nobody joined yet
+    ...["team-a", "team-b", "team-c"].map((teamId) => event(VolunteerJoinedTeamSchema, { teamId, volunteerId: `vol-${teamId}` }, teamId, 2)),
   ]);
   service = await ServiceProcess.start(
     "dispatch",
@@ -57,6 +60,9 @@ beforeAll(async () => {
     }),
   );
   client = createRpcClient(DispatchService, service.grpcAddress, { signer: testSigner() });
+  await engines.waitForDocuments("dispatch", "orgs", [request.community!.orgId, fast.orgId]);
+  await engines.waitForDocuments("dispatch", "teams", ["team-a", "team-b", "team-c"], (team) => (team.memberIds as string[] | undefined)?.length === 1);
+  await engines.waitForDocuments("dispatch", "teams", ["team-d"]);
 });
 
 afterAll(async () => {
@@ -71,11 +77,9 @@ describe("the order's life through the dispatch service", () => {
     const { order } = await client.submitOrder({ request, orderId: "order-1" }, { actor: resident, correlationId: "corr-order-1" });
     expect(order?.status).toBe(OrderStatus.SUBMITTED);
 
-    const suggestions = await waitFor(async () => {
-      const { suggestions } = await client.suggestTeams({ orderId: "order-1", limit: 3 }, { actor: worker });
-      return suggestions.length === 3 && suggestions;
-    }, { what: "the three teams from the registry's events" });
-    expect(suggestions[0]!.teamId).toBe("team-a");
+    // Only the teams that can take it: team-c serves another district, team-d has no members.
+    const { suggestions } = await client.suggestTeams({ orderId: "order-1", limit: 3 }, { actor: worker });
+    expect(suggestions.map((s) => s.teamId)).toEqual(["team-a", "team-b"]);
     expect(suggestions[0]!.parts.map((p) => p.reasonZh)).toContain("擅长该主题");
 
     await client.dispatchOrder({ orderId: "order-1", teamIds: ["team-a"], note: "请周末安排" }, { actor: worker });

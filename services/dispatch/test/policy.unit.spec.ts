@@ -2,7 +2,7 @@ import { create } from "@bufbuild/protobuf";
 import { describe, expect, it } from "vitest";
 import { ActorSchema, Role } from "@kepu/contracts/common/v1/envelope_pb";
 import { Theme } from "@kepu/contracts/common/v1/catalog_pb";
-import { authorize, canRead } from "../src/domain/policy.js";
+import { authorize, canRead, lostTheRace } from "../src/domain/policy.js";
 import { rankTeams, type TeamProfile } from "../src/domain/suggest.js";
 import { commands as c, community, given } from "./order-fixtures.js";
 
@@ -52,6 +52,18 @@ describe("who may do what", () => {
     const other = authorize(c.accept, dispatched, actor(Role.TEAM_LEADER, "team-b"));
     expect(other.ok ? "" : other.error.code).toBe("NOT_YOUR_TEAM");
     expect(authorize(c.accept, dispatched, actor(Role.TEAM_MEMBER, "team-a")).ok).toBe(false);
+  });
+
+  it("tells a team that was offered the order and lost the race why, without letting it act", () => {
+    const taken = given(c.submit, c.dispatch, c.accept); // team-a won; team-b was offered it too
+    const late = { kind: "accept", teamId: "team-b" } as const;
+    expect(authorize(late, taken, actor(Role.TEAM_LEADER, "team-b")).ok).toBe(false); // the offer is over
+    expect(lostTheRace(late, taken, actor(Role.TEAM_LEADER, "team-b"))).toBe(true);
+    expect(lostTheRace({ kind: "accept", teamId: "team-z" }, taken, actor(Role.TEAM_LEADER, "team-z"))).toBe(false); // never offered
+    expect(lostTheRace(late, taken, actor(Role.TEAM_LEADER, "team-a"))).toBe(false); // not his team
+    expect(lostTheRace(c.accept, taken, actor(Role.TEAM_LEADER, "team-a"))).toBe(false); // the winner: the decider answers
+    expect(lostTheRace(late, given(c.submit, c.dispatch), actor(Role.TEAM_LEADER, "team-b"))).toBe(false); // still open
+    expect(lostTheRace({ kind: "accept", teamId: "team-a" }, given(c.submit, c.dispatch, c.decline, { kind: "accept", teamId: "team-b" }), actor(Role.TEAM_LEADER, "team-a"))).toBe(false); // declined it
   });
 
   it("lets a resident cancel only their own order, and nobody act unsigned", () => {

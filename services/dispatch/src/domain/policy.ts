@@ -71,3 +71,15 @@ export function authorize(command: OrderCommand, state: OrderState | undefined, 
 export function canRead(state: OrderState, actor: Actor | undefined, actorTeamAreas: readonly string[] = []): boolean {
   return can("order.read", actor, orderFacts(state, undefined, actorTeamAreas));
 }
+
+/**
+ * A leader of a team the order was offered to, asking to accept it after another team won: the
+ * offer is over, so the access model no longer lets the team act on it, but the team knew of the
+ * order and is told why it lost (ORDER_ALREADY_ACCEPTED) rather than that it is out of scope.
+ * Nothing is allowed by this: the command is refused either way.
+ */
+export function lostTheRace(command: OrderCommand, state: OrderState | undefined, actor: Actor | undefined): boolean {
+  if (command.kind !== "accept" || !state || actor?.role !== Role.TEAM_LEADER || actor.orgId !== command.teamId) return false;
+  const wasOffered = state.invitedTeamIds.includes(command.teamId) && !state.declinedTeamIds.includes(command.teamId);
+  return wasOffered && state.acceptedTeamId !== "" && state.acceptedTeamId !== command.teamId;
+}
