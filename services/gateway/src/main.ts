@@ -13,7 +13,8 @@ import { readConfig } from "./config.js";
 import { createDemoAccounts } from "./demo-accounts.js";
 import { buildApp } from "./http/app.js";
 import auditLog from "./http/audit.js";
-import { registerRoutes } from "./http/routes.js";
+import idempotency from "./http/idempotency.js";
+import { registerRoutes } from "./http/routes/index.js";
 
 const config = readConfig();
 const logger = createLogger({ service: "gateway", level: config.LOG_LEVEL });
@@ -37,7 +38,8 @@ const clients = {
 
 const deps = { logger, readiness: engines.readiness, redis, prefix, tokens, accounts, codes, corsOrigin: config.CORS_ORIGIN, ratePerMinute: config.RATE_LIMIT_PER_MINUTE, ipRatePerMinute: config.RATE_LIMIT_IP_PER_MINUTE, trustedProxies: config.TRUSTED_PROXIES, webDist: config.WEB_DIST };
 const app = await buildApp(deps);
-registerRoutes(app, deps, clients);
+await app.register(idempotency, { redis, prefix }); // Idempotency-Key: a retried POST answers its first result again (24 h)
+await registerRoutes(app, { deps, clients });
 await app.register(auditLog, { db: engines.db!, logger }); // records staff writes and personal reads; GET /api/v1/audit
 await app.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
 logger.info({ httpPort: config.HTTP_PORT }, "gateway ready");

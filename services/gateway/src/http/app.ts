@@ -5,8 +5,10 @@ import rateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { TypeBoxValidatorCompiler } from "@fastify/type-provider-typebox";
+import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchemaCompiler } from "fastify";
 import type { Redis } from "ioredis";
+import type { TSchema } from "typebox";
 import { Role } from "@kepu/contracts/common/v1/envelope_pb";
 import { kepuError } from "@kepu/errors";
 import { createHttpServer } from "@kepu/http";
@@ -49,8 +51,19 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
   // The web app's client-side routes (/resident/menu, …) all load its index.html.
   const webApp = (request: FastifyRequest, reply: FastifyReply) => (deps.webDist && request.method === "GET" && !request.url.startsWith("/api/") ? reply.sendFile("index.html") : undefined);
   const app = createHttpServer({ logger: deps.logger, readiness: deps.readiness, bodyLimit: 256 * 1024, fallback: webApp, trustProxy: deps.trustedProxies });
+  app.setValidatorCompiler(validatorCompiler);
   await app.register(helmet, { contentSecurityPolicy: false });
-  await app.register(cors, { origin: deps.corsOrigin.split(","), credentials: true });
+  // A preflight the CORS rules refuse answers the bilingual body (before @fastify/cors sees it).
+  const origins = deps.corsOrigin.split(",");
+  app.addHook("onRequest", async (request) => {
+    if (request.method !== "OPTIONS") return;
+    const origin = request.headers.origin;
+    if (!origin || !request.headers["access-control-request-method"]) {
+      throw kepuError("invalid", "BAD_PREFLIGHT", "跨域预检请求须带 Origin 与 Access-Control-Request-Method", "A CORS preflight needs Origin and Access-Control-Request-Method");
+    }
+    if (!origins.includes(origin)) throw kepuError("forbidden", "CORS_ORIGIN_REFUSED", "此来源不允许跨域访问", `Cross-origin requests from ${origin} are not allowed`);
+  });
+  await app.register(cors, { origin: origins, credentials: true });
   await app.register(swagger, { openapi: { info: { title: "Kepu 科普 API", version: "1.0.0", description: "The one HTTP API of the Kepu platform. 错误均以 {code, message} 返回（中文 / English）。" }, components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } } } });
   await app.register(swaggerUi, { routePrefix: "/docs" });
 
@@ -93,6 +106,16 @@ async function rateLimiter(app: FastifyInstance, deps: GatewayDeps, name: string
   });
   return limiter!;
 }
+
+/**
+ * Request validation with TypeBox: bodies as sent (a string is not a number), query strings, path
+ * parameters and headers converted from their text first; anything not in the schema is refused,
+ * not dropped. A binary body (a photo) is the route's to check.
+ */
+const validatorCompiler: FastifySchemaCompiler<TSchema> = (route) => {
+  if ((route.schema as { format?: string }).format === "binary") return () => true;
+  return TypeBoxValidatorCompiler(route);
+};
 
 /** The signed-in caller, if their role may use this route; the services check the org scope again. */
 export function callerFor(request: FastifyRequest, roles: Role[]): Caller {

@@ -2,6 +2,7 @@
 // after its answer has gone out (nobody waits for it); admins list the entries, paged and filtered.
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
+import { Type } from "typebox";
 import type { Db } from "mongodb";
 import { v7 as uuidv7 } from "uuid";
 import { Role } from "@kepu/contracts/common/v1/envelope_pb";
@@ -9,6 +10,7 @@ import type { Logger } from "@kepu/log";
 import { auditFilterOf, auditKindOf, maxPageSize, outcomeOf, outcomes, paramsOf, pageSizeOf, type AuditEntry, type AuditKind, type AuditQuery } from "../audit/entry.js";
 import { AuditStore } from "../audit/store.js";
 import { callerFor } from "./app.js";
+import { answers } from "./schemas.js";
 
 export interface AuditOptions {
   db: Db;
@@ -54,13 +56,11 @@ const entrySchema = {
   },
 } as const;
 
-const response = {
-  200: {
-    type: "object",
-    required: ["entries", "total"],
-    properties: { entries: { type: "array", items: entrySchema }, total: { type: "integer" }, nextCursor: { type: "string" } },
-  },
-} as const;
+const response = answers(Type.Unsafe({
+  type: "object",
+  required: ["entries", "total"],
+  properties: { entries: { type: "array", items: entrySchema }, total: { type: "integer" }, nextCursor: { type: "string" } },
+}));
 
 function entryOf(request: FastifyRequest, status: number, kind: AuditKind): AuditEntry {
   const caller = request.caller!;

@@ -1,0 +1,14 @@
+// The gateway's routes: one fastify plugin per context (ENGINEERING.md, "The gateway").
+import type { FastifyInstance } from "fastify";
+import activities from "./activities.js";
+import auth from "./auth.js";
+import type { RouteOptions } from "./context.js";
+import orders from "./orders.js";
+import registry from "./registry.js";
+import stats from "./stats.js";
+
+export type { Clients } from "./context.js";
+
+export async function registerRoutes(app: FastifyInstance, options: RouteOptions): Promise<void> {
+  for (const plugin of [auth, registry, orders, activities, stats]) await app.register(plugin, options);
+}

@@ -1,0 +1,85 @@
+// The platform a gateway test talks to: the four services and the gateway as processes on the
+// test's own engines (prefix), a little of Shenzhen in the registry, and HTTP helpers.
+import { Redis } from "ioredis";
+import { OrgKind, Theme } from "@kepu/contracts/common/v1/catalog_pb";
+import { Role } from "@kepu/contracts/common/v1/envelope_pb";
+import { ProviderKind } from "@kepu/contracts/registry/v1/events_pb";
+import { RegistryService } from "@kepu/contracts/registry/v1/service_pb";
+import { createRpcClient } from "@kepu/rpc";
+import { ServiceProcess, TestEngines, testSigner, uniquePrefix, waitFor } from "@kepu/testkit";
+
+export const community = "sz-futian-yuanling-c1";
+export const menuOrder = { menuItemId: "menu-health", title: "健康养生讲座", theme: "THEME_HEALTH", expectedParticipants: 10, communityId: community };
+const orgs = [["sz", OrgKind.CITY, ""], ["sz-futian", OrgKind.DISTRICT, "sz"], ["sz-futian-yuanling", OrgKind.STREET, "sz-futian"], [community, OrgKind.COMMUNITY, "sz-futian-yuanling"], ["sz-luohu", OrgKind.DISTRICT, "sz"], ["sz-luohu-s", OrgKind.STREET, "sz-luohu"], ["sz-luohu-s-c", OrgKind.COMMUNITY, "sz-luohu-s"]] as const;
+
+/** The organizations of two districts, a Futian team and its health talk on the menu. */
+export async function seedShenzhen(registryAddress: string): Promise<void> {
+  const client = createRpcClient(RegistryService, registryAddress, { signer: testSigner() });
+  const admin = { actor: { id: "admin", role: Role.ADMIN } };
+  for (const [orgId, kind, parentId] of orgs) await client.registerOrganization({ orgId, name: orgId, kind, parentId }, admin);
+  await client.registerTeam({ teamId: "team-futian", name: "福田区科技志愿服务队", orgId: "sz-futian", themes: [Theme.HEALTH], serviceAreaOrgIds: ["sz-futian"] }, admin);
+  await client.publishMenuItem({ item: { itemId: "menu-health", title: "健康养生讲座", theme: Theme.HEALTH, format: 1, durationMinutes: 60, capacity: 50, serviceAreaOrgId: "sz-futian", providerKind: ProviderKind.TEAM, providerId: "team-futian" } }, admin);
+  client.close();
+}
+
+export interface Answer {
+  status: number;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- whatever JSON the route answers
+  headers: Headers;
+}
+
+export class Platform {
+  readonly redis: Redis;
+  private constructor(
+    readonly engines: TestEngines,
+    readonly services: ServiceProcess[],
+    readonly gateway: ServiceProcess,
+  ) {
+    this.redis = new Redis(engines.urls.redisUrl);
+  }
+
+  /** Starts the services and the gateway (with its demo accounts), seeds Shenzhen, and waits until dispatch knows the menu. */
+  static async start(name: string, gatewayEnv: Record<string, string> = {}): Promise<Platform> {
+    const engines = new TestEngines(uniquePrefix(name));
+    await engines.createTopics(["registry", "dispatch", "events"].map((c) => engines.topic(c)));
+    const services: ServiceProcess[] = [];
+    for (const service of ["registry", "dispatch", "events", "stats"]) services.push(await ServiceProcess.start(service, engines.serviceEnv()));
+    const [registry, dispatch, events, stats] = services.map((s) => s.grpcAddress);
+    const gateway = await ServiceProcess.start("gateway", engines.serviceEnv({ DEMO_ACCOUNTS: "1", REGISTRY_GRPC: registry!, DISPATCH_GRPC: dispatch!, EVENTS_GRPC: events!, STATS_GRPC: stats!, ...gatewayEnv }));
+    const platform = new Platform(engines, services, gateway);
+    await seedShenzhen(registry!);
+    // Ready when dispatch has heard of the menu item (its read model of the registry's events).
+    const probe = await platform.resident("13700003333");
+    await waitFor(async () => (await platform.call("POST", "/api/v1/orders", probe, menuOrder)).status === 200, { what: "dispatch to know the menu", timeoutMs: 30_000 });
+    return platform;
+  }
+
+  async call(method: string, path: string, token?: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+    const response = await fetch(`${this.gateway.httpUrl}${path}`, {
+      method,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { "content-type": "application/json" } : {}), ...headers },
+      ...(body !== undefined ? { body: typeof body === "string" ? body : JSON.stringify(body) } : {}),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text.startsWith("{") ? JSON.parse(text) : text, headers: response.headers };
+  }
+
+  /** A staff demo account's access token. */
+  async signIn(account: string): Promise<string> {
+    return (await this.call("POST", "/api/v1/auth/sign-in", undefined, { account, password: "kepu-demo" })).body.accessToken as string;
+  }
+
+  /** A resident of the community, signed in with the one-time code the gateway keeps in Redis here. */
+  async resident(phone: string): Promise<string> {
+    await this.call("POST", "/api/v1/auth/resident-code", undefined, { phone });
+    const code = await waitFor(() => this.redis.get(`${this.engines.prefix}kepu:gateway:otp-outbox:${phone}`), { what: "the one-time code" });
+    return (await this.call("POST", "/api/v1/auth/resident-sign-in", undefined, { phone, code, communityId: community })).body.accessToken as string;
+  }
+
+  async stop(): Promise<void> {
+    await this.gateway.stop();
+    await Promise.all(this.services.map((s) => s.stop()));
+    this.redis.disconnect();
+    await this.engines.cleanup();
+  }
+}
