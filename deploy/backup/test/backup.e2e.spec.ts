@@ -16,11 +16,11 @@ import * as tar from "tar";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ServiceProcess, TestEngines, uniquePrefix, waitFor } from "@kepu/testkit";
 import { Platform } from "@kepu/faults/platform";
-import { connectClients, seedPlaces, type Clients } from "@kepu/faults/workload";
+import { connectClients, type Clients } from "@kepu/faults/workload";
 import { waitUntilCaughtUp } from "@kepu/faults/topics";
 import { OrderStatus } from "@kepu/contracts/dispatch/v1/events_pb";
 import { Role } from "@kepu/contracts/common/v1/envelope_pb";
-import { Audience, Format, Theme } from "@kepu/contracts/common/v1/catalog_pb";
+import { Audience, Format, OrgKind, Theme } from "@kepu/contracts/common/v1/catalog_pb";
 import { FaultEngines } from "../../faults/src/engines.js";
 import { scopeOf } from "../src/index.js";
 
@@ -36,6 +36,9 @@ interface Urls {
 const sourceUrls: Urls = { KAFKA_BROKERS: source.urls.kafkaBrokers.join(","), MONGO_URL: source.urls.mongoUrl, REDIS_URL: source.urls.redisUrl };
 
 let folder: string;
+/** The events service's clock offset (ms): moved to a session's day to check in and complete, as on the day. */
+const clockFile = () => join(folder, "clock");
+const setClock = (at: number | "now") => writeFile(clockFile(), at === "now" ? "0" : String(at - Date.now()));
 let empty: FaultEngines;
 let targetUrls: Urls;
 let archive: string;
@@ -43,7 +46,7 @@ const running: Array<{ stop(): Promise<void> }> = [];
 
 /** The four backend services and the gateway on one set of engines (the demo accounts are made only on the source: restored ones must come from the backup). */
 async function startPlatform(urls: Urls, demoAccounts: boolean): Promise<{ clients: Clients; gateway: ServiceProcess }> {
-  const platform = await Platform.start(source, { ...urls });
+  const platform = await Platform.start(source, { ...urls, TEST_CLOCK_FILE: clockFile() });
   running.push(platform);
   const grpc = { REGISTRY_GRPC: platform.address("registry"), DISPATCH_GRPC: platform.address("dispatch"), EVENTS_GRPC: platform.address("events"), STATS_GRPC: platform.address("stats") };
   const gateway = await ServiceProcess.start("gateway", source.serviceEnv({ ...urls, ...grpc, DEMO_ACCOUNTS: demoAccounts ? "1" : "0" }));
@@ -147,6 +150,29 @@ async function everyRecord(kafka: Kafka, admin: Admin, topics: string[]): Promis
 
 const admin = { id: "backup-admin", role: Role.ADMIN };
 
+const districts = ["fz-futian", "fz-nanshan"] as const;
+type District = (typeof districts)[number];
+
+/** The places and teams the lives order in (a team with a member, serving its district), and dispatch knowing the teams. */
+async function seed(clients: Clients): Promise<void> {
+  await clients.registry.registerOrganization({ orgId: "fz", name: "备份市", kind: OrgKind.CITY }, { actor: admin });
+  for (const [i, district] of districts.entries()) {
+    const teamId = `fz-team-${district.slice(3)}`;
+    await clients.registry.registerOrganization({ orgId: district, name: `备份第${i + 1}区`, kind: OrgKind.DISTRICT, parentId: "fz" }, { actor: admin });
+    await clients.registry.registerOrganization({ orgId: `${district}-s`, name: `备份第${i + 1}街道`, kind: OrgKind.STREET, parentId: district }, { actor: admin });
+    await clients.registry.registerOrganization({ orgId: `${district}-c1`, name: `备份第${i + 1}社区`, kind: OrgKind.COMMUNITY, parentId: `${district}-s` }, { actor: admin });
+    await clients.registry.registerTeam({ teamId, name: `备份第${i + 1}区科技志愿服务队`, orgId: district, themes: [Theme.HEALTH], serviceAreaOrgIds: [district], leaderId: `leader-${teamId}` }, { actor: admin });
+    await clients.registry.addVolunteer({ teamId, volunteerId: `vol-${teamId}`, realName: "志愿者", phone: `1380013800${i}`, skills: [Theme.HEALTH] }, { actor: admin });
+  }
+  for (const district of districts) {
+    const probe = `probe-${district}`;
+    const community = (await clients.registry.getOrganization({ orgId: `${district}-c1` }, { actor: admin })).organization!.place!;
+    await waitFor(() => clients.dispatch.submitOrder({ orderId: probe, request: { title: "探测", theme: Theme.HEALTH, community } }, { actor: admin }).then(() => true), { timeoutMs: 60_000, intervalMs: 200, what: `dispatch knowing ${district}` });
+    await waitFor(async () => (await clients.dispatch.suggestTeams({ orderId: probe }, { actor: admin })).suggestions.some((t) => t.teamId === `fz-team-${district.slice(3)}`), { timeoutMs: 60_000, intervalMs: 200, what: `dispatch suggesting the team of ${district}` });
+    await clients.dispatch.cancelOrder({ orderId: probe, reason: "探测完毕" }, { actor: admin });
+  }
+}
+
 interface Life {
   orderId: string;
   communityId: string;
@@ -154,8 +180,8 @@ interface Life {
   bookings: Map<string, string>;
 }
 
-/** One order's whole life through the services' APIs: 点单 → 派单 → 接单 → activity → 预约 ×2 → 签到 → 总结 → 完成 → DELIVERED. */
-async function live(clients: Clients, orderId: string, district: "fz-futian" | "fz-nanshan"): Promise<Life> {
+/** One order's whole life through the services' APIs (one at a time: they move the events service's clock): 点单 → 派单 → 接单 → activity → 预约 ×2 → 签到 → 总结 → 完成 → DELIVERED. */
+async function live(clients: Clients, orderId: string, district: District): Promise<Life> {
   const communityId = `${district}-c1`;
   const teamId = `fz-team-${district.slice(3)}`;
   const worker = { id: `worker-${communityId}`, role: Role.COMMUNITY_WORKER, orgId: communityId };
@@ -165,15 +191,19 @@ async function live(clients: Clients, orderId: string, district: "fz-futian" | "
   await clients.dispatch.acceptOrder({ orderId, teamId }, { actor: { id: `leader-${teamId}`, role: Role.TEAM_LEADER, orgId: teamId } });
   const activityId = `act-${orderId}`;
   const activity = await waitFor(async () => (await clients.events.getActivity({ activityId }, { actor: admin }).catch(() => undefined))?.activity, { timeoutMs: 60_000, intervalMs: 100, what: `activity ${activityId}` });
-  const sessionId = activity.sessions[0]!.session!.sessionId;
+  const session = activity.sessions[0]!.session!;
+  const sessionId = session.sessionId;
   const bookings = new Map<string, string>();
   for (const residentId of [`${orderId}-r1`, `${orderId}-r2`]) {
     const made = await clients.events.book({ activityId, sessionId }, { actor: { id: residentId, role: Role.RESIDENT, orgId: communityId } });
     bookings.set(residentId, made.booking!.bookingId);
   }
+  await setClock(Number(session.startsAt!.seconds) * 1000 + 60_000); // the session has begun
   await clients.events.checkIn({ bookingId: bookings.get(`${orderId}-r1`)! }, { actor: worker });
+  await setClock(Number(session.endsAt!.seconds) * 1000 + 60_000); // and it is over
   await clients.events.fileSummary({ activityId, text: "讲座顺利完成，居民反响很好。" }, { actor: worker });
   await clients.events.completeActivity({ activityId, walkIns: 2 }, { actor: worker });
+  await setClock("now");
   await waitFor(async () => (await clients.dispatch.getOrder({ orderId }, { actor: admin })).order?.status === OrderStatus.DELIVERED, { timeoutMs: 60_000, intervalMs: 100, what: `${orderId} DELIVERED` });
   return { orderId, communityId, bookings };
 }
@@ -193,9 +223,9 @@ beforeAll(async () => {
   const [, { clients, gateway }] = await Promise.all([empty.start(), startPlatform(sourceUrls, true)]);
   targetUrls = await empty.urls();
 
-  await seedPlaces(clients);
-  lives = await Promise.all([live(clients, "bk-0", "fz-futian"), live(clients, "bk-1", "fz-nanshan")]);
-  lives.push(...(await Promise.all([live(clients, "bk-2", "fz-futian"), live(clients, "bk-3", "fz-nanshan")])));
+  await seed(clients);
+  lives = [];
+  for (const [i, district] of ["fz-futian", "fz-nanshan", "fz-futian", "fz-nanshan"].entries()) lives.push(await live(clients, `bk-${i}`, district as District));
   session = await signIn(gateway, "worker");
   await waitUntilCaughtUp(source.kafka, source.prefix);
   figuresBefore = await waitFor(async () => {
