@@ -10,8 +10,7 @@ import { BookingStatus, EventsService, type Booking } from "@kepu/contracts/even
 import { ResourceKind, ResourceListedSchema, VolunteerJoinedTeamSchema } from "@kepu/contracts/registry/v1/events_pb";
 import { createLogger } from "@kepu/log";
 import { createRpcClient } from "@kepu/rpc";
-import { ServiceProcess, TestEngines, testSigner, uniquePrefix, waitFor } from "@kepu/testkit";
-import { TestClock } from "./test-clock.js";
+import { ServiceProcess, TestClock, TestEngines, testSigner, uniquePrefix, waitFor } from "@kepu/testkit";
 
 const engines = new TestEngines(uniquePrefix("events"));
 const logger = createLogger({ service: "events-e2e", level: "silent" });

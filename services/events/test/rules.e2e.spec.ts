@@ -8,8 +8,7 @@ import { OrgKind, Theme } from "@kepu/contracts/common/v1/catalog_pb";
 import { Role } from "@kepu/contracts/common/v1/envelope_pb";
 import { RegistryService } from "@kepu/contracts/registry/v1/service_pb";
 import { createRpcClient } from "@kepu/rpc";
-import { ServiceProcess, TestEngines, testSigner, uniquePrefix, waitFor } from "@kepu/testkit";
-import { TestClock } from "./test-clock.js";
+import { ServiceProcess, TestClock, TestEngines, testSigner, uniquePrefix, waitFor } from "@kepu/testkit";
 
 const engines = new TestEngines(uniquePrefix("evrules"));
 const clock = new TestClock();
