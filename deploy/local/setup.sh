@@ -30,3 +30,15 @@ fi
 if [[ -x services/web/scripts/install-browser.sh && "${KEPU_SKIP_BROWSER:-}" != 1 ]]; then
   services/web/scripts/install-browser.sh
 fi
+
+# schemathesis (PyPI) fuzzes the gateway's OpenAPI in the e2e tier: a venv of its own, pinned.
+schemathesis_version=4.32.5
+venv="${KEPU_CACHE:-$HOME/.cache/kepu}/schemathesis-$schemathesis_version"
+if [[ -f "$venv/.installed" ]]; then
+  say "schemathesis $schemathesis_version: ready"
+elif [[ "${KEPU_SKIP_SCHEMATHESIS:-}" != 1 ]]; then
+  say "installing schemathesis $schemathesis_version (pip, into $venv)"
+  rm -rf "$venv" && python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$schemathesis_version"
+  touch "$venv/.installed" # a venv cannot be moved into place: this marks it whole
+fi

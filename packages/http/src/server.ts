@@ -71,6 +71,15 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   });
 
   app.addHook("onRequest", async (request, reply) => {
+    // Before a body is read: a known path asked with a method it does not take.
+    if (request.is404) {
+      const path = request.url.split("?")[0]!;
+      const allowed = [...new Set(routes.filter((route) => route.test.test(path)).flatMap((route) => route.methods))];
+      if (allowed.length > 0) {
+        const error = kepuError("invalid", "METHOD_NOT_ALLOWED", `此地址不支持 ${request.method} 方法`, `${request.method} is not allowed here; use ${allowed.join(", ")}`);
+        return reply.code(405).header("allow", allowed.join(", ")).send(error.toBody());
+      }
+    }
     if (request.url.length > maxUrlLength) return reply.code(414).send(kepuError("invalid", "URI_TOO_LONG", "请求地址过长", `The URL is longer than ${maxUrlLength} characters`).toBody());
   });
 
@@ -94,12 +103,6 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   app.setNotFoundHandler((request, reply) => {
     const answered = options.fallback?.(request, reply);
     if (answered) return answered;
-    const path = request.url.split("?")[0]!;
-    const allowed = [...new Set(routes.filter((route) => route.test.test(path)).flatMap((route) => route.methods))];
-    if (allowed.length > 0) {
-      const error = kepuError("invalid", "METHOD_NOT_ALLOWED", `此地址不支持 ${request.method} 方法`, `${request.method} is not allowed here; use ${allowed.join(", ")}`);
-      return reply.code(405).header("allow", allowed.join(", ")).send(error.toBody());
-    }
     const error = kepuError("not_found", "ROUTE_NOT_FOUND", "请求的地址不存在", `No route ${request.method} ${request.url}`);
     return reply.code(404).send(error.toBody());
   });

@@ -87,9 +87,9 @@ const activities: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { client
     const photo = await clients.events.getPhoto({ photoId: request.params.photoId }, rpcOptions(request, caller));
     return reply.header("content-type", photo.contentType).header("cache-control", "private, max-age=86400").send(Buffer.from(photo.content));
   });
-  app.post("/api/v1/activities/:activityId/complete", { schema: { tags, ...secured, params: activity("activityId"), body: Type.Optional(strictObject({ walkIns: Type.Optional(Type.Integer({ minimum: 0, maximum: 100000 })) })), response: answers(protoJson(e.CompleteActivityResponseSchema)) } }, async (request) => {
+  app.post("/api/v1/activities/:activityId/complete", { schema: { tags, ...secured, params: activity("activityId"), body: Type.Optional(strictObject({ walkIns: Type.Optional(Type.Integer({ minimum: 0, maximum: 100000 })), noAttendanceReason: Type.Optional(text(500, "没人来时必填：原因 / required when nobody came: why")) })), response: answers(protoJson(e.CompleteActivityResponseSchema)) } }, async (request) => {
     const caller = signedIn(request);
-    return json(e.CompleteActivityResponseSchema, await clients.events.completeActivity({ activityId: request.params.activityId, walkIns: request.body?.walkIns ?? 0 }, rpcOptions(request, caller)));
+    return json(e.CompleteActivityResponseSchema, await clients.events.completeActivity({ activityId: request.params.activityId, walkIns: request.body?.walkIns ?? 0, noAttendanceReason: request.body?.noAttendanceReason ?? "" }, rpcOptions(request, caller)));
   });
   const overdueQuery = strictObject({ orgId: Type.Optional(id()), campaignId: Type.Optional(text(80)), ...paging });
   app.get("/api/v1/summaries/overdue", { schema: { tags, ...secured, querystring: overdueQuery, response: answers(protoJsonWith(e.ListOverdueSummariesResponseSchema, pageFields, page)) } }, async (request) => {
