@@ -6,7 +6,7 @@
 import { build } from "esbuild";
 import { fileURLToPath } from "node:url";
 
-const services = ["registry", "dispatch", "events", "stats", "gateway"];
+const services = ["registry", "dispatch", "events", "stats", "notifications", "gateway"];
 const servicesDir = fileURLToPath(new URL("../../services/", import.meta.url));
 
 // Left to node_modules at run time: native code, optional drivers the services do not use, and

@@ -1,0 +1,36 @@
+import { loadConfig, serviceEnv, z } from "@kepu/config";
+
+/** Every setting of the notifications service, from the environment, with typed defaults. */
+export const configSchema = serviceEnv({ httpPort: 4105, grpcPort: 5105 })
+  .extend({
+    /** SMS go by POST {phone, text} with this bearer token (the gateway's sender contract); unset, they stay in Redis (never in production). */
+    SMS_WEBHOOK_URL: z.string().url().optional(),
+    SMS_WEBHOOK_TOKEN: z.string().default(""),
+    /** At most this many SMS per person per Beijing day; the rest stay in-app only. */
+    SMS_DAILY_CAP: z.coerce.number().int().min(0).default(5),
+    /** Tries before an SMS is dead-lettered with its reason (backoff doubles from 2 s, at most 1 h). */
+    SMS_MAX_ATTEMPTS: z.coerce.number().int().positive().default(8),
+    /**
+     * Key (32 bytes, base64) that encrypts the phones given at SMS opt-in (AES-256-GCM). Required
+     * in production; elsewhere a fixed development key.
+     */
+    NOTIFICATIONS_PHONE_KEY: z.string().default(""),
+    /** How often the timers (reminders, due SMS) look for work; never faster than once a second. */
+    TIMER_INTERVAL_MS: z.coerce.number().int().min(1_000).default(1_000),
+    /** Hours before a session starts that its booked residents are reminded. */
+    REMINDER_HOURS: z.coerce.number().positive().default(24),
+    /** Tests only: a file holding the milliseconds to add to the machine's time (a fixed clock). */
+    TEST_CLOCK_FILE: z.string().default(""),
+  })
+  .superRefine((config, ctx) => {
+    if (config.NODE_ENV !== "production") return;
+    if (!config.NOTIFICATIONS_PHONE_KEY) ctx.addIssue({ code: "custom", path: ["NOTIFICATIONS_PHONE_KEY"], message: "生产环境必须配置手机号加密密钥 / required in production: the key that encrypts phones" });
+    if (!config.SMS_WEBHOOK_URL) ctx.addIssue({ code: "custom", path: ["SMS_WEBHOOK_URL"], message: "生产环境必须配置短信发送地址 / required in production: the SMS sender's URL" });
+    if (config.TEST_CLOCK_FILE) ctx.addIssue({ code: "custom", path: ["TEST_CLOCK_FILE"], message: "仅用于测试 / for tests only" });
+  });
+
+export type Config = z.infer<typeof configSchema>;
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return loadConfig(configSchema, env);
+}

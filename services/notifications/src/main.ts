@@ -1,0 +1,63 @@
+// Composition root of the notifications service: configuration, connections, wiring.
+import { connectEngines } from "@kepu/engines";
+import { createHttpServer, gracefulShutdown } from "@kepu/http";
+import { createLogger } from "@kepu/log";
+import { CallVerifier, diagnostics, DiagnosticsService, RpcServer } from "@kepu/rpc";
+import { NotificationsService } from "@kepu/contracts/notifications/v1/service_pb";
+import { clockFrom } from "./clock.js";
+import { readConfig } from "./config.js";
+import { Reminders } from "./delivery/reminders.js";
+import { HttpSmsSender, RedisSmsOutbox } from "./delivery/senders.js";
+import { SmsDispatcher } from "./delivery/sms-dispatcher.js";
+import { notificationsService } from "./grpc/notifications-service.js";
+import { notificationsConsumer } from "./messaging/consumer.js";
+import { Notifier } from "./notifier.js";
+import { DueStore } from "./store/due-store.js";
+import { InboxStore } from "./store/inbox-store.js";
+import { ReadModel } from "./store/read-model.js";
+import { PhoneCipher, SmsStore } from "./store/sms-store.js";
+import { TimerLoop } from "./timers.js";
+
+const config = readConfig();
+const logger = createLogger({ service: "notifications", level: config.LOG_LEVEL });
+const engines = await connectEngines("notifications", config, { topics: ["registry", "dispatch", "events"], redis: !config.SMS_WEBHOOK_URL }, logger);
+const db = engines.db!;
+const clock = clockFrom(config.TEST_CLOCK_FILE);
+if (config.TEST_CLOCK_FILE) logger.warn({ file: config.TEST_CLOCK_FILE }, "test clock in use");
+
+const inbox = new InboxStore(db);
+const sms = new SmsStore(db, new PhoneCipher(config.NOTIFICATIONS_PHONE_KEY));
+const due = new DueStore(db);
+const readModel = new ReadModel(db);
+const notifier = new Notifier(inbox, sms, due, clock, logger);
+const reminders = new Reminders(readModel, due, notifier, config.REMINDER_HOURS, clock);
+const sender = config.SMS_WEBHOOK_URL
+  ? new HttpSmsSender(config.SMS_WEBHOOK_URL, config.SMS_WEBHOOK_TOKEN)
+  : new RedisSmsOutbox(engines.redis!, config.KEPU_PREFIX, clock);
+const dispatcher = new SmsDispatcher(sms, due, sender, { dailyCap: config.SMS_DAILY_CAP, maxAttempts: config.SMS_MAX_ATTEMPTS }, clock, logger);
+const timers = new TimerLoop([{ name: "reminders", run: () => reminders.run() }, { name: "sms", run: () => dispatcher.run() }], logger);
+// One group on every topic: a new group reads from offset 0, so names registered before it existed are known.
+const consumer = notificationsConsumer(engines.kafka, engines.group("notify"), ["registry", "dispatch", "events"].map((c) => engines.topic(c)), { readModel, notifier, reminders, logger });
+
+const rpc = new RpcServer({
+  verifier: CallVerifier.fromJwks(config.KEPU_CALL_VERIFY_KEYS),
+  onRefused: (problem, method) => logger.warn({ problem, method }, "call refused: no valid call token"),
+  onUnexpectedError: (err, method) => logger.error({ err, method }, "rpc failed"),
+})
+  .add(NotificationsService, notificationsService(inbox, sms))
+  .add(DiagnosticsService, diagnostics("notifications", engines.readiness));
+const http = createHttpServer({ logger, readiness: engines.readiness });
+
+await consumer.start();
+timers.start(config.TIMER_INTERVAL_MS);
+const grpcPort = await rpc.listen(config.GRPC_HOST, config.GRPC_PORT);
+await http.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
+logger.info({ httpPort: config.HTTP_PORT, grpcPort, sms: config.SMS_WEBHOOK_URL ? "http" : "redis outbox" }, "notifications ready");
+
+gracefulShutdown(logger, [
+  { name: "http", run: () => http.close() },
+  { name: "grpc", run: () => rpc.stop() },
+  { name: "timers", run: () => timers.stop() },
+  { name: "consumer", run: () => consumer.stop() },
+  { name: "engines", run: () => engines.close() },
+]);
