@@ -3,7 +3,7 @@ import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { RegistryService } from "@kepu/contracts/registry/v1/service_pb";
 import { isKepuError } from "@kepu/errors";
 import type { CallOptions, RpcClient } from "@kepu/rpc";
-import { bases, demoIds, futianVolunteers, menu, orgs, providerKindOf, resources, teams } from "./shenzhen.js";
+import { bases, demoIds, futianVolunteers, menu, orgs, providerKindOf, resources, teams, teamVolunteers } from "./shenzhen.js";
 
 type RegistryClient = RpcClient<typeof RegistryService>;
 
@@ -17,6 +17,22 @@ export async function once(write: () => Promise<unknown>): Promise<void> {
   }
 }
 
+/** References dispatch has not heard of yet: it learns the registry from its events, within moments. */
+const notKnownYet = ["COMMUNITY_NOT_FOUND", "MENU_ITEM_NOT_FOUND", "TEAM_NOT_FOUND", "TEAM_HAS_NO_MEMBERS"];
+
+/** `once`, tried again for up to a minute while dispatch has not yet heard of what the write names. */
+export async function onceKnown(write: () => Promise<unknown>): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      return await once(write);
+    } catch (error) {
+      if (!isKepuError(error) || !notKnownYet.includes(error.code) || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}
+
 /** Orgs by depth in the tree, so each level is written in parallel after its parents. */
 function byTreeLevel(seeds: typeof orgs): (typeof orgs)[] {
   const depth = new Map<string, number>();
@@ -27,7 +43,7 @@ function byTreeLevel(seeds: typeof orgs): (typeof orgs)[] {
 }
 
 /**
- * The registry's part of the demo: the org tree, teams and the Futian team's members, bases,
+ * The registry's part of the demo: the org tree, teams and their members, bases,
  * resources, the menu. Idempotent: every id is fixed and an existing one is left as it is.
  * Returns a line that counts what the data set holds.
  */
@@ -41,6 +57,7 @@ export async function seedRegistry(registry: RegistryClient, admin: CallOptions)
   ]);
   await Promise.all([
     ...futianVolunteers.map((v) => once(() => registry.addVolunteer({ teamId: demoIds.team, ...v }, admin))),
+    ...teamVolunteers.map((v) => once(() => registry.addVolunteer(v, admin))),
     ...menu.map((m) =>
       once(() =>
         registry.publishMenuItem(
@@ -55,5 +72,5 @@ export async function seedRegistry(registry: RegistryClient, admin: CallOptions)
       ),
     ),
   ]);
-  return `${teams.length} teams (${futianVolunteers.length} members in ${demoIds.team}), ${bases.length} bases, ${resources.length} resources, ${menu.length} menu items`;
+  return `${teams.length} teams (${futianVolunteers.length} members in ${demoIds.team}, ${teamVolunteers.length} in the others), ${bases.length} bases, ${resources.length} resources, ${menu.length} menu items`;
 }

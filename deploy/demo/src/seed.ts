@@ -7,7 +7,7 @@ import { DispatchService } from "@kepu/contracts/dispatch/v1/service_pb";
 import { EventsService } from "@kepu/contracts/events/v1/service_pb";
 import { RegistryService } from "@kepu/contracts/registry/v1/service_pb";
 import { CallSigner, createRpcClient } from "@kepu/rpc";
-import { once, seedRegistry } from "./registry.js";
+import { once, onceKnown, seedRegistry } from "./registry.js";
 import { kepuMonth, menu, orders, orgs } from "./shenzhen.js";
 
 // Signs its calls with the key the services trust (deploy/local exports it; see .kepu/keys).
@@ -27,9 +27,9 @@ for (const order of orders) {
   const item = menu.find((m) => m.itemId === order.menuItemId)!;
   const resident = { actor: { id: `demo-resident-${order.orderId}`, role: Role.RESIDENT, orgId: order.community, displayName: "居民" } };
   const community = await placeOf(order.community);
-  await once(() => dispatch.submitOrder({ orderId: order.orderId, request: { menuItemId: item.itemId, title: item.title, theme: item.theme, format: item.format, audience: item.audiences[0], expectedParticipants: 30, community } }, resident));
+  await onceKnown(() => dispatch.submitOrder({ orderId: order.orderId, request: { menuItemId: item.itemId, title: item.title, theme: item.theme, format: item.format, audience: item.audiences[0], expectedParticipants: 30, community } }, resident));
   if (order.stage === "pooled") await once(() => dispatch.poolOrder({ orderId: order.orderId, reason: "社区暂无合适队伍" }, admin));
-  if (order.stage === "dispatched" || order.stage === "accepted") await once(() => dispatch.dispatchOrder({ orderId: order.orderId, teamIds: [order.team] }, admin));
+  if (order.stage === "dispatched" || order.stage === "accepted") await onceKnown(() => dispatch.dispatchOrder({ orderId: order.orderId, teamIds: [order.team] }, admin));
   if (order.stage === "accepted") await once(() => dispatch.acceptOrder({ orderId: order.orderId, teamId: order.team }, { actor: { id: `${order.team}-leader`, role: Role.TEAM_LEADER, orgId: order.team } }));
 }
 

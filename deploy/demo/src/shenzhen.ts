@@ -130,6 +130,19 @@ export const futianVolunteers = surnames.map((surname, i) => ({
   skills: [skillCycle[i % skillCycle.length]!],
 }));
 
+/** Two volunteers in every other team: dispatch offers orders only to teams with people in them. */
+export const teamVolunteers = teams
+  .filter((t) => t.teamId !== demoIds.team)
+  .flatMap((t, i) =>
+    [0, 1].map((n) => ({
+      teamId: t.teamId,
+      volunteerId: `vol-${t.teamId}-${n + 1}`,
+      realName: `${surnames[(i * 2 + n + 7) % surnames.length]}${givenNames[(i * 2 + n + 3) % givenNames.length]}`,
+      phone: `1390013${String(9000 + i * 2 + n).padStart(4, "0")}`,
+      skills: [t.themes[n % t.themes.length]!],
+    })),
+  );
+
 /** 《科普资源名录》: venues, facilities, equipment, works, products, information, experts. */
 export const resources = [
   { resourceId: "venue-futian-kjg-hall", kind: ResourceKind.VENUE, name: "福田区科技馆报告厅", ownerOrgId: "sz-futian", capacity: 200 },

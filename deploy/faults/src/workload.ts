@@ -92,12 +92,18 @@ export async function seedPlaces(clients: Clients): Promise<void> {
       await clients.registry.registerOrganization({ orgId: communityId, name: `${d.name}第${i + 1}社区`, kind: OrgKind.COMMUNITY, parentId: `${d.orgId}-s` }, { actor: admin });
     }
     await clients.registry.registerTeam({ teamId: d.teamId, name: `${d.name}科技志愿服务队`, orgId: d.orgId, themes: [Theme.HEALTH], serviceAreaOrgIds: [d.orgId], leaderId: leaderOf(d.teamId).id }, { actor: admin });
+    // Dispatch offers orders only to teams with people in them.
+    await clients.registry.addVolunteer({ teamId: d.teamId, volunteerId: `${d.teamId}-v1`, realName: `${d.name}志愿者`, phone: `1380000${String(districts.indexOf(d)).padStart(4, "0")}`, skills: [Theme.HEALTH] }, { actor: admin });
   }
-  const probe = await clients.dispatch.submitOrder({ orderId: "fz-probe", request: { title: "探测", theme: Theme.HEALTH, community: await placeOf(clients, districts[0]!.communities[0]!) } }, { actor: workerOf(districts[0]!.communities[0]!) });
+  // Dispatch takes orders for communities it has heard of and suggests only teams serving them:
+  // one probe order per district, taken once the community is known, until its team is suggested.
   for (const d of districts) {
-    await waitFor(async () => (await clients.dispatch.suggestTeams({ orderId: probe.order!.orderId }, { actor: admin })).suggestions.some((s) => s.teamId === d.teamId), { timeoutMs: 60_000, what: `dispatch learning team ${d.teamId}` });
+    const communityId = d.communities[0]!;
+    const request = { title: "探测", theme: Theme.HEALTH, community: await placeOf(clients, communityId) };
+    const probe = await waitFor(async () => (await clients.dispatch.submitOrder({ orderId: `fz-probe-${d.orgId}`, request }, { actor: workerOf(communityId) })).order, { timeoutMs: 60_000, what: `dispatch learning community ${communityId}` });
+    await waitFor(async () => (await clients.dispatch.suggestTeams({ orderId: probe.orderId }, { actor: admin })).suggestions.some((s) => s.teamId === d.teamId), { timeoutMs: 60_000, what: `dispatch learning team ${d.teamId}` });
+    await clients.dispatch.cancelOrder({ orderId: probe.orderId, reason: "探测完毕" }, { actor: admin });
   }
-  await clients.dispatch.cancelOrder({ orderId: "fz-probe", reason: "探测完毕" }, { actor: admin });
 }
 
 export async function placeOf(clients: Clients, orgId: string) {

@@ -173,7 +173,12 @@ const mayEver = (action: Action) => async (who: Person) => {
   }
 };
 const strip = (doc: Document | null) => (doc ? Object.fromEntries(Object.entries(doc).filter(([k]) => k !== "outbox" && k !== "outboxCount")) : null);
-const orderDoc = (orderId: string) => async () => strip(await db("dispatch").collection("orders").findOne({ _id: orderId as never }));
+// What people did to the order: an accepted order moves on by itself (the events service schedules its
+// activity, and dispatch records that as the system) while later cells run, which is no refused write.
+const orderDoc = (orderId: string) => async () => {
+  const doc = await db("dispatch").collection("orders").findOne({ _id: orderId as never });
+  return ((doc?.timeline ?? []) as { actorRole: number }[]).filter((step) => step.actorRole !== Role.SYSTEM);
+};
 const activityDocs = (activityId: string) => async () => ({
   activity: strip(await db("events").collection("activities").findOne({ _id: activityId as never })),
   summary: await db("events").collection("summaries").findOne({ _id: activityId as never }),
@@ -459,12 +464,16 @@ beforeAll(async () => {
   for (const [orgId, kind, parentId] of tree) await client.registerOrganization({ orgId, name: orgId, kind, parentId }, asAdmin);
   for (const [teamId, orgId] of [["team-futian", "sz-futian"], ["team-luohu", "sz-luohu"]] as const) {
     await client.registerTeam({ teamId, name: teamId, orgId, themes: [Theme.HEALTH], serviceAreaOrgIds: teamAreas[teamId]! }, asAdmin);
+    await client.addVolunteer({ teamId, volunteerId: teamId === "team-futian" ? "vol-1" : `vol-${teamId}`, realName: "张志愿", phone: teamId === "team-futian" ? "13800000001" : "13800000002", skills: [Theme.HEALTH] }, asAdmin); // dispatch offers orders only to teams with people
     await client.publishMenuItem({ item: { itemId: `menu-${teamId}`, title: "健康讲座", theme: Theme.HEALTH, format: 1, durationMinutes: 60, capacity: 50, serviceAreaOrgId: orgId, providerKind: ProviderKind.TEAM, providerId: teamId } }, asAdmin);
     await client.certifyBase({ baseId: `base-${orgId}`, name: `${orgId} 科技馆`, orgId, level: BaseLevel.DISTRICT, termYears: 5 }, asAdmin);
   }
   client.close();
   // Dispatch must know the teams' areas (抢单) and stats the tree (figures' scope) before the cells run.
   await waitFor(async () => (await db("dispatch").collection("teams").countDocuments({})) === 2, { what: "dispatch's read model of teams" });
+  await engines.waitForDocuments("dispatch", "teams", ["team-futian", "team-luohu"], (team) => (team.memberIds as string[] | undefined)?.length === 1);
+  await engines.waitForDocuments("dispatch", "orgs", tree.map(([orgId]) => orgId));
+  await engines.waitForDocuments("dispatch", "menu_items", ["menu-team-futian", "menu-team-luohu"]);
   await waitFor(async () => (await db("stats").collection("org_facts").countDocuments({})) === tree.length, { what: "stats' read model of the tree" });
 
   for (const account of ["worker", "street", "district", "city", "leader", "member", "base", "viewer", "admin"]) people.push(await signInStaff(account));

@@ -64,6 +64,7 @@ beforeAll(async () => {
   }
   await client.registerTeam({ teamId: "team-futian", name: "福田区科技志愿服务队", orgId: "sz-futian", themes: [Theme.HEALTH], serviceAreaOrgIds: ["sz-futian"] }, admin);
   client.close();
+  await engines.waitForDocuments("dispatch", "orgs", [community]); // dispatch takes orders for communities it has heard of
   for (const account of ["admin", "worker", "leader"]) tokens[account] = await signIn(account);
 }, 180_000);
 

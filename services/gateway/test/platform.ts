@@ -18,6 +18,7 @@ export async function seedShenzhen(registryAddress: string): Promise<void> {
   const admin = { actor: { id: "admin", role: Role.ADMIN } };
   for (const [orgId, kind, parentId] of orgs) await client.registerOrganization({ orgId, name: orgId, kind, parentId }, admin);
   await client.registerTeam({ teamId: "team-futian", name: "福田区科技志愿服务队", orgId: "sz-futian", themes: [Theme.HEALTH], serviceAreaOrgIds: ["sz-futian"] }, admin);
+  await client.addVolunteer({ teamId: "team-futian", volunteerId: "vol-1", realName: "张志愿", phone: "13800000001", skills: [Theme.HEALTH] }, admin); // a team takes orders once it has people
   await client.publishMenuItem({ item: { itemId: "menu-health", title: "健康养生讲座", theme: Theme.HEALTH, format: 1, durationMinutes: 60, capacity: 50, serviceAreaOrgId: "sz-futian", providerKind: ProviderKind.TEAM, providerId: "team-futian" } }, admin);
   client.close();
 }
@@ -51,6 +52,7 @@ export class Platform {
     // Ready when dispatch has heard of the menu item (its read model of the registry's events).
     const probe = await platform.resident("13700003333");
     await waitFor(async () => (await platform.call("POST", "/api/v1/orders", probe, menuOrder)).status === 200, { what: "dispatch to know the menu", timeoutMs: 30_000 });
+    await engines.waitForDocuments("dispatch", "teams", ["team-futian"], (team) => (team.memberIds as string[] | undefined)?.length === 1); // and the team's volunteer
     return platform;
   }
 
