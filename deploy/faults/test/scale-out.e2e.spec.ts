@@ -33,7 +33,7 @@ afterAll(async () => {
 });
 
 /** The groups of the replicated services: dispatch's two consumers and the stats projector. */
-const groups = () => [engines.prefix + "kepu.dispatch.teams", engines.prefix + "kepu.dispatch.activities", engines.prefix + "kepu.stats.projector-g1"];
+const groups = () => [engines.prefix + "kepu.dispatch.registry", engines.prefix + "kepu.dispatch.activities", engines.prefix + "kepu.stats.projector-g1"];
 
 /** Waits until the group has `members` members that together hold every partition of its topics. */
 async function sharedBy(groupId: string, members: number): Promise<Map<string, Record<string, number[]>>> {

@@ -46,11 +46,13 @@ describe("the platform, end to end", () => {
       await registry.registerOrganization({ orgId, name, kind, parentId }, { actor: admin });
     }
     await registry.registerTeam({ teamId: "team-futian", name: "福田区科技志愿服务队", orgId: "sz-futian", themes: [Theme.DIGITAL_LITERACY], serviceAreaOrgIds: ["sz-futian"], leaderId: leader.id }, { actor: admin });
+    await registry.addVolunteer({ teamId: "team-futian", volunteerId: "vol-futian-1", realName: "张志愿", phone: "13800000001", skills: [Theme.DIGITAL_LITERACY] }, { actor: admin });
     const community = (await registry.getOrganization({ orgId: "sz-futian-yuanling-hongli" })).organization!.place!;
 
-    const { order } = await dispatch.submitOrder(
-      { request: { title: "老年人智能手机课", theme: Theme.DIGITAL_LITERACY, format: Format.HANDS_ON, audience: Audience.ELDERLY, expectedParticipants: 20, community } },
-      { actor: resident },
+    // Taken once dispatch has heard of the community (its read model of the registry's events).
+    const order = await waitFor(
+      async () => (await dispatch.submitOrder({ request: { title: "老年人智能手机课", theme: Theme.DIGITAL_LITERACY, format: Format.HANDS_ON, audience: Audience.ELDERLY, expectedParticipants: 20, community } }, { actor: resident })).order,
+      { what: "dispatch learning the community" },
     );
     const orderId = order!.orderId;
     const suggestions = await waitFor(async () => (await dispatch.suggestTeams({ orderId }, { actor: worker })).suggestions.find((s) => s.teamId === "team-futian"), { what: "the registry's team reaching dispatch" });
