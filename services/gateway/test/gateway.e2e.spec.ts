@@ -1,13 +1,14 @@
 import { SignJWT } from "jose";
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "@kepu/contracts/common/v1/envelope_pb";
-import { ServiceProcess, TestEngines, uniquePrefix, waitFor } from "@kepu/testkit";
+import { ServiceProcess, TestClock, TestEngines, uniquePrefix, waitFor } from "@kepu/testkit";
 import { seedShenzhen } from "./platform.js";
 
 const engines = new TestEngines(uniquePrefix("gateway"));
 const services: ServiceProcess[] = [];
 let gateway: ServiceProcess;
+const clock = new TestClock(); // the events service's: 签到, hours and completion happen on the session's day
 const redis = new Redis(engines.urls.redisUrl);
 const secret = "kepu-dev-jwt-secret-change-me-0123456789";
 const phone = "13912345678";
@@ -25,7 +26,7 @@ const signIn = async (account: string) => (await call("POST", "/api/v1/auth/sign
 
 beforeAll(async () => {
   await engines.createTopics(["registry", "dispatch", "events"].map((c) => engines.topic(c)));
-  for (const name of ["registry", "dispatch", "events", "stats"]) services.push(await ServiceProcess.start(name, engines.serviceEnv()));
+  for (const name of ["registry", "dispatch", "events", "stats"]) services.push(await ServiceProcess.start(name, engines.serviceEnv({ TEST_CLOCK_FILE: clock.file })));
   const [registry, dispatch, events, stats] = services.map((s) => s.grpcAddress);
   gateway = await ServiceProcess.start("gateway", engines.serviceEnv({ DEMO_ACCOUNTS: "1", RATE_LIMIT_PER_MINUTE: "60", LOG_LEVEL: "info", REGISTRY_GRPC: registry!, DISPATCH_GRPC: dispatch!, EVENTS_GRPC: events!, STATS_GRPC: stats! }));
   await seedShenzhen(registry!);
@@ -36,7 +37,10 @@ afterAll(async () => {
   await Promise.all(services.map((s) => s.stop()));
   redis.disconnect();
   await engines.cleanup();
+  clock.remove();
 });
+
+afterEach(() => clock.reset());
 
 describe("the gateway", () => {
   it("signs staff in with a password and residents with a one-time code; refresh tokens work once", async () => {
@@ -113,10 +117,13 @@ describe("the gateway", () => {
     expect((await call("GET", "/api/v1/orders?status=NOPE", worker))).toMatchObject({ status: 400, body: { code: "VALIDATION_FAILED" } });
     const activityPath = `/api/v1/activities/${activity.activityId}`;
     expect((await call("GET", `${activityPath}/attendance`, worker)).body.bookings).toHaveLength(1);
+    clock.to(new Date(activity.sessions[0].session.startsAt)); // the day comes
     expect((await call("POST", "/api/v1/check-ins", worker, { bookingId: booked.body.booking.bookingId })).status).toBe(200);
+    clock.to(new Date(Date.parse(activity.sessions[0].session.endsAt) + 60_000)); // and the session is over
     expect((await call("POST", `${activityPath}/complete`, worker, { walkIns: 2 })).body).toMatchObject({ code: "SUMMARY_MISSING" });
     expect((await call("POST", `${activityPath}/summary`, worker, { text: "讲座很受欢迎，现场答疑半小时。" })).body.activity.summaryFiled).toBe(true);
     expect((await call("POST", `${activityPath}/complete`, worker, { walkIns: 2 })).body.activity).toMatchObject({ status: "ACTIVITY_STATUS_COMPLETED", participants: 3 });
+    clock.reset();
     const published = await call("POST", "/api/v1/activities", worker, {
       title: "社区开放日：家庭急救",
       theme: "THEME_DISASTER_PREVENTION",
@@ -152,8 +159,8 @@ describe("the gateway", () => {
 
   it("takes summary photos as images from the organizers and serves them back; other files are refused", async () => {
     const worker = await signIn("worker");
-    const startsAt = new Date(Date.now() + 7 * 86_400_000).toISOString();
-    const endsAt = new Date(Date.now() + 7 * 86_400_000 + 7_200_000).toISOString();
+    const day = new Date(Date.now() + 7 * 86_400_000).setUTCHours(2, 0, 0, 0); // 10:00–12:00 Beijing time, a week ahead
+    const [startsAt, endsAt] = [new Date(day).toISOString(), new Date(day + 7_200_000).toISOString()];
     const published = await call("POST", "/api/v1/activities", worker, { title: "防灾减灾演练", theme: "THEME_DISASTER_PREVENTION", orgId: "sz-futian-yuanling-c1", teamId: "team-futian", sessions: [{ startsAt, endsAt, capacity: 30 }] });
     expect(published.status).toBe(200);
     const activityId = published.body.activity.activityId as string;
@@ -167,6 +174,7 @@ describe("the gateway", () => {
     const notAnImage = await upload("text/plain");
     expect([notAnImage.status, ((await notAnImage.json()) as { code: string }).code]).toEqual([400, "BAD_PHOTO_TYPE"]);
     expect((await upload("image/png", await signIn("viewer"))).status).toBe(403); // a dashboard viewer only reads figures
+    clock.to(new Date(Date.parse(endsAt) + 60_000)); // hours are recorded once served
     const hours = await call("POST", `/api/v1/activities/${activityId}/hours`, await signIn("leader"), { volunteerId: "vol-1", serviceContent: "演练讲解", startedAt: startsAt, endedAt: endsAt });
     expect(hours).toMatchObject({ status: 200, body: { hours: 2 } });
     const schedule = await call("GET", "/api/v1/activities?teamId=mine", await signIn("leader"));
