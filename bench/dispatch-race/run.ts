@@ -1,8 +1,11 @@
 // bench/dispatch-race: TEAMS teams race to accept each of ORDERS orders through dispatch's gRPC API,
 // on a dispatch process of its own on the real engines. Records that every order has exactly one
 // winner, accepts/s and accept latency. Writes bench/results/dispatch-race.json.
+import { EventPublisher, newEvent } from "@kepu/bus";
+import { OrgKind } from "@kepu/contracts/common/v1/catalog_pb";
 import { Role } from "@kepu/contracts/common/v1/envelope_pb";
 import { DispatchService } from "@kepu/contracts/dispatch/v1/service_pb";
+import { OrganizationRegisteredSchema, TeamRegisteredSchema, VolunteerJoinedTeamSchema } from "@kepu/contracts/registry/v1/events_pb";
 import { createRpcClient } from "@kepu/rpc";
 import { ServiceProcess, TestEngines, testSigner, uniquePrefix } from "@kepu/testkit";
 import { percentiles, writeResult } from "../lib/report.js";
@@ -14,16 +17,29 @@ const community = { orgId: "c1", path: ["sz", "sz-futian", "s1", "c1"], district
 const teamIds = Array.from({ length: teams }, (_, i) => `team-${i}`);
 
 await engines.createTopics(["dispatch", "registry", "events"].map((c) => engines.topic(c)));
+// The registry's news dispatch checks orders against: the community, and every team serving it with a volunteer.
+const meta = (aggregateId: string, aggregateVersion: number) => ({ source: "bench", aggregateId, aggregateVersion, correlationId: "bench-race" });
+const publisher = new EventPublisher(engines.kafka);
+await publisher.publish(engines.topic("registry"), [
+  newEvent(OrganizationRegisteredSchema, { orgId: "c1", name: "c1", kind: OrgKind.COMMUNITY, place: community }, meta("c1", 1)),
+  ...teamIds.flatMap((teamId) => [
+    newEvent(TeamRegisteredSchema, { teamId, name: teamId, themes: [3], serviceAreaOrgIds: ["sz-futian"] }, meta(teamId, 1)),
+    newEvent(VolunteerJoinedTeamSchema, { teamId, volunteerId: `v-${teamId}` }, meta(teamId, 2)),
+  ]),
+]);
+await publisher.disconnect();
 const service = await ServiceProcess.start("dispatch", engines.serviceEnv({ LOG_LEVEL: "error" }));
 const client = createRpcClient(DispatchService, service.grpcAddress, { signer: testSigner(), timeoutMs: 120_000 });
 try {
+  await engines.waitForDocuments("dispatch", "orgs", ["c1"]);
+  await engines.waitForDocuments("dispatch", "teams", teamIds, (team) => (team.memberIds as string[] | undefined)?.length === 1, 60_000);
   const worker = { actor: { id: "w", role: Role.COMMUNITY_WORKER, orgId: "c1" } };
   // Set-up, not measured: orders submitted and dispatched to every team, 25 at a time.
   for (let from = 0; from < orders; from += 25) {
     await Promise.all(
       Array.from({ length: Math.min(25, orders - from) }, async (_, k) => {
         const orderId = `o-${from + k}`;
-        await client.submitOrder({ orderId, request: { title: "讲座", theme: 3, community } }, { actor: { id: "r", role: Role.RESIDENT } });
+        await client.submitOrder({ orderId, request: { title: "讲座", theme: 3, community } }, { actor: { id: "r", role: Role.RESIDENT, orgId: "c1" } });
         await client.dispatchOrder({ orderId, teamIds }, worker);
       }),
     );
