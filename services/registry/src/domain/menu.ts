@@ -1,11 +1,13 @@
 import { fail, kepuError, ok, type Result } from "@kepu/errors";
-import type { OrgPlace } from "@kepu/contracts/common/v1/catalog_pb";
 import type { MenuItem } from "@kepu/contracts/registry/v1/events_pb";
-import { isWithin } from "./org-tree.js";
+import { isWithin, type Place } from "./org-tree.js";
+
+/** A menu item's content as the registry keeps it: the protobuf fields, plain. */
+export type MenuItemFields = Omit<MenuItem, "$typeName">;
 
 /** What a menu item must say before it is offered (科普服务菜单). */
-export function checkMenuItem(item: MenuItem): Result<MenuItem> {
-  const bad = (code: string, zh: string, en: string, field: string) => fail<MenuItem>(kepuError("invalid", code, zh, en, `item.${field}`));
+export function checkMenuItem<T extends MenuItemFields>(item: T): Result<T> {
+  const bad = (code: string, zh: string, en: string, field: string) => fail<T>(kepuError("invalid", code, zh, en, `item.${field}`));
   if (!item.title.trim() || [...item.title].length > 100) return bad("TITLE_REQUIRED", "请填写 1 到 100 字的标题", "The title must be 1 to 100 characters", "title");
   if (!item.theme) return bad("THEME_REQUIRED", "请选择科普主题", "Choose a theme", "theme");
   if (!item.format) return bad("FORMAT_REQUIRED", "请选择服务形式", "Choose a format", "format");
@@ -19,6 +21,6 @@ export function checkMenuItem(item: MenuItem): Result<MenuItem> {
 }
 
 /** An item is on a community's menu when the community lies in the item's service area. */
-export function servesCommunity(item: Pick<MenuItem, "serviceAreaOrgId">, community: OrgPlace): boolean {
+export function servesCommunity(item: Pick<MenuItem, "serviceAreaOrgId">, community: Pick<Place, "path">): boolean {
   return isWithin(community, item.serviceAreaOrgId);
 }

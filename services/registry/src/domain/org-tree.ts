@@ -1,6 +1,14 @@
-import { create } from "@bufbuild/protobuf";
 import { fail, kepuError, ok, type Result } from "@kepu/errors";
-import { OrgKind, OrgPlaceSchema, type OrgPlace } from "@kepu/contracts/common/v1/catalog_pb";
+import { OrgKind } from "@kepu/contracts/common/v1/catalog_pb";
+
+/** Where a record sits in the org tree: its org, every ancestor (root first), and its district, street and community. */
+export interface Place {
+  orgId: string;
+  path: string[];
+  districtId: string;
+  streetId: string;
+  communityId: string;
+}
 
 // The tree: 市 → 区 → 街道 → 社区. 科协 sits under the city or a district; the 文明实践 tree
 // (中心 → 所 → 站 → 实践点) and 党群服务中心 hang under the administrative node they serve.
@@ -21,33 +29,31 @@ const allowedParents: Record<OrgKind, OrgKind[]> = {
 export interface OrgNode {
   orgId: string;
   kind: OrgKind;
-  place: OrgPlace;
+  place: Place;
 }
 
 /** Where a new organization sits, from its parent; or why it cannot sit there. */
-export function placeUnder(parent: OrgNode | undefined, orgId: string, kind: OrgKind): Result<OrgPlace> {
+export function placeUnder(parent: OrgNode | undefined, orgId: string, kind: OrgKind): Result<Place> {
   const parents = allowedParents[kind] ?? [];
   if (kind === OrgKind.CITY) {
     if (parent) return fail(kepuError("invalid", "CITY_HAS_NO_PARENT", "市级组织不能有上级", "A city has no parent", "parentId"));
-    return ok(create(OrgPlaceSchema, { orgId, path: [orgId] }));
+    return ok({ orgId, path: [orgId], districtId: "", streetId: "", communityId: "" });
   }
   if (!parent) return fail(kepuError("invalid", "PARENT_REQUIRED", "请选择上级组织", "Choose the parent organization", "parentId"));
   if (!parents.includes(parent.kind)) {
     return fail(kepuError("invalid", "WRONG_PARENT_KIND", `${OrgKind[kind]} 不能挂在 ${OrgKind[parent.kind]} 下`, `A ${OrgKind[kind]} cannot sit under a ${OrgKind[parent.kind]}`, "parentId"));
   }
   const up = parent.place;
-  return ok(
-    create(OrgPlaceSchema, {
-      orgId,
-      path: [...up.path, orgId],
-      districtId: kind === OrgKind.DISTRICT ? orgId : up.districtId,
-      streetId: kind === OrgKind.STREET ? orgId : up.streetId,
-      communityId: kind === OrgKind.COMMUNITY ? orgId : up.communityId,
-    }),
-  );
+  return ok({
+    orgId,
+    path: [...up.path, orgId],
+    districtId: kind === OrgKind.DISTRICT ? orgId : up.districtId,
+    streetId: kind === OrgKind.STREET ? orgId : up.streetId,
+    communityId: kind === OrgKind.COMMUNITY ? orgId : up.communityId,
+  });
 }
 
 /** Whether a place lies in the subtree of `orgId` (the place's path holds every ancestor). */
-export function isWithin(place: OrgPlace, orgId: string): boolean {
+export function isWithin(place: Pick<Place, "path">, orgId: string): boolean {
   return place.path.includes(orgId);
 }

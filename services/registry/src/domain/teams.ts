@@ -1,7 +1,7 @@
 import { fail, kepuError, ok, type Result } from "@kepu/errors";
-import type { OrgPlace, Theme } from "@kepu/contracts/common/v1/catalog_pb";
+import type { Theme } from "@kepu/contracts/common/v1/catalog_pb";
 import { isMinor } from "@kepu/privacy";
-import { isWithin } from "./org-tree.js";
+import { isWithin, type Place } from "./org-tree.js";
 
 /** What the registry knows of a team (科技志愿服务队) when matching it to work. */
 export interface TeamProfile {
@@ -17,7 +17,7 @@ export function checkTeamProfile(team: TeamProfile): Result<TeamProfile> {
 }
 
 /** A team fits work on `theme` at `place` when it covers the theme and one of its areas holds the place. */
-export function teamFits(team: TeamProfile, theme: Theme, place: OrgPlace): boolean {
+export function teamFits(team: TeamProfile, theme: Theme, place: Pick<Place, "path">): boolean {
   return team.themes.includes(theme) && team.serviceAreaOrgIds.some((area) => isWithin(place, area));
 }
 

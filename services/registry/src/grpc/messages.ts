@@ -1,66 +1,62 @@
-// Stored documents → the messages the RegistryService answers with.
+// Aggregate states → the messages the RegistryService answers with.
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import type { Document } from "mongodb";
-import { OrgPlaceSchema, type OrgPlace } from "@kepu/contracts/common/v1/catalog_pb";
 import { MenuItemSchema, type MenuItem } from "@kepu/contracts/registry/v1/events_pb";
 import type { BaseSchema, OrganizationSchema, ResourceSchema, TeamSchema, VolunteerSchema } from "@kepu/contracts/registry/v1/service_pb";
 import { maskName, maskPhone } from "@kepu/privacy";
+import type { BaseState } from "../domain/base.js";
+import type { MenuItemState } from "../domain/menu-item.js";
+import type { OrgState } from "../domain/organization.js";
+import type { ResourceState } from "../domain/resource.js";
+import type { TeamState } from "../domain/team.js";
+import type { VolunteerDoc } from "../store/documents.js";
 
-export const placeOf = (doc: Document | undefined): OrgPlace => create(OrgPlaceSchema, doc?.place ?? {});
+export const orgMessage = ({ orgId, name, kind, parentId, place }: OrgState): MessageInitShape<typeof OrganizationSchema> => ({ orgId, name, kind, parentId, place });
 
-/** A place as stored: plain fields only (FerretDB refuses keys that start with "$", like $typeName). */
-export const storedPlace = ({ orgId, path, districtId, streetId, communityId }: OrgPlace) => ({ orgId, path, districtId, streetId, communityId });
-
-/** A menu item as stored, without protobuf's $typeName. */
-export const storedItem = ({ $typeName: _t, ...item }: MenuItem) => item;
-
-export const orgMessage = (doc: Document): MessageInitShape<typeof OrganizationSchema> => ({ orgId: String(doc._id), name: doc.name, kind: doc.kind, parentId: doc.parentId, place: placeOf(doc) });
-
-export const teamMessage = (doc: Document, volunteers: MessageInitShape<typeof TeamSchema>["volunteers"] = []): MessageInitShape<typeof TeamSchema> => ({
-  teamId: String(doc._id),
-  name: doc.name,
-  orgId: doc.orgId,
-  place: placeOf(doc),
-  themes: doc.themes,
-  serviceAreaOrgIds: doc.serviceAreaOrgIds,
-  leaderId: doc.leaderId,
+export const teamMessage = (team: TeamState, volunteers: MessageInitShape<typeof TeamSchema>["volunteers"] = []): MessageInitShape<typeof TeamSchema> => ({
+  teamId: team.teamId,
+  name: team.name,
+  orgId: team.orgId,
+  place: team.place,
+  themes: team.themes,
+  serviceAreaOrgIds: team.serviceAreaOrgIds,
+  leaderId: team.leaderId,
   volunteers,
-  memberCount: (doc.memberIds ?? []).length,
+  memberCount: team.memberIds.length,
 });
 
-export const baseMessage = (doc: Document): MessageInitShape<typeof BaseSchema> => ({
-  baseId: String(doc._id),
-  name: doc.name,
-  orgId: doc.orgId,
-  place: placeOf(doc),
-  level: doc.level,
-  status: doc.status,
-  certifiedOn: doc.certifiedOn ? timestampFromDate(doc.certifiedOn) : undefined,
-  termYears: doc.termYears,
-  themes: doc.themes,
-  assessments: Object.fromEntries(Object.entries(doc.assessments ?? {}).map(([year, passed]) => [Number(year), Boolean(passed)])),
+/** A base; its assessment scores only for readers who may see them (`scores`). */
+export const baseMessage = (base: BaseState, scores = true): MessageInitShape<typeof BaseSchema> => ({
+  baseId: base.baseId,
+  name: base.name,
+  orgId: base.orgId,
+  place: base.place,
+  level: base.level,
+  status: base.status,
+  certifiedOn: timestampFromDate(base.certifiedOn),
+  termYears: base.termYears,
+  themes: base.themes,
+  assessments: scores ? base.assessments : {},
 });
 
-export const resourceMessage = (doc: Document): MessageInitShape<typeof ResourceSchema> => ({
-  resourceId: String(doc._id), kind: doc.kind, name: doc.name, ownerOrgId: doc.ownerOrgId, place: placeOf(doc), capacity: doc.capacity, available: doc.available,
-});
+export const resourceMessage = ({ resourceId, kind, name, ownerOrgId, place, capacity, available }: ResourceState): MessageInitShape<typeof ResourceSchema> => ({ resourceId, kind, name, ownerOrgId, place, capacity, available });
 
-export const menuMessage = (doc: Document): MenuItem => create(MenuItemSchema, { ...doc.item, itemId: String(doc._id) });
+export const menuMessage = (menu: MenuItemState): MenuItem => create(MenuItemSchema, { ...menu.item, itemId: menu.itemId });
 
 /**
  * A volunteer as a caller may see them: name and phones (the guardian's too) in clear only for
  * callers who need them (`clear`), masked for everyone else.
  */
-export function volunteerMessage(v: Document, clear: boolean): MessageInitShape<typeof VolunteerSchema> {
+export function volunteerMessage(v: VolunteerDoc, clear: boolean): MessageInitShape<typeof VolunteerSchema> {
   const phone = (p: string) => (clear ? p : maskPhone(p));
-  const consent = v.consent as { guardianName: string; guardianPhone: string; relationship: string; consentedAt: Date } | undefined;
+  const name = (n: string) => (clear ? n : maskName(n));
+  const consent = v.consent;
   return {
-    volunteerId: String(v._id),
-    realName: clear ? v.realName : maskName(v.realName),
+    volunteerId: v._id,
+    realName: name(v.realName),
     phone: phone(v.phone),
     skills: v.skills,
     minor: v.minor === true,
-    ...(consent ? { guardianConsent: { ...consent, guardianName: clear ? consent.guardianName : maskName(consent.guardianName), guardianPhone: phone(consent.guardianPhone), consentedAt: timestampFromDate(new Date(consent.consentedAt)) } } : {}),
+    ...(consent ? { guardianConsent: { ...consent, guardianName: name(consent.guardianName), guardianPhone: phone(consent.guardianPhone), consentedAt: timestampFromDate(new Date(consent.consentedAt)) } } : {}),
   };
 }

@@ -1,40 +1,75 @@
 import type { DescMessage, MessageInitShape } from "@bufbuild/protobuf";
 import type { Collection, Db, Document, Filter } from "mongodb";
 import { newEvent } from "@kepu/bus";
+import type { Theme } from "@kepu/contracts/common/v1/catalog_pb";
 import type { Actor } from "@kepu/contracts/common/v1/envelope_pb";
 import { kepuError } from "@kepu/errors";
 import { serializedWrite } from "@kepu/mongo";
-import { saveAggregate, type OutboxRelay } from "@kepu/outbox";
-import type { GuardianConsent } from "../domain/teams.js";
+import { saveAggregate, type OutboxRelay, type SaveResult } from "@kepu/outbox";
+import type { Kind } from "../domain/errors.js";
+import { mappings, type Docs, type Fields, type States, type VolunteerDoc } from "./documents.js";
+
+export type { Kind } from "../domain/errors.js";
 
 export interface Cause {
   correlationId: string;
   actor: Actor | undefined;
 }
 
-export type Kind = "organizations" | "teams" | "bases" | "resources" | "menu";
+/** One protobuf event to publish: its schema and payload. */
+export interface Outgoing {
+  schema: DescMessage;
+  payload: MessageInitShape<DescMessage>;
+}
+
+/** An aggregate's state as loaded, with the version its next write must expect. */
+export interface Stored<S> {
+  state: S;
+  version: number;
+}
+
+/** Which teams a reader may list: the union of these reaches (see use-cases/teams.ts). */
+export type TeamReach = { subtreeOf: string } | { servingAnyOf: string[] } | { teamId: string };
+
+export interface TeamQuery {
+  /** Teams placed in this org's subtree. */
+  under?: string;
+  /** Only these reaches (absent: every team). */
+  reach?: TeamReach[];
+  theme?: Theme;
+  /** Teams serving one of these orgs (a place's path). */
+  servingAnyOf?: string[];
+}
+
+const names: Record<Kind, string> = { organizations: "organizations", teams: "teams", bases: "bases", resources: "resources", menu: "menu_items" };
+const noOutbox = { projection: { outbox: 0, outboxCount: 0 } };
 
 /**
- * The registry's aggregates, one collection each, every change saved with its event in one
+ * The registry's aggregates, one collection each, every change saved with its events in one
  * document write (topic kepu.registry.v1, keyed by the aggregate's id).
  */
 export class RegistryStore {
+  /** For the outbox relay: the collections whose documents carry events. */
   readonly collections: Record<Kind, Collection<Document>>;
-  readonly volunteers: Collection<Document>;
+  private readonly volunteers: Collection<VolunteerDoc>;
 
   constructor(
-    db: Db,
+    private readonly db: Db,
     private readonly topic: string,
     private readonly relay: OutboxRelay,
   ) {
     this.collections = {
-      organizations: db.collection("organizations"),
-      teams: db.collection("teams"),
-      bases: db.collection("bases"),
-      resources: db.collection("resources"),
-      menu: db.collection("menu_items"),
+      organizations: db.collection(names.organizations),
+      teams: db.collection(names.teams),
+      bases: db.collection(names.bases),
+      resources: db.collection(names.resources),
+      menu: db.collection(names.menu),
     };
-    this.volunteers = db.collection("volunteers");
+    this.volunteers = db.collection<VolunteerDoc>("volunteers");
+  }
+
+  private typed<K extends Kind>(kind: K): Collection<Docs[K]> {
+    return this.db.collection<Docs[K]>(names[kind]);
   }
 
   async createIndexes(): Promise<void> {
@@ -47,55 +82,120 @@ export class RegistryStore {
     await this.volunteers.createIndex({ teamId: 1 });
   }
 
-  /** A volunteer's personal record (real name, phone, a minor's guardian consent): kept here, never in an event. */
-  async saveVolunteer(volunteerId: string, volunteer: { teamId: string; realName: string; phone: string; skills: number[]; minor: boolean; consent?: GuardianConsent }): Promise<void> {
-    await this.volunteers.updateOne({ _id: volunteerId as never }, { $set: volunteer }, { upsert: true });
+  // ---- documents -----------------------------------------------------------------------------
+
+  async get<K extends Kind>(kind: K, id: string): Promise<Docs[K] | undefined> {
+    return ((await this.typed(kind).findOne({ _id: id } as Filter<Docs[K]>, noOutbox)) as Docs[K] | null) ?? undefined;
   }
 
-  async volunteersOf(teamId: string): Promise<Document[]> {
-    return this.volunteers.find({ teamId }).toArray();
-  }
-
-  async get(kind: Kind, id: string): Promise<Document | undefined> {
-    return (await this.collections[kind].findOne({ _id: id as never }, { projection: { outbox: 0 } })) ?? undefined;
-  }
-
-  async find(kind: Kind, filter: Filter<Document>): Promise<Document[]> {
-    return this.collections[kind].find(filter, { projection: { outbox: 0 } }).toArray();
+  async find<K extends Kind>(kind: K, filter: Filter<Docs[K]>): Promise<Docs[K][]> {
+    return (await this.typed(kind).find(filter, noOutbox).toArray()) as Docs[K][];
   }
 
   /** Creates an aggregate with its first event; creating it again is refused, never doubled. */
-  async create<D extends DescMessage>(kind: Kind, id: string, state: Document, schema: D, payload: MessageInitShape<D>, cause: Cause): Promise<Document> {
-    const event = newEvent(schema, payload, { source: "registry", aggregateId: id, aggregateVersion: 1, ...cause });
-    const saved = await saveAggregate(this.collections[kind], { id, expectedVersion: 0, version: 1, state, topic: this.topic, events: [event] });
-    if (saved === "conflict") throw kepuError("conflict", "ALREADY_EXISTS", `${id} 已存在`, `${id} already exists`, "id");
-    this.relay.kick(this.collections[kind], id);
-    return { _id: id, ...state, version: 1 };
+  async create<K extends Kind, D extends DescMessage>(kind: K, id: string, fields: Partial<Fields<K>>, schema: D, payload: MessageInitShape<D>, cause: Cause): Promise<Docs[K]> {
+    if ((await this.commit(kind, id, 0, fields, [outgoing(schema, payload)], cause)) === "conflict") throw kepuError("conflict", "ALREADY_EXISTS", `${id} 已存在`, `${id} already exists`, "id");
+    return { _id: id, ...fields, version: 1 } as Docs[K];
   }
 
   /**
-   * Changes an aggregate and records the event. Changes of one aggregate are decided one after
-   * the other in this process (many volunteers joining one team at once would otherwise keep
-   * conflicting); another process's change in between is caught by the version and decided again.
+   * Changes an aggregate's document and records the event. Changes of one aggregate are decided
+   * one after the other in this process; another process's change in between is caught by the
+   * version and decided again.
    */
-  async change<D extends DescMessage>(kind: Kind, id: string, apply: (current: Document) => { state: Document; payload: MessageInitShape<D> }, schema: D, cause: Cause): Promise<Document> {
-    // Its own key: saveAggregate serializes on the collection's namespace and id, inside this.
-    return serializedWrite(`${this.collections[kind].namespace}#decide`, id, () => this.decideAndSave(kind, id, apply, schema, cause));
+  async change<K extends Kind, D extends DescMessage>(kind: K, id: string, apply: (current: Docs[K]) => { state: Partial<Fields<K>>; payload: MessageInitShape<D> }, schema: D, cause: Cause): Promise<Docs[K]> {
+    return this.serialized(kind, id, async () => {
+      for (let attempt = 1; attempt <= 5; attempt++) {
+        const current = await this.get(kind, id);
+        if (!current) throw kepuError("not_found", "NOT_FOUND", `${id} 不存在`, `${id} does not exist`, "id");
+        const { state, payload } = apply(current);
+        const { _id, version, ...fields } = { ...current, ...state };
+        if ((await this.commit(kind, id, version, fields as Partial<Fields<K>>, [outgoing(schema, payload)], cause)) === "saved") return { ...current, ...state, version: version + 1 };
+      }
+      throw kepuError("conflict", "BUSY", "数据正被频繁修改，请稍后重试", "This record is changing quickly; please retry");
+    });
   }
 
-  private async decideAndSave<D extends DescMessage>(kind: Kind, id: string, apply: (current: Document) => { state: Document; payload: MessageInitShape<D> }, schema: D, cause: Cause): Promise<Document> {
-    for (let attempt = 1; attempt <= 5; attempt++) {
-      const current = await this.get(kind, id);
-      if (!current) throw kepuError("not_found", "NOT_FOUND", `${id} 不存在`, `${id} does not exist`, "id");
-      const { state, payload } = apply(current);
-      const version = Number(current.version) + 1;
-      const event = newEvent(schema, payload, { source: "registry", aggregateId: id, aggregateVersion: version, ...cause });
-      const { _id, version: _v, outboxCount: _c, ...fields } = { ...current, ...state };
-      if ((await saveAggregate(this.collections[kind], { id, expectedVersion: Number(current.version), version, state: fields, topic: this.topic, events: [event] })) === "saved") {
-        this.relay.kick(this.collections[kind], id);
-        return { ...current, ...state, version };
-      }
-    }
-    throw kepuError("conflict", "BUSY", "数据正被频繁修改，请稍后重试", "This record is changing quickly; please retry");
+  // ---- aggregates, as the use cases see them ---------------------------------------------------
+
+  /** Runs one aggregate's decisions one after another in this process (see @kepu/mongo). */
+  serialized<T>(kind: Kind, id: string, write: () => Promise<T>): Promise<T> {
+    // Its own key: saveAggregate serializes on the collection's namespace and id, inside this.
+    return serializedWrite(`${this.collections[kind].namespace}#decide`, id, write);
+  }
+
+  async load<K extends Kind>(kind: K, id: string): Promise<Stored<States[K]> | undefined> {
+    const doc = await this.get(kind, id);
+    return doc && { state: mappings[kind].toState(doc), version: doc.version };
+  }
+
+  async state<K extends Kind>(kind: K, id: string): Promise<States[K] | undefined> {
+    return id ? (await this.load(kind, id))?.state : undefined;
+  }
+
+  /** The states of those of `ids` that exist, by id. */
+  async states<K extends Kind>(kind: K, ids: readonly string[]): Promise<Map<string, States[K]>> {
+    const docs = ids.length === 0 ? [] : await this.find(kind, { _id: { $in: [...new Set(ids)] } } as Filter<Docs[K]>);
+    return new Map(docs.map((d) => [d._id, mappings[kind].toState(d)]));
+  }
+
+  /** Saves the state after `messages` (its events, in order) in one write, if the aggregate is still at `expectedVersion`. */
+  save<K extends Kind>(kind: K, id: string, expectedVersion: number, state: States[K], messages: Outgoing[], cause: Cause): Promise<SaveResult> {
+    return this.commit(kind, id, expectedVersion, mappings[kind].toFields(state), messages, cause);
+  }
+
+  private async commit<K extends Kind>(kind: K, id: string, expectedVersion: number, fields: Partial<Fields<K>>, messages: Outgoing[], cause: Cause): Promise<SaveResult> {
+    const events = messages.map((m, i) => newEvent(m.schema, m.payload, { source: "registry", aggregateId: id, aggregateVersion: expectedVersion + i + 1, ...cause }));
+    const saved = await saveAggregate(this.collections[kind], { id, expectedVersion, version: expectedVersion + messages.length, state: fields, topic: this.topic, events });
+    if (saved === "saved") this.relay.kick(this.collections[kind], id);
+    return saved;
+  }
+
+  // ---- queries ---------------------------------------------------------------------------------
+
+  /** The orgs in `rootId`'s subtree (itself included), of one kind when given. */
+  async orgsUnder(rootId: string, kind?: number): Promise<States["organizations"][]> {
+    return this.states_("organizations", { "place.path": rootId, ...(kind ? { kind } : {}) });
+  }
+
+  async teams(query: TeamQuery): Promise<States["teams"][]> {
+    const reach = query.reach?.map((r): Filter<Docs["teams"]> => ("subtreeOf" in r ? { "place.path": r.subtreeOf } : "servingAnyOf" in r ? { serviceAreaOrgIds: { $in: r.servingAnyOf } } : { _id: r.teamId }));
+    if (reach?.length === 0) return [];
+    return this.states_("teams", {
+      ...(query.under ? { "place.path": query.under } : {}),
+      ...(reach ? { $or: reach } : {}),
+      ...(query.theme ? { themes: query.theme } : {}),
+      ...(query.servingAnyOf ? { serviceAreaOrgIds: { $in: query.servingAnyOf } } : {}),
+    });
+  }
+
+  async basesUnder(orgId: string): Promise<States["bases"][]> {
+    return this.states_("bases", orgId ? { "place.path": orgId } : {});
+  }
+
+  async resourcesUnder(orgId: string, kind?: number): Promise<States["resources"][]> {
+    return this.states_("resources", { ...(orgId ? { "place.path": orgId } : {}), ...(kind ? { kind } : {}) });
+  }
+
+  /** Items not withdrawn whose service area is one of `areaIds`. */
+  async menuIn(areaIds: readonly string[]): Promise<States["menu"][]> {
+    return this.states_("menu", { "item.serviceAreaOrgId": { $in: [...areaIds] }, withdrawn: false });
+  }
+
+  private async states_<K extends Kind>(kind: K, filter: Filter<Docs[K]>): Promise<States[K][]> {
+    return (await this.find(kind, filter)).map((d) => mappings[kind].toState(d));
+  }
+
+  // ---- volunteers' personal records ------------------------------------------------------------
+
+  /** A volunteer's personal record (real name, phone, a minor's guardian consent): kept here, never in an event. */
+  async saveVolunteer({ _id, ...volunteer }: VolunteerDoc): Promise<void> {
+    await this.volunteers.updateOne({ _id }, { $set: volunteer }, { upsert: true });
+  }
+
+  async volunteersOf(teamId: string): Promise<VolunteerDoc[]> {
+    return this.volunteers.find({ teamId }).toArray();
   }
 }
+
+const outgoing = <D extends DescMessage>(schema: D, payload: MessageInitShape<D>): Outgoing => ({ schema, payload: payload as MessageInitShape<DescMessage> });

@@ -1,0 +1,141 @@
+// The registry's documents as stored, and one mapping each way between a document and the
+// aggregate's state. Field names are those the collections have always held.
+import type { Theme } from "@kepu/contracts/common/v1/catalog_pb";
+import type { BaseState } from "../domain/base.js";
+import type { Kind } from "../domain/errors.js";
+import type { MenuItemState } from "../domain/menu-item.js";
+import type { MenuItemFields } from "../domain/menu.js";
+import type { OrgState } from "../domain/organization.js";
+import type { Place } from "../domain/org-tree.js";
+import type { ResourceState } from "../domain/resource.js";
+import type { TeamState } from "../domain/team.js";
+import type { GuardianConsent } from "../domain/teams.js";
+
+/** The fields every aggregate document carries besides its state (the outbox's own are left to @kepu/outbox). */
+interface Versioned {
+  _id: string;
+  version: number;
+}
+
+// The documents hold the states' fields under the same names, the id as `_id`.
+export type OrgDoc = Versioned & Omit<OrgState, "orgId">;
+
+export type TeamDoc = Versioned &
+  Omit<TeamState, "teamId" | "active"> & {
+    /** Absent on teams stored before teams could be deactivated: active. */
+    active?: boolean;
+  };
+
+export type BaseDoc = Versioned &
+  Omit<BaseState, "baseId" | "assessments"> & {
+    /** By year, as a string key (a document's keys are strings). */
+    assessments: Record<string, boolean>;
+  };
+
+export type ResourceDoc = Versioned & Omit<ResourceState, "resourceId">;
+
+export type MenuDoc = Versioned & Omit<MenuItemState, "itemId">;
+
+/** A volunteer's personal record: kept here only, never in an event. */
+export interface VolunteerDoc {
+  _id: string;
+  teamId: string;
+  realName: string;
+  phone: string;
+  skills: Theme[];
+  minor: boolean;
+  consent?: GuardianConsent;
+}
+
+export interface Docs {
+  organizations: OrgDoc;
+  teams: TeamDoc;
+  bases: BaseDoc;
+  resources: ResourceDoc;
+  menu: MenuDoc;
+}
+
+export interface States {
+  organizations: OrgState;
+  teams: TeamState;
+  bases: BaseState;
+  resources: ResourceState;
+  menu: MenuItemState;
+}
+
+/** A document's own fields, without its id and version. */
+export type Fields<K extends Kind> = Omit<Docs[K], keyof Versioned>;
+
+interface Mapping<K extends Kind> {
+  toState(doc: Docs[K]): States[K];
+  toFields(state: States[K]): Fields<K>;
+}
+
+/** A place as stored: plain fields only (FerretDB refuses keys that start with "$", like protobuf's $typeName). */
+export const storedPlace = (place: Partial<Place> | undefined): Place => ({
+  orgId: place?.orgId ?? "",
+  path: [...(place?.path ?? [])],
+  districtId: place?.districtId ?? "",
+  streetId: place?.streetId ?? "",
+  communityId: place?.communityId ?? "",
+});
+
+/** A menu item as stored, without protobuf's $typeName. */
+const storedItem = (item: MenuItemFields): MenuItemFields => {
+  const { $typeName: _t, ...fields } = item as MenuItemFields & { $typeName?: string };
+  return { ...fields, audiences: [...fields.audiences], resourceIds: [...fields.resourceIds] };
+};
+
+export const mappings: { [K in Kind]: Mapping<K> } = {
+  organizations: {
+    toState: ({ _id, name, kind, parentId, place }) => ({ orgId: _id, name, kind, parentId: parentId ?? "", place: storedPlace(place) }),
+    toFields: ({ name, kind, parentId, place }) => ({ name, kind, parentId, place: storedPlace(place) }),
+  },
+  teams: {
+    toState: ({ _id, name, orgId, place, themes, serviceAreaOrgIds, leaderId, memberIds, active }) => ({
+      teamId: _id,
+      name,
+      orgId,
+      place: storedPlace(place),
+      themes: themes ?? [],
+      serviceAreaOrgIds: serviceAreaOrgIds ?? [],
+      leaderId: leaderId ?? "",
+      memberIds: memberIds ?? [],
+      active: active !== false,
+    }),
+    toFields: ({ name, orgId, place, themes, serviceAreaOrgIds, leaderId, memberIds, active }) => ({ name, orgId, place: storedPlace(place), themes, serviceAreaOrgIds, leaderId, memberIds, active }),
+  },
+  bases: {
+    toState: ({ _id, name, orgId, place, level, status, certifiedOn, termYears, themes, assessments }) => ({
+      baseId: _id,
+      name,
+      orgId,
+      place: storedPlace(place),
+      level,
+      status,
+      certifiedOn: new Date(certifiedOn),
+      termYears,
+      themes: themes ?? [],
+      assessments: Object.fromEntries(Object.entries(assessments ?? {}).map(([year, passed]) => [Number(year), Boolean(passed)])),
+    }),
+    toFields: ({ name, orgId, place, level, status, certifiedOn, termYears, themes, assessments }) => ({
+      name,
+      orgId,
+      place: storedPlace(place),
+      level,
+      status,
+      certifiedOn,
+      termYears,
+      themes,
+      assessments: Object.fromEntries(Object.entries(assessments).map(([year, passed]) => [String(year), passed])),
+    }),
+  },
+  resources: {
+    toState: ({ _id, kind, name, ownerOrgId, place, capacity, available }) => ({ resourceId: _id, kind, name, ownerOrgId, place: storedPlace(place), capacity, available }),
+    toFields: ({ kind, name, ownerOrgId, place, capacity, available }) => ({ kind, name, ownerOrgId, place: storedPlace(place), capacity, available }),
+  },
+  menu: {
+    toState: ({ _id, item, place, withdrawn }) => ({ itemId: _id, item: { ...storedItem(item), itemId: _id }, place: storedPlace(place), withdrawn: withdrawn === true }),
+    toFields: ({ item, place, withdrawn }) => ({ item: storedItem(item), place: storedPlace(place), withdrawn }),
+  },
+};
