@@ -14,6 +14,7 @@ import { createDemoAccounts } from "./demo-accounts.js";
 import { buildApp } from "./http/app.js";
 import auditLog from "./http/audit.js";
 import idempotency from "./http/idempotency.js";
+import open311 from "./http/open311.js";
 import { registerRoutes } from "./http/routes/index.js";
 
 const config = readConfig();
@@ -40,6 +41,7 @@ const deps = { logger, readiness: engines.readiness, redis, prefix, tokens, acco
 const app = await buildApp(deps);
 await app.register(idempotency, { redis, prefix }); // Idempotency-Key: a retried POST answers its first result again (24 h)
 await registerRoutes(app, { deps, clients });
+await app.register(open311, { deps, clients, db: engines.db! }); // Open311 GeoReport v2 at /open311/v2, and the API keys other systems call it with
 await app.register(auditLog, { db: engines.db!, logger }); // records staff writes and personal reads; GET /api/v1/audit
 await app.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
 logger.info({ httpPort: config.HTTP_PORT }, "gateway ready");
