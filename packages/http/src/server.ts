@@ -75,7 +75,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     if (request.is404) {
       const path = request.url.split("?")[0]!;
       const allowed = [...new Set(routes.filter((route) => route.test.test(path)).flatMap((route) => route.methods))];
-      if (allowed.length > 0) {
+      if (allowed.length > 0 && !allowed.includes(request.method)) {
         const error = kepuError("invalid", "METHOD_NOT_ALLOWED", `此地址不支持 ${request.method} 方法`, `${request.method} is not allowed here; use ${allowed.join(", ")}`);
         return reply.code(405).header("allow", allowed.join(", ")).send(error.toBody());
       }

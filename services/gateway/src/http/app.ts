@@ -9,6 +9,8 @@ import { TypeBoxValidatorCompiler } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchemaCompiler } from "fastify";
 import type { Redis } from "ioredis";
 import type { TSchema } from "typebox";
+import { Ajv } from "ajv";
+import addFormats from "ajv-formats";
 import { Role } from "@kepu/contracts/common/v1/envelope_pb";
 import { kepuError } from "@kepu/errors";
 import { createHttpServer } from "@kepu/http";
@@ -107,14 +109,19 @@ async function rateLimiter(app: FastifyInstance, deps: GatewayDeps, name: string
   return limiter!;
 }
 
+/** Query strings, path parameters and headers are text: a number is read from digits, nothing else ("true" is no page size). */
+const textParts = new Ajv({ coerceTypes: true, useDefaults: true, removeAdditional: false, strict: false });
+addFormats.default(textParts);
+
 /**
- * Request validation with TypeBox: bodies as sent (a string is not a number), query strings, path
- * parameters and headers converted from their text first; anything not in the schema is refused,
- * not dropped. A binary body (a photo) is the route's to check.
+ * Request validation: bodies with TypeBox as sent (a string is not a number), the text parts with
+ * ajv converting numbers; anything not in the schema is refused, not dropped. A binary body (a
+ * photo) is the route's to check.
  */
 const validatorCompiler: FastifySchemaCompiler<TSchema> = (route) => {
   if ((route.schema as { format?: string }).format === "binary") return () => true;
-  return TypeBoxValidatorCompiler(route);
+  if (route.httpPart === "body") return TypeBoxValidatorCompiler(route);
+  return textParts.compile(route.schema);
 };
 
 /** The signed-in caller, if their role may use this route; the services check the org scope again. */
