@@ -251,6 +251,123 @@ function listRoute(route: string, path: string, action: Action, key: string, idO
   };
 }
 
+// ---- Open311: the menu of a district as services, its orders as service requests (arrays, not objects)
+const districtOf = (orgId: string) => pathOf(orgId)[1] ?? "";
+const arrayOf = (a: Answer): Json[] => (typeof a.body.text === "string" && a.body.text.startsWith("[") ? JSON.parse(a.body.text) : []);
+/** Whether the person may read the menu offered in the district: her own community's, or any for staff. */
+const readsMenuIn = (who: Person, district: string) => (who.role === Role.RESIDENT ? districtOf(who.orgId) === district && can("menu.read", who, { orgId: who.orgId }) : can("menu.read", who, {}));
+async function apiKey(orgId: string): Promise<string> {
+  return ok(await call("POST", "/api/v1/api-keys", admin().token, { orgId, name: `矩阵密钥 ${++seq}` }), "api key").apiKey.keyId as string;
+}
+const apiKeyDocs = async () => (await db("gateway").collection("api_keys").find({}).toArray()).map((k) => [k._id, k.revokedAt ?? null]);
+
+function open311Specs(): RouteSpec[] {
+  const districts: [string, string][] = [["own", "sz-futian"], ["foreign", "sz-luohu"]];
+  const itemOf = (district: string) => (district === "sz-futian" ? "menu-team-futian" : "menu-team-luohu");
+  const communityOf = (district: string) => (district === "sz-futian" ? C1 : FOREIGN_C);
+  const orderTargets: [string, () => Promise<string>][] = [
+    ["own", async () => dispatched(await own(), "team-futian")],
+    ["foreign", async () => dispatched(await foreign(), "team-luohu")],
+    ["another resident's", () => submit(residentB(), C1)],
+    ["own, in the pool", async () => pooled(await own())],
+  ];
+  return [
+    {
+      route: "GET /open311/v2/services.{format}",
+      targets: districts.map(([name, district]) => ({
+        name,
+        make: async () => ({
+          path: `/open311/v2/services.json?jurisdiction_id=${district}`,
+          allowed: mayEver("menu.read"),
+          list: {
+            ids: (a) => arrayOf(a).map((s) => s.service_code).sort(),
+            expected: async (who) => (readsMenuIn(who, district) ? arrayOf(await call("GET", `/open311/v2/services.json?jurisdiction_id=${district}`, admin().token)).map((s) => s.service_code).sort() : []),
+          },
+        }),
+      })),
+    },
+    {
+      route: "GET /open311/v2/services/{service_code}.{format}",
+      targets: districts.map(([name, district]) => ({ name, make: async () => ({ path: `/open311/v2/services/${itemOf(district)}.json?jurisdiction_id=${district}`, allowed: async (who) => readsMenuIn(who, district) }) })),
+    },
+    {
+      route: "POST /open311/v2/requests.{format}",
+      targets: districts.map(([name, district]) => ({
+        name,
+        make: async () => ({
+          path: "/open311/v2/requests.json",
+          body: { jurisdiction_id: district, service_code: itemOf(district), address_id: communityOf(district), description: "矩阵 Open311 点单" },
+          allowed: async (who) => readsMenuIn(who, district) && can("order.submit", who, { orgId: communityOf(district), path: pathOf(communityOf(district)) }),
+          snapshot: async () => db("dispatch").collection("orders").countDocuments({}),
+        }),
+      })),
+    },
+    {
+      route: "GET /open311/v2/requests.{format}",
+      targets: districts.map(([name, district]) => ({
+        name,
+        make: async () => ({
+          path: `/open311/v2/requests.json?jurisdiction_id=${district}`,
+          allowed: mayEver("order.read"),
+          list: {
+            ids: (a) => arrayOf(a).map((r) => r.service_request_id).sort(),
+            expected: async (who) => {
+              const all = arrayOf(await call("GET", `/open311/v2/requests.json?jurisdiction_id=${district}`, admin().token)).map((r) => r.service_request_id as string);
+              const readable = await Promise.all(all.map(async (orderId) => can("order.read", who, orderFacts(await order(orderId), who))));
+              return all.filter((_, i) => readable[i]).sort();
+            },
+          },
+        }),
+      })),
+    },
+    {
+      route: "GET /open311/v2/requests/{service_request_id}.{format}",
+      targets: orderTargets.map(([name, make]) => ({
+        name,
+        make: async () => {
+          const orderId = await make();
+          const district = districtOf((await order(orderId)).request.community.orgId);
+          return { path: `/open311/v2/requests/${orderId}.json?jurisdiction_id=${district}`, allowed: async (who) => can("order.read", who, orderFacts(await order(orderId), who)) };
+        },
+      })),
+    },
+    {
+      route: "POST /api/v1/api-keys",
+      targets: districts.map(([name, district]) => ({
+        name,
+        make: async () => ({ path: "/api/v1/api-keys", body: { orgId: district, name: "矩阵接入系统" }, allowed: may("webhook.manage", { path: pathOf(district) }), snapshot: apiKeyDocs }),
+      })),
+    },
+    {
+      route: "GET /api/v1/api-keys",
+      targets: [
+        {
+          name: "all",
+          make: async () => {
+            await apiKey("sz-futian");
+            await apiKey("sz-luohu");
+            return {
+              path: "/api/v1/api-keys",
+              allowed: mayEver("webhook.manage"),
+              list: {
+                ids: (a) => ((a.body.apiKeys as Json[]) ?? []).map((k) => k.keyId).sort(),
+                expected: async (who) => ((await adminGet("/api/v1/api-keys")).apiKeys as Json[]).filter((k) => can("webhook.manage", who, { path: pathOf(k.orgId) })).map((k) => k.keyId).sort(),
+              },
+            };
+          },
+        },
+      ],
+    },
+    {
+      route: "DELETE /api/v1/api-keys/{keyId}",
+      targets: districts.map(([name, district]) => ({
+        name,
+        make: async () => ({ path: `/api/v1/api-keys/${await apiKey(district)}`, allowed: may("webhook.manage", { path: pathOf(district) }), snapshot: apiKeyDocs }),
+      })),
+    },
+  ];
+}
+
 const specs: RouteSpec[] = [
   { route: "GET /api/v1/me", targets: [{ name: "self", make: async () => ({ path: "/api/v1/me", allowed: async () => true }) }] },
   // ---- registry
@@ -445,6 +562,8 @@ const specs: RouteSpec[] = [
   statsRoute("GET /api/v1/stats/export", "/api/v1/stats/export"),
   statsRoute("GET /api/v1/stats/annual-return", "/api/v1/stats/annual-return?year=2026"),
   statsRoute("GET /api/v1/stats/live", "/api/v1/stats/live"),
+  // ---- Open311 GeoReport v2 (jurisdiction_id = a district) and the API keys other systems use
+  ...open311Specs(),
   // ---- the audit log
   { route: "GET /api/v1/audit", targets: [{ name: "all", make: async () => ({ path: "/api/v1/audit", allowed: may("audit.read") }) }] },
 ];
@@ -492,7 +611,7 @@ afterAll(async () => {
 describe("the access matrix", () => {
   it("covers every route of the OpenAPI document", async () => {
     const doc = (await (await fetch(`${gateway.httpUrl}/docs/json`)).json()) as { paths: Record<string, Record<string, unknown>> };
-    const documented = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`)).filter((r) => r.includes("/api/"));
+    const documented = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`)).filter((r) => r.includes("/api/") || r.includes("/open311/"));
     const covered = [...specs.map((s) => s.route), ...publicRoutes];
     expect(documented.filter((r) => !covered.includes(r)), "routes without cells").toEqual([]);
     expect(covered.filter((r) => !documented.includes(r)), "cells for routes that do not exist").toEqual([]);
