@@ -34,7 +34,7 @@ try {
 
   const samplers = backendServices.map((name) => sampleRss(pids[name]!, 500));
   const started = performance.now();
-  const batch = await new Workload(clients).run("bench", orders, concurrency, () => submittedAt.push(performance.now()));
+  const batch = await new Workload(clients, platform.clock).run("bench", orders, concurrency, () => submittedAt.push(performance.now()));
   const seconds = (performance.now() - started) / 1000;
   const underLoad = Object.fromEntries(backendServices.map((name, i) => [name, Math.max(...samplers[i]!.stop())]));
   feed.abort();

@@ -1,22 +1,32 @@
-import { ServiceProcess, type TestEngines } from "@kepu/testkit";
+import { ServiceProcess, TestClock, type TestEngines } from "@kepu/testkit";
 
 export const backendServices = ["registry", "dispatch", "events", "stats"] as const;
 export type BackendService = (typeof backendServices)[number];
 
-/** The four backend services as processes on one set of engines (and one topic/database prefix). */
+/**
+ * The four backend services as processes on one set of engines (and one topic/database prefix).
+ * `clock` moves the events service's clock (its test-only TEST_CLOCK_FILE), to hold a session's
+ * check-in and completion on its day.
+ */
 export class Platform {
-  private constructor(readonly services: Record<BackendService, ServiceProcess>) {}
+  private constructor(
+    readonly services: Record<BackendService, ServiceProcess>,
+    readonly clock: TestClock,
+  ) {}
 
   static async start(engines: TestEngines, extraEnv: Record<string, string> = {}): Promise<Platform> {
-    const started = await Promise.allSettled(backendServices.map((name) => ServiceProcess.start(name, engines.serviceEnv(extraEnv))));
+    const clock = new TestClock();
+    const env = { TEST_CLOCK_FILE: clock.file, ...extraEnv };
+    const started = await Promise.allSettled(backendServices.map((name) => ServiceProcess.start(name, engines.serviceEnv(env))));
     const failed = started.find((s) => s.status === "rejected");
     if (failed) {
       // No orphans: the services that did start are stopped before the failure is reported.
       await Promise.all(started.map((s) => (s.status === "fulfilled" ? s.value.stop() : undefined)));
+      clock.remove();
       throw failed.reason;
     }
     const running = started.map((s) => (s as PromiseFulfilledResult<ServiceProcess>).value);
-    return new Platform(Object.fromEntries(backendServices.map((name, i) => [name, running[i]!])) as Record<BackendService, ServiceProcess>);
+    return new Platform(Object.fromEntries(backendServices.map((name, i) => [name, running[i]!])) as Record<BackendService, ServiceProcess>, clock);
   }
 
   address(name: BackendService): string {
@@ -25,5 +35,6 @@ export class Platform {
 
   async stop(): Promise<void> {
     await Promise.all(Object.values(this.services).map((s) => s.stop()));
+    this.clock.remove();
   }
 }

@@ -1,3 +1,4 @@
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { Audience, Format, OrgKind, Theme } from "@kepu/contracts/common/v1/catalog_pb";
 import { Role } from "@kepu/contracts/common/v1/envelope_pb";
 import { OrderStatus } from "@kepu/contracts/dispatch/v1/events_pb";
@@ -7,7 +8,7 @@ import { RegistryService } from "@kepu/contracts/registry/v1/service_pb";
 import { StatsService } from "@kepu/contracts/stats/v1/service_pb";
 import { isKepuError } from "@kepu/errors";
 import { createRpcClient, type CallOptions, type RpcClient } from "@kepu/rpc";
-import { testSigner, waitFor } from "@kepu/testkit";
+import { testSigner, waitFor, type TestClock } from "@kepu/testkit";
 import type { BackendService } from "./platform.js";
 
 type ActorInit = NonNullable<CallOptions["actor"]>;
@@ -122,24 +123,43 @@ export class Workload {
   readonly journeys: Journey[] = [];
   private sequence = 0;
 
-  constructor(private readonly clients: Clients) {}
+  /** `clock` moves the events service's clock: completion waits for the session to have been held. */
+  constructor(
+    private readonly clients: Clients,
+    private readonly clock: TestClock,
+  ) {}
 
   /**
    * Runs `count` order lives, `concurrency` at a time; `onSubmitted` hears each acknowledged order.
    * Returns this batch's journeys; one that gave up says where and why instead of stopping the rest.
+   *
+   * The batch's activities are all held at one time, 50 minutes from now: booking stays open (it
+   * closes 30 minutes before) and check-in is already open (an hour before). Once every life has
+   * checked in, the events service's clock moves past the session for the summaries and
+   * completions, then back to the machine's time for the next batch.
    */
   async run(label: string, count: number, concurrency: number, onSubmitted: (n: number) => void = () => undefined): Promise<Journey[]> {
-    const queue = Array.from({ length: count }, () => this.sequence++);
+    const heldAt = new Date(Date.now() + 50 * 60_000);
     const batch: Journey[] = [];
     let submitted = 0;
-    const lane = async () => {
-      for (let i = queue.shift(); i !== undefined; i = queue.shift()) {
-        const journey = this.journeyFor(`${label}-${i}`, i);
-        batch.push(journey);
-        await this.live(journey, () => onSubmitted(++submitted)).catch((error: Error) => (journey.failure = error.message));
-      }
+    const lanes = async (work: (journey: Journey) => Promise<void>, journeys: Journey[]) => {
+      const queue = [...journeys];
+      const lane = async () => {
+        for (let journey = queue.shift(); journey !== undefined; journey = queue.shift()) await work(journey).catch((error: Error) => (journey.failure = error.message));
+      };
+      await Promise.all(Array.from({ length: concurrency }, lane));
     };
-    await Promise.all(Array.from({ length: concurrency }, lane));
+    for (let i = 0; i < count; i++) {
+      const n = this.sequence++;
+      batch.push(this.journeyFor(`${label}-${n}`, n));
+    }
+    await lanes((journey) => this.untilCheckedIn(journey, heldAt, () => onSubmitted(++submitted)), batch);
+    this.clock.to(new Date(heldAt.getTime() + 2 * 3_600_000 + 60_000)); // the sessions are over
+    try {
+      await lanes((journey) => this.completion(journey), batch.filter((j) => !j.failure));
+    } finally {
+      this.clock.reset();
+    }
     return batch;
   }
 
@@ -149,14 +169,14 @@ export class Workload {
     return { orderId, communityId, teamId: district.teamId, bookings: new Map(), checkedIn: 0, walkIns: 1 + (i % 3), delivered: false, step: "place" };
   }
 
-  private async live(journey: Journey, submitted: () => void): Promise<void> {
+  private async untilCheckedIn(journey: Journey, heldAt: Date, submitted: () => void): Promise<void> {
     const { orderId, communityId, teamId } = journey;
     const { dispatch, events } = this.clients;
     const worker = workerOf(communityId);
     const status = async () => (await dispatch.getOrder({ orderId }, { actor: admin })).order?.status;
 
     const community = await persist("place", () => placeOf(this.clients, communityId));
-    const request = { title: `健康讲座 ${orderId}`, theme: Theme.HEALTH, format: Format.EXPERT_TALK, audience: Audience.ELDERLY, expectedParticipants: 10, community };
+    const request = { title: `健康讲座 ${orderId}`, theme: Theme.HEALTH, format: Format.EXPERT_TALK, audience: Audience.ELDERLY, expectedParticipants: 10, community, preferredDate: timestampFromDate(heldAt) };
     journey.step = "submit";
     await persist(`submit ${orderId}`, () => dispatch.submitOrder({ orderId, request }, { actor: worker }), async () => (await status()) !== undefined); // 点单
     this.journeys.push(journey);
@@ -170,7 +190,7 @@ export class Workload {
     journey.step = "activity created from OrderAccepted";
     // Waits that span Kafka hops look every 100 ms: at the default 25 ms, dozens of lives in flight
     // made the load generator's own polling most of the reads the engine served.
-    const activity = await waitFor(async () => (await events.getActivity({ activityId }).catch(() => undefined))?.activity, { timeoutMs: 120_000, intervalMs: 100, what: `activity ${activityId}` });
+    const activity = await waitFor(async () => (await events.getActivity({ activityId }, { actor: worker }).catch(() => undefined))?.activity, { timeoutMs: 120_000, intervalMs: 100, what: `activity ${activityId}` });
     const sessionId = activity.sessions[0]!.session!.sessionId;
     journey.step = "book";
     for (const residentId of [`${orderId}-r1`, `${orderId}-r2`]) {
@@ -181,6 +201,14 @@ export class Workload {
     journey.step = "check in";
     await persist(`check in ${orderId}`, () => events.checkIn({ bookingId: journey.bookings.get(`${orderId}-r1`)! }, { actor: worker })); // 签到
     journey.checkedIn = 1;
+  }
+
+  private async completion(journey: Journey): Promise<void> {
+    const { orderId } = journey;
+    const { dispatch, events } = this.clients;
+    const worker = workerOf(journey.communityId);
+    const status = async () => (await dispatch.getOrder({ orderId }, { actor: admin })).order?.status;
+    const activityId = `act-${orderId}`;
     journey.step = "summary and completion";
     await persist(`summary ${orderId}`, () => events.fileSummary({ activityId, text: "讲座顺利完成，居民反响很好。" }, { actor: worker }));
     await persist(`complete ${orderId}`, () => events.completeActivity({ activityId, walkIns: journey.walkIns }, { actor: worker }));

@@ -43,7 +43,7 @@ beforeAll(async () => {
   await engines.createTopics(contexts.map((c) => engines.topic(c)));
   platform = await Platform.start(engines);
   clients = connectClients((name) => platform.address(name));
-  workload = new Workload(clients);
+  workload = new Workload(clients, platform.clock);
   await seedPlaces(clients);
 }, 300_000);
 
@@ -170,7 +170,7 @@ describe("the workflow under faults", () => {
 
   it(`keeps every order when Kafka is unreachable from the events service for ${load.cutMs / 1000} s (its own network namespace)`, async (context) => {
     if (!(await namespacesWork())) context.skip();
-    const partition = new KafkaPartition(platform.services.events, await faultEngines.urls(), engines.serviceEnv());
+    const partition = new KafkaPartition(platform.services.events, await faultEngines.urls(), engines.serviceEnv({ TEST_CLOCK_FILE: platform.clock.file }));
     let batch: Journey[] = [];
     let crashed = false;
     await partition.enter();

@@ -2,13 +2,14 @@
 // their consumer groups; SIGKILL one of each mid-load and the survivor takes over its partitions,
 // with nothing lost and nothing counted twice.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ServiceProcess, TestEngines, uniquePrefix, waitFor } from "@kepu/testkit";
+import { ServiceProcess, TestClock, TestEngines, uniquePrefix, waitFor } from "@kepu/testkit";
 import { audit } from "../src/audit.js";
 import type { BackendService } from "../src/platform.js";
 import { assignments, waitUntilCaughtUp } from "../src/topics.js";
 import { connectClients, seedPlaces, Workload, type Clients } from "../src/workload.js";
 
 const engines = new TestEngines(uniquePrefix("scaleout"));
+const clock = new TestClock(); // the events service's: completion waits for the session to be over
 const partitions = 3;
 const replicated = ["dispatch", "stats"] as const;
 let single: Record<"registry" | "events", ServiceProcess>;
@@ -17,7 +18,7 @@ let clients: Clients;
 
 beforeAll(async () => {
   await engines.createTopics(["registry", "dispatch", "events"].map((c) => engines.topic(c)), partitions);
-  const start = (name: string) => ServiceProcess.start(name, engines.serviceEnv());
+  const start = (name: string) => ServiceProcess.start(name, engines.serviceEnv({ TEST_CLOCK_FILE: clock.file }));
   const [registry, events, d1, d2, s1, s2] = await Promise.all(["registry", "events", "dispatch", "dispatch", "stats", "stats"].map(start));
   single = { registry: registry!, events: events! };
   pairs = { dispatch: [d1!, d2!], stats: [s1!, s2!] };
@@ -30,6 +31,7 @@ afterAll(async () => {
   clients?.close();
   await Promise.all([...Object.values(single ?? {}), ...Object.values(pairs ?? {}).flat()].map((s) => s.stop()));
   await engines.cleanup();
+  clock.remove();
 });
 
 /** The groups of the replicated services: dispatch's two consumers and the stats projector. */
@@ -53,7 +55,7 @@ describe("two replicas of dispatch and of stats", () => {
     for (const groupId of groups()) expect((await sharedBy(groupId, 2)).size).toBe(2);
     await seedPlaces(clients);
 
-    const workload = new Workload(clients);
+    const workload = new Workload(clients, clock);
     let killed: Promise<unknown> | undefined;
     const batch = await workload.run("scale", 8, 4, (n) => {
       if (n === 4) killed = Promise.all(replicated.map((name) => pairs[name][1].kill()));

@@ -1,6 +1,7 @@
 // The order's whole life across the running services, carried by events only:
 // registry → (TeamRegistered) → dispatch → (OrderAccepted) → events → (ActivityScheduled,
 // ActivityCompleted) → dispatch; and every event → stats.
+import { timestampDate } from "@bufbuild/protobuf/wkt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OrgKind, Theme, Format, Audience } from "@kepu/contracts/common/v1/catalog_pb";
 import { Role } from "@kepu/contracts/common/v1/envelope_pb";
@@ -61,12 +62,15 @@ describe("the platform, end to end", () => {
     await dispatch.acceptOrder({ orderId, teamId: "team-futian" }, { actor: leader });
 
     const activityId = `act-${orderId}`;
-    const activity = await waitFor(async () => (await events.getActivity({ activityId }).catch(() => undefined))?.activity, { what: "the activity created from OrderAccepted" });
+    const activity = await waitFor(async () => (await events.getActivity({ activityId }, { actor: worker }).catch(() => undefined))?.activity, { what: "the activity created from OrderAccepted" });
     await waitFor(async () => (await dispatch.getOrder({ orderId }, { actor: resident })).order?.status === OrderStatus.SCHEDULED, { what: "SCHEDULED from ActivityScheduled" });
 
     const { booking } = await events.book({ activityId, sessionId: activity.sessions[0]!.session!.sessionId }, { actor: resident });
     const { token } = await events.getCheckInToken({ bookingId: booking!.bookingId }, { actor: resident });
+    const session = activity.sessions[0]!.session!;
+    platform.clock.to(timestampDate(session.startsAt!)); // the day comes: 签到 at the start…
     await events.checkIn({ token }, { actor: worker });
+    platform.clock.to(new Date(timestampDate(session.endsAt!).getTime() + 60_000)); // …总结 and 完成 once it is over
     await events.fileSummary({ activityId, text: "讲解了手机挂号、防诈骗等内容，老人们学得很认真。" }, { actor: worker });
     await events.completeActivity({ activityId, walkIns: 15 }, { actor: worker });
 
@@ -74,7 +78,7 @@ describe("the platform, end to end", () => {
     await dispatch.rateOrder({ orderId, score: 5, comment: "非常实用" }, { actor: resident });
 
     const figures = await waitFor(async () => {
-      const f = (await stats.getFigures({ slice: { orgId: "sz-futian" } })).figures!;
+      const f = (await stats.getFigures({ slice: { orgId: "sz-futian" } }, { actor: admin })).figures!;
       return f.ordersByStatus.RATED === 1 && f.participants === 16 && f;
     }, { what: "the figures of the whole journey" });
     expect(figures).toMatchObject({ orders: 1, activities: 1, participants: 16, uniqueParticipants: 16, communities: 1, communitiesWithActivity: 1, coverage: 1, completionRate: 1 });
