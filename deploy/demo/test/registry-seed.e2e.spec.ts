@@ -26,12 +26,12 @@ afterAll(async () => {
 
 /** What a newcomer would see of the Shenzhen data set. */
 async function snapshot() {
-  const futianStreets = (await client.listSubtree({ orgId: demoIds.district, kind: OrgKind.STREET })).organizations.length;
-  const everything = (await client.listSubtree({ orgId: demoIds.city })).organizations.length;
-  const futianBases = (await client.listBases({ orgId: demoIds.district })).bases.length;
+  const futianStreets = (await client.listSubtree({ orgId: demoIds.district, kind: OrgKind.STREET }, admin)).organizations.length;
+  const everything = (await client.listSubtree({ orgId: demoIds.city }, admin)).organizations.length;
+  const futianBases = (await client.listBases({ orgId: demoIds.district }, admin)).bases.length;
   const team = (await client.getTeam({ teamId: demoIds.team }, admin)).team!;
-  const demoMenu = (await client.listMenuForCommunity({ communityId: demoIds.community })).items.length;
-  const nanshanMenu = (await client.listMenuForCommunity({ communityId: demoIds.otherDistrictCommunity })).items.length;
+  const demoMenu = (await client.listMenuForCommunity({ communityId: demoIds.community }, admin)).items.length;
+  const nanshanMenu = (await client.listMenuForCommunity({ communityId: demoIds.otherDistrictCommunity }, admin)).items.length;
   return { futianStreets, everything, futianBases, members: team.memberCount, demoMenu, nanshanMenu };
 }
 
