@@ -9,6 +9,7 @@ import { file_kepu_dispatch_v1_service } from "./gen/kepu/dispatch/v1/service_pb
 import { file_kepu_events_v1_events } from "./gen/kepu/events/v1/events_pb.js";
 import { file_kepu_events_v1_service } from "./gen/kepu/events/v1/service_pb.js";
 import { file_kepu_notifications_v1_service } from "./gen/kepu/notifications/v1/service_pb.js";
+import { file_kepu_notifications_v1_webhooks } from "./gen/kepu/notifications/v1/webhooks_pb.js";
 import { file_kepu_registry_v1_events } from "./gen/kepu/registry/v1/events_pb.js";
 import { file_kepu_registry_v1_service } from "./gen/kepu/registry/v1/service_pb.js";
 import { file_kepu_stats_v1_service } from "./gen/kepu/stats/v1/service_pb.js";
@@ -23,6 +24,7 @@ export const allFiles: readonly DescFile[] = [
   file_kepu_events_v1_events,
   file_kepu_events_v1_service,
   file_kepu_notifications_v1_service,
+  file_kepu_notifications_v1_webhooks,
   file_kepu_registry_v1_events,
   file_kepu_registry_v1_service,
   file_kepu_stats_v1_service,
