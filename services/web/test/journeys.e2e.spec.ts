@@ -50,6 +50,10 @@ beforeAll(async () => {
   const peers = { REGISTRY_GRPC: platform.address("registry"), DISPATCH_GRPC: platform.address("dispatch"), EVENTS_GRPC: platform.address("events"), STATS_GRPC: platform.address("stats") };
   gateway = await ServiceProcess.start("gateway", engines.serviceEnv({ ...peers, DEMO_ACCOUNTS: "1", WEB_DIST: distDir, RATE_LIMIT_PER_MINUTE: "1000", RATE_LIMIT_IP_PER_MINUTE: "100000" }));
   await seed(platform.address("registry"));
+  // 点单 and 派单 are checked against dispatch's read model of the registry's events: wait for it.
+  await engines.waitForDocuments("dispatch", "orgs", [community]);
+  await engines.waitForDocuments("dispatch", "menu_items", ["menu-health"]);
+  await engines.waitForDocuments("dispatch", "teams", ["team-futian"], (team) => (team.memberIds as string[] | undefined)?.length === 1);
   browser = await launchBrowser();
 }, 240_000);
 
