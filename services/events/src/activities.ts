@@ -3,6 +3,7 @@
 // pure decider (domain/activity.ts, domain/booking.ts) and stores its answer with its events.
 import type { DescMessage, MessageInitShape } from "@bufbuild/protobuf";
 import { v7 as uuidv7 } from "uuid";
+import { calendar } from "@kepu/calendar";
 import { newEvent, type EventEnvelope } from "@kepu/bus";
 import { can, requireAccess } from "@kepu/access";
 import { Role, type Actor } from "@kepu/contracts/common/v1/envelope_pb";
@@ -119,8 +120,9 @@ export class Activities {
   }
 
   /**
-   * An accepted order becomes exactly one activity (its id comes from the order's). A preferred
-   * date that has passed meanwhile becomes a week from now: a session never starts in the past.
+   * An accepted order becomes exactly one activity (its id comes from the order's). Without a
+   * preferred date, or with one that has passed meanwhile, it is held a week from now at 10:00
+   * local time: a session never starts in the past, nor at night.
    */
   async createFromOrder(accepted: OrderAccepted, actor: Actor | undefined, cause: Cause): Promise<ActivityRecord> {
     const activityId = `act-${accepted.orderId}`;
@@ -130,7 +132,7 @@ export class Activities {
     const community = request?.community;
     const now = this.clock();
     const preferred = request?.preferredDate ? new Date(Number(request.preferredDate.seconds) * 1000) : undefined;
-    const startsAt = preferred && preferred > now ? preferred : new Date(now.getTime() + 7 * 86_400_000);
+    const startsAt = preferred && preferred > now ? preferred : new Date(calendar.startOfDate(calendar.dateOf(new Date(now.getTime() + 7 * 86_400_000))).getTime() + 10 * 3_600_000);
     return this.create(
       {
         activityId,
