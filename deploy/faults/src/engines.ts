@@ -83,16 +83,26 @@ export class FaultEngines {
     if (await mounted(this.storeDisk)) await run("umount", [this.storeDisk]);
   }
 
-  /** Takes every free byte of the store's disk (one preallocated file): the next write meets ENOSPC. */
+  /**
+   * Takes every free byte of the store's disk: one preallocated file for all but the last
+   * megabyte (FerretDB may write meanwhile), then zeros until the disk refuses. The next write meets ENOSPC.
+   */
   async fillStoreDisk(): Promise<void> {
-    const { stdout } = await run("df", ["--output=avail", "-B1", this.storeDisk]);
-    const free = Number(stdout.trim().split("\n").pop());
-    if (free > 0) await run("fallocate", ["-l", String(free), this.filler]);
+    await run("fallocate", ["-l", String(Math.max((await this.storeDiskFree()) - 1_048_576, 0)), this.filler]);
+    await run("dd", ["if=/dev/zero", `of=${this.filler}.tail`, "bs=64k"]).catch(() => undefined); // ends with "No space left on device"
+    const left = await this.storeDiskFree();
+    if (left > 65_536) throw new Error(`the store's disk still has ${left} bytes free after filling it`);
   }
 
   /** Space returns. */
   freeStoreDisk(): void {
     rmSync(this.filler, { force: true });
+    rmSync(`${this.filler}.tail`, { force: true });
+  }
+
+  private async storeDiskFree(): Promise<number> {
+    const { stdout } = await run("df", ["--output=avail", "-B1", this.storeDisk]);
+    return Number(stdout.trim().split("\n").pop());
   }
 
   private get storeDisk(): string {

@@ -50,6 +50,7 @@ export class KafkaPartition {
     await ip("netns", "add", this.ns);
     await ip("-n", this.ns, "link", "set", "lo", "up");
     for (const link of Object.values(this.links)) {
+      await ip("link", "del", link.host).catch(() => undefined); // left by a run that was stopped mid-scenario
       await ip("link", "add", link.host, "type", "veth", "peer", "name", link.inside, "netns", this.ns);
       await ip("addr", "add", `${link.net}.1/30`, "dev", link.host);
       await ip("link", "set", link.host, "up");

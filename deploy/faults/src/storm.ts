@@ -62,7 +62,7 @@ export class BookingStorm {
 
   /** The session's seats and line as the events service counts them (the ledger) and as its records hold them. */
   private async state() {
-    const { activity } = await this.clients.events.getActivity({ activityId: this.activityId });
+    const { activity } = await this.clients.events.getActivity({ activityId: this.activityId }, { actor: this.worker });
     const session = activity!.sessions[0]!;
     const { bookings } = await this.clients.events.listAttendance({ activityId: this.activityId }, { actor: this.worker });
     const stored = (status: BookingStatus) => bookings.filter((b) => b.status === status);

@@ -147,8 +147,8 @@ describe("the workflow under faults", () => {
     const probeId = `disk-probe-${Date.now()}`;
     let refusal: unknown;
     const batch = await loadWith("disk", async () => {
-      await faultEngines.fillStoreDisk();
       try {
+        await faultEngines.fillStoreDisk();
         const request = { title: "磁盘已满时的点单", theme: Theme.HEALTH, community: await placeOf(clients, communityId) };
         refusal = await clients.dispatch.submitOrder({ orderId: probeId, request }, { actor: workerOf(communityId) }).then(() => "accepted", (error: unknown) => error);
         await lasting(load.diskFullMs);
