@@ -30,9 +30,10 @@ export function saveTokens(tokens: Tokens | undefined): void {
 }
 
 /** JSON bodies are sent as JSON; a Blob (an image) as itself, with its own type. */
-async function send(method: string, path: string, body: unknown, token: string | undefined): Promise<Response> {
+async function send(method: string, path: string, body: unknown, token: string | undefined, idempotencyKey?: string): Promise<Response> {
   const headers: Record<string, string> = {};
   if (token) headers.authorization = `Bearer ${token}`;
+  if (idempotencyKey) headers["idempotency-key"] = idempotencyKey;
   if (body instanceof Blob) headers["content-type"] = body.type;
   else if (body !== undefined) headers["content-type"] = "application/json";
   return fetch(path, { method, headers, body: body === undefined || body instanceof Blob ? body : JSON.stringify(body) });
@@ -57,12 +58,24 @@ async function renewed(): Promise<Tokens | undefined> {
   return fresh;
 }
 
-/** Calls the API as the signed-in person; throws ApiError with the gateway's bilingual message. */
+/** A random UUID; crypto.randomUUID exists only on https and localhost, getRandomValues everywhere. */
+function actionKey(): string {
+  if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
+  const hex = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20)}`;
+}
+
+/**
+ * Calls the API as the signed-in person; throws ApiError with the gateway's bilingual message.
+ * Each call is one user action: a POST carries one Idempotency-Key for it, the same on its retry
+ * (after a renewed sign-in), so the gateway answers the first result again instead of doing it twice.
+ */
 export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  let response = await send(method, path, body, savedTokens()?.accessToken);
+  const key = method === "POST" ? actionKey() : undefined;
+  let response = await send(method, path, body, savedTokens()?.accessToken, key);
   if (response.status === 401 && savedTokens()) {
     const fresh = await renewed();
-    if (fresh) response = await send(method, path, body, fresh.accessToken);
+    if (fresh) response = await send(method, path, body, fresh.accessToken, key);
   }
   if (!response.ok) throw await failure(response, "请求失败", "Request failed");
   return (await response.json()) as T;
