@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OrgKind, Theme } from "@kepu/contracts/common/v1/catalog_pb";
 import { Role } from "@kepu/contracts/common/v1/envelope_pb";
 import { BaseLevel, ProviderKind } from "@kepu/contracts/registry/v1/events_pb";
+import { EventsService } from "@kepu/contracts/events/v1/service_pb";
 import { RegistryService } from "@kepu/contracts/registry/v1/service_pb";
 import { Platform } from "@kepu/faults/platform";
 import { createRpcClient } from "@kepu/rpc";
@@ -158,8 +159,14 @@ describe("the web app in a browser, role by role", () => {
     await row.getByRole("button", { name: "记录服务时长" }).click();
     await leader.locator(".pick-volunteer").click();
     await leader.locator(".el-select-dropdown__item").filter({ hasText: "王医生" }).click();
+    const events = createRpcClient(EventsService, platform.address("events"), { signer: testSigner() });
+    const { activities } = await events.listActivities({ teamId: "team-futian" }, { actor: { id: "admin", role: Role.ADMIN } });
+    events.close();
+    const held = activities.find((a) => a.title === "健康养生讲座")!.sessions[0]!.session!;
+    platform.clock.to(new Date(Number(held.endsAt!.seconds) * 1000 + 60_000)); // hours are recorded once served
     await leader.locator(".do-hours").click();
     await leader.getByText("服务时长已记录").waitFor();
+    platform.clock.reset();
     await leader.screenshot({ path: `${shots}/8-leader-hours.png`, fullPage: true });
 
     // 图文总结 with a photo: shrunk in the browser, uploaded, shown as a thumbnail.
@@ -196,9 +203,10 @@ describe("the web app in a browser, role by role", () => {
     const code = await redis.get(`${engines.prefix}kepu:gateway:otp-outbox:${phone}`);
     const { accessToken } = (await post("/api/v1/auth/resident-sign-in", { phone, code, communityId: community })) as { accessToken: string };
     const get = (path: string) => fetch(`${gateway.httpUrl}${path}`, { headers: { authorization: `Bearer ${accessToken}` } }).then((r) => r.json());
-    const { activities } = (await get(`/api/v1/activities?orgId=${community}`)) as { activities: { activityId: string; title: string; sessions: { session: { sessionId: string } }[] }[] };
+    const { activities } = (await get(`/api/v1/activities?orgId=${community}`)) as { activities: { activityId: string; title: string; sessions: { session: { sessionId: string; startsAt: string } }[] }[] };
     const activity = activities.find((a) => a.title === "健康养生讲座")!;
     const { booking } = (await post(`/api/v1/activities/${activity.activityId}/sessions/${activity.sessions[0]!.session.sessionId}/bookings`, {}, accessToken)) as { booking: { bookingId: string } };
+    platform.clock.to(new Date(activity.sessions[0]!.session.startsAt)); // the session's day: check-in is open
     const { token } = (await get(`/api/v1/bookings/${booking.bookingId}/check-in-token`)) as { token: string };
 
     // The QR code on film: a JPEG of it, looped by Chromium's fake camera.
