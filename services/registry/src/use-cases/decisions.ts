@@ -1,5 +1,12 @@
 // The one way every registry command runs: load the aggregate, decide (after the use case has
 // loaded the references and authorized), evolve, save state + events in one write.
+//
+// Adding a command (rename an org, deactivate a team, a member leaves …):
+//  1. domain/<aggregate>.ts: a variant of the Command union, its Event, a case in `decide` (the
+//     rule, refusals as Result values) and in `evolve`; a row and a column in its table test;
+//  2. messaging/registry-events.ts: the event's protobuf message (add it to proto/ if it is new);
+//  3. use-cases/<aggregate>.ts: a method — decideOnExisting, authorize, the aggregate's decide;
+//  4. grpc/registry-service.ts: the handler checks the request's fields and calls the method.
 import type { Result } from "@kepu/errors";
 import { registryErrors, type Kind } from "../domain/errors.js";
 import { toMessage, type RegistryEvent } from "../messaging/registry-events.js";
