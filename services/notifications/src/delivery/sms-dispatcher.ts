@@ -42,7 +42,10 @@ export class SmsDispatcher {
     const sms = await this.store.load(id);
     if (!sms || sms.status !== "due") return true;
     const now = this.clock();
-    if (sms.dueAt > now) return false; // filed early: stays for its own minute's pass
+    if (sms.dueAt > now) {
+      await this.due.file("sms", sms.dueAt, [id]); // not yet (a retry filed early): to its own minute, never left behind
+      return true;
+    }
     const day = calendar.dayKey(now);
     const phones = await this.store.optedIn([sms.personId]);
     const decision = decideSms(now, await this.store.sentOn(sms.personId, day), this.policy.dailyCap, phones.has(sms.personId));

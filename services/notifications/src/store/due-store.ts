@@ -37,6 +37,9 @@ export class DueStore {
     if (ids.length === 0) return;
     const id = `${kind}|${floorMinute(at).toISOString()}`;
     await serializedWrite(this.buckets.collectionName, id, () => this.buckets.updateOne({ _id: id }, { $addToSet: { ids: { $each: ids } } }, { upsert: true }));
+    // The timer's cursor never starts after work filed: a first filing (no cursor yet) or one
+    // behind it (a clock set back) brings it to that minute.
+    await this.cursors.updateOne({ _id: kind }, { $min: { minute: floorMinute(at) } }, { upsert: true });
   }
 
   /** Every id due by `now`, bucket by bucket, oldest first; `handle` returns those done (the rest stay). */
@@ -44,7 +47,7 @@ export class DueStore {
     const until = floorMinute(now);
     const cursor = await this.cursors.findOne({ _id: kind });
     const earliest = new Date(until.getTime() - maxCatchUpMinutes * minute);
-    let from = cursor ? new Date(cursor.minute.getTime() - lookBackMinutes * minute) : new Date(until.getTime() - 60 * minute);
+    let from = cursor ? new Date(cursor.minute.getTime() - lookBackMinutes * minute) : until;
     if (from < earliest) from = earliest;
     let handled = 0;
     for (let at = from.getTime(); at <= until.getTime(); at += minute) {
