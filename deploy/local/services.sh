@@ -3,8 +3,8 @@
 # crashed service again (with backoff), restarts them one at a time on request, stops them in order.
 # Usage: services.sh start | stop | restart [name ...] | status
 # Logs: $KEPU_STATE/logs/<service>.log and supervisor.log; pids in $KEPU_STATE/pids.
-# Ports (defaults): KEPU_GATEWAY_PORT (8080), KEPU_{REGISTRY,DISPATCH,EVENTS,STATS}_HTTP_PORT
-# (4101–4104) and _GRPC_PORT (5101–5104). KEPU_SKIP_BUNDLE=1: the bundles are fresh, do not build them.
+# Ports (defaults): KEPU_GATEWAY_PORT (8080), KEPU_{REGISTRY,DISPATCH,EVENTS,STATS,NOTIFICATIONS}_HTTP_PORT
+# (4101–4105) and _GRPC_PORT (5101–5105). KEPU_SKIP_BUNDLE=1: the bundles are fresh, do not build them.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
@@ -14,12 +14,14 @@ pids="$KEPU_STATE/pids"
 
 registry_grpc="${KEPU_REGISTRY_GRPC_PORT:-5101}" dispatch_grpc="${KEPU_DISPATCH_GRPC_PORT:-5102}"
 events_grpc="${KEPU_EVENTS_GRPC_PORT:-5103}" stats_grpc="${KEPU_STATS_GRPC_PORT:-5104}"
+notifications_grpc="${KEPU_NOTIFICATIONS_GRPC_PORT:-5105}"
 # name:http-port[:grpc-port], in start order (the gateway last: it calls the others).
 services=(
   "registry:${KEPU_REGISTRY_HTTP_PORT:-4101}:$registry_grpc"
   "dispatch:${KEPU_DISPATCH_HTTP_PORT:-4102}:$dispatch_grpc"
   "events:${KEPU_EVENTS_HTTP_PORT:-4103}:$events_grpc"
   "stats:${KEPU_STATS_HTTP_PORT:-4104}:$stats_grpc"
+  "notifications:${KEPU_NOTIFICATIONS_HTTP_PORT:-4105}:$notifications_grpc"
   "gateway:${KEPU_GATEWAY_PORT:-8080}"
 )
 name_of() { echo "${1%%:*}"; }
@@ -51,7 +53,7 @@ start_all() {
     [[ "${KEPU_FROM_SOURCE:-}" == 1 || "${KEPU_SKIP_BUNDLE:-}" == 1 ]] || node "$repo/deploy/build/bundle.mjs"
     eval "$(bash "$here/engines.sh" env)"
     export KAFKA_BROKERS MONGO_URL REDIS_URL
-    export REGISTRY_GRPC="127.0.0.1:$registry_grpc" DISPATCH_GRPC="127.0.0.1:$dispatch_grpc" EVENTS_GRPC="127.0.0.1:$events_grpc" STATS_GRPC="127.0.0.1:$stats_grpc"
+    export REGISTRY_GRPC="127.0.0.1:$registry_grpc" DISPATCH_GRPC="127.0.0.1:$dispatch_grpc" EVENTS_GRPC="127.0.0.1:$events_grpc" STATS_GRPC="127.0.0.1:$stats_grpc" NOTIFICATIONS_GRPC="127.0.0.1:$notifications_grpc"
     export DEMO_ACCOUNTS="${DEMO_ACCOUNTS:-1}"
     # The key pair that signs calls between the processes (made once, kept in $KEPU_STATE/keys).
     local keys="$repo/packages/identity/bin/call-keys.mjs"

@@ -3,8 +3,11 @@ import { loadConfig, serviceEnv, z } from "@kepu/config";
 /** Every setting of the notifications service, from the environment, with typed defaults. */
 export const configSchema = serviceEnv({ httpPort: 4105, grpcPort: 5105 })
   .extend({
-    /** SMS go by POST {phone, text} with this bearer token (the gateway's sender contract); unset, they stay in Redis (never in production). */
-    SMS_WEBHOOK_URL: z.string().url().optional(),
+    /**
+     * SMS go by POST {phone, text} with this bearer token (the gateway's sender contract). Unset:
+     * they stay in Redis (<prefix>sms-outbox) — in production, each fails with its reason instead.
+     */
+    SMS_WEBHOOK_URL: z.preprocess((value) => (value === "" ? undefined : value), z.string().url().optional()),
     SMS_WEBHOOK_TOKEN: z.string().default(""),
     /** At most this many SMS per person per Beijing day; the rest stay in-app only. */
     SMS_DAILY_CAP: z.coerce.number().int().min(0).default(5),
@@ -25,7 +28,6 @@ export const configSchema = serviceEnv({ httpPort: 4105, grpcPort: 5105 })
   .superRefine((config, ctx) => {
     if (config.NODE_ENV !== "production") return;
     if (!config.NOTIFICATIONS_PHONE_KEY) ctx.addIssue({ code: "custom", path: ["NOTIFICATIONS_PHONE_KEY"], message: "生产环境必须配置手机号加密密钥 / required in production: the key that encrypts phones" });
-    if (!config.SMS_WEBHOOK_URL) ctx.addIssue({ code: "custom", path: ["SMS_WEBHOOK_URL"], message: "生产环境必须配置短信发送地址 / required in production: the SMS sender's URL" });
     if (config.TEST_CLOCK_FILE) ctx.addIssue({ code: "custom", path: ["TEST_CLOCK_FILE"], message: "仅用于测试 / for tests only" });
   });
 

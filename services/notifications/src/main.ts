@@ -7,7 +7,7 @@ import { NotificationsService } from "@kepu/contracts/notifications/v1/service_p
 import { clockFrom } from "./clock.js";
 import { readConfig } from "./config.js";
 import { Reminders } from "./delivery/reminders.js";
-import { HttpSmsSender, RedisSmsOutbox } from "./delivery/senders.js";
+import { HttpSmsSender, NoSmsSender, RedisSmsOutbox } from "./delivery/senders.js";
 import { SmsDispatcher } from "./delivery/sms-dispatcher.js";
 import { notificationsService } from "./grpc/notifications-service.js";
 import { notificationsConsumer } from "./messaging/consumer.js";
@@ -20,7 +20,7 @@ import { TimerLoop } from "./timers.js";
 
 const config = readConfig();
 const logger = createLogger({ service: "notifications", level: config.LOG_LEVEL });
-const engines = await connectEngines("notifications", config, { topics: ["registry", "dispatch", "events"], redis: !config.SMS_WEBHOOK_URL }, logger);
+const engines = await connectEngines("notifications", config, { topics: ["registry", "dispatch", "events"], redis: !config.SMS_WEBHOOK_URL && config.NODE_ENV !== "production" }, logger);
 const db = engines.db!;
 const clock = clockFrom(config.TEST_CLOCK_FILE);
 if (config.TEST_CLOCK_FILE) logger.warn({ file: config.TEST_CLOCK_FILE }, "test clock in use");
@@ -33,7 +33,10 @@ const notifier = new Notifier(inbox, sms, due, clock, logger);
 const reminders = new Reminders(readModel, due, notifier, config.REMINDER_HOURS, clock);
 const sender = config.SMS_WEBHOOK_URL
   ? new HttpSmsSender(config.SMS_WEBHOOK_URL, config.SMS_WEBHOOK_TOKEN)
-  : new RedisSmsOutbox(engines.redis!, config.KEPU_PREFIX, clock);
+  : config.NODE_ENV === "production"
+    ? new NoSmsSender()
+    : new RedisSmsOutbox(engines.redis!, config.KEPU_PREFIX, clock);
+if (!config.SMS_WEBHOOK_URL && config.NODE_ENV === "production") logger.warn("no SMS sender configured (SMS_WEBHOOK_URL): SMS will fail with that reason");
 const dispatcher = new SmsDispatcher(sms, due, sender, { dailyCap: config.SMS_DAILY_CAP, maxAttempts: config.SMS_MAX_ATTEMPTS }, clock, logger);
 const timers = new TimerLoop([{ name: "reminders", run: () => reminders.run() }, { name: "sms", run: () => dispatcher.run() }], logger);
 // One group on every topic: a new group reads from offset 0, so names registered before it existed are known.
@@ -52,7 +55,7 @@ await consumer.start();
 timers.start(config.TIMER_INTERVAL_MS);
 const grpcPort = await rpc.listen(config.GRPC_HOST, config.GRPC_PORT);
 await http.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
-logger.info({ httpPort: config.HTTP_PORT, grpcPort, sms: config.SMS_WEBHOOK_URL ? "http" : "redis outbox" }, "notifications ready");
+logger.info({ httpPort: config.HTTP_PORT, grpcPort, sms: sender.constructor.name }, "notifications ready");
 
 gracefulShutdown(logger, [
   { name: "http", run: () => http.close() },

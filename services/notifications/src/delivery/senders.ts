@@ -42,3 +42,10 @@ export class RedisSmsOutbox implements SmsSender {
     await this.redis.rpush(`${this.prefix}sms-outbox`, JSON.stringify({ phone, text, at: this.clock().toISOString() }));
   }
 }
+
+/** Production without an SMS sender: every SMS fails with this reason (retried, then dead), none is pretended sent. */
+export class NoSmsSender implements SmsSender {
+  send(): Promise<void> {
+    return Promise.reject(kepuError("unavailable", "SMS_NOT_CONFIGURED", "未配置短信发送（SMS_WEBHOOK_URL）", "No SMS sender is configured (SMS_WEBHOOK_URL)"));
+  }
+}
