@@ -132,7 +132,8 @@ describe("every refusal answers the bilingual body", () => {
 
   it("documents every operation's success and error bodies in the OpenAPI", async () => {
     const doc = (await call("GET", "/docs/json")).body as { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema?: unknown }> }> }>> };
-    const operations = Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ name: `${method} ${path}`, op })));
+    // The platform's own API (Open311 at /open311/v2 answers its standard's error shape instead).
+    const operations = Object.entries(doc.paths).filter(([path]) => path.startsWith("/api/")).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ name: `${method} ${path}`, op })));
     expect(operations.length).toBeGreaterThan(35);
     for (const { name, op } of operations) {
       const success = Object.entries(op.responses).find(([status]) => status.startsWith("2"))?.[1];
