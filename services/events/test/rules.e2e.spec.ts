@@ -158,4 +158,13 @@ describe("the events service's rules, over HTTP", () => {
     // With the people who came without booking, it completes.
     expect((await call("POST", `${path}/complete`, worker, { walkIns: 3 })).body.activity).toMatchObject({ status: "ACTIVITY_STATUS_COMPLETED", participants: 3 });
   });
+
+  it("completes an activity nobody came to when the organizer says why", async () => {
+    const { activityId, endsAt } = await publishWithBooking(28);
+    const path = `/api/v1/activities/${activityId}`;
+    clock.to(new Date(endsAt.getTime() + 3_600_000));
+    await call("POST", `${path}/summary`, worker, { text: "台风停课，活动未能举行。" });
+    const done = await call("POST", `${path}/complete`, worker, { noAttendanceReason: "台风红色预警，全市停课停工" });
+    expect(done.body.activity).toMatchObject({ status: "ACTIVITY_STATUS_COMPLETED", participants: 0, noAttendanceReason: "台风红色预警，全市停课停工" });
+  });
 });

@@ -194,7 +194,7 @@ export function eventsService(activities: Activities, store: ActivityStore, seat
     },
     async completeActivity(request, context) {
       if (request.walkIns < 0) throw kepuError("invalid", "BAD_WALK_INS", "现场人数不能为负", "Walk-ins cannot be negative", "walkIns");
-      const reason = text(request.noAttendanceReason, "noAttendanceReason", 200);
+      const reason = text(request.noAttendanceReason, "noAttendanceReason", 500);
       return { activity: await view(await activities.complete(id(request.activityId, "activityId"), request.walkIns, reason, context.actor, { correlationId: context.correlationId })) };
     },
     async rateActivity(request, context) {
