@@ -3,6 +3,8 @@ import { homeOf } from "./domain/labels";
 import { loadMe, session } from "./session";
 
 const staffRoles = ["COMMUNITY_WORKER", "STREET_STAFF", "DISTRICT_STAFF", "CITY_STAFF", "ADMIN"];
+// Webhooks are kept by admins and associations, for their subtree (PRODUCT.md's matrix).
+const webhookRoles = ["STREET_STAFF", "DISTRICT_STAFF", "CITY_STAFF", "ADMIN"];
 const routes: RouteRecordRaw[] = [
   { path: "/sign-in", component: () => import("./views/SignIn.vue"), meta: { public: true } },
   { path: "/resident/menu", component: () => import("./views/resident/MenuPage.vue"), meta: { roles: ["RESIDENT"] } },
@@ -16,6 +18,7 @@ const routes: RouteRecordRaw[] = [
   { path: "/staff/bases", component: () => import("./views/staff/BasesPage.vue"), meta: { roles: [...staffRoles, "BASE_STAFF"] } },
   { path: "/staff/activities", component: () => import("./views/staff/ActivitiesAdmin.vue"), meta: { roles: [...staffRoles, "BASE_STAFF"] } },
   { path: "/team/inbox", component: () => import("./views/leader/TeamInbox.vue"), meta: { roles: ["TEAM_LEADER", "TEAM_MEMBER"] } },
+  { path: "/admin/webhooks", component: () => import("./views/admin/WebhooksPage.vue"), meta: { roles: webhookRoles } },
   { path: "/dashboard", component: () => import("./views/DashboardPage.vue"), meta: { roles: [...staffRoles, "DASHBOARD_VIEWER"] } },
   { path: "/:rest(.*)*", redirect: "/" },
 ];
