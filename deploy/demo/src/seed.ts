@@ -33,6 +33,8 @@ for (const order of orders) {
   if (order.stage === "accepted") await once(() => dispatch.acceptOrder({ orderId: order.orderId, teamId: order.team }, { actor: { id: `${order.team}-leader`, role: Role.TEAM_LEADER, orgId: order.team } }));
 }
 
+// This year's 科普月 (September) is usually over: its sessions are recorded as history, which the
+// events service takes only from an admin (anyone else's session must start in the future).
 const published = await events.listActivities({ campaignId: `kepu-month-${year}` }, admin);
 if (published.total === 0) {
   for (const session of kepuMonth) {
