@@ -4,6 +4,7 @@ import { createHttpServer, gracefulShutdown } from "@kepu/http";
 import { createLogger } from "@kepu/log";
 import { CallVerifier, diagnostics, DiagnosticsService, RpcServer } from "@kepu/rpc";
 import { NotificationsService } from "@kepu/contracts/notifications/v1/service_pb";
+import { WebhooksService } from "@kepu/contracts/notifications/v1/webhooks_pb";
 import { clockFrom } from "./clock.js";
 import { readConfig } from "./config.js";
 import { Reminders } from "./delivery/reminders.js";
@@ -17,6 +18,9 @@ import { InboxStore } from "./store/inbox-store.js";
 import { ReadModel } from "./store/read-model.js";
 import { PhoneCipher, SmsStore } from "./store/sms-store.js";
 import { TimerLoop } from "./timers.js";
+import { webhooksService } from "./webhooks/grpc.js";
+import { WebhookStore } from "./webhooks/store.js";
+import { WebhookWorker } from "./webhooks/worker.js";
 
 const config = readConfig();
 const logger = createLogger({ service: "notifications", level: config.LOG_LEVEL });
@@ -38,9 +42,13 @@ const sender = config.SMS_WEBHOOK_URL
     : new RedisSmsOutbox(engines.redis!, config.KEPU_PREFIX, clock);
 if (!config.SMS_WEBHOOK_URL && config.NODE_ENV === "production") logger.warn("no SMS sender configured (SMS_WEBHOOK_URL): SMS will fail with that reason");
 const dispatcher = new SmsDispatcher(sms, due, sender, { dailyCap: config.SMS_DAILY_CAP, maxAttempts: config.SMS_MAX_ATTEMPTS }, clock, logger);
-const timers = new TimerLoop([{ name: "reminders", run: () => reminders.run() }, { name: "sms", run: () => dispatcher.run() }], logger);
+const webhooks = new WebhookStore(db, new PhoneCipher(config.NOTIFICATIONS_PHONE_KEY)); // the secrets sealed with the service's key
+const webhookRetry = { baseMs: config.WEBHOOK_RETRY_BASE_MS, maxDelayMs: config.WEBHOOK_RETRY_MAX_DELAY_MS, windowMs: config.WEBHOOK_RETRY_WINDOW_MS };
+const webhookWorker = new WebhookWorker(webhooks, due, inbox, readModel, { retry: webhookRetry, maxFailures: config.WEBHOOK_MAX_FAILURES, timeoutMs: config.WEBHOOK_TIMEOUT_MS }, clock, logger);
+const timers = new TimerLoop([{ name: "reminders", run: () => reminders.run() }, { name: "sms", run: () => dispatcher.run() }, { name: "webhooks", run: () => webhookWorker.run() }], logger);
 // One group on every topic: a new group reads from offset 0, so names registered before it existed are known.
-const consumer = notificationsConsumer(engines.kafka, engines.group("notify"), ["registry", "dispatch", "events"].map((c) => engines.topic(c)), { readModel, notifier, reminders, logger });
+const consumer = notificationsConsumer(engines.kafka, engines.group("notify"), ["registry", "dispatch", "events"].map((c) => engines.topic(c)), { readModel, notifier, reminders, logger })
+  .onEvery((event) => webhookWorker.onEvent(event)); // after the handlers above: every event, to the webhooks it matches
 
 const rpc = new RpcServer({
   verifier: CallVerifier.fromJwks(config.KEPU_CALL_VERIFY_KEYS),
@@ -48,6 +56,7 @@ const rpc = new RpcServer({
   onUnexpectedError: (err, method) => logger.error({ err, method }, "rpc failed"),
 })
   .add(NotificationsService, notificationsService(inbox, sms))
+  .add(WebhooksService, webhooksService(webhooks, webhookWorker, clock))
   .add(DiagnosticsService, diagnostics("notifications", engines.readiness));
 const http = createHttpServer({ logger, readiness: engines.readiness });
 
