@@ -111,12 +111,15 @@ afterAll(async () => {
 });
 
 describe("the events service's rules, over HTTP", () => {
-  it("refuses a session created in 2020, and nothing is stored", async () => {
+  it("refuses a session created in 2020 (or for a campaign that does not exist), and nothing is stored", async () => {
     const count = await db().collection("activities").countDocuments();
     const session = { startsAt: "2020-09-12T02:00:00.000Z", endsAt: "2020-09-12T04:00:00.000Z", capacity: 30 };
     await refused(call("POST", "/api/v1/activities", worker, { title: "穿越到 2020", theme: "THEME_HEALTH", orgId: "sz-futian-yuanling-c1", sessions: [session] }), 400, "SESSION_IN_PAST");
     await refused(call("POST", "/api/v1/activities", worker, { title: "不存在的节点", theme: "THEME_HEALTH", orgId: "sz-futian-yuanling-c1", campaignId: "kepu-decade-2026", sessions: [{ ...session, ...Object.fromEntries(Object.entries(sessionIn(7)).map(([k, v]) => [k, v.toISOString()])) }] }), 400, "CAMPAIGN_NOT_FOUND");
     expect(await db().collection("activities").countDocuments()).toBe(count);
+    // An admin recording what was held before (the demo's past 科普月) may.
+    const history = await call("POST", "/api/v1/activities", await signIn("admin"), { title: "2020 年科普月 回顾", theme: "THEME_HEALTH", orgId: "sz-futian-yuanling-c1", campaignId: "kepu-month-2020", sessions: [session] });
+    expect(history.body.activity).toMatchObject({ title: "2020 年科普月 回顾", campaignId: "kepu-month-2020" });
   });
 
   for (const [when, days] of [["a week", 7], ["a year", 365]] as const) {
