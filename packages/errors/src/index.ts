@@ -107,13 +107,17 @@ export function kindOfGrpcStatus(status: number): ErrorKind {
 
 /**
  * An engine's refusal that says something about the machine, not the request: the store's disk
- * is full (FerretDB/SQLite: "database or disk is full"; MongoDB: OutOfDiskSpace; the OS: ENOSPC).
- * Nothing was written; retrying once space returns succeeds.
+ * is full (FerretDB/SQLite: "database or disk is full"; MongoDB: OutOfDiskSpace; the OS: ENOSPC),
+ * or Redis or the store cannot be reached (restarting). Nothing was written; a retry later succeeds.
  */
 export function engineErrorOf(value: unknown): KepuError | undefined {
   const message = value instanceof Error ? `${value.name} ${value.message}` : "";
   if (/disk is full|No space left on device|ENOSPC|OutOfDiskSpace/i.test(message)) {
     return kepuError("unavailable", "STORAGE_FULL", "存储空间已满，本次操作未保存，请稍后重试", "Storage is full: nothing was saved, please retry later");
+  }
+  // Redis (ioredis) or the store unreachable: a restart or a lost connection, not a bad request.
+  if (/Stream isn't writeable|Connection is closed|max retries per request|Mongo(Network|ServerSelection|NotConnected|PoolCleared)Error|ECONNREFUSED|ECONNRESET/i.test(message)) {
+    return kepuError("unavailable", "ENGINE_UNAVAILABLE", "服务暂时不可用，请稍后重试", "A store is unreachable for a moment; please retry");
   }
   return undefined;
 }

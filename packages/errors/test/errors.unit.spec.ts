@@ -33,4 +33,10 @@ describe("errors", () => {
     expect(error.toBody().message).toBe("存储空间已满，本次操作未保存，请稍后重试 / Storage is full: nothing was saved, please retry later");
     expect(engineErrorOf(new Error("E11000 duplicate key"))).toBeUndefined();
   });
+
+  it("tells Redis or the store being unreachable from an internal error (the consumer waits it out instead of dead-lettering)", () => {
+    expect(engineErrorOf(new Error("Stream isn't writeable and enableOfflineQueue options is false"))?.kind).toBe("unavailable");
+    expect(engineErrorOf(Object.assign(new Error("connection 8 to 127.0.0.1:28027 closed"), { name: "MongoNetworkError" }))?.code).toBe("ENGINE_UNAVAILABLE");
+    expect(engineErrorOf(new Error("Cannot read properties of undefined"))).toBeUndefined();
+  });
 });
