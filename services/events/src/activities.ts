@@ -47,6 +47,8 @@ const must = <T>(result: Result<T>): T => {
 /** Only the platform's admins record activities that were held before they were entered (importing history, e.g. the demo's 科普月). */
 const recordsHistory = (actor: Actor | undefined) => actor?.role === Role.ADMIN;
 
+type ScheduleCommand = Extract<ActivityCommand, { kind: "schedule" }>;
+
 export class Activities {
   /** Activities as the booking path last read them: a storm reads FerretDB once a second, not per attempt. */
   private readonly recent = new Map<string, { at: number; activity: Promise<ActivityRecord | undefined> }>();
@@ -98,9 +100,8 @@ export class Activities {
     return { after: { ...state, version: before.version + decided.length }, envelopes };
   }
 
-  private async create(activity: ActivityRecord, history: boolean, actor: Actor | undefined, cause: Cause): Promise<ActivityRecord> {
-    const listedResources = await this.registry.listed([...new Set(activity.sessions.map((s) => s.resourceId).filter(Boolean))]);
-    const decided = must(decideActivity(undefined, { kind: "schedule", activity, references: { listedResources }, history }, this.context()));
+  private async create(activity: ActivityRecord, command: ScheduleCommand, actor: Actor | undefined, cause: Cause): Promise<ActivityRecord> {
+    const decided = must(decideActivity(undefined, command, this.context()));
     const { after, envelopes } = this.fold({ ...activity, version: 0 }, decided, actor, cause);
     // Seats first: once the activity is saved anyone can see it and book, and a booking that finds
     // no seats in the ledger is refused as "no such session". Opening them twice changes nothing.
@@ -133,34 +134,30 @@ export class Activities {
     const now = this.clock();
     const preferred = request?.preferredDate ? new Date(Number(request.preferredDate.seconds) * 1000) : undefined;
     const startsAt = preferred && preferred > now ? preferred : new Date(calendar.startOfDate(calendar.dateOf(new Date(now.getTime() + 7 * 86_400_000))).getTime() + 10 * 3_600_000);
-    return this.create(
-      {
-        activityId,
-        orderId: accepted.orderId,
-        requesterId: accepted.requesterId,
-        title: request?.title ?? "",
-        theme: request?.theme ?? 0,
-        format: request?.format ?? 0,
-        audience: request?.audience ?? 0,
-        organizerOrgId: community?.orgId ?? "",
-        place: { orgId: community?.orgId ?? "", path: community?.path ?? [], districtId: community?.districtId ?? "", streetId: community?.streetId ?? "", communityId: community?.communityId ?? "" },
-        teamId: accepted.teamId,
-        // Dispatch checked the order's campaign; one this service does not know is left off rather than lose the activity.
-        campaignId: campaignOf(accepted.campaignId) ? accepted.campaignId : "",
-        sessions: [{ sessionId: `${activityId}-s1`, startsAt, endsAt: new Date(startsAt.getTime() + 2 * 3_600_000), resourceId: "", place: community?.orgId ?? "", capacity: request?.expectedParticipants || 30 }],
-        priorityCommunityId: community?.communityId ?? "",
-        status: "SCHEDULED",
-        summaryFiled: false,
-        participants: 0,
-        uniqueParticipants: 0,
-        serviceHours: 0,
-        startsAt,
-        version: 0,
-      },
-      false,
-      actor,
-      cause,
-    );
+    const activity: ActivityRecord = {
+      activityId,
+      orderId: accepted.orderId,
+      requesterId: accepted.requesterId,
+      title: request?.title ?? "",
+      theme: request?.theme ?? 0,
+      format: request?.format ?? 0,
+      audience: request?.audience ?? 0,
+      organizerOrgId: community?.orgId ?? "",
+      place: { orgId: community?.orgId ?? "", path: community?.path ?? [], districtId: community?.districtId ?? "", streetId: community?.streetId ?? "", communityId: community?.communityId ?? "" },
+      teamId: accepted.teamId,
+      // Dispatch checked the order's campaign; one this service does not know is left off rather than lose the activity.
+      campaignId: campaignOf(accepted.campaignId) ? accepted.campaignId : "",
+      sessions: [{ sessionId: `${activityId}-s1`, startsAt, endsAt: new Date(startsAt.getTime() + 2 * 3_600_000), resourceId: "", place: community?.orgId ?? "", capacity: request?.expectedParticipants || 30 }],
+      priorityCommunityId: community?.communityId ?? "",
+      status: "SCHEDULED",
+      summaryFiled: false,
+      participants: 0,
+      uniqueParticipants: 0,
+      serviceHours: 0,
+      startsAt,
+      version: 0,
+    };
+    return this.create(activity, { kind: "schedule", activity, references: { listedResources: new Set() }, history: false }, actor, cause);
   }
 
   /** Published directly (campaign sessions, base open days). A resource cannot hold overlapping sessions. */
@@ -170,13 +167,13 @@ export class Activities {
     const sessions = draft.sessions.map((s, i) => ({ ...s, sessionId: `${activityId}-s${i + 1}` }));
     const startsAt = sessions.reduce((min, s) => (s.startsAt < min ? s.startsAt : min), sessions[0]!.startsAt);
     const activity: ActivityRecord = { ...draft, activityId, sessions, status: "SCHEDULED", summaryFiled: false, participants: 0, uniqueParticipants: 0, serviceHours: 0, startsAt, version: 0 };
-    const history = recordsHistory(actor);
-    // The rules first (times, campaign, the 名录), so that a refused activity holds no venue.
     const listedResources = await this.registry.listed([...new Set(sessions.map((s) => s.resourceId).filter(Boolean))]);
-    must(decideActivity(undefined, { kind: "schedule", activity, references: { listedResources }, history }, this.context()));
+    const command: ScheduleCommand = { kind: "schedule", activity, references: { listedResources }, history: recordsHistory(actor) };
+    // The rules first (times, campaign, the 名录), so that a refused activity holds no venue.
+    must(decideActivity(undefined, command, this.context()));
     const resources = [...listedResources];
     const reserve = async (index: number): Promise<ActivityRecord> => {
-      if (index === resources.length) return this.create(activity, history, actor, cause);
+      if (index === resources.length) return this.create(activity, command, actor, cause);
       const resourceId = resources[index]!;
       // One check-and-hold at a time per resource, so two overlapping sessions cannot both pass.
       return serializedWrite("resource", resourceId, async () => {
