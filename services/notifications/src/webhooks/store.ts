@@ -2,7 +2,7 @@
 // event), each subscription's delivery log, and the org tree's paths — every read by _id alone
 // (FerretDB pushes down nothing else).
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import type { Binary, Collection, Db } from "mongodb";
+import { MongoServerError, type Binary, type Collection, type Db } from "mongodb";
 import { serializedWrite } from "@kepu/mongo";
 import type { PhoneCipher } from "../store/sms-store.js";
 
@@ -138,12 +138,15 @@ export class WebhookStore {
   }
 
   // ---- deliveries ------------------------------------------------------------------------------
-  /** Stores a delivery unless it is there already (a redelivered event); true when new. */
-  async addDelivery(delivery: DeliveryDoc): Promise<boolean> {
-    const result = await this.deliveries.updateOne({ _id: delivery._id }, { $setOnInsert: delivery }, { upsert: true });
-    if (result.upsertedCount === 0) return false;
+  /** Stores a delivery unless it is there already (a redelivered event), and lists it in its subscription's log. */
+  async addDelivery(delivery: DeliveryDoc): Promise<void> {
+    try {
+      await this.deliveries.insertOne(delivery);
+    } catch (error) {
+      if (!(error instanceof MongoServerError && error.code === 11000)) throw error;
+      // There already: still logged (a crash may have come between the two writes).
+    }
     await this.log(delivery.subscriptionId, delivery._id);
-    return true;
   }
 
   async delivery(id: string): Promise<DeliveryDoc | undefined> {
