@@ -32,6 +32,7 @@ export const configSchema = serviceEnv({ httpPort: 8080, grpcPort: 0 }).extend({
   DISPATCH_GRPC: z.string().default("127.0.0.1:5102"),
   EVENTS_GRPC: z.string().default("127.0.0.1:5103"),
   STATS_GRPC: z.string().default("127.0.0.1:5104"),
+  NOTIFICATIONS_GRPC: z.string().default("127.0.0.1:5105"),
   /** Signs access tokens (HS256) when JWT_KEYS is empty. Refused unless set whenever the gateway listens beyond loopback. */
   JWT_SECRET: z.string().min(32).default(devJwtSecret),
   /**

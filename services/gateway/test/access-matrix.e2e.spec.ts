@@ -566,6 +566,21 @@ const specs: RouteSpec[] = [
   ...open311Specs(),
   // ---- the audit log
   { route: "GET /api/v1/audit", targets: [{ name: "all", make: async () => ({ path: "/api/v1/audit", allowed: may("audit.read") }) }] },
+  // ---- the inbox: each person's own (her mailboxes are hers alone; the notifications service decides which)
+  ...(
+    [
+      ["GET /api/v1/me/notifications", "GET", "/api/v1/me/notifications"],
+      ["GET /api/v1/me/notifications/unread", "GET", "/api/v1/me/notifications/unread"],
+      ["POST /api/v1/me/notifications/{notificationId}/read", "POST", "/api/v1/me/notifications/ntf-none/read"],
+      ["POST /api/v1/me/notifications/read-all", "POST", "/api/v1/me/notifications/read-all"],
+      ["GET /api/v1/me/notifications/live", "GET", "/api/v1/me/notifications/live"],
+      ["GET /api/v1/me/notification-settings", "GET", "/api/v1/me/notification-settings"],
+      ["PUT /api/v1/me/notification-settings", "PUT", "/api/v1/me/notification-settings", { smsEnabled: false }],
+    ] as [string, string, string, object?][]
+  ).map(([route, method, path, body]): RouteSpec => ({
+    route,
+    targets: [{ name: "own", make: async () => ({ method, path, ...(body ? { body } : {}), allowed: async (who: Person) => can("notification.read", who, { ownerId: who.id }) }) }],
+  })),
 ];
 
 /** Routes anyone may call before signing in: they are the way in. */
@@ -573,10 +588,10 @@ const publicRoutes = ["POST /api/v1/auth/sign-in", "POST /api/v1/auth/resident-c
 
 beforeAll(async () => {
   await engines.createTopics(["registry", "dispatch", "events"].map((c) => engines.topic(c)));
-  for (const name of ["registry", "dispatch", "events", "stats"]) services.push(await ServiceProcess.start(name, engines.serviceEnv()));
-  const [registry, dispatch, events, stats] = services.map((s) => s.grpcAddress);
+  for (const name of ["registry", "dispatch", "events", "stats", "notifications"]) services.push(await ServiceProcess.start(name, engines.serviceEnv()));
+  const [registry, dispatch, events, stats, notifications] = services.map((s) => s.grpcAddress);
   const limits = { RATE_LIMIT_PER_MINUTE: "1000000", RATE_LIMIT_IP_PER_MINUTE: "1000000" };
-  gateway = await ServiceProcess.start("gateway", engines.serviceEnv({ DEMO_ACCOUNTS: "1", ...limits, REGISTRY_GRPC: registry!, DISPATCH_GRPC: dispatch!, EVENTS_GRPC: events!, STATS_GRPC: stats! }));
+  gateway = await ServiceProcess.start("gateway", engines.serviceEnv({ DEMO_ACCOUNTS: "1", ...limits, REGISTRY_GRPC: registry!, DISPATCH_GRPC: dispatch!, EVENTS_GRPC: events!, STATS_GRPC: stats!, NOTIFICATIONS_GRPC: notifications! }));
 
   const client = createRpcClient(RegistryService, registry!, { signer: testSigner() });
   const asAdmin = { actor: { id: "admin", role: Role.ADMIN } };

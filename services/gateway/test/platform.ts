@@ -1,4 +1,4 @@
-// The platform a gateway test talks to: the four services and the gateway as processes on the
+// The platform a gateway test talks to: the five services and the gateway as processes on the
 // test's own engines (prefix), a little of Shenzhen in the registry, and HTTP helpers.
 import { Redis } from "ioredis";
 import { OrgKind, Theme } from "@kepu/contracts/common/v1/catalog_pb";
@@ -44,9 +44,9 @@ export class Platform {
     const engines = new TestEngines(uniquePrefix(name));
     await engines.createTopics(["registry", "dispatch", "events"].map((c) => engines.topic(c)));
     const services: ServiceProcess[] = [];
-    for (const service of ["registry", "dispatch", "events", "stats"]) services.push(await ServiceProcess.start(service, engines.serviceEnv()));
-    const [registry, dispatch, events, stats] = services.map((s) => s.grpcAddress);
-    const gateway = await ServiceProcess.start("gateway", engines.serviceEnv({ DEMO_ACCOUNTS: "1", REGISTRY_GRPC: registry!, DISPATCH_GRPC: dispatch!, EVENTS_GRPC: events!, STATS_GRPC: stats!, ...gatewayEnv }));
+    for (const service of ["registry", "dispatch", "events", "stats", "notifications"]) services.push(await ServiceProcess.start(service, engines.serviceEnv()));
+    const [registry, dispatch, events, stats, notifications] = services.map((s) => s.grpcAddress);
+    const gateway = await ServiceProcess.start("gateway", engines.serviceEnv({ DEMO_ACCOUNTS: "1", REGISTRY_GRPC: registry!, DISPATCH_GRPC: dispatch!, EVENTS_GRPC: events!, STATS_GRPC: stats!, NOTIFICATIONS_GRPC: notifications!, ...gatewayEnv }));
     const platform = new Platform(engines, services, gateway);
     await seedShenzhen(registry!);
     // Ready when dispatch has heard of the menu item (its read model of the registry's events).

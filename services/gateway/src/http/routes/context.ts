@@ -4,6 +4,7 @@ import { Role } from "@kepu/contracts/common/v1/envelope_pb";
 import type * as d from "@kepu/contracts/dispatch/v1/service_pb";
 import type * as e from "@kepu/contracts/events/v1/service_pb";
 import type * as r from "@kepu/contracts/registry/v1/service_pb";
+import type * as n from "@kepu/contracts/notifications/v1/service_pb";
 import type * as s from "@kepu/contracts/stats/v1/service_pb";
 import { people } from "@kepu/access";
 import type { RpcClient } from "@kepu/rpc";
@@ -14,6 +15,7 @@ export interface Clients {
   dispatch: RpcClient<typeof d.DispatchService>;
   events: RpcClient<typeof e.EventsService>;
   stats: RpcClient<typeof s.StatsService>;
+  notifications: RpcClient<typeof n.NotificationsService>;
 }
 
 export interface RouteOptions {

@@ -3,6 +3,7 @@ import type { FastifyInstance } from "fastify";
 import activities from "./activities.js";
 import auth from "./auth.js";
 import type { RouteOptions } from "./context.js";
+import notifications from "./notifications.js";
 import orders from "./orders.js";
 import registry from "./registry.js";
 import stats from "./stats.js";
@@ -10,5 +11,5 @@ import stats from "./stats.js";
 export type { Clients } from "./context.js";
 
 export async function registerRoutes(app: FastifyInstance, options: RouteOptions): Promise<void> {
-  for (const plugin of [auth, registry, orders, activities, stats]) await app.register(plugin, options);
+  for (const plugin of [auth, registry, orders, activities, stats, notifications]) await app.register(plugin, options);
 }

@@ -6,6 +6,7 @@ import { Type } from "typebox";
 import * as s from "@kepu/contracts/stats/v1/service_pb";
 import { json, rpcOptions } from "../app.js";
 import { answers, errorBody, fileAnswer, id, protoJson, secured, strictObject, text } from "../schemas.js";
+import { relayEvents } from "../sse.js";
 import { signedIn, type RouteOptions } from "./context.js";
 
 const dimensions = { district: s.Dimension.DISTRICT, street: s.Dimension.STREET, community: s.Dimension.COMMUNITY, theme: s.Dimension.THEME, campaign: s.Dimension.CAMPAIGN } as const;
@@ -51,26 +52,13 @@ const stats: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { clients }) 
   // The live dashboard: server-sent events relayed from the stats service's WatchFigures stream.
   app.get("/api/v1/stats/live", { schema: { tags, ...secured, querystring: sliceQuery, response: liveAnswer } }, async (request, reply) => {
     const caller = signedIn(request);
-    const abort = new AbortController();
-    request.raw.on("close", () => abort.abort());
-    const feed = clients.stats.watchFigures({ slice: slice(request.query) }, { ...rpcOptions(request, caller), signal: abort.signal })[Symbol.asyncIterator]();
-    // The first figures come before the stream opens: a slice the reader may not see is answered
-    // as an error (not found), not as a 200 stream carrying one.
-    const first = await feed.next();
-    reply.hijack();
-    reply.raw.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive", "x-correlation-id": request.id });
-    const heartbeat = setInterval(() => reply.raw.write(": heartbeat\n\n"), 15_000);
-    const send = (figures: s.Figures | undefined) => reply.raw.write(`event: figures\ndata: ${JSON.stringify(json(s.FiguresSchema, figures ?? create(s.FiguresSchema)))}\n\n`);
-    try {
-      if (!first.done) send(first.value.figures);
-      for (let next = await feed.next(); !next.done; next = await feed.next()) send(next.value.figures);
-    } catch (error) {
-      if (!abort.signal.aborted) reply.raw.write(`event: error\ndata: ${JSON.stringify({ code: "STATS_UNAVAILABLE", message: "统计服务暂不可用 / Stats service unavailable" })}\n\n`);
-      request.log.warn({ err: error }, "live feed ended");
-    } finally {
-      clearInterval(heartbeat);
-      reply.raw.end();
-    }
+    await relayEvents(
+      request,
+      reply,
+      (signal) => clients.stats.watchFigures({ slice: slice(request.query) }, { ...rpcOptions(request, caller), signal }),
+      (update) => [{ event: "figures", data: json(s.FiguresSchema, update.figures ?? create(s.FiguresSchema)) }],
+      { code: "STATS_UNAVAILABLE", message: "统计服务暂不可用 / Stats service unavailable" },
+    );
   });
 };
 
