@@ -204,6 +204,8 @@ describe("webhooks", () => {
     await expect(webhooks.deleteSubscription({ subscriptionId: theirs[0]!.subscriptionId }, { actor: luohu })).rejects.toThrow(/No such webhook subscription/);
     const admin = { id: "admin", role: Role.ADMIN, orgId: "", displayName: "管理员" };
     await webhooks.deleteSubscription({ subscriptionId: theirs[0]!.subscriptionId }, { actor: admin });
+    await webhooks.deleteSubscription({ subscriptionId: theirs[0]!.subscriptionId }, { actor: admin }); // a repeated delete answers alike
+    await expect(log(theirs[0]!.subscriptionId, admin)).rejects.toThrow(/No such webhook subscription/);
     expect((await webhooks.listSubscriptions({}, { actor: district })).subscriptions.map((s) => s.subscriptionId)).not.toContain(theirs[0]!.subscriptionId);
   });
 });

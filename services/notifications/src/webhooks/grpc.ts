@@ -61,10 +61,11 @@ export function webhooksService(store: WebhookStore, worker: WebhookWorker, cloc
     if (!roleMay("webhook.manage", actor.role)) throw accessErrors.role();
     return actor;
   };
-  const reachable = async (actor: Who | undefined, subscriptionId: string): Promise<SubscriptionDoc> => {
+  /** The subscription, if the caller may manage it; a deleted one only for a repeated delete. */
+  const reachable = async (actor: Who | undefined, subscriptionId: string, deletedToo = false): Promise<SubscriptionDoc> => {
     const who = manager(actor);
     const subscription = idPattern.test(subscriptionId) ? await store.subscription(subscriptionId) : undefined;
-    if (!subscription || !can("webhook.manage", who, { path: subscription.orgPath })) throw webhookErrors.notFound();
+    if (!subscription || (subscription.deleted && !deletedToo) || !can("webhook.manage", who, { path: subscription.orgPath })) throw webhookErrors.notFound();
     return subscription;
   };
 
@@ -92,7 +93,7 @@ export function webhooksService(store: WebhookStore, worker: WebhookWorker, cloc
       return { subscription: subscriptionMessage((await store.setEnabled(subscription._id, request.enabled, reason))!) };
     },
     async deleteSubscription(request, context) {
-      await store.delete((await reachable(context.actor, request.subscriptionId))._id);
+      await store.delete((await reachable(context.actor, request.subscriptionId, true))._id); // a repeated delete answers alike
       return {};
     },
     async listDeliveries(request, context) {

@@ -22,6 +22,8 @@ export interface SubscriptionDoc {
   ownerId: string;
   ownerOrgId: string;
   createdAt: Date;
+  /** Deleted: kept (its log stays readable to no one, a repeated delete answers alike), never listed or sent to. */
+  deleted?: boolean;
 }
 
 export type DeliveryState = "pending" | "delivered" | "failed";
@@ -103,9 +105,9 @@ export class WebhookStore {
     return (await this.subscriptions.findOne({ _id: id })) ?? undefined;
   }
 
-  /** Every subscription: they are few (one per connected system), so they are read whole. */
+  /** Every subscription not deleted: they are few (one per connected system), so they are read whole. */
   async all(): Promise<SubscriptionDoc[]> {
-    return this.subscriptions.find({}).toArray();
+    return (await this.subscriptions.find({}).toArray()).filter((s) => !s.deleted);
   }
 
   secretOf(subscription: SubscriptionDoc): string {
@@ -134,7 +136,7 @@ export class WebhookStore {
   }
 
   async delete(id: string): Promise<void> {
-    await this.subscriptions.deleteOne({ _id: id });
+    await this.subscriptions.updateOne({ _id: id }, { $set: { deleted: true, enabled: false, disabledReason: "已删除 / deleted" } });
   }
 
   // ---- deliveries ------------------------------------------------------------------------------
