@@ -144,13 +144,20 @@ describe("the workflow under faults", () => {
 
   it("refuses writes with a clear error while the store's disk is full, half-writes nothing, and recovers when space returns", async () => {
     const communityId = communities[0]!;
-    const probeId = `disk-probe-${Date.now()}`;
+    let probeId = "";
     let refusal: unknown;
     const batch = await loadWith("disk", async () => {
       try {
         await faultEngines.fillStoreDisk();
+        // SQLite reuses the free pages of its write-ahead log, so the first small writes may still
+        // fit: orders are submitted until the store needs a new page and refuses one (those
+        // accepted before are ordinary orders).
         const request = { title: "磁盘已满时的点单", theme: Theme.HEALTH, community: await placeOf(clients, communityId) };
-        refusal = await clients.dispatch.submitOrder({ orderId: probeId, request }, { actor: workerOf(communityId) }).then(() => "accepted", (error: unknown) => error);
+        const deadline = Date.now() + 30_000;
+        for (let i = 0; refusal === undefined && Date.now() < deadline; i++) {
+          probeId = `disk-probe-${Date.now()}-${i}`;
+          refusal = await clients.dispatch.submitOrder({ orderId: probeId, request }, { actor: workerOf(communityId) }).then(() => undefined, (error: unknown) => error);
+        }
         await lasting(load.diskFullMs);
       } finally {
         faultEngines.freeStoreDisk();
@@ -158,7 +165,7 @@ describe("the workflow under faults", () => {
     });
     const report = await audit(`store's disk full ${load.diskFullMs / 1000} s`, clients, workload.journeys, batch);
     if (!isKepuError(refusal) || refusal.code !== "STORAGE_FULL" || !refusal.zh || !refusal.en) {
-      report.problems.push(`an order submitted on a full disk was answered ${isKepuError(refusal) ? `${refusal.code}: ${refusal.zh} / ${refusal.en}` : String(refusal)}, not STORAGE_FULL in Chinese and English`);
+      report.problems.push(`orders submitted on a full disk for 30 s were answered ${isKepuError(refusal) ? `${refusal.code}: ${refusal.zh} / ${refusal.en}` : String(refusal ?? "accepted, every one")}, not STORAGE_FULL in Chinese and English`);
     }
     const stored = await clients.dispatch.getOrder({ orderId: probeId }, { actor: workerOf(communityId) }).then(
       (r) => r.order,
