@@ -117,7 +117,7 @@ afterAll(async () => {
 });
 
 describe("the bell and the webhooks page in a browser", () => {
-  it("a resident's order is dispatched and accepted while her page is open: her bell counts both live, she reads and marks them, and opts in to SMS", async () => {
+  it("a resident's order is dispatched and accepted while her page is open: her bell counts each step live (派单, 接单, 排期), she reads and marks them, follows one to its page, and opts in to SMS", async () => {
     const tokens = await residentSignIn("13700006666");
     const { order } = await call<{ order: { orderId: string } }>("POST", "/api/v1/orders", tokens.accessToken, healthTalk);
     const resident = await pageAs({ tokens }, { width: 390, height: 844 });
@@ -133,38 +133,45 @@ describe("the bell and the webhooks page in a browser", () => {
     // 派单 and 接单 happen elsewhere; the open page hears of each without a reload.
     await call("POST", `/api/v1/orders/${order.orderId}/dispatch`, await staffToken("worker"), { teamIds: ["team-futian"] });
     await expect.poll(() => unread(resident), { timeout: 20_000 }).toBe("1");
+    // 接单 makes the activity too: she is told it was accepted, then when and where it takes place.
     await call("POST", `/api/v1/orders/${order.orderId}/accept`, await staffToken("leader"), {});
-    await expect.poll(() => unread(resident), { timeout: 20_000 }).toBe("2");
-    await resident.locator(".bell .el-badge__content").filter({ hasText: "2" }).waitFor();
+    await expect.poll(() => unread(resident), { timeout: 20_000 }).toBe("3");
+    await resident.locator(".bell .el-badge__content").filter({ hasText: "3" }).waitFor();
 
     // The inbox, newest first, in Chinese, with the time in Beijing time.
     await resident.locator(".open-inbox").click();
     const notices = resident.locator(".inbox-drawer .notice");
-    await expect.poll(() => notices.count()).toBe(2);
-    await expect.poll(() => notices.first().locator(".notice-title").textContent()).toContain("点单已被接单");
-    expect(await notices.first().textContent()).toContain("福田区科技志愿服务队");
-    expect(await notices.nth(1).textContent()).toContain("点单已派单");
+    const titles = () => notices.locator(".notice-title").allTextContents();
+    await expect.poll(titles).toEqual(["活动已排期", "点单已被接单", "点单已派单"]);
+    expect(await notices.nth(1).textContent()).toContain("福田区科技志愿服务队");
     expect(await notices.first().locator("time").textContent()).toContain("北京时间");
     await resident.screenshot({ path: `${shots}/14-resident-bell-live.png`, fullPage: true });
 
     // One read, then all; the count follows.
-    await notices.nth(1).locator(".mark-read").click();
+    await notices.nth(2).locator(".mark-read").click();
     await resident.getByText("已标为已读").first().waitFor();
-    await expect.poll(() => unread(resident)).toBe("1");
+    await expect.poll(() => unread(resident)).toBe("2");
     await resident.locator(".mark-all").click();
     await resident.getByText("已全部标为已读").first().waitFor();
     await expect.poll(() => unread(resident)).toBe("0");
     expect(await resident.locator(".inbox-drawer .notice.unread").count()).toBe(0);
+    expect((await call<{ unread: number }>("GET", "/api/v1/me/notifications/unread", tokens.accessToken)).unread ?? 0).toBe(0);
+
+    // A notice links to what it is about: the scheduled activity, among her bookings.
+    await notices.first().locator(".notice-open").click();
+    await resident.waitForURL("**/resident/bookings");
 
     // The same inbox in English.
-    await resident.keyboard.press("Escape");
     await resident.getByRole("button", { name: "English" }).click();
     await resident.locator(".open-inbox").click();
-    await expect.poll(() => notices.first().locator(".notice-title").textContent()).toContain("Order accepted");
+    await expect.poll(titles).toEqual(["Scheduled", "Order accepted", "Order dispatched"]);
     await resident.screenshot({ path: `${shots}/15-resident-inbox-en.png`, fullPage: true });
+    await resident.keyboard.press("Escape");
+    await resident.locator(".inbox-drawer").waitFor({ state: "hidden" });
     await resident.getByRole("button", { name: "中文" }).click();
 
     // SMS opt-in: the phone is kept and shown masked.
+    await resident.locator(".open-inbox").click();
     await resident.locator(".open-settings").click();
     await resident.getByText("22:00 至次日 08:00").waitFor();
     await resident.locator(".sms-switch").click();
