@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file kepu/registry/v1/events.proto.
  */
 export const file_kepu_registry_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("Ch1rZXB1L3JlZ2lzdHJ5L3YxL2V2ZW50cy5wcm90bxIQa2VwdS5yZWdpc3RyeS52MSKZAQoWT3JnYW5pemF0aW9uUmVnaXN0ZXJlZBIOCgZvcmdfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIlCgRraW5kGAMgASgOMhcua2VwdS5jb21tb24udjEuT3JnS2luZBIRCglwYXJlbnRfaWQYBCABKAkSJwoFcGxhY2UYBSABKAsyGC5rZXB1LmNvbW1vbi52MS5PcmdQbGFjZSIzChNPcmdhbml6YXRpb25SZW5hbWVkEg4KBm9yZ19pZBgBIAEoCRIMCgRuYW1lGAIgASgJIsABCg5UZWFtUmVnaXN0ZXJlZBIPCgd0ZWFtX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSDgoGb3JnX2lkGAMgASgJEicKBXBsYWNlGAQgASgLMhgua2VwdS5jb21tb24udjEuT3JnUGxhY2USJQoGdGhlbWVzGAUgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUSHAoUc2VydmljZV9hcmVhX29yZ19pZHMYBiADKAkSEQoJbGVhZGVyX2lkGAcgASgJIoQBCgtUZWFtVXBkYXRlZBIPCgd0ZWFtX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSJQoGdGhlbWVzGAMgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUSHAoUc2VydmljZV9hcmVhX29yZ19pZHMYBCADKAkSEQoJbGVhZGVyX2lkGAUgASgJImMKE1ZvbHVudGVlckpvaW5lZFRlYW0SDwoHdGVhbV9pZBgBIAEoCRIUCgx2b2x1bnRlZXJfaWQYAiABKAkSJQoGc2tpbGxzGAMgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUiOgoRVm9sdW50ZWVyTGVmdFRlYW0SDwoHdGVhbV9pZBgBIAEoCRIUCgx2b2x1bnRlZXJfaWQYAiABKAkirgIKDUJhc2VDZXJ0aWZpZWQSDwoHYmFzZV9pZBgBIAEoCRIMCgRuYW1lGAIgASgJEg4KBm9yZ19pZBgDIAEoCRInCgVwbGFjZRgEIAEoCzIYLmtlcHUuY29tbW9uLnYxLk9yZ1BsYWNlEioKBWxldmVsGAUgASgOMhsua2VwdS5yZWdpc3RyeS52MS5CYXNlTGV2ZWwSLAoGc3RhdHVzGAYgASgOMhwua2VwdS5yZWdpc3RyeS52MS5CYXNlU3RhdHVzEjAKDGNlcnRpZmllZF9vbhgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKdGVybV95ZWFycxgIIAEoBRIlCgZ0aGVtZXMYCSADKA4yFS5rZXB1LmNvbW1vbi52MS5UaGVtZSJiChFCYXNlU3RhdHVzQ2hhbmdlZBIPCgdiYXNlX2lkGAEgASgJEiwKBnN0YXR1cxgCIAEoDjIcLmtlcHUucmVnaXN0cnkudjEuQmFzZVN0YXR1cxIOCgZyZWFzb24YAyABKAkiqwEKDEJhc2VBc3Nlc3NlZBIPCgdiYXNlX2lkGAEgASgJEgwKBHllYXIYAiABKAUSGAoQaGFzX29yZ2FuaXphdGlvbhgDIAEoCBITCgtoYXNfZnVuZGluZxgEIAEoCBIRCgloYXNfdmVudWUYBSABKAgSFgoOaGFzX2FjdGl2aXRpZXMYBiABKAgSEgoKaGFzX2ltcGFjdBgHIAEoCBIOCgZwYXNzZWQYCCABKAgixQEKDlJlc291cmNlTGlzdGVkEhMKC3Jlc291cmNlX2lkGAEgASgJEiwKBGtpbmQYAiABKA4yHi5rZXB1LnJlZ2lzdHJ5LnYxLlJlc291cmNlS2luZBIMCgRuYW1lGAMgASgJEhQKDG93bmVyX29yZ19pZBgEIAEoCRInCgVwbGFjZRgFIAEoCzIYLmtlcHUuY29tbW9uLnYxLk9yZ1BsYWNlEhAKCGNhcGFjaXR5GAYgASgFEhEKCWF2YWlsYWJsZRgHIAEoCCJFChtSZXNvdXJjZUF2YWlsYWJpbGl0eUNoYW5nZWQSEwoLcmVzb3VyY2VfaWQYASABKAkSEQoJYXZhaWxhYmxlGAIgASgIIv0CCghNZW51SXRlbRIPCgdpdGVtX2lkGAEgASgJEg0KBXRpdGxlGAIgASgJEhMKC2Rlc2NyaXB0aW9uGAMgASgJEiQKBXRoZW1lGAQgASgOMhUua2VwdS5jb21tb24udjEuVGhlbWUSJgoGZm9ybWF0GAUgASgOMhYua2VwdS5jb21tb24udjEuRm9ybWF0EisKCWF1ZGllbmNlcxgGIAMoDjIYLmtlcHUuY29tbW9uLnYxLkF1ZGllbmNlEhgKEGR1cmF0aW9uX21pbnV0ZXMYByABKAUSEAoIY2FwYWNpdHkYCCABKAUSFgoObGVhZF90aW1lX2RheXMYCSABKAUSGwoTc2VydmljZV9hcmVhX29yZ19pZBgKIAEoCRI1Cg1wcm92aWRlcl9raW5kGAsgASgOMh4ua2VwdS5yZWdpc3RyeS52MS5Qcm92aWRlcktpbmQSEwoLcHJvdmlkZXJfaWQYDCABKAkSFAoMcmVzb3VyY2VfaWRzGA0gAygJIj0KEU1lbnVJdGVtUHVibGlzaGVkEigKBGl0ZW0YASABKAsyGi5rZXB1LnJlZ2lzdHJ5LnYxLk1lbnVJdGVtIjoKDk1lbnVJdGVtRWRpdGVkEigKBGl0ZW0YASABKAsyGi5rZXB1LnJlZ2lzdHJ5LnYxLk1lbnVJdGVtIjQKEU1lbnVJdGVtV2l0aGRyYXduEg8KB2l0ZW1faWQYASABKAkSDgoGcmVhc29uGAIgASgJKqwBCglCYXNlTGV2ZWwSGgoWQkFTRV9MRVZFTF9VTlNQRUNJRklFRBAAEhcKE0JBU0VfTEVWRUxfTkFUSU9OQUwQARIZChVCQVNFX0xFVkVMX1BST1ZJTkNJQUwQAhITCg9CQVNFX0xFVkVMX0NJVFkQAxIXChNCQVNFX0xFVkVMX0RJU1RSSUNUEAQSIQodQkFTRV9MRVZFTF9ERU1PTlNUUkFUSU9OX1NJVEUQBSqTAQoKQmFzZVN0YXR1cxIbChdCQVNFX1NUQVRVU19VTlNQRUNJRklFRBAAEhYKEkJBU0VfU1RBVFVTX0FDVElWRRABEhwKGEJBU0VfU1RBVFVTX1VOREVSX1JFVklFVxACEhkKFUJBU0VfU1RBVFVTX1NVU1BFTkRFRBADEhcKE0JBU0VfU1RBVFVTX1JFVk9LRUQQBCrrAQoMUmVzb3VyY2VLaW5kEh0KGVJFU09VUkNFX0tJTkRfVU5TUEVDSUZJRUQQABIXChNSRVNPVVJDRV9LSU5EX1ZFTlVFEAESGgoWUkVTT1VSQ0VfS0lORF9GQUNJTElUWRACEhsKF1JFU09VUkNFX0tJTkRfRVFVSVBNRU5UEAMSFgoSUkVTT1VSQ0VfS0lORF9XT1JLEAQSGQoVUkVTT1VSQ0VfS0lORF9QUk9EVUNUEAUSHQoZUkVTT1VSQ0VfS0lORF9JTkZPUk1BVElPThAGEhgKFFJFU09VUkNFX0tJTkRfRVhQRVJUEAcqXQoMUHJvdmlkZXJLaW5kEh0KGVBST1ZJREVSX0tJTkRfVU5TUEVDSUZJRUQQABIWChJQUk9WSURFUl9LSU5EX1RFQU0QARIWChJQUk9WSURFUl9LSU5EX0JBU0UQAmIGcHJvdG8z", [file_google_protobuf_timestamp, file_kepu_common_v1_catalog]);
+  fileDesc("Ch1rZXB1L3JlZ2lzdHJ5L3YxL2V2ZW50cy5wcm90bxIQa2VwdS5yZWdpc3RyeS52MSKZAQoWT3JnYW5pemF0aW9uUmVnaXN0ZXJlZBIOCgZvcmdfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIlCgRraW5kGAMgASgOMhcua2VwdS5jb21tb24udjEuT3JnS2luZBIRCglwYXJlbnRfaWQYBCABKAkSJwoFcGxhY2UYBSABKAsyGC5rZXB1LmNvbW1vbi52MS5PcmdQbGFjZSIzChNPcmdhbml6YXRpb25SZW5hbWVkEg4KBm9yZ19pZBgBIAEoCRIMCgRuYW1lGAIgASgJIsABCg5UZWFtUmVnaXN0ZXJlZBIPCgd0ZWFtX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSDgoGb3JnX2lkGAMgASgJEicKBXBsYWNlGAQgASgLMhgua2VwdS5jb21tb24udjEuT3JnUGxhY2USJQoGdGhlbWVzGAUgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUSHAoUc2VydmljZV9hcmVhX29yZ19pZHMYBiADKAkSEQoJbGVhZGVyX2lkGAcgASgJIoQBCgtUZWFtVXBkYXRlZBIPCgd0ZWFtX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSJQoGdGhlbWVzGAMgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUSHAoUc2VydmljZV9hcmVhX29yZ19pZHMYBCADKAkSEQoJbGVhZGVyX2lkGAUgASgJImMKE1ZvbHVudGVlckpvaW5lZFRlYW0SDwoHdGVhbV9pZBgBIAEoCRIUCgx2b2x1bnRlZXJfaWQYAiABKAkSJQoGc2tpbGxzGAMgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUiOgoRVm9sdW50ZWVyTGVmdFRlYW0SDwoHdGVhbV9pZBgBIAEoCRIUCgx2b2x1bnRlZXJfaWQYAiABKAkiMgoPVGVhbURlYWN0aXZhdGVkEg8KB3RlYW1faWQYASABKAkSDgoGcmVhc29uGAIgASgJIq4CCg1CYXNlQ2VydGlmaWVkEg8KB2Jhc2VfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIOCgZvcmdfaWQYAyABKAkSJwoFcGxhY2UYBCABKAsyGC5rZXB1LmNvbW1vbi52MS5PcmdQbGFjZRIqCgVsZXZlbBgFIAEoDjIbLmtlcHUucmVnaXN0cnkudjEuQmFzZUxldmVsEiwKBnN0YXR1cxgGIAEoDjIcLmtlcHUucmVnaXN0cnkudjEuQmFzZVN0YXR1cxIwCgxjZXJ0aWZpZWRfb24YByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhIKCnRlcm1feWVhcnMYCCABKAUSJQoGdGhlbWVzGAkgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUiYgoRQmFzZVN0YXR1c0NoYW5nZWQSDwoHYmFzZV9pZBgBIAEoCRIsCgZzdGF0dXMYAiABKA4yHC5rZXB1LnJlZ2lzdHJ5LnYxLkJhc2VTdGF0dXMSDgoGcmVhc29uGAMgASgJIqsBCgxCYXNlQXNzZXNzZWQSDwoHYmFzZV9pZBgBIAEoCRIMCgR5ZWFyGAIgASgFEhgKEGhhc19vcmdhbml6YXRpb24YAyABKAgSEwoLaGFzX2Z1bmRpbmcYBCABKAgSEQoJaGFzX3ZlbnVlGAUgASgIEhYKDmhhc19hY3Rpdml0aWVzGAYgASgIEhIKCmhhc19pbXBhY3QYByABKAgSDgoGcGFzc2VkGAggASgIIsUBCg5SZXNvdXJjZUxpc3RlZBITCgtyZXNvdXJjZV9pZBgBIAEoCRIsCgRraW5kGAIgASgOMh4ua2VwdS5yZWdpc3RyeS52MS5SZXNvdXJjZUtpbmQSDAoEbmFtZRgDIAEoCRIUCgxvd25lcl9vcmdfaWQYBCABKAkSJwoFcGxhY2UYBSABKAsyGC5rZXB1LmNvbW1vbi52MS5PcmdQbGFjZRIQCghjYXBhY2l0eRgGIAEoBRIRCglhdmFpbGFibGUYByABKAgiRQobUmVzb3VyY2VBdmFpbGFiaWxpdHlDaGFuZ2VkEhMKC3Jlc291cmNlX2lkGAEgASgJEhEKCWF2YWlsYWJsZRgCIAEoCCL9AgoITWVudUl0ZW0SDwoHaXRlbV9pZBgBIAEoCRINCgV0aXRsZRgCIAEoCRITCgtkZXNjcmlwdGlvbhgDIAEoCRIkCgV0aGVtZRgEIAEoDjIVLmtlcHUuY29tbW9uLnYxLlRoZW1lEiYKBmZvcm1hdBgFIAEoDjIWLmtlcHUuY29tbW9uLnYxLkZvcm1hdBIrCglhdWRpZW5jZXMYBiADKA4yGC5rZXB1LmNvbW1vbi52MS5BdWRpZW5jZRIYChBkdXJhdGlvbl9taW51dGVzGAcgASgFEhAKCGNhcGFjaXR5GAggASgFEhYKDmxlYWRfdGltZV9kYXlzGAkgASgFEhsKE3NlcnZpY2VfYXJlYV9vcmdfaWQYCiABKAkSNQoNcHJvdmlkZXJfa2luZBgLIAEoDjIeLmtlcHUucmVnaXN0cnkudjEuUHJvdmlkZXJLaW5kEhMKC3Byb3ZpZGVyX2lkGAwgASgJEhQKDHJlc291cmNlX2lkcxgNIAMoCSI9ChFNZW51SXRlbVB1Ymxpc2hlZBIoCgRpdGVtGAEgASgLMhoua2VwdS5yZWdpc3RyeS52MS5NZW51SXRlbSI6Cg5NZW51SXRlbUVkaXRlZBIoCgRpdGVtGAEgASgLMhoua2VwdS5yZWdpc3RyeS52MS5NZW51SXRlbSI0ChFNZW51SXRlbVdpdGhkcmF3bhIPCgdpdGVtX2lkGAEgASgJEg4KBnJlYXNvbhgCIAEoCSqsAQoJQmFzZUxldmVsEhoKFkJBU0VfTEVWRUxfVU5TUEVDSUZJRUQQABIXChNCQVNFX0xFVkVMX05BVElPTkFMEAESGQoVQkFTRV9MRVZFTF9QUk9WSU5DSUFMEAISEwoPQkFTRV9MRVZFTF9DSVRZEAMSFwoTQkFTRV9MRVZFTF9ESVNUUklDVBAEEiEKHUJBU0VfTEVWRUxfREVNT05TVFJBVElPTl9TSVRFEAUqkwEKCkJhc2VTdGF0dXMSGwoXQkFTRV9TVEFUVVNfVU5TUEVDSUZJRUQQABIWChJCQVNFX1NUQVRVU19BQ1RJVkUQARIcChhCQVNFX1NUQVRVU19VTkRFUl9SRVZJRVcQAhIZChVCQVNFX1NUQVRVU19TVVNQRU5ERUQQAxIXChNCQVNFX1NUQVRVU19SRVZPS0VEEAQq6wEKDFJlc291cmNlS2luZBIdChlSRVNPVVJDRV9LSU5EX1VOU1BFQ0lGSUVEEAASFwoTUkVTT1VSQ0VfS0lORF9WRU5VRRABEhoKFlJFU09VUkNFX0tJTkRfRkFDSUxJVFkQAhIbChdSRVNPVVJDRV9LSU5EX0VRVUlQTUVOVBADEhYKElJFU09VUkNFX0tJTkRfV09SSxAEEhkKFVJFU09VUkNFX0tJTkRfUFJPRFVDVBAFEh0KGVJFU09VUkNFX0tJTkRfSU5GT1JNQVRJT04QBhIYChRSRVNPVVJDRV9LSU5EX0VYUEVSVBAHKl0KDFByb3ZpZGVyS2luZBIdChlQUk9WSURFUl9LSU5EX1VOU1BFQ0lGSUVEEAASFgoSUFJPVklERVJfS0lORF9URUFNEAESFgoSUFJPVklERVJfS0lORF9CQVNFEAJiBnByb3RvMw", [file_google_protobuf_timestamp, file_kepu_common_v1_catalog]);
 
 /**
  * @generated from message kepu.registry.v1.OrganizationRegistered
@@ -213,6 +213,31 @@ export const VolunteerLeftTeamSchema: GenMessage<VolunteerLeftTeam> = /*@__PURE_
   messageDesc(file_kepu_registry_v1_events, 5);
 
 /**
+ * A team stops serving: no new members, no menu items, no orders offered to it. Its members and
+ * history stay.
+ *
+ * @generated from message kepu.registry.v1.TeamDeactivated
+ */
+export type TeamDeactivated = Message<"kepu.registry.v1.TeamDeactivated"> & {
+  /**
+   * @generated from field: string team_id = 1;
+   */
+  teamId: string;
+
+  /**
+   * @generated from field: string reason = 2;
+   */
+  reason: string;
+};
+
+/**
+ * Describes the message kepu.registry.v1.TeamDeactivated.
+ * Use `create(TeamDeactivatedSchema)` to create a new message.
+ */
+export const TeamDeactivatedSchema: GenMessage<TeamDeactivated> = /*@__PURE__*/
+  messageDesc(file_kepu_registry_v1_events, 6);
+
+/**
  * @generated from message kepu.registry.v1.BaseCertified
  */
 export type BaseCertified = Message<"kepu.registry.v1.BaseCertified"> & {
@@ -267,7 +292,7 @@ export type BaseCertified = Message<"kepu.registry.v1.BaseCertified"> & {
  * Use `create(BaseCertifiedSchema)` to create a new message.
  */
 export const BaseCertifiedSchema: GenMessage<BaseCertified> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_events, 6);
+  messageDesc(file_kepu_registry_v1_events, 7);
 
 /**
  * @generated from message kepu.registry.v1.BaseStatusChanged
@@ -294,7 +319,7 @@ export type BaseStatusChanged = Message<"kepu.registry.v1.BaseStatusChanged"> & 
  * Use `create(BaseStatusChangedSchema)` to create a new message.
  */
 export const BaseStatusChangedSchema: GenMessage<BaseStatusChanged> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_events, 7);
+  messageDesc(file_kepu_registry_v1_events, 8);
 
 /**
  * 年度考核: 有组织、有经费、有阵地、有活动、有影响.
@@ -348,7 +373,7 @@ export type BaseAssessed = Message<"kepu.registry.v1.BaseAssessed"> & {
  * Use `create(BaseAssessedSchema)` to create a new message.
  */
 export const BaseAssessedSchema: GenMessage<BaseAssessed> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_events, 8);
+  messageDesc(file_kepu_registry_v1_events, 9);
 
 /**
  * @generated from message kepu.registry.v1.ResourceListed
@@ -397,7 +422,7 @@ export type ResourceListed = Message<"kepu.registry.v1.ResourceListed"> & {
  * Use `create(ResourceListedSchema)` to create a new message.
  */
 export const ResourceListedSchema: GenMessage<ResourceListed> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_events, 9);
+  messageDesc(file_kepu_registry_v1_events, 10);
 
 /**
  * @generated from message kepu.registry.v1.ResourceAvailabilityChanged
@@ -419,7 +444,7 @@ export type ResourceAvailabilityChanged = Message<"kepu.registry.v1.ResourceAvai
  * Use `create(ResourceAvailabilityChangedSchema)` to create a new message.
  */
 export const ResourceAvailabilityChangedSchema: GenMessage<ResourceAvailabilityChanged> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_events, 10);
+  messageDesc(file_kepu_registry_v1_events, 11);
 
 /**
  * One item of the 科普服务菜单.
@@ -502,7 +527,7 @@ export type MenuItem = Message<"kepu.registry.v1.MenuItem"> & {
  * Use `create(MenuItemSchema)` to create a new message.
  */
 export const MenuItemSchema: GenMessage<MenuItem> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_events, 11);
+  messageDesc(file_kepu_registry_v1_events, 12);
 
 /**
  * @generated from message kepu.registry.v1.MenuItemPublished
@@ -519,7 +544,7 @@ export type MenuItemPublished = Message<"kepu.registry.v1.MenuItemPublished"> & 
  * Use `create(MenuItemPublishedSchema)` to create a new message.
  */
 export const MenuItemPublishedSchema: GenMessage<MenuItemPublished> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_events, 12);
+  messageDesc(file_kepu_registry_v1_events, 13);
 
 /**
  * @generated from message kepu.registry.v1.MenuItemEdited
@@ -536,7 +561,7 @@ export type MenuItemEdited = Message<"kepu.registry.v1.MenuItemEdited"> & {
  * Use `create(MenuItemEditedSchema)` to create a new message.
  */
 export const MenuItemEditedSchema: GenMessage<MenuItemEdited> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_events, 13);
+  messageDesc(file_kepu_registry_v1_events, 14);
 
 /**
  * @generated from message kepu.registry.v1.MenuItemWithdrawn
@@ -558,7 +583,7 @@ export type MenuItemWithdrawn = Message<"kepu.registry.v1.MenuItemWithdrawn"> & 
  * Use `create(MenuItemWithdrawnSchema)` to create a new message.
  */
 export const MenuItemWithdrawnSchema: GenMessage<MenuItemWithdrawn> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_events, 14);
+  messageDesc(file_kepu_registry_v1_events, 15);
 
 /**
  * @generated from enum kepu.registry.v1.BaseLevel

@@ -2,8 +2,8 @@
 // @generated from file kepu/registry/v1/service.proto (package kepu.registry.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
-import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
+import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Audience, Format, OrgKind, OrgPlace, Theme } from "../../common/v1/catalog_pb.js";
@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file kepu/registry/v1/service.proto.
  */
 export const file_kepu_registry_v1_service: GenFile = /*@__PURE__*/
-  fileDesc("Ch5rZXB1L3JlZ2lzdHJ5L3YxL3NlcnZpY2UucHJvdG8SEGtlcHUucmVnaXN0cnkudjEijwEKDE9yZ2FuaXphdGlvbhIOCgZvcmdfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIlCgRraW5kGAMgASgOMhcua2VwdS5jb21tb24udjEuT3JnS2luZBIRCglwYXJlbnRfaWQYBCABKAkSJwoFcGxhY2UYBSABKAsyGC5rZXB1LmNvbW1vbi52MS5PcmdQbGFjZSJ1ChtSZWdpc3Rlck9yZ2FuaXphdGlvblJlcXVlc3QSDgoGb3JnX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSJQoEa2luZBgDIAEoDjIXLmtlcHUuY29tbW9uLnYxLk9yZ0tpbmQSEQoJcGFyZW50X2lkGAQgASgJIlQKHFJlZ2lzdGVyT3JnYW5pemF0aW9uUmVzcG9uc2USNAoMb3JnYW5pemF0aW9uGAEgASgLMh4ua2VwdS5yZWdpc3RyeS52MS5Pcmdhbml6YXRpb24iKAoWR2V0T3JnYW5pemF0aW9uUmVxdWVzdBIOCgZvcmdfaWQYASABKAkiTwoXR2V0T3JnYW5pemF0aW9uUmVzcG9uc2USNAoMb3JnYW5pemF0aW9uGAEgASgLMh4ua2VwdS5yZWdpc3RyeS52MS5Pcmdhbml6YXRpb24iSwoSTGlzdFN1YnRyZWVSZXF1ZXN0Eg4KBm9yZ19pZBgBIAEoCRIlCgRraW5kGAIgASgOMhcua2VwdS5jb21tb24udjEuT3JnS2luZCJMChNMaXN0U3VidHJlZVJlc3BvbnNlEjUKDW9yZ2FuaXphdGlvbnMYASADKAsyHi5rZXB1LnJlZ2lzdHJ5LnYxLk9yZ2FuaXphdGlvbiL9AQoEVGVhbRIPCgd0ZWFtX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSDgoGb3JnX2lkGAMgASgJEicKBXBsYWNlGAQgASgLMhgua2VwdS5jb21tb24udjEuT3JnUGxhY2USJQoGdGhlbWVzGAUgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUSHAoUc2VydmljZV9hcmVhX29yZ19pZHMYBiADKAkSEQoJbGVhZGVyX2lkGAcgASgJEi8KCnZvbHVudGVlcnMYCCADKAsyGy5rZXB1LnJlZ2lzdHJ5LnYxLlZvbHVudGVlchIUCgxtZW1iZXJfY291bnQYCSABKAUitgEKCVZvbHVudGVlchIUCgx2b2x1bnRlZXJfaWQYASABKAkSEQoJcmVhbF9uYW1lGAIgASgJEg0KBXBob25lGAMgASgJEiUKBnNraWxscxgEIAMoDjIVLmtlcHUuY29tbW9uLnYxLlRoZW1lEg0KBW1pbm9yGAUgASgIEjsKEGd1YXJkaWFuX2NvbnNlbnQYBiABKAsyIS5rZXB1LnJlZ2lzdHJ5LnYxLkd1YXJkaWFuQ29uc2VudCKIAQoPR3VhcmRpYW5Db25zZW50EhUKDWd1YXJkaWFuX25hbWUYASABKAkSFgoOZ3VhcmRpYW5fcGhvbmUYAiABKAkSFAoMcmVsYXRpb25zaGlwGAMgASgJEjAKDGNvbnNlbnRlZF9hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAinAEKE1JlZ2lzdGVyVGVhbVJlcXVlc3QSDwoHdGVhbV9pZBgBIAEoCRIMCgRuYW1lGAIgASgJEg4KBm9yZ19pZBgDIAEoCRIlCgZ0aGVtZXMYBCADKA4yFS5rZXB1LmNvbW1vbi52MS5UaGVtZRIcChRzZXJ2aWNlX2FyZWFfb3JnX2lkcxgFIAMoCRIRCglsZWFkZXJfaWQYBiABKAkiPAoUUmVnaXN0ZXJUZWFtUmVzcG9uc2USJAoEdGVhbRgBIAEoCzIWLmtlcHUucmVnaXN0cnkudjEuVGVhbSKKAQoRVXBkYXRlVGVhbVJlcXVlc3QSDwoHdGVhbV9pZBgBIAEoCRIMCgRuYW1lGAIgASgJEiUKBnRoZW1lcxgDIAMoDjIVLmtlcHUuY29tbW9uLnYxLlRoZW1lEhwKFHNlcnZpY2VfYXJlYV9vcmdfaWRzGAQgAygJEhEKCWxlYWRlcl9pZBgFIAEoCSI6ChJVcGRhdGVUZWFtUmVzcG9uc2USJAoEdGVhbRgBIAEoCzIWLmtlcHUucmVnaXN0cnkudjEuVGVhbSIhCg5HZXRUZWFtUmVxdWVzdBIPCgd0ZWFtX2lkGAEgASgJIjcKD0dldFRlYW1SZXNwb25zZRIkCgR0ZWFtGAEgASgLMhYua2VwdS5yZWdpc3RyeS52MS5UZWFtIiIKEExpc3RUZWFtc1JlcXVlc3QSDgoGb3JnX2lkGAEgASgJIjoKEUxpc3RUZWFtc1Jlc3BvbnNlEiUKBXRlYW1zGAEgAygLMhYua2VwdS5yZWdpc3RyeS52MS5UZWFtIvIBChNBZGRWb2x1bnRlZXJSZXF1ZXN0Eg8KB3RlYW1faWQYASABKAkSFAoMdm9sdW50ZWVyX2lkGAIgASgJEhEKCXJlYWxfbmFtZRgDIAEoCRINCgVwaG9uZRgEIAEoCRIlCgZza2lsbHMYBSADKA4yFS5rZXB1LmNvbW1vbi52MS5UaGVtZRIuCgpiaXJ0aF9kYXRlGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI7ChBndWFyZGlhbl9jb25zZW50GAcgASgLMiEua2VwdS5yZWdpc3RyeS52MS5HdWFyZGlhbkNvbnNlbnQiRgoUQWRkVm9sdW50ZWVyUmVzcG9uc2USLgoJdm9sdW50ZWVyGAEgASgLMhsua2VwdS5yZWdpc3RyeS52MS5Wb2x1bnRlZXIilwMKBEJhc2USDwoHYmFzZV9pZBgBIAEoCRIMCgRuYW1lGAIgASgJEg4KBm9yZ19pZBgDIAEoCRInCgVwbGFjZRgEIAEoCzIYLmtlcHUuY29tbW9uLnYxLk9yZ1BsYWNlEioKBWxldmVsGAUgASgOMhsua2VwdS5yZWdpc3RyeS52MS5CYXNlTGV2ZWwSLAoGc3RhdHVzGAYgASgOMhwua2VwdS5yZWdpc3RyeS52MS5CYXNlU3RhdHVzEjAKDGNlcnRpZmllZF9vbhgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKdGVybV95ZWFycxgIIAEoBRIlCgZ0aGVtZXMYCSADKA4yFS5rZXB1LmNvbW1vbi52MS5UaGVtZRI8Cgthc3Nlc3NtZW50cxgKIAMoCzInLmtlcHUucmVnaXN0cnkudjEuQmFzZS5Bc3Nlc3NtZW50c0VudHJ5GjIKEEFzc2Vzc21lbnRzRW50cnkSCwoDa2V5GAEgASgFEg0KBXZhbHVlGAIgASgIOgI4ASLcAQoSQ2VydGlmeUJhc2VSZXF1ZXN0Eg8KB2Jhc2VfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIOCgZvcmdfaWQYAyABKAkSKgoFbGV2ZWwYBCABKA4yGy5rZXB1LnJlZ2lzdHJ5LnYxLkJhc2VMZXZlbBIwCgxjZXJ0aWZpZWRfb24YBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhIKCnRlcm1feWVhcnMYBiABKAUSJQoGdGhlbWVzGAcgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUiOwoTQ2VydGlmeUJhc2VSZXNwb25zZRIkCgRiYXNlGAEgASgLMhYua2VwdS5yZWdpc3RyeS52MS5CYXNlImgKF0NoYW5nZUJhc2VTdGF0dXNSZXF1ZXN0Eg8KB2Jhc2VfaWQYASABKAkSLAoGc3RhdHVzGAIgASgOMhwua2VwdS5yZWdpc3RyeS52MS5CYXNlU3RhdHVzEg4KBnJlYXNvbhgDIAEoCSJAChhDaGFuZ2VCYXNlU3RhdHVzUmVzcG9uc2USJAoEYmFzZRgBIAEoCzIWLmtlcHUucmVnaXN0cnkudjEuQmFzZSKgAQoRQXNzZXNzQmFzZVJlcXVlc3QSDwoHYmFzZV9pZBgBIAEoCRIMCgR5ZWFyGAIgASgFEhgKEGhhc19vcmdhbml6YXRpb24YAyABKAgSEwoLaGFzX2Z1bmRpbmcYBCABKAgSEQoJaGFzX3ZlbnVlGAUgASgIEhYKDmhhc19hY3Rpdml0aWVzGAYgASgIEhIKCmhhc19pbXBhY3QYByABKAgiOgoSQXNzZXNzQmFzZVJlc3BvbnNlEiQKBGJhc2UYASABKAsyFi5rZXB1LnJlZ2lzdHJ5LnYxLkJhc2UiIgoQTGlzdEJhc2VzUmVxdWVzdBIOCgZvcmdfaWQYASABKAkiOgoRTGlzdEJhc2VzUmVzcG9uc2USJQoFYmFzZXMYASADKAsyFi5rZXB1LnJlZ2lzdHJ5LnYxLkJhc2UivwEKCFJlc291cmNlEhMKC3Jlc291cmNlX2lkGAEgASgJEiwKBGtpbmQYAiABKA4yHi5rZXB1LnJlZ2lzdHJ5LnYxLlJlc291cmNlS2luZBIMCgRuYW1lGAMgASgJEhQKDG93bmVyX29yZ19pZBgEIAEoCRInCgVwbGFjZRgFIAEoCzIYLmtlcHUuY29tbW9uLnYxLk9yZ1BsYWNlEhAKCGNhcGFjaXR5GAYgASgFEhEKCWF2YWlsYWJsZRgHIAEoCCKOAQoTTGlzdFJlc291cmNlUmVxdWVzdBITCgtyZXNvdXJjZV9pZBgBIAEoCRIsCgRraW5kGAIgASgOMh4ua2VwdS5yZWdpc3RyeS52MS5SZXNvdXJjZUtpbmQSDAoEbmFtZRgDIAEoCRIUCgxvd25lcl9vcmdfaWQYBCABKAkSEAoIY2FwYWNpdHkYBSABKAUiRAoUTGlzdFJlc291cmNlUmVzcG9uc2USLAoIcmVzb3VyY2UYASABKAsyGi5rZXB1LnJlZ2lzdHJ5LnYxLlJlc291cmNlIlQKFExpc3RSZXNvdXJjZXNSZXF1ZXN0Eg4KBm9yZ19pZBgBIAEoCRIsCgRraW5kGAIgASgOMh4ua2VwdS5yZWdpc3RyeS52MS5SZXNvdXJjZUtpbmQiRgoVTGlzdFJlc291cmNlc1Jlc3BvbnNlEi0KCXJlc291cmNlcxgBIAMoCzIaLmtlcHUucmVnaXN0cnkudjEuUmVzb3VyY2UiQgoWUHVibGlzaE1lbnVJdGVtUmVxdWVzdBIoCgRpdGVtGAEgASgLMhoua2VwdS5yZWdpc3RyeS52MS5NZW51SXRlbSJDChdQdWJsaXNoTWVudUl0ZW1SZXNwb25zZRIoCgRpdGVtGAEgASgLMhoua2VwdS5yZWdpc3RyeS52MS5NZW51SXRlbSI/ChNFZGl0TWVudUl0ZW1SZXF1ZXN0EigKBGl0ZW0YASABKAsyGi5rZXB1LnJlZ2lzdHJ5LnYxLk1lbnVJdGVtIkAKFEVkaXRNZW51SXRlbVJlc3BvbnNlEigKBGl0ZW0YASABKAsyGi5rZXB1LnJlZ2lzdHJ5LnYxLk1lbnVJdGVtIjoKF1dpdGhkcmF3TWVudUl0ZW1SZXF1ZXN0Eg8KB2l0ZW1faWQYASABKAkSDgoGcmVhc29uGAIgASgJIhoKGFdpdGhkcmF3TWVudUl0ZW1SZXNwb25zZSKtAQobTGlzdE1lbnVGb3JDb21tdW5pdHlSZXF1ZXN0EhQKDGNvbW11bml0eV9pZBgBIAEoCRIkCgV0aGVtZRgCIAEoDjIVLmtlcHUuY29tbW9uLnYxLlRoZW1lEiYKBmZvcm1hdBgDIAEoDjIWLmtlcHUuY29tbW9uLnYxLkZvcm1hdBIqCghhdWRpZW5jZRgEIAEoDjIYLmtlcHUuY29tbW9uLnYxLkF1ZGllbmNlIkkKHExpc3RNZW51Rm9yQ29tbXVuaXR5UmVzcG9uc2USKQoFaXRlbXMYASADKAsyGi5rZXB1LnJlZ2lzdHJ5LnYxLk1lbnVJdGVtImcKGExpc3RFbGlnaWJsZVRlYW1zUmVxdWVzdBIPCgdpdGVtX2lkGAEgASgJEiQKBXRoZW1lGAIgASgOMhUua2VwdS5jb21tb24udjEuVGhlbWUSFAoMY29tbXVuaXR5X2lkGAMgASgJIkIKGUxpc3RFbGlnaWJsZVRlYW1zUmVzcG9uc2USJQoFdGVhbXMYASADKAsyFi5rZXB1LnJlZ2lzdHJ5LnYxLlRlYW0y1w4KD1JlZ2lzdHJ5U2VydmljZRJ1ChRSZWdpc3Rlck9yZ2FuaXphdGlvbhItLmtlcHUucmVnaXN0cnkudjEuUmVnaXN0ZXJPcmdhbml6YXRpb25SZXF1ZXN0Gi4ua2VwdS5yZWdpc3RyeS52MS5SZWdpc3Rlck9yZ2FuaXphdGlvblJlc3BvbnNlEmYKD0dldE9yZ2FuaXphdGlvbhIoLmtlcHUucmVnaXN0cnkudjEuR2V0T3JnYW5pemF0aW9uUmVxdWVzdBopLmtlcHUucmVnaXN0cnkudjEuR2V0T3JnYW5pemF0aW9uUmVzcG9uc2USWgoLTGlzdFN1YnRyZWUSJC5rZXB1LnJlZ2lzdHJ5LnYxLkxpc3RTdWJ0cmVlUmVxdWVzdBolLmtlcHUucmVnaXN0cnkudjEuTGlzdFN1YnRyZWVSZXNwb25zZRJdCgxSZWdpc3RlclRlYW0SJS5rZXB1LnJlZ2lzdHJ5LnYxLlJlZ2lzdGVyVGVhbVJlcXVlc3QaJi5rZXB1LnJlZ2lzdHJ5LnYxLlJlZ2lzdGVyVGVhbVJlc3BvbnNlElcKClVwZGF0ZVRlYW0SIy5rZXB1LnJlZ2lzdHJ5LnYxLlVwZGF0ZVRlYW1SZXF1ZXN0GiQua2VwdS5yZWdpc3RyeS52MS5VcGRhdGVUZWFtUmVzcG9uc2USTgoHR2V0VGVhbRIgLmtlcHUucmVnaXN0cnkudjEuR2V0VGVhbVJlcXVlc3QaIS5rZXB1LnJlZ2lzdHJ5LnYxLkdldFRlYW1SZXNwb25zZRJUCglMaXN0VGVhbXMSIi5rZXB1LnJlZ2lzdHJ5LnYxLkxpc3RUZWFtc1JlcXVlc3QaIy5rZXB1LnJlZ2lzdHJ5LnYxLkxpc3RUZWFtc1Jlc3BvbnNlEl0KDEFkZFZvbHVudGVlchIlLmtlcHUucmVnaXN0cnkudjEuQWRkVm9sdW50ZWVyUmVxdWVzdBomLmtlcHUucmVnaXN0cnkudjEuQWRkVm9sdW50ZWVyUmVzcG9uc2USWgoLQ2VydGlmeUJhc2USJC5rZXB1LnJlZ2lzdHJ5LnYxLkNlcnRpZnlCYXNlUmVxdWVzdBolLmtlcHUucmVnaXN0cnkudjEuQ2VydGlmeUJhc2VSZXNwb25zZRJpChBDaGFuZ2VCYXNlU3RhdHVzEikua2VwdS5yZWdpc3RyeS52MS5DaGFuZ2VCYXNlU3RhdHVzUmVxdWVzdBoqLmtlcHUucmVnaXN0cnkudjEuQ2hhbmdlQmFzZVN0YXR1c1Jlc3BvbnNlElcKCkFzc2Vzc0Jhc2USIy5rZXB1LnJlZ2lzdHJ5LnYxLkFzc2Vzc0Jhc2VSZXF1ZXN0GiQua2VwdS5yZWdpc3RyeS52MS5Bc3Nlc3NCYXNlUmVzcG9uc2USVAoJTGlzdEJhc2VzEiIua2VwdS5yZWdpc3RyeS52MS5MaXN0QmFzZXNSZXF1ZXN0GiMua2VwdS5yZWdpc3RyeS52MS5MaXN0QmFzZXNSZXNwb25zZRJdCgxMaXN0UmVzb3VyY2USJS5rZXB1LnJlZ2lzdHJ5LnYxLkxpc3RSZXNvdXJjZVJlcXVlc3QaJi5rZXB1LnJlZ2lzdHJ5LnYxLkxpc3RSZXNvdXJjZVJlc3BvbnNlEmAKDUxpc3RSZXNvdXJjZXMSJi5rZXB1LnJlZ2lzdHJ5LnYxLkxpc3RSZXNvdXJjZXNSZXF1ZXN0Gicua2VwdS5yZWdpc3RyeS52MS5MaXN0UmVzb3VyY2VzUmVzcG9uc2USZgoPUHVibGlzaE1lbnVJdGVtEigua2VwdS5yZWdpc3RyeS52MS5QdWJsaXNoTWVudUl0ZW1SZXF1ZXN0Gikua2VwdS5yZWdpc3RyeS52MS5QdWJsaXNoTWVudUl0ZW1SZXNwb25zZRJdCgxFZGl0TWVudUl0ZW0SJS5rZXB1LnJlZ2lzdHJ5LnYxLkVkaXRNZW51SXRlbVJlcXVlc3QaJi5rZXB1LnJlZ2lzdHJ5LnYxLkVkaXRNZW51SXRlbVJlc3BvbnNlEmkKEFdpdGhkcmF3TWVudUl0ZW0SKS5rZXB1LnJlZ2lzdHJ5LnYxLldpdGhkcmF3TWVudUl0ZW1SZXF1ZXN0Gioua2VwdS5yZWdpc3RyeS52MS5XaXRoZHJhd01lbnVJdGVtUmVzcG9uc2USdQoUTGlzdE1lbnVGb3JDb21tdW5pdHkSLS5rZXB1LnJlZ2lzdHJ5LnYxLkxpc3RNZW51Rm9yQ29tbXVuaXR5UmVxdWVzdBouLmtlcHUucmVnaXN0cnkudjEuTGlzdE1lbnVGb3JDb21tdW5pdHlSZXNwb25zZRJsChFMaXN0RWxpZ2libGVUZWFtcxIqLmtlcHUucmVnaXN0cnkudjEuTGlzdEVsaWdpYmxlVGVhbXNSZXF1ZXN0Gisua2VwdS5yZWdpc3RyeS52MS5MaXN0RWxpZ2libGVUZWFtc1Jlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_timestamp, file_kepu_common_v1_catalog, file_kepu_registry_v1_events]);
+  fileDesc("Ch5rZXB1L3JlZ2lzdHJ5L3YxL3NlcnZpY2UucHJvdG8SEGtlcHUucmVnaXN0cnkudjEijwEKDE9yZ2FuaXphdGlvbhIOCgZvcmdfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIlCgRraW5kGAMgASgOMhcua2VwdS5jb21tb24udjEuT3JnS2luZBIRCglwYXJlbnRfaWQYBCABKAkSJwoFcGxhY2UYBSABKAsyGC5rZXB1LmNvbW1vbi52MS5PcmdQbGFjZSJ1ChtSZWdpc3Rlck9yZ2FuaXphdGlvblJlcXVlc3QSDgoGb3JnX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSJQoEa2luZBgDIAEoDjIXLmtlcHUuY29tbW9uLnYxLk9yZ0tpbmQSEQoJcGFyZW50X2lkGAQgASgJIlQKHFJlZ2lzdGVyT3JnYW5pemF0aW9uUmVzcG9uc2USNAoMb3JnYW5pemF0aW9uGAEgASgLMh4ua2VwdS5yZWdpc3RyeS52MS5Pcmdhbml6YXRpb24iKAoWR2V0T3JnYW5pemF0aW9uUmVxdWVzdBIOCgZvcmdfaWQYASABKAkiTwoXR2V0T3JnYW5pemF0aW9uUmVzcG9uc2USNAoMb3JnYW5pemF0aW9uGAEgASgLMh4ua2VwdS5yZWdpc3RyeS52MS5Pcmdhbml6YXRpb24iSwoSTGlzdFN1YnRyZWVSZXF1ZXN0Eg4KBm9yZ19pZBgBIAEoCRIlCgRraW5kGAIgASgOMhcua2VwdS5jb21tb24udjEuT3JnS2luZCJMChNMaXN0U3VidHJlZVJlc3BvbnNlEjUKDW9yZ2FuaXphdGlvbnMYASADKAsyHi5rZXB1LnJlZ2lzdHJ5LnYxLk9yZ2FuaXphdGlvbiKNAgoEVGVhbRIPCgd0ZWFtX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSDgoGb3JnX2lkGAMgASgJEicKBXBsYWNlGAQgASgLMhgua2VwdS5jb21tb24udjEuT3JnUGxhY2USJQoGdGhlbWVzGAUgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUSHAoUc2VydmljZV9hcmVhX29yZ19pZHMYBiADKAkSEQoJbGVhZGVyX2lkGAcgASgJEi8KCnZvbHVudGVlcnMYCCADKAsyGy5rZXB1LnJlZ2lzdHJ5LnYxLlZvbHVudGVlchIUCgxtZW1iZXJfY291bnQYCSABKAUSDgoGYWN0aXZlGAogASgIIukBCglWb2x1bnRlZXISFAoMdm9sdW50ZWVyX2lkGAEgASgJEhEKCXJlYWxfbmFtZRgCIAEoCRINCgVwaG9uZRgDIAEoCRIlCgZza2lsbHMYBCADKA4yFS5rZXB1LmNvbW1vbi52MS5UaGVtZRINCgVtaW5vchgFIAEoCBI7ChBndWFyZGlhbl9jb25zZW50GAYgASgLMiEua2VwdS5yZWdpc3RyeS52MS5HdWFyZGlhbkNvbnNlbnQSMQoGc3RhdHVzGAcgASgOMiEua2VwdS5yZWdpc3RyeS52MS5Wb2x1bnRlZXJTdGF0dXMiiAEKD0d1YXJkaWFuQ29uc2VudBIVCg1ndWFyZGlhbl9uYW1lGAEgASgJEhYKDmd1YXJkaWFuX3Bob25lGAIgASgJEhQKDHJlbGF0aW9uc2hpcBgDIAEoCRIwCgxjb25zZW50ZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIpwBChNSZWdpc3RlclRlYW1SZXF1ZXN0Eg8KB3RlYW1faWQYASABKAkSDAoEbmFtZRgCIAEoCRIOCgZvcmdfaWQYAyABKAkSJQoGdGhlbWVzGAQgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUSHAoUc2VydmljZV9hcmVhX29yZ19pZHMYBSADKAkSEQoJbGVhZGVyX2lkGAYgASgJIjwKFFJlZ2lzdGVyVGVhbVJlc3BvbnNlEiQKBHRlYW0YASABKAsyFi5rZXB1LnJlZ2lzdHJ5LnYxLlRlYW0iigEKEVVwZGF0ZVRlYW1SZXF1ZXN0Eg8KB3RlYW1faWQYASABKAkSDAoEbmFtZRgCIAEoCRIlCgZ0aGVtZXMYAyADKA4yFS5rZXB1LmNvbW1vbi52MS5UaGVtZRIcChRzZXJ2aWNlX2FyZWFfb3JnX2lkcxgEIAMoCRIRCglsZWFkZXJfaWQYBSABKAkiOgoSVXBkYXRlVGVhbVJlc3BvbnNlEiQKBHRlYW0YASABKAsyFi5rZXB1LnJlZ2lzdHJ5LnYxLlRlYW0iIQoOR2V0VGVhbVJlcXVlc3QSDwoHdGVhbV9pZBgBIAEoCSI3Cg9HZXRUZWFtUmVzcG9uc2USJAoEdGVhbRgBIAEoCzIWLmtlcHUucmVnaXN0cnkudjEuVGVhbSIiChBMaXN0VGVhbXNSZXF1ZXN0Eg4KBm9yZ19pZBgBIAEoCSI6ChFMaXN0VGVhbXNSZXNwb25zZRIlCgV0ZWFtcxgBIAMoCzIWLmtlcHUucmVnaXN0cnkudjEuVGVhbSLyAQoTQWRkVm9sdW50ZWVyUmVxdWVzdBIPCgd0ZWFtX2lkGAEgASgJEhQKDHZvbHVudGVlcl9pZBgCIAEoCRIRCglyZWFsX25hbWUYAyABKAkSDQoFcGhvbmUYBCABKAkSJQoGc2tpbGxzGAUgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUSLgoKYmlydGhfZGF0ZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASOwoQZ3VhcmRpYW5fY29uc2VudBgHIAEoCzIhLmtlcHUucmVnaXN0cnkudjEuR3VhcmRpYW5Db25zZW50IkYKFEFkZFZvbHVudGVlclJlc3BvbnNlEi4KCXZvbHVudGVlchgBIAEoCzIbLmtlcHUucmVnaXN0cnkudjEuVm9sdW50ZWVyIjgKFURlYWN0aXZhdGVUZWFtUmVxdWVzdBIPCgd0ZWFtX2lkGAEgASgJEg4KBnJlYXNvbhgCIAEoCSI+ChZEZWFjdGl2YXRlVGVhbVJlc3BvbnNlEiQKBHRlYW0YASABKAsyFi5rZXB1LnJlZ2lzdHJ5LnYxLlRlYW0iOQoQTGVhdmVUZWFtUmVxdWVzdBIPCgd0ZWFtX2lkGAEgASgJEhQKDHZvbHVudGVlcl9pZBgCIAEoCSI5ChFMZWF2ZVRlYW1SZXNwb25zZRIkCgR0ZWFtGAEgASgLMhYua2VwdS5yZWdpc3RyeS52MS5UZWFtIkoKFkxpc3RUZWFtTWVtYmVyc1JlcXVlc3QSDwoHdGVhbV9pZBgBIAEoCRIMCgRwYWdlGAIgASgFEhEKCXBhZ2Vfc2l6ZRgDIAEoBSJ6ChdMaXN0VGVhbU1lbWJlcnNSZXNwb25zZRIvCgp2b2x1bnRlZXJzGAEgAygLMhsua2VwdS5yZWdpc3RyeS52MS5Wb2x1bnRlZXISDAoEcGFnZRgCIAEoBRIRCglwYWdlX3NpemUYAyABKAUSDQoFdG90YWwYBCABKAUilwMKBEJhc2USDwoHYmFzZV9pZBgBIAEoCRIMCgRuYW1lGAIgASgJEg4KBm9yZ19pZBgDIAEoCRInCgVwbGFjZRgEIAEoCzIYLmtlcHUuY29tbW9uLnYxLk9yZ1BsYWNlEioKBWxldmVsGAUgASgOMhsua2VwdS5yZWdpc3RyeS52MS5CYXNlTGV2ZWwSLAoGc3RhdHVzGAYgASgOMhwua2VwdS5yZWdpc3RyeS52MS5CYXNlU3RhdHVzEjAKDGNlcnRpZmllZF9vbhgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKdGVybV95ZWFycxgIIAEoBRIlCgZ0aGVtZXMYCSADKA4yFS5rZXB1LmNvbW1vbi52MS5UaGVtZRI8Cgthc3Nlc3NtZW50cxgKIAMoCzInLmtlcHUucmVnaXN0cnkudjEuQmFzZS5Bc3Nlc3NtZW50c0VudHJ5GjIKEEFzc2Vzc21lbnRzRW50cnkSCwoDa2V5GAEgASgFEg0KBXZhbHVlGAIgASgIOgI4ASLcAQoSQ2VydGlmeUJhc2VSZXF1ZXN0Eg8KB2Jhc2VfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIOCgZvcmdfaWQYAyABKAkSKgoFbGV2ZWwYBCABKA4yGy5rZXB1LnJlZ2lzdHJ5LnYxLkJhc2VMZXZlbBIwCgxjZXJ0aWZpZWRfb24YBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhIKCnRlcm1feWVhcnMYBiABKAUSJQoGdGhlbWVzGAcgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUiOwoTQ2VydGlmeUJhc2VSZXNwb25zZRIkCgRiYXNlGAEgASgLMhYua2VwdS5yZWdpc3RyeS52MS5CYXNlImgKF0NoYW5nZUJhc2VTdGF0dXNSZXF1ZXN0Eg8KB2Jhc2VfaWQYASABKAkSLAoGc3RhdHVzGAIgASgOMhwua2VwdS5yZWdpc3RyeS52MS5CYXNlU3RhdHVzEg4KBnJlYXNvbhgDIAEoCSJAChhDaGFuZ2VCYXNlU3RhdHVzUmVzcG9uc2USJAoEYmFzZRgBIAEoCzIWLmtlcHUucmVnaXN0cnkudjEuQmFzZSKgAQoRQXNzZXNzQmFzZVJlcXVlc3QSDwoHYmFzZV9pZBgBIAEoCRIMCgR5ZWFyGAIgASgFEhgKEGhhc19vcmdhbml6YXRpb24YAyABKAgSEwoLaGFzX2Z1bmRpbmcYBCABKAgSEQoJaGFzX3ZlbnVlGAUgASgIEhYKDmhhc19hY3Rpdml0aWVzGAYgASgIEhIKCmhhc19pbXBhY3QYByABKAgiOgoSQXNzZXNzQmFzZVJlc3BvbnNlEiQKBGJhc2UYASABKAsyFi5rZXB1LnJlZ2lzdHJ5LnYxLkJhc2UiIgoQTGlzdEJhc2VzUmVxdWVzdBIOCgZvcmdfaWQYASABKAkiOgoRTGlzdEJhc2VzUmVzcG9uc2USJQoFYmFzZXMYASADKAsyFi5rZXB1LnJlZ2lzdHJ5LnYxLkJhc2UivwEKCFJlc291cmNlEhMKC3Jlc291cmNlX2lkGAEgASgJEiwKBGtpbmQYAiABKA4yHi5rZXB1LnJlZ2lzdHJ5LnYxLlJlc291cmNlS2luZBIMCgRuYW1lGAMgASgJEhQKDG93bmVyX29yZ19pZBgEIAEoCRInCgVwbGFjZRgFIAEoCzIYLmtlcHUuY29tbW9uLnYxLk9yZ1BsYWNlEhAKCGNhcGFjaXR5GAYgASgFEhEKCWF2YWlsYWJsZRgHIAEoCCKOAQoTTGlzdFJlc291cmNlUmVxdWVzdBITCgtyZXNvdXJjZV9pZBgBIAEoCRIsCgRraW5kGAIgASgOMh4ua2VwdS5yZWdpc3RyeS52MS5SZXNvdXJjZUtpbmQSDAoEbmFtZRgDIAEoCRIUCgxvd25lcl9vcmdfaWQYBCABKAkSEAoIY2FwYWNpdHkYBSABKAUiRAoUTGlzdFJlc291cmNlUmVzcG9uc2USLAoIcmVzb3VyY2UYASABKAsyGi5rZXB1LnJlZ2lzdHJ5LnYxLlJlc291cmNlIlQKFExpc3RSZXNvdXJjZXNSZXF1ZXN0Eg4KBm9yZ19pZBgBIAEoCRIsCgRraW5kGAIgASgOMh4ua2VwdS5yZWdpc3RyeS52MS5SZXNvdXJjZUtpbmQiRgoVTGlzdFJlc291cmNlc1Jlc3BvbnNlEi0KCXJlc291cmNlcxgBIAMoCzIaLmtlcHUucmVnaXN0cnkudjEuUmVzb3VyY2UiQgoWUHVibGlzaE1lbnVJdGVtUmVxdWVzdBIoCgRpdGVtGAEgASgLMhoua2VwdS5yZWdpc3RyeS52MS5NZW51SXRlbSJDChdQdWJsaXNoTWVudUl0ZW1SZXNwb25zZRIoCgRpdGVtGAEgASgLMhoua2VwdS5yZWdpc3RyeS52MS5NZW51SXRlbSI/ChNFZGl0TWVudUl0ZW1SZXF1ZXN0EigKBGl0ZW0YASABKAsyGi5rZXB1LnJlZ2lzdHJ5LnYxLk1lbnVJdGVtIkAKFEVkaXRNZW51SXRlbVJlc3BvbnNlEigKBGl0ZW0YASABKAsyGi5rZXB1LnJlZ2lzdHJ5LnYxLk1lbnVJdGVtIjoKF1dpdGhkcmF3TWVudUl0ZW1SZXF1ZXN0Eg8KB2l0ZW1faWQYASABKAkSDgoGcmVhc29uGAIgASgJIhoKGFdpdGhkcmF3TWVudUl0ZW1SZXNwb25zZSKtAQobTGlzdE1lbnVGb3JDb21tdW5pdHlSZXF1ZXN0EhQKDGNvbW11bml0eV9pZBgBIAEoCRIkCgV0aGVtZRgCIAEoDjIVLmtlcHUuY29tbW9uLnYxLlRoZW1lEiYKBmZvcm1hdBgDIAEoDjIWLmtlcHUuY29tbW9uLnYxLkZvcm1hdBIqCghhdWRpZW5jZRgEIAEoDjIYLmtlcHUuY29tbW9uLnYxLkF1ZGllbmNlIkkKHExpc3RNZW51Rm9yQ29tbXVuaXR5UmVzcG9uc2USKQoFaXRlbXMYASADKAsyGi5rZXB1LnJlZ2lzdHJ5LnYxLk1lbnVJdGVtImcKGExpc3RFbGlnaWJsZVRlYW1zUmVxdWVzdBIPCgdpdGVtX2lkGAEgASgJEiQKBXRoZW1lGAIgASgOMhUua2VwdS5jb21tb24udjEuVGhlbWUSFAoMY29tbXVuaXR5X2lkGAMgASgJIkIKGUxpc3RFbGlnaWJsZVRlYW1zUmVzcG9uc2USJQoFdGVhbXMYASADKAsyFi5rZXB1LnJlZ2lzdHJ5LnYxLlRlYW0qawoPVm9sdW50ZWVyU3RhdHVzEiAKHFZPTFVOVEVFUl9TVEFUVVNfVU5TUEVDSUZJRUQQABIbChdWT0xVTlRFRVJfU1RBVFVTX0FDVElWRRABEhkKFVZPTFVOVEVFUl9TVEFUVVNfTEVGVBACMvoQCg9SZWdpc3RyeVNlcnZpY2USdQoUUmVnaXN0ZXJPcmdhbml6YXRpb24SLS5rZXB1LnJlZ2lzdHJ5LnYxLlJlZ2lzdGVyT3JnYW5pemF0aW9uUmVxdWVzdBouLmtlcHUucmVnaXN0cnkudjEuUmVnaXN0ZXJPcmdhbml6YXRpb25SZXNwb25zZRJmCg9HZXRPcmdhbml6YXRpb24SKC5rZXB1LnJlZ2lzdHJ5LnYxLkdldE9yZ2FuaXphdGlvblJlcXVlc3QaKS5rZXB1LnJlZ2lzdHJ5LnYxLkdldE9yZ2FuaXphdGlvblJlc3BvbnNlEloKC0xpc3RTdWJ0cmVlEiQua2VwdS5yZWdpc3RyeS52MS5MaXN0U3VidHJlZVJlcXVlc3QaJS5rZXB1LnJlZ2lzdHJ5LnYxLkxpc3RTdWJ0cmVlUmVzcG9uc2USXQoMUmVnaXN0ZXJUZWFtEiUua2VwdS5yZWdpc3RyeS52MS5SZWdpc3RlclRlYW1SZXF1ZXN0GiYua2VwdS5yZWdpc3RyeS52MS5SZWdpc3RlclRlYW1SZXNwb25zZRJXCgpVcGRhdGVUZWFtEiMua2VwdS5yZWdpc3RyeS52MS5VcGRhdGVUZWFtUmVxdWVzdBokLmtlcHUucmVnaXN0cnkudjEuVXBkYXRlVGVhbVJlc3BvbnNlEk4KB0dldFRlYW0SIC5rZXB1LnJlZ2lzdHJ5LnYxLkdldFRlYW1SZXF1ZXN0GiEua2VwdS5yZWdpc3RyeS52MS5HZXRUZWFtUmVzcG9uc2USVAoJTGlzdFRlYW1zEiIua2VwdS5yZWdpc3RyeS52MS5MaXN0VGVhbXNSZXF1ZXN0GiMua2VwdS5yZWdpc3RyeS52MS5MaXN0VGVhbXNSZXNwb25zZRJdCgxBZGRWb2x1bnRlZXISJS5rZXB1LnJlZ2lzdHJ5LnYxLkFkZFZvbHVudGVlclJlcXVlc3QaJi5rZXB1LnJlZ2lzdHJ5LnYxLkFkZFZvbHVudGVlclJlc3BvbnNlEmMKDkRlYWN0aXZhdGVUZWFtEicua2VwdS5yZWdpc3RyeS52MS5EZWFjdGl2YXRlVGVhbVJlcXVlc3QaKC5rZXB1LnJlZ2lzdHJ5LnYxLkRlYWN0aXZhdGVUZWFtUmVzcG9uc2USVAoJTGVhdmVUZWFtEiIua2VwdS5yZWdpc3RyeS52MS5MZWF2ZVRlYW1SZXF1ZXN0GiMua2VwdS5yZWdpc3RyeS52MS5MZWF2ZVRlYW1SZXNwb25zZRJmCg9MaXN0VGVhbU1lbWJlcnMSKC5rZXB1LnJlZ2lzdHJ5LnYxLkxpc3RUZWFtTWVtYmVyc1JlcXVlc3QaKS5rZXB1LnJlZ2lzdHJ5LnYxLkxpc3RUZWFtTWVtYmVyc1Jlc3BvbnNlEloKC0NlcnRpZnlCYXNlEiQua2VwdS5yZWdpc3RyeS52MS5DZXJ0aWZ5QmFzZVJlcXVlc3QaJS5rZXB1LnJlZ2lzdHJ5LnYxLkNlcnRpZnlCYXNlUmVzcG9uc2USaQoQQ2hhbmdlQmFzZVN0YXR1cxIpLmtlcHUucmVnaXN0cnkudjEuQ2hhbmdlQmFzZVN0YXR1c1JlcXVlc3QaKi5rZXB1LnJlZ2lzdHJ5LnYxLkNoYW5nZUJhc2VTdGF0dXNSZXNwb25zZRJXCgpBc3Nlc3NCYXNlEiMua2VwdS5yZWdpc3RyeS52MS5Bc3Nlc3NCYXNlUmVxdWVzdBokLmtlcHUucmVnaXN0cnkudjEuQXNzZXNzQmFzZVJlc3BvbnNlElQKCUxpc3RCYXNlcxIiLmtlcHUucmVnaXN0cnkudjEuTGlzdEJhc2VzUmVxdWVzdBojLmtlcHUucmVnaXN0cnkudjEuTGlzdEJhc2VzUmVzcG9uc2USXQoMTGlzdFJlc291cmNlEiUua2VwdS5yZWdpc3RyeS52MS5MaXN0UmVzb3VyY2VSZXF1ZXN0GiYua2VwdS5yZWdpc3RyeS52MS5MaXN0UmVzb3VyY2VSZXNwb25zZRJgCg1MaXN0UmVzb3VyY2VzEiYua2VwdS5yZWdpc3RyeS52MS5MaXN0UmVzb3VyY2VzUmVxdWVzdBonLmtlcHUucmVnaXN0cnkudjEuTGlzdFJlc291cmNlc1Jlc3BvbnNlEmYKD1B1Ymxpc2hNZW51SXRlbRIoLmtlcHUucmVnaXN0cnkudjEuUHVibGlzaE1lbnVJdGVtUmVxdWVzdBopLmtlcHUucmVnaXN0cnkudjEuUHVibGlzaE1lbnVJdGVtUmVzcG9uc2USXQoMRWRpdE1lbnVJdGVtEiUua2VwdS5yZWdpc3RyeS52MS5FZGl0TWVudUl0ZW1SZXF1ZXN0GiYua2VwdS5yZWdpc3RyeS52MS5FZGl0TWVudUl0ZW1SZXNwb25zZRJpChBXaXRoZHJhd01lbnVJdGVtEikua2VwdS5yZWdpc3RyeS52MS5XaXRoZHJhd01lbnVJdGVtUmVxdWVzdBoqLmtlcHUucmVnaXN0cnkudjEuV2l0aGRyYXdNZW51SXRlbVJlc3BvbnNlEnUKFExpc3RNZW51Rm9yQ29tbXVuaXR5Ei0ua2VwdS5yZWdpc3RyeS52MS5MaXN0TWVudUZvckNvbW11bml0eVJlcXVlc3QaLi5rZXB1LnJlZ2lzdHJ5LnYxLkxpc3RNZW51Rm9yQ29tbXVuaXR5UmVzcG9uc2USbAoRTGlzdEVsaWdpYmxlVGVhbXMSKi5rZXB1LnJlZ2lzdHJ5LnYxLkxpc3RFbGlnaWJsZVRlYW1zUmVxdWVzdBorLmtlcHUucmVnaXN0cnkudjEuTGlzdEVsaWdpYmxlVGVhbXNSZXNwb25zZWIGcHJvdG8z", [file_google_protobuf_timestamp, file_kepu_common_v1_catalog, file_kepu_registry_v1_events]);
 
 /**
  * @generated from message kepu.registry.v1.Organization
@@ -227,6 +227,13 @@ export type Team = Message<"kepu.registry.v1.Team"> & {
    * @generated from field: int32 member_count = 9;
    */
   memberCount: number;
+
+  /**
+   * False once deactivated (TeamDeactivated).
+   *
+   * @generated from field: bool active = 10;
+   */
+  active: boolean;
 };
 
 /**
@@ -276,6 +283,11 @@ export type Volunteer = Message<"kepu.registry.v1.Volunteer"> & {
    * @generated from field: kepu.registry.v1.GuardianConsent guardian_consent = 6;
    */
   guardianConsent?: GuardianConsent;
+
+  /**
+   * @generated from field: kepu.registry.v1.VolunteerStatus status = 7;
+   */
+  status: VolunteerStatus;
 };
 
 /**
@@ -573,6 +585,147 @@ export const AddVolunteerResponseSchema: GenMessage<AddVolunteerResponse> = /*@_
   messageDesc(file_kepu_registry_v1_service, 19);
 
 /**
+ * @generated from message kepu.registry.v1.DeactivateTeamRequest
+ */
+export type DeactivateTeamRequest = Message<"kepu.registry.v1.DeactivateTeamRequest"> & {
+  /**
+   * @generated from field: string team_id = 1;
+   */
+  teamId: string;
+
+  /**
+   * @generated from field: string reason = 2;
+   */
+  reason: string;
+};
+
+/**
+ * Describes the message kepu.registry.v1.DeactivateTeamRequest.
+ * Use `create(DeactivateTeamRequestSchema)` to create a new message.
+ */
+export const DeactivateTeamRequestSchema: GenMessage<DeactivateTeamRequest> = /*@__PURE__*/
+  messageDesc(file_kepu_registry_v1_service, 20);
+
+/**
+ * @generated from message kepu.registry.v1.DeactivateTeamResponse
+ */
+export type DeactivateTeamResponse = Message<"kepu.registry.v1.DeactivateTeamResponse"> & {
+  /**
+   * @generated from field: kepu.registry.v1.Team team = 1;
+   */
+  team?: Team;
+};
+
+/**
+ * Describes the message kepu.registry.v1.DeactivateTeamResponse.
+ * Use `create(DeactivateTeamResponseSchema)` to create a new message.
+ */
+export const DeactivateTeamResponseSchema: GenMessage<DeactivateTeamResponse> = /*@__PURE__*/
+  messageDesc(file_kepu_registry_v1_service, 21);
+
+/**
+ * A member leaves the team (VolunteerLeftTeam); their record stays, with status LEFT.
+ *
+ * @generated from message kepu.registry.v1.LeaveTeamRequest
+ */
+export type LeaveTeamRequest = Message<"kepu.registry.v1.LeaveTeamRequest"> & {
+  /**
+   * @generated from field: string team_id = 1;
+   */
+  teamId: string;
+
+  /**
+   * @generated from field: string volunteer_id = 2;
+   */
+  volunteerId: string;
+};
+
+/**
+ * Describes the message kepu.registry.v1.LeaveTeamRequest.
+ * Use `create(LeaveTeamRequestSchema)` to create a new message.
+ */
+export const LeaveTeamRequestSchema: GenMessage<LeaveTeamRequest> = /*@__PURE__*/
+  messageDesc(file_kepu_registry_v1_service, 22);
+
+/**
+ * @generated from message kepu.registry.v1.LeaveTeamResponse
+ */
+export type LeaveTeamResponse = Message<"kepu.registry.v1.LeaveTeamResponse"> & {
+  /**
+   * @generated from field: kepu.registry.v1.Team team = 1;
+   */
+  team?: Team;
+};
+
+/**
+ * Describes the message kepu.registry.v1.LeaveTeamResponse.
+ * Use `create(LeaveTeamResponseSchema)` to create a new message.
+ */
+export const LeaveTeamResponseSchema: GenMessage<LeaveTeamResponse> = /*@__PURE__*/
+  messageDesc(file_kepu_registry_v1_service, 23);
+
+/**
+ * The team's current members, by volunteer id, one page (page from 0).
+ *
+ * @generated from message kepu.registry.v1.ListTeamMembersRequest
+ */
+export type ListTeamMembersRequest = Message<"kepu.registry.v1.ListTeamMembersRequest"> & {
+  /**
+   * @generated from field: string team_id = 1;
+   */
+  teamId: string;
+
+  /**
+   * @generated from field: int32 page = 2;
+   */
+  page: number;
+
+  /**
+   * @generated from field: int32 page_size = 3;
+   */
+  pageSize: number;
+};
+
+/**
+ * Describes the message kepu.registry.v1.ListTeamMembersRequest.
+ * Use `create(ListTeamMembersRequestSchema)` to create a new message.
+ */
+export const ListTeamMembersRequestSchema: GenMessage<ListTeamMembersRequest> = /*@__PURE__*/
+  messageDesc(file_kepu_registry_v1_service, 24);
+
+/**
+ * @generated from message kepu.registry.v1.ListTeamMembersResponse
+ */
+export type ListTeamMembersResponse = Message<"kepu.registry.v1.ListTeamMembersResponse"> & {
+  /**
+   * @generated from field: repeated kepu.registry.v1.Volunteer volunteers = 1;
+   */
+  volunteers: Volunteer[];
+
+  /**
+   * @generated from field: int32 page = 2;
+   */
+  page: number;
+
+  /**
+   * @generated from field: int32 page_size = 3;
+   */
+  pageSize: number;
+
+  /**
+   * @generated from field: int32 total = 4;
+   */
+  total: number;
+};
+
+/**
+ * Describes the message kepu.registry.v1.ListTeamMembersResponse.
+ * Use `create(ListTeamMembersResponseSchema)` to create a new message.
+ */
+export const ListTeamMembersResponseSchema: GenMessage<ListTeamMembersResponse> = /*@__PURE__*/
+  messageDesc(file_kepu_registry_v1_service, 25);
+
+/**
  * @generated from message kepu.registry.v1.Base
  */
 export type Base = Message<"kepu.registry.v1.Base"> & {
@@ -634,7 +787,7 @@ export type Base = Message<"kepu.registry.v1.Base"> & {
  * Use `create(BaseSchema)` to create a new message.
  */
 export const BaseSchema: GenMessage<Base> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 20);
+  messageDesc(file_kepu_registry_v1_service, 26);
 
 /**
  * @generated from message kepu.registry.v1.CertifyBaseRequest
@@ -681,7 +834,7 @@ export type CertifyBaseRequest = Message<"kepu.registry.v1.CertifyBaseRequest"> 
  * Use `create(CertifyBaseRequestSchema)` to create a new message.
  */
 export const CertifyBaseRequestSchema: GenMessage<CertifyBaseRequest> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 21);
+  messageDesc(file_kepu_registry_v1_service, 27);
 
 /**
  * @generated from message kepu.registry.v1.CertifyBaseResponse
@@ -698,7 +851,7 @@ export type CertifyBaseResponse = Message<"kepu.registry.v1.CertifyBaseResponse"
  * Use `create(CertifyBaseResponseSchema)` to create a new message.
  */
 export const CertifyBaseResponseSchema: GenMessage<CertifyBaseResponse> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 22);
+  messageDesc(file_kepu_registry_v1_service, 28);
 
 /**
  * @generated from message kepu.registry.v1.ChangeBaseStatusRequest
@@ -725,7 +878,7 @@ export type ChangeBaseStatusRequest = Message<"kepu.registry.v1.ChangeBaseStatus
  * Use `create(ChangeBaseStatusRequestSchema)` to create a new message.
  */
 export const ChangeBaseStatusRequestSchema: GenMessage<ChangeBaseStatusRequest> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 23);
+  messageDesc(file_kepu_registry_v1_service, 29);
 
 /**
  * @generated from message kepu.registry.v1.ChangeBaseStatusResponse
@@ -742,7 +895,7 @@ export type ChangeBaseStatusResponse = Message<"kepu.registry.v1.ChangeBaseStatu
  * Use `create(ChangeBaseStatusResponseSchema)` to create a new message.
  */
 export const ChangeBaseStatusResponseSchema: GenMessage<ChangeBaseStatusResponse> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 24);
+  messageDesc(file_kepu_registry_v1_service, 30);
 
 /**
  * @generated from message kepu.registry.v1.AssessBaseRequest
@@ -789,7 +942,7 @@ export type AssessBaseRequest = Message<"kepu.registry.v1.AssessBaseRequest"> & 
  * Use `create(AssessBaseRequestSchema)` to create a new message.
  */
 export const AssessBaseRequestSchema: GenMessage<AssessBaseRequest> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 25);
+  messageDesc(file_kepu_registry_v1_service, 31);
 
 /**
  * @generated from message kepu.registry.v1.AssessBaseResponse
@@ -806,7 +959,7 @@ export type AssessBaseResponse = Message<"kepu.registry.v1.AssessBaseResponse"> 
  * Use `create(AssessBaseResponseSchema)` to create a new message.
  */
 export const AssessBaseResponseSchema: GenMessage<AssessBaseResponse> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 26);
+  messageDesc(file_kepu_registry_v1_service, 32);
 
 /**
  * @generated from message kepu.registry.v1.ListBasesRequest
@@ -823,7 +976,7 @@ export type ListBasesRequest = Message<"kepu.registry.v1.ListBasesRequest"> & {
  * Use `create(ListBasesRequestSchema)` to create a new message.
  */
 export const ListBasesRequestSchema: GenMessage<ListBasesRequest> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 27);
+  messageDesc(file_kepu_registry_v1_service, 33);
 
 /**
  * @generated from message kepu.registry.v1.ListBasesResponse
@@ -840,7 +993,7 @@ export type ListBasesResponse = Message<"kepu.registry.v1.ListBasesResponse"> & 
  * Use `create(ListBasesResponseSchema)` to create a new message.
  */
 export const ListBasesResponseSchema: GenMessage<ListBasesResponse> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 28);
+  messageDesc(file_kepu_registry_v1_service, 34);
 
 /**
  * @generated from message kepu.registry.v1.Resource
@@ -887,7 +1040,7 @@ export type Resource = Message<"kepu.registry.v1.Resource"> & {
  * Use `create(ResourceSchema)` to create a new message.
  */
 export const ResourceSchema: GenMessage<Resource> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 29);
+  messageDesc(file_kepu_registry_v1_service, 35);
 
 /**
  * @generated from message kepu.registry.v1.ListResourceRequest
@@ -924,7 +1077,7 @@ export type ListResourceRequest = Message<"kepu.registry.v1.ListResourceRequest"
  * Use `create(ListResourceRequestSchema)` to create a new message.
  */
 export const ListResourceRequestSchema: GenMessage<ListResourceRequest> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 30);
+  messageDesc(file_kepu_registry_v1_service, 36);
 
 /**
  * @generated from message kepu.registry.v1.ListResourceResponse
@@ -941,7 +1094,7 @@ export type ListResourceResponse = Message<"kepu.registry.v1.ListResourceRespons
  * Use `create(ListResourceResponseSchema)` to create a new message.
  */
 export const ListResourceResponseSchema: GenMessage<ListResourceResponse> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 31);
+  messageDesc(file_kepu_registry_v1_service, 37);
 
 /**
  * @generated from message kepu.registry.v1.ListResourcesRequest
@@ -963,7 +1116,7 @@ export type ListResourcesRequest = Message<"kepu.registry.v1.ListResourcesReques
  * Use `create(ListResourcesRequestSchema)` to create a new message.
  */
 export const ListResourcesRequestSchema: GenMessage<ListResourcesRequest> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 32);
+  messageDesc(file_kepu_registry_v1_service, 38);
 
 /**
  * @generated from message kepu.registry.v1.ListResourcesResponse
@@ -980,7 +1133,7 @@ export type ListResourcesResponse = Message<"kepu.registry.v1.ListResourcesRespo
  * Use `create(ListResourcesResponseSchema)` to create a new message.
  */
 export const ListResourcesResponseSchema: GenMessage<ListResourcesResponse> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 33);
+  messageDesc(file_kepu_registry_v1_service, 39);
 
 /**
  * @generated from message kepu.registry.v1.PublishMenuItemRequest
@@ -997,7 +1150,7 @@ export type PublishMenuItemRequest = Message<"kepu.registry.v1.PublishMenuItemRe
  * Use `create(PublishMenuItemRequestSchema)` to create a new message.
  */
 export const PublishMenuItemRequestSchema: GenMessage<PublishMenuItemRequest> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 34);
+  messageDesc(file_kepu_registry_v1_service, 40);
 
 /**
  * @generated from message kepu.registry.v1.PublishMenuItemResponse
@@ -1014,7 +1167,7 @@ export type PublishMenuItemResponse = Message<"kepu.registry.v1.PublishMenuItemR
  * Use `create(PublishMenuItemResponseSchema)` to create a new message.
  */
 export const PublishMenuItemResponseSchema: GenMessage<PublishMenuItemResponse> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 35);
+  messageDesc(file_kepu_registry_v1_service, 41);
 
 /**
  * Replaces the item's content; its id, service area and provider stay as published.
@@ -1033,7 +1186,7 @@ export type EditMenuItemRequest = Message<"kepu.registry.v1.EditMenuItemRequest"
  * Use `create(EditMenuItemRequestSchema)` to create a new message.
  */
 export const EditMenuItemRequestSchema: GenMessage<EditMenuItemRequest> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 36);
+  messageDesc(file_kepu_registry_v1_service, 42);
 
 /**
  * @generated from message kepu.registry.v1.EditMenuItemResponse
@@ -1050,7 +1203,7 @@ export type EditMenuItemResponse = Message<"kepu.registry.v1.EditMenuItemRespons
  * Use `create(EditMenuItemResponseSchema)` to create a new message.
  */
 export const EditMenuItemResponseSchema: GenMessage<EditMenuItemResponse> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 37);
+  messageDesc(file_kepu_registry_v1_service, 43);
 
 /**
  * @generated from message kepu.registry.v1.WithdrawMenuItemRequest
@@ -1072,7 +1225,7 @@ export type WithdrawMenuItemRequest = Message<"kepu.registry.v1.WithdrawMenuItem
  * Use `create(WithdrawMenuItemRequestSchema)` to create a new message.
  */
 export const WithdrawMenuItemRequestSchema: GenMessage<WithdrawMenuItemRequest> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 38);
+  messageDesc(file_kepu_registry_v1_service, 44);
 
 /**
  * @generated from message kepu.registry.v1.WithdrawMenuItemResponse
@@ -1085,7 +1238,7 @@ export type WithdrawMenuItemResponse = Message<"kepu.registry.v1.WithdrawMenuIte
  * Use `create(WithdrawMenuItemResponseSchema)` to create a new message.
  */
 export const WithdrawMenuItemResponseSchema: GenMessage<WithdrawMenuItemResponse> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 39);
+  messageDesc(file_kepu_registry_v1_service, 45);
 
 /**
  * The items not withdrawn whose service area holds the community, optionally narrowed.
@@ -1119,7 +1272,7 @@ export type ListMenuForCommunityRequest = Message<"kepu.registry.v1.ListMenuForC
  * Use `create(ListMenuForCommunityRequestSchema)` to create a new message.
  */
 export const ListMenuForCommunityRequestSchema: GenMessage<ListMenuForCommunityRequest> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 40);
+  messageDesc(file_kepu_registry_v1_service, 46);
 
 /**
  * @generated from message kepu.registry.v1.ListMenuForCommunityResponse
@@ -1136,7 +1289,7 @@ export type ListMenuForCommunityResponse = Message<"kepu.registry.v1.ListMenuFor
  * Use `create(ListMenuForCommunityResponseSchema)` to create a new message.
  */
 export const ListMenuForCommunityResponseSchema: GenMessage<ListMenuForCommunityResponse> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 41);
+  messageDesc(file_kepu_registry_v1_service, 47);
 
 /**
  * Teams that fit: their themes hold the theme, and one of their service areas holds the whole
@@ -1168,7 +1321,7 @@ export type ListEligibleTeamsRequest = Message<"kepu.registry.v1.ListEligibleTea
  * Use `create(ListEligibleTeamsRequestSchema)` to create a new message.
  */
 export const ListEligibleTeamsRequestSchema: GenMessage<ListEligibleTeamsRequest> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 42);
+  messageDesc(file_kepu_registry_v1_service, 48);
 
 /**
  * @generated from message kepu.registry.v1.ListEligibleTeamsResponse
@@ -1185,7 +1338,37 @@ export type ListEligibleTeamsResponse = Message<"kepu.registry.v1.ListEligibleTe
  * Use `create(ListEligibleTeamsResponseSchema)` to create a new message.
  */
 export const ListEligibleTeamsResponseSchema: GenMessage<ListEligibleTeamsResponse> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 43);
+  messageDesc(file_kepu_registry_v1_service, 49);
+
+/**
+ * @generated from enum kepu.registry.v1.VolunteerStatus
+ */
+export enum VolunteerStatus {
+  /**
+   * @generated from enum value: VOLUNTEER_STATUS_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * 在队
+   *
+   * @generated from enum value: VOLUNTEER_STATUS_ACTIVE = 1;
+   */
+  ACTIVE = 1,
+
+  /**
+   * 已离队
+   *
+   * @generated from enum value: VOLUNTEER_STATUS_LEFT = 2;
+   */
+  LEFT = 2,
+}
+
+/**
+ * Describes the enum kepu.registry.v1.VolunteerStatus.
+ */
+export const VolunteerStatusSchema: GenEnum<VolunteerStatus> = /*@__PURE__*/
+  enumDesc(file_kepu_registry_v1_service, 0);
 
 /**
  * Who is who. Writes are for staff of the subtree (actor.org_id) and admins; queries can always
@@ -1258,6 +1441,30 @@ export const RegistryService: GenService<{
     methodKind: "unary";
     input: typeof AddVolunteerRequestSchema;
     output: typeof AddVolunteerResponseSchema;
+  },
+  /**
+   * @generated from rpc kepu.registry.v1.RegistryService.DeactivateTeam
+   */
+  deactivateTeam: {
+    methodKind: "unary";
+    input: typeof DeactivateTeamRequestSchema;
+    output: typeof DeactivateTeamResponseSchema;
+  },
+  /**
+   * @generated from rpc kepu.registry.v1.RegistryService.LeaveTeam
+   */
+  leaveTeam: {
+    methodKind: "unary";
+    input: typeof LeaveTeamRequestSchema;
+    output: typeof LeaveTeamResponseSchema;
+  },
+  /**
+   * @generated from rpc kepu.registry.v1.RegistryService.ListTeamMembers
+   */
+  listTeamMembers: {
+    methodKind: "unary";
+    input: typeof ListTeamMembersRequestSchema;
+    output: typeof ListTeamMembersResponseSchema;
   },
   /**
    * @generated from rpc kepu.registry.v1.RegistryService.CertifyBase
