@@ -101,9 +101,11 @@ export const webhookRoutes = {
   list: "/api/v1/webhooks",
   create: "/api/v1/webhooks",
   one: (id: string) => `/api/v1/webhooks/${encodeURIComponent(id)}`,
+  /** PUT {enabled}. */
   enabled: (id: string) => `/api/v1/webhooks/${encodeURIComponent(id)}/enabled`,
-  deliveries: (id: string, page: number, pageSize: number) => `/api/v1/webhooks/${encodeURIComponent(id)}/deliveries?page=${page}&pageSize=${pageSize}`,
-  redeliver: (id: string, deliveryId: string) => `/api/v1/webhooks/${encodeURIComponent(id)}/deliveries/${encodeURIComponent(deliveryId)}/redeliver`,
+  /** `page` from 1 as a person counts; the gateway's pages count from 0. */
+  deliveries: (id: string, page: number, pageSize: number) => `/api/v1/webhooks/${encodeURIComponent(id)}/deliveries?page=${page - 1}&pageSize=${pageSize}`,
+  redeliver: (deliveryId: string) => `/api/v1/webhook-deliveries/${encodeURIComponent(deliveryId)}/redeliver`,
 };
 
 /** The events a subscription may ask for, by their names in the envelope. */
