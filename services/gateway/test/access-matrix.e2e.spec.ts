@@ -368,6 +368,75 @@ function open311Specs(): RouteSpec[] {
   ];
 }
 
+// ---- webhooks: subscriptions per org subtree (associations for their subtree, admins), the log, redelivery
+const webhookUrl = "http://127.0.0.1:9/matrix"; // nobody listens: deliveries fail, far fewer than disable one
+const webhookDistricts: [string, string][] = [["own", "sz-futian"], ["foreign", "sz-luohu"]];
+async function subscription(orgId: string): Promise<string> {
+  await engines.waitForDocuments("notifications", "webhook_org_paths", [orgId]); // the notifications service knows the tree
+  return ok(await call("POST", "/api/v1/webhooks", admin().token, { orgId, eventTypes: ["kepu.dispatch.v1.OrderSubmitted"], url: webhookUrl }), "subscription").subscription.subscriptionId as string;
+}
+/** A subscription's delivery of a fresh order submitted in its district. */
+async function webhookDelivery(district: string): Promise<string> {
+  const subscriptionId = await subscription(district);
+  await (district === "sz-futian" ? own() : foreign());
+  return waitFor(async () => ((await adminGet(`/api/v1/webhooks/${subscriptionId}/deliveries`)).deliveries as Json[])[0]?.deliveryId as string | undefined, { what: "a webhook delivery" });
+}
+const subscriptionDocs = async () => (await db("notifications").collection("webhook_subscriptions").find({}).toArray()).map((d) => [d._id, d.enabled, d.disabledReason, d.deleted ?? false]);
+
+function webhookSpecs(): RouteSpec[] {
+  const manages = (district: string) => may("webhook.manage", { path: pathOf(district) });
+  const bySubscription = (method: string, suffix: string, body?: object): Target[] =>
+    webhookDistricts.map(([name, district]) => ({
+      name,
+      make: async () => ({ method, path: `/api/v1/webhooks/${await subscription(district)}${suffix}`, ...(body ? { body } : {}), allowed: manages(district), ...(method === "GET" ? {} : { snapshot: subscriptionDocs }) }),
+    }));
+  return [
+    {
+      route: "POST /api/v1/webhooks",
+      targets: webhookDistricts.map(([name, district]) => ({
+        name,
+        make: async () => {
+          await engines.waitForDocuments("notifications", "webhook_org_paths", [district]);
+          return { path: "/api/v1/webhooks", body: { orgId: district, eventTypes: ["kepu.dispatch.v1.OrderSubmitted"], url: webhookUrl }, allowed: manages(district), snapshot: subscriptionDocs };
+        },
+      })),
+    },
+    {
+      route: "GET /api/v1/webhooks",
+      targets: [
+        {
+          name: "all",
+          make: async () => {
+            await subscription("sz-futian");
+            await subscription("sz-luohu");
+            return {
+              path: "/api/v1/webhooks",
+              allowed: mayEver("webhook.manage"),
+              list: {
+                ids: (a) => ((a.body.subscriptions as Json[]) ?? []).map((s) => s.subscriptionId).sort(),
+                expected: async (who) => ((await adminGet("/api/v1/webhooks")).subscriptions as Json[]).filter((s) => can("webhook.manage", who, { path: pathOf(s.orgId) })).map((s) => s.subscriptionId).sort(),
+              },
+            };
+          },
+        },
+      ],
+    },
+    { route: "PUT /api/v1/webhooks/{subscriptionId}/enabled", targets: bySubscription("PUT", "/enabled", { enabled: false }) },
+    { route: "DELETE /api/v1/webhooks/{subscriptionId}", targets: bySubscription("DELETE", "") },
+    { route: "GET /api/v1/webhooks/{subscriptionId}/deliveries", targets: bySubscription("GET", "/deliveries") },
+    {
+      route: "POST /api/v1/webhook-deliveries/{deliveryId}/redeliver",
+      targets: webhookDistricts.map(([name, district]) => ({
+        name,
+        make: async () => {
+          const deliveryId = await webhookDelivery(district);
+          return { path: `/api/v1/webhook-deliveries/${deliveryId}/redeliver`, allowed: manages(district), snapshot: async () => db("notifications").collection("webhook_deliveries").countDocuments({ redeliveryOf: deliveryId }) };
+        },
+      })),
+    },
+  ];
+}
+
 const specs: RouteSpec[] = [
   { route: "GET /api/v1/me", targets: [{ name: "self", make: async () => ({ path: "/api/v1/me", allowed: async () => true }) }] },
   // ---- registry
@@ -564,6 +633,7 @@ const specs: RouteSpec[] = [
   statsRoute("GET /api/v1/stats/live", "/api/v1/stats/live"),
   // ---- Open311 GeoReport v2 (jurisdiction_id = a district) and the API keys other systems use
   ...open311Specs(),
+  ...webhookSpecs(),
   // ---- the audit log
   { route: "GET /api/v1/audit", targets: [{ name: "all", make: async () => ({ path: "/api/v1/audit", allowed: may("audit.read") }) }] },
   // ---- the inbox: each person's own (her mailboxes are hers alone; the notifications service decides which)

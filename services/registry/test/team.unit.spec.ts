@@ -5,19 +5,22 @@ import { activeTeam, deactivatedTeam, events, futian, orgs, outcome, profile } f
 
 const withMember: TeamState = events(decide(activeTeam, { type: "addVolunteer", volunteerId: "vol-1", skills: [Theme.HEALTH] }, { areas: orgs })).reduce(evolve, activeTeam);
 
-const states: Record<string, TeamState | undefined> = { none: undefined, active: activeTeam, "with vol-1": withMember, deactivated: deactivatedTeam };
+const states: Record<string, TeamState | undefined> = { none: undefined, active: activeTeam, "with vol-1": withMember, deactivated: deactivatedTeam, "deactivated with vol-1": { ...withMember, active: false } };
 const commands: Record<string, TeamCommand> = {
   register: { type: "register", teamId: "team-futian", orgId: "sz-futian", ...profile },
   update: { type: "update", ...profile, name: "福田区健康科普队" },
   "add vol-1": { type: "addVolunteer", volunteerId: "vol-1", skills: [Theme.HEALTH] },
+  "vol-1 leaves": { type: "leave", volunteerId: "vol-1" },
+  deactivate: { type: "deactivate", reason: "队伍解散" },
 };
 
 // Every state × command: the events that follow, or the code that refuses it.
 const table: Record<string, Record<string, string>> = {
-  none: { register: "TeamRegistered", update: "TEAM_NOT_FOUND", "add vol-1": "TEAM_NOT_FOUND" },
-  active: { register: "ALREADY_EXISTS", update: "TeamUpdated", "add vol-1": "VolunteerJoinedTeam" },
-  "with vol-1": { register: "ALREADY_EXISTS", update: "TeamUpdated", "add vol-1": "ALREADY_EXISTS" },
-  deactivated: { register: "ALREADY_EXISTS", update: "TeamUpdated", "add vol-1": "TEAM_INACTIVE" },
+  none: { register: "TeamRegistered", update: "TEAM_NOT_FOUND", "add vol-1": "TEAM_NOT_FOUND", "vol-1 leaves": "TEAM_NOT_FOUND", deactivate: "TEAM_NOT_FOUND" },
+  active: { register: "ALREADY_EXISTS", update: "TeamUpdated", "add vol-1": "VolunteerJoinedTeam", "vol-1 leaves": "NOT_A_MEMBER", deactivate: "TeamDeactivated" },
+  "with vol-1": { register: "ALREADY_EXISTS", update: "TeamUpdated", "add vol-1": "ALREADY_EXISTS", "vol-1 leaves": "VolunteerLeftTeam", deactivate: "TeamDeactivated" },
+  deactivated: { register: "ALREADY_EXISTS", update: "TeamUpdated", "add vol-1": "TEAM_INACTIVE", "vol-1 leaves": "NOT_A_MEMBER", deactivate: "nothing" },
+  "deactivated with vol-1": { register: "ALREADY_EXISTS", update: "TeamUpdated", "add vol-1": "TEAM_INACTIVE", "vol-1 leaves": "VolunteerLeftTeam", deactivate: "nothing" },
 };
 
 describe("the team decider", () => {
@@ -37,6 +40,14 @@ describe("the team decider", () => {
     expect(withMember.memberIds).toEqual(["vol-1"]);
     const updated = events(decide(withMember, commands.update!, { areas: orgs })).reduce(evolve, withMember);
     expect(updated).toMatchObject({ name: "福田区健康科普队", memberIds: ["vol-1"] });
+  });
+
+  it("a member who leaves is no longer counted; a deactivated team stays deactivated", () => {
+    const left = events(decide(withMember, commands["vol-1 leaves"]!, { areas: orgs })).reduce(evolve, withMember);
+    expect(left.memberIds).toEqual([]);
+    const deactivated = events(decide(withMember, commands.deactivate!, { areas: orgs })).reduce(evolve, withMember);
+    expect(deactivated).toMatchObject({ active: false, memberIds: ["vol-1"] });
+    expect(events(decide(deactivated, commands.deactivate!, { areas: orgs }))).toEqual([]);
   });
 
   describe("references and the profile's rules (register and update alike)", () => {

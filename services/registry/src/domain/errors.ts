@@ -22,6 +22,7 @@ export const registryErrors = {
   notACommunity: (field: string) => kepuError("invalid", "NOT_A_COMMUNITY", "请选择一个社区", "Choose a community", field),
   badCapacity: () => kepuError("invalid", "BAD_CAPACITY", "容纳人数不能为负数", "Capacity cannot be negative", "capacity"),
   alreadyMember: () => kepuError("conflict", "ALREADY_EXISTS", "该志愿者已在队中", "The volunteer is already in the team", "volunteerId"),
+  notAMember: (volunteerId: string) => kepuError("not_found", "NOT_A_MEMBER", `志愿者 ${volunteerId} 不在该队中`, `Volunteer ${volunteerId} is not a member of the team`, "volunteerId"),
   teamDeactivated: (teamId: string) => kepuError("conflict", "TEAM_INACTIVE", `队伍 ${teamId} 已停用`, `Team ${teamId} is deactivated`, "teamId"),
   teamInactive: (teamId: string) => kepuError("conflict", "PROVIDER_INACTIVE", `队伍 ${teamId} 已停用，不能提供菜单项`, `Team ${teamId} is deactivated and cannot offer menu items`, "item.providerId"),
   baseInactive: (baseId: string, status: string) =>

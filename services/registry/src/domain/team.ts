@@ -17,7 +17,7 @@ export interface TeamState {
   serviceAreaOrgIds: string[];
   leaderId: string;
   memberIds: string[];
-  /** A deactivated team offers nothing (no event deactivates one yet: issue 15). */
+  /** A deactivated team (TeamDeactivated) takes no members and offers nothing. */
   active: boolean;
 }
 
@@ -26,11 +26,13 @@ interface Profile extends TeamProfile {
   leaderId: string;
 }
 
-/** What is asked of a team. (Issue 15 adds deactivate and "a member leaves" here.) */
+/** What is asked of a team. */
 export type TeamCommand =
   | ({ type: "register"; teamId: string; orgId: string } & Profile)
   | ({ type: "update" } & Profile)
-  | { type: "addVolunteer"; volunteerId: string; skills: Theme[] };
+  | { type: "addVolunteer"; volunteerId: string; skills: Theme[] }
+  | { type: "leave"; volunteerId: string }
+  | { type: "deactivate"; reason: string };
 
 /** What the use case loaded for the command: the owning org (register) and the service areas named. */
 export interface TeamContext {
@@ -41,7 +43,9 @@ export interface TeamContext {
 export type TeamEvent =
   | { type: "TeamRegistered"; teamId: string; name: string; orgId: string; place: Place; themes: Theme[]; serviceAreaOrgIds: string[]; leaderId: string }
   | { type: "TeamUpdated"; teamId: string; name: string; themes: Theme[]; serviceAreaOrgIds: string[]; leaderId: string }
-  | { type: "VolunteerJoinedTeam"; teamId: string; volunteerId: string; skills: Theme[] };
+  | { type: "VolunteerJoinedTeam"; teamId: string; volunteerId: string; skills: Theme[] }
+  | { type: "VolunteerLeftTeam"; teamId: string; volunteerId: string }
+  | { type: "TeamDeactivated"; teamId: string; reason: string };
 
 /** A team's themes and areas: every area an org that exists, then the profile's own rules. */
 function profileOf(command: TeamProfile, areas: ReadonlyMap<string, OrgState>): Result<TeamProfile> {
@@ -70,6 +74,13 @@ export function decide(state: TeamState | undefined, command: TeamCommand, conte
       if (!state.active) return fail(registryErrors.teamDeactivated(state.teamId));
       if (state.memberIds.includes(command.volunteerId)) return fail(registryErrors.alreadyMember());
       return ok([{ type: "VolunteerJoinedTeam", teamId: state.teamId, volunteerId: command.volunteerId, skills: command.skills }]);
+    case "leave":
+      // Leaving is allowed from a deactivated team too: its members may still go.
+      if (!state.memberIds.includes(command.volunteerId)) return fail(registryErrors.notAMember(command.volunteerId));
+      return ok([{ type: "VolunteerLeftTeam", teamId: state.teamId, volunteerId: command.volunteerId }]);
+    case "deactivate":
+      // Deactivating a deactivated team decides nothing: the same request again changes nothing.
+      return ok(state.active ? [{ type: "TeamDeactivated", teamId: state.teamId, reason: command.reason }] : []);
   }
 }
 
@@ -84,5 +95,9 @@ export function evolve(state: TeamState | undefined, event: TeamEvent): TeamStat
       return { ...state, name: event.name, themes: event.themes, serviceAreaOrgIds: event.serviceAreaOrgIds, leaderId: event.leaderId };
     case "VolunteerJoinedTeam":
       return { ...state, memberIds: [...state.memberIds, event.volunteerId] };
+    case "VolunteerLeftTeam":
+      return { ...state, memberIds: state.memberIds.filter((id) => id !== event.volunteerId) };
+    case "TeamDeactivated":
+      return { ...state, active: false };
   }
 }

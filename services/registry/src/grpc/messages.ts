@@ -2,7 +2,7 @@
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { MenuItemSchema, type MenuItem } from "@kepu/contracts/registry/v1/events_pb";
-import type { BaseSchema, OrganizationSchema, ResourceSchema, TeamSchema, VolunteerSchema } from "@kepu/contracts/registry/v1/service_pb";
+import { VolunteerStatus, type BaseSchema, type OrganizationSchema, type ResourceSchema, type TeamSchema, type VolunteerSchema } from "@kepu/contracts/registry/v1/service_pb";
 import { maskName, maskPhone } from "@kepu/privacy";
 import type { BaseState } from "../domain/base.js";
 import type { MenuItemState } from "../domain/menu-item.js";
@@ -11,7 +11,7 @@ import type { ResourceState } from "../domain/resource.js";
 import type { TeamState } from "../domain/team.js";
 import type { VolunteerDoc } from "../store/documents.js";
 
-export const orgMessage = ({ orgId, name, kind, parentId, place }: OrgState): MessageInitShape<typeof OrganizationSchema> => ({ orgId, name, kind, parentId, place });
+export const orgMessage = ({ orgId, name, kind, parentId, place, closed, servedCommunityIds }: OrgState): MessageInitShape<typeof OrganizationSchema> => ({ orgId, name, kind, parentId, place, closed, servedCommunityIds });
 
 export const teamMessage = (team: TeamState, volunteers: MessageInitShape<typeof TeamSchema>["volunteers"] = []): MessageInitShape<typeof TeamSchema> => ({
   teamId: team.teamId,
@@ -23,6 +23,7 @@ export const teamMessage = (team: TeamState, volunteers: MessageInitShape<typeof
   leaderId: team.leaderId,
   volunteers,
   memberCount: team.memberIds.length,
+  active: team.active,
 });
 
 /** A base; its assessment scores only for readers who may see them (`scores`). */
@@ -57,6 +58,7 @@ export function volunteerMessage(v: VolunteerDoc, clear: boolean): MessageInitSh
     phone: phone(v.phone),
     skills: v.skills,
     minor: v.minor === true,
+    status: v.status === "left" ? VolunteerStatus.LEFT : VolunteerStatus.ACTIVE,
     ...(consent ? { guardianConsent: { ...consent, guardianName: name(consent.guardianName), guardianPhone: phone(consent.guardianPhone), consentedAt: timestampFromDate(new Date(consent.consentedAt)) } } : {}),
   };
 }

@@ -15,7 +15,7 @@ import { Organizations } from "../use-cases/organizations.js";
 import { Resources } from "../use-cases/resources.js";
 import { Teams } from "../use-cases/teams.js";
 import { baseMessage, menuMessage, orgMessage, resourceMessage, teamMessage, volunteerMessage } from "./messages.js";
-import { guardianConsentOf, optionalId, requireEnum, requireId, requireMobile, requireName } from "./validate.js";
+import { guardianConsentOf, optionalId, optionalText, requireEnum, requireId, requireMobile, requireName } from "./validate.js";
 
 const cause = (context: CallContext): Cause => ({ correlationId: context.correlationId, actor: context.actor });
 
@@ -60,6 +60,42 @@ export function registryService(store: RegistryStore, clock: Clock = () => new D
       return { organizations: (await orgs.subtree(requireId(request.orgId, "orgId"), request.kind)).map(orgMessage) };
     },
 
+    async renameOrganization(request, context) {
+      const org = await orgs.change(requireId(request.orgId, "orgId"), { type: "rename", name: requireName(request.name) }, cause(context));
+      return { organization: orgMessage(org) };
+    },
+
+    async moveOrganization(request, context) {
+      const org = await orgs.change(requireId(request.orgId, "orgId"), { type: "move", parentId: requireId(request.parentId, "parentId") }, cause(context));
+      return { organization: orgMessage(org) };
+    },
+
+    async closeOrganization(request, context) {
+      const org = await orgs.change(requireId(request.orgId, "orgId"), { type: "close", reason: optionalText(request.reason, "reason", 200) }, cause(context));
+      return { organization: orgMessage(org) };
+    },
+
+    async setServedCommunities(request, context) {
+      for (const id of request.communityIds) requireId(id, "communityIds");
+      const org = await orgs.change(requireId(request.orgId, "orgId"), { type: "serve", communityIds: request.communityIds }, cause(context));
+      return { organization: orgMessage(org) };
+    },
+
+    async listChildren(request) {
+      return { organizations: (await orgs.children(requireId(request.orgId, "orgId"), request.kind)).map(orgMessage) };
+    },
+
+    async listAncestors(request) {
+      return { organizations: (await orgs.ancestors(requireId(request.orgId, "orgId"))).map(orgMessage) };
+    },
+
+    async searchOrganizations(request) {
+      const limit = request.limit > 0 ? Math.min(request.limit, 50) : 20;
+      const query = optionalText(request.query, "query", 50);
+      const found = await orgs.search(query, { kind: request.kind, under: optionalId(request.underOrgId, "underOrgId") }, limit);
+      return { organizations: found.map(orgMessage) };
+    },
+
     async registerTeam(request, context) {
       const teamId = requireId(request.teamId, "teamId");
       const orgId = requireId(request.orgId, "orgId");
@@ -96,6 +132,21 @@ export function registryService(store: RegistryStore, clock: Clock = () => new D
         cause(context),
       );
       return { volunteer: volunteerMessage(volunteer, false) };
+    },
+
+    async deactivateTeam(request, context) {
+      return { team: teamMessage(await teams.deactivate(requireId(request.teamId, "teamId"), request.reason.trim().slice(0, 500), cause(context))) };
+    },
+
+    async leaveTeam(request, context) {
+      return { team: teamMessage(await teams.leave(requireId(request.teamId, "teamId"), requireId(request.volunteerId, "volunteerId"), cause(context))) };
+    },
+
+    async listTeamMembers(request, context) {
+      const page = Math.max(request.page, 0);
+      const pageSize = request.pageSize > 0 ? Math.min(request.pageSize, 200) : 50;
+      const { volunteers, total, clear } = await teams.members(requireId(request.teamId, "teamId"), { page, pageSize }, context.actor);
+      return { volunteers: volunteers.map((v) => volunteerMessage(v, clear)), page, pageSize, total };
     },
 
     async certifyBase(request, context) {

@@ -9,11 +9,17 @@ import {
   MenuItemEditedSchema,
   MenuItemPublishedSchema,
   MenuItemWithdrawnSchema,
+  OrganizationClosedSchema,
+  OrganizationMovedSchema,
   OrganizationRegisteredSchema,
+  OrganizationRenamedSchema,
+  OrganizationServesChangedSchema,
   ResourceListedSchema,
   TeamRegisteredSchema,
+  TeamDeactivatedSchema,
   TeamUpdatedSchema,
   VolunteerJoinedTeamSchema,
+  VolunteerLeftTeamSchema,
 } from "@kepu/contracts/registry/v1/events_pb";
 import type { BaseEvent } from "../domain/base.js";
 import type { MenuItemEvent } from "../domain/menu-item.js";
@@ -32,6 +38,22 @@ export function toMessage(event: RegistryEvent): Outgoing {
       const { type: _t, ...payload } = event;
       return message(OrganizationRegisteredSchema, payload);
     }
+    case "OrganizationRenamed": {
+      const { type: _t, ...payload } = event;
+      return message(OrganizationRenamedSchema, payload);
+    }
+    case "OrganizationMoved": {
+      const { type: _t, ...payload } = event;
+      return message(OrganizationMovedSchema, payload);
+    }
+    case "OrganizationClosed": {
+      const { type: _t, ...payload } = event;
+      return message(OrganizationClosedSchema, payload);
+    }
+    case "OrganizationServesChanged": {
+      const { type: _t, ...payload } = event;
+      return message(OrganizationServesChangedSchema, payload);
+    }
     case "TeamRegistered": {
       const { type: _t, ...payload } = event;
       return message(TeamRegisteredSchema, payload);
@@ -43,6 +65,14 @@ export function toMessage(event: RegistryEvent): Outgoing {
     case "VolunteerJoinedTeam": {
       const { type: _t, ...payload } = event;
       return message(VolunteerJoinedTeamSchema, payload);
+    }
+    case "VolunteerLeftTeam": {
+      const { type: _t, ...payload } = event;
+      return message(VolunteerLeftTeamSchema, payload);
+    }
+    case "TeamDeactivated": {
+      const { type: _t, ...payload } = event;
+      return message(TeamDeactivatedSchema, payload);
     }
     case "BaseCertified": {
       const { type: _t, certifiedOn, ...payload } = event;

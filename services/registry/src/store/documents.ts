@@ -45,7 +45,12 @@ export interface VolunteerDoc {
   skills: Theme[];
   minor: boolean;
   consent?: GuardianConsent;
+  /** Absent on records kept before members could leave: active. */
+  status?: VolunteerStatus;
 }
+
+/** 在队 or 已离队: a member who left keeps the record, with the team they left. */
+export type VolunteerStatus = "active" | "left";
 
 export interface Docs {
   organizations: OrgDoc;

@@ -193,9 +193,27 @@ export class RegistryStore {
     await this.volunteers.updateOne({ _id }, { $set: volunteer }, { upsert: true });
   }
 
+  /** The team's current members' records (not those who left). */
   async volunteersOf(teamId: string): Promise<VolunteerDoc[]> {
-    return this.volunteers.find({ teamId }).toArray();
+    return this.volunteers.find(currentMembersOf(teamId)).toArray();
+  }
+
+  /** One page of the team's current members, by volunteer id, and how many there are. */
+  async membersPage(teamId: string, page: number, pageSize: number): Promise<{ volunteers: VolunteerDoc[]; total: number }> {
+    const filter = currentMembersOf(teamId);
+    const [volunteers, total] = await Promise.all([
+      this.volunteers.find(filter).sort({ _id: 1 }).skip(page * pageSize).limit(pageSize).toArray(),
+      this.volunteers.countDocuments(filter),
+    ]);
+    return { volunteers, total };
+  }
+
+  /** A member left `teamId`: their record stays, marked left (a record since moved to another team is left alone). */
+  async volunteerLeft(volunteerId: string, teamId: string): Promise<void> {
+    await this.volunteers.updateOne({ _id: volunteerId, teamId }, { $set: { status: "left" } });
   }
 }
+
+const currentMembersOf = (teamId: string): Filter<VolunteerDoc> => ({ teamId, status: { $ne: "left" } });
 
 const outgoing = <D extends DescMessage>(schema: D, payload: MessageInitShape<D>): Outgoing => ({ schema, payload: payload as MessageInitShape<DescMessage> });

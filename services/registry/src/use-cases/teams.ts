@@ -91,7 +91,7 @@ export class Teams {
         if (!personal.ok) return personal;
         const decision = team.decide(before, { type: "addVolunteer", volunteerId, skills }, { areas: new Map() });
         if (!decision.ok) return decision;
-        record = { _id: volunteerId, teamId, realName, phone, skills, ...personal.value };
+        record = { _id: volunteerId, teamId, realName, phone, skills, ...personal.value, status: "active" };
         await this.store.saveVolunteer(record); // before the team's write, so a retry after a crash completes the join
         return decision;
       },
@@ -100,11 +100,41 @@ export class Teams {
     return record!;
   }
 
+  /** A member leaves, asked by the team's association or its leader; their record stays, marked left. */
+  leave(teamId: string, volunteerId: string, cause: Cause): Promise<TeamState> {
+    return this.change(
+      teamId,
+      async (before) => {
+        const decision = team.decide(before, { type: "leave", volunteerId }, { areas: new Map() });
+        // Before the team's write, as for joining: a retry after a crash completes the leave.
+        if (decision.ok) await this.store.volunteerLeft(volunteerId, teamId);
+        return decision;
+      },
+      cause,
+    );
+  }
+
+  /** The team stops serving; deactivating it again changes nothing. */
+  deactivate(teamId: string, reason: string, cause: Cause): Promise<TeamState> {
+    return this.change(teamId, async (before) => team.decide(before, { type: "deactivate", reason }, { areas: new Map() }), cause);
+  }
+
   async get(teamId: string, actor: Actor | undefined): Promise<TeamView> {
-    const found = await this.store.state("teams", teamId);
-    // A team the reader may not see is not found.
-    if (!found || !can("team.read", actor, teamFacts(found, await this.orgs.pathOf(actor)))) throw registryErrors.notFound("teams", teamId, "teamId");
+    const found = await this.readable(teamId, actor);
     return { team: found, volunteers: await this.store.volunteersOf(teamId), clear: can("team.readPhones", actor, teamFacts(found)) };
+  }
+
+  /** One page of the team's current members, for readers of the team; names and phones in clear for its leader and admins only. */
+  async members(teamId: string, page: { page: number; pageSize: number }, actor: Actor | undefined): Promise<{ volunteers: VolunteerDoc[]; total: number; clear: boolean }> {
+    const found = await this.readable(teamId, actor);
+    return { ...(await this.store.membersPage(teamId, page.page, page.pageSize)), clear: can("team.readPhones", actor, teamFacts(found)) };
+  }
+
+  /** A team the reader may see; one they may not see is not found. */
+  private async readable(teamId: string, actor: Actor | undefined): Promise<TeamState> {
+    const found = await this.store.state("teams", teamId);
+    if (!found || !can("team.read", actor, teamFacts(found, await this.orgs.pathOf(actor)))) throw registryErrors.notFound("teams", teamId, "teamId");
+    return found;
   }
 
   /** The teams an actor may list (their subtree, the teams serving their area, their own team), under `orgId` when given. */
