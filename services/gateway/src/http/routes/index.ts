@@ -7,9 +7,10 @@ import notifications from "./notifications.js";
 import orders from "./orders.js";
 import registry from "./registry.js";
 import stats from "./stats.js";
+import teams from "./teams.js";
 
 export type { Clients } from "./context.js";
 
 export async function registerRoutes(app: FastifyInstance, options: RouteOptions): Promise<void> {
-  for (const plugin of [auth, registry, orders, activities, stats, notifications]) await app.register(plugin, options);
+  for (const plugin of [auth, registry, teams, orders, activities, stats, notifications]) await app.register(plugin, options);
 }
