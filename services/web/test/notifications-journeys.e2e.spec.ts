@@ -185,7 +185,7 @@ describe("the bell and the webhooks page in a browser", () => {
     expect(settings.settings).toEqual({ smsEnabled: true, phone: "137****6666" });
   }, 180_000);
 
-  it("a district association subscribes a receiver to 居民点单, sees the signed delivery in the log and redelivers it", async () => {
+  it("a district association subscribes a receiver to 居民点单, sees the signed delivery in the log, redelivers it, disables and deletes it", async () => {
     const district = await pageAs({ account: "district" });
     await district.goto(`${gateway.httpUrl}/admin/webhooks`);
     await district.getByText("还没有订阅").waitFor();
@@ -245,5 +245,12 @@ describe("the bell and the webhooks page in a browser", () => {
     await district.getByText("订阅已停用").first().waitFor();
     await row.getByText("已停用").waitFor();
     await district.screenshot({ path: `${shots}/19-district-webhooks.png`, fullPage: true });
+
+    // Deleted after asking: the list is empty again.
+    await row.locator(".delete").click();
+    await district.locator(".el-message-box").getByText("无法恢复").waitFor();
+    await district.locator(".el-message-box").getByRole("button", { name: "删除" }).click();
+    await district.getByText("订阅已删除").first().waitFor();
+    await district.getByText("还没有订阅").waitFor();
   }, 180_000);
 });
