@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomInt } from "node:crypto";
 import { hash, verify } from "@node-rs/argon2";
-import type { Collection, Db, Document } from "mongodb";
+import type { Collection, Db, Filter } from "mongodb";
 import type { Redis } from "ioredis";
 import { Role } from "@kepu/contracts/common/v1/envelope_pb";
 import { kepuError } from "@kepu/errors";
@@ -41,14 +41,106 @@ return attempt`;
 
 type RedisWithReserve = Redis & { kepuReserveSignIn(lockKey: string, failuresKey: string, windowSeconds: number): Promise<number> };
 
+/** A staff account as the gateway keeps it (collection `accounts`, keyed by the account name). */
+export interface AccountDoc {
+  _id: string;
+  passwordHash: string;
+  role: Role;
+  /** The org it acts for (a team's id for team roles). */
+  orgId: string;
+  displayName: string;
+  /** Where that org sits: the root down to it (a team's org, then the team). Empty for DEMO_ACCOUNTS=1 ones, made before the registry answers. */
+  path?: string[];
+  status?: AccountStatus;
+  /** Set for an initial or reset password: sign-in is refused until the owner changes it. */
+  mustChangePassword?: boolean;
+  createdAt?: Date;
+  createdBy?: string;
+  updatedAt?: Date;
+}
+export type AccountStatus = "active" | "disabled";
+
+/** What the API shows of an account: never its hash. */
+export interface AccountView {
+  account: string;
+  displayName: string;
+  role: Role;
+  orgId: string;
+  path: string[];
+  status: AccountStatus;
+  mustChangePassword: boolean;
+  createdAt: Date | undefined;
+  createdBy: string;
+}
+const viewOf = (doc: AccountDoc): AccountView => ({
+  account: doc._id,
+  displayName: doc.displayName,
+  role: doc.role,
+  orgId: doc.orgId,
+  path: doc.path ?? [],
+  status: doc.status ?? "active",
+  mustChangePassword: doc.mustChangePassword ?? false,
+  createdAt: doc.createdAt,
+  createdBy: doc.createdBy ?? "",
+});
+
+export interface NewAccount {
+  account: string;
+  displayName: string;
+  role: Role;
+  orgId: string;
+  path: string[];
+  /** Given, or generated (and answered once). */
+  password?: string | undefined;
+  mustChangePassword: boolean;
+  createdBy: string;
+}
+
+/** Filters of a listing; `scope` is the access model's (`listScope`) turned into a subtree. */
+export interface AccountQuery {
+  search?: string | undefined;
+  orgId?: string | undefined;
+  role?: Role | undefined;
+  status?: AccountStatus | undefined;
+  /** Only accounts whose path holds one of these orgs (undefined: every account). */
+  withinOrgs?: string[] | undefined;
+}
+
+export const accountErrors = {
+  exists: () => kepuError("conflict", "ACCOUNT_EXISTS", "该账号名已被使用", "That account name is taken", "account"),
+  notFound: () => kepuError("not_found", "ACCOUNT_NOT_FOUND", "账号不存在", "No such account", "account"),
+  disabled: () => kepuError("forbidden", "ACCOUNT_DISABLED", "账号已停用，请联系管理员", "This account is disabled; ask an administrator"),
+  mustChange: () => kepuError("forbidden", "PASSWORD_CHANGE_REQUIRED", "请先修改初始密码（POST /api/v1/auth/change-password）", "Change your initial password first (POST /api/v1/auth/change-password)"),
+  badName: () => kepuError("invalid", "BAD_ACCOUNT_NAME", "账号名为 3–32 位小写字母、数字、点、下划线或连字符，以字母或数字开头", "An account name is 3–32 lowercase letters, digits, dots, underscores or hyphens, starting with a letter or digit", "account"),
+  weakPassword: (field: string) => kepuError("invalid", "WEAK_PASSWORD", "密码至少 8 位，且不能与账号名相同", "A password has at least 8 characters and is not the account name", field),
+  samePassword: () => kepuError("invalid", "SAME_PASSWORD", "新密码不能与当前密码相同", "The new password must differ from the current one", "newPassword"),
+};
+
+const accountNamePattern = /^[a-z0-9][a-z0-9._-]{2,31}$/;
+/** Names the platform uses for its own actors or for residents' ids: never an account. */
+const reservedName = /^(resident-|system$|gateway$|demo-seed$)/;
+export function requireAccountName(name: string): string {
+  if (!accountNamePattern.test(name) || reservedName.test(name)) throw accountErrors.badName();
+  return name;
+}
+export function requirePassword(password: string, account: string, field: string): string {
+  if ([...password].length < 8 || password === account) throw accountErrors.weakPassword(field);
+  return password;
+}
+/** 16 characters from 12 random bytes: shown once, changed at the first sign-in. */
+export const generatePassword = () => randomBytes(12).toString("base64url");
+const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const duplicateKey = (error: unknown) => (error as { code?: number } | undefined)?.code === 11000;
+
 /**
  * Staff accounts: account name + password (argon2id), each with a role and the org it acts for.
  * Sign-in costs the same whether or not the account exists (an unknown account is verified
  * against a dummy hash), and locks an account — known or not, so the lock tells nothing — after
- * repeated failures.
+ * repeated failures. A disabled account, or one whose password is initial or reset, is told so
+ * only once its password was right.
  */
 export class Accounts {
-  private readonly accounts: Collection<Document>;
+  private readonly accounts: Collection<AccountDoc>;
   private readonly redis: RedisWithReserve;
   /** Made once at start with the same parameters as every account's hash. */
   private readonly dummyHash: Promise<string>;
@@ -59,32 +151,125 @@ export class Accounts {
     private readonly prefix: string,
     private readonly lock: SignInLock,
   ) {
-    this.accounts = db.collection("accounts");
+    this.accounts = db.collection<AccountDoc>("accounts");
     if (!("kepuReserveSignIn" in redis)) redis.defineCommand("kepuReserveSignIn", { numberOfKeys: 2, lua: reserveAttempt });
     this.redis = redis as RedisWithReserve;
     this.dummyHash = hash(randomBytes(32).toString("base64url"));
   }
 
+  /** The demo accounts (DEMO_ACCOUNTS=1): made once, never changed by a restart. */
   async create(account: string, password: string, caller: Omit<Caller, "id">): Promise<void> {
     await this.accounts.updateOne(
-      { _id: account as never },
-      { $setOnInsert: { passwordHash: await hash(password), role: caller.role, orgId: caller.orgId, displayName: caller.displayName } },
+      { _id: account },
+      { $setOnInsert: { passwordHash: await hash(password), role: caller.role, orgId: caller.orgId, displayName: caller.displayName, status: "active", mustChangePassword: false } },
       { upsert: true },
     );
   }
 
+  /** A new account; its password is answered once (the given one, or a generated one). */
+  async add(input: NewAccount): Promise<{ account: AccountView; password: string }> {
+    requireAccountName(input.account);
+    const password = input.password ?? generatePassword();
+    requirePassword(password, input.account, "initialPassword");
+    const now = new Date();
+    const doc: AccountDoc = {
+      _id: input.account,
+      passwordHash: await hash(password),
+      role: input.role,
+      orgId: input.orgId,
+      displayName: input.displayName,
+      path: input.path,
+      status: "active",
+      mustChangePassword: input.mustChangePassword,
+      createdAt: now,
+      createdBy: input.createdBy,
+      updatedAt: now,
+    };
+    try {
+      await this.accounts.insertOne(doc);
+    } catch (error) {
+      if (duplicateKey(error)) throw accountErrors.exists();
+      throw error;
+    }
+    return { account: viewOf(doc), password };
+  }
+
+  async get(account: string): Promise<AccountView | undefined> {
+    const doc = await this.accounts.findOne({ _id: account });
+    return doc ? viewOf(doc) : undefined;
+  }
+
+  async adminExists(): Promise<boolean> {
+    return (await this.accounts.countDocuments({ role: Role.ADMIN }, { limit: 1 })) > 0;
+  }
+
+  /** One page, by account name, with the total that matched. */
+  async list(query: AccountQuery, page: number, pageSize: number): Promise<{ accounts: AccountView[]; total: number }> {
+    const and: Filter<AccountDoc>[] = [];
+    if (query.withinOrgs) and.push({ path: { $in: query.withinOrgs } });
+    if (query.orgId) and.push({ path: query.orgId });
+    if (query.role !== undefined) and.push({ role: query.role });
+    if (query.status === "disabled") and.push({ status: "disabled" });
+    if (query.status === "active") and.push({ status: { $ne: "disabled" } });
+    if (query.search) {
+      const pattern = { $regex: escapeRegex(query.search), $options: "i" };
+      and.push({ $or: [{ _id: pattern }, { displayName: pattern }] });
+    }
+    const filter: Filter<AccountDoc> = and.length ? { $and: and } : {};
+    const [docs, total] = await Promise.all([
+      this.accounts.find(filter).sort({ _id: 1 }).skip(page * pageSize).limit(pageSize).toArray(),
+      this.accounts.countDocuments(filter),
+    ]);
+    return { accounts: docs.map(viewOf), total };
+  }
+
+  async setStatus(account: string, status: AccountStatus): Promise<AccountView> {
+    const doc = await this.accounts.findOneAndUpdate({ _id: account }, { $set: { status, updatedAt: new Date() } }, { returnDocument: "after" });
+    if (!doc) throw accountErrors.notFound();
+    return viewOf(doc);
+  }
+
+  /** A new generated password, answered once; the owner must change it at the next sign-in. */
+  async resetPassword(account: string): Promise<{ account: AccountView; password: string }> {
+    const password = generatePassword();
+    const doc = await this.accounts.findOneAndUpdate({ _id: account }, { $set: { passwordHash: await hash(password), mustChangePassword: true, updatedAt: new Date() } }, { returnDocument: "after" });
+    if (!doc) throw accountErrors.notFound();
+    await this.redis.del(`${this.prefix}signin-lock:${account}`, `${this.prefix}signin-failures:${account}`);
+    return { account: viewOf(doc), password };
+  }
+
   async signIn(account: string, password: string): Promise<Caller> {
+    const doc = await this.verified(account, password);
+    if (doc.mustChangePassword) throw accountErrors.mustChange();
+    return callerOf(doc);
+  }
+
+  /**
+   * The owner's own change: the current password proves who asks (counted by the same lock as a
+   * sign-in), so it works before the first sign-in too. Answers the signed-in caller.
+   */
+  async changePassword(account: string, current: string, next: string): Promise<Caller> {
+    const doc = await this.verified(account, current);
+    requirePassword(next, account, "newPassword");
+    if (next === current) throw accountErrors.samePassword();
+    await this.accounts.updateOne({ _id: account }, { $set: { passwordHash: await hash(next), mustChangePassword: false, updatedAt: new Date() } });
+    return callerOf(doc);
+  }
+
+  /** The account whose password this is, active; or why not (wrong, locked, disabled). */
+  private async verified(account: string, password: string): Promise<AccountDoc> {
     const lockKey = `${this.prefix}signin-lock:${account}`;
     const failuresKey = `${this.prefix}signin-failures:${account}`;
     const attempt = await this.redis.kepuReserveSignIn(lockKey, failuresKey, this.lock.windowSeconds);
     if (attempt < 0) throw accountLocked(-attempt);
     if (attempt > this.lock.maxFailures) throw await this.lockOut(lockKey, failuresKey); // a burst beyond the cap
 
-    const doc = await this.accounts.findOne({ _id: account as never });
-    const valid = await verify(doc ? String(doc.passwordHash) : await this.dummyHash, password);
+    const doc = await this.accounts.findOne({ _id: account });
+    const valid = await verify(doc ? doc.passwordHash : await this.dummyHash, password);
     if (!doc || !valid) throw attempt === this.lock.maxFailures ? await this.lockOut(lockKey, failuresKey) : wrongCredentials();
     await this.redis.del(failuresKey);
-    return { id: account, role: doc.role, orgId: doc.orgId, displayName: doc.displayName };
+    if (doc.status === "disabled") throw accountErrors.disabled();
+    return doc;
   }
 
   /** Locks the account (unless a parallel attempt just did) and says for how long. */
@@ -94,6 +279,7 @@ export class Accounts {
     return accountLocked(remaining > 0 ? remaining : this.lock.lockSeconds * 1000);
   }
 }
+const callerOf = (doc: AccountDoc): Caller => ({ id: doc._id, role: doc.role, orgId: doc.orgId, displayName: doc.displayName });
 
 /** Where one-time codes go: SMS in production, somewhere tests and developers can read locally. */
 export interface CodeSender {

@@ -1,5 +1,6 @@
 // The gateway's routes: one fastify plugin per context (ENGINEERING.md, "The gateway").
 import type { FastifyInstance } from "fastify";
+import accounts from "./accounts.js";
 import activities from "./activities.js";
 import auth from "./auth.js";
 import type { RouteOptions } from "./context.js";
@@ -12,5 +13,5 @@ import teams from "./teams.js";
 export type { Clients } from "./context.js";
 
 export async function registerRoutes(app: FastifyInstance, options: RouteOptions): Promise<void> {
-  for (const plugin of [auth, registry, teams, orders, activities, stats, notifications]) await app.register(plugin, options);
+  for (const plugin of [auth, accounts, registry, teams, orders, activities, stats, notifications]) await app.register(plugin, options);
 }
