@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { Redis } from "ioredis";
 import { MongoClient, type Db, type Document } from "mongodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { can, listScope, type Action, type Facts, type Who } from "@kepu/access";
+import { can, listScope, mayGrantRole, type Action, type Facts, type Who } from "@kepu/access";
 import { OrgKind, Theme } from "@kepu/contracts/common/v1/catalog_pb";
 import { Role } from "@kepu/contracts/common/v1/envelope_pb";
 import { BaseLevel, ProviderKind } from "@kepu/contracts/registry/v1/events_pb";
@@ -437,6 +437,40 @@ function webhookSpecs(): RouteSpec[] {
   ];
 }
 
+// ---- staff accounts: the gateway's own records (associations for their subtree, roles no higher than their own; admins)
+async function staffAccount(orgId: string): Promise<string> {
+  const account = `matrix-${++seq}`;
+  ok(await call("POST", "/api/v1/accounts", admin().token, { account, displayName: "矩阵社工", role: "COMMUNITY_WORKER", orgId }), "account");
+  return account;
+}
+const accountDoc = (account: string) => async () => db("gateway").collection("accounts").findOne({ _id: account as never });
+function accountSpecs(): RouteSpec[] {
+  const communities: [string, string][] = [["own", C1], ["foreign", FOREIGN_C]];
+  const keeps = (orgId: string) => async (who: Person) => can("account.change", who, { path: pathOf(orgId) }) && (who.role === Role.ADMIN || mayGrantRole(who.role, Role.COMMUNITY_WORKER));
+  return [
+    {
+      route: "POST /api/v1/accounts",
+      targets: communities.map(([name, orgId]) => ({
+        name,
+        make: async () => ({ path: "/api/v1/accounts", body: { account: `matrix-new-${++seq}`, displayName: "新社工", role: "COMMUNITY_WORKER", orgId }, allowed: keeps(orgId), snapshot: async () => db("gateway").collection("accounts").countDocuments({}) }),
+      })),
+    },
+    listRoute("GET /api/v1/accounts", "/api/v1/accounts", "account.read", "accounts", (a) => a.account, (a) => ({ path: a.path }), [["all", "?pageSize=200"], ["foreign", "?pageSize=200&orgId=sz-luohu"]]),
+    ...["disable", "enable", "reset-password"].map(
+      (action): RouteSpec => ({
+        route: `POST /api/v1/accounts/{account}/${action}`,
+        targets: communities.map(([name, orgId]) => ({
+          name,
+          make: async () => {
+            const account = await staffAccount(orgId);
+            return { path: `/api/v1/accounts/${account}/${action}`, allowed: keeps(orgId), snapshot: accountDoc(account) };
+          },
+        })),
+      }),
+    ),
+  ];
+}
+
 const specs: RouteSpec[] = [
   { route: "GET /api/v1/me", targets: [{ name: "self", make: async () => ({ path: "/api/v1/me", allowed: async () => true }) }] },
   // ---- registry
@@ -634,6 +668,7 @@ const specs: RouteSpec[] = [
   // ---- Open311 GeoReport v2 (jurisdiction_id = a district) and the API keys other systems use
   ...open311Specs(),
   ...webhookSpecs(),
+  ...accountSpecs(),
   // ---- the audit log
   { route: "GET /api/v1/audit", targets: [{ name: "all", make: async () => ({ path: "/api/v1/audit", allowed: may("audit.read") }) }] },
   // ---- the inbox: each person's own (her mailboxes are hers alone; the notifications service decides which)
@@ -654,7 +689,7 @@ const specs: RouteSpec[] = [
 ];
 
 /** Routes anyone may call before signing in: they are the way in. */
-const publicRoutes = ["POST /api/v1/auth/sign-in", "POST /api/v1/auth/resident-code", "POST /api/v1/auth/resident-sign-in", "POST /api/v1/auth/refresh"];
+const publicRoutes = ["POST /api/v1/auth/sign-in", "POST /api/v1/auth/resident-code", "POST /api/v1/auth/resident-sign-in", "POST /api/v1/auth/refresh", "POST /api/v1/auth/change-password"];
 
 beforeAll(async () => {
   await engines.createTopics(["registry", "dispatch", "events"].map((c) => engines.topic(c)));
