@@ -92,6 +92,7 @@ describe("teams exist, have members and serve the order's area", () => {
     ["a street team serving the community's street", [team("a", { serviceAreaOrgIds: ["sz-futian-yuanling"] })], undefined],
     ["a team the registry never registered", [], "TEAM_NOT_FOUND"],
     ["a team with no members", [team("a", { memberIds: [] })], "TEAM_HAS_NO_MEMBERS"],
+    ["a deactivated team", [team("a", { active: false })], "TEAM_INACTIVE"],
     ["a team from another district", [team("a", { serviceAreaOrgIds: ["sz-nanshan"] })], "TEAM_OUTSIDE_AREA"],
     ["a team serving nowhere", [team("a", { serviceAreaOrgIds: [] })], "TEAM_OUTSIDE_AREA"],
   ] as const)("%s → %s", (_, list, code) => {

@@ -31,6 +31,8 @@ export interface KnownTeam {
   teamId: string;
   serviceAreaOrgIds: string[];
   memberIds: string[];
+  /** False once the registry deactivated it (TeamDeactivated); absent: active. */
+  active?: boolean;
 }
 
 /** A calendar date in the deployment's zone (Beijing), month 1–12. */
@@ -78,6 +80,7 @@ export const referenceErrors = {
   preferredDatePast: (today: Day) =>
     kepuError("invalid", "PREFERRED_DATE_PAST", `期望日期不能早于今天（${dayText(today)}）`, `The preferred date cannot be before today (${dayText(today)})`, "request.preferredDate"),
   teamUnknown: (teamId: string, field: string) => kepuError("invalid", "TEAM_NOT_FOUND", `队伍 ${teamId} 不存在`, `Team ${teamId} does not exist`, field),
+  teamInactive: (teamId: string, field: string) => kepuError("invalid", "TEAM_INACTIVE", `队伍 ${teamId} 已停用，不能接受派单`, `Team ${teamId} is deactivated and cannot take orders`, field),
   teamWithoutMembers: (teamId: string, field: string) =>
     kepuError("invalid", "TEAM_HAS_NO_MEMBERS", `队伍 ${teamId} 还没有队员，不能接受派单`, `Team ${teamId} has no members yet and cannot take orders`, field),
   teamOutsideArea: (teamId: string, communityId: string, field: string) =>
@@ -129,11 +132,11 @@ export function checkMenuItem(order: OrderedItem, item: KnownMenuItem | undefine
 
 /**
  * Why a team cannot serve an order for this community, or undefined when it can: it must be
- * known (registered), have at least one member, and serve an area that holds the community.
- * The registry has no way to deactivate a team yet, so a registered team is an active one.
+ * known (registered), active, have at least one member, and serve an area that holds the community.
  */
 export function teamProblem(teamId: string, team: KnownTeam | undefined, community: OrgPlace | undefined, field: string) {
   if (!team) return referenceErrors.teamUnknown(teamId, field);
+  if (team.active === false) return referenceErrors.teamInactive(teamId, field);
   if (team.memberIds.length === 0) return referenceErrors.teamWithoutMembers(teamId, field);
   if (!community || !team.serviceAreaOrgIds.some((area) => holds(area, community))) return referenceErrors.teamOutsideArea(teamId, community?.orgId ?? "", field);
   return undefined;

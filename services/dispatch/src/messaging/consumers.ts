@@ -7,6 +7,7 @@ import {
   MenuItemPublishedSchema,
   MenuItemWithdrawnSchema,
   OrganizationRegisteredSchema,
+  TeamDeactivatedSchema,
   TeamRegisteredSchema,
   TeamUpdatedSchema,
   VolunteerJoinedTeamSchema,
@@ -45,6 +46,7 @@ export function registryConsumer(kafka: Kafka, groupId: string, topic: string, t
       const { teamId, name, themes, serviceAreaOrgIds } = event.payload;
       await teams.apply(teamId, version(event), { name, themes, serviceAreaOrgIds });
     })
+    .on(TeamDeactivatedSchema, async (event) => teams.apply(event.payload.teamId, version(event), { active: false }))
     .on(VolunteerJoinedTeamSchema, async (event) => teams.memberJoined(event.payload.teamId, version(event), event.payload.volunteerId))
     .on(VolunteerLeftTeamSchema, async (event) => teams.memberLeft(event.payload.teamId, version(event), event.payload.volunteerId))
     .on(OrganizationRegisteredSchema, async (event) => {

@@ -16,6 +16,7 @@ const toRecord = (d: Document): TeamRecord => ({
   themes: d.themes ?? [],
   serviceAreaOrgIds: d.serviceAreaOrgIds ?? [],
   memberIds: d.memberIds ?? [],
+  active: d.active !== false,
 });
 
 /**
