@@ -437,6 +437,60 @@ function webhookSpecs(): RouteSpec[] {
   ];
 }
 
+// ---- teams: registered by associations within their subtree (and admins); changed by them or the team's own leader
+const teamDistricts: [string, string][] = [["own", "sz-futian"], ["foreign", "sz-luohu"]];
+async function freshTeam(orgId: string): Promise<string> {
+  const teamId = `team-matrix-${++seq}`;
+  ok(await call("POST", "/api/v1/teams", admin().token, { teamId, name: `矩阵队 ${seq}`, orgId, themes: ["THEME_HEALTH"], serviceAreaOrgIds: [orgId] }), "team");
+  return teamId;
+}
+async function freshMember(teamId: string): Promise<string> {
+  const volunteerId = `vol-matrix-${++seq}`;
+  ok(await call("POST", `/api/v1/teams/${teamId}/members`, admin().token, { volunteerId, realName: "李志愿", phone: "13800000009", skills: ["THEME_HEALTH"] }), "member");
+  return volunteerId;
+}
+const teamDocs = (teamId: string) => async () => ({
+  team: strip(await db("registry").collection("teams").findOne({ _id: teamId as never })),
+  volunteers: await db("registry").collection("volunteers").find({ teamId }).sort({ _id: 1 }).toArray(),
+});
+const changes = (teamId: string) => async (who: Person) => can("team.change", who, teamFacts((await adminGet(`/api/v1/teams/${teamId}`)).team, who));
+const reads = (teamId: string) => async (who: Person) => can("team.read", who, teamFacts((await adminGet(`/api/v1/teams/${teamId}`)).team, who));
+
+/** A fresh team in each district, and the leader's own team where changing it spoils no later cell. */
+function teamTargets(withLeaders: boolean, cell: (teamId: string) => Promise<Omit<Cell, "allowed" | "snapshot">>, allowed = changes): Target[] {
+  const make = (teamId: () => Promise<string>) => async (): Promise<Cell> => {
+    const id = await teamId();
+    return { ...(await cell(id)), allowed: allowed(id), snapshot: teamDocs(id) };
+  };
+  return [...teamDistricts.map(([name, district]) => ({ name, make: make(() => freshTeam(district)) })), ...(withLeaders ? [{ name: "the leader's", make: make(async () => "team-futian") }] : [])];
+}
+
+function teamSpecs(): RouteSpec[] {
+  return [
+    {
+      route: "POST /api/v1/teams",
+      targets: teamDistricts.map(([name, district]) => ({
+        name,
+        make: async () => ({
+          path: "/api/v1/teams",
+          body: { teamId: `team-matrix-new-${name}`, name: `矩阵新队 ${name}`, orgId: district, themes: ["THEME_HEALTH"], serviceAreaOrgIds: [district] },
+          allowed: may("team.register", { path: pathOf(district), orgId: district }),
+          snapshot: async () => db("registry").collection("teams").countDocuments({}),
+        }),
+      })),
+    },
+    { route: "PATCH /api/v1/teams/{teamId}", targets: teamTargets(true, async (teamId) => ({ method: "PATCH", path: `/api/v1/teams/${teamId}`, body: { name: teamId } })) },
+    { route: "GET /api/v1/teams/{teamId}/members", targets: teamTargets(true, async (teamId) => ({ path: `/api/v1/teams/${teamId}/members?pageSize=10` }), reads) },
+    {
+      route: "POST /api/v1/teams/{teamId}/members",
+      targets: teamTargets(true, async (teamId) => ({ path: `/api/v1/teams/${teamId}/members`, body: { volunteerId: `vol-matrix-${++seq}`, realName: "王志愿", phone: "13800000010", skills: ["THEME_HEALTH"] } })),
+    },
+    { route: "POST /api/v1/teams/{teamId}/members/{volunteerId}/leave", targets: teamTargets(true, async (teamId) => ({ path: `/api/v1/teams/${teamId}/members/${await freshMember(teamId)}/leave` })) },
+    // The leader's own team deactivated last of all: nothing after this cell needs it.
+    { route: "POST /api/v1/teams/{teamId}/deactivate", targets: teamTargets(true, async (teamId) => ({ path: `/api/v1/teams/${teamId}/deactivate`, body: { reason: "矩阵" } })) },
+  ];
+}
+
 // ---- staff accounts: the gateway's own records (associations for their subtree, roles no higher than their own; admins)
 async function staffAccount(orgId: string): Promise<string> {
   const account = `matrix-${++seq}`;
@@ -685,7 +739,8 @@ const specs: RouteSpec[] = [
   ).map(([route, method, path, body]): RouteSpec => ({
     route,
     targets: [{ name: "own", make: async () => ({ method, path, ...(body ? { body } : {}), allowed: async (who: Person) => can("notification.read", who, { ownerId: who.id }) }) }],
-  })),
+  })),  // ---- teams (last: the final cell deactivates the leader's own team)
+  ...teamSpecs(),
 ];
 
 /** Routes anyone may call before signing in: they are the way in. */
