@@ -21,7 +21,15 @@ const parentsOf: Record<number, OrgKind[]> = {
 };
 
 /** A parent of each kind, placed (its path does not matter to the kind rule). */
-const parentOfKind = (kind: OrgKind): OrgState => ({ orgId: `p-${K[kind]}`, name: "上级", kind, parentId: "sz", place: { orgId: `p-${K[kind]}`, path: ["sz", `p-${K[kind]}`], districtId: "", streetId: "", communityId: "" } });
+const parentOfKind = (kind: OrgKind): OrgState => ({
+  orgId: `p-${K[kind]}`,
+  name: "上级",
+  kind,
+  parentId: "sz",
+  place: { orgId: `p-${K[kind]}`, path: ["sz", `p-${K[kind]}`], districtId: "", streetId: "", communityId: "" },
+  closed: false,
+  servedCommunityIds: [],
+});
 const register = (kind: OrgKind, parent: OrgState | undefined, state?: OrgState) => decide(state, { type: "register", orgId: "new-org", name: "新组织", kind, parentId: parent?.orgId ?? "" }, { parent });
 
 describe("the organization decider: every child kind × every parent kind (or none)", () => {

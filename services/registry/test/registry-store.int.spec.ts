@@ -1,40 +1,23 @@
 import { create, fromBinary } from "@bufbuild/protobuf";
-import { MongoClient } from "mongodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createKafka, decodeEnvelope, EventPublisher } from "@kepu/bus";
+import { decodeEnvelope } from "@kepu/bus";
 import { OrgKind } from "@kepu/contracts/common/v1/catalog_pb";
 import { ActorSchema, Role } from "@kepu/contracts/common/v1/envelope_pb";
 import { OrganizationRegisteredSchema, TeamUpdatedSchema } from "@kepu/contracts/registry/v1/events_pb";
-import { createLogger } from "@kepu/log";
-import { OutboxRelay } from "@kepu/outbox";
-import { TestEngines, uniquePrefix, waitFor } from "@kepu/testkit";
-import { RegistryStore } from "../src/store/registry-store.js";
+import { waitFor } from "@kepu/testkit";
+import type { RegistryStore } from "../src/store/registry-store.js";
+import { registryOnEngines } from "./registry-engines.js";
 
-const logger = createLogger({ service: "registry-store-test", level: "silent" });
-const engines = new TestEngines(uniquePrefix("registry-store"));
-const mongo = new MongoClient(engines.urls.mongoUrl);
-const kafka = createKafka({ brokers: engines.urls.kafkaBrokers, clientId: "registry-store-test", logger });
-const publisher = new EventPublisher(kafka);
-const topic = engines.topic("registry");
-const relay = new OutboxRelay({ collections: [], publisher, logger });
+const registry = registryOnEngines("registry-store");
+const { engines, topic } = registry;
 let store: RegistryStore;
 const cause = { correlationId: "corr-registry-1", actor: create(ActorSchema, { id: "admin-1", role: Role.ADMIN, orgId: "sz" }) };
 
 beforeAll(async () => {
-  await mongo.connect();
-  await engines.createTopics([topic]);
-  store = new RegistryStore(mongo.db(engines.database("registry")), topic, relay);
-  relay.watch(Object.values(store.collections));
-  await store.createIndexes();
-  relay.start();
+  store = await registry.start();
 });
 
-afterAll(async () => {
-  await relay.stop();
-  await publisher.disconnect();
-  await mongo.close();
-  await engines.cleanup();
-});
+afterAll(() => registry.stop());
 
 describe("the registry store", () => {
   it("saves a registration with its event in one write; the relay brings the event to Kafka with the envelope filled", async () => {
@@ -50,7 +33,7 @@ describe("the registry store", () => {
     expect(envelope.actor).toMatchObject({ id: "admin-1", role: Role.ADMIN });
     expect(envelope.occurredAt).toBeDefined();
     expect(fromBinary(OrganizationRegisteredSchema, envelope.payload)).toMatchObject({ orgId: "sz", name: "深圳市" });
-    await waitFor(async () => (await mongo.db(engines.database("registry")).collection("organizations").findOne({ _id: "sz" as never }))?.outboxCount === 0, { what: "the outbox emptied" });
+    await waitFor(async () => (await store.collections.organizations.findOne({ _id: "sz" as never }))?.outboxCount === 0, { what: "the outbox emptied" });
   });
 
   it("refuses to create the same id twice, and scopes queries to a subtree by the stored path", async () => {

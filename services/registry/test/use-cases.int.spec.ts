@@ -1,29 +1,21 @@
 // The use cases on the real engines (FerretDB, Kafka): decisions saved with their events in one
 // write, commands on one aggregate one after another, a refused command writing nothing.
 import { create } from "@bufbuild/protobuf";
-import { MongoClient } from "mongodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createKafka, decodeEnvelope, EventPublisher } from "@kepu/bus";
+import { decodeEnvelope } from "@kepu/bus";
 import { Format, OrgKind, Theme } from "@kepu/contracts/common/v1/catalog_pb";
 import { ActorSchema, Role } from "@kepu/contracts/common/v1/envelope_pb";
 import { BaseLevel, BaseStatus, ProviderKind } from "@kepu/contracts/registry/v1/events_pb";
-import { createLogger } from "@kepu/log";
-import { OutboxRelay } from "@kepu/outbox";
-import { TestEngines, uniquePrefix } from "@kepu/testkit";
 import type { MenuItemFields } from "../src/domain/menu.js";
-import { RegistryStore, type Cause } from "../src/store/registry-store.js";
+import type { Cause, RegistryStore } from "../src/store/registry-store.js";
 import { Bases } from "../src/use-cases/bases.js";
 import { Menu } from "../src/use-cases/menu.js";
 import { Organizations } from "../src/use-cases/organizations.js";
 import { Teams } from "../src/use-cases/teams.js";
+import { registryOnEngines } from "./registry-engines.js";
 
-const logger = createLogger({ service: "registry-use-cases-test", level: "silent" });
-const engines = new TestEngines(uniquePrefix("registry-use-cases"));
-const mongo = new MongoClient(engines.urls.mongoUrl);
-const kafka = createKafka({ brokers: engines.urls.kafkaBrokers, clientId: "registry-use-cases-test", logger });
-const publisher = new EventPublisher(kafka);
-const topic = engines.topic("registry");
-const relay = new OutboxRelay({ collections: [], publisher, logger });
+const registry = registryOnEngines("registry-use-cases");
+const { engines, topic } = registry;
 let store: RegistryStore;
 let orgs: Organizations;
 let teams: Teams;
@@ -40,12 +32,7 @@ const item = (itemId: string, providerKind: ProviderKind, providerId: string, re
 });
 
 beforeAll(async () => {
-  await mongo.connect();
-  await engines.createTopics([topic]);
-  store = new RegistryStore(mongo.db(engines.database("registry")), topic, relay);
-  relay.watch(Object.values(store.collections));
-  await store.createIndexes();
-  relay.start();
+  store = await registry.start();
   orgs = new Organizations(store);
   teams = new Teams(store, orgs, clock);
   bases = new Bases(store, orgs, clock);
@@ -56,12 +43,7 @@ beforeAll(async () => {
   await teams.register({ type: "register", teamId: "team-futian", orgId: "sz-futian", name: "福田队", themes: [Theme.HEALTH], serviceAreaOrgIds: ["sz-futian"], leaderId: "" }, admin);
 });
 
-afterAll(async () => {
-  await relay.stop();
-  await publisher.disconnect();
-  await mongo.close();
-  await engines.cleanup();
-});
+afterAll(() => registry.stop());
 
 describe("the registry's use cases", () => {
   it("lets twenty volunteers join one team at once: every one a member, every event with the next version", async () => {

@@ -20,6 +20,13 @@ export const registryErrors = {
   },
   alreadyExists: (id: string) => kepuError("conflict", "ALREADY_EXISTS", `${id} 已存在`, `${id} already exists`, "id"),
   notACommunity: (field: string) => kepuError("invalid", "NOT_A_COMMUNITY", "请选择一个社区", "Choose a community", field),
+  orgClosed: (orgId: string, field: string) => kepuError("conflict", "ORG_CLOSED", `组织 ${orgId} 已撤销`, `Organization ${orgId} is closed`, field),
+  orgOccupied: (doing: "move" | "close") =>
+    doing === "move"
+      ? kepuError("conflict", "ORG_NOT_EMPTY", "该组织下已有下级组织、队伍或资源，暂不能移动", "Something is already placed under this organization; it cannot be moved yet", "orgId")
+      : kepuError("conflict", "ORG_NOT_EMPTY", "请先撤销该组织的全部下级组织", "Close every child organization first", "orgId"),
+  moveIntoItself: () => kepuError("invalid", "MOVE_INTO_ITSELF", "不能把组织移到它自己或它的下级之下", "An organization cannot move under itself or its own subtree", "parentId"),
+  notServing: () => kepuError("invalid", "NOT_SERVING_KIND", "只有新时代文明实践中心、所、站、实践点和党群服务中心可以设定服务社区", "Only practice centres, institutes, stations, points and 党群服务中心 serve communities", "communityIds"),
   badCapacity: () => kepuError("invalid", "BAD_CAPACITY", "容纳人数不能为负数", "Capacity cannot be negative", "capacity"),
   alreadyMember: () => kepuError("conflict", "ALREADY_EXISTS", "该志愿者已在队中", "The volunteer is already in the team", "volunteerId"),
   notAMember: (volunteerId: string) => kepuError("conflict", "NOT_A_MEMBER", `志愿者 ${volunteerId} 不在该队中`, `Volunteer ${volunteerId} is not a member of the team`, "volunteerId"),

@@ -5,7 +5,7 @@ import { kepuError } from "@kepu/errors";
 import { optionalText, refusePhone, requireMobile } from "@kepu/input";
 import type { GuardianConsent } from "../domain/teams.js";
 
-export { optionalId, requireId, requireMobile } from "@kepu/input";
+export { optionalId, optionalText, requireId, requireMobile } from "@kepu/input";
 
 /** A display name of 1 to 100 characters, trimmed, never holding a phone number. */
 export function requireName(value: string, field = "name"): string {

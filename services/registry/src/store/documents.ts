@@ -5,6 +5,7 @@ import type { BaseState } from "../domain/base.js";
 import type { Kind } from "../domain/errors.js";
 import type { MenuItemState } from "../domain/menu-item.js";
 import type { MenuItemFields } from "../domain/menu.js";
+import { nameKeys } from "../domain/org-names.js";
 import type { OrgState } from "../domain/organization.js";
 import type { Place } from "../domain/org-tree.js";
 import type { ResourceState } from "../domain/resource.js";
@@ -18,7 +19,14 @@ interface Versioned {
 }
 
 // The documents hold the states' fields under the same names, the id as `_id`.
-export type OrgDoc = Versioned & Omit<OrgState, "orgId">;
+export type OrgDoc = Versioned &
+  Omit<OrgState, "orgId" | "closed" | "servedCommunityIds"> & {
+    /** Absent on orgs stored before orgs could be closed or serve communities: open, serving none. */
+    closed?: boolean;
+    servedCommunityIds?: string[];
+    /** The keys it is found by name with (domain/org-names.ts), derived from the name on every save. */
+    nameKeys?: string[];
+  };
 
 export type TeamDoc = Versioned &
   Omit<TeamState, "teamId" | "active"> & {
@@ -93,8 +101,16 @@ const storedItem = (item: MenuItemFields): MenuItemFields => {
 
 export const mappings: { [K in Kind]: Mapping<K> } = {
   organizations: {
-    toState: ({ _id, name, kind, parentId, place }) => ({ orgId: _id, name, kind, parentId: parentId ?? "", place: storedPlace(place) }),
-    toFields: ({ name, kind, parentId, place }) => ({ name, kind, parentId, place: storedPlace(place) }),
+    toState: ({ _id, name, kind, parentId, place, closed, servedCommunityIds }) => ({
+      orgId: _id,
+      name,
+      kind,
+      parentId: parentId ?? "",
+      place: storedPlace(place),
+      closed: closed === true,
+      servedCommunityIds: servedCommunityIds ?? [],
+    }),
+    toFields: ({ name, kind, parentId, place, closed, servedCommunityIds }) => ({ name, kind, parentId, place: storedPlace(place), closed, servedCommunityIds: [...servedCommunityIds], nameKeys: nameKeys(name) }),
   },
   teams: {
     toState: ({ _id, name, orgId, place, themes, serviceAreaOrgIds, leaderId, memberIds, active }) => ({

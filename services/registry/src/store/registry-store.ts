@@ -7,6 +7,7 @@ import { kepuError } from "@kepu/errors";
 import { serializedWrite } from "@kepu/mongo";
 import { saveAggregate, type OutboxRelay, type SaveResult } from "@kepu/outbox";
 import type { Kind } from "../domain/errors.js";
+import { nameKeys } from "../domain/org-names.js";
 import { mappings, type Docs, type Fields, type States, type VolunteerDoc } from "./documents.js";
 
 export type { Kind } from "../domain/errors.js";
@@ -80,6 +81,17 @@ export class RegistryStore {
     await this.collections.menu.createIndex({ "item.serviceAreaOrgId": 1 });
     await this.collections.teams.createIndex({ serviceAreaOrgIds: 1 });
     await this.volunteers.createIndex({ teamId: 1 });
+    await this.collections.organizations.createIndex({ parentId: 1 });
+    await this.collections.organizations.createIndex({ nameKeys: 1 });
+    await this.backfillNameKeys();
+  }
+
+  /** Orgs stored before they had name keys get them once, at start (the one pass over orgs without them). */
+  private async backfillNameKeys(): Promise<void> {
+    const orgs = this.typed("organizations");
+    for (const doc of await orgs.find({ nameKeys: { $exists: false } }, { projection: { name: 1 } }).toArray()) {
+      await orgs.updateOne({ _id: doc._id }, { $set: { nameKeys: nameKeys(doc.name) } });
+    }
   }
 
   // ---- documents -----------------------------------------------------------------------------
@@ -156,6 +168,28 @@ export class RegistryStore {
   /** The orgs in `rootId`'s subtree (itself included), of one kind when given. */
   async orgsUnder(rootId: string, kind?: number): Promise<States["organizations"][]> {
     return this.states_("organizations", { "place.path": rootId, ...(kind ? { kind } : {}) });
+  }
+
+  /** The open children of an org, of one kind when given. */
+  async orgChildren(parentId: string, kind?: number): Promise<States["organizations"][]> {
+    return this.states_("organizations", { parentId, closed: { $ne: true }, ...(kind ? { kind } : {}) });
+  }
+
+  /** Open orgs found by one name key (domain/org-names.ts), of one kind and in one subtree when given; at most `limit`. */
+  async orgsByNameKey(key: string, filter: { kind?: number; under?: string }, limit: number): Promise<States["organizations"][]> {
+    const query: Filter<Docs["organizations"]> = { nameKeys: key, closed: { $ne: true }, ...(filter.kind ? { kind: filter.kind } : {}), ...(filter.under ? { "place.path": filter.under } : {}) };
+    return (await this.typed("organizations").find(query, noOutbox).limit(limit).toArray()).map((d) => mappings.organizations.toState(d as Docs["organizations"]));
+  }
+
+  /** Whether anything but the org itself is placed under it: an org (open ones only, when `openOrgsOnly`), a team, a base, a resource, a menu item. */
+  async occupied(orgId: string, openOrgsOnly: boolean): Promise<boolean> {
+    const below: Filter<Docs["organizations"]> = { "place.path": orgId, _id: { $ne: orgId }, ...(openOrgsOnly ? { closed: { $ne: true } } : {}) };
+    if (await this.typed("organizations").findOne(below, { projection: { _id: 1 } })) return true;
+    if (openOrgsOnly) return false;
+    for (const kind of ["teams", "bases", "resources", "menu"] as const) {
+      if (await this.collections[kind].findOne({ "place.path": orgId }, { projection: { _id: 1 } })) return true;
+    }
+    return false;
   }
 
   async teams(query: TeamQuery): Promise<States["teams"][]> {

@@ -4,9 +4,10 @@ import type { OrgKind } from "@kepu/contracts/common/v1/catalog_pb";
 import type { Actor } from "@kepu/contracts/common/v1/envelope_pb";
 import { registryErrors } from "../domain/errors.js";
 import * as organization from "../domain/organization.js";
-import type { OrgCommand, OrgState } from "../domain/organization.js";
+import { byName, nameMatches, searchKey } from "../domain/org-names.js";
+import type { OrgCommand, OrgContext, OrgState } from "../domain/organization.js";
 import type { Cause, RegistryStore } from "../store/registry-store.js";
-import { decideAndSave, must } from "./decisions.js";
+import { decideAndSave, decideOnExisting, must } from "./decisions.js";
 
 export class Organizations {
   constructor(private readonly store: RegistryStore) {}
@@ -44,6 +45,32 @@ export class Organizations {
     );
   }
 
+  /** Rename, move, close, or set the communities served: within the actor's subtree (a move: both where it sits and where it goes). */
+  change(orgId: string, command: Exclude<OrgCommand, { type: "register" }>, cause: Cause): Promise<OrgState> {
+    return decideOnExisting(
+      this.store,
+      "organizations",
+      orgId,
+      "orgId",
+      organization.evolve,
+      async (before) => {
+        const here = authorize("org.change", cause.actor, { path: before.place.path });
+        if (!here.ok) return here;
+        const context: OrgContext = {};
+        if (command.type === "move") {
+          context.parent = await this.required(command.parentId, "parentId");
+          const there = authorize("org.change", cause.actor, { path: context.parent.place.path });
+          if (!there.ok) return there;
+          context.occupied = await this.store.occupied(orgId, false);
+        }
+        if (command.type === "close") context.occupied = await this.store.occupied(orgId, true);
+        if (command.type === "serve") context.communities = await this.store.states("organizations", command.communityIds);
+        return organization.decide(before, command, context);
+      },
+      cause,
+    );
+  }
+
   // Names and the tree are public to everyone signed in: no refusal here (org.read is "any").
   get(orgId: string): Promise<OrgState> {
     return this.required(orgId, "orgId");
@@ -52,5 +79,28 @@ export class Organizations {
   async subtree(orgId: string, kind: OrgKind): Promise<OrgState[]> {
     const root = await this.required(orgId, "orgId");
     return this.store.orgsUnder(root.orgId, kind);
+  }
+
+  /** The open children of an org, by name (the picker's 区 → 街道 → 社区). */
+  async children(orgId: string, kind: OrgKind): Promise<OrgState[]> {
+    const parent = await this.required(orgId, "orgId");
+    return (await this.store.orgChildren(parent.orgId, kind)).sort(byName);
+  }
+
+  /** The org's ancestors, the root first. */
+  async ancestors(orgId: string): Promise<OrgState[]> {
+    const org = await this.required(orgId, "orgId");
+    const ids = org.place.path.filter((id) => id !== orgId);
+    const found = await this.store.states("organizations", ids);
+    return ids.flatMap((id) => found.get(id) ?? []);
+  }
+
+  /** Open orgs by name or pinyin initials (domain/org-names.ts): looked up by key, never by scanning. */
+  async search(query: string, filter: { kind: OrgKind; under: string }, limit: number): Promise<OrgState[]> {
+    const key = searchKey(query);
+    if (!key) return [];
+    // A key may be shared by many orgs (社 is in every 社区): read a bounded number, keep the ones holding the whole query.
+    const found = await this.store.orgsByNameKey(key, filter, Math.max(limit * 10, 200));
+    return found.filter((org) => nameMatches(org.name, query)).sort(byName).slice(0, limit);
   }
 }

@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file kepu/registry/v1/events.proto.
  */
 export const file_kepu_registry_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("Ch1rZXB1L3JlZ2lzdHJ5L3YxL2V2ZW50cy5wcm90bxIQa2VwdS5yZWdpc3RyeS52MSKZAQoWT3JnYW5pemF0aW9uUmVnaXN0ZXJlZBIOCgZvcmdfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIlCgRraW5kGAMgASgOMhcua2VwdS5jb21tb24udjEuT3JnS2luZBIRCglwYXJlbnRfaWQYBCABKAkSJwoFcGxhY2UYBSABKAsyGC5rZXB1LmNvbW1vbi52MS5PcmdQbGFjZSIzChNPcmdhbml6YXRpb25SZW5hbWVkEg4KBm9yZ19pZBgBIAEoCRIMCgRuYW1lGAIgASgJIsABCg5UZWFtUmVnaXN0ZXJlZBIPCgd0ZWFtX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSDgoGb3JnX2lkGAMgASgJEicKBXBsYWNlGAQgASgLMhgua2VwdS5jb21tb24udjEuT3JnUGxhY2USJQoGdGhlbWVzGAUgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUSHAoUc2VydmljZV9hcmVhX29yZ19pZHMYBiADKAkSEQoJbGVhZGVyX2lkGAcgASgJIoQBCgtUZWFtVXBkYXRlZBIPCgd0ZWFtX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSJQoGdGhlbWVzGAMgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUSHAoUc2VydmljZV9hcmVhX29yZ19pZHMYBCADKAkSEQoJbGVhZGVyX2lkGAUgASgJImMKE1ZvbHVudGVlckpvaW5lZFRlYW0SDwoHdGVhbV9pZBgBIAEoCRIUCgx2b2x1bnRlZXJfaWQYAiABKAkSJQoGc2tpbGxzGAMgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUiOgoRVm9sdW50ZWVyTGVmdFRlYW0SDwoHdGVhbV9pZBgBIAEoCRIUCgx2b2x1bnRlZXJfaWQYAiABKAkiMgoPVGVhbURlYWN0aXZhdGVkEg8KB3RlYW1faWQYASABKAkSDgoGcmVhc29uGAIgASgJIq4CCg1CYXNlQ2VydGlmaWVkEg8KB2Jhc2VfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIOCgZvcmdfaWQYAyABKAkSJwoFcGxhY2UYBCABKAsyGC5rZXB1LmNvbW1vbi52MS5PcmdQbGFjZRIqCgVsZXZlbBgFIAEoDjIbLmtlcHUucmVnaXN0cnkudjEuQmFzZUxldmVsEiwKBnN0YXR1cxgGIAEoDjIcLmtlcHUucmVnaXN0cnkudjEuQmFzZVN0YXR1cxIwCgxjZXJ0aWZpZWRfb24YByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhIKCnRlcm1feWVhcnMYCCABKAUSJQoGdGhlbWVzGAkgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUiYgoRQmFzZVN0YXR1c0NoYW5nZWQSDwoHYmFzZV9pZBgBIAEoCRIsCgZzdGF0dXMYAiABKA4yHC5rZXB1LnJlZ2lzdHJ5LnYxLkJhc2VTdGF0dXMSDgoGcmVhc29uGAMgASgJIqsBCgxCYXNlQXNzZXNzZWQSDwoHYmFzZV9pZBgBIAEoCRIMCgR5ZWFyGAIgASgFEhgKEGhhc19vcmdhbml6YXRpb24YAyABKAgSEwoLaGFzX2Z1bmRpbmcYBCABKAgSEQoJaGFzX3ZlbnVlGAUgASgIEhYKDmhhc19hY3Rpdml0aWVzGAYgASgIEhIKCmhhc19pbXBhY3QYByABKAgSDgoGcGFzc2VkGAggASgIIsUBCg5SZXNvdXJjZUxpc3RlZBITCgtyZXNvdXJjZV9pZBgBIAEoCRIsCgRraW5kGAIgASgOMh4ua2VwdS5yZWdpc3RyeS52MS5SZXNvdXJjZUtpbmQSDAoEbmFtZRgDIAEoCRIUCgxvd25lcl9vcmdfaWQYBCABKAkSJwoFcGxhY2UYBSABKAsyGC5rZXB1LmNvbW1vbi52MS5PcmdQbGFjZRIQCghjYXBhY2l0eRgGIAEoBRIRCglhdmFpbGFibGUYByABKAgiRQobUmVzb3VyY2VBdmFpbGFiaWxpdHlDaGFuZ2VkEhMKC3Jlc291cmNlX2lkGAEgASgJEhEKCWF2YWlsYWJsZRgCIAEoCCL9AgoITWVudUl0ZW0SDwoHaXRlbV9pZBgBIAEoCRINCgV0aXRsZRgCIAEoCRITCgtkZXNjcmlwdGlvbhgDIAEoCRIkCgV0aGVtZRgEIAEoDjIVLmtlcHUuY29tbW9uLnYxLlRoZW1lEiYKBmZvcm1hdBgFIAEoDjIWLmtlcHUuY29tbW9uLnYxLkZvcm1hdBIrCglhdWRpZW5jZXMYBiADKA4yGC5rZXB1LmNvbW1vbi52MS5BdWRpZW5jZRIYChBkdXJhdGlvbl9taW51dGVzGAcgASgFEhAKCGNhcGFjaXR5GAggASgFEhYKDmxlYWRfdGltZV9kYXlzGAkgASgFEhsKE3NlcnZpY2VfYXJlYV9vcmdfaWQYCiABKAkSNQoNcHJvdmlkZXJfa2luZBgLIAEoDjIeLmtlcHUucmVnaXN0cnkudjEuUHJvdmlkZXJLaW5kEhMKC3Byb3ZpZGVyX2lkGAwgASgJEhQKDHJlc291cmNlX2lkcxgNIAMoCSI9ChFNZW51SXRlbVB1Ymxpc2hlZBIoCgRpdGVtGAEgASgLMhoua2VwdS5yZWdpc3RyeS52MS5NZW51SXRlbSI6Cg5NZW51SXRlbUVkaXRlZBIoCgRpdGVtGAEgASgLMhoua2VwdS5yZWdpc3RyeS52MS5NZW51SXRlbSI0ChFNZW51SXRlbVdpdGhkcmF3bhIPCgdpdGVtX2lkGAEgASgJEg4KBnJlYXNvbhgCIAEoCSqsAQoJQmFzZUxldmVsEhoKFkJBU0VfTEVWRUxfVU5TUEVDSUZJRUQQABIXChNCQVNFX0xFVkVMX05BVElPTkFMEAESGQoVQkFTRV9MRVZFTF9QUk9WSU5DSUFMEAISEwoPQkFTRV9MRVZFTF9DSVRZEAMSFwoTQkFTRV9MRVZFTF9ESVNUUklDVBAEEiEKHUJBU0VfTEVWRUxfREVNT05TVFJBVElPTl9TSVRFEAUqkwEKCkJhc2VTdGF0dXMSGwoXQkFTRV9TVEFUVVNfVU5TUEVDSUZJRUQQABIWChJCQVNFX1NUQVRVU19BQ1RJVkUQARIcChhCQVNFX1NUQVRVU19VTkRFUl9SRVZJRVcQAhIZChVCQVNFX1NUQVRVU19TVVNQRU5ERUQQAxIXChNCQVNFX1NUQVRVU19SRVZPS0VEEAQq6wEKDFJlc291cmNlS2luZBIdChlSRVNPVVJDRV9LSU5EX1VOU1BFQ0lGSUVEEAASFwoTUkVTT1VSQ0VfS0lORF9WRU5VRRABEhoKFlJFU09VUkNFX0tJTkRfRkFDSUxJVFkQAhIbChdSRVNPVVJDRV9LSU5EX0VRVUlQTUVOVBADEhYKElJFU09VUkNFX0tJTkRfV09SSxAEEhkKFVJFU09VUkNFX0tJTkRfUFJPRFVDVBAFEh0KGVJFU09VUkNFX0tJTkRfSU5GT1JNQVRJT04QBhIYChRSRVNPVVJDRV9LSU5EX0VYUEVSVBAHKl0KDFByb3ZpZGVyS2luZBIdChlQUk9WSURFUl9LSU5EX1VOU1BFQ0lGSUVEEAASFgoSUFJPVklERVJfS0lORF9URUFNEAESFgoSUFJPVklERVJfS0lORF9CQVNFEAJiBnByb3RvMw", [file_google_protobuf_timestamp, file_kepu_common_v1_catalog]);
+  fileDesc("Ch1rZXB1L3JlZ2lzdHJ5L3YxL2V2ZW50cy5wcm90bxIQa2VwdS5yZWdpc3RyeS52MSKZAQoWT3JnYW5pemF0aW9uUmVnaXN0ZXJlZBIOCgZvcmdfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIlCgRraW5kGAMgASgOMhcua2VwdS5jb21tb24udjEuT3JnS2luZBIRCglwYXJlbnRfaWQYBCABKAkSJwoFcGxhY2UYBSABKAsyGC5rZXB1LmNvbW1vbi52MS5PcmdQbGFjZSIzChNPcmdhbml6YXRpb25SZW5hbWVkEg4KBm9yZ19pZBgBIAEoCRIMCgRuYW1lGAIgASgJIncKEU9yZ2FuaXphdGlvbk1vdmVkEg4KBm9yZ19pZBgBIAEoCRIRCglwYXJlbnRfaWQYAiABKAkSJwoFcGxhY2UYAyABKAsyGC5rZXB1LmNvbW1vbi52MS5PcmdQbGFjZRIWCg5mcm9tX3BhcmVudF9pZBgEIAEoCSI0ChJPcmdhbml6YXRpb25DbG9zZWQSDgoGb3JnX2lkGAEgASgJEg4KBnJlYXNvbhgCIAEoCSJCChlPcmdhbml6YXRpb25TZXJ2ZXNDaGFuZ2VkEg4KBm9yZ19pZBgBIAEoCRIVCg1jb21tdW5pdHlfaWRzGAIgAygJIsABCg5UZWFtUmVnaXN0ZXJlZBIPCgd0ZWFtX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSDgoGb3JnX2lkGAMgASgJEicKBXBsYWNlGAQgASgLMhgua2VwdS5jb21tb24udjEuT3JnUGxhY2USJQoGdGhlbWVzGAUgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUSHAoUc2VydmljZV9hcmVhX29yZ19pZHMYBiADKAkSEQoJbGVhZGVyX2lkGAcgASgJIoQBCgtUZWFtVXBkYXRlZBIPCgd0ZWFtX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSJQoGdGhlbWVzGAMgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUSHAoUc2VydmljZV9hcmVhX29yZ19pZHMYBCADKAkSEQoJbGVhZGVyX2lkGAUgASgJImMKE1ZvbHVudGVlckpvaW5lZFRlYW0SDwoHdGVhbV9pZBgBIAEoCRIUCgx2b2x1bnRlZXJfaWQYAiABKAkSJQoGc2tpbGxzGAMgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUiOgoRVm9sdW50ZWVyTGVmdFRlYW0SDwoHdGVhbV9pZBgBIAEoCRIUCgx2b2x1bnRlZXJfaWQYAiABKAkiMgoPVGVhbURlYWN0aXZhdGVkEg8KB3RlYW1faWQYASABKAkSDgoGcmVhc29uGAIgASgJIq4CCg1CYXNlQ2VydGlmaWVkEg8KB2Jhc2VfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIOCgZvcmdfaWQYAyABKAkSJwoFcGxhY2UYBCABKAsyGC5rZXB1LmNvbW1vbi52MS5PcmdQbGFjZRIqCgVsZXZlbBgFIAEoDjIbLmtlcHUucmVnaXN0cnkudjEuQmFzZUxldmVsEiwKBnN0YXR1cxgGIAEoDjIcLmtlcHUucmVnaXN0cnkudjEuQmFzZVN0YXR1cxIwCgxjZXJ0aWZpZWRfb24YByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhIKCnRlcm1feWVhcnMYCCABKAUSJQoGdGhlbWVzGAkgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUiYgoRQmFzZVN0YXR1c0NoYW5nZWQSDwoHYmFzZV9pZBgBIAEoCRIsCgZzdGF0dXMYAiABKA4yHC5rZXB1LnJlZ2lzdHJ5LnYxLkJhc2VTdGF0dXMSDgoGcmVhc29uGAMgASgJIqsBCgxCYXNlQXNzZXNzZWQSDwoHYmFzZV9pZBgBIAEoCRIMCgR5ZWFyGAIgASgFEhgKEGhhc19vcmdhbml6YXRpb24YAyABKAgSEwoLaGFzX2Z1bmRpbmcYBCABKAgSEQoJaGFzX3ZlbnVlGAUgASgIEhYKDmhhc19hY3Rpdml0aWVzGAYgASgIEhIKCmhhc19pbXBhY3QYByABKAgSDgoGcGFzc2VkGAggASgIIsUBCg5SZXNvdXJjZUxpc3RlZBITCgtyZXNvdXJjZV9pZBgBIAEoCRIsCgRraW5kGAIgASgOMh4ua2VwdS5yZWdpc3RyeS52MS5SZXNvdXJjZUtpbmQSDAoEbmFtZRgDIAEoCRIUCgxvd25lcl9vcmdfaWQYBCABKAkSJwoFcGxhY2UYBSABKAsyGC5rZXB1LmNvbW1vbi52MS5PcmdQbGFjZRIQCghjYXBhY2l0eRgGIAEoBRIRCglhdmFpbGFibGUYByABKAgiRQobUmVzb3VyY2VBdmFpbGFiaWxpdHlDaGFuZ2VkEhMKC3Jlc291cmNlX2lkGAEgASgJEhEKCWF2YWlsYWJsZRgCIAEoCCL9AgoITWVudUl0ZW0SDwoHaXRlbV9pZBgBIAEoCRINCgV0aXRsZRgCIAEoCRITCgtkZXNjcmlwdGlvbhgDIAEoCRIkCgV0aGVtZRgEIAEoDjIVLmtlcHUuY29tbW9uLnYxLlRoZW1lEiYKBmZvcm1hdBgFIAEoDjIWLmtlcHUuY29tbW9uLnYxLkZvcm1hdBIrCglhdWRpZW5jZXMYBiADKA4yGC5rZXB1LmNvbW1vbi52MS5BdWRpZW5jZRIYChBkdXJhdGlvbl9taW51dGVzGAcgASgFEhAKCGNhcGFjaXR5GAggASgFEhYKDmxlYWRfdGltZV9kYXlzGAkgASgFEhsKE3NlcnZpY2VfYXJlYV9vcmdfaWQYCiABKAkSNQoNcHJvdmlkZXJfa2luZBgLIAEoDjIeLmtlcHUucmVnaXN0cnkudjEuUHJvdmlkZXJLaW5kEhMKC3Byb3ZpZGVyX2lkGAwgASgJEhQKDHJlc291cmNlX2lkcxgNIAMoCSI9ChFNZW51SXRlbVB1Ymxpc2hlZBIoCgRpdGVtGAEgASgLMhoua2VwdS5yZWdpc3RyeS52MS5NZW51SXRlbSI6Cg5NZW51SXRlbUVkaXRlZBIoCgRpdGVtGAEgASgLMhoua2VwdS5yZWdpc3RyeS52MS5NZW51SXRlbSI0ChFNZW51SXRlbVdpdGhkcmF3bhIPCgdpdGVtX2lkGAEgASgJEg4KBnJlYXNvbhgCIAEoCSqsAQoJQmFzZUxldmVsEhoKFkJBU0VfTEVWRUxfVU5TUEVDSUZJRUQQABIXChNCQVNFX0xFVkVMX05BVElPTkFMEAESGQoVQkFTRV9MRVZFTF9QUk9WSU5DSUFMEAISEwoPQkFTRV9MRVZFTF9DSVRZEAMSFwoTQkFTRV9MRVZFTF9ESVNUUklDVBAEEiEKHUJBU0VfTEVWRUxfREVNT05TVFJBVElPTl9TSVRFEAUqkwEKCkJhc2VTdGF0dXMSGwoXQkFTRV9TVEFUVVNfVU5TUEVDSUZJRUQQABIWChJCQVNFX1NUQVRVU19BQ1RJVkUQARIcChhCQVNFX1NUQVRVU19VTkRFUl9SRVZJRVcQAhIZChVCQVNFX1NUQVRVU19TVVNQRU5ERUQQAxIXChNCQVNFX1NUQVRVU19SRVZPS0VEEAQq6wEKDFJlc291cmNlS2luZBIdChlSRVNPVVJDRV9LSU5EX1VOU1BFQ0lGSUVEEAASFwoTUkVTT1VSQ0VfS0lORF9WRU5VRRABEhoKFlJFU09VUkNFX0tJTkRfRkFDSUxJVFkQAhIbChdSRVNPVVJDRV9LSU5EX0VRVUlQTUVOVBADEhYKElJFU09VUkNFX0tJTkRfV09SSxAEEhkKFVJFU09VUkNFX0tJTkRfUFJPRFVDVBAFEh0KGVJFU09VUkNFX0tJTkRfSU5GT1JNQVRJT04QBhIYChRSRVNPVVJDRV9LSU5EX0VYUEVSVBAHKl0KDFByb3ZpZGVyS2luZBIdChlQUk9WSURFUl9LSU5EX1VOU1BFQ0lGSUVEEAASFgoSUFJPVklERVJfS0lORF9URUFNEAESFgoSUFJPVklERVJfS0lORF9CQVNFEAJiBnByb3RvMw", [file_google_protobuf_timestamp, file_kepu_common_v1_catalog]);
 
 /**
  * @generated from message kepu.registry.v1.OrganizationRegistered
@@ -76,6 +76,90 @@ export const OrganizationRenamedSchema: GenMessage<OrganizationRenamed> = /*@__P
   messageDesc(file_kepu_registry_v1_events, 1);
 
 /**
+ * An org moved under another parent (within the mover's subtree); its place is the new one.
+ *
+ * @generated from message kepu.registry.v1.OrganizationMoved
+ */
+export type OrganizationMoved = Message<"kepu.registry.v1.OrganizationMoved"> & {
+  /**
+   * @generated from field: string org_id = 1;
+   */
+  orgId: string;
+
+  /**
+   * @generated from field: string parent_id = 2;
+   */
+  parentId: string;
+
+  /**
+   * @generated from field: kepu.common.v1.OrgPlace place = 3;
+   */
+  place?: OrgPlace;
+
+  /**
+   * Where it sat before.
+   *
+   * @generated from field: string from_parent_id = 4;
+   */
+  fromParentId: string;
+};
+
+/**
+ * Describes the message kepu.registry.v1.OrganizationMoved.
+ * Use `create(OrganizationMovedSchema)` to create a new message.
+ */
+export const OrganizationMovedSchema: GenMessage<OrganizationMoved> = /*@__PURE__*/
+  messageDesc(file_kepu_registry_v1_events, 2);
+
+/**
+ * An org closed: kept for the records placed in it, no longer listed or offered.
+ *
+ * @generated from message kepu.registry.v1.OrganizationClosed
+ */
+export type OrganizationClosed = Message<"kepu.registry.v1.OrganizationClosed"> & {
+  /**
+   * @generated from field: string org_id = 1;
+   */
+  orgId: string;
+
+  /**
+   * @generated from field: string reason = 2;
+   */
+  reason: string;
+};
+
+/**
+ * Describes the message kepu.registry.v1.OrganizationClosed.
+ * Use `create(OrganizationClosedSchema)` to create a new message.
+ */
+export const OrganizationClosedSchema: GenMessage<OrganizationClosed> = /*@__PURE__*/
+  messageDesc(file_kepu_registry_v1_events, 3);
+
+/**
+ * Which communities a 新时代文明实践站 / 所 / 中心 / 实践点 or 党群服务中心 serves (all of them, as set).
+ *
+ * @generated from message kepu.registry.v1.OrganizationServesChanged
+ */
+export type OrganizationServesChanged = Message<"kepu.registry.v1.OrganizationServesChanged"> & {
+  /**
+   * @generated from field: string org_id = 1;
+   */
+  orgId: string;
+
+  /**
+   * @generated from field: repeated string community_ids = 2;
+   */
+  communityIds: string[];
+};
+
+/**
+ * Describes the message kepu.registry.v1.OrganizationServesChanged.
+ * Use `create(OrganizationServesChangedSchema)` to create a new message.
+ */
+export const OrganizationServesChangedSchema: GenMessage<OrganizationServesChanged> = /*@__PURE__*/
+  messageDesc(file_kepu_registry_v1_events, 4);
+
+/**
  * @generated from message kepu.registry.v1.TeamRegistered
  */
 export type TeamRegistered = Message<"kepu.registry.v1.TeamRegistered"> & {
@@ -124,7 +208,7 @@ export type TeamRegistered = Message<"kepu.registry.v1.TeamRegistered"> & {
  * Use `create(TeamRegisteredSchema)` to create a new message.
  */
 export const TeamRegisteredSchema: GenMessage<TeamRegistered> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_events, 2);
+  messageDesc(file_kepu_registry_v1_events, 5);
 
 /**
  * @generated from message kepu.registry.v1.TeamUpdated
@@ -161,7 +245,7 @@ export type TeamUpdated = Message<"kepu.registry.v1.TeamUpdated"> & {
  * Use `create(TeamUpdatedSchema)` to create a new message.
  */
 export const TeamUpdatedSchema: GenMessage<TeamUpdated> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_events, 3);
+  messageDesc(file_kepu_registry_v1_events, 6);
 
 /**
  * @generated from message kepu.registry.v1.VolunteerJoinedTeam
@@ -188,7 +272,7 @@ export type VolunteerJoinedTeam = Message<"kepu.registry.v1.VolunteerJoinedTeam"
  * Use `create(VolunteerJoinedTeamSchema)` to create a new message.
  */
 export const VolunteerJoinedTeamSchema: GenMessage<VolunteerJoinedTeam> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_events, 4);
+  messageDesc(file_kepu_registry_v1_events, 7);
 
 /**
  * @generated from message kepu.registry.v1.VolunteerLeftTeam
@@ -210,7 +294,7 @@ export type VolunteerLeftTeam = Message<"kepu.registry.v1.VolunteerLeftTeam"> & 
  * Use `create(VolunteerLeftTeamSchema)` to create a new message.
  */
 export const VolunteerLeftTeamSchema: GenMessage<VolunteerLeftTeam> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_events, 5);
+  messageDesc(file_kepu_registry_v1_events, 8);
 
 /**
  * A team stops serving: no new members, no menu items, no orders offered to it. Its members and
@@ -235,7 +319,7 @@ export type TeamDeactivated = Message<"kepu.registry.v1.TeamDeactivated"> & {
  * Use `create(TeamDeactivatedSchema)` to create a new message.
  */
 export const TeamDeactivatedSchema: GenMessage<TeamDeactivated> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_events, 6);
+  messageDesc(file_kepu_registry_v1_events, 9);
 
 /**
  * @generated from message kepu.registry.v1.BaseCertified
@@ -292,7 +376,7 @@ export type BaseCertified = Message<"kepu.registry.v1.BaseCertified"> & {
  * Use `create(BaseCertifiedSchema)` to create a new message.
  */
 export const BaseCertifiedSchema: GenMessage<BaseCertified> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_events, 7);
+  messageDesc(file_kepu_registry_v1_events, 10);
 
 /**
  * @generated from message kepu.registry.v1.BaseStatusChanged
@@ -319,7 +403,7 @@ export type BaseStatusChanged = Message<"kepu.registry.v1.BaseStatusChanged"> & 
  * Use `create(BaseStatusChangedSchema)` to create a new message.
  */
 export const BaseStatusChangedSchema: GenMessage<BaseStatusChanged> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_events, 8);
+  messageDesc(file_kepu_registry_v1_events, 11);
 
 /**
  * 年度考核: 有组织、有经费、有阵地、有活动、有影响.
@@ -373,7 +457,7 @@ export type BaseAssessed = Message<"kepu.registry.v1.BaseAssessed"> & {
  * Use `create(BaseAssessedSchema)` to create a new message.
  */
 export const BaseAssessedSchema: GenMessage<BaseAssessed> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_events, 9);
+  messageDesc(file_kepu_registry_v1_events, 12);
 
 /**
  * @generated from message kepu.registry.v1.ResourceListed
@@ -422,7 +506,7 @@ export type ResourceListed = Message<"kepu.registry.v1.ResourceListed"> & {
  * Use `create(ResourceListedSchema)` to create a new message.
  */
 export const ResourceListedSchema: GenMessage<ResourceListed> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_events, 10);
+  messageDesc(file_kepu_registry_v1_events, 13);
 
 /**
  * @generated from message kepu.registry.v1.ResourceAvailabilityChanged
@@ -444,7 +528,7 @@ export type ResourceAvailabilityChanged = Message<"kepu.registry.v1.ResourceAvai
  * Use `create(ResourceAvailabilityChangedSchema)` to create a new message.
  */
 export const ResourceAvailabilityChangedSchema: GenMessage<ResourceAvailabilityChanged> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_events, 11);
+  messageDesc(file_kepu_registry_v1_events, 14);
 
 /**
  * One item of the 科普服务菜单.
@@ -527,7 +611,7 @@ export type MenuItem = Message<"kepu.registry.v1.MenuItem"> & {
  * Use `create(MenuItemSchema)` to create a new message.
  */
 export const MenuItemSchema: GenMessage<MenuItem> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_events, 12);
+  messageDesc(file_kepu_registry_v1_events, 15);
 
 /**
  * @generated from message kepu.registry.v1.MenuItemPublished
@@ -544,7 +628,7 @@ export type MenuItemPublished = Message<"kepu.registry.v1.MenuItemPublished"> & 
  * Use `create(MenuItemPublishedSchema)` to create a new message.
  */
 export const MenuItemPublishedSchema: GenMessage<MenuItemPublished> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_events, 13);
+  messageDesc(file_kepu_registry_v1_events, 16);
 
 /**
  * @generated from message kepu.registry.v1.MenuItemEdited
@@ -561,7 +645,7 @@ export type MenuItemEdited = Message<"kepu.registry.v1.MenuItemEdited"> & {
  * Use `create(MenuItemEditedSchema)` to create a new message.
  */
 export const MenuItemEditedSchema: GenMessage<MenuItemEdited> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_events, 14);
+  messageDesc(file_kepu_registry_v1_events, 17);
 
 /**
  * @generated from message kepu.registry.v1.MenuItemWithdrawn
@@ -583,7 +667,7 @@ export type MenuItemWithdrawn = Message<"kepu.registry.v1.MenuItemWithdrawn"> & 
  * Use `create(MenuItemWithdrawnSchema)` to create a new message.
  */
 export const MenuItemWithdrawnSchema: GenMessage<MenuItemWithdrawn> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_events, 15);
+  messageDesc(file_kepu_registry_v1_events, 18);
 
 /**
  * @generated from enum kepu.registry.v1.BaseLevel

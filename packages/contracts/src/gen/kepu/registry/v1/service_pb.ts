@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file kepu/registry/v1/service.proto.
  */
 export const file_kepu_registry_v1_service: GenFile = /*@__PURE__*/
-  fileDesc("Ch5rZXB1L3JlZ2lzdHJ5L3YxL3NlcnZpY2UucHJvdG8SEGtlcHUucmVnaXN0cnkudjEijwEKDE9yZ2FuaXphdGlvbhIOCgZvcmdfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIlCgRraW5kGAMgASgOMhcua2VwdS5jb21tb24udjEuT3JnS2luZBIRCglwYXJlbnRfaWQYBCABKAkSJwoFcGxhY2UYBSABKAsyGC5rZXB1LmNvbW1vbi52MS5PcmdQbGFjZSJ1ChtSZWdpc3Rlck9yZ2FuaXphdGlvblJlcXVlc3QSDgoGb3JnX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSJQoEa2luZBgDIAEoDjIXLmtlcHUuY29tbW9uLnYxLk9yZ0tpbmQSEQoJcGFyZW50X2lkGAQgASgJIlQKHFJlZ2lzdGVyT3JnYW5pemF0aW9uUmVzcG9uc2USNAoMb3JnYW5pemF0aW9uGAEgASgLMh4ua2VwdS5yZWdpc3RyeS52MS5Pcmdhbml6YXRpb24iKAoWR2V0T3JnYW5pemF0aW9uUmVxdWVzdBIOCgZvcmdfaWQYASABKAkiTwoXR2V0T3JnYW5pemF0aW9uUmVzcG9uc2USNAoMb3JnYW5pemF0aW9uGAEgASgLMh4ua2VwdS5yZWdpc3RyeS52MS5Pcmdhbml6YXRpb24iSwoSTGlzdFN1YnRyZWVSZXF1ZXN0Eg4KBm9yZ19pZBgBIAEoCRIlCgRraW5kGAIgASgOMhcua2VwdS5jb21tb24udjEuT3JnS2luZCJMChNMaXN0U3VidHJlZVJlc3BvbnNlEjUKDW9yZ2FuaXphdGlvbnMYASADKAsyHi5rZXB1LnJlZ2lzdHJ5LnYxLk9yZ2FuaXphdGlvbiKNAgoEVGVhbRIPCgd0ZWFtX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSDgoGb3JnX2lkGAMgASgJEicKBXBsYWNlGAQgASgLMhgua2VwdS5jb21tb24udjEuT3JnUGxhY2USJQoGdGhlbWVzGAUgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUSHAoUc2VydmljZV9hcmVhX29yZ19pZHMYBiADKAkSEQoJbGVhZGVyX2lkGAcgASgJEi8KCnZvbHVudGVlcnMYCCADKAsyGy5rZXB1LnJlZ2lzdHJ5LnYxLlZvbHVudGVlchIUCgxtZW1iZXJfY291bnQYCSABKAUSDgoGYWN0aXZlGAogASgIIukBCglWb2x1bnRlZXISFAoMdm9sdW50ZWVyX2lkGAEgASgJEhEKCXJlYWxfbmFtZRgCIAEoCRINCgVwaG9uZRgDIAEoCRIlCgZza2lsbHMYBCADKA4yFS5rZXB1LmNvbW1vbi52MS5UaGVtZRINCgVtaW5vchgFIAEoCBI7ChBndWFyZGlhbl9jb25zZW50GAYgASgLMiEua2VwdS5yZWdpc3RyeS52MS5HdWFyZGlhbkNvbnNlbnQSMQoGc3RhdHVzGAcgASgOMiEua2VwdS5yZWdpc3RyeS52MS5Wb2x1bnRlZXJTdGF0dXMiiAEKD0d1YXJkaWFuQ29uc2VudBIVCg1ndWFyZGlhbl9uYW1lGAEgASgJEhYKDmd1YXJkaWFuX3Bob25lGAIgASgJEhQKDHJlbGF0aW9uc2hpcBgDIAEoCRIwCgxjb25zZW50ZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIpwBChNSZWdpc3RlclRlYW1SZXF1ZXN0Eg8KB3RlYW1faWQYASABKAkSDAoEbmFtZRgCIAEoCRIOCgZvcmdfaWQYAyABKAkSJQoGdGhlbWVzGAQgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUSHAoUc2VydmljZV9hcmVhX29yZ19pZHMYBSADKAkSEQoJbGVhZGVyX2lkGAYgASgJIjwKFFJlZ2lzdGVyVGVhbVJlc3BvbnNlEiQKBHRlYW0YASABKAsyFi5rZXB1LnJlZ2lzdHJ5LnYxLlRlYW0iigEKEVVwZGF0ZVRlYW1SZXF1ZXN0Eg8KB3RlYW1faWQYASABKAkSDAoEbmFtZRgCIAEoCRIlCgZ0aGVtZXMYAyADKA4yFS5rZXB1LmNvbW1vbi52MS5UaGVtZRIcChRzZXJ2aWNlX2FyZWFfb3JnX2lkcxgEIAMoCRIRCglsZWFkZXJfaWQYBSABKAkiOgoSVXBkYXRlVGVhbVJlc3BvbnNlEiQKBHRlYW0YASABKAsyFi5rZXB1LnJlZ2lzdHJ5LnYxLlRlYW0iIQoOR2V0VGVhbVJlcXVlc3QSDwoHdGVhbV9pZBgBIAEoCSI3Cg9HZXRUZWFtUmVzcG9uc2USJAoEdGVhbRgBIAEoCzIWLmtlcHUucmVnaXN0cnkudjEuVGVhbSIiChBMaXN0VGVhbXNSZXF1ZXN0Eg4KBm9yZ19pZBgBIAEoCSI6ChFMaXN0VGVhbXNSZXNwb25zZRIlCgV0ZWFtcxgBIAMoCzIWLmtlcHUucmVnaXN0cnkudjEuVGVhbSLyAQoTQWRkVm9sdW50ZWVyUmVxdWVzdBIPCgd0ZWFtX2lkGAEgASgJEhQKDHZvbHVudGVlcl9pZBgCIAEoCRIRCglyZWFsX25hbWUYAyABKAkSDQoFcGhvbmUYBCABKAkSJQoGc2tpbGxzGAUgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUSLgoKYmlydGhfZGF0ZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASOwoQZ3VhcmRpYW5fY29uc2VudBgHIAEoCzIhLmtlcHUucmVnaXN0cnkudjEuR3VhcmRpYW5Db25zZW50IkYKFEFkZFZvbHVudGVlclJlc3BvbnNlEi4KCXZvbHVudGVlchgBIAEoCzIbLmtlcHUucmVnaXN0cnkudjEuVm9sdW50ZWVyIjgKFURlYWN0aXZhdGVUZWFtUmVxdWVzdBIPCgd0ZWFtX2lkGAEgASgJEg4KBnJlYXNvbhgCIAEoCSI+ChZEZWFjdGl2YXRlVGVhbVJlc3BvbnNlEiQKBHRlYW0YASABKAsyFi5rZXB1LnJlZ2lzdHJ5LnYxLlRlYW0iOQoQTGVhdmVUZWFtUmVxdWVzdBIPCgd0ZWFtX2lkGAEgASgJEhQKDHZvbHVudGVlcl9pZBgCIAEoCSI5ChFMZWF2ZVRlYW1SZXNwb25zZRIkCgR0ZWFtGAEgASgLMhYua2VwdS5yZWdpc3RyeS52MS5UZWFtIkoKFkxpc3RUZWFtTWVtYmVyc1JlcXVlc3QSDwoHdGVhbV9pZBgBIAEoCRIMCgRwYWdlGAIgASgFEhEKCXBhZ2Vfc2l6ZRgDIAEoBSJ6ChdMaXN0VGVhbU1lbWJlcnNSZXNwb25zZRIvCgp2b2x1bnRlZXJzGAEgAygLMhsua2VwdS5yZWdpc3RyeS52MS5Wb2x1bnRlZXISDAoEcGFnZRgCIAEoBRIRCglwYWdlX3NpemUYAyABKAUSDQoFdG90YWwYBCABKAUilwMKBEJhc2USDwoHYmFzZV9pZBgBIAEoCRIMCgRuYW1lGAIgASgJEg4KBm9yZ19pZBgDIAEoCRInCgVwbGFjZRgEIAEoCzIYLmtlcHUuY29tbW9uLnYxLk9yZ1BsYWNlEioKBWxldmVsGAUgASgOMhsua2VwdS5yZWdpc3RyeS52MS5CYXNlTGV2ZWwSLAoGc3RhdHVzGAYgASgOMhwua2VwdS5yZWdpc3RyeS52MS5CYXNlU3RhdHVzEjAKDGNlcnRpZmllZF9vbhgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKdGVybV95ZWFycxgIIAEoBRIlCgZ0aGVtZXMYCSADKA4yFS5rZXB1LmNvbW1vbi52MS5UaGVtZRI8Cgthc3Nlc3NtZW50cxgKIAMoCzInLmtlcHUucmVnaXN0cnkudjEuQmFzZS5Bc3Nlc3NtZW50c0VudHJ5GjIKEEFzc2Vzc21lbnRzRW50cnkSCwoDa2V5GAEgASgFEg0KBXZhbHVlGAIgASgIOgI4ASLcAQoSQ2VydGlmeUJhc2VSZXF1ZXN0Eg8KB2Jhc2VfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIOCgZvcmdfaWQYAyABKAkSKgoFbGV2ZWwYBCABKA4yGy5rZXB1LnJlZ2lzdHJ5LnYxLkJhc2VMZXZlbBIwCgxjZXJ0aWZpZWRfb24YBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhIKCnRlcm1feWVhcnMYBiABKAUSJQoGdGhlbWVzGAcgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUiOwoTQ2VydGlmeUJhc2VSZXNwb25zZRIkCgRiYXNlGAEgASgLMhYua2VwdS5yZWdpc3RyeS52MS5CYXNlImgKF0NoYW5nZUJhc2VTdGF0dXNSZXF1ZXN0Eg8KB2Jhc2VfaWQYASABKAkSLAoGc3RhdHVzGAIgASgOMhwua2VwdS5yZWdpc3RyeS52MS5CYXNlU3RhdHVzEg4KBnJlYXNvbhgDIAEoCSJAChhDaGFuZ2VCYXNlU3RhdHVzUmVzcG9uc2USJAoEYmFzZRgBIAEoCzIWLmtlcHUucmVnaXN0cnkudjEuQmFzZSKgAQoRQXNzZXNzQmFzZVJlcXVlc3QSDwoHYmFzZV9pZBgBIAEoCRIMCgR5ZWFyGAIgASgFEhgKEGhhc19vcmdhbml6YXRpb24YAyABKAgSEwoLaGFzX2Z1bmRpbmcYBCABKAgSEQoJaGFzX3ZlbnVlGAUgASgIEhYKDmhhc19hY3Rpdml0aWVzGAYgASgIEhIKCmhhc19pbXBhY3QYByABKAgiOgoSQXNzZXNzQmFzZVJlc3BvbnNlEiQKBGJhc2UYASABKAsyFi5rZXB1LnJlZ2lzdHJ5LnYxLkJhc2UiIgoQTGlzdEJhc2VzUmVxdWVzdBIOCgZvcmdfaWQYASABKAkiOgoRTGlzdEJhc2VzUmVzcG9uc2USJQoFYmFzZXMYASADKAsyFi5rZXB1LnJlZ2lzdHJ5LnYxLkJhc2UivwEKCFJlc291cmNlEhMKC3Jlc291cmNlX2lkGAEgASgJEiwKBGtpbmQYAiABKA4yHi5rZXB1LnJlZ2lzdHJ5LnYxLlJlc291cmNlS2luZBIMCgRuYW1lGAMgASgJEhQKDG93bmVyX29yZ19pZBgEIAEoCRInCgVwbGFjZRgFIAEoCzIYLmtlcHUuY29tbW9uLnYxLk9yZ1BsYWNlEhAKCGNhcGFjaXR5GAYgASgFEhEKCWF2YWlsYWJsZRgHIAEoCCKOAQoTTGlzdFJlc291cmNlUmVxdWVzdBITCgtyZXNvdXJjZV9pZBgBIAEoCRIsCgRraW5kGAIgASgOMh4ua2VwdS5yZWdpc3RyeS52MS5SZXNvdXJjZUtpbmQSDAoEbmFtZRgDIAEoCRIUCgxvd25lcl9vcmdfaWQYBCABKAkSEAoIY2FwYWNpdHkYBSABKAUiRAoUTGlzdFJlc291cmNlUmVzcG9uc2USLAoIcmVzb3VyY2UYASABKAsyGi5rZXB1LnJlZ2lzdHJ5LnYxLlJlc291cmNlIlQKFExpc3RSZXNvdXJjZXNSZXF1ZXN0Eg4KBm9yZ19pZBgBIAEoCRIsCgRraW5kGAIgASgOMh4ua2VwdS5yZWdpc3RyeS52MS5SZXNvdXJjZUtpbmQiRgoVTGlzdFJlc291cmNlc1Jlc3BvbnNlEi0KCXJlc291cmNlcxgBIAMoCzIaLmtlcHUucmVnaXN0cnkudjEuUmVzb3VyY2UiQgoWUHVibGlzaE1lbnVJdGVtUmVxdWVzdBIoCgRpdGVtGAEgASgLMhoua2VwdS5yZWdpc3RyeS52MS5NZW51SXRlbSJDChdQdWJsaXNoTWVudUl0ZW1SZXNwb25zZRIoCgRpdGVtGAEgASgLMhoua2VwdS5yZWdpc3RyeS52MS5NZW51SXRlbSI/ChNFZGl0TWVudUl0ZW1SZXF1ZXN0EigKBGl0ZW0YASABKAsyGi5rZXB1LnJlZ2lzdHJ5LnYxLk1lbnVJdGVtIkAKFEVkaXRNZW51SXRlbVJlc3BvbnNlEigKBGl0ZW0YASABKAsyGi5rZXB1LnJlZ2lzdHJ5LnYxLk1lbnVJdGVtIjoKF1dpdGhkcmF3TWVudUl0ZW1SZXF1ZXN0Eg8KB2l0ZW1faWQYASABKAkSDgoGcmVhc29uGAIgASgJIhoKGFdpdGhkcmF3TWVudUl0ZW1SZXNwb25zZSKtAQobTGlzdE1lbnVGb3JDb21tdW5pdHlSZXF1ZXN0EhQKDGNvbW11bml0eV9pZBgBIAEoCRIkCgV0aGVtZRgCIAEoDjIVLmtlcHUuY29tbW9uLnYxLlRoZW1lEiYKBmZvcm1hdBgDIAEoDjIWLmtlcHUuY29tbW9uLnYxLkZvcm1hdBIqCghhdWRpZW5jZRgEIAEoDjIYLmtlcHUuY29tbW9uLnYxLkF1ZGllbmNlIkkKHExpc3RNZW51Rm9yQ29tbXVuaXR5UmVzcG9uc2USKQoFaXRlbXMYASADKAsyGi5rZXB1LnJlZ2lzdHJ5LnYxLk1lbnVJdGVtImcKGExpc3RFbGlnaWJsZVRlYW1zUmVxdWVzdBIPCgdpdGVtX2lkGAEgASgJEiQKBXRoZW1lGAIgASgOMhUua2VwdS5jb21tb24udjEuVGhlbWUSFAoMY29tbXVuaXR5X2lkGAMgASgJIkIKGUxpc3RFbGlnaWJsZVRlYW1zUmVzcG9uc2USJQoFdGVhbXMYASADKAsyFi5rZXB1LnJlZ2lzdHJ5LnYxLlRlYW0qawoPVm9sdW50ZWVyU3RhdHVzEiAKHFZPTFVOVEVFUl9TVEFUVVNfVU5TUEVDSUZJRUQQABIbChdWT0xVTlRFRVJfU1RBVFVTX0FDVElWRRABEhkKFVZPTFVOVEVFUl9TVEFUVVNfTEVGVBACMvoQCg9SZWdpc3RyeVNlcnZpY2USdQoUUmVnaXN0ZXJPcmdhbml6YXRpb24SLS5rZXB1LnJlZ2lzdHJ5LnYxLlJlZ2lzdGVyT3JnYW5pemF0aW9uUmVxdWVzdBouLmtlcHUucmVnaXN0cnkudjEuUmVnaXN0ZXJPcmdhbml6YXRpb25SZXNwb25zZRJmCg9HZXRPcmdhbml6YXRpb24SKC5rZXB1LnJlZ2lzdHJ5LnYxLkdldE9yZ2FuaXphdGlvblJlcXVlc3QaKS5rZXB1LnJlZ2lzdHJ5LnYxLkdldE9yZ2FuaXphdGlvblJlc3BvbnNlEloKC0xpc3RTdWJ0cmVlEiQua2VwdS5yZWdpc3RyeS52MS5MaXN0U3VidHJlZVJlcXVlc3QaJS5rZXB1LnJlZ2lzdHJ5LnYxLkxpc3RTdWJ0cmVlUmVzcG9uc2USXQoMUmVnaXN0ZXJUZWFtEiUua2VwdS5yZWdpc3RyeS52MS5SZWdpc3RlclRlYW1SZXF1ZXN0GiYua2VwdS5yZWdpc3RyeS52MS5SZWdpc3RlclRlYW1SZXNwb25zZRJXCgpVcGRhdGVUZWFtEiMua2VwdS5yZWdpc3RyeS52MS5VcGRhdGVUZWFtUmVxdWVzdBokLmtlcHUucmVnaXN0cnkudjEuVXBkYXRlVGVhbVJlc3BvbnNlEk4KB0dldFRlYW0SIC5rZXB1LnJlZ2lzdHJ5LnYxLkdldFRlYW1SZXF1ZXN0GiEua2VwdS5yZWdpc3RyeS52MS5HZXRUZWFtUmVzcG9uc2USVAoJTGlzdFRlYW1zEiIua2VwdS5yZWdpc3RyeS52MS5MaXN0VGVhbXNSZXF1ZXN0GiMua2VwdS5yZWdpc3RyeS52MS5MaXN0VGVhbXNSZXNwb25zZRJdCgxBZGRWb2x1bnRlZXISJS5rZXB1LnJlZ2lzdHJ5LnYxLkFkZFZvbHVudGVlclJlcXVlc3QaJi5rZXB1LnJlZ2lzdHJ5LnYxLkFkZFZvbHVudGVlclJlc3BvbnNlEmMKDkRlYWN0aXZhdGVUZWFtEicua2VwdS5yZWdpc3RyeS52MS5EZWFjdGl2YXRlVGVhbVJlcXVlc3QaKC5rZXB1LnJlZ2lzdHJ5LnYxLkRlYWN0aXZhdGVUZWFtUmVzcG9uc2USVAoJTGVhdmVUZWFtEiIua2VwdS5yZWdpc3RyeS52MS5MZWF2ZVRlYW1SZXF1ZXN0GiMua2VwdS5yZWdpc3RyeS52MS5MZWF2ZVRlYW1SZXNwb25zZRJmCg9MaXN0VGVhbU1lbWJlcnMSKC5rZXB1LnJlZ2lzdHJ5LnYxLkxpc3RUZWFtTWVtYmVyc1JlcXVlc3QaKS5rZXB1LnJlZ2lzdHJ5LnYxLkxpc3RUZWFtTWVtYmVyc1Jlc3BvbnNlEloKC0NlcnRpZnlCYXNlEiQua2VwdS5yZWdpc3RyeS52MS5DZXJ0aWZ5QmFzZVJlcXVlc3QaJS5rZXB1LnJlZ2lzdHJ5LnYxLkNlcnRpZnlCYXNlUmVzcG9uc2USaQoQQ2hhbmdlQmFzZVN0YXR1cxIpLmtlcHUucmVnaXN0cnkudjEuQ2hhbmdlQmFzZVN0YXR1c1JlcXVlc3QaKi5rZXB1LnJlZ2lzdHJ5LnYxLkNoYW5nZUJhc2VTdGF0dXNSZXNwb25zZRJXCgpBc3Nlc3NCYXNlEiMua2VwdS5yZWdpc3RyeS52MS5Bc3Nlc3NCYXNlUmVxdWVzdBokLmtlcHUucmVnaXN0cnkudjEuQXNzZXNzQmFzZVJlc3BvbnNlElQKCUxpc3RCYXNlcxIiLmtlcHUucmVnaXN0cnkudjEuTGlzdEJhc2VzUmVxdWVzdBojLmtlcHUucmVnaXN0cnkudjEuTGlzdEJhc2VzUmVzcG9uc2USXQoMTGlzdFJlc291cmNlEiUua2VwdS5yZWdpc3RyeS52MS5MaXN0UmVzb3VyY2VSZXF1ZXN0GiYua2VwdS5yZWdpc3RyeS52MS5MaXN0UmVzb3VyY2VSZXNwb25zZRJgCg1MaXN0UmVzb3VyY2VzEiYua2VwdS5yZWdpc3RyeS52MS5MaXN0UmVzb3VyY2VzUmVxdWVzdBonLmtlcHUucmVnaXN0cnkudjEuTGlzdFJlc291cmNlc1Jlc3BvbnNlEmYKD1B1Ymxpc2hNZW51SXRlbRIoLmtlcHUucmVnaXN0cnkudjEuUHVibGlzaE1lbnVJdGVtUmVxdWVzdBopLmtlcHUucmVnaXN0cnkudjEuUHVibGlzaE1lbnVJdGVtUmVzcG9uc2USXQoMRWRpdE1lbnVJdGVtEiUua2VwdS5yZWdpc3RyeS52MS5FZGl0TWVudUl0ZW1SZXF1ZXN0GiYua2VwdS5yZWdpc3RyeS52MS5FZGl0TWVudUl0ZW1SZXNwb25zZRJpChBXaXRoZHJhd01lbnVJdGVtEikua2VwdS5yZWdpc3RyeS52MS5XaXRoZHJhd01lbnVJdGVtUmVxdWVzdBoqLmtlcHUucmVnaXN0cnkudjEuV2l0aGRyYXdNZW51SXRlbVJlc3BvbnNlEnUKFExpc3RNZW51Rm9yQ29tbXVuaXR5Ei0ua2VwdS5yZWdpc3RyeS52MS5MaXN0TWVudUZvckNvbW11bml0eVJlcXVlc3QaLi5rZXB1LnJlZ2lzdHJ5LnYxLkxpc3RNZW51Rm9yQ29tbXVuaXR5UmVzcG9uc2USbAoRTGlzdEVsaWdpYmxlVGVhbXMSKi5rZXB1LnJlZ2lzdHJ5LnYxLkxpc3RFbGlnaWJsZVRlYW1zUmVxdWVzdBorLmtlcHUucmVnaXN0cnkudjEuTGlzdEVsaWdpYmxlVGVhbXNSZXNwb25zZWIGcHJvdG8z", [file_google_protobuf_timestamp, file_kepu_common_v1_catalog, file_kepu_registry_v1_events]);
+  fileDesc("Ch5rZXB1L3JlZ2lzdHJ5L3YxL3NlcnZpY2UucHJvdG8SEGtlcHUucmVnaXN0cnkudjEivQEKDE9yZ2FuaXphdGlvbhIOCgZvcmdfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIlCgRraW5kGAMgASgOMhcua2VwdS5jb21tb24udjEuT3JnS2luZBIRCglwYXJlbnRfaWQYBCABKAkSJwoFcGxhY2UYBSABKAsyGC5rZXB1LmNvbW1vbi52MS5PcmdQbGFjZRIOCgZjbG9zZWQYBiABKAgSHAoUc2VydmVkX2NvbW11bml0eV9pZHMYByADKAkidQobUmVnaXN0ZXJPcmdhbml6YXRpb25SZXF1ZXN0Eg4KBm9yZ19pZBgBIAEoCRIMCgRuYW1lGAIgASgJEiUKBGtpbmQYAyABKA4yFy5rZXB1LmNvbW1vbi52MS5PcmdLaW5kEhEKCXBhcmVudF9pZBgEIAEoCSJUChxSZWdpc3Rlck9yZ2FuaXphdGlvblJlc3BvbnNlEjQKDG9yZ2FuaXphdGlvbhgBIAEoCzIeLmtlcHUucmVnaXN0cnkudjEuT3JnYW5pemF0aW9uIigKFkdldE9yZ2FuaXphdGlvblJlcXVlc3QSDgoGb3JnX2lkGAEgASgJIk8KF0dldE9yZ2FuaXphdGlvblJlc3BvbnNlEjQKDG9yZ2FuaXphdGlvbhgBIAEoCzIeLmtlcHUucmVnaXN0cnkudjEuT3JnYW5pemF0aW9uIksKEkxpc3RTdWJ0cmVlUmVxdWVzdBIOCgZvcmdfaWQYASABKAkSJQoEa2luZBgCIAEoDjIXLmtlcHUuY29tbW9uLnYxLk9yZ0tpbmQiTAoTTGlzdFN1YnRyZWVSZXNwb25zZRI1Cg1vcmdhbml6YXRpb25zGAEgAygLMh4ua2VwdS5yZWdpc3RyeS52MS5Pcmdhbml6YXRpb24iOQoZUmVuYW1lT3JnYW5pemF0aW9uUmVxdWVzdBIOCgZvcmdfaWQYASABKAkSDAoEbmFtZRgCIAEoCSJSChpSZW5hbWVPcmdhbml6YXRpb25SZXNwb25zZRI0Cgxvcmdhbml6YXRpb24YASABKAsyHi5rZXB1LnJlZ2lzdHJ5LnYxLk9yZ2FuaXphdGlvbiI8ChdNb3ZlT3JnYW5pemF0aW9uUmVxdWVzdBIOCgZvcmdfaWQYASABKAkSEQoJcGFyZW50X2lkGAIgASgJIlAKGE1vdmVPcmdhbml6YXRpb25SZXNwb25zZRI0Cgxvcmdhbml6YXRpb24YASABKAsyHi5rZXB1LnJlZ2lzdHJ5LnYxLk9yZ2FuaXphdGlvbiI6ChhDbG9zZU9yZ2FuaXphdGlvblJlcXVlc3QSDgoGb3JnX2lkGAEgASgJEg4KBnJlYXNvbhgCIAEoCSJRChlDbG9zZU9yZ2FuaXphdGlvblJlc3BvbnNlEjQKDG9yZ2FuaXphdGlvbhgBIAEoCzIeLmtlcHUucmVnaXN0cnkudjEuT3JnYW5pemF0aW9uIkQKG1NldFNlcnZlZENvbW11bml0aWVzUmVxdWVzdBIOCgZvcmdfaWQYASABKAkSFQoNY29tbXVuaXR5X2lkcxgCIAMoCSJUChxTZXRTZXJ2ZWRDb21tdW5pdGllc1Jlc3BvbnNlEjQKDG9yZ2FuaXphdGlvbhgBIAEoCzIeLmtlcHUucmVnaXN0cnkudjEuT3JnYW5pemF0aW9uIkwKE0xpc3RDaGlsZHJlblJlcXVlc3QSDgoGb3JnX2lkGAEgASgJEiUKBGtpbmQYAiABKA4yFy5rZXB1LmNvbW1vbi52MS5PcmdLaW5kIk0KFExpc3RDaGlsZHJlblJlc3BvbnNlEjUKDW9yZ2FuaXphdGlvbnMYASADKAsyHi5rZXB1LnJlZ2lzdHJ5LnYxLk9yZ2FuaXphdGlvbiImChRMaXN0QW5jZXN0b3JzUmVxdWVzdBIOCgZvcmdfaWQYASABKAkiTgoVTGlzdEFuY2VzdG9yc1Jlc3BvbnNlEjUKDW9yZ2FuaXphdGlvbnMYASADKAsyHi5rZXB1LnJlZ2lzdHJ5LnYxLk9yZ2FuaXphdGlvbiJ3ChpTZWFyY2hPcmdhbml6YXRpb25zUmVxdWVzdBINCgVxdWVyeRgBIAEoCRIlCgRraW5kGAIgASgOMhcua2VwdS5jb21tb24udjEuT3JnS2luZBIUCgx1bmRlcl9vcmdfaWQYAyABKAkSDQoFbGltaXQYBCABKAUiVAobU2VhcmNoT3JnYW5pemF0aW9uc1Jlc3BvbnNlEjUKDW9yZ2FuaXphdGlvbnMYASADKAsyHi5rZXB1LnJlZ2lzdHJ5LnYxLk9yZ2FuaXphdGlvbiKNAgoEVGVhbRIPCgd0ZWFtX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSDgoGb3JnX2lkGAMgASgJEicKBXBsYWNlGAQgASgLMhgua2VwdS5jb21tb24udjEuT3JnUGxhY2USJQoGdGhlbWVzGAUgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUSHAoUc2VydmljZV9hcmVhX29yZ19pZHMYBiADKAkSEQoJbGVhZGVyX2lkGAcgASgJEi8KCnZvbHVudGVlcnMYCCADKAsyGy5rZXB1LnJlZ2lzdHJ5LnYxLlZvbHVudGVlchIUCgxtZW1iZXJfY291bnQYCSABKAUSDgoGYWN0aXZlGAogASgIIukBCglWb2x1bnRlZXISFAoMdm9sdW50ZWVyX2lkGAEgASgJEhEKCXJlYWxfbmFtZRgCIAEoCRINCgVwaG9uZRgDIAEoCRIlCgZza2lsbHMYBCADKA4yFS5rZXB1LmNvbW1vbi52MS5UaGVtZRINCgVtaW5vchgFIAEoCBI7ChBndWFyZGlhbl9jb25zZW50GAYgASgLMiEua2VwdS5yZWdpc3RyeS52MS5HdWFyZGlhbkNvbnNlbnQSMQoGc3RhdHVzGAcgASgOMiEua2VwdS5yZWdpc3RyeS52MS5Wb2x1bnRlZXJTdGF0dXMiiAEKD0d1YXJkaWFuQ29uc2VudBIVCg1ndWFyZGlhbl9uYW1lGAEgASgJEhYKDmd1YXJkaWFuX3Bob25lGAIgASgJEhQKDHJlbGF0aW9uc2hpcBgDIAEoCRIwCgxjb25zZW50ZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIpwBChNSZWdpc3RlclRlYW1SZXF1ZXN0Eg8KB3RlYW1faWQYASABKAkSDAoEbmFtZRgCIAEoCRIOCgZvcmdfaWQYAyABKAkSJQoGdGhlbWVzGAQgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUSHAoUc2VydmljZV9hcmVhX29yZ19pZHMYBSADKAkSEQoJbGVhZGVyX2lkGAYgASgJIjwKFFJlZ2lzdGVyVGVhbVJlc3BvbnNlEiQKBHRlYW0YASABKAsyFi5rZXB1LnJlZ2lzdHJ5LnYxLlRlYW0iigEKEVVwZGF0ZVRlYW1SZXF1ZXN0Eg8KB3RlYW1faWQYASABKAkSDAoEbmFtZRgCIAEoCRIlCgZ0aGVtZXMYAyADKA4yFS5rZXB1LmNvbW1vbi52MS5UaGVtZRIcChRzZXJ2aWNlX2FyZWFfb3JnX2lkcxgEIAMoCRIRCglsZWFkZXJfaWQYBSABKAkiOgoSVXBkYXRlVGVhbVJlc3BvbnNlEiQKBHRlYW0YASABKAsyFi5rZXB1LnJlZ2lzdHJ5LnYxLlRlYW0iIQoOR2V0VGVhbVJlcXVlc3QSDwoHdGVhbV9pZBgBIAEoCSI3Cg9HZXRUZWFtUmVzcG9uc2USJAoEdGVhbRgBIAEoCzIWLmtlcHUucmVnaXN0cnkudjEuVGVhbSIiChBMaXN0VGVhbXNSZXF1ZXN0Eg4KBm9yZ19pZBgBIAEoCSI6ChFMaXN0VGVhbXNSZXNwb25zZRIlCgV0ZWFtcxgBIAMoCzIWLmtlcHUucmVnaXN0cnkudjEuVGVhbSLyAQoTQWRkVm9sdW50ZWVyUmVxdWVzdBIPCgd0ZWFtX2lkGAEgASgJEhQKDHZvbHVudGVlcl9pZBgCIAEoCRIRCglyZWFsX25hbWUYAyABKAkSDQoFcGhvbmUYBCABKAkSJQoGc2tpbGxzGAUgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUSLgoKYmlydGhfZGF0ZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASOwoQZ3VhcmRpYW5fY29uc2VudBgHIAEoCzIhLmtlcHUucmVnaXN0cnkudjEuR3VhcmRpYW5Db25zZW50IkYKFEFkZFZvbHVudGVlclJlc3BvbnNlEi4KCXZvbHVudGVlchgBIAEoCzIbLmtlcHUucmVnaXN0cnkudjEuVm9sdW50ZWVyIjgKFURlYWN0aXZhdGVUZWFtUmVxdWVzdBIPCgd0ZWFtX2lkGAEgASgJEg4KBnJlYXNvbhgCIAEoCSI+ChZEZWFjdGl2YXRlVGVhbVJlc3BvbnNlEiQKBHRlYW0YASABKAsyFi5rZXB1LnJlZ2lzdHJ5LnYxLlRlYW0iOQoQTGVhdmVUZWFtUmVxdWVzdBIPCgd0ZWFtX2lkGAEgASgJEhQKDHZvbHVudGVlcl9pZBgCIAEoCSI5ChFMZWF2ZVRlYW1SZXNwb25zZRIkCgR0ZWFtGAEgASgLMhYua2VwdS5yZWdpc3RyeS52MS5UZWFtIkoKFkxpc3RUZWFtTWVtYmVyc1JlcXVlc3QSDwoHdGVhbV9pZBgBIAEoCRIMCgRwYWdlGAIgASgFEhEKCXBhZ2Vfc2l6ZRgDIAEoBSJ6ChdMaXN0VGVhbU1lbWJlcnNSZXNwb25zZRIvCgp2b2x1bnRlZXJzGAEgAygLMhsua2VwdS5yZWdpc3RyeS52MS5Wb2x1bnRlZXISDAoEcGFnZRgCIAEoBRIRCglwYWdlX3NpemUYAyABKAUSDQoFdG90YWwYBCABKAUilwMKBEJhc2USDwoHYmFzZV9pZBgBIAEoCRIMCgRuYW1lGAIgASgJEg4KBm9yZ19pZBgDIAEoCRInCgVwbGFjZRgEIAEoCzIYLmtlcHUuY29tbW9uLnYxLk9yZ1BsYWNlEioKBWxldmVsGAUgASgOMhsua2VwdS5yZWdpc3RyeS52MS5CYXNlTGV2ZWwSLAoGc3RhdHVzGAYgASgOMhwua2VwdS5yZWdpc3RyeS52MS5CYXNlU3RhdHVzEjAKDGNlcnRpZmllZF9vbhgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKdGVybV95ZWFycxgIIAEoBRIlCgZ0aGVtZXMYCSADKA4yFS5rZXB1LmNvbW1vbi52MS5UaGVtZRI8Cgthc3Nlc3NtZW50cxgKIAMoCzInLmtlcHUucmVnaXN0cnkudjEuQmFzZS5Bc3Nlc3NtZW50c0VudHJ5GjIKEEFzc2Vzc21lbnRzRW50cnkSCwoDa2V5GAEgASgFEg0KBXZhbHVlGAIgASgIOgI4ASLcAQoSQ2VydGlmeUJhc2VSZXF1ZXN0Eg8KB2Jhc2VfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIOCgZvcmdfaWQYAyABKAkSKgoFbGV2ZWwYBCABKA4yGy5rZXB1LnJlZ2lzdHJ5LnYxLkJhc2VMZXZlbBIwCgxjZXJ0aWZpZWRfb24YBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhIKCnRlcm1feWVhcnMYBiABKAUSJQoGdGhlbWVzGAcgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUiOwoTQ2VydGlmeUJhc2VSZXNwb25zZRIkCgRiYXNlGAEgASgLMhYua2VwdS5yZWdpc3RyeS52MS5CYXNlImgKF0NoYW5nZUJhc2VTdGF0dXNSZXF1ZXN0Eg8KB2Jhc2VfaWQYASABKAkSLAoGc3RhdHVzGAIgASgOMhwua2VwdS5yZWdpc3RyeS52MS5CYXNlU3RhdHVzEg4KBnJlYXNvbhgDIAEoCSJAChhDaGFuZ2VCYXNlU3RhdHVzUmVzcG9uc2USJAoEYmFzZRgBIAEoCzIWLmtlcHUucmVnaXN0cnkudjEuQmFzZSKgAQoRQXNzZXNzQmFzZVJlcXVlc3QSDwoHYmFzZV9pZBgBIAEoCRIMCgR5ZWFyGAIgASgFEhgKEGhhc19vcmdhbml6YXRpb24YAyABKAgSEwoLaGFzX2Z1bmRpbmcYBCABKAgSEQoJaGFzX3ZlbnVlGAUgASgIEhYKDmhhc19hY3Rpdml0aWVzGAYgASgIEhIKCmhhc19pbXBhY3QYByABKAgiOgoSQXNzZXNzQmFzZVJlc3BvbnNlEiQKBGJhc2UYASABKAsyFi5rZXB1LnJlZ2lzdHJ5LnYxLkJhc2UiIgoQTGlzdEJhc2VzUmVxdWVzdBIOCgZvcmdfaWQYASABKAkiOgoRTGlzdEJhc2VzUmVzcG9uc2USJQoFYmFzZXMYASADKAsyFi5rZXB1LnJlZ2lzdHJ5LnYxLkJhc2UivwEKCFJlc291cmNlEhMKC3Jlc291cmNlX2lkGAEgASgJEiwKBGtpbmQYAiABKA4yHi5rZXB1LnJlZ2lzdHJ5LnYxLlJlc291cmNlS2luZBIMCgRuYW1lGAMgASgJEhQKDG93bmVyX29yZ19pZBgEIAEoCRInCgVwbGFjZRgFIAEoCzIYLmtlcHUuY29tbW9uLnYxLk9yZ1BsYWNlEhAKCGNhcGFjaXR5GAYgASgFEhEKCWF2YWlsYWJsZRgHIAEoCCKOAQoTTGlzdFJlc291cmNlUmVxdWVzdBITCgtyZXNvdXJjZV9pZBgBIAEoCRIsCgRraW5kGAIgASgOMh4ua2VwdS5yZWdpc3RyeS52MS5SZXNvdXJjZUtpbmQSDAoEbmFtZRgDIAEoCRIUCgxvd25lcl9vcmdfaWQYBCABKAkSEAoIY2FwYWNpdHkYBSABKAUiRAoUTGlzdFJlc291cmNlUmVzcG9uc2USLAoIcmVzb3VyY2UYASABKAsyGi5rZXB1LnJlZ2lzdHJ5LnYxLlJlc291cmNlIlQKFExpc3RSZXNvdXJjZXNSZXF1ZXN0Eg4KBm9yZ19pZBgBIAEoCRIsCgRraW5kGAIgASgOMh4ua2VwdS5yZWdpc3RyeS52MS5SZXNvdXJjZUtpbmQiRgoVTGlzdFJlc291cmNlc1Jlc3BvbnNlEi0KCXJlc291cmNlcxgBIAMoCzIaLmtlcHUucmVnaXN0cnkudjEuUmVzb3VyY2UiQgoWUHVibGlzaE1lbnVJdGVtUmVxdWVzdBIoCgRpdGVtGAEgASgLMhoua2VwdS5yZWdpc3RyeS52MS5NZW51SXRlbSJDChdQdWJsaXNoTWVudUl0ZW1SZXNwb25zZRIoCgRpdGVtGAEgASgLMhoua2VwdS5yZWdpc3RyeS52MS5NZW51SXRlbSI/ChNFZGl0TWVudUl0ZW1SZXF1ZXN0EigKBGl0ZW0YASABKAsyGi5rZXB1LnJlZ2lzdHJ5LnYxLk1lbnVJdGVtIkAKFEVkaXRNZW51SXRlbVJlc3BvbnNlEigKBGl0ZW0YASABKAsyGi5rZXB1LnJlZ2lzdHJ5LnYxLk1lbnVJdGVtIjoKF1dpdGhkcmF3TWVudUl0ZW1SZXF1ZXN0Eg8KB2l0ZW1faWQYASABKAkSDgoGcmVhc29uGAIgASgJIhoKGFdpdGhkcmF3TWVudUl0ZW1SZXNwb25zZSKtAQobTGlzdE1lbnVGb3JDb21tdW5pdHlSZXF1ZXN0EhQKDGNvbW11bml0eV9pZBgBIAEoCRIkCgV0aGVtZRgCIAEoDjIVLmtlcHUuY29tbW9uLnYxLlRoZW1lEiYKBmZvcm1hdBgDIAEoDjIWLmtlcHUuY29tbW9uLnYxLkZvcm1hdBIqCghhdWRpZW5jZRgEIAEoDjIYLmtlcHUuY29tbW9uLnYxLkF1ZGllbmNlIkkKHExpc3RNZW51Rm9yQ29tbXVuaXR5UmVzcG9uc2USKQoFaXRlbXMYASADKAsyGi5rZXB1LnJlZ2lzdHJ5LnYxLk1lbnVJdGVtImcKGExpc3RFbGlnaWJsZVRlYW1zUmVxdWVzdBIPCgdpdGVtX2lkGAEgASgJEiQKBXRoZW1lGAIgASgOMhUua2VwdS5jb21tb24udjEuVGhlbWUSFAoMY29tbXVuaXR5X2lkGAMgASgJIkIKGUxpc3RFbGlnaWJsZVRlYW1zUmVzcG9uc2USJQoFdGVhbXMYASADKAsyFi5rZXB1LnJlZ2lzdHJ5LnYxLlRlYW0qawoPVm9sdW50ZWVyU3RhdHVzEiAKHFZPTFVOVEVFUl9TVEFUVVNfVU5TUEVDSUZJRUQQABIbChdWT0xVTlRFRVJfU1RBVFVTX0FDVElWRRABEhkKFVZPTFVOVEVFUl9TVEFUVVNfTEVGVBACMvAWCg9SZWdpc3RyeVNlcnZpY2USdQoUUmVnaXN0ZXJPcmdhbml6YXRpb24SLS5rZXB1LnJlZ2lzdHJ5LnYxLlJlZ2lzdGVyT3JnYW5pemF0aW9uUmVxdWVzdBouLmtlcHUucmVnaXN0cnkudjEuUmVnaXN0ZXJPcmdhbml6YXRpb25SZXNwb25zZRJmCg9HZXRPcmdhbml6YXRpb24SKC5rZXB1LnJlZ2lzdHJ5LnYxLkdldE9yZ2FuaXphdGlvblJlcXVlc3QaKS5rZXB1LnJlZ2lzdHJ5LnYxLkdldE9yZ2FuaXphdGlvblJlc3BvbnNlEloKC0xpc3RTdWJ0cmVlEiQua2VwdS5yZWdpc3RyeS52MS5MaXN0U3VidHJlZVJlcXVlc3QaJS5rZXB1LnJlZ2lzdHJ5LnYxLkxpc3RTdWJ0cmVlUmVzcG9uc2USbwoSUmVuYW1lT3JnYW5pemF0aW9uEisua2VwdS5yZWdpc3RyeS52MS5SZW5hbWVPcmdhbml6YXRpb25SZXF1ZXN0Giwua2VwdS5yZWdpc3RyeS52MS5SZW5hbWVPcmdhbml6YXRpb25SZXNwb25zZRJpChBNb3ZlT3JnYW5pemF0aW9uEikua2VwdS5yZWdpc3RyeS52MS5Nb3ZlT3JnYW5pemF0aW9uUmVxdWVzdBoqLmtlcHUucmVnaXN0cnkudjEuTW92ZU9yZ2FuaXphdGlvblJlc3BvbnNlEmwKEUNsb3NlT3JnYW5pemF0aW9uEioua2VwdS5yZWdpc3RyeS52MS5DbG9zZU9yZ2FuaXphdGlvblJlcXVlc3QaKy5rZXB1LnJlZ2lzdHJ5LnYxLkNsb3NlT3JnYW5pemF0aW9uUmVzcG9uc2USdQoUU2V0U2VydmVkQ29tbXVuaXRpZXMSLS5rZXB1LnJlZ2lzdHJ5LnYxLlNldFNlcnZlZENvbW11bml0aWVzUmVxdWVzdBouLmtlcHUucmVnaXN0cnkudjEuU2V0U2VydmVkQ29tbXVuaXRpZXNSZXNwb25zZRJdCgxMaXN0Q2hpbGRyZW4SJS5rZXB1LnJlZ2lzdHJ5LnYxLkxpc3RDaGlsZHJlblJlcXVlc3QaJi5rZXB1LnJlZ2lzdHJ5LnYxLkxpc3RDaGlsZHJlblJlc3BvbnNlEmAKDUxpc3RBbmNlc3RvcnMSJi5rZXB1LnJlZ2lzdHJ5LnYxLkxpc3RBbmNlc3RvcnNSZXF1ZXN0Gicua2VwdS5yZWdpc3RyeS52MS5MaXN0QW5jZXN0b3JzUmVzcG9uc2UScgoTU2VhcmNoT3JnYW5pemF0aW9ucxIsLmtlcHUucmVnaXN0cnkudjEuU2VhcmNoT3JnYW5pemF0aW9uc1JlcXVlc3QaLS5rZXB1LnJlZ2lzdHJ5LnYxLlNlYXJjaE9yZ2FuaXphdGlvbnNSZXNwb25zZRJdCgxSZWdpc3RlclRlYW0SJS5rZXB1LnJlZ2lzdHJ5LnYxLlJlZ2lzdGVyVGVhbVJlcXVlc3QaJi5rZXB1LnJlZ2lzdHJ5LnYxLlJlZ2lzdGVyVGVhbVJlc3BvbnNlElcKClVwZGF0ZVRlYW0SIy5rZXB1LnJlZ2lzdHJ5LnYxLlVwZGF0ZVRlYW1SZXF1ZXN0GiQua2VwdS5yZWdpc3RyeS52MS5VcGRhdGVUZWFtUmVzcG9uc2USTgoHR2V0VGVhbRIgLmtlcHUucmVnaXN0cnkudjEuR2V0VGVhbVJlcXVlc3QaIS5rZXB1LnJlZ2lzdHJ5LnYxLkdldFRlYW1SZXNwb25zZRJUCglMaXN0VGVhbXMSIi5rZXB1LnJlZ2lzdHJ5LnYxLkxpc3RUZWFtc1JlcXVlc3QaIy5rZXB1LnJlZ2lzdHJ5LnYxLkxpc3RUZWFtc1Jlc3BvbnNlEl0KDEFkZFZvbHVudGVlchIlLmtlcHUucmVnaXN0cnkudjEuQWRkVm9sdW50ZWVyUmVxdWVzdBomLmtlcHUucmVnaXN0cnkudjEuQWRkVm9sdW50ZWVyUmVzcG9uc2USYwoORGVhY3RpdmF0ZVRlYW0SJy5rZXB1LnJlZ2lzdHJ5LnYxLkRlYWN0aXZhdGVUZWFtUmVxdWVzdBooLmtlcHUucmVnaXN0cnkudjEuRGVhY3RpdmF0ZVRlYW1SZXNwb25zZRJUCglMZWF2ZVRlYW0SIi5rZXB1LnJlZ2lzdHJ5LnYxLkxlYXZlVGVhbVJlcXVlc3QaIy5rZXB1LnJlZ2lzdHJ5LnYxLkxlYXZlVGVhbVJlc3BvbnNlEmYKD0xpc3RUZWFtTWVtYmVycxIoLmtlcHUucmVnaXN0cnkudjEuTGlzdFRlYW1NZW1iZXJzUmVxdWVzdBopLmtlcHUucmVnaXN0cnkudjEuTGlzdFRlYW1NZW1iZXJzUmVzcG9uc2USWgoLQ2VydGlmeUJhc2USJC5rZXB1LnJlZ2lzdHJ5LnYxLkNlcnRpZnlCYXNlUmVxdWVzdBolLmtlcHUucmVnaXN0cnkudjEuQ2VydGlmeUJhc2VSZXNwb25zZRJpChBDaGFuZ2VCYXNlU3RhdHVzEikua2VwdS5yZWdpc3RyeS52MS5DaGFuZ2VCYXNlU3RhdHVzUmVxdWVzdBoqLmtlcHUucmVnaXN0cnkudjEuQ2hhbmdlQmFzZVN0YXR1c1Jlc3BvbnNlElcKCkFzc2Vzc0Jhc2USIy5rZXB1LnJlZ2lzdHJ5LnYxLkFzc2Vzc0Jhc2VSZXF1ZXN0GiQua2VwdS5yZWdpc3RyeS52MS5Bc3Nlc3NCYXNlUmVzcG9uc2USVAoJTGlzdEJhc2VzEiIua2VwdS5yZWdpc3RyeS52MS5MaXN0QmFzZXNSZXF1ZXN0GiMua2VwdS5yZWdpc3RyeS52MS5MaXN0QmFzZXNSZXNwb25zZRJdCgxMaXN0UmVzb3VyY2USJS5rZXB1LnJlZ2lzdHJ5LnYxLkxpc3RSZXNvdXJjZVJlcXVlc3QaJi5rZXB1LnJlZ2lzdHJ5LnYxLkxpc3RSZXNvdXJjZVJlc3BvbnNlEmAKDUxpc3RSZXNvdXJjZXMSJi5rZXB1LnJlZ2lzdHJ5LnYxLkxpc3RSZXNvdXJjZXNSZXF1ZXN0Gicua2VwdS5yZWdpc3RyeS52MS5MaXN0UmVzb3VyY2VzUmVzcG9uc2USZgoPUHVibGlzaE1lbnVJdGVtEigua2VwdS5yZWdpc3RyeS52MS5QdWJsaXNoTWVudUl0ZW1SZXF1ZXN0Gikua2VwdS5yZWdpc3RyeS52MS5QdWJsaXNoTWVudUl0ZW1SZXNwb25zZRJdCgxFZGl0TWVudUl0ZW0SJS5rZXB1LnJlZ2lzdHJ5LnYxLkVkaXRNZW51SXRlbVJlcXVlc3QaJi5rZXB1LnJlZ2lzdHJ5LnYxLkVkaXRNZW51SXRlbVJlc3BvbnNlEmkKEFdpdGhkcmF3TWVudUl0ZW0SKS5rZXB1LnJlZ2lzdHJ5LnYxLldpdGhkcmF3TWVudUl0ZW1SZXF1ZXN0Gioua2VwdS5yZWdpc3RyeS52MS5XaXRoZHJhd01lbnVJdGVtUmVzcG9uc2USdQoUTGlzdE1lbnVGb3JDb21tdW5pdHkSLS5rZXB1LnJlZ2lzdHJ5LnYxLkxpc3RNZW51Rm9yQ29tbXVuaXR5UmVxdWVzdBouLmtlcHUucmVnaXN0cnkudjEuTGlzdE1lbnVGb3JDb21tdW5pdHlSZXNwb25zZRJsChFMaXN0RWxpZ2libGVUZWFtcxIqLmtlcHUucmVnaXN0cnkudjEuTGlzdEVsaWdpYmxlVGVhbXNSZXF1ZXN0Gisua2VwdS5yZWdpc3RyeS52MS5MaXN0RWxpZ2libGVUZWFtc1Jlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_timestamp, file_kepu_common_v1_catalog, file_kepu_registry_v1_events]);
 
 /**
  * @generated from message kepu.registry.v1.Organization
@@ -46,6 +46,20 @@ export type Organization = Message<"kepu.registry.v1.Organization"> & {
    * @generated from field: kepu.common.v1.OrgPlace place = 5;
    */
   place?: OrgPlace;
+
+  /**
+   * Closed orgs are kept (records sit in them) but not listed as children or found by name.
+   *
+   * @generated from field: bool closed = 6;
+   */
+  closed: boolean;
+
+  /**
+   * For a practice centre / institute / station / point or a 党群服务中心: the communities it serves.
+   *
+   * @generated from field: repeated string served_community_ids = 7;
+   */
+  servedCommunityIds: string[];
 };
 
 /**
@@ -178,6 +192,295 @@ export const ListSubtreeResponseSchema: GenMessage<ListSubtreeResponse> = /*@__P
   messageDesc(file_kepu_registry_v1_service, 6);
 
 /**
+ * @generated from message kepu.registry.v1.RenameOrganizationRequest
+ */
+export type RenameOrganizationRequest = Message<"kepu.registry.v1.RenameOrganizationRequest"> & {
+  /**
+   * @generated from field: string org_id = 1;
+   */
+  orgId: string;
+
+  /**
+   * @generated from field: string name = 2;
+   */
+  name: string;
+};
+
+/**
+ * Describes the message kepu.registry.v1.RenameOrganizationRequest.
+ * Use `create(RenameOrganizationRequestSchema)` to create a new message.
+ */
+export const RenameOrganizationRequestSchema: GenMessage<RenameOrganizationRequest> = /*@__PURE__*/
+  messageDesc(file_kepu_registry_v1_service, 7);
+
+/**
+ * @generated from message kepu.registry.v1.RenameOrganizationResponse
+ */
+export type RenameOrganizationResponse = Message<"kepu.registry.v1.RenameOrganizationResponse"> & {
+  /**
+   * @generated from field: kepu.registry.v1.Organization organization = 1;
+   */
+  organization?: Organization;
+};
+
+/**
+ * Describes the message kepu.registry.v1.RenameOrganizationResponse.
+ * Use `create(RenameOrganizationResponseSchema)` to create a new message.
+ */
+export const RenameOrganizationResponseSchema: GenMessage<RenameOrganizationResponse> = /*@__PURE__*/
+  messageDesc(file_kepu_registry_v1_service, 8);
+
+/**
+ * Moves an org (with nothing placed under it yet) under another parent of a kind it may sit under.
+ *
+ * @generated from message kepu.registry.v1.MoveOrganizationRequest
+ */
+export type MoveOrganizationRequest = Message<"kepu.registry.v1.MoveOrganizationRequest"> & {
+  /**
+   * @generated from field: string org_id = 1;
+   */
+  orgId: string;
+
+  /**
+   * @generated from field: string parent_id = 2;
+   */
+  parentId: string;
+};
+
+/**
+ * Describes the message kepu.registry.v1.MoveOrganizationRequest.
+ * Use `create(MoveOrganizationRequestSchema)` to create a new message.
+ */
+export const MoveOrganizationRequestSchema: GenMessage<MoveOrganizationRequest> = /*@__PURE__*/
+  messageDesc(file_kepu_registry_v1_service, 9);
+
+/**
+ * @generated from message kepu.registry.v1.MoveOrganizationResponse
+ */
+export type MoveOrganizationResponse = Message<"kepu.registry.v1.MoveOrganizationResponse"> & {
+  /**
+   * @generated from field: kepu.registry.v1.Organization organization = 1;
+   */
+  organization?: Organization;
+};
+
+/**
+ * Describes the message kepu.registry.v1.MoveOrganizationResponse.
+ * Use `create(MoveOrganizationResponseSchema)` to create a new message.
+ */
+export const MoveOrganizationResponseSchema: GenMessage<MoveOrganizationResponse> = /*@__PURE__*/
+  messageDesc(file_kepu_registry_v1_service, 10);
+
+/**
+ * Closes an org whose children are all closed.
+ *
+ * @generated from message kepu.registry.v1.CloseOrganizationRequest
+ */
+export type CloseOrganizationRequest = Message<"kepu.registry.v1.CloseOrganizationRequest"> & {
+  /**
+   * @generated from field: string org_id = 1;
+   */
+  orgId: string;
+
+  /**
+   * @generated from field: string reason = 2;
+   */
+  reason: string;
+};
+
+/**
+ * Describes the message kepu.registry.v1.CloseOrganizationRequest.
+ * Use `create(CloseOrganizationRequestSchema)` to create a new message.
+ */
+export const CloseOrganizationRequestSchema: GenMessage<CloseOrganizationRequest> = /*@__PURE__*/
+  messageDesc(file_kepu_registry_v1_service, 11);
+
+/**
+ * @generated from message kepu.registry.v1.CloseOrganizationResponse
+ */
+export type CloseOrganizationResponse = Message<"kepu.registry.v1.CloseOrganizationResponse"> & {
+  /**
+   * @generated from field: kepu.registry.v1.Organization organization = 1;
+   */
+  organization?: Organization;
+};
+
+/**
+ * Describes the message kepu.registry.v1.CloseOrganizationResponse.
+ * Use `create(CloseOrganizationResponseSchema)` to create a new message.
+ */
+export const CloseOrganizationResponseSchema: GenMessage<CloseOrganizationResponse> = /*@__PURE__*/
+  messageDesc(file_kepu_registry_v1_service, 12);
+
+/**
+ * @generated from message kepu.registry.v1.SetServedCommunitiesRequest
+ */
+export type SetServedCommunitiesRequest = Message<"kepu.registry.v1.SetServedCommunitiesRequest"> & {
+  /**
+   * @generated from field: string org_id = 1;
+   */
+  orgId: string;
+
+  /**
+   * @generated from field: repeated string community_ids = 2;
+   */
+  communityIds: string[];
+};
+
+/**
+ * Describes the message kepu.registry.v1.SetServedCommunitiesRequest.
+ * Use `create(SetServedCommunitiesRequestSchema)` to create a new message.
+ */
+export const SetServedCommunitiesRequestSchema: GenMessage<SetServedCommunitiesRequest> = /*@__PURE__*/
+  messageDesc(file_kepu_registry_v1_service, 13);
+
+/**
+ * @generated from message kepu.registry.v1.SetServedCommunitiesResponse
+ */
+export type SetServedCommunitiesResponse = Message<"kepu.registry.v1.SetServedCommunitiesResponse"> & {
+  /**
+   * @generated from field: kepu.registry.v1.Organization organization = 1;
+   */
+  organization?: Organization;
+};
+
+/**
+ * Describes the message kepu.registry.v1.SetServedCommunitiesResponse.
+ * Use `create(SetServedCommunitiesResponseSchema)` to create a new message.
+ */
+export const SetServedCommunitiesResponseSchema: GenMessage<SetServedCommunitiesResponse> = /*@__PURE__*/
+  messageDesc(file_kepu_registry_v1_service, 14);
+
+/**
+ * The open children of an org, by name; of one kind when given.
+ *
+ * @generated from message kepu.registry.v1.ListChildrenRequest
+ */
+export type ListChildrenRequest = Message<"kepu.registry.v1.ListChildrenRequest"> & {
+  /**
+   * @generated from field: string org_id = 1;
+   */
+  orgId: string;
+
+  /**
+   * @generated from field: kepu.common.v1.OrgKind kind = 2;
+   */
+  kind: OrgKind;
+};
+
+/**
+ * Describes the message kepu.registry.v1.ListChildrenRequest.
+ * Use `create(ListChildrenRequestSchema)` to create a new message.
+ */
+export const ListChildrenRequestSchema: GenMessage<ListChildrenRequest> = /*@__PURE__*/
+  messageDesc(file_kepu_registry_v1_service, 15);
+
+/**
+ * @generated from message kepu.registry.v1.ListChildrenResponse
+ */
+export type ListChildrenResponse = Message<"kepu.registry.v1.ListChildrenResponse"> & {
+  /**
+   * @generated from field: repeated kepu.registry.v1.Organization organizations = 1;
+   */
+  organizations: Organization[];
+};
+
+/**
+ * Describes the message kepu.registry.v1.ListChildrenResponse.
+ * Use `create(ListChildrenResponseSchema)` to create a new message.
+ */
+export const ListChildrenResponseSchema: GenMessage<ListChildrenResponse> = /*@__PURE__*/
+  messageDesc(file_kepu_registry_v1_service, 16);
+
+/**
+ * The org's ancestors, the root first (itself not included).
+ *
+ * @generated from message kepu.registry.v1.ListAncestorsRequest
+ */
+export type ListAncestorsRequest = Message<"kepu.registry.v1.ListAncestorsRequest"> & {
+  /**
+   * @generated from field: string org_id = 1;
+   */
+  orgId: string;
+};
+
+/**
+ * Describes the message kepu.registry.v1.ListAncestorsRequest.
+ * Use `create(ListAncestorsRequestSchema)` to create a new message.
+ */
+export const ListAncestorsRequestSchema: GenMessage<ListAncestorsRequest> = /*@__PURE__*/
+  messageDesc(file_kepu_registry_v1_service, 17);
+
+/**
+ * @generated from message kepu.registry.v1.ListAncestorsResponse
+ */
+export type ListAncestorsResponse = Message<"kepu.registry.v1.ListAncestorsResponse"> & {
+  /**
+   * @generated from field: repeated kepu.registry.v1.Organization organizations = 1;
+   */
+  organizations: Organization[];
+};
+
+/**
+ * Describes the message kepu.registry.v1.ListAncestorsResponse.
+ * Use `create(ListAncestorsResponseSchema)` to create a new message.
+ */
+export const ListAncestorsResponseSchema: GenMessage<ListAncestorsResponse> = /*@__PURE__*/
+  messageDesc(file_kepu_registry_v1_service, 18);
+
+/**
+ * Open orgs whose name holds `query` (Chinese), or whose pinyin initials start with it (ylsq);
+ * of one kind and within one subtree when given. At most `limit` (default 20, at most 50).
+ *
+ * @generated from message kepu.registry.v1.SearchOrganizationsRequest
+ */
+export type SearchOrganizationsRequest = Message<"kepu.registry.v1.SearchOrganizationsRequest"> & {
+  /**
+   * @generated from field: string query = 1;
+   */
+  query: string;
+
+  /**
+   * @generated from field: kepu.common.v1.OrgKind kind = 2;
+   */
+  kind: OrgKind;
+
+  /**
+   * @generated from field: string under_org_id = 3;
+   */
+  underOrgId: string;
+
+  /**
+   * @generated from field: int32 limit = 4;
+   */
+  limit: number;
+};
+
+/**
+ * Describes the message kepu.registry.v1.SearchOrganizationsRequest.
+ * Use `create(SearchOrganizationsRequestSchema)` to create a new message.
+ */
+export const SearchOrganizationsRequestSchema: GenMessage<SearchOrganizationsRequest> = /*@__PURE__*/
+  messageDesc(file_kepu_registry_v1_service, 19);
+
+/**
+ * @generated from message kepu.registry.v1.SearchOrganizationsResponse
+ */
+export type SearchOrganizationsResponse = Message<"kepu.registry.v1.SearchOrganizationsResponse"> & {
+  /**
+   * @generated from field: repeated kepu.registry.v1.Organization organizations = 1;
+   */
+  organizations: Organization[];
+};
+
+/**
+ * Describes the message kepu.registry.v1.SearchOrganizationsResponse.
+ * Use `create(SearchOrganizationsResponseSchema)` to create a new message.
+ */
+export const SearchOrganizationsResponseSchema: GenMessage<SearchOrganizationsResponse> = /*@__PURE__*/
+  messageDesc(file_kepu_registry_v1_service, 20);
+
+/**
  * @generated from message kepu.registry.v1.Team
  */
 export type Team = Message<"kepu.registry.v1.Team"> & {
@@ -241,7 +544,7 @@ export type Team = Message<"kepu.registry.v1.Team"> & {
  * Use `create(TeamSchema)` to create a new message.
  */
 export const TeamSchema: GenMessage<Team> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 7);
+  messageDesc(file_kepu_registry_v1_service, 21);
 
 /**
  * Real name and phone live in the registry's own store only: no registry event carries them
@@ -295,7 +598,7 @@ export type Volunteer = Message<"kepu.registry.v1.Volunteer"> & {
  * Use `create(VolunteerSchema)` to create a new message.
  */
 export const VolunteerSchema: GenMessage<Volunteer> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 8);
+  messageDesc(file_kepu_registry_v1_service, 22);
 
 /**
  * 监护人同意: a guardian agrees that a child under 14 serves and that the registry keeps their data.
@@ -333,7 +636,7 @@ export type GuardianConsent = Message<"kepu.registry.v1.GuardianConsent"> & {
  * Use `create(GuardianConsentSchema)` to create a new message.
  */
 export const GuardianConsentSchema: GenMessage<GuardianConsent> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 9);
+  messageDesc(file_kepu_registry_v1_service, 23);
 
 /**
  * @generated from message kepu.registry.v1.RegisterTeamRequest
@@ -375,7 +678,7 @@ export type RegisterTeamRequest = Message<"kepu.registry.v1.RegisterTeamRequest"
  * Use `create(RegisterTeamRequestSchema)` to create a new message.
  */
 export const RegisterTeamRequestSchema: GenMessage<RegisterTeamRequest> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 10);
+  messageDesc(file_kepu_registry_v1_service, 24);
 
 /**
  * @generated from message kepu.registry.v1.RegisterTeamResponse
@@ -392,7 +695,7 @@ export type RegisterTeamResponse = Message<"kepu.registry.v1.RegisterTeamRespons
  * Use `create(RegisterTeamResponseSchema)` to create a new message.
  */
 export const RegisterTeamResponseSchema: GenMessage<RegisterTeamResponse> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 11);
+  messageDesc(file_kepu_registry_v1_service, 25);
 
 /**
  * Replaces the team's name, themes, service area and leader (all four, as given).
@@ -431,7 +734,7 @@ export type UpdateTeamRequest = Message<"kepu.registry.v1.UpdateTeamRequest"> & 
  * Use `create(UpdateTeamRequestSchema)` to create a new message.
  */
 export const UpdateTeamRequestSchema: GenMessage<UpdateTeamRequest> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 12);
+  messageDesc(file_kepu_registry_v1_service, 26);
 
 /**
  * @generated from message kepu.registry.v1.UpdateTeamResponse
@@ -448,7 +751,7 @@ export type UpdateTeamResponse = Message<"kepu.registry.v1.UpdateTeamResponse"> 
  * Use `create(UpdateTeamResponseSchema)` to create a new message.
  */
 export const UpdateTeamResponseSchema: GenMessage<UpdateTeamResponse> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 13);
+  messageDesc(file_kepu_registry_v1_service, 27);
 
 /**
  * @generated from message kepu.registry.v1.GetTeamRequest
@@ -465,7 +768,7 @@ export type GetTeamRequest = Message<"kepu.registry.v1.GetTeamRequest"> & {
  * Use `create(GetTeamRequestSchema)` to create a new message.
  */
 export const GetTeamRequestSchema: GenMessage<GetTeamRequest> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 14);
+  messageDesc(file_kepu_registry_v1_service, 28);
 
 /**
  * @generated from message kepu.registry.v1.GetTeamResponse
@@ -482,7 +785,7 @@ export type GetTeamResponse = Message<"kepu.registry.v1.GetTeamResponse"> & {
  * Use `create(GetTeamResponseSchema)` to create a new message.
  */
 export const GetTeamResponseSchema: GenMessage<GetTeamResponse> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 15);
+  messageDesc(file_kepu_registry_v1_service, 29);
 
 /**
  * @generated from message kepu.registry.v1.ListTeamsRequest
@@ -499,7 +802,7 @@ export type ListTeamsRequest = Message<"kepu.registry.v1.ListTeamsRequest"> & {
  * Use `create(ListTeamsRequestSchema)` to create a new message.
  */
 export const ListTeamsRequestSchema: GenMessage<ListTeamsRequest> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 16);
+  messageDesc(file_kepu_registry_v1_service, 30);
 
 /**
  * @generated from message kepu.registry.v1.ListTeamsResponse
@@ -516,7 +819,7 @@ export type ListTeamsResponse = Message<"kepu.registry.v1.ListTeamsResponse"> & 
  * Use `create(ListTeamsResponseSchema)` to create a new message.
  */
 export const ListTeamsResponseSchema: GenMessage<ListTeamsResponse> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 17);
+  messageDesc(file_kepu_registry_v1_service, 31);
 
 /**
  * @generated from message kepu.registry.v1.AddVolunteerRequest
@@ -565,7 +868,7 @@ export type AddVolunteerRequest = Message<"kepu.registry.v1.AddVolunteerRequest"
  * Use `create(AddVolunteerRequestSchema)` to create a new message.
  */
 export const AddVolunteerRequestSchema: GenMessage<AddVolunteerRequest> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 18);
+  messageDesc(file_kepu_registry_v1_service, 32);
 
 /**
  * @generated from message kepu.registry.v1.AddVolunteerResponse
@@ -582,7 +885,7 @@ export type AddVolunteerResponse = Message<"kepu.registry.v1.AddVolunteerRespons
  * Use `create(AddVolunteerResponseSchema)` to create a new message.
  */
 export const AddVolunteerResponseSchema: GenMessage<AddVolunteerResponse> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 19);
+  messageDesc(file_kepu_registry_v1_service, 33);
 
 /**
  * @generated from message kepu.registry.v1.DeactivateTeamRequest
@@ -604,7 +907,7 @@ export type DeactivateTeamRequest = Message<"kepu.registry.v1.DeactivateTeamRequ
  * Use `create(DeactivateTeamRequestSchema)` to create a new message.
  */
 export const DeactivateTeamRequestSchema: GenMessage<DeactivateTeamRequest> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 20);
+  messageDesc(file_kepu_registry_v1_service, 34);
 
 /**
  * @generated from message kepu.registry.v1.DeactivateTeamResponse
@@ -621,7 +924,7 @@ export type DeactivateTeamResponse = Message<"kepu.registry.v1.DeactivateTeamRes
  * Use `create(DeactivateTeamResponseSchema)` to create a new message.
  */
 export const DeactivateTeamResponseSchema: GenMessage<DeactivateTeamResponse> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 21);
+  messageDesc(file_kepu_registry_v1_service, 35);
 
 /**
  * A member leaves the team (VolunteerLeftTeam); their record stays, with status LEFT.
@@ -645,7 +948,7 @@ export type LeaveTeamRequest = Message<"kepu.registry.v1.LeaveTeamRequest"> & {
  * Use `create(LeaveTeamRequestSchema)` to create a new message.
  */
 export const LeaveTeamRequestSchema: GenMessage<LeaveTeamRequest> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 22);
+  messageDesc(file_kepu_registry_v1_service, 36);
 
 /**
  * @generated from message kepu.registry.v1.LeaveTeamResponse
@@ -662,7 +965,7 @@ export type LeaveTeamResponse = Message<"kepu.registry.v1.LeaveTeamResponse"> & 
  * Use `create(LeaveTeamResponseSchema)` to create a new message.
  */
 export const LeaveTeamResponseSchema: GenMessage<LeaveTeamResponse> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 23);
+  messageDesc(file_kepu_registry_v1_service, 37);
 
 /**
  * The team's current members, by volunteer id, one page (page from 0).
@@ -691,7 +994,7 @@ export type ListTeamMembersRequest = Message<"kepu.registry.v1.ListTeamMembersRe
  * Use `create(ListTeamMembersRequestSchema)` to create a new message.
  */
 export const ListTeamMembersRequestSchema: GenMessage<ListTeamMembersRequest> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 24);
+  messageDesc(file_kepu_registry_v1_service, 38);
 
 /**
  * @generated from message kepu.registry.v1.ListTeamMembersResponse
@@ -723,7 +1026,7 @@ export type ListTeamMembersResponse = Message<"kepu.registry.v1.ListTeamMembersR
  * Use `create(ListTeamMembersResponseSchema)` to create a new message.
  */
 export const ListTeamMembersResponseSchema: GenMessage<ListTeamMembersResponse> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 25);
+  messageDesc(file_kepu_registry_v1_service, 39);
 
 /**
  * @generated from message kepu.registry.v1.Base
@@ -787,7 +1090,7 @@ export type Base = Message<"kepu.registry.v1.Base"> & {
  * Use `create(BaseSchema)` to create a new message.
  */
 export const BaseSchema: GenMessage<Base> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 26);
+  messageDesc(file_kepu_registry_v1_service, 40);
 
 /**
  * @generated from message kepu.registry.v1.CertifyBaseRequest
@@ -834,7 +1137,7 @@ export type CertifyBaseRequest = Message<"kepu.registry.v1.CertifyBaseRequest"> 
  * Use `create(CertifyBaseRequestSchema)` to create a new message.
  */
 export const CertifyBaseRequestSchema: GenMessage<CertifyBaseRequest> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 27);
+  messageDesc(file_kepu_registry_v1_service, 41);
 
 /**
  * @generated from message kepu.registry.v1.CertifyBaseResponse
@@ -851,7 +1154,7 @@ export type CertifyBaseResponse = Message<"kepu.registry.v1.CertifyBaseResponse"
  * Use `create(CertifyBaseResponseSchema)` to create a new message.
  */
 export const CertifyBaseResponseSchema: GenMessage<CertifyBaseResponse> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 28);
+  messageDesc(file_kepu_registry_v1_service, 42);
 
 /**
  * @generated from message kepu.registry.v1.ChangeBaseStatusRequest
@@ -878,7 +1181,7 @@ export type ChangeBaseStatusRequest = Message<"kepu.registry.v1.ChangeBaseStatus
  * Use `create(ChangeBaseStatusRequestSchema)` to create a new message.
  */
 export const ChangeBaseStatusRequestSchema: GenMessage<ChangeBaseStatusRequest> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 29);
+  messageDesc(file_kepu_registry_v1_service, 43);
 
 /**
  * @generated from message kepu.registry.v1.ChangeBaseStatusResponse
@@ -895,7 +1198,7 @@ export type ChangeBaseStatusResponse = Message<"kepu.registry.v1.ChangeBaseStatu
  * Use `create(ChangeBaseStatusResponseSchema)` to create a new message.
  */
 export const ChangeBaseStatusResponseSchema: GenMessage<ChangeBaseStatusResponse> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 30);
+  messageDesc(file_kepu_registry_v1_service, 44);
 
 /**
  * @generated from message kepu.registry.v1.AssessBaseRequest
@@ -942,7 +1245,7 @@ export type AssessBaseRequest = Message<"kepu.registry.v1.AssessBaseRequest"> & 
  * Use `create(AssessBaseRequestSchema)` to create a new message.
  */
 export const AssessBaseRequestSchema: GenMessage<AssessBaseRequest> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 31);
+  messageDesc(file_kepu_registry_v1_service, 45);
 
 /**
  * @generated from message kepu.registry.v1.AssessBaseResponse
@@ -959,7 +1262,7 @@ export type AssessBaseResponse = Message<"kepu.registry.v1.AssessBaseResponse"> 
  * Use `create(AssessBaseResponseSchema)` to create a new message.
  */
 export const AssessBaseResponseSchema: GenMessage<AssessBaseResponse> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 32);
+  messageDesc(file_kepu_registry_v1_service, 46);
 
 /**
  * @generated from message kepu.registry.v1.ListBasesRequest
@@ -976,7 +1279,7 @@ export type ListBasesRequest = Message<"kepu.registry.v1.ListBasesRequest"> & {
  * Use `create(ListBasesRequestSchema)` to create a new message.
  */
 export const ListBasesRequestSchema: GenMessage<ListBasesRequest> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 33);
+  messageDesc(file_kepu_registry_v1_service, 47);
 
 /**
  * @generated from message kepu.registry.v1.ListBasesResponse
@@ -993,7 +1296,7 @@ export type ListBasesResponse = Message<"kepu.registry.v1.ListBasesResponse"> & 
  * Use `create(ListBasesResponseSchema)` to create a new message.
  */
 export const ListBasesResponseSchema: GenMessage<ListBasesResponse> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 34);
+  messageDesc(file_kepu_registry_v1_service, 48);
 
 /**
  * @generated from message kepu.registry.v1.Resource
@@ -1040,7 +1343,7 @@ export type Resource = Message<"kepu.registry.v1.Resource"> & {
  * Use `create(ResourceSchema)` to create a new message.
  */
 export const ResourceSchema: GenMessage<Resource> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 35);
+  messageDesc(file_kepu_registry_v1_service, 49);
 
 /**
  * @generated from message kepu.registry.v1.ListResourceRequest
@@ -1077,7 +1380,7 @@ export type ListResourceRequest = Message<"kepu.registry.v1.ListResourceRequest"
  * Use `create(ListResourceRequestSchema)` to create a new message.
  */
 export const ListResourceRequestSchema: GenMessage<ListResourceRequest> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 36);
+  messageDesc(file_kepu_registry_v1_service, 50);
 
 /**
  * @generated from message kepu.registry.v1.ListResourceResponse
@@ -1094,7 +1397,7 @@ export type ListResourceResponse = Message<"kepu.registry.v1.ListResourceRespons
  * Use `create(ListResourceResponseSchema)` to create a new message.
  */
 export const ListResourceResponseSchema: GenMessage<ListResourceResponse> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 37);
+  messageDesc(file_kepu_registry_v1_service, 51);
 
 /**
  * @generated from message kepu.registry.v1.ListResourcesRequest
@@ -1116,7 +1419,7 @@ export type ListResourcesRequest = Message<"kepu.registry.v1.ListResourcesReques
  * Use `create(ListResourcesRequestSchema)` to create a new message.
  */
 export const ListResourcesRequestSchema: GenMessage<ListResourcesRequest> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 38);
+  messageDesc(file_kepu_registry_v1_service, 52);
 
 /**
  * @generated from message kepu.registry.v1.ListResourcesResponse
@@ -1133,7 +1436,7 @@ export type ListResourcesResponse = Message<"kepu.registry.v1.ListResourcesRespo
  * Use `create(ListResourcesResponseSchema)` to create a new message.
  */
 export const ListResourcesResponseSchema: GenMessage<ListResourcesResponse> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 39);
+  messageDesc(file_kepu_registry_v1_service, 53);
 
 /**
  * @generated from message kepu.registry.v1.PublishMenuItemRequest
@@ -1150,7 +1453,7 @@ export type PublishMenuItemRequest = Message<"kepu.registry.v1.PublishMenuItemRe
  * Use `create(PublishMenuItemRequestSchema)` to create a new message.
  */
 export const PublishMenuItemRequestSchema: GenMessage<PublishMenuItemRequest> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 40);
+  messageDesc(file_kepu_registry_v1_service, 54);
 
 /**
  * @generated from message kepu.registry.v1.PublishMenuItemResponse
@@ -1167,7 +1470,7 @@ export type PublishMenuItemResponse = Message<"kepu.registry.v1.PublishMenuItemR
  * Use `create(PublishMenuItemResponseSchema)` to create a new message.
  */
 export const PublishMenuItemResponseSchema: GenMessage<PublishMenuItemResponse> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 41);
+  messageDesc(file_kepu_registry_v1_service, 55);
 
 /**
  * Replaces the item's content; its id, service area and provider stay as published.
@@ -1186,7 +1489,7 @@ export type EditMenuItemRequest = Message<"kepu.registry.v1.EditMenuItemRequest"
  * Use `create(EditMenuItemRequestSchema)` to create a new message.
  */
 export const EditMenuItemRequestSchema: GenMessage<EditMenuItemRequest> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 42);
+  messageDesc(file_kepu_registry_v1_service, 56);
 
 /**
  * @generated from message kepu.registry.v1.EditMenuItemResponse
@@ -1203,7 +1506,7 @@ export type EditMenuItemResponse = Message<"kepu.registry.v1.EditMenuItemRespons
  * Use `create(EditMenuItemResponseSchema)` to create a new message.
  */
 export const EditMenuItemResponseSchema: GenMessage<EditMenuItemResponse> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 43);
+  messageDesc(file_kepu_registry_v1_service, 57);
 
 /**
  * @generated from message kepu.registry.v1.WithdrawMenuItemRequest
@@ -1225,7 +1528,7 @@ export type WithdrawMenuItemRequest = Message<"kepu.registry.v1.WithdrawMenuItem
  * Use `create(WithdrawMenuItemRequestSchema)` to create a new message.
  */
 export const WithdrawMenuItemRequestSchema: GenMessage<WithdrawMenuItemRequest> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 44);
+  messageDesc(file_kepu_registry_v1_service, 58);
 
 /**
  * @generated from message kepu.registry.v1.WithdrawMenuItemResponse
@@ -1238,7 +1541,7 @@ export type WithdrawMenuItemResponse = Message<"kepu.registry.v1.WithdrawMenuIte
  * Use `create(WithdrawMenuItemResponseSchema)` to create a new message.
  */
 export const WithdrawMenuItemResponseSchema: GenMessage<WithdrawMenuItemResponse> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 45);
+  messageDesc(file_kepu_registry_v1_service, 59);
 
 /**
  * The items not withdrawn whose service area holds the community, optionally narrowed.
@@ -1272,7 +1575,7 @@ export type ListMenuForCommunityRequest = Message<"kepu.registry.v1.ListMenuForC
  * Use `create(ListMenuForCommunityRequestSchema)` to create a new message.
  */
 export const ListMenuForCommunityRequestSchema: GenMessage<ListMenuForCommunityRequest> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 46);
+  messageDesc(file_kepu_registry_v1_service, 60);
 
 /**
  * @generated from message kepu.registry.v1.ListMenuForCommunityResponse
@@ -1289,7 +1592,7 @@ export type ListMenuForCommunityResponse = Message<"kepu.registry.v1.ListMenuFor
  * Use `create(ListMenuForCommunityResponseSchema)` to create a new message.
  */
 export const ListMenuForCommunityResponseSchema: GenMessage<ListMenuForCommunityResponse> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 47);
+  messageDesc(file_kepu_registry_v1_service, 61);
 
 /**
  * Teams that fit: their themes hold the theme, and one of their service areas holds the whole
@@ -1321,7 +1624,7 @@ export type ListEligibleTeamsRequest = Message<"kepu.registry.v1.ListEligibleTea
  * Use `create(ListEligibleTeamsRequestSchema)` to create a new message.
  */
 export const ListEligibleTeamsRequestSchema: GenMessage<ListEligibleTeamsRequest> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 48);
+  messageDesc(file_kepu_registry_v1_service, 62);
 
 /**
  * @generated from message kepu.registry.v1.ListEligibleTeamsResponse
@@ -1338,7 +1641,7 @@ export type ListEligibleTeamsResponse = Message<"kepu.registry.v1.ListEligibleTe
  * Use `create(ListEligibleTeamsResponseSchema)` to create a new message.
  */
 export const ListEligibleTeamsResponseSchema: GenMessage<ListEligibleTeamsResponse> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_service, 49);
+  messageDesc(file_kepu_registry_v1_service, 63);
 
 /**
  * @generated from enum kepu.registry.v1.VolunteerStatus
@@ -1401,6 +1704,62 @@ export const RegistryService: GenService<{
     methodKind: "unary";
     input: typeof ListSubtreeRequestSchema;
     output: typeof ListSubtreeResponseSchema;
+  },
+  /**
+   * @generated from rpc kepu.registry.v1.RegistryService.RenameOrganization
+   */
+  renameOrganization: {
+    methodKind: "unary";
+    input: typeof RenameOrganizationRequestSchema;
+    output: typeof RenameOrganizationResponseSchema;
+  },
+  /**
+   * @generated from rpc kepu.registry.v1.RegistryService.MoveOrganization
+   */
+  moveOrganization: {
+    methodKind: "unary";
+    input: typeof MoveOrganizationRequestSchema;
+    output: typeof MoveOrganizationResponseSchema;
+  },
+  /**
+   * @generated from rpc kepu.registry.v1.RegistryService.CloseOrganization
+   */
+  closeOrganization: {
+    methodKind: "unary";
+    input: typeof CloseOrganizationRequestSchema;
+    output: typeof CloseOrganizationResponseSchema;
+  },
+  /**
+   * @generated from rpc kepu.registry.v1.RegistryService.SetServedCommunities
+   */
+  setServedCommunities: {
+    methodKind: "unary";
+    input: typeof SetServedCommunitiesRequestSchema;
+    output: typeof SetServedCommunitiesResponseSchema;
+  },
+  /**
+   * @generated from rpc kepu.registry.v1.RegistryService.ListChildren
+   */
+  listChildren: {
+    methodKind: "unary";
+    input: typeof ListChildrenRequestSchema;
+    output: typeof ListChildrenResponseSchema;
+  },
+  /**
+   * @generated from rpc kepu.registry.v1.RegistryService.ListAncestors
+   */
+  listAncestors: {
+    methodKind: "unary";
+    input: typeof ListAncestorsRequestSchema;
+    output: typeof ListAncestorsResponseSchema;
+  },
+  /**
+   * @generated from rpc kepu.registry.v1.RegistryService.SearchOrganizations
+   */
+  searchOrganizations: {
+    methodKind: "unary";
+    input: typeof SearchOrganizationsRequestSchema;
+    output: typeof SearchOrganizationsResponseSchema;
   },
   /**
    * @generated from rpc kepu.registry.v1.RegistryService.RegisterTeam
