@@ -827,5 +827,5 @@ describe("the access matrix", () => {
     writeFileSync("test-artifacts/access-matrix.md", report);
     console.log(report);
     expect(wrong).toEqual([]);
-  });
+  }, 900_000); // every route × every person, one call at a time: minutes, and more with each route
 });
