@@ -3,19 +3,25 @@
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import { OrgKind, Theme } from "@kepu/contracts/common/v1/catalog_pb";
 import { BaseLevel, BaseStatus, ResourceKind, type MenuItem } from "@kepu/contracts/registry/v1/events_pb";
-import type { RegistryService } from "@kepu/contracts/registry/v1/service_pb";
+import { ImportKind, type RegistryService } from "@kepu/contracts/registry/v1/service_pb";
 import { kepuError } from "@kepu/errors";
 import type { CallContext, ServiceImplementation } from "@kepu/rpc";
 import { checkMenuItem, type MenuItemFields } from "../domain/menu.js";
 import type { Cause, RegistryStore } from "../store/registry-store.js";
 import { Bases } from "../use-cases/bases.js";
 import { must, type Clock } from "../use-cases/decisions.js";
+import { Imports } from "../use-cases/imports.js";
 import { Menu } from "../use-cases/menu.js";
 import { Organizations } from "../use-cases/organizations.js";
 import { Resources } from "../use-cases/resources.js";
 import { Teams } from "../use-cases/teams.js";
 import { baseMessage, menuMessage, orgMessage, resourceMessage, teamMessage, volunteerMessage } from "./messages.js";
 import { guardianConsentOf, optionalId, optionalText, requireEnum, requireId, requireMobile, requireName } from "./validate.js";
+
+/** The kinds of import built so far: volunteers (teams and orgs are not yet). */
+function importKind(kind: ImportKind): void {
+  if (kind !== ImportKind.VOLUNTEERS) throw kepuError("invalid", "IMPORT_KIND_UNSUPPORTED", "目前只支持导入志愿者", "Only volunteers can be imported so far", "kind");
+}
 
 const cause = (context: CallContext): Cause => ({ correlationId: context.correlationId, actor: context.actor });
 
@@ -42,6 +48,7 @@ export function registryService(store: RegistryStore, clock: Clock = () => new D
   const bases = new Bases(store, orgs, clock);
   const resources = new Resources(store, orgs);
   const menu = new Menu(store, orgs);
+  const imports = new Imports(store, clock);
 
   return {
     async registerOrganization(request, context) {
@@ -147,6 +154,18 @@ export function registryService(store: RegistryStore, clock: Clock = () => new D
       const pageSize = request.pageSize > 0 ? Math.min(request.pageSize, 200) : 50;
       const { volunteers, total, clear } = await teams.members(requireId(request.teamId, "teamId"), { page, pageSize }, context.actor);
       return { volunteers: volunteers.map((v) => volunteerMessage(v, clear)), page, pageSize, total };
+    },
+
+    async importColumns(request) {
+      importKind(request.kind);
+      return { columns: imports.columns("volunteers") };
+    },
+
+    async importRows(request, context) {
+      importKind(request.kind);
+      if (!/^[0-9a-f]{64}$/.test(request.fileHash)) throw kepuError("invalid", "BAD_FILE_HASH", "文件摘要应为 64 位十六进制 sha256", "The file hash must be a hex sha256", "fileHash");
+      const report = await imports.importVolunteers(request.fileHash, request.headers, request.rows, cause(context));
+      return { ...report, problems: report.problems.map(({ row, column, zh, en }) => ({ row, column, problem: zh, problemEn: en })) };
     },
 
     async certifyBase(request, context) {

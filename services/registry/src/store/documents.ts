@@ -60,6 +60,15 @@ export interface VolunteerDoc {
 /** 在队 or 已离队: a member who left keeps the record, with the team they left. */
 export type VolunteerStatus = "active" | "left";
 
+/** A file imported: by its kind and content hash, so the same file again changes nothing. */
+export interface ImportDoc {
+  _id: string;
+  kind: string;
+  rows: number;
+  written: number;
+  at: Date;
+}
+
 export interface Docs {
   organizations: OrgDoc;
   teams: TeamDoc;

@@ -8,7 +8,7 @@ import { serializedWrite } from "@kepu/mongo";
 import { saveAggregate, type OutboxRelay, type SaveResult } from "@kepu/outbox";
 import type { Kind } from "../domain/errors.js";
 import { nameKeys } from "../domain/org-names.js";
-import { mappings, type Docs, type Fields, type States, type VolunteerDoc } from "./documents.js";
+import { mappings, type Docs, type Fields, type ImportDoc, type States, type VolunteerDoc } from "./documents.js";
 
 export type { Kind } from "../domain/errors.js";
 
@@ -53,6 +53,7 @@ export class RegistryStore {
   /** For the outbox relay: the collections whose documents carry events. */
   readonly collections: Record<Kind, Collection<Document>>;
   private readonly volunteers: Collection<VolunteerDoc>;
+  private readonly imports: Collection<ImportDoc>;
 
   constructor(
     private readonly db: Db,
@@ -67,6 +68,7 @@ export class RegistryStore {
       menu: db.collection(names.menu),
     };
     this.volunteers = db.collection<VolunteerDoc>("volunteers");
+    this.imports = db.collection<ImportDoc>("imports");
   }
 
   private typed<K extends Kind>(kind: K): Collection<Docs[K]> {
@@ -240,6 +242,34 @@ export class RegistryStore {
       this.volunteers.countDocuments(filter),
     ]);
     return { volunteers, total };
+  }
+
+  /** The team each of these volunteers is in now ("" for one who left), for those with a record. */
+  async currentTeams(volunteerIds: readonly string[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    for (let i = 0; i < volunteerIds.length; i += 1000) {
+      const docs = await this.volunteers.find({ _id: { $in: volunteerIds.slice(i, i + 1000) } }, { projection: { teamId: 1, status: 1 } }).toArray();
+      for (const d of docs) found.set(d._id, d.status === "left" ? "" : d.teamId);
+    }
+    return found;
+  }
+
+  /** Many personal records at once (an import): one unordered bulk of upserts by id. */
+  async saveVolunteers(records: readonly VolunteerDoc[]): Promise<void> {
+    if (records.length === 0) return;
+    await this.volunteers.bulkWrite(
+      records.map(({ _id, ...volunteer }) => ({ updateOne: { filter: { _id }, update: { $set: volunteer }, upsert: true } })),
+      { ordered: false },
+    );
+  }
+
+  /** An import done before, by its file's content hash and kind. */
+  async importDone(id: string): Promise<ImportDoc | undefined> {
+    return (await this.imports.findOne({ _id: id })) ?? undefined;
+  }
+
+  async recordImport(done: ImportDoc): Promise<void> {
+    await this.imports.updateOne({ _id: done._id }, { $setOnInsert: { kind: done.kind, rows: done.rows, written: done.written, at: done.at } }, { upsert: true });
   }
 
   /** A member left `teamId`: their record stays, marked left (a record since moved to another team is left alone). */

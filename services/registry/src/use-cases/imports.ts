@@ -1,0 +1,92 @@
+// Bulk import of volunteers: every row checked first (domain/volunteer-import.ts); only a sheet
+// without problems is written — the personal records in one unordered bulk, then ONE write per
+// team with all its VolunteerJoinedTeam events (not a read-modify-write of the team per row). The
+// file's content hash is recorded last: the same file again answers "imported before" and writes
+// nothing; a file whose writing was cut short is completed by uploading it again (rows already
+// members are skipped).
+import { authorize } from "@kepu/access";
+import { ok } from "@kepu/errors";
+import type { Actor } from "@kepu/contracts/common/v1/envelope_pb";
+import * as team from "../domain/team.js";
+import type { TeamEvent } from "../domain/team.js";
+import { checkVolunteerRows, volunteerColumns, type Column, type Problem, type SheetRow, type VolunteerRow } from "../domain/volunteer-import.js";
+import type { Cause, RegistryStore } from "../store/registry-store.js";
+import { teamFacts } from "./access.js";
+import { decideOnExisting, must, type Clock } from "./decisions.js";
+
+export type ImportKind = "volunteers";
+
+export interface ImportReport {
+  imported: boolean;
+  rows: number;
+  written: number;
+  repeated: boolean;
+  problems: Problem[];
+}
+
+export class Imports {
+  constructor(
+    private readonly store: RegistryStore,
+    private readonly clock: Clock,
+  ) {}
+
+  columns(_kind: ImportKind): Column[] {
+    return volunteerColumns;
+  }
+
+  async importVolunteers(fileHash: string, headers: readonly string[], rows: readonly SheetRow[], cause: Cause): Promise<ImportReport> {
+    const importId = `volunteers:${fileHash}`;
+    if (await this.store.importDone(importId)) return { imported: true, rows: rows.length, written: 0, repeated: true, problems: [] };
+    const { valid, problems } = await this.check(headers, rows, cause.actor);
+    if (problems.length > 0) return { imported: false, rows: rows.length, written: 0, repeated: false, problems };
+
+    const byTeam = new Map<string, VolunteerRow[]>();
+    for (const row of valid) byTeam.set(row.teamId, [...(byTeam.get(row.teamId) ?? []), row]);
+    let written = 0;
+    for (const [teamId, joining] of byTeam) written += await this.joinAll(teamId, joining, cause);
+    await this.store.recordImport({ _id: importId, kind: "volunteers", rows: rows.length, written, at: this.clock() });
+    return { imported: true, rows: rows.length, written, repeated: false, problems: [] };
+  }
+
+  private async check(headers: readonly string[], rows: readonly SheetRow[], actor: Actor | undefined) {
+    const column = (header: string) => headers.indexOf(header);
+    const at = (row: SheetRow, header: string) => (row.cells[column(header)] ?? "").trim();
+    const teams = await this.store.states("teams", [...new Set(rows.map((r) => at(r, "队伍编号")).filter(Boolean))]);
+    const currentTeamOf = await this.store.currentTeams([...new Set(rows.map((r) => at(r, "志愿者编号")).filter(Boolean))]);
+    // A file naming a team the importer may not change is refused whole, as one join would be.
+    for (const t of teams.values()) must(authorize("team.change", actor, teamFacts(t)));
+    return checkVolunteerRows(headers, rows, { teams, currentTeamOf, now: this.clock() });
+  }
+
+  /** One team's new members: their records, then the team's one write with every join (those already members skipped). */
+  private async joinAll(teamId: string, rows: VolunteerRow[], cause: Cause): Promise<number> {
+    let joined = 0;
+    await decideOnExisting(
+      this.store,
+      "teams",
+      teamId,
+      "teamId",
+      team.evolve,
+      async (before) => {
+        const allowed = authorize("team.change", cause.actor, teamFacts(before));
+        if (!allowed.ok) return allowed;
+        const members = new Set(before.memberIds);
+        const fresh = rows.filter((r) => !members.has(r.volunteerId));
+        await this.store.saveVolunteers(fresh.map(({ volunteerId, teamId: t, realName, phone, skills, minor, consent }) => ({ _id: volunteerId, teamId: t, realName, phone, skills, minor, ...(consent ? { consent } : {}), status: "active" as const })));
+        const events: TeamEvent[] = [];
+        const state = { ...before, memberIds: [...before.memberIds] }; // one copy, grown as each join is decided
+        for (const r of fresh) {
+          // The rows were checked against this team; a join refused now (deactivated meanwhile) refuses the team's whole batch.
+          const decision = team.decide(state, { type: "addVolunteer", volunteerId: r.volunteerId, skills: r.skills }, { areas: new Map() });
+          if (!decision.ok) return decision;
+          events.push(...decision.value);
+          state.memberIds.push(r.volunteerId);
+        }
+        joined = fresh.length;
+        return ok(events);
+      },
+      cause,
+    );
+    return joined;
+  }
+}
