@@ -46,6 +46,34 @@ if (published.total === 0) {
   }
 }
 
+// The demo accounts (README, "Demo accounts") are ordinary accounts, made through the gateway's
+// POST /api/v1/accounts as the first admin (deploy/local/start.sh made it with `npm run admin`).
+// For the demo only, each gets the README's password and is spared the first-sign-in change.
+const gatewayUrl = process.env.GATEWAY_URL ?? "http://127.0.0.1:8080";
+const demoPassword = "kepu-demo";
+const demoAccounts: [account: string, role: string, orgId: string, displayName: string][] = [
+  ["worker", "COMMUNITY_WORKER", "sz-futian-yuanling-c1", "红荔社区 李社工"],
+  ["street", "STREET_STAFF", "sz-futian-yuanling", "园岭街道 陈干事"],
+  ["district", "DISTRICT_STAFF", "sz-futian", "福田区科协 周老师"],
+  ["city", "CITY_STAFF", "sz", "深圳市科协 吴老师"],
+  ["leader", "TEAM_LEADER", "team-futian", "福田区科技志愿服务队 张队长"],
+  ["member", "TEAM_MEMBER", "team-futian", "志愿者 刘同学"],
+  ["base", "BASE_STAFF", "sz-futian", "福田科技馆 黄老师"],
+  ["viewer", "DASHBOARD_VIEWER", "sz-futian", "统计查看 孙老师"],
+];
+async function gateway(path: string, body: object, token?: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  const answer = await fetch(`${gatewayUrl}${path}`, { method: "POST", headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+  return { status: answer.status, body: (await answer.json()) as Record<string, unknown> };
+}
+const signedIn = await gateway("/api/v1/auth/sign-in", { account: "admin", password: demoPassword });
+if (signedIn.status !== 200) throw new Error(`the demo admin could not sign in (${signedIn.status} ${String(signedIn.body.code)}): run npm run admin -- --account admin --name 平台管理员 --password ${demoPassword} --no-must-change`);
+let accountsMade = 0;
+for (const [account, role, orgId, displayName] of demoAccounts) {
+  const made = await gateway("/api/v1/accounts", { account, role, orgId, displayName, initialPassword: demoPassword, mustChangePassword: false }, String(signedIn.body.accessToken));
+  if (made.status === 200) accountsMade++;
+  else if (made.body.code !== "ACCOUNT_EXISTS") throw new Error(`demo account ${account}: ${made.status} ${String(made.body.code)} ${String(made.body.message)}`);
+}
+
 const communities = orgs.filter((o) => o.kind === OrgKind.COMMUNITY).length;
-console.log(`[demo] Shenzhen demo data ready in ${Date.now() - started} ms: ${orgs.length} organizations (${communities} communities), ${registryCounts}, ${orders.length} orders, ${kepuMonth.length} 科普月 activities`);
+console.log(`[demo] Shenzhen demo data ready in ${Date.now() - started} ms: ${orgs.length} organizations (${communities} communities), ${registryCounts}, ${orders.length} orders, ${kepuMonth.length} 科普月 activities, ${accountsMade} new demo accounts`);
 for (const client of [registry, dispatch, events]) client.close();
