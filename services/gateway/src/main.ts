@@ -9,6 +9,7 @@ import { gracefulShutdown } from "@kepu/http";
 import { createLogger } from "@kepu/log";
 import { CallSigner, createRpcClient } from "@kepu/rpc";
 import { Accounts, HttpSmsCodeSender, LocalCodeSender, ResidentCodes } from "./auth/accounts.js";
+import { ResidentMoves } from "./auth/resident-moves.js";
 import { accessKeyRing, Tokens } from "./auth/tokens.js";
 import { readConfig } from "./config.js";
 import { createDemoAccounts } from "./demo-accounts.js";
@@ -30,6 +31,8 @@ if (config.DEMO_ACCOUNTS === "1") await createDemoAccounts(accounts);
 const tokens = new Tokens(accessKeyRing(config.JWT_KEYS, config.JWT_SECRET), redis, prefix, config.ACCESS_TOKEN_MINUTES, config.REFRESH_TOKEN_DAYS);
 const sender = config.SMS_WEBHOOK_URL ? new HttpSmsCodeSender(config.SMS_WEBHOOK_URL, config.SMS_WEBHOOK_TOKEN) : new LocalCodeSender(redis, prefix, config.NODE_ENV);
 const codes = new ResidentCodes(redis, prefix, sender);
+const residentMoves = new ResidentMoves(engines.db!);
+await residentMoves.createIndexes();
 // Every call to a service carries a short token signed here, with the actor it acts for.
 const rpc = { signer: CallSigner.fromJwk(config.KEPU_CALL_SIGNING_KEY, "gateway") };
 const clients = {
@@ -40,7 +43,7 @@ const clients = {
   notifications: createRpcClient(NotificationsService, config.NOTIFICATIONS_GRPC, rpc),
 };
 
-const deps = { logger, readiness: engines.readiness, redis, prefix, tokens, accounts, codes, corsOrigin: config.CORS_ORIGIN, ratePerMinute: config.RATE_LIMIT_PER_MINUTE, ipRatePerMinute: config.RATE_LIMIT_IP_PER_MINUTE, trustedProxies: config.TRUSTED_PROXIES, webDist: config.WEB_DIST };
+const deps = { logger, readiness: engines.readiness, redis, prefix, tokens, accounts, codes, residentMoves, corsOrigin: config.CORS_ORIGIN, ratePerMinute: config.RATE_LIMIT_PER_MINUTE, ipRatePerMinute: config.RATE_LIMIT_IP_PER_MINUTE, trustedProxies: config.TRUSTED_PROXIES, webDist: config.WEB_DIST };
 const app = await buildApp(deps);
 await app.register(idempotency, { redis, prefix }); // Idempotency-Key: a retried POST answers its first result again (24 h)
 await registerRoutes(app, { deps, clients });

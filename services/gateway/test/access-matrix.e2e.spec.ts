@@ -525,6 +525,73 @@ function accountSpecs(): RouteSpec[] {
   ];
 }
 
+// ---- the org tree: created, renamed, moved and closed within one's subtree (org.change); the
+// ancestors for everyone signed in; a resident's move to another community is hers (residents only)
+async function freshOrg(kind: string, parentId: string): Promise<string> {
+  const orgId = `matrix-org-${++seq}`;
+  ok(await call("POST", "/api/v1/orgs", admin().token, { orgId, name: `矩阵组织 ${seq}`, kind, parentId }), "org");
+  return orgId;
+}
+const orgPath = async (orgId: string): Promise<string[]> => (await adminGet(`/api/v1/orgs/${orgId}`)).organization.place.path;
+const orgDoc = (orgId: string) => async () => strip(await db("registry").collection("organizations").findOne({ _id: orgId as never }));
+
+function orgSpecs(): RouteSpec[] {
+  const streets: [string, string][] = [["own", "sz-futian-yuanling"], ["foreign", "sz-luohu-s"]];
+  const changes = (action: string, method: string, body: (orgId: string) => object, moveTo?: (street: string) => Promise<string>): RouteSpec => ({
+    route: `${method} /api/v1/orgs/{orgId}${action}`,
+    targets: streets.map(([name, street]) => ({
+      name,
+      make: async () => {
+        const orgId = await freshOrg("ORG_KIND_COMMUNITY", street);
+        const target = moveTo ? await moveTo(street) : "";
+        return {
+          method,
+          path: `/api/v1/orgs/${orgId}${action}`,
+          body: body(target),
+          // A move needs the subtree both where the org sits and where it goes.
+          allowed: async (who) => can("org.change", who, { path: await orgPath(orgId) }) && (!target || can("org.change", who, { path: await orgPath(target) })),
+          snapshot: orgDoc(orgId),
+        };
+      },
+    })),
+  });
+  const districtOfStreet = (street: string) => pathOf(street)[1]!;
+  return [
+    {
+      route: "POST /api/v1/orgs",
+      targets: streets.map(([name, street]) => ({
+        name,
+        make: async () => {
+          const cell: Cell = {
+            path: "/api/v1/orgs",
+            body: {},
+            allowed: async (who) => {
+              cell.body = { orgId: `matrix-new-org-${++seq}`, name: "矩阵新社区", kind: "ORG_KIND_COMMUNITY", parentId: street };
+              return can("org.change", who, { path: pathOf(street) });
+            },
+            snapshot: async () => db("registry").collection("organizations").countDocuments({}),
+          };
+          return cell;
+        },
+      })),
+    },
+    {
+      route: "GET /api/v1/orgs/{orgId}/ancestors",
+      targets: [C1, FOREIGN_C].map((c, i) => ({ name: i ? "foreign" : "own", make: async () => ({ path: `/api/v1/orgs/${c}/ancestors`, allowed: may("org.read", { path: pathOf(c) }) }) })),
+    },
+    changes("", "PATCH", () => ({ name: "矩阵改名社区" })),
+    changes("/move", "POST", (parentId) => ({ parentId }), (street) => freshOrg("ORG_KIND_STREET", districtOfStreet(street))),
+    changes("/close", "POST", () => ({ reason: "矩阵撤销" })),
+    {
+      route: "POST /api/v1/me/community",
+      targets: [C1, FOREIGN_C].map((c, i) => ({
+        name: i ? "foreign" : "own",
+        make: async () => ({ path: "/api/v1/me/community", body: { communityId: c }, allowed: async (who) => who.role === Role.RESIDENT, snapshot: async () => db("gateway").collection("resident_moves").countDocuments({}) }),
+      })),
+    },
+  ];
+}
+
 const specs: RouteSpec[] = [
   { route: "GET /api/v1/me", targets: [{ name: "self", make: async () => ({ path: "/api/v1/me", allowed: async () => true }) }] },
   // ---- registry
@@ -533,6 +600,7 @@ const specs: RouteSpec[] = [
     targets: [C1, FOREIGN_C].map((c, i) => ({ name: i ? "foreign" : "own", make: async () => ({ path: `/api/v1/menu?communityId=${c}`, allowed: may("menu.read", { orgId: c }) }) })),
   },
   { route: "GET /api/v1/orgs/{orgId}", targets: ["sz-futian", "sz-luohu"].map((o, i) => ({ name: i ? "foreign" : "own", make: async () => ({ path: `/api/v1/orgs/${o}`, allowed: may("org.read", { path: pathOf(o) }) }) })) },
+  ...orgSpecs(),
   listRoute("GET /api/v1/teams", "/api/v1/teams", "team.read", "teams", (t) => t.teamId, teamFacts, [["own", "?orgId=sz-futian"], ["foreign", "?orgId=sz-luohu"], ["all", ""]]),
   {
     route: "GET /api/v1/teams/{teamId}",
@@ -743,8 +811,8 @@ const specs: RouteSpec[] = [
   ...teamSpecs(),
 ];
 
-/** Routes anyone may call before signing in: they are the way in. */
-const publicRoutes = ["POST /api/v1/auth/sign-in", "POST /api/v1/auth/resident-code", "POST /api/v1/auth/resident-sign-in", "POST /api/v1/auth/refresh", "POST /api/v1/auth/change-password"];
+/** Routes anyone may call before signing in: they are the way in (the community picker's lookups too). */
+const publicRoutes = ["POST /api/v1/auth/sign-in", "POST /api/v1/auth/resident-code", "POST /api/v1/auth/resident-sign-in", "POST /api/v1/auth/refresh", "POST /api/v1/auth/change-password", "GET /api/v1/orgs", "GET /api/v1/orgs/{orgId}/children"];
 
 beforeAll(async () => {
   await engines.createTopics(["registry", "dispatch", "events"].map((c) => engines.topic(c)));

@@ -16,6 +16,7 @@ import { kepuError } from "@kepu/errors";
 import { createHttpServer } from "@kepu/http";
 import type { Logger } from "@kepu/log";
 import type { Accounts, ResidentCodes } from "../auth/accounts.js";
+import type { ResidentMoves } from "../auth/resident-moves.js";
 import type { Caller, Tokens } from "../auth/tokens.js";
 
 declare module "fastify" {
@@ -32,6 +33,7 @@ export interface GatewayDeps {
   tokens: Tokens;
   accounts: Accounts;
   codes: ResidentCodes;
+  residentMoves: ResidentMoves;
   corsOrigin: string;
   /** Requests per minute per signed-in user, and per client address (signed in or not). */
   ratePerMinute: number;

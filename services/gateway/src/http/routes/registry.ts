@@ -1,12 +1,14 @@
-// The registry's reads: the menu of a community, organizations, teams, 科普基地.
+// The registry over HTTP: the menu of a community; the org tree (the picker's open lookups, the
+// ancestors, and creating, renaming, moving and closing orgs); teams' and 科普基地's reads.
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
+import { OrgKind } from "@kepu/contracts/common/v1/catalog_pb";
 import { MenuItemSchema, type MenuItem } from "@kepu/contracts/registry/v1/events_pb";
 import * as r from "@kepu/contracts/registry/v1/service_pb";
 import { can } from "@kepu/access";
 import { json, rpcOptions } from "../app.js";
-import { answers, id, pageFields, paged, paging, params, protoJson, protoJsonWith, secured, strictObject } from "../schemas.js";
-import { signedIn, type RouteOptions } from "./context.js";
+import { answers, enumName, enumValue, id, pageFields, paged, paging, params, protoJson, protoJsonWith, secured, strictObject, text } from "../schemas.js";
+import { gatewayActor, signedIn, type RouteOptions } from "./context.js";
 
 const page = ["page", "pageSize", "total"];
 
@@ -31,6 +33,61 @@ const registry: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { clients 
   app.get("/api/v1/orgs/:orgId", { schema: { tags, ...secured, params: params("orgId"), response: answers(protoJson(r.GetOrganizationResponseSchema)) } }, async (request) => {
     const caller = signedIn(request);
     return json(r.GetOrganizationResponseSchema, await clients.registry.getOrganization({ orgId: request.params.orgId }, rpcOptions(request, caller)));
+  });
+  // ---- the org tree. The picker's lookups (children, search by name) are open: residents pick their
+  // community before they sign in, so they are answered with the gateway's own identity (names and
+  // the tree are everyone's: org.read). Changes are the registry's to authorize (org.change).
+  const kind = Type.Optional(enumName(OrgKind, "ORG_KIND_"));
+  const kindOf = (name: string | undefined) => enumValue(OrgKind, "ORG_KIND_", name) as OrgKind;
+  const asGateway = (request: { id: string }) => ({ actor: gatewayActor, correlationId: request.id });
+  const searchQuery = strictObject({
+    q: Type.String({ minLength: 1, maxLength: 50, description: "名称的一部分或拼音首字母（如 ylsq）/ part of the name, or its pinyin initials" }),
+    kind,
+    underOrgId: Type.Optional(id("只在此组织之下 / only within this org's subtree")),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, description: "最多条数（默认 20）/ at most (20 by default)" })),
+  });
+  app.get("/api/v1/orgs", { schema: { tags, querystring: searchQuery, response: answers(protoJson(r.SearchOrganizationsResponseSchema)) } }, async (request) => {
+    const { q, underOrgId, limit } = request.query;
+    const found = await clients.registry.searchOrganizations({ query: q, kind: kindOf(request.query.kind), underOrgId: underOrgId ?? "", limit: limit ?? 20 }, asGateway(request));
+    return json(r.SearchOrganizationsResponseSchema, found);
+  });
+  app.get("/api/v1/orgs/:orgId/children", { schema: { tags, params: params("orgId"), querystring: strictObject({ kind }), response: answers(protoJson(r.ListChildrenResponseSchema)) } }, async (request) => {
+    const children = await clients.registry.listChildren({ orgId: request.params.orgId, kind: kindOf(request.query.kind) }, asGateway(request));
+    return json(r.ListChildrenResponseSchema, children);
+  });
+  app.get("/api/v1/orgs/:orgId/ancestors", { schema: { tags, ...secured, params: params("orgId"), response: answers(protoJson(r.ListAncestorsResponseSchema)) } }, async (request) => {
+    const caller = signedIn(request);
+    return json(r.ListAncestorsResponseSchema, await clients.registry.listAncestors({ orgId: request.params.orgId }, rpcOptions(request, caller)));
+  });
+  const orgName = text(100, "名称 / the name");
+  const newOrg = strictObject({ orgId: id("组织编码 / the org's id"), name: orgName, kind: enumName(OrgKind, "ORG_KIND_"), parentId: id("上级组织 / the parent") });
+  const orgAnswer = answers(protoJson(r.GetOrganizationResponseSchema));
+  app.post("/api/v1/orgs", { schema: { tags, ...secured, body: newOrg, response: answers(protoJson(r.GetOrganizationResponseSchema), 201) } }, async (request, reply) => {
+    const caller = signedIn(request);
+    const { orgId, name, parentId } = request.body;
+    const { organization } = await clients.registry.registerOrganization({ orgId, name, kind: kindOf(request.body.kind), parentId }, rpcOptions(request, caller));
+    reply.code(201);
+    return { organization: organization && json(r.OrganizationSchema, organization) };
+  });
+  const orgChange = Type.Object(
+    { name: Type.Optional(orgName), servedCommunityIds: Type.Optional(Type.Array(id(), { maxItems: 200, description: "所服务的社区（文明实践站 / 所 / 中心 / 实践点、党群服务中心）/ the communities it serves" })) },
+    { additionalProperties: false, minProperties: 1 },
+  );
+  app.patch("/api/v1/orgs/:orgId", { schema: { tags, ...secured, params: params("orgId"), body: orgChange, response: orgAnswer } }, async (request) => {
+    const caller = signedIn(request);
+    const { orgId } = request.params;
+    let organization: r.Organization | undefined;
+    if (request.body.name !== undefined) organization = (await clients.registry.renameOrganization({ orgId, name: request.body.name }, rpcOptions(request, caller))).organization;
+    if (request.body.servedCommunityIds) organization = (await clients.registry.setServedCommunities({ orgId, communityIds: request.body.servedCommunityIds }, rpcOptions(request, caller))).organization;
+    return { organization: organization && json(r.OrganizationSchema, organization) };
+  });
+  app.post("/api/v1/orgs/:orgId/move", { schema: { tags, ...secured, params: params("orgId"), body: strictObject({ parentId: id("新的上级组织 / the new parent") }), response: orgAnswer } }, async (request) => {
+    const caller = signedIn(request);
+    return json(r.MoveOrganizationResponseSchema, await clients.registry.moveOrganization({ orgId: request.params.orgId, parentId: request.body.parentId }, rpcOptions(request, caller)));
+  });
+  app.post("/api/v1/orgs/:orgId/close", { schema: { tags, ...secured, params: params("orgId"), body: strictObject({ reason: Type.Optional(text(200, "撤销原因 / why")) }), response: orgAnswer } }, async (request) => {
+    const caller = signedIn(request);
+    return json(r.CloseOrganizationResponseSchema, await clients.registry.closeOrganization({ orgId: request.params.orgId, reason: request.body.reason ?? "" }, rpcOptions(request, caller)));
   });
   const orgQuery = strictObject({ orgId: Type.Optional(id("组织（含其下级）/ the organization, with its subtree")), ...paging });
   app.get("/api/v1/teams", { schema: { tags, ...secured, querystring: orgQuery, response: answers(protoJsonWith(r.ListTeamsResponseSchema, pageFields, page)) } }, async (request) => {
