@@ -1,6 +1,9 @@
 // Server-sent events relayed from a gRPC server stream (the live dashboard, the inbox).
 import type { FastifyReply, FastifyRequest } from "fastify";
 
+/** One server-sent event as the OpenAPI document describes it: its name and its JSON as text. */
+export const sseEvent = { type: "object", properties: { event: { type: "string" }, data: { type: "string", description: "JSON" } }, required: ["event", "data"] };
+
 export interface SseEvent {
   event: string;
   data: unknown;

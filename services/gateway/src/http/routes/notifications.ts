@@ -5,7 +5,7 @@ import { Type } from "typebox";
 import * as n from "@kepu/contracts/notifications/v1/service_pb";
 import { json, rpcOptions } from "../app.js";
 import { answers, errorBody, id, protoJson, secured, strictObject, text } from "../schemas.js";
-import { relayEvents } from "../sse.js";
+import { relayEvents, sseEvent } from "../sse.js";
 import { signedIn, type RouteOptions } from "./context.js";
 
 const inboxQuery = strictObject({
@@ -16,7 +16,7 @@ const settingsBody = strictObject({
   smsEnabled: Type.Boolean({ description: "接收短信通知 / receive notices by SMS" }),
   phone: Type.Optional(Type.String({ pattern: "^1[3-9]\\d{9}$", description: "接收短信的手机号 / the mobile number for SMS" })),
 });
-const liveAnswer = { 200: { description: "server-sent events: `unread`（{unread}）, `notification`（Notification JSON）and `error`", content: { "text/event-stream": { schema: { type: "string" } } } }, "4xx": errorBody, "5xx": errorBody };
+const liveAnswer = { 200: { description: "server-sent events: `unread`（{unread}）, `notification`（Notification JSON）and `error`", content: { "text/event-stream": { schema: sseEvent } } }, "4xx": errorBody, "5xx": errorBody };
 
 const notifications: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { clients }) => {
   const tags = ["notifications"];

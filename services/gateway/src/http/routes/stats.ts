@@ -6,7 +6,7 @@ import { Type } from "typebox";
 import * as s from "@kepu/contracts/stats/v1/service_pb";
 import { json, rpcOptions } from "../app.js";
 import { answers, errorBody, fileAnswer, id, protoJson, secured, strictObject, text } from "../schemas.js";
-import { relayEvents } from "../sse.js";
+import { relayEvents, sseEvent } from "../sse.js";
 import { signedIn, type RouteOptions } from "./context.js";
 
 const dimensions = { district: s.Dimension.DISTRICT, street: s.Dimension.STREET, community: s.Dimension.COMMUNITY, theme: s.Dimension.THEME, campaign: s.Dimension.CAMPAIGN } as const;
@@ -18,7 +18,7 @@ const exportQuery = strictObject({ orgId: Type.Optional(id()), campaignId: Type.
 const breakdownQuery = strictObject({ orgId: Type.Optional(id()), campaignId: Type.Optional(text(80)), dimension });
 const annualQuery = strictObject({ year: Type.Integer({ minimum: 2000, maximum: 2100 }), orgId: Type.Optional(id()), format });
 const fileTypes = ["text/csv; charset=utf-8", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"];
-const liveAnswer = { 200: { description: "server-sent events: `figures`（Figures JSON）and `error`", content: { "text/event-stream": { schema: { type: "string" } } } }, "4xx": errorBody, "5xx": errorBody };
+const liveAnswer = { 200: { description: "server-sent events: `figures`（Figures JSON）and `error`", content: { "text/event-stream": { schema: sseEvent } } }, "4xx": errorBody, "5xx": errorBody };
 
 const slice = (q: { orgId?: string; campaignId?: string }) => ({ orgId: q.orgId ?? "", campaignId: q.campaignId ?? "" });
 const exportFormat = (value: string | undefined) => (value === "xlsx" ? s.ExportFormat.XLSX : s.ExportFormat.CSV);
