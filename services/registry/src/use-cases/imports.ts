@@ -4,17 +4,19 @@
 // file's content hash is recorded last: the same file again answers "imported before" and writes
 // nothing; a file whose writing was cut short is completed by uploading it again (rows already
 // members are skipped).
-import { authorize } from "@kepu/access";
+import { authorize, listScope } from "@kepu/access";
 import { ok } from "@kepu/errors";
 import type { Actor } from "@kepu/contracts/common/v1/envelope_pb";
 import * as team from "../domain/team.js";
-import type { TeamEvent } from "../domain/team.js";
+import type { TeamEvent, TeamState } from "../domain/team.js";
 import { checkVolunteerRows, volunteerColumns, type Column, type Problem, type SheetRow, type VolunteerRow } from "../domain/volunteer-import.js";
 import type { Cause, RegistryStore } from "../store/registry-store.js";
 import { teamFacts } from "./access.js";
 import { decideOnExisting, must, type Clock } from "./decisions.js";
 
 export type ImportKind = "volunteers";
+
+const cellOf = (headers: readonly string[], row: SheetRow, header: string) => (row.cells[headers.indexOf(header)] ?? "").trim();
 
 export interface ImportReport {
   imported: boolean;
@@ -36,8 +38,9 @@ export class Imports {
 
   async importVolunteers(fileHash: string, headers: readonly string[], rows: readonly SheetRow[], cause: Cause): Promise<ImportReport> {
     const importId = `volunteers:${fileHash}`;
+    const teams = await this.teamsNamed(headers, rows, cause.actor); // authorized before anything is answered
     if (await this.store.importDone(importId)) return { imported: true, rows: rows.length, written: 0, repeated: true, problems: [] };
-    const { valid, problems } = await this.check(headers, rows, cause.actor);
+    const { valid, problems } = await this.check(headers, rows, teams);
     if (problems.length > 0) return { imported: false, rows: rows.length, written: 0, repeated: false, problems };
 
     const byTeam = new Map<string, VolunteerRow[]>();
@@ -48,13 +51,19 @@ export class Imports {
     return { imported: true, rows: rows.length, written, repeated: false, problems: [] };
   }
 
-  private async check(headers: readonly string[], rows: readonly SheetRow[], actor: Actor | undefined) {
-    const column = (header: string) => headers.indexOf(header);
-    const at = (row: SheetRow, header: string) => (row.cells[column(header)] ?? "").trim();
-    const teams = await this.store.states("teams", [...new Set(rows.map((r) => at(r, "队伍编号")).filter(Boolean))]);
-    const currentTeamOf = await this.store.currentTeams([...new Set(rows.map((r) => at(r, "志愿者编号")).filter(Boolean))]);
-    // A file naming a team the importer may not change is refused whole, as one join would be.
+  /**
+   * The teams the rows name, each one the importer may change: a file naming a team they may not
+   * change is refused whole, as one join would be (and an importer who may change no team at all is refused).
+   */
+  private async teamsNamed(headers: readonly string[], rows: readonly SheetRow[], actor: Actor | undefined): Promise<Map<string, TeamState>> {
+    listScope("team.change", actor);
+    const teams = await this.store.states("teams", [...new Set(rows.map((r) => cellOf(headers, r, "队伍编号")).filter(Boolean))]);
     for (const t of teams.values()) must(authorize("team.change", actor, teamFacts(t)));
+    return teams;
+  }
+
+  private async check(headers: readonly string[], rows: readonly SheetRow[], teams: ReadonlyMap<string, TeamState>) {
+    const currentTeamOf = await this.store.currentTeams([...new Set(rows.map((r) => cellOf(headers, r, "志愿者编号")).filter(Boolean))]);
     return checkVolunteerRows(headers, rows, { teams, currentTeamOf, now: this.clock() });
   }
 
