@@ -1,6 +1,6 @@
 // Staff accounts over HTTP, on the whole platform: the first admin from the command, accounts made
 // by associations within their subtree with roles no higher than their own, the initial password
-// changed before anything else, disable / enable / reset, the list searched and paged, every
+// changed before anything else, disable (its sessions ended) / enable / reset, the list searched and paged, every
 // refused write leaving the store as it was, and every write in the audit log.
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -154,7 +154,9 @@ describe("disable, enable, reset", () => {
     const made = await create(district, { account: "li.grid", displayName: "红荔社区 李网格员", role: "COMMUNITY_WORKER", orgId: community, initialPassword: "first-pass-2026" });
     expect((await platform.call("POST", "/api/v1/auth/change-password", undefined, { account: "li.grid", currentPassword: made.body.initialPassword, newPassword: "li-grid-own-pass" })).status).toBe(200);
 
+    const session = (await signIn("li.grid", "li-grid-own-pass")).body.refreshToken as string;
     const disabled = await platform.call("POST", "/api/v1/accounts/li.grid/disable", street);
+    expect((await platform.call("POST", "/api/v1/auth/refresh", undefined, { refreshToken: session })).status).toBe(401); // its sessions ended
     expect(disabled.body.account.status).toBe("disabled");
     expect((await signIn("li.grid", "li-grid-own-pass")).body.code).toBe("ACCOUNT_DISABLED");
     expect((await signIn("li.grid", "wrong-pass-at-all")).body.code).toBe("WRONG_CREDENTIALS"); // disabled is told only to the right password

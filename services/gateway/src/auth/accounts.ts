@@ -223,18 +223,35 @@ export class Accounts {
     return { accounts: docs.map(viewOf), total };
   }
 
+  /** Disabling also ends the account's sessions: no refresh token of it works again. */
   async setStatus(account: string, status: AccountStatus): Promise<AccountView> {
     const doc = await this.accounts.findOneAndUpdate({ _id: account }, { $set: { status, updatedAt: new Date() } }, { returnDocument: "after" });
     if (!doc) throw accountErrors.notFound();
+    if (status === "disabled") await this.endSessions(account);
     return viewOf(doc);
   }
 
-  /** A new generated password, answered once; the owner must change it at the next sign-in. */
+  /**
+   * Deletes the account's refresh tokens (Tokens keeps each as <prefix>refresh:<token>, holding the
+   * caller). A scan: disabling and resetting are rare. Access tokens already out end by themselves
+   * within ACCESS_TOKEN_MINUTES.
+   */
+  private async endSessions(account: string): Promise<void> {
+    for await (const keys of this.redis.scanStream({ match: `${this.prefix}refresh:*`, count: 500 }) as AsyncIterable<string[]>) {
+      if (keys.length === 0) continue;
+      const callers = await this.redis.mget(keys);
+      const mine = keys.filter((_, i) => (JSON.parse(callers[i] ?? "{}") as { id?: string }).id === account);
+      if (mine.length) await this.redis.del(mine);
+    }
+  }
+
+  /** A new generated password, answered once; the owner must change it at the next sign-in. Ends its sessions. */
   async resetPassword(account: string): Promise<{ account: AccountView; password: string }> {
     const password = generatePassword();
     const doc = await this.accounts.findOneAndUpdate({ _id: account }, { $set: { passwordHash: await hash(password), mustChangePassword: true, updatedAt: new Date() } }, { returnDocument: "after" });
     if (!doc) throw accountErrors.notFound();
     await this.redis.del(`${this.prefix}signin-lock:${account}`, `${this.prefix}signin-failures:${account}`);
+    await this.endSessions(account); // a reset is often for a password that got out
     return { account: viewOf(doc), password };
   }
 
