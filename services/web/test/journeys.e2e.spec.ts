@@ -93,7 +93,13 @@ describe("the web app in a browser, role by role", () => {
     await resident.getByRole("button", { name: "获取验证码" }).click();
     const code = await expect.poll(() => redis.get(`${engines.prefix}kepu:gateway:otp-outbox:13700002222`), { timeout: 10_000 }).toBeTruthy().then(() => redis.get(`${engines.prefix}kepu:gateway:otp-outbox:13700002222`));
     await resident.locator("input[name=code]").fill(code!);
-    await resident.locator("input[name=communityId]").fill(community);
+    // The community picked, never typed as a code: found by its pinyin initials, the selects follow (区 → 街道 → 社区).
+    await resident.locator("input[name=communitySearch]").fill("hlsq");
+    await resident.locator(".el-autocomplete-suggestion li").filter({ hasText: "红荔社区" }).click();
+    await resident.locator(".pick-district").getByText("福田区").waitFor();
+    await resident.locator(".pick-street").getByText("园岭街道").waitFor();
+    await resident.locator(".pick-community").getByText("红荔社区").waitFor();
+    await resident.screenshot({ path: `${shots}/0-resident-community-picker.png`, fullPage: true });
     await resident.getByRole("button", { name: "登录" }).last().click();
     await resident.waitForURL("**/resident/menu");
     await resident.getByText("健康养生讲座").waitFor();
