@@ -3,7 +3,7 @@ import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { RegistryService } from "@kepu/contracts/registry/v1/service_pb";
 import { isKepuError } from "@kepu/errors";
 import type { CallOptions, RpcClient } from "@kepu/rpc";
-import { bases, demoIds, futianVolunteers, menu, orgs, providerKindOf, resources, teams, teamVolunteers } from "./shenzhen.js";
+import { bases, demoIds, futianVolunteers, menu, orgs, providerKindOf, resources, served, teams, teamVolunteers } from "./shenzhen.js";
 
 type RegistryClient = RpcClient<typeof RegistryService>;
 
@@ -50,6 +50,8 @@ function byTreeLevel(seeds: typeof orgs): (typeof orgs)[] {
 export async function seedRegistry(registry: RegistryClient, admin: CallOptions): Promise<string> {
   const year = new Date().getUTCFullYear();
   for (const level of byTreeLevel(orgs)) await Promise.all(level.map((org) => once(() => registry.registerOrganization(org, admin))));
+  // The same communities set again changes nothing (no event): safe to run on every seed.
+  await Promise.all(served.map((s) => registry.setServedCommunities(s, admin)));
   await Promise.all([
     ...teams.map((t) => once(() => registry.registerTeam({ teamId: t.teamId, name: t.name, orgId: t.orgId, themes: t.themes, serviceAreaOrgIds: t.area, leaderId: `${t.teamId}-leader` }, admin))),
     ...bases.map((b) => once(() => registry.certifyBase({ baseId: b.baseId, name: b.name, orgId: b.orgId, level: b.level, termYears: 3, themes: b.themes, certifiedOn: timestampFromDate(new Date(Date.UTC(year - 1, 0, 1))) }, admin))),
@@ -72,5 +74,5 @@ export async function seedRegistry(registry: RegistryClient, admin: CallOptions)
       ),
     ),
   ]);
-  return `${teams.length} teams (${futianVolunteers.length} members in ${demoIds.team}, ${teamVolunteers.length} in the others), ${bases.length} bases, ${resources.length} resources, ${menu.length} menu items`;
+  return `${served.length} practice and party service centres serving their communities, ${teams.length} teams (${futianVolunteers.length} members in ${demoIds.team}, ${teamVolunteers.length} in the others), ${bases.length} bases, ${resources.length} resources, ${menu.length} menu items`;
 }

@@ -42,6 +42,7 @@ export const orgs: OrgSeed[] = [
     { orgId: `sz-futian-wmsj-${key}`, name: `${name.replace("街道", "")}新时代文明实践所`, kind: OrgKind.PRACTICE_INSTITUTE, parentId: "sz-futian-wmsj" },
     ...communities.map((c, i) => ({ orgId: `sz-futian-${key}-${slug(i)}`, name: c, kind: OrgKind.COMMUNITY, parentId: `sz-futian-${key}` })),
     ...communities.map((c, i) => ({ orgId: `sz-futian-wmsj-${key}-${slug(i)}`, name: `${c.replace("社区", "")}新时代文明实践站`, kind: OrgKind.PRACTICE_STATION, parentId: `sz-futian-wmsj-${key}` })),
+    { orgId: `sz-futian-${key}-dq`, name: `${name}党群服务中心`, kind: OrgKind.PARTY_SERVICE_CENTER, parentId: `sz-futian-${key}` },
   ]),
   ...otherDistricts.flatMap(([district, name, streets]) => [
     { orgId: `sz-${district}`, name, kind: OrgKind.DISTRICT, parentId: "sz" },
@@ -51,6 +52,22 @@ export const orgs: OrgSeed[] = [
       ...communities.map((c, i) => ({ orgId: `sz-${district}-${key}-${slug(i)}`, name: c, kind: OrgKind.COMMUNITY, parentId: `sz-${district}-${key}` })),
     ]),
   ]),
+];
+
+/**
+ * Which communities Futian's 文明实践 tree and 党群服务中心 serve: each 站 its own community, each 所
+ * and each street's 党群服务中心 every community of its street, the 中心 every community of Futian.
+ */
+export const served: { orgId: string; communityIds: string[] }[] = [
+  { orgId: "sz-futian-wmsj", communityIds: futianStreets.flatMap(([key, , communities]) => communities.map((_, i) => `sz-futian-${key}-${slug(i)}`)) },
+  ...futianStreets.flatMap(([key, , communities]) => {
+    const ids = communities.map((_, i) => `sz-futian-${key}-${slug(i)}`);
+    return [
+      { orgId: `sz-futian-wmsj-${key}`, communityIds: ids },
+      { orgId: `sz-futian-${key}-dq`, communityIds: ids },
+      ...ids.map((id, i) => ({ orgId: `sz-futian-wmsj-${key}-${slug(i)}`, communityIds: [id] })),
+    ];
+  }),
 ];
 
 /** The demo accounts' orgs (services/gateway/src/demo-accounts.ts) point here. */

@@ -32,14 +32,19 @@ async function snapshot() {
   const team = (await client.getTeam({ teamId: demoIds.team }, admin)).team!;
   const demoMenu = (await client.listMenuForCommunity({ communityId: demoIds.community }, admin)).items.length;
   const nanshanMenu = (await client.listMenuForCommunity({ communityId: demoIds.otherDistrictCommunity }, admin)).items.length;
-  return { futianStreets, everything, futianBases, members: team.memberCount, demoMenu, nanshanMenu };
+  // Futian's 文明实践 tree and 党群服务中心 with the communities they serve.
+  const practice = (await client.listChildren({ orgId: demoIds.practiceCenter, kind: OrgKind.PRACTICE_INSTITUTE }, admin)).organizations.length;
+  const station = (await client.getOrganization({ orgId: "sz-futian-wmsj-yuanling-c1" }, admin)).organization!.servedCommunityIds;
+  const partyCentres = (await client.listSubtree({ orgId: demoIds.district, kind: OrgKind.PARTY_SERVICE_CENTER }, admin)).organizations;
+  const yuanlingCentre = partyCentres.find((o) => o.orgId === "sz-futian-yuanling-dq")?.servedCommunityIds.length;
+  return { futianStreets, everything, futianBases, members: team.memberCount, demoMenu, nanshanMenu, practice, station, partyCentres: partyCentres.length, yuanlingCentre };
 }
 
 describe("the registry's Shenzhen demo data", () => {
   it("loads Futian's 10 streets, 29 bases, the 30-member team and the menu; a second run changes nothing", async () => {
     await seedRegistry(client, admin);
     const first = await snapshot();
-    expect(first).toMatchObject({ futianStreets: 10, everything: orgs.length, futianBases: bases.length, members: 30 });
+    expect(first).toMatchObject({ futianStreets: 10, everything: orgs.length, futianBases: bases.length, members: 30, practice: 10, station: [demoIds.community], partyCentres: 10, yuanlingCentre: 4 });
     expect(bases).toHaveLength(29);
     expect(menu.length).toBeGreaterThanOrEqual(30);
     expect(first.demoMenu).toBeGreaterThan(first.nanshanMenu); // the Futian community sees Futian's items
