@@ -4,6 +4,7 @@
 // PRODUCT.md's ownership matrix as @kepu/access holds it, evaluated on the record as it is at that
 // moment; every refused write is checked to have left the store unchanged.
 import { mkdirSync, writeFileSync } from "node:fs";
+import ExcelJS from "exceljs";
 import { Redis } from "ioredis";
 import { MongoClient, type Db, type Document } from "mongodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -465,8 +466,27 @@ function teamTargets(withLeaders: boolean, cell: (teamId: string) => Promise<Omi
   return [...teamDistricts.map(([name, district]) => ({ name, make: make(() => freshTeam(district)) })), ...(withLeaders ? [{ name: "the leader's", make: make(async () => "team-futian") }] : [])];
 }
 
+// ---- imports: the template for anyone signed in; a sheet of volunteers for those who may change every team it names
+const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+async function volunteerSheet(teamId: string): Promise<Buffer> {
+  const template = await fetch(`${gateway.httpUrl}/api/v1/imports/volunteers/template`, { headers: { authorization: `Bearer ${admin().token}` } });
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.load(await template.arrayBuffer());
+  const headers = (book.getWorksheet("导入")!.getRow(1).values as string[]).slice(1);
+  const out = new ExcelJS.Workbook();
+  const sheet = out.addWorksheet("导入");
+  sheet.addRow(headers);
+  sheet.addRow(headers.map((h) => ({ 队伍编号: teamId, 志愿者编号: `vol-matrix-${++seq}`, 姓名: "周志愿", 手机号: "13800000011" })[h] ?? ""));
+  return Buffer.from(await out.xlsx.writeBuffer());
+}
+
 function teamSpecs(): RouteSpec[] {
   return [
+    { route: "GET /api/v1/imports/{kind}/template", targets: [{ name: "volunteers", make: async () => ({ path: "/api/v1/imports/volunteers/template", allowed: async () => true }) }] },
+    {
+      route: "POST /api/v1/imports/{kind}",
+      targets: teamTargets(false, async (teamId) => ({ path: "/api/v1/imports/volunteers", body: await volunteerSheet(teamId), contentType: xlsxType })),
+    },
     {
       route: "POST /api/v1/teams",
       targets: teamDistricts.map(([name, district]) => ({
