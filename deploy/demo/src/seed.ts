@@ -49,7 +49,7 @@ if (published.total === 0) {
 // The demo accounts (README, "Demo accounts") are ordinary accounts, made through the gateway's
 // POST /api/v1/accounts as the first admin (deploy/local/start.sh made it with `npm run admin`).
 // For the demo only, each gets the README's password and is spared the first-sign-in change.
-const gatewayUrl = process.env.GATEWAY_URL ?? "http://127.0.0.1:8080";
+const gatewayUrl = process.env.GATEWAY_URL ?? `http://127.0.0.1:${process.env.KEPU_GATEWAY_PORT ?? 8080}`; // as deploy/local/services.sh starts it
 const demoPassword = "kepu-demo";
 const demoAccounts: [account: string, role: string, orgId: string, displayName: string][] = [
   ["worker", "COMMUNITY_WORKER", "sz-futian-yuanling-c1", "红荔社区 李社工"],
