@@ -1,6 +1,6 @@
 // Bulk import of volunteers: every row checked first (domain/volunteer-import.ts); only a sheet
-// without problems is written — the personal records in one unordered bulk, then ONE write per
-// team with all its VolunteerJoinedTeam events (not a read-modify-write of the team per row). The
+// without problems is written — per team, the personal records in unordered bulks, then one team
+// write per 500 joins with their VolunteerJoinedTeam events (not a read-modify-write per row). The
 // file's content hash is recorded last: the same file again answers "imported before" and writes
 // nothing; a file whose writing was cut short is completed by uploading it again (rows already
 // members are skipped).
@@ -15,6 +15,12 @@ import { teamFacts } from "./access.js";
 import { decideOnExisting, must, type Clock } from "./decisions.js";
 
 export type ImportKind = "volunteers";
+
+/**
+ * Joins per team write: a write carries its events in the team's outbox, which the relay empties
+ * with one $pullAll of what it published — cheap for hundreds, slow on FerretDB for ten thousand.
+ */
+const joinsPerWrite = 500;
 
 const cellOf = (headers: readonly string[], row: SheetRow, header: string) => (row.cells[headers.indexOf(header)] ?? "").trim();
 
@@ -67,8 +73,15 @@ export class Imports {
     return checkVolunteerRows(headers, rows, { teams, currentTeamOf, now: this.clock() });
   }
 
-  /** One team's new members: their records, then the team's one write with every join (those already members skipped). */
+  /** One team's new members, a chunk at a time. */
   private async joinAll(teamId: string, rows: VolunteerRow[], cause: Cause): Promise<number> {
+    let joined = 0;
+    for (let i = 0; i < rows.length; i += joinsPerWrite) joined += await this.joinChunk(teamId, rows.slice(i, i + joinsPerWrite), cause);
+    return joined;
+  }
+
+  /** Some of a team's new members: their records, then the team's one write with their joins (those already members skipped). */
+  private async joinChunk(teamId: string, rows: VolunteerRow[], cause: Cause): Promise<number> {
     let joined = 0;
     await decideOnExisting(
       this.store,

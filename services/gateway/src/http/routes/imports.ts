@@ -15,6 +15,8 @@ const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sh
 const kinds = { volunteers: r.ImportKind.VOLUNTEERS, teams: r.ImportKind.TEAMS, orgs: r.ImportKind.ORGS } as const;
 const kindParams = strictObject({ kind: Type.Union(Object.keys(kinds).map((k) => Type.Literal(k as keyof typeof kinds)), { description: "volunteers | teams | orgs" }) });
 const sheetName = "导入";
+/** A sheet of 10,000 rows is checked and written in seconds, well past an ordinary call's deadline. */
+const importTimeoutMs = 120_000;
 
 /** A cell as text: dates as YYYY-MM-DD, numbers as written, formulas by their result. */
 function cellText(cell: ExcelJS.Cell): string {
@@ -73,7 +75,7 @@ const imports: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { clients }
     if (!Buffer.isBuffer(file)) throw kepuError("invalid", "XLSX_REQUIRED", "请以 .xlsx 文件作为请求体上传", `Upload the .xlsx file as the body (${xlsxType})`, "body");
     const { headers, rows } = await readSheet(file);
     const fileHash = createHash("sha256").update(file).digest("hex");
-    return json(r.ImportRowsResponseSchema, await clients.registry.importRows({ kind: kinds[request.params.kind], fileHash, headers, rows }, rpcOptions(request, caller)));
+    return json(r.ImportRowsResponseSchema, await clients.registry.importRows({ kind: kinds[request.params.kind], fileHash, headers, rows }, { ...rpcOptions(request, caller), timeoutMs: importTimeoutMs }));
   });
 };
 
