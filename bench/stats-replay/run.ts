@@ -4,6 +4,7 @@
 // RSS, and whether the rebuilt figures equal what was published. Writes bench/results/stats-replay.json.
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { Theme } from "@kepu/contracts/common/v1/catalog_pb";
+import { Role } from "@kepu/contracts/common/v1/envelope_pb";
 import * as dispatch from "@kepu/contracts/dispatch/v1/events_pb";
 import * as events from "@kepu/contracts/events/v1/events_pb";
 import { StatsService } from "@kepu/contracts/stats/v1/service_pb";
@@ -16,6 +17,7 @@ import { sampleRss } from "../lib/rss.js";
 const target = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 // One order life is 6 dispatch events; its activity 1 + 8 check-ins + 2 hour records + completion = 12.
 const perLife = 18;
+const operator = { id: "bench", role: Role.ADMIN }; // rebuilds and whole-platform figures are an admin's
 const lives = Math.ceil(target / perLife);
 const engines = new TestEngines(uniquePrefix("benchreplay"));
 const topics = { dispatch: engines.topic("dispatch"), events: engines.topic("events"), registry: engines.topic("registry") };
@@ -77,7 +79,7 @@ try {
   const started = performance.now();
   let last = { eventsApplied: 0n, eventsTotal: 0n };
   let lastPrinted = 0;
-  for await (const step of client.rebuild({}, { timeoutMs: 3 * 60 * 60_000 })) {
+  for await (const step of client.rebuild({}, { actor: operator, timeoutMs: 3 * 60 * 60_000 })) {
     last = step;
     if (performance.now() - lastPrinted > 5_000) {
       lastPrinted = performance.now();
@@ -86,7 +88,7 @@ try {
   }
   const seconds = (performance.now() - started) / 1000;
   const rssSamples = rss.stop();
-  const { figures } = await client.getFigures({ slice: {} }, { timeoutMs: 600_000 });
+  const { figures } = await client.getFigures({ slice: {} }, { actor: operator, timeoutMs: 600_000 });
   client.close();
   const expected = { orders: lives, rated: lives, activities: lives, participants: lives * 8, serviceHours: lives * 4 };
   const got = { orders: figures?.orders ?? 0, rated: figures?.ordersByStatus.RATED ?? 0, activities: figures?.activities ?? 0, participants: figures?.participants ?? 0, serviceHours: figures?.serviceHours ?? 0 };
