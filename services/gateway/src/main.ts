@@ -2,6 +2,7 @@
 import { DispatchService } from "@kepu/contracts/dispatch/v1/service_pb";
 import { EventsService } from "@kepu/contracts/events/v1/service_pb";
 import { NotificationsService } from "@kepu/contracts/notifications/v1/service_pb";
+import { WebhooksService } from "@kepu/contracts/notifications/v1/webhooks_pb";
 import { RegistryService } from "@kepu/contracts/registry/v1/service_pb";
 import { StatsService } from "@kepu/contracts/stats/v1/service_pb";
 import { connectEngines } from "@kepu/engines";
@@ -18,7 +19,6 @@ import auditLog from "./http/audit.js";
 import idempotency from "./http/idempotency.js";
 import open311 from "./http/open311.js";
 import { registerRoutes } from "./http/routes/index.js";
-import webhooks from "./http/webhooks.js";
 
 const config = readConfig();
 const logger = createLogger({ service: "gateway", level: config.LOG_LEVEL });
@@ -41,6 +41,8 @@ const clients = {
   events: createRpcClient(EventsService, config.EVENTS_GRPC, rpc),
   stats: createRpcClient(StatsService, config.STATS_GRPC, rpc),
   notifications: createRpcClient(NotificationsService, config.NOTIFICATIONS_GRPC, rpc),
+  webhooks: createRpcClient(WebhooksService, config.NOTIFICATIONS_GRPC, rpc), // subscriptions and their delivery log
+
 };
 
 const deps = { logger, readiness: engines.readiness, redis, prefix, tokens, accounts, codes, residentMoves, corsOrigin: config.CORS_ORIGIN, ratePerMinute: config.RATE_LIMIT_PER_MINUTE, ipRatePerMinute: config.RATE_LIMIT_IP_PER_MINUTE, trustedProxies: config.TRUSTED_PROXIES, webDist: config.WEB_DIST };
@@ -48,7 +50,6 @@ const app = await buildApp(deps);
 await app.register(idempotency, { redis, prefix }); // Idempotency-Key: a retried POST answers its first result again (24 h)
 await registerRoutes(app, { deps, clients });
 await app.register(open311, { deps, clients, db: engines.db! }); // Open311 GeoReport v2 at /open311/v2, and the API keys other systems call it with
-await app.register(webhooks, { address: config.NOTIFICATIONS_GRPC, rpc }); // /api/v1/webhooks: subscriptions, the delivery log, redelivery (the notifications service authorizes)
 await app.register(auditLog, { db: engines.db!, logger }); // records staff writes and personal reads; GET /api/v1/audit
 await app.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
 logger.info({ httpPort: config.HTTP_PORT }, "gateway ready");

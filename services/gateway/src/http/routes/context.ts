@@ -5,6 +5,7 @@ import type * as d from "@kepu/contracts/dispatch/v1/service_pb";
 import type * as e from "@kepu/contracts/events/v1/service_pb";
 import type * as r from "@kepu/contracts/registry/v1/service_pb";
 import type * as n from "@kepu/contracts/notifications/v1/service_pb";
+import type * as w from "@kepu/contracts/notifications/v1/webhooks_pb";
 import type * as s from "@kepu/contracts/stats/v1/service_pb";
 import { people } from "@kepu/access";
 import type { RpcClient } from "@kepu/rpc";
@@ -16,6 +17,7 @@ export interface Clients {
   events: RpcClient<typeof e.EventsService>;
   stats: RpcClient<typeof s.StatsService>;
   notifications: RpcClient<typeof n.NotificationsService>;
+  webhooks: RpcClient<typeof w.WebhooksService>;
 }
 
 export interface RouteOptions {

@@ -9,10 +9,11 @@ import orders from "./orders.js";
 import registry from "./registry.js";
 import stats from "./stats.js";
 import teams from "./teams.js";
+import webhooks from "./webhooks.js";
 import imports from "./imports.js";
 
 export type { Clients } from "./context.js";
 
 export async function registerRoutes(app: FastifyInstance, options: RouteOptions): Promise<void> {
-  for (const plugin of [auth, accounts, registry, teams, imports, orders, activities, stats, notifications]) await app.register(plugin, options);
+  for (const plugin of [auth, accounts, registry, teams, imports, orders, activities, stats, notifications, webhooks]) await app.register(plugin, options);
 }

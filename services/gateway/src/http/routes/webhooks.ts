@@ -5,17 +5,9 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 import * as w from "@kepu/contracts/notifications/v1/webhooks_pb";
-import { createRpcClient, type RpcClientOptions } from "@kepu/rpc";
-import { json, rpcOptions } from "./app.js";
-import { signedIn } from "./routes/context.js";
-import { answers, id, idempotencyHeader, pageFields, paging, params, protoJson, protoJsonWith, secured, strictObject } from "./schemas.js";
-
-export interface WebhookRouteOptions {
-  /** The notifications service's gRPC address (NOTIFICATIONS_GRPC). */
-  address: string;
-  /** How calls are signed (the gateway's call signer). */
-  rpc: RpcClientOptions;
-}
+import { json, rpcOptions } from "../app.js";
+import { answers, id, idempotencyHeader, pageFields, paging, params, protoJson, protoJsonWith, secured, strictObject } from "../schemas.js";
+import { signedIn, type RouteOptions } from "./context.js";
 
 const eventType = Type.String({ pattern: "^kepu\\.[a-z0-9_.]+\\.v[0-9]+\\.[A-Za-z0-9]+$", maxLength: 120, description: "事件类型全名 / a payload's full name, e.g. kepu.dispatch.v1.OrderSubmitted" });
 const createBody = strictObject({
@@ -27,9 +19,8 @@ const listQuery = strictObject({ orgId: Type.Optional(id("只列此组织下的�
 const enabledBody = strictObject({ enabled: Type.Boolean({ description: "启用（失败计数清零）或停用 / enable (failures reset) or disable" }) });
 const deliveriesQuery = strictObject(paging);
 
-const webhooks: FastifyPluginAsyncTypebox<WebhookRouteOptions> = async (app, { address, rpc }) => {
-  const client = createRpcClient(w.WebhooksService, address, rpc);
-  app.addHook("onClose", async () => client.close());
+const webhooks: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { clients }) => {
+  const client = clients.webhooks;
   const tags = ["webhooks"];
 
   app.post("/api/v1/webhooks", { config: { idempotent: true }, schema: { tags, ...secured, headers: idempotencyHeader, body: createBody, response: answers(protoJson(w.CreateSubscriptionResponseSchema)) } }, async (request) => {
