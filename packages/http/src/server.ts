@@ -59,7 +59,14 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     genReqId: () => uuidv7(),
     requestIdLogLabel: "correlationId",
     trustProxy: options.trustProxy?.length ? options.trustProxy : false,
-    maxParamLength: 200,
+    // A parameter's length is its route schema's to judge (and a URL's, maxUrlLength's): the router
+    // steps aside, so a long id is answered by the route's own validation, in the route's own format.
+    maxParamLength: maxUrlLength,
+    // What the router itself still refuses (a malformed URL) answers the one error body too.
+    frameworkErrors: (error, _request, reply: FastifyReply) => {
+      const { status, body } = errorResponse(error);
+      return reply.code(status).send(body);
+    },
     clientErrorHandler,
   });
 

@@ -45,6 +45,14 @@ describe("http bootstrap", () => {
     expect(response.json()).toMatchObject({ code: "VALIDATION_FAILED", messageZh: expect.stringContaining("请求参数有误") });
   });
 
+  it("leaves a long path parameter to the route's own schema, not to the router's raw 414", async () => {
+    const app = server();
+    app.get("/teams/:teamId", { schema: { params: { type: "object", properties: { teamId: { type: "string", maxLength: 120 } } } } }, async () => ({ ok: true }));
+    const response = await app.inject({ url: `/teams/${"t".repeat(300)}` });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ code: "VALIDATION_FAILED", messageZh: expect.any(String), messageEn: expect.any(String) });
+  });
+
   it("hides unexpected errors and unknown routes behind clear messages", async () => {
     const boom = await server().inject({ url: "/boom" });
     expect(boom.statusCode).toBe(500);
