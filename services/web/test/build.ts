@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const webDir = fileURLToPath(new URL("..", import.meta.url));
-export const distDir = join(webDir, "dist");
+/** WEB_TEST_DIST: a build folder of one's own, so engineers testing side by side do not rebuild each other's. */
+export const distDir = process.env.WEB_TEST_DIST ?? join(webDir, "dist");
 
 function newest(dir: string): number {
   return Math.max(...readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs)));
@@ -14,5 +15,5 @@ function newest(dir: string): number {
 export function ensureBuilt(): void {
   const built = existsSync(join(distDir, "index.html")) ? statSync(join(distDir, "index.html")).mtimeMs : 0;
   if (built > newest(join(webDir, "src"))) return;
-  execFileSync("pnpm", ["exec", "vite", "build", "--logLevel", "error"], { cwd: webDir, stdio: "inherit" });
+  execFileSync("pnpm", ["exec", "vite", "build", "--logLevel", "error", "--outDir", distDir], { cwd: webDir, stdio: "inherit" });
 }
