@@ -140,7 +140,12 @@ describe("the web app in a browser, role by role", () => {
     await resident.screenshot({ path: `${shots}/5-resident-timeline.png`, fullPage: true });
     await expect
       .poll(async () => {
+        // Count once the page's list has arrived and rendered, not right after the navigation (on a
+        // busy machine the count otherwise runs before the list is fetched, on every try).
+        const listed = resident.waitForResponse((r) => r.url().includes("/api/v1/activities?") && r.request().method() === "GET");
         await resident.goto(`${gateway.httpUrl}/resident/activities`);
+        await listed;
+        await resident.evaluate(() => new Promise((rendered) => requestAnimationFrame(rendered)));
         return resident.locator(".activity").filter({ hasText: "健康养生讲座" }).count();
       }, { timeout: 30_000 })
       .toBe(1);
