@@ -43,6 +43,8 @@ export function bookingMessage(b: BookingRecord, activity?: ActivityRecord): Mes
 }
 
 export function eventsService(activities: Activities, store: ActivityStore, seats: SeatLedger, clock: () => Date): ServiceImplementation<typeof EventsService> {
+  // Staff of the organizer's subtree and the team see a summary and its photos; everyone once it is filed.
+  const summaryVisible = (activity: ActivityRecord, actor: Actor | undefined) => can("summary.read", actor, activityFacts(activity)) || (activity.summaryFiled && can("summary.readPublished", actor));
   const view = async ({ summaryFiledAt, ...a }: ActivityRecord): Promise<MessageInitShape<typeof ActivitySchema>> => ({
     ...a,
     summaryFiledAt: summaryFiledAt ? timestampFromDate(new Date(summaryFiledAt)) : undefined,
@@ -187,10 +189,16 @@ export function eventsService(activities: Activities, store: ActivityStore, seat
     async getPhoto(request, context) {
       const photo = await store.photo(id(request.photoId, "photoId"));
       const activity = photo && (await store.load(photo.activityId));
-      // Staff of the organizer's subtree and the team see photos; everyone once the summary is filed.
-      const visible = activity && (can("summary.read", context.actor, activityFacts(activity)) || (activity.summaryFiled && can("summary.readPublished", context.actor)));
+      const visible = activity && summaryVisible(activity, context.actor);
       if (!photo || !visible) throw kepuError("not_found", "PHOTO_NOT_FOUND", "找不到这张图片", "No such photo", "photoId");
       return { contentType: photo.contentType, content: photo.content, activityId: photo.activityId };
+    },
+    async getSummary(request, context) {
+      const activity = await store.load(id(request.activityId, "activityId"));
+      const visible = activity && summaryVisible(activity, context.actor);
+      const summary = visible ? await store.summaries.findOne({ _id: activity.activityId as never }) : null;
+      if (!summary) throw kepuError("not_found", "SUMMARY_NOT_FOUND", "还没有图文总结", "No summary yet", "activityId");
+      return { text: String(summary.text ?? ""), photoUrls: (summary.photoUrls as string[] | undefined) ?? [], filedAt: summary.filedAt ? timestampFromDate(new Date(summary.filedAt as Date)) : undefined };
     },
     async completeActivity(request, context) {
       if (request.walkIns < 0) throw kepuError("invalid", "BAD_WALK_INS", "现场人数不能为负", "Walk-ins cannot be negative", "walkIns");
