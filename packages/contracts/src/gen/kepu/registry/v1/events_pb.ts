@@ -8,13 +8,15 @@ import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Audience, Format, OrgKind, OrgPlace, Theme } from "../../common/v1/catalog_pb.js";
 import { file_kepu_common_v1_catalog } from "../../common/v1/catalog_pb.js";
+import type { Role } from "../../common/v1/envelope_pb.js";
+import { file_kepu_common_v1_envelope } from "../../common/v1/envelope_pb.js";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file kepu/registry/v1/events.proto.
  */
 export const file_kepu_registry_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("Ch1rZXB1L3JlZ2lzdHJ5L3YxL2V2ZW50cy5wcm90bxIQa2VwdS5yZWdpc3RyeS52MSKZAQoWT3JnYW5pemF0aW9uUmVnaXN0ZXJlZBIOCgZvcmdfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIlCgRraW5kGAMgASgOMhcua2VwdS5jb21tb24udjEuT3JnS2luZBIRCglwYXJlbnRfaWQYBCABKAkSJwoFcGxhY2UYBSABKAsyGC5rZXB1LmNvbW1vbi52MS5PcmdQbGFjZSIzChNPcmdhbml6YXRpb25SZW5hbWVkEg4KBm9yZ19pZBgBIAEoCRIMCgRuYW1lGAIgASgJIncKEU9yZ2FuaXphdGlvbk1vdmVkEg4KBm9yZ19pZBgBIAEoCRIRCglwYXJlbnRfaWQYAiABKAkSJwoFcGxhY2UYAyABKAsyGC5rZXB1LmNvbW1vbi52MS5PcmdQbGFjZRIWCg5mcm9tX3BhcmVudF9pZBgEIAEoCSI0ChJPcmdhbml6YXRpb25DbG9zZWQSDgoGb3JnX2lkGAEgASgJEg4KBnJlYXNvbhgCIAEoCSJCChlPcmdhbml6YXRpb25TZXJ2ZXNDaGFuZ2VkEg4KBm9yZ19pZBgBIAEoCRIVCg1jb21tdW5pdHlfaWRzGAIgAygJIsABCg5UZWFtUmVnaXN0ZXJlZBIPCgd0ZWFtX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSDgoGb3JnX2lkGAMgASgJEicKBXBsYWNlGAQgASgLMhgua2VwdS5jb21tb24udjEuT3JnUGxhY2USJQoGdGhlbWVzGAUgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUSHAoUc2VydmljZV9hcmVhX29yZ19pZHMYBiADKAkSEQoJbGVhZGVyX2lkGAcgASgJIoQBCgtUZWFtVXBkYXRlZBIPCgd0ZWFtX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSJQoGdGhlbWVzGAMgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUSHAoUc2VydmljZV9hcmVhX29yZ19pZHMYBCADKAkSEQoJbGVhZGVyX2lkGAUgASgJImMKE1ZvbHVudGVlckpvaW5lZFRlYW0SDwoHdGVhbV9pZBgBIAEoCRIUCgx2b2x1bnRlZXJfaWQYAiABKAkSJQoGc2tpbGxzGAMgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUiOgoRVm9sdW50ZWVyTGVmdFRlYW0SDwoHdGVhbV9pZBgBIAEoCRIUCgx2b2x1bnRlZXJfaWQYAiABKAkiMgoPVGVhbURlYWN0aXZhdGVkEg8KB3RlYW1faWQYASABKAkSDgoGcmVhc29uGAIgASgJIq4CCg1CYXNlQ2VydGlmaWVkEg8KB2Jhc2VfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIOCgZvcmdfaWQYAyABKAkSJwoFcGxhY2UYBCABKAsyGC5rZXB1LmNvbW1vbi52MS5PcmdQbGFjZRIqCgVsZXZlbBgFIAEoDjIbLmtlcHUucmVnaXN0cnkudjEuQmFzZUxldmVsEiwKBnN0YXR1cxgGIAEoDjIcLmtlcHUucmVnaXN0cnkudjEuQmFzZVN0YXR1cxIwCgxjZXJ0aWZpZWRfb24YByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhIKCnRlcm1feWVhcnMYCCABKAUSJQoGdGhlbWVzGAkgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUiYgoRQmFzZVN0YXR1c0NoYW5nZWQSDwoHYmFzZV9pZBgBIAEoCRIsCgZzdGF0dXMYAiABKA4yHC5rZXB1LnJlZ2lzdHJ5LnYxLkJhc2VTdGF0dXMSDgoGcmVhc29uGAMgASgJIqsBCgxCYXNlQXNzZXNzZWQSDwoHYmFzZV9pZBgBIAEoCRIMCgR5ZWFyGAIgASgFEhgKEGhhc19vcmdhbml6YXRpb24YAyABKAgSEwoLaGFzX2Z1bmRpbmcYBCABKAgSEQoJaGFzX3ZlbnVlGAUgASgIEhYKDmhhc19hY3Rpdml0aWVzGAYgASgIEhIKCmhhc19pbXBhY3QYByABKAgSDgoGcGFzc2VkGAggASgIIsUBCg5SZXNvdXJjZUxpc3RlZBITCgtyZXNvdXJjZV9pZBgBIAEoCRIsCgRraW5kGAIgASgOMh4ua2VwdS5yZWdpc3RyeS52MS5SZXNvdXJjZUtpbmQSDAoEbmFtZRgDIAEoCRIUCgxvd25lcl9vcmdfaWQYBCABKAkSJwoFcGxhY2UYBSABKAsyGC5rZXB1LmNvbW1vbi52MS5PcmdQbGFjZRIQCghjYXBhY2l0eRgGIAEoBRIRCglhdmFpbGFibGUYByABKAgiRQobUmVzb3VyY2VBdmFpbGFiaWxpdHlDaGFuZ2VkEhMKC3Jlc291cmNlX2lkGAEgASgJEhEKCWF2YWlsYWJsZRgCIAEoCCL9AgoITWVudUl0ZW0SDwoHaXRlbV9pZBgBIAEoCRINCgV0aXRsZRgCIAEoCRITCgtkZXNjcmlwdGlvbhgDIAEoCRIkCgV0aGVtZRgEIAEoDjIVLmtlcHUuY29tbW9uLnYxLlRoZW1lEiYKBmZvcm1hdBgFIAEoDjIWLmtlcHUuY29tbW9uLnYxLkZvcm1hdBIrCglhdWRpZW5jZXMYBiADKA4yGC5rZXB1LmNvbW1vbi52MS5BdWRpZW5jZRIYChBkdXJhdGlvbl9taW51dGVzGAcgASgFEhAKCGNhcGFjaXR5GAggASgFEhYKDmxlYWRfdGltZV9kYXlzGAkgASgFEhsKE3NlcnZpY2VfYXJlYV9vcmdfaWQYCiABKAkSNQoNcHJvdmlkZXJfa2luZBgLIAEoDjIeLmtlcHUucmVnaXN0cnkudjEuUHJvdmlkZXJLaW5kEhMKC3Byb3ZpZGVyX2lkGAwgASgJEhQKDHJlc291cmNlX2lkcxgNIAMoCSI9ChFNZW51SXRlbVB1Ymxpc2hlZBIoCgRpdGVtGAEgASgLMhoua2VwdS5yZWdpc3RyeS52MS5NZW51SXRlbSI6Cg5NZW51SXRlbUVkaXRlZBIoCgRpdGVtGAEgASgLMhoua2VwdS5yZWdpc3RyeS52MS5NZW51SXRlbSI0ChFNZW51SXRlbVdpdGhkcmF3bhIPCgdpdGVtX2lkGAEgASgJEg4KBnJlYXNvbhgCIAEoCSqsAQoJQmFzZUxldmVsEhoKFkJBU0VfTEVWRUxfVU5TUEVDSUZJRUQQABIXChNCQVNFX0xFVkVMX05BVElPTkFMEAESGQoVQkFTRV9MRVZFTF9QUk9WSU5DSUFMEAISEwoPQkFTRV9MRVZFTF9DSVRZEAMSFwoTQkFTRV9MRVZFTF9ESVNUUklDVBAEEiEKHUJBU0VfTEVWRUxfREVNT05TVFJBVElPTl9TSVRFEAUqkwEKCkJhc2VTdGF0dXMSGwoXQkFTRV9TVEFUVVNfVU5TUEVDSUZJRUQQABIWChJCQVNFX1NUQVRVU19BQ1RJVkUQARIcChhCQVNFX1NUQVRVU19VTkRFUl9SRVZJRVcQAhIZChVCQVNFX1NUQVRVU19TVVNQRU5ERUQQAxIXChNCQVNFX1NUQVRVU19SRVZPS0VEEAQq6wEKDFJlc291cmNlS2luZBIdChlSRVNPVVJDRV9LSU5EX1VOU1BFQ0lGSUVEEAASFwoTUkVTT1VSQ0VfS0lORF9WRU5VRRABEhoKFlJFU09VUkNFX0tJTkRfRkFDSUxJVFkQAhIbChdSRVNPVVJDRV9LSU5EX0VRVUlQTUVOVBADEhYKElJFU09VUkNFX0tJTkRfV09SSxAEEhkKFVJFU09VUkNFX0tJTkRfUFJPRFVDVBAFEh0KGVJFU09VUkNFX0tJTkRfSU5GT1JNQVRJT04QBhIYChRSRVNPVVJDRV9LSU5EX0VYUEVSVBAHKl0KDFByb3ZpZGVyS2luZBIdChlQUk9WSURFUl9LSU5EX1VOU1BFQ0lGSUVEEAASFgoSUFJPVklERVJfS0lORF9URUFNEAESFgoSUFJPVklERVJfS0lORF9CQVNFEAJiBnByb3RvMw", [file_google_protobuf_timestamp, file_kepu_common_v1_catalog]);
+  fileDesc("Ch1rZXB1L3JlZ2lzdHJ5L3YxL2V2ZW50cy5wcm90bxIQa2VwdS5yZWdpc3RyeS52MSKZAQoWT3JnYW5pemF0aW9uUmVnaXN0ZXJlZBIOCgZvcmdfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIlCgRraW5kGAMgASgOMhcua2VwdS5jb21tb24udjEuT3JnS2luZBIRCglwYXJlbnRfaWQYBCABKAkSJwoFcGxhY2UYBSABKAsyGC5rZXB1LmNvbW1vbi52MS5PcmdQbGFjZSIzChNPcmdhbml6YXRpb25SZW5hbWVkEg4KBm9yZ19pZBgBIAEoCRIMCgRuYW1lGAIgASgJIncKEU9yZ2FuaXphdGlvbk1vdmVkEg4KBm9yZ19pZBgBIAEoCRIRCglwYXJlbnRfaWQYAiABKAkSJwoFcGxhY2UYAyABKAsyGC5rZXB1LmNvbW1vbi52MS5PcmdQbGFjZRIWCg5mcm9tX3BhcmVudF9pZBgEIAEoCSI0ChJPcmdhbml6YXRpb25DbG9zZWQSDgoGb3JnX2lkGAEgASgJEg4KBnJlYXNvbhgCIAEoCSJCChlPcmdhbml6YXRpb25TZXJ2ZXNDaGFuZ2VkEg4KBm9yZ19pZBgBIAEoCRIVCg1jb21tdW5pdHlfaWRzGAIgAygJIsABCg5UZWFtUmVnaXN0ZXJlZBIPCgd0ZWFtX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSDgoGb3JnX2lkGAMgASgJEicKBXBsYWNlGAQgASgLMhgua2VwdS5jb21tb24udjEuT3JnUGxhY2USJQoGdGhlbWVzGAUgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUSHAoUc2VydmljZV9hcmVhX29yZ19pZHMYBiADKAkSEQoJbGVhZGVyX2lkGAcgASgJIoQBCgtUZWFtVXBkYXRlZBIPCgd0ZWFtX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSJQoGdGhlbWVzGAMgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUSHAoUc2VydmljZV9hcmVhX29yZ19pZHMYBCADKAkSEQoJbGVhZGVyX2lkGAUgASgJImMKE1ZvbHVudGVlckpvaW5lZFRlYW0SDwoHdGVhbV9pZBgBIAEoCRIUCgx2b2x1bnRlZXJfaWQYAiABKAkSJQoGc2tpbGxzGAMgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUiOgoRVm9sdW50ZWVyTGVmdFRlYW0SDwoHdGVhbV9pZBgBIAEoCRIUCgx2b2x1bnRlZXJfaWQYAiABKAkiMgoPVGVhbURlYWN0aXZhdGVkEg8KB3RlYW1faWQYASABKAkSDgoGcmVhc29uGAIgASgJIq4CCg1CYXNlQ2VydGlmaWVkEg8KB2Jhc2VfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIOCgZvcmdfaWQYAyABKAkSJwoFcGxhY2UYBCABKAsyGC5rZXB1LmNvbW1vbi52MS5PcmdQbGFjZRIqCgVsZXZlbBgFIAEoDjIbLmtlcHUucmVnaXN0cnkudjEuQmFzZUxldmVsEiwKBnN0YXR1cxgGIAEoDjIcLmtlcHUucmVnaXN0cnkudjEuQmFzZVN0YXR1cxIwCgxjZXJ0aWZpZWRfb24YByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhIKCnRlcm1feWVhcnMYCCABKAUSJQoGdGhlbWVzGAkgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUiYgoRQmFzZVN0YXR1c0NoYW5nZWQSDwoHYmFzZV9pZBgBIAEoCRIsCgZzdGF0dXMYAiABKA4yHC5rZXB1LnJlZ2lzdHJ5LnYxLkJhc2VTdGF0dXMSDgoGcmVhc29uGAMgASgJIqsBCgxCYXNlQXNzZXNzZWQSDwoHYmFzZV9pZBgBIAEoCRIMCgR5ZWFyGAIgASgFEhgKEGhhc19vcmdhbml6YXRpb24YAyABKAgSEwoLaGFzX2Z1bmRpbmcYBCABKAgSEQoJaGFzX3ZlbnVlGAUgASgIEhYKDmhhc19hY3Rpdml0aWVzGAYgASgIEhIKCmhhc19pbXBhY3QYByABKAgSDgoGcGFzc2VkGAggASgIIsUBCg5SZXNvdXJjZUxpc3RlZBITCgtyZXNvdXJjZV9pZBgBIAEoCRIsCgRraW5kGAIgASgOMh4ua2VwdS5yZWdpc3RyeS52MS5SZXNvdXJjZUtpbmQSDAoEbmFtZRgDIAEoCRIUCgxvd25lcl9vcmdfaWQYBCABKAkSJwoFcGxhY2UYBSABKAsyGC5rZXB1LmNvbW1vbi52MS5PcmdQbGFjZRIQCghjYXBhY2l0eRgGIAEoBRIRCglhdmFpbGFibGUYByABKAgiRQobUmVzb3VyY2VBdmFpbGFiaWxpdHlDaGFuZ2VkEhMKC3Jlc291cmNlX2lkGAEgASgJEhEKCWF2YWlsYWJsZRgCIAEoCCL9AgoITWVudUl0ZW0SDwoHaXRlbV9pZBgBIAEoCRINCgV0aXRsZRgCIAEoCRITCgtkZXNjcmlwdGlvbhgDIAEoCRIkCgV0aGVtZRgEIAEoDjIVLmtlcHUuY29tbW9uLnYxLlRoZW1lEiYKBmZvcm1hdBgFIAEoDjIWLmtlcHUuY29tbW9uLnYxLkZvcm1hdBIrCglhdWRpZW5jZXMYBiADKA4yGC5rZXB1LmNvbW1vbi52MS5BdWRpZW5jZRIYChBkdXJhdGlvbl9taW51dGVzGAcgASgFEhAKCGNhcGFjaXR5GAggASgFEhYKDmxlYWRfdGltZV9kYXlzGAkgASgFEhsKE3NlcnZpY2VfYXJlYV9vcmdfaWQYCiABKAkSNQoNcHJvdmlkZXJfa2luZBgLIAEoDjIeLmtlcHUucmVnaXN0cnkudjEuUHJvdmlkZXJLaW5kEhMKC3Byb3ZpZGVyX2lkGAwgASgJEhQKDHJlc291cmNlX2lkcxgNIAMoCSI9ChFNZW51SXRlbVB1Ymxpc2hlZBIoCgRpdGVtGAEgASgLMhoua2VwdS5yZWdpc3RyeS52MS5NZW51SXRlbSI6Cg5NZW51SXRlbUVkaXRlZBIoCgRpdGVtGAEgASgLMhoua2VwdS5yZWdpc3RyeS52MS5NZW51SXRlbSI0ChFNZW51SXRlbVdpdGhkcmF3bhIPCgdpdGVtX2lkGAEgASgJEg4KBnJlYXNvbhgCIAEoCSKwAQoTU3RhZmZBY2NvdW50Q3JlYXRlZBIPCgdhY2NvdW50GAEgASgJEiIKBHJvbGUYAiABKA4yFC5rZXB1LmNvbW1vbi52MS5Sb2xlEg4KBm9yZ19pZBgDIAEoCRIUCgxkaXNwbGF5X25hbWUYBCABKAkSEgoKY3JlYXRlZF9ieRgFIAEoCRIMCgRwYXRoGAYgAygJEhwKFG11c3RfY2hhbmdlX3Bhc3N3b3JkGAcgASgIIicKFFN0YWZmQWNjb3VudERpc2FibGVkEg8KB2FjY291bnQYASABKAkiJgoTU3RhZmZBY2NvdW50RW5hYmxlZBIPCgdhY2NvdW50GAEgASgJIiwKGVN0YWZmQWNjb3VudFBhc3N3b3JkUmVzZXQSDwoHYWNjb3VudBgBIAEoCSIuChtTdGFmZkFjY291bnRQYXNzd29yZENoYW5nZWQSDwoHYWNjb3VudBgBIAEoCSKPAQoWUmVzaWRlbnRNb3ZlZENvbW11bml0eRITCgtyZXNpZGVudF9pZBgBIAEoCRIZChFmcm9tX2NvbW11bml0eV9pZBgCIAEoCRIXCg90b19jb21tdW5pdHlfaWQYAyABKAkSLAoIbW92ZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wKqwBCglCYXNlTGV2ZWwSGgoWQkFTRV9MRVZFTF9VTlNQRUNJRklFRBAAEhcKE0JBU0VfTEVWRUxfTkFUSU9OQUwQARIZChVCQVNFX0xFVkVMX1BST1ZJTkNJQUwQAhITCg9CQVNFX0xFVkVMX0NJVFkQAxIXChNCQVNFX0xFVkVMX0RJU1RSSUNUEAQSIQodQkFTRV9MRVZFTF9ERU1PTlNUUkFUSU9OX1NJVEUQBSqTAQoKQmFzZVN0YXR1cxIbChdCQVNFX1NUQVRVU19VTlNQRUNJRklFRBAAEhYKEkJBU0VfU1RBVFVTX0FDVElWRRABEhwKGEJBU0VfU1RBVFVTX1VOREVSX1JFVklFVxACEhkKFUJBU0VfU1RBVFVTX1NVU1BFTkRFRBADEhcKE0JBU0VfU1RBVFVTX1JFVk9LRUQQBCrrAQoMUmVzb3VyY2VLaW5kEh0KGVJFU09VUkNFX0tJTkRfVU5TUEVDSUZJRUQQABIXChNSRVNPVVJDRV9LSU5EX1ZFTlVFEAESGgoWUkVTT1VSQ0VfS0lORF9GQUNJTElUWRACEhsKF1JFU09VUkNFX0tJTkRfRVFVSVBNRU5UEAMSFgoSUkVTT1VSQ0VfS0lORF9XT1JLEAQSGQoVUkVTT1VSQ0VfS0lORF9QUk9EVUNUEAUSHQoZUkVTT1VSQ0VfS0lORF9JTkZPUk1BVElPThAGEhgKFFJFU09VUkNFX0tJTkRfRVhQRVJUEAcqXQoMUHJvdmlkZXJLaW5kEh0KGVBST1ZJREVSX0tJTkRfVU5TUEVDSUZJRUQQABIWChJQUk9WSURFUl9LSU5EX1RFQU0QARIWChJQUk9WSURFUl9LSU5EX0JBU0UQAmIGcHJvdG8z", [file_google_protobuf_timestamp, file_kepu_common_v1_catalog, file_kepu_common_v1_envelope]);
 
 /**
  * @generated from message kepu.registry.v1.OrganizationRegistered
@@ -668,6 +670,167 @@ export type MenuItemWithdrawn = Message<"kepu.registry.v1.MenuItemWithdrawn"> & 
  */
 export const MenuItemWithdrawnSchema: GenMessage<MenuItemWithdrawn> = /*@__PURE__*/
   messageDesc(file_kepu_registry_v1_events, 18);
+
+/**
+ * @generated from message kepu.registry.v1.StaffAccountCreated
+ */
+export type StaffAccountCreated = Message<"kepu.registry.v1.StaffAccountCreated"> & {
+  /**
+   * @generated from field: string account = 1;
+   */
+  account: string;
+
+  /**
+   * @generated from field: kepu.common.v1.Role role = 2;
+   */
+  role: Role;
+
+  /**
+   * The org it acts for (a team's id for team roles).
+   *
+   * @generated from field: string org_id = 3;
+   */
+  orgId: string;
+
+  /**
+   * @generated from field: string display_name = 4;
+   */
+  displayName: string;
+
+  /**
+   * The account (or "npm run admin", "demo-seed") that made it.
+   *
+   * @generated from field: string created_by = 5;
+   */
+  createdBy: string;
+
+  /**
+   * The org's path from the root down to it (a team's org, then the team); empty for admins.
+   *
+   * @generated from field: repeated string path = 6;
+   */
+  path: string[];
+
+  /**
+   * Whether the owner must change the initial password before signing in.
+   *
+   * @generated from field: bool must_change_password = 7;
+   */
+  mustChangePassword: boolean;
+};
+
+/**
+ * Describes the message kepu.registry.v1.StaffAccountCreated.
+ * Use `create(StaffAccountCreatedSchema)` to create a new message.
+ */
+export const StaffAccountCreatedSchema: GenMessage<StaffAccountCreated> = /*@__PURE__*/
+  messageDesc(file_kepu_registry_v1_events, 19);
+
+/**
+ * @generated from message kepu.registry.v1.StaffAccountDisabled
+ */
+export type StaffAccountDisabled = Message<"kepu.registry.v1.StaffAccountDisabled"> & {
+  /**
+   * @generated from field: string account = 1;
+   */
+  account: string;
+};
+
+/**
+ * Describes the message kepu.registry.v1.StaffAccountDisabled.
+ * Use `create(StaffAccountDisabledSchema)` to create a new message.
+ */
+export const StaffAccountDisabledSchema: GenMessage<StaffAccountDisabled> = /*@__PURE__*/
+  messageDesc(file_kepu_registry_v1_events, 20);
+
+/**
+ * @generated from message kepu.registry.v1.StaffAccountEnabled
+ */
+export type StaffAccountEnabled = Message<"kepu.registry.v1.StaffAccountEnabled"> & {
+  /**
+   * @generated from field: string account = 1;
+   */
+  account: string;
+};
+
+/**
+ * Describes the message kepu.registry.v1.StaffAccountEnabled.
+ * Use `create(StaffAccountEnabledSchema)` to create a new message.
+ */
+export const StaffAccountEnabledSchema: GenMessage<StaffAccountEnabled> = /*@__PURE__*/
+  messageDesc(file_kepu_registry_v1_events, 21);
+
+/**
+ * A new initial password was generated (never in the event); the owner must change it.
+ *
+ * @generated from message kepu.registry.v1.StaffAccountPasswordReset
+ */
+export type StaffAccountPasswordReset = Message<"kepu.registry.v1.StaffAccountPasswordReset"> & {
+  /**
+   * @generated from field: string account = 1;
+   */
+  account: string;
+};
+
+/**
+ * Describes the message kepu.registry.v1.StaffAccountPasswordReset.
+ * Use `create(StaffAccountPasswordResetSchema)` to create a new message.
+ */
+export const StaffAccountPasswordResetSchema: GenMessage<StaffAccountPasswordReset> = /*@__PURE__*/
+  messageDesc(file_kepu_registry_v1_events, 22);
+
+/**
+ * The owner changed the password (never in the event).
+ *
+ * @generated from message kepu.registry.v1.StaffAccountPasswordChanged
+ */
+export type StaffAccountPasswordChanged = Message<"kepu.registry.v1.StaffAccountPasswordChanged"> & {
+  /**
+   * @generated from field: string account = 1;
+   */
+  account: string;
+};
+
+/**
+ * Describes the message kepu.registry.v1.StaffAccountPasswordChanged.
+ * Use `create(StaffAccountPasswordChangedSchema)` to create a new message.
+ */
+export const StaffAccountPasswordChangedSchema: GenMessage<StaffAccountPasswordChanged> = /*@__PURE__*/
+  messageDesc(file_kepu_registry_v1_events, 23);
+
+/**
+ * A resident moved to another community (the resident's id never reveals her phone).
+ *
+ * @generated from message kepu.registry.v1.ResidentMovedCommunity
+ */
+export type ResidentMovedCommunity = Message<"kepu.registry.v1.ResidentMovedCommunity"> & {
+  /**
+   * @generated from field: string resident_id = 1;
+   */
+  residentId: string;
+
+  /**
+   * @generated from field: string from_community_id = 2;
+   */
+  fromCommunityId: string;
+
+  /**
+   * @generated from field: string to_community_id = 3;
+   */
+  toCommunityId: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp moved_at = 4;
+   */
+  movedAt?: Timestamp;
+};
+
+/**
+ * Describes the message kepu.registry.v1.ResidentMovedCommunity.
+ * Use `create(ResidentMovedCommunitySchema)` to create a new message.
+ */
+export const ResidentMovedCommunitySchema: GenMessage<ResidentMovedCommunity> = /*@__PURE__*/
+  messageDesc(file_kepu_registry_v1_events, 24);
 
 /**
  * @generated from enum kepu.registry.v1.BaseLevel
