@@ -10,7 +10,7 @@ import { decide, type OrderCommand } from "./domain/decide.js";
 import type { DeadlinesByDistrict } from "./domain/deadlines.js";
 import { orderErrors } from "./domain/errors.js";
 import { evolve, type OrderState, type RecordedOrderEvent } from "./domain/order.js";
-import { authorize, lostTheRace } from "./domain/policy.js";
+import { authorize } from "./domain/policy.js";
 import { checkReferences, teamsNamed, type Day, type KnownMenuItem, type KnownOrg, type KnownTeam, type ReferenceFacts } from "./domain/references.js";
 import { toEnvelope, toTimeline, type Cause } from "./messaging/order-events.js";
 import type { OrderStore, StoredOrder } from "./store/order-store.js";
@@ -61,7 +61,6 @@ export class Orders {
       if (command.kind !== "submit" && !before) throw orderErrors.notFound(orderId);
       const facts = await this.factsFor(command, before?.state);
       const areas = command.kind === "accept" && actor?.role === Role.TEAM_LEADER ? (facts.teams.get(actor.orgId)?.serviceAreaOrgIds ?? []) : [];
-      if (lostTheRace(command, before?.state, actor)) throw orderErrors.alreadyAccepted();
       const allowed = authorize(command, before?.state, actor, areas);
       if (!allowed.ok) throw allowed.error;
       const now = this.clock();

@@ -2,9 +2,10 @@ import { create } from "@bufbuild/protobuf";
 import { describe, expect, it } from "vitest";
 import { ActorSchema, Role } from "@kepu/contracts/common/v1/envelope_pb";
 import { Theme } from "@kepu/contracts/common/v1/catalog_pb";
-import { authorize, canRead, lostTheRace } from "../src/domain/policy.js";
+import { decide } from "../src/domain/decide.js";
+import { authorize, canRead } from "../src/domain/policy.js";
 import { rankTeams, type TeamProfile } from "../src/domain/suggest.js";
-import { commands as c, community, given } from "./order-fixtures.js";
+import { commands as c, community, deadlines, given, t0 } from "./order-fixtures.js";
 
 const actor = (role: Role, orgId: string, id = "u-1") => create(ActorSchema, { id, role, orgId });
 
@@ -54,16 +55,17 @@ describe("who may do what", () => {
     expect(authorize(c.accept, dispatched, actor(Role.TEAM_MEMBER, "team-a")).ok).toBe(false);
   });
 
-  it("tells a team that was offered the order and lost the race why, without letting it act", () => {
+  it("lets a team that was offered the order and lost the race through to the decider, which says why", () => {
     const taken = given(c.submit, c.dispatch, c.accept); // team-a won; team-b was offered it too
     const late = { kind: "accept", teamId: "team-b" } as const;
-    expect(authorize(late, taken, actor(Role.TEAM_LEADER, "team-b")).ok).toBe(false); // the offer is over
-    expect(lostTheRace(late, taken, actor(Role.TEAM_LEADER, "team-b"))).toBe(true);
-    expect(lostTheRace({ kind: "accept", teamId: "team-z" }, taken, actor(Role.TEAM_LEADER, "team-z"))).toBe(false); // never offered
-    expect(lostTheRace(late, taken, actor(Role.TEAM_LEADER, "team-a"))).toBe(false); // not his team
-    expect(lostTheRace(c.accept, taken, actor(Role.TEAM_LEADER, "team-a"))).toBe(false); // the winner: the decider answers
-    expect(lostTheRace(late, given(c.submit, c.dispatch), actor(Role.TEAM_LEADER, "team-b"))).toBe(false); // still open
-    expect(lostTheRace({ kind: "accept", teamId: "team-a" }, given(c.submit, c.dispatch, c.decline, { kind: "accept", teamId: "team-b" }), actor(Role.TEAM_LEADER, "team-a"))).toBe(false); // declined it
+    expect(authorize(late, taken, actor(Role.TEAM_LEADER, "team-b")).ok).toBe(true);
+    const answer = decide(taken, late, { now: t0, deadlines });
+    expect(answer.ok ? "" : answer.error.code).toBe("ORDER_ALREADY_ACCEPTED");
+    const stranger = authorize({ kind: "accept", teamId: "team-z" }, taken, actor(Role.TEAM_LEADER, "team-z"));
+    expect(stranger.ok ? "" : stranger.error.code).toBe("OUTSIDE_YOUR_SCOPE"); // never offered
+    const declined = given(c.submit, c.dispatch, c.decline, { kind: "accept", teamId: "team-b" });
+    expect(authorize({ kind: "accept", teamId: "team-a" }, declined, actor(Role.TEAM_LEADER, "team-a")).ok).toBe(false); // it declined
+    expect(canRead(taken, actor(Role.TEAM_LEADER, "team-b"))).toBe(false); // the offer is over: no longer in its inbox
   });
 
   it("lets a resident cancel only their own order, and nobody act unsigned", () => {

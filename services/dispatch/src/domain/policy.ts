@@ -9,9 +9,23 @@ import type { OrderState } from "./order.js";
 // Who may read and change an order is PRODUCT.md's ownership matrix (@kepu/access). What the
 // matrix needs to know of one order is said here, from the order's own state.
 
+/** Teams invited to the order that have not declined it, whatever became of it since. */
+function invitedNotDeclined(state: OrderState): string[] {
+  return state.invitedTeamIds.filter((t) => !state.declinedTeamIds.includes(t));
+}
+
 /** Teams the order is offered to right now: invited and not yet declined, while dispatched. */
 export function offeredTeams(state: OrderState): string[] {
-  return state.status === OrderStatus.DISPATCHED ? state.invitedTeamIds.filter((t) => !state.declinedTeamIds.includes(t)) : [];
+  return state.status === OrderStatus.DISPATCHED ? invitedNotDeclined(state) : [];
+}
+
+/**
+ * For 接单, an invited team keeps its standing after the offer is over (another team won, the
+ * order was cancelled): its attempt then reaches the decider, which says why it cannot accept
+ * (ORDER_ALREADY_ACCEPTED, …) instead of the access model calling the order out of scope.
+ */
+function offeredFor(state: OrderState, command: OrderCommand | undefined): string[] {
+  return command?.kind === "accept" && state.status !== OrderStatus.POOLED ? invitedNotDeclined(state) : offeredTeams(state);
 }
 
 /**
@@ -25,7 +39,7 @@ export function orderFacts(state: OrderState | undefined, command: OrderCommand 
     orgId: community?.orgId ?? "",
     ownerId: state?.requesterId ?? "",
     teamId: state?.acceptedTeamId ?? "",
-    offeredTeamIds: state ? offeredTeams(state) : [],
+    offeredTeamIds: state ? offeredFor(state, command) : [],
     claimedByOrgId: state?.claimedByOrgId ?? "",
     actorTeamAreas: state?.status === OrderStatus.POOLED ? actorTeamAreas : [],
   };
@@ -70,16 +84,4 @@ export function authorize(command: OrderCommand, state: OrderState | undefined, 
 /** Whether this actor may see this order; one they may not is answered as not found. */
 export function canRead(state: OrderState, actor: Actor | undefined, actorTeamAreas: readonly string[] = []): boolean {
   return can("order.read", actor, orderFacts(state, undefined, actorTeamAreas));
-}
-
-/**
- * A leader of a team the order was offered to, asking to accept it after another team won: the
- * offer is over, so the access model no longer lets the team act on it, but the team knew of the
- * order and is told why it lost (ORDER_ALREADY_ACCEPTED) rather than that it is out of scope.
- * Nothing is allowed by this: the command is refused either way.
- */
-export function lostTheRace(command: OrderCommand, state: OrderState | undefined, actor: Actor | undefined): boolean {
-  if (command.kind !== "accept" || !state || actor?.role !== Role.TEAM_LEADER || actor.orgId !== command.teamId) return false;
-  const wasOffered = state.invitedTeamIds.includes(command.teamId) && !state.declinedTeamIds.includes(command.teamId);
-  return wasOffered && state.acceptedTeamId !== "" && state.acceptedTeamId !== command.teamId;
 }
