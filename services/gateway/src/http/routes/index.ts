@@ -3,6 +3,7 @@ import type { FastifyInstance } from "fastify";
 import accounts from "./accounts.js";
 import activities from "./activities.js";
 import auth from "./auth.js";
+import chain from "./chain.js";
 import type { RouteOptions } from "./context.js";
 import notifications from "./notifications.js";
 import orders from "./orders.js";
@@ -15,5 +16,5 @@ import imports from "./imports.js";
 export type { Clients } from "./context.js";
 
 export async function registerRoutes(app: FastifyInstance, options: RouteOptions): Promise<void> {
-  for (const plugin of [auth, accounts, registry, teams, imports, orders, activities, stats, notifications, webhooks]) await app.register(plugin, options);
+  for (const plugin of [auth, accounts, registry, teams, imports, orders, chain, activities, stats, notifications, webhooks]) await app.register(plugin, options);
 }
