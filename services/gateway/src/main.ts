@@ -8,31 +8,35 @@ import { StatsService } from "@kepu/contracts/stats/v1/service_pb";
 import { connectEngines } from "@kepu/engines";
 import { gracefulShutdown } from "@kepu/http";
 import { createLogger } from "@kepu/log";
+import { OutboxRelay } from "@kepu/outbox";
 import { CallSigner, createRpcClient } from "@kepu/rpc";
 import { Accounts, HttpSmsCodeSender, LocalCodeSender, ResidentCodes } from "./auth/accounts.js";
 import { ResidentMoves } from "./auth/resident-moves.js";
 import { accessKeyRing, Tokens } from "./auth/tokens.js";
 import { readConfig } from "./config.js";
 import { createDemoAccounts } from "./demo-accounts.js";
-import { buildApp } from "./http/app.js";
-import auditLog from "./http/audit.js";
-import idempotency from "./http/idempotency.js";
-import open311 from "./http/open311.js";
-import { registerRoutes } from "./http/routes/index.js";
+import { composeGateway } from "./http/gateway.js";
 
 const config = readConfig();
 const logger = createLogger({ service: "gateway", level: config.LOG_LEVEL });
-const engines = await connectEngines("gateway", config, { topics: [], redis: true }, logger);
+const engines = await connectEngines("gateway", config, { topics: ["registry"], redis: true }, logger);
 const redis = engines.redis!;
 const prefix = `${config.KEPU_PREFIX}kepu:gateway:`;
 
-const accounts = new Accounts(engines.db!, redis, prefix, { maxFailures: config.SIGN_IN_MAX_FAILURES, windowSeconds: config.SIGN_IN_FAILURE_WINDOW_SECONDS, lockSeconds: config.SIGN_IN_LOCK_SECONDS });
+// Staff accounts and residents' moves are the gateway's own data: each change and its event are
+// stored together and this relay publishes them to kepu.registry.v1 (source "gateway").
+const relay = new OutboxRelay({ collections: [], publisher: engines.publisher, logger });
+const events = { topic: engines.topic("registry"), relay };
+const accounts = new Accounts(engines.db!, redis, prefix, { maxFailures: config.SIGN_IN_MAX_FAILURES, windowSeconds: config.SIGN_IN_FAILURE_WINDOW_SECONDS, lockSeconds: config.SIGN_IN_LOCK_SECONDS }, events);
+await accounts.prepare();
 if (config.DEMO_ACCOUNTS === "1") await createDemoAccounts(accounts);
 const tokens = new Tokens(accessKeyRing(config.JWT_KEYS, config.JWT_SECRET), redis, prefix, config.ACCESS_TOKEN_MINUTES, config.REFRESH_TOKEN_DAYS);
 const sender = config.SMS_WEBHOOK_URL ? new HttpSmsCodeSender(config.SMS_WEBHOOK_URL, config.SMS_WEBHOOK_TOKEN) : new LocalCodeSender(redis, prefix, config.NODE_ENV);
 const codes = new ResidentCodes(redis, prefix, sender);
-const residentMoves = new ResidentMoves(engines.db!);
+const residentMoves = new ResidentMoves(engines.db!, events);
 await residentMoves.createIndexes();
+relay.watch([accounts.collection, residentMoves.collection]);
+relay.start();
 // Every call to a service carries a short token signed here, with the actor it acts for.
 const rpc = { signer: CallSigner.fromJwk(config.KEPU_CALL_SIGNING_KEY, "gateway") };
 const clients = {
@@ -46,16 +50,13 @@ const clients = {
 };
 
 const deps = { logger, readiness: engines.readiness, redis, prefix, tokens, accounts, codes, residentMoves, corsOrigin: config.CORS_ORIGIN, ratePerMinute: config.RATE_LIMIT_PER_MINUTE, ipRatePerMinute: config.RATE_LIMIT_IP_PER_MINUTE, trustedProxies: config.TRUSTED_PROXIES, webDist: config.WEB_DIST };
-const app = await buildApp(deps);
-await app.register(idempotency, { redis, prefix }); // Idempotency-Key: a retried POST answers its first result again (24 h)
-await registerRoutes(app, { deps, clients });
-await app.register(open311, { deps, clients, db: engines.db! }); // Open311 GeoReport v2 at /open311/v2, and the API keys other systems call it with
-await app.register(auditLog, { db: engines.db!, logger }); // records staff writes and personal reads; GET /api/v1/audit
+const app = await composeGateway(deps, clients, engines.db!);
 await app.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
 logger.info({ httpPort: config.HTTP_PORT }, "gateway ready");
 
 gracefulShutdown(logger, [
   { name: "http", run: () => app.close() },
   { name: "grpc clients", run: async () => Object.values(clients).forEach((c) => c.close()) },
+  { name: "outbox relay", run: () => relay.stop() },
   { name: "engines", run: () => engines.close() },
 ]);
