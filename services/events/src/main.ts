@@ -6,7 +6,7 @@ import { OutboxRelay } from "@kepu/outbox";
 import { CallVerifier, diagnostics, DiagnosticsService, RpcServer } from "@kepu/rpc";
 import { EventsService } from "@kepu/contracts/events/v1/service_pb";
 import { Activities } from "./activities.js";
-import { clockFrom } from "./clock.js";
+import { clockFrom } from "@kepu/calendar/clock";
 import { readConfig } from "./config.js";
 import { eventsService } from "./grpc/events-service.js";
 import { orderConsumer } from "./messaging/order-consumer.js";

@@ -5,7 +5,7 @@ import { createLogger } from "@kepu/log";
 import { CallVerifier, diagnostics, DiagnosticsService, RpcServer } from "@kepu/rpc";
 import { NotificationsService } from "@kepu/contracts/notifications/v1/service_pb";
 import { WebhooksService } from "@kepu/contracts/notifications/v1/webhooks_pb";
-import { clockFrom } from "./clock.js";
+import { clockFrom } from "@kepu/calendar/clock";
 import { readConfig } from "./config.js";
 import { Reminders } from "./delivery/reminders.js";
 import { HttpSmsSender, NoSmsSender, RedisSmsOutbox } from "./delivery/senders.js";

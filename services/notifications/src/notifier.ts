@@ -1,5 +1,5 @@
 import type { Logger } from "@kepu/log";
-import type { Clock } from "./clock.js";
+import type { Clock } from "@kepu/calendar/clock";
 import type { Draft } from "./domain/rules.js";
 import { smsDueAt, smsText } from "./domain/sms.js";
 import type { DueStore } from "./store/due-store.js";

@@ -1,4 +1,4 @@
-import type { Clock } from "../clock.js";
+import type { Clock } from "@kepu/calendar/clock";
 import { whoIsTold } from "../domain/rules.js";
 import type { Notifier } from "../notifier.js";
 import type { DueStore } from "../store/due-store.js";

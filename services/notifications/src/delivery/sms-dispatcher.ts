@@ -1,6 +1,6 @@
 import { calendar } from "@kepu/calendar";
 import type { Logger } from "@kepu/log";
-import type { Clock } from "../clock.js";
+import type { Clock } from "@kepu/calendar/clock";
 import { afterFailure, decideSms } from "../domain/sms.js";
 import type { DueStore } from "../store/due-store.js";
 import type { SmsStore } from "../store/sms-store.js";

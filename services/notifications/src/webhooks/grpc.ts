@@ -8,7 +8,7 @@ import { contractsRegistry } from "@kepu/contracts";
 import { DeliveryStatus, type DeliverySchema, type SubscriptionSchema, type WebhooksService } from "@kepu/contracts/notifications/v1/webhooks_pb";
 import { kepuError } from "@kepu/errors";
 import type { ServiceImplementation } from "@kepu/rpc";
-import type { Clock } from "../clock.js";
+import type { Clock } from "@kepu/calendar/clock";
 import type { DeliveryDoc, SubscriptionDoc, WebhookStore } from "./store.js";
 import type { WebhookWorker } from "./worker.js";
 

@@ -7,7 +7,7 @@ import { occurredAt, type ConsumedEvent } from "@kepu/bus";
 import { contractsRegistry } from "@kepu/contracts";
 import { OrganizationRegisteredSchema } from "@kepu/contracts/registry/v1/events_pb";
 import type { Logger } from "@kepu/log";
-import type { Clock } from "../clock.js";
+import type { Clock } from "@kepu/calendar/clock";
 import { orgBox, personBox, type Draft } from "../domain/rules.js";
 import type { DueStore } from "../store/due-store.js";
 import { inParallel, toStored, type InboxStore } from "../store/inbox-store.js";
