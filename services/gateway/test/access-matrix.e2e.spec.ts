@@ -620,6 +620,11 @@ const specs: RouteSpec[] = [
     targets: [C1, FOREIGN_C].map((c, i) => ({ name: i ? "foreign" : "own", make: async () => ({ path: `/api/v1/menu?communityId=${c}`, allowed: may("menu.read", { orgId: c }) }) })),
   },
   { route: "GET /api/v1/orgs/{orgId}", targets: ["sz-futian", "sz-luohu"].map((o, i) => ({ name: i ? "foreign" : "own", make: async () => ({ path: `/api/v1/orgs/${o}`, allowed: may("org.read", { path: pathOf(o) }) }) })) },
+  // Names of many orgs in one call (a page's places, columns and axes): everyone signed in, both subtrees.
+  {
+    route: "GET /api/v1/names",
+    targets: [{ name: "own+foreign", make: async () => ({ path: `/api/v1/names?orgIds=${C1},${FOREIGN_C}`, allowed: async (who) => (await may("org.read", { path: pathOf(C1) })(who)) && (await may("org.read", { path: pathOf(FOREIGN_C) })(who)) }) }],
+  },
   ...orgSpecs(),
   listRoute("GET /api/v1/teams", "/api/v1/teams", "team.read", "teams", (t) => t.teamId, teamFacts, [["own", "?orgId=sz-futian"], ["foreign", "?orgId=sz-luohu"], ["all", ""]]),
   {

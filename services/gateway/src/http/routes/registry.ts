@@ -6,6 +6,7 @@ import { OrgKind } from "@kepu/contracts/common/v1/catalog_pb";
 import { MenuItemSchema, type MenuItem } from "@kepu/contracts/registry/v1/events_pb";
 import * as r from "@kepu/contracts/registry/v1/service_pb";
 import { can } from "@kepu/access";
+import { isKepuError } from "@kepu/errors";
 import { json, rpcOptions } from "../app.js";
 import { answers, enumName, enumValue, id, pageFields, paged, paging, params, protoJson, protoJsonWith, secured, strictObject, text } from "../schemas.js";
 import { gatewayActor, signedIn, type RouteOptions } from "./context.js";
@@ -33,6 +34,26 @@ const registry: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { clients 
   app.get("/api/v1/orgs/:orgId", { schema: { tags, ...secured, params: params("orgId"), response: answers(protoJson(r.GetOrganizationResponseSchema)) } }, async (request) => {
     const caller = signedIn(request);
     return json(r.GetOrganizationResponseSchema, await clients.registry.getOrganization({ orgId: request.params.orgId }, rpcOptions(request, caller)));
+  });
+  // Names, never ids, on a page: the names of many orgs in one request (a page asks once for every
+  // place, community column and chart axis it shows). Names are everyone's (org.read); an id the
+  // registry does not know is left out of the answer.
+  const namesQuery = strictObject({
+    orgIds: Type.String({ pattern: "^[A-Za-z0-9_.:-]{1,120}(,[A-Za-z0-9_.:-]{1,120}){0,199}$", description: "组织编码，逗号分隔，最多 200 个 / org ids, comma-separated, at most 200" }),
+  });
+  const namesAnswer = Type.Object({ names: Type.Record(Type.String(), Type.String(), { description: "编码 → 名称 / id → name" }) });
+  app.get("/api/v1/names", { schema: { tags, ...secured, querystring: namesQuery, response: answers(namesAnswer) } }, async (request) => {
+    const caller = signedIn(request);
+    const ids = [...new Set(request.query.orgIds.split(","))];
+    const found = await Promise.all(
+      ids.map((orgId) =>
+        clients.registry
+          .getOrganization({ orgId }, rpcOptions(request, caller))
+          .then((answer) => [orgId, answer.organization?.name ?? ""] as const)
+          .catch((error: unknown) => (isKepuError(error) && (error.kind === "not_found" || error.kind === "forbidden") ? ([orgId, ""] as const) : Promise.reject(error))),
+      ),
+    );
+    return { names: Object.fromEntries(found.filter(([, name]) => name)) };
   });
   // ---- the org tree. The picker's lookups (children, search by name) are open: residents pick their
   // community before they sign in, so they are answered with the gateway's own identity (names and
