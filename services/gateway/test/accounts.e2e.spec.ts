@@ -2,16 +2,11 @@
 // by associations within their subtree with roles no higher than their own, the initial password
 // changed before anything else, disable (its sessions ended) / enable / reset, the list searched and paged, every
 // refused write leaving the store as it was, and every write in the audit log.
-import { execFile } from "node:child_process";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { MongoClient } from "mongodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "@kepu/testkit";
 import { community, Platform } from "./platform.js";
 
-const run = promisify(execFile);
-const adminBin = fileURLToPath(new URL("../bin/admin.ts", import.meta.url));
 let platform: Platform;
 let mongo: MongoClient;
 const accountsCollection = () => mongo.db(platform.engines.database("gateway")).collection("accounts");
@@ -20,17 +15,6 @@ let street: string;
 let worker: string;
 let admin: string;
 
-/** `npm run admin -- …` on the test's engines: its exit code and what it printed. */
-async function adminCommand(...args: string[]): Promise<{ code: number; out: string }> {
-  const env = { ...process.env, ...platform.engines.serviceEnv(), LOG_LEVEL: "warn" };
-  try {
-    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", adminBin, ...args], { env, timeout: 60_000 });
-    return { code: 0, out: stdout + stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, out: failed.stdout + failed.stderr };
-  }
-}
 const signIn = (account: string, password: string) => platform.call("POST", "/api/v1/auth/sign-in", undefined, { account, password });
 const create = (token: string, body: object) => platform.call("POST", "/api/v1/accounts", token, body);
 const snapshot = async () => (await accountsCollection().find({}).sort({ _id: 1 }).toArray()).map((d) => JSON.stringify(d));
@@ -49,12 +33,12 @@ afterAll(async () => {
 
 describe("the first admin (npm run admin)", () => {
   it("refuses while an admin exists, makes one with --force, whose printed password must be changed at the first sign-in", async () => {
-    const refused = await adminCommand("--account", "root", "--name", "根管理员");
+    const refused = await platform.adminCommand("--account", "root", "--name", "根管理员");
     expect(refused.code).toBe(2);
     expect(refused.out).toContain("--force");
     expect(await accountsCollection().countDocuments({ _id: "root" as never })).toBe(0);
 
-    const made = await adminCommand("--account", "root", "--name", "根管理员", "--force");
+    const made = await platform.adminCommand("--account", "root", "--name", "根管理员", "--force");
     expect(made.code, made.out).toBe(0);
     const password = /initial password[^:]*: (\S+)/.exec(made.out)?.[1];
     expect(password).toBeDefined();

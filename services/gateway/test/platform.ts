@@ -1,5 +1,8 @@
 // The platform a gateway test talks to: the five services and the gateway as processes on the
 // test's own engines (prefix), a little of Shenzhen in the registry, and HTTP helpers.
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { Redis } from "ioredis";
 import { OrgKind, Theme } from "@kepu/contracts/common/v1/catalog_pb";
 import { Role } from "@kepu/contracts/common/v1/envelope_pb";
@@ -8,6 +11,8 @@ import { RegistryService } from "@kepu/contracts/registry/v1/service_pb";
 import { createRpcClient } from "@kepu/rpc";
 import { ServiceProcess, TestEngines, testSigner, uniquePrefix, waitFor } from "@kepu/testkit";
 
+const run = promisify(execFile);
+const adminBin = fileURLToPath(new URL("../bin/admin.ts", import.meta.url));
 export const community = "sz-futian-yuanling-c1";
 export const menuOrder = { menuItemId: "menu-health", title: "健康养生讲座", theme: "THEME_HEALTH", expectedParticipants: 10, communityId: community };
 const orgs = [["sz", OrgKind.CITY, ""], ["sz-futian", OrgKind.DISTRICT, "sz"], ["sz-futian-yuanling", OrgKind.STREET, "sz-futian"], [community, OrgKind.COMMUNITY, "sz-futian-yuanling"], ["sz-luohu", OrgKind.DISTRICT, "sz"], ["sz-luohu-s", OrgKind.STREET, "sz-luohu"], ["sz-luohu-s-c", OrgKind.COMMUNITY, "sz-luohu-s"]] as const;
@@ -39,16 +44,22 @@ export class Platform {
     this.redis = new Redis(engines.urls.redisUrl);
   }
 
-  /** Starts the services and the gateway (with its demo accounts), seeds Shenzhen, and waits until dispatch knows the menu. */
-  static async start(name: string, gatewayEnv: Record<string, string> = {}): Promise<Platform> {
+  /** Starts the services and the gateway on an empty store: no orgs, no teams, no accounts (unless DEMO_ACCOUNTS=1 in gatewayEnv). */
+  static async empty(name: string, gatewayEnv: Record<string, string> = {}): Promise<Platform> {
     const engines = new TestEngines(uniquePrefix(name));
     await engines.createTopics(["registry", "dispatch", "events"].map((c) => engines.topic(c)));
     const services: ServiceProcess[] = [];
     for (const service of ["registry", "dispatch", "events", "stats", "notifications"]) services.push(await ServiceProcess.start(service, engines.serviceEnv()));
     const [registry, dispatch, events, stats, notifications] = services.map((s) => s.grpcAddress);
-    const gateway = await ServiceProcess.start("gateway", engines.serviceEnv({ DEMO_ACCOUNTS: "1", REGISTRY_GRPC: registry!, DISPATCH_GRPC: dispatch!, EVENTS_GRPC: events!, STATS_GRPC: stats!, NOTIFICATIONS_GRPC: notifications!, ...gatewayEnv }));
-    const platform = new Platform(engines, services, gateway);
-    await seedShenzhen(registry!);
+    const gateway = await ServiceProcess.start("gateway", engines.serviceEnv({ REGISTRY_GRPC: registry!, DISPATCH_GRPC: dispatch!, EVENTS_GRPC: events!, STATS_GRPC: stats!, NOTIFICATIONS_GRPC: notifications!, ...gatewayEnv }));
+    return new Platform(engines, services, gateway);
+  }
+
+  /** Starts the services and the gateway (with its demo accounts), seeds Shenzhen, and waits until dispatch knows the menu. */
+  static async start(name: string, gatewayEnv: Record<string, string> = {}): Promise<Platform> {
+    const platform = await Platform.empty(name, { DEMO_ACCOUNTS: "1", ...gatewayEnv });
+    const engines = platform.engines;
+    await seedShenzhen(platform.services[0]!.grpcAddress);
     // Ready when dispatch has heard of the menu item (its read model of the registry's events).
     const probe = await platform.resident("13700003333");
     await waitFor(async () => (await platform.call("POST", "/api/v1/orders", probe, menuOrder)).status === 200, { what: "dispatch to know the menu", timeoutMs: 30_000 });
@@ -76,6 +87,18 @@ export class Platform {
     await this.call("POST", "/api/v1/auth/resident-code", undefined, { phone });
     const code = await waitFor(() => this.redis.get(`${this.engines.prefix}kepu:gateway:otp-outbox:${phone}`), { what: "the one-time code" });
     return (await this.call("POST", "/api/v1/auth/resident-sign-in", undefined, { phone, code, communityId: community })).body.accessToken as string;
+  }
+
+  /** `npm run admin -- …` (as deploy/local/start.sh runs it) on the test's engines: its exit code and what it printed. */
+  async adminCommand(...args: string[]): Promise<{ code: number; out: string }> {
+    const env = { ...process.env, ...this.engines.serviceEnv(), LOG_LEVEL: "warn" };
+    try {
+      const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", adminBin, ...args], { env, timeout: 60_000 });
+      return { code: 0, out: stdout + stderr };
+    } catch (error) {
+      const failed = error as { code: number; stdout: string; stderr: string };
+      return { code: failed.code, out: failed.stdout + failed.stderr };
+    }
   }
 
   async stop(): Promise<void> {

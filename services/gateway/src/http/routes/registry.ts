@@ -81,11 +81,11 @@ const registry: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { clients 
     return json(r.ListAncestorsResponseSchema, await clients.registry.listAncestors({ orgId: request.params.orgId }, rpcOptions(request, caller)));
   });
   const orgName = text(100, "名称 / the name");
-  const newOrg = strictObject({ orgId: id("组织编码 / the org's id"), name: orgName, kind: enumName(OrgKind, "ORG_KIND_"), parentId: id("上级组织 / the parent") });
+  const newOrg = strictObject({ orgId: id("组织编码 / the org's id"), name: orgName, kind: enumName(OrgKind, "ORG_KIND_"), parentId: Type.Optional(id("上级组织（市级组织没有）/ the parent (none for a city)")) });
   const orgAnswer = answers(protoJson(r.GetOrganizationResponseSchema));
   app.post("/api/v1/orgs", { schema: { tags, ...secured, body: newOrg, response: answers(protoJson(r.GetOrganizationResponseSchema), 201) } }, async (request, reply) => {
     const caller = signedIn(request);
-    const { orgId, name, parentId } = request.body;
+    const { orgId, name, parentId = "" } = request.body; // a city, the root, has none: only an admin may make one (org.change on an empty path)
     const { organization } = await clients.registry.registerOrganization({ orgId, name, kind: kindOf(request.body.kind), parentId }, rpcOptions(request, caller));
     reply.code(201);
     return { organization: organization && json(r.OrganizationSchema, organization) };
