@@ -8,6 +8,7 @@
 // Refuses (exit 2) when an admin exists already, unless --force. For the local demo only
 // (deploy/local/start.sh): --password kepu-demo --no-must-change, refused when NODE_ENV=production.
 import { parseArgs } from "node:util";
+import { topicFor } from "@kepu/bus";
 import { Role } from "@kepu/contracts/common/v1/envelope_pb";
 import { connectEngines } from "@kepu/engines";
 import { isKepuError } from "@kepu/errors";
@@ -41,7 +42,7 @@ if ((values.password || values["no-must-change"]) && config.NODE_ENV === "produc
 
 const engines = await connectEngines("gateway", config, { topics: [], redis: true }, createLogger({ service: "gateway-admin", level: "warn" }));
 try {
-  const accounts = new Accounts(engines.db!, engines.redis!, `${config.KEPU_PREFIX}kepu:gateway:`, { maxFailures: config.SIGN_IN_MAX_FAILURES, windowSeconds: config.SIGN_IN_FAILURE_WINDOW_SECONDS, lockSeconds: config.SIGN_IN_LOCK_SECONDS });
+  const accounts = new Accounts(engines.db!, engines.redis!, `${config.KEPU_PREFIX}kepu:gateway:`, { maxFailures: config.SIGN_IN_MAX_FAILURES, windowSeconds: config.SIGN_IN_FAILURE_WINDOW_SECONDS, lockSeconds: config.SIGN_IN_LOCK_SECONDS }, { topic: topicFor("registry", config.KEPU_PREFIX) }); // its StaffAccountCreated waits in the account for the gateway's relay
   if (!values.force && (await accounts.adminExists())) {
     console.error("已有管理员账号；如确需再建一个，请加 --force / an admin account exists already; add --force to create another");
     process.exitCode = 2;

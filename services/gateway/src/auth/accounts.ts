@@ -1,9 +1,11 @@
 import { createHash, randomBytes, randomInt } from "node:crypto";
 import { hash, verify } from "@node-rs/argon2";
-import type { Collection, Db, Filter } from "mongodb";
+import type { Collection, Db, Document, Filter } from "mongodb";
 import type { Redis } from "ioredis";
 import { Role } from "@kepu/contracts/common/v1/envelope_pb";
 import { kepuError } from "@kepu/errors";
+import { saveAggregate, type OutboxEntry } from "@kepu/outbox";
+import { accountEntry, accountEnvelope, defaultAccountEvents, platformCause, type AccountChange, type AccountEvents, type ChangeCause } from "./account-events.js";
 import type { Caller } from "./tokens.js";
 
 const wrongCredentials = () => kepuError("unauthenticated", "WRONG_CREDENTIALS", "账号或密码错误", "Wrong account or password");
@@ -41,9 +43,17 @@ return attempt`;
 
 type RedisWithReserve = Redis & { kepuReserveSignIn(lockKey: string, failuresKey: string, windowSeconds: number): Promise<number> };
 
-/** A staff account as the gateway keeps it (collection `accounts`, keyed by the account name). */
+/**
+ * A staff account as the gateway keeps it (collection `accounts`, keyed by the account name). It
+ * is an aggregate: every change bumps `version` and stores its event in the same document's
+ * outbox (@kepu/outbox), which the gateway's relay publishes to kepu.registry.v1.
+ */
 export interface AccountDoc {
   _id: string;
+  /** The last event's aggregate version (1 for an account kept before accounts had events: see `prepare`). */
+  version?: number;
+  outbox?: OutboxEntry[];
+  outboxCount?: number;
   passwordHash: string;
   role: Role;
   /** The org it acts for (a team's id for team roles). */
@@ -114,6 +124,7 @@ export const accountErrors = {
   badName: () => kepuError("invalid", "BAD_ACCOUNT_NAME", "账号名为 3–32 位小写字母、数字、点、下划线或连字符，以字母或数字开头", "An account name is 3–32 lowercase letters, digits, dots, underscores or hyphens, starting with a letter or digit", "account"),
   weakPassword: (field: string) => kepuError("invalid", "WEAK_PASSWORD", "密码至少 8 位，且不能与账号名相同", "A password has at least 8 characters and is not the account name", field),
   samePassword: () => kepuError("invalid", "SAME_PASSWORD", "新密码不能与当前密码相同", "The new password must differ from the current one", "newPassword"),
+  busy: () => kepuError("conflict", "ACCOUNT_BUSY", "该账号正被同时修改，请稍后重试", "The account is being changed at the same time; please retry", "account"),
 };
 
 const accountNamePattern = /^[a-z0-9][a-z0-9._-]{2,31}$/;
@@ -130,7 +141,6 @@ export function requirePassword(password: string, account: string, field: string
 /** 16 characters from 12 random bytes: shown once, changed at the first sign-in. */
 export const generatePassword = () => randomBytes(12).toString("base64url");
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-const duplicateKey = (error: unknown) => (error as { code?: number } | undefined)?.code === 11000;
 
 /**
  * Staff accounts: account name + password (argon2id), each with a role and the org it acts for.
@@ -150,6 +160,7 @@ export class Accounts {
     redis: Redis,
     private readonly prefix: string,
     private readonly lock: SignInLock,
+    private readonly events: AccountEvents = defaultAccountEvents,
   ) {
     this.accounts = db.collection<AccountDoc>("accounts");
     if (!("kepuReserveSignIn" in redis)) redis.defineCommand("kepuReserveSignIn", { numberOfKeys: 2, lua: reserveAttempt });
@@ -157,17 +168,33 @@ export class Accounts {
     this.dummyHash = hash(randomBytes(32).toString("base64url"));
   }
 
-  /** The demo accounts (DEMO_ACCOUNTS=1): made once, never changed by a restart. */
-  async create(account: string, password: string, caller: Omit<Caller, "id">): Promise<void> {
-    await this.accounts.updateOne(
-      { _id: account },
-      { $setOnInsert: { passwordHash: await hash(password), role: caller.role, orgId: caller.orgId, displayName: caller.displayName, status: "active", mustChangePassword: false } },
-      { upsert: true },
-    );
+  /** The collection the relay publishes the accounts' events from. */
+  get collection(): Collection<Document> {
+    return this.accounts as unknown as Collection<Document>;
   }
 
-  /** A new account; its password is answered once (the given one, or a generated one). */
-  async add(input: NewAccount): Promise<{ account: AccountView; password: string }> {
+  /**
+   * Accounts kept before accounts had events get version 1 (as if created by an event that was
+   * never published), so their next change can be guarded and numbered. Once at start.
+   */
+  async prepare(): Promise<void> {
+    await this.accounts.updateMany({ version: { $exists: false } }, { $set: { version: 1 } });
+  }
+
+  /** The demo accounts (DEMO_ACCOUNTS=1): made once, never changed by a restart; the event only with the insert. */
+  async create(account: string, password: string, caller: Omit<Caller, "id">): Promise<void> {
+    const created: AccountChange = { type: "created", account, role: caller.role, orgId: caller.orgId, displayName: caller.displayName, createdBy: "demo-accounts", path: [], mustChangePassword: false };
+    const entry = accountEntry(this.events.topic, created, 1, platformCause("demo-accounts"));
+    const result = await this.accounts.updateOne(
+      { _id: account },
+      { $setOnInsert: { passwordHash: await hash(password), role: caller.role, orgId: caller.orgId, displayName: caller.displayName, status: "active", mustChangePassword: false, version: 1, outbox: [entry], outboxCount: 1 } },
+      { upsert: true },
+    );
+    if (result.upsertedCount > 0) this.events.relay?.kick(this.collection, account);
+  }
+
+  /** A new account; its password is answered once (the given one, or a generated one). StaffAccountCreated with it. */
+  async add(input: NewAccount, cause: ChangeCause = platformCause(input.createdBy)): Promise<{ account: AccountView; password: string }> {
     requireAccountName(input.account);
     const password = input.password ?? generatePassword();
     requirePassword(password, input.account, "initialPassword");
@@ -185,13 +212,12 @@ export class Accounts {
       createdBy: input.createdBy,
       updatedAt: now,
     };
-    try {
-      await this.accounts.insertOne(doc);
-    } catch (error) {
-      if (duplicateKey(error)) throw accountErrors.exists();
-      throw error;
-    }
-    return { account: viewOf(doc), password };
+    const { _id, ...state } = doc;
+    const created: AccountChange = { type: "created", account: _id, role: input.role, orgId: input.orgId, displayName: input.displayName, createdBy: input.createdBy, path: input.path, mustChangePassword: input.mustChangePassword };
+    const saved = await saveAggregate(this.collection, { id: _id, expectedVersion: 0, version: 1, state, topic: this.events.topic, events: [accountEnvelope(created, 1, cause)] });
+    if (saved === "conflict") throw accountErrors.exists();
+    this.events.relay?.kick(this.collection, _id);
+    return { account: viewOf({ ...doc, version: 1 }), password };
   }
 
   async get(account: string): Promise<AccountView | undefined> {
@@ -223,12 +249,39 @@ export class Accounts {
     return { accounts: docs.map(viewOf), total };
   }
 
-  /** Disabling also ends the account's sessions: no refresh token of it works again. */
-  async setStatus(account: string, status: AccountStatus): Promise<AccountView> {
-    const doc = await this.accounts.findOneAndUpdate({ _id: account }, { $set: { status, updatedAt: new Date() } }, { returnDocument: "after" });
-    if (!doc) throw accountErrors.notFound();
+  /**
+   * Disabling also ends the account's sessions: no refresh token of it works again. Setting the
+   * status it has already is no change and no event.
+   */
+  async setStatus(account: string, status: AccountStatus, cause: ChangeCause = platformCause("gateway")): Promise<AccountView> {
+    const doc = await this.change(account, cause, (before) =>
+      (before.status ?? "active") === status ? undefined : { set: { status }, event: { type: status === "disabled" ? "disabled" : "enabled", account } },
+    );
     if (status === "disabled") await this.endSessions(account);
     return viewOf(doc);
+  }
+
+  /**
+   * One change of an existing account: `decide` says what to set and the event it is (or nothing),
+   * from the account as read; the state and the event are written together, guarded by the
+   * version read (a parallel change makes it read and decide again).
+   */
+  private async change(account: string, cause: ChangeCause, decide: (before: AccountDoc) => { set: Partial<AccountDoc>; event: AccountChange } | undefined): Promise<AccountDoc> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const before = await this.accounts.findOne({ _id: account }, { projection: { outbox: 0 } });
+      if (!before) throw accountErrors.notFound();
+      const decided = decide(before);
+      if (!decided) return before;
+      const expected = before.version ?? 1;
+      const state = { ...decided.set, updatedAt: new Date() };
+      const events = [accountEnvelope(decided.event, expected + 1, cause)];
+      const result = await saveAggregate(this.collection, { id: account, expectedVersion: expected, version: expected + 1, state, topic: this.events.topic, events });
+      if (result === "saved") {
+        this.events.relay?.kick(this.collection, account);
+        return { ...before, ...state, version: expected + 1 };
+      }
+    }
+    throw accountErrors.busy();
   }
 
   /**
@@ -246,10 +299,10 @@ export class Accounts {
   }
 
   /** A new generated password, answered once; the owner must change it at the next sign-in. Ends its sessions. */
-  async resetPassword(account: string): Promise<{ account: AccountView; password: string }> {
+  async resetPassword(account: string, cause: ChangeCause = platformCause("gateway")): Promise<{ account: AccountView; password: string }> {
     const password = generatePassword();
-    const doc = await this.accounts.findOneAndUpdate({ _id: account }, { $set: { passwordHash: await hash(password), mustChangePassword: true, updatedAt: new Date() } }, { returnDocument: "after" });
-    if (!doc) throw accountErrors.notFound();
+    const passwordHash = await hash(password);
+    const doc = await this.change(account, cause, () => ({ set: { passwordHash, mustChangePassword: true }, event: { type: "passwordReset", account } }));
     await this.redis.del(`${this.prefix}signin-lock:${account}`, `${this.prefix}signin-failures:${account}`);
     await this.endSessions(account); // a reset is often for a password that got out
     return { account: viewOf(doc), password };
@@ -265,12 +318,14 @@ export class Accounts {
    * The owner's own change: the current password proves who asks (counted by the same lock as a
    * sign-in), so it works before the first sign-in too. Answers the signed-in caller.
    */
-  async changePassword(account: string, current: string, next: string): Promise<Caller> {
+  async changePassword(account: string, current: string, next: string, correlationId?: string): Promise<Caller> {
     const doc = await this.verified(account, current);
     requirePassword(next, account, "newPassword");
     if (next === current) throw accountErrors.samePassword();
-    await this.accounts.updateOne({ _id: account }, { $set: { passwordHash: await hash(next), mustChangePassword: false, updatedAt: new Date() } });
-    return callerOf(doc);
+    const passwordHash = await hash(next);
+    const owner = callerOf(doc);
+    await this.change(account, { actor: owner, correlationId }, () => ({ set: { passwordHash, mustChangePassword: false }, event: { type: "passwordChanged", account } }));
+    return owner;
   }
 
   /** The account whose password this is, active; or why not (wrong, locked, disabled). */

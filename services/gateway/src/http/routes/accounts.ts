@@ -107,7 +107,7 @@ const accounts: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { deps, cl
     requireAccess("account.change", who, { path });
     if (body.mustChangePassword === false && who.role !== Role.ADMIN) throw errors.demoOnly();
     const displayName = optionalName(body.displayName, "displayName", 40) || body.account;
-    const made = await deps.accounts.add({ account: body.account, displayName, role, orgId: body.orgId, path, password: body.initialPassword, mustChangePassword: body.mustChangePassword ?? true, createdBy: who.id });
+    const made = await deps.accounts.add({ account: body.account, displayName, role, orgId: body.orgId, path, password: body.initialPassword, mustChangePassword: body.mustChangePassword ?? true, createdBy: who.id }, { actor: who, correlationId: request.id });
     return { account: json(made.account), initialPassword: made.password };
   });
 
@@ -133,24 +133,24 @@ const accounts: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { deps, cl
   app.post("/api/v1/accounts/:account/disable", { schema: { ...one, summary: "停用账号 / Disable an account", response: answers(Type.Object({ account: accountSchema })) } }, async (request) => {
     const who = keeper(request, "account.change");
     await target(request, who, request.params.account);
-    return { account: json(await deps.accounts.setStatus(request.params.account, "disabled")) };
+    return { account: json(await deps.accounts.setStatus(request.params.account, "disabled", { actor: who, correlationId: request.id })) };
   });
   app.post("/api/v1/accounts/:account/enable", { schema: { ...one, summary: "启用账号 / Enable an account", response: answers(Type.Object({ account: accountSchema })) } }, async (request) => {
     const who = keeper(request, "account.change");
     await target(request, who, request.params.account);
-    return { account: json(await deps.accounts.setStatus(request.params.account, "active")) };
+    return { account: json(await deps.accounts.setStatus(request.params.account, "active", { actor: who, correlationId: request.id })) };
   });
   app.post("/api/v1/accounts/:account/reset-password", { schema: { ...one, summary: "重置密码（新密码只显示一次）/ Reset the password (shown once)", response: answers(withPassword) } }, async (request) => {
     const who = keeper(request, "account.change");
     await target(request, who, request.params.account);
-    const reset = await deps.accounts.resetPassword(request.params.account);
+    const reset = await deps.accounts.resetPassword(request.params.account, { actor: who, correlationId: request.id });
     return { account: json(reset.account), initialPassword: reset.password };
   });
 
   const change = strictObject({ account: text(64), currentPassword: text(128), newPassword: text(128) });
   app.post("/api/v1/auth/change-password", { schema: { tags: ["auth"], summary: "修改自己的密码（首次登录必须）/ Change one's own password (required at the first sign-in)", body: change, response: answers(tokenPair) } }, async (request) => {
     const { account, currentPassword, newPassword } = request.body;
-    return deps.tokens.issue(await deps.accounts.changePassword(account, currentPassword, newPassword));
+    return deps.tokens.issue(await deps.accounts.changePassword(account, currentPassword, newPassword, request.id));
   });
 };
 

@@ -41,7 +41,7 @@ const auth: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { deps, client
     const caller = callerFor(request, [Role.RESIDENT]);
     const { communityId } = request.body;
     await requireCommunity(communityId, request.id);
-    const move = await deps.residentMoves.record(caller.id, caller.orgId, communityId);
+    const move = await deps.residentMoves.record(caller.id, caller.orgId, communityId, { actor: caller, correlationId: request.id });
     const tokens = await deps.tokens.issue({ ...caller, orgId: communityId });
     return { ...tokens, fromCommunityId: move.fromCommunityId, toCommunityId: move.toCommunityId, movedAt: move.movedAt.toISOString() };
   });
