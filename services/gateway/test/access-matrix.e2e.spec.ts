@@ -649,7 +649,8 @@ const specs: RouteSpec[] = [
     })),
   },
   listRoute("GET /api/v1/orders", "/api/v1/orders", "order.read", "orders", (o) => o.orderId, orderFacts, [["all", "?pageSize=200"], ["foreign", "?pageSize=200&orgId=sz-luohu"]]),
-  ...["", "/suggestions"].map(
+  // "/chain": the order's whole chain is read as the order is (its other parts are left out, never refused).
+  ...["", "/suggestions", "/chain"].map(
     (suffix): RouteSpec => ({
       route: `GET /api/v1/orders/{orderId}${suffix}`,
       targets: (
@@ -667,7 +668,7 @@ const specs: RouteSpec[] = [
             path: `/api/v1/orders/${orderId}${suffix}`,
             allowed: async (who) => {
               const o = await order(orderId);
-              return can("order.read", who, orderFacts(o, who)) && (suffix === "" || can(communityOrClaimed(o), who, orderFacts(o, who)));
+              return can("order.read", who, orderFacts(o, who)) && (suffix !== "/suggestions" || can(communityOrClaimed(o), who, orderFacts(o, who)));
             },
           };
         },
