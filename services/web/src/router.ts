@@ -20,6 +20,9 @@ const routes: RouteRecordRaw[] = [
   { path: "/team/inbox", component: () => import("./views/leader/TeamInbox.vue"), meta: { roles: ["TEAM_LEADER", "TEAM_MEMBER"] } },
   { path: "/admin/webhooks", component: () => import("./views/admin/WebhooksPage.vue"), meta: { roles: webhookRoles } },
   { path: "/dashboard", component: () => import("./views/DashboardPage.vue"), meta: { roles: [...staffRoles, "DASHBOARD_VIEWER"] } },
+  // "/" renders nothing itself: the guard below sends it to the signed-in person's home or to the
+  // sign-in page (so the catch-all's redirect to "/" ends there instead of looping).
+  { path: "/", component: { render: () => null } },
   { path: "/:rest(.*)*", redirect: "/" },
 ];
 

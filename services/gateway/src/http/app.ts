@@ -2,7 +2,7 @@ import { toJson, type DescMessage, type MessageShape } from "@bufbuild/protobuf"
 import cors from "@fastify/cors";
 import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
-import fastifyStatic from "@fastify/static";
+import fastifyStatic, { type FastifyStaticOptions } from "@fastify/static";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import { TypeBoxValidatorCompiler } from "@fastify/type-provider-typebox";
@@ -91,8 +91,32 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
     if (signedIn instanceof Error) throw signedIn;
   });
 
-  if (deps.webDist) await app.register(fastifyStatic, { root: deps.webDist, wildcard: false });
+  if (deps.webDist) {
+    await app.register(fastifyStatic, webAppFiles(deps.webDist));
+    // The app's files differ by Accept-Encoding (caches keep one copy per encoding), besides Origin (CORS).
+    app.addHook("onSend", async (request, reply) => {
+      if (request.url.startsWith("/api/")) return;
+      const vary = reply.getHeader("vary");
+      reply.header("vary", vary ? `${String(vary)}, Accept-Encoding` : "Accept-Encoding");
+    });
+  }
   return app;
+}
+
+/**
+ * The built web app: its hashed files under /assets/ cached for good (a new build has new
+ * names), index.html asked again each time (it names the current assets); each file sent as
+ * the brotli or gzip copy the build wrote next to it when the browser accepts one.
+ */
+function webAppFiles(root: string): FastifyStaticOptions {
+  return {
+    root,
+    wildcard: false,
+    preCompressed: true,
+    globIgnore: ["**/*.br", "**/*.gz"],
+    cacheControl: false,
+    setHeaders: (response, path) => response.setHeader("cache-control", path.includes("/assets/") ? "public, max-age=31536000, immutable" : "no-cache"),
+  };
 }
 
 type Limiter = ReturnType<FastifyInstance["createRateLimit"]>;

@@ -10,7 +10,7 @@ import { checkMenuItem, type MenuItemFields } from "../domain/menu.js";
 import type { Cause, RegistryStore } from "../store/registry-store.js";
 import { Bases } from "../use-cases/bases.js";
 import { must, type Clock } from "../use-cases/decisions.js";
-import { Imports } from "../use-cases/imports.js";
+import { Imports, type ImportKind as Kind } from "../use-cases/imports.js";
 import { Menu } from "../use-cases/menu.js";
 import { Organizations } from "../use-cases/organizations.js";
 import { Resources } from "../use-cases/resources.js";
@@ -18,9 +18,13 @@ import { Teams } from "../use-cases/teams.js";
 import { baseMessage, menuMessage, orgMessage, resourceMessage, teamMessage, volunteerMessage } from "./messages.js";
 import { guardianConsentOf, optionalId, optionalText, requireEnum, requireId, requireMobile, requireName } from "./validate.js";
 
-/** The kinds of import built so far: volunteers (teams and orgs are not yet). */
-function importKind(kind: ImportKind): void {
-  if (kind !== ImportKind.VOLUNTEERS) throw kepuError("invalid", "IMPORT_KIND_UNSUPPORTED", "目前只支持导入志愿者", "Only volunteers can be imported so far", "kind");
+const importKinds: Partial<Record<ImportKind, Kind>> = { [ImportKind.VOLUNTEERS]: "volunteers", [ImportKind.TEAMS]: "teams", [ImportKind.ORGS]: "orgs" };
+
+/** The kind of import asked for: volunteers, teams or org units. */
+function importKind(kind: ImportKind): Kind {
+  const known = importKinds[kind];
+  if (!known) throw kepuError("invalid", "IMPORT_KIND_UNSUPPORTED", "请选择导入的类型：志愿者、队伍或组织", "Choose what to import: volunteers, teams or orgs", "kind");
+  return known;
 }
 
 const cause = (context: CallContext): Cause => ({ correlationId: context.correlationId, actor: context.actor });
@@ -157,14 +161,13 @@ export function registryService(store: RegistryStore, clock: Clock = () => new D
     },
 
     async importColumns(request) {
-      importKind(request.kind);
-      return { columns: imports.columns("volunteers") };
+      return { columns: imports.columns(importKind(request.kind)) };
     },
 
     async importRows(request, context) {
-      importKind(request.kind);
+      const kind = importKind(request.kind);
       if (!/^[0-9a-f]{64}$/.test(request.fileHash)) throw kepuError("invalid", "BAD_FILE_HASH", "文件摘要应为 64 位十六进制 sha256", "The file hash must be a hex sha256", "fileHash");
-      const report = await imports.importVolunteers(request.fileHash, request.headers, request.rows, cause(context));
+      const report = await imports.importRows(kind, request.fileHash, request.headers, request.rows, cause(context));
       return { ...report, problems: report.problems.map(({ row, column, zh, en }) => ({ row, column, problem: zh, problemEn: en })) };
     },
 

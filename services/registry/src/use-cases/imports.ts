@@ -1,28 +1,45 @@
-// Bulk import of volunteers: every row checked first (domain/volunteer-import.ts); only a sheet
-// without problems is written — per team, the personal records in unordered bulks, then one team
-// write per 500 joins with their VolunteerJoinedTeam events (not a read-modify-write per row). The
-// file's content hash is recorded last: the same file again answers "imported before" and writes
-// nothing; a file whose writing was cut short is completed by uploading it again (rows already
-// members are skipped).
+// Bulk import from a sheet — volunteers, teams, org units: the importer is authorized for
+// everything the rows name before anything is answered; then every row is checked by the pure
+// checkers (domain/*-import.ts, on the aggregates' own deciders); only a sheet without problems is
+// written, through the same commands (and so the same events) as one record at a time. The file's
+// content hash is recorded last, per kind: the same file again answers "imported before" and
+// writes nothing; a file whose writing was cut short is completed by uploading it again (rows
+// already written as they say are skipped).
+//
+// Volunteers: per team, the personal records in unordered bulks, then one team write per 500
+// joins with their VolunteerJoinedTeam events (not a read-modify-write per row).
 import { authorize, listScope } from "@kepu/access";
 import { ok } from "@kepu/errors";
 import type { Actor } from "@kepu/contracts/common/v1/envelope_pb";
+import { cellOf, listOf, type Column, type Problem, type SheetRow } from "../domain/import-sheet.js";
+import { checkOrgRows, orgColumns, type OrgRow } from "../domain/org-import.js";
 import * as team from "../domain/team.js";
 import type { TeamEvent, TeamState } from "../domain/team.js";
-import { checkVolunteerRows, volunteerColumns, type Column, type Problem, type SheetRow, type VolunteerRow } from "../domain/volunteer-import.js";
+import { checkTeamRows, teamColumns, type TeamRow } from "../domain/team-import.js";
+import { checkVolunteerRows, volunteerColumns, type VolunteerRow } from "../domain/volunteer-import.js";
 import type { Cause, RegistryStore } from "../store/registry-store.js";
-import { teamFacts } from "./access.js";
+import { placedFacts, teamFacts } from "./access.js";
 import { decideOnExisting, must, type Clock } from "./decisions.js";
+import { Organizations } from "./organizations.js";
+import { Teams } from "./teams.js";
 
-export type ImportKind = "volunteers";
+export type ImportKind = "volunteers" | "teams" | "orgs";
+
+const columnsOf: Record<ImportKind, Column[]> = { volunteers: volunteerColumns, teams: teamColumns, orgs: orgColumns };
+
+/** A sheet checked: its problems, and the writing of its rows (called only when there are none). */
+interface CheckedSheet {
+  problems: Problem[];
+  write(): Promise<number>;
+}
+
+const checked = <T>(result: { valid: T[]; problems: Problem[] }, write: (valid: T[]) => Promise<number>): CheckedSheet => ({ problems: result.problems, write: () => write(result.valid) });
 
 /**
  * Joins per team write: a write carries its events in the team's outbox, which the relay empties
  * with one $pullAll of what it published — cheap for hundreds, slow on FerretDB for ten thousand.
  */
 const joinsPerWrite = 500;
-
-const cellOf = (headers: readonly string[], row: SheetRow, header: string) => (row.cells[headers.indexOf(header)] ?? "").trim();
 
 export interface ImportReport {
   imported: boolean;
@@ -33,28 +50,102 @@ export interface ImportReport {
 }
 
 export class Imports {
+  private readonly orgs: Organizations;
+  private readonly teams: Teams;
+
   constructor(
     private readonly store: RegistryStore,
     private readonly clock: Clock,
-  ) {}
-
-  columns(_kind: ImportKind): Column[] {
-    return volunteerColumns;
+  ) {
+    this.orgs = new Organizations(store);
+    this.teams = new Teams(store, this.orgs, clock);
   }
 
-  async importVolunteers(fileHash: string, headers: readonly string[], rows: readonly SheetRow[], cause: Cause): Promise<ImportReport> {
-    const importId = `volunteers:${fileHash}`;
-    const teams = await this.teamsNamed(headers, rows, cause.actor); // authorized before anything is answered
-    if (await this.store.importDone(importId)) return { imported: true, rows: rows.length, written: 0, repeated: true, problems: [] };
-    const { valid, problems } = await this.check(headers, rows, teams);
-    if (problems.length > 0) return { imported: false, rows: rows.length, written: 0, repeated: false, problems };
+  columns(kind: ImportKind): Column[] {
+    return columnsOf[kind];
+  }
 
+  async importRows(kind: ImportKind, fileHash: string, headers: readonly string[], rows: readonly SheetRow[], cause: Cause): Promise<ImportReport> {
+    const importId = `${kind}:${fileHash}`;
+    const check = await this.authorizedSheet(kind, headers, rows, cause); // authorized before anything is answered
+    if (await this.store.importDone(importId)) return { imported: true, rows: rows.length, written: 0, repeated: true, problems: [] };
+    const { problems, write } = await check();
+    if (problems.length > 0) return { imported: false, rows: rows.length, written: 0, repeated: false, problems };
+    const written = await write();
+    await this.store.recordImport({ _id: importId, kind, rows: rows.length, written, at: this.clock() });
+    return { imported: true, rows: rows.length, written, repeated: false, problems: [] };
+  }
+
+  /** The importer authorized for what the rows name (a refusal throws), and the check of the sheet. */
+  private async authorizedSheet(kind: ImportKind, headers: readonly string[], rows: readonly SheetRow[], cause: Cause): Promise<() => Promise<CheckedSheet>> {
+    const named = (...columns: string[]) => [...new Set(rows.flatMap((r) => columns.flatMap((c) => listOf(cellOf(headers, r, c)))))];
+    if (kind === "orgs") {
+      const orgs = await this.parentsNamed(headers, rows, named("机构编号", "上级编号", "服务社区"), cause.actor);
+      return async () => checked(checkOrgRows(headers, rows, { orgs }), (valid) => this.writeOrgs(valid, cause));
+    }
+    if (kind === "teams") {
+      const orgs = await this.ownersNamed(headers, rows, named("所属机构编号", "服务范围"), cause.actor);
+      return async () => checked(checkTeamRows(headers, rows, { orgs, teams: await this.store.states("teams", named("队伍编号")) }), (valid) => this.writeTeams(valid, cause));
+    }
+    const teams = await this.teamsNamed(headers, rows, cause.actor);
+    return async () => checked(await this.checkVolunteers(headers, rows, teams), (valid) => this.writeVolunteers(valid, cause));
+  }
+
+  /**
+   * The orgs the rows name (ids, parents, communities served). Every parent that exists must be
+   * one the importer may place orgs under, and a row without a parent (a city) is an admin's: a
+   * file naming one they may not is refused whole, as one register would be.
+   */
+  private async parentsNamed(headers: readonly string[], rows: readonly SheetRow[], ids: string[], actor: Actor | undefined) {
+    listScope("org.change", actor);
+    const orgs = await this.store.states("organizations", ids);
+    const parents = new Set(rows.map((r) => cellOf(headers, r, "上级编号")));
+    for (const parentId of parents) {
+      const parent = orgs.get(parentId);
+      if (!parentId || parent) must(authorize("org.change", actor, { path: parent?.place.path ?? [] }));
+    }
+    return orgs;
+  }
+
+  /** The orgs the rows name (owners, areas); every owner that exists must be one the importer may register teams for. */
+  private async ownersNamed(headers: readonly string[], rows: readonly SheetRow[], ids: string[], actor: Actor | undefined) {
+    listScope("team.register", actor);
+    const orgs = await this.store.states("organizations", ids);
+    for (const ownerId of new Set(rows.map((r) => cellOf(headers, r, "所属机构编号")))) {
+      const owner = orgs.get(ownerId);
+      if (owner) must(authorize("team.register", actor, placedFacts(owner)));
+    }
+    return orgs;
+  }
+
+  /** Org rows in order (a parent before its children): registered, then what each serves, by the org commands. */
+  private async writeOrgs(valid: OrgRow[], cause: Cause): Promise<number> {
+    let written = 0;
+    for (const row of valid) {
+      if (row.register) await this.orgs.register({ type: "register", ...row.register }, cause);
+      if (row.serves) await this.orgs.change(row.orgId, { type: "serve", communityIds: row.serves }, cause);
+      if (row.events.length > 0) written++;
+    }
+    return written;
+  }
+
+  /** Team rows, each registered by the team command (those already there as the row says skipped). */
+  private async writeTeams(valid: TeamRow[], cause: Cause): Promise<number> {
+    let written = 0;
+    for (const row of valid) {
+      if (!row.register) continue;
+      await this.teams.register(row.register, cause);
+      written++;
+    }
+    return written;
+  }
+
+  private async writeVolunteers(valid: VolunteerRow[], cause: Cause): Promise<number> {
     const byTeam = new Map<string, VolunteerRow[]>();
     for (const row of valid) byTeam.set(row.teamId, [...(byTeam.get(row.teamId) ?? []), row]);
     let written = 0;
     for (const [teamId, joining] of byTeam) written += await this.joinAll(teamId, joining, cause);
-    await this.store.recordImport({ _id: importId, kind: "volunteers", rows: rows.length, written, at: this.clock() });
-    return { imported: true, rows: rows.length, written, repeated: false, problems: [] };
+    return written;
   }
 
   /**
@@ -68,7 +159,7 @@ export class Imports {
     return teams;
   }
 
-  private async check(headers: readonly string[], rows: readonly SheetRow[], teams: ReadonlyMap<string, TeamState>) {
+  private async checkVolunteers(headers: readonly string[], rows: readonly SheetRow[], teams: ReadonlyMap<string, TeamState>) {
     const currentTeamOf = await this.store.currentTeams([...new Set(rows.map((r) => cellOf(headers, r, "志愿者编号")).filter(Boolean))]);
     return checkVolunteerRows(headers, rows, { teams, currentTeamOf, now: this.clock() });
   }
