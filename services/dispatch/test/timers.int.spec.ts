@@ -50,7 +50,7 @@ describe("escalation timers", () => {
     const resident = create(ActorSchema, { id: "resident-1", role: Role.RESIDENT, orgId: community.orgId });
     const first = dispatchProcess(() => t0);
     await first.store.createIndexes();
-    await first.catalog.orgRegistered(community.orgId, 1, { kind: OrgKind.COMMUNITY, path: community.path }); // as the registry's event would
+    await first.catalog.orgChanged(community.orgId, 1, { kind: OrgKind.COMMUNITY, path: community.path }); // as the registry's event would
     await first.orders.handle("order-t1", { kind: "submit", requesterId: "resident-1", request: create(OrderRequestSchema, { title: "防诈骗讲座", community }), campaignId: "" }, resident, { correlationId: "c1" });
 
     let now = new Date(t0.getTime() + hours(23));

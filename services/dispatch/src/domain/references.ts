@@ -7,12 +7,17 @@ import { OrderStatus } from "@kepu/contracts/dispatch/v1/events_pb";
 import type { OrderCommand } from "./decide.js";
 import type { OrderState } from "./order.js";
 
-/** An organization as dispatch knows it from OrganizationRegistered. */
+/** An organization as dispatch knows it from OrganizationRegistered / Renamed / Moved / Closed. */
 export interface KnownOrg {
   orgId: string;
   kind: OrgKind;
-  /** Ids from the root down to and including orgId. */
+  /** Ids from the root down to and including orgId: where it sits now (OrganizationMoved). */
   path: readonly string[];
+  /** Its district and street, as the registry placed it ("" when the read model does not know). */
+  districtId?: string;
+  streetId?: string;
+  /** True once the registry closed it (OrganizationClosed): it can no longer order. */
+  closed?: boolean;
 }
 
 /** A menu item as dispatch knows it from MenuItemPublished / Edited / Withdrawn. */
@@ -61,6 +66,8 @@ export const referenceErrors = {
     kepuError("invalid", "COMMUNITY_NOT_FOUND", `社区 ${orgId} 不存在`, `Community ${orgId} does not exist`, "request.community"),
   notACommunity: (orgId: string) =>
     kepuError("invalid", "NOT_A_COMMUNITY", `${orgId} 不是社区，请选择下单的社区`, `${orgId} is not a community; choose the community the order is for`, "request.community"),
+  communityClosed: (orgId: string) =>
+    kepuError("invalid", "COMMUNITY_CLOSED", `社区 ${orgId} 已撤销，不能再点单`, `Community ${orgId} has been closed and can no longer order`, "request.community"),
   communityPathWrong: (orgId: string) =>
     kepuError("invalid", "COMMUNITY_PATH_MISMATCH", `社区 ${orgId} 的上级组织与登记的不一致`, `Community ${orgId} does not sit where the registry has it`, "request.community"),
   menuItemUnknown: (itemId: string) =>
@@ -94,8 +101,23 @@ export function checkCommunity(place: OrgPlace | undefined, known: KnownOrg | un
   const orgId = place?.orgId ?? "";
   if (!place || !known) return fail(referenceErrors.communityUnknown(orgId));
   if (known.kind !== OrgKind.COMMUNITY) return fail(referenceErrors.notACommunity(orgId));
+  if (known.closed) return fail(referenceErrors.communityClosed(orgId));
   if (!sameIds(place.path, known.path)) return fail(referenceErrors.communityPathWrong(orgId));
   return ok(undefined);
+}
+
+/** Orders still on their way (点单 to 排期): a moved community takes these along; done ones stay where they happened. */
+export const openStatuses: readonly OrderStatus[] = [OrderStatus.SUBMITTED, OrderStatus.DISPATCHED, OrderStatus.POOLED, OrderStatus.CLAIMED, OrderStatus.ACCEPTED, OrderStatus.SCHEDULED];
+
+/**
+ * Where an open order's community sits after the community moved (OrganizationMoved): the read
+ * model's place, so the new street's and district's staff see and dispatch it; undefined when the
+ * order is not open, is for another community, or sits there already.
+ */
+export function movedPlace(status: OrderStatus, place: OrgPlace | undefined, moved: KnownOrg): OrgPlace | undefined {
+  if (!place || place.orgId !== moved.orgId || !openStatuses.includes(status)) return undefined;
+  if (sameIds(place.path, moved.path) && place.districtId === (moved.districtId ?? place.districtId) && place.streetId === (moved.streetId ?? place.streetId)) return undefined;
+  return { ...place, path: [...moved.path], districtId: moved.districtId ?? place.districtId, streetId: moved.streetId ?? place.streetId };
 }
 
 /** Whether a subtree (an org id) holds the community. */

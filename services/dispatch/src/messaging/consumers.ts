@@ -6,7 +6,10 @@ import {
   MenuItemEditedSchema,
   MenuItemPublishedSchema,
   MenuItemWithdrawnSchema,
+  OrganizationClosedSchema,
+  OrganizationMovedSchema,
   OrganizationRegisteredSchema,
+  OrganizationRenamedSchema,
   TeamDeactivatedSchema,
   TeamRegisteredSchema,
   TeamUpdatedSchema,
@@ -19,6 +22,7 @@ import type { Logger } from "@kepu/log";
 import type { OrderCommand } from "../domain/decide.js";
 import { systemActor, type Orders } from "../orders.js";
 import type { CatalogStore } from "../store/catalog-store.js";
+import type { OrderStore } from "../store/order-store.js";
 import type { TeamStore } from "../store/team-store.js";
 
 export interface ConsumerTopics {
@@ -28,9 +32,12 @@ export interface ConsumerTopics {
 
 /**
  * Dispatch's read model of the registry (kepu.registry.v1): teams and their members for
- * suggestions, 派单 and 抢单; organizations' kind and place and the menu items to check 点单.
+ * suggestions, 派单 and 抢单; organizations' kind, name, place and whether closed, and the menu
+ * items, to check 点单. A moved community's open orders follow it (OrderStore.moveCommunity).
+ * Event types it has no handler for (staff accounts, residents' moves, served communities…) are
+ * skipped by the consumer, never dead-lettered.
  */
-export function registryConsumer(kafka: Kafka, groupId: string, topic: string, teams: TeamStore, catalog: CatalogStore, logger: Logger): EventConsumer {
+export function registryConsumer(kafka: Kafka, groupId: string, topic: string, teams: TeamStore, catalog: CatalogStore, logger: Logger, orders: OrderStore): EventConsumer {
   const version = (event: ConsumedEvent<unknown>) => Number(event.envelope.aggregateVersion);
   const menuFields = (item: MenuItem | undefined) => ({
     title: item?.title ?? "",
@@ -50,9 +57,19 @@ export function registryConsumer(kafka: Kafka, groupId: string, topic: string, t
     .on(VolunteerJoinedTeamSchema, async (event) => teams.memberJoined(event.payload.teamId, version(event), event.payload.volunteerId))
     .on(VolunteerLeftTeamSchema, async (event) => teams.memberLeft(event.payload.teamId, version(event), event.payload.volunteerId))
     .on(OrganizationRegisteredSchema, async (event) => {
-      const { orgId, kind, place } = event.payload;
-      await catalog.orgRegistered(orgId, version(event), { kind, path: place?.path ?? [] });
+      const { orgId, kind, name, place } = event.payload;
+      await catalog.orgChanged(orgId, version(event), { kind, name, path: place?.path ?? [], districtId: place?.districtId ?? "", streetId: place?.streetId ?? "" });
     })
+    .on(OrganizationRenamedSchema, async (event) => catalog.orgChanged(event.payload.orgId, version(event), { name: event.payload.name }))
+    .on(OrganizationMovedSchema, async (event) => {
+      const { orgId, place } = event.payload;
+      await catalog.orgChanged(orgId, version(event), { path: place?.path ?? [], districtId: place?.districtId ?? "", streetId: place?.streetId ?? "" });
+      // Where the read model has it now (a redelivered older move is not applied, and the orders
+      // follow the newest), also when a crash came between the two writes the first time.
+      const now = await catalog.org(orgId);
+      if (now) await orders.moveCommunity(now);
+    })
+    .on(OrganizationClosedSchema, async (event) => catalog.orgChanged(event.payload.orgId, version(event), { closed: true }))
     .on(MenuItemPublishedSchema, async (event) => {
       const item = event.payload.item;
       await catalog.menuItemChanged(item?.itemId ?? event.envelope.aggregateId, version(event), { ...menuFields(item), withdrawn: false });

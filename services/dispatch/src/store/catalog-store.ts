@@ -4,10 +4,20 @@ import type { OrgKind } from "@kepu/contracts/common/v1/catalog_pb";
 import type { KnownMenuItem, KnownOrg } from "../domain/references.js";
 import type { TeamStore } from "./team-store.js";
 
+/** What the orgs read model keeps of an organization (its _id is the org id). */
+export interface OrgRecord {
+  kind?: OrgKind;
+  name?: string;
+  path?: string[];
+  districtId?: string;
+  streetId?: string;
+  closed?: boolean;
+}
+
 /**
- * Dispatch's own read model of the registry's organizations (kind and place) and menu items
- * (published, edited, withdrawn), kept from kepu.registry.v1 to check what an order points at.
- * Each change carries its aggregate's version: an older or repeated event changes nothing.
+ * Dispatch's own read model of the registry's organizations (kind, name, place, closed) and menu
+ * items (published, edited, withdrawn), kept from kepu.registry.v1 to check what an order points
+ * at. Each change carries its aggregate's version: an older or repeated event changes nothing.
  */
 export class CatalogStore {
   readonly orgs: Collection<Document>;
@@ -18,7 +28,8 @@ export class CatalogStore {
     this.menu = db.collection("menu_items");
   }
 
-  async orgRegistered(orgId: string, version: number, fields: { kind: OrgKind; path: string[] }): Promise<void> {
+  /** OrganizationRegistered / Renamed / Moved / Closed: what the event says of the org. */
+  async orgChanged(orgId: string, version: number, fields: OrgRecord): Promise<void> {
     await applyVersioned(this.orgs, orgId, version, { $set: fields });
   }
 
@@ -29,7 +40,7 @@ export class CatalogStore {
   async org(orgId: string): Promise<KnownOrg | undefined> {
     if (!orgId) return undefined;
     const doc = await this.orgs.findOne({ _id: orgId as never });
-    return doc ? { orgId, kind: doc.kind ?? 0, path: doc.path ?? [] } : undefined;
+    return doc ? { orgId, kind: doc.kind ?? 0, path: doc.path ?? [], districtId: doc.districtId, streetId: doc.streetId, closed: doc.closed === true } : undefined;
   }
 
   async menuItem(itemId: string): Promise<KnownMenuItem | undefined> {
