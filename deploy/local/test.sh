@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm test`: every check CI makes, on real engines this script starts itself.
-#   contracts (buf lint + breaking) · eslint · typecheck · deploy files (k8s, compose) ·
+#   contracts (buf lint + breaking) · eslint · typecheck · the web's generated API client · deploy files (k8s, compose) ·
 #   unit, integration, e2e and short fault tests.
 # Ends with one line "tests: N passed, M failed".
 set -euo pipefail
@@ -32,6 +32,9 @@ pnpm exec eslint . --max-warnings=0
 step "typecheck"
 export TURBO_TELEMETRY_DISABLED=1
 pnpm exec turbo run typecheck --output-logs=errors-only
+
+step "web: the typed API client matches the gateway's OpenAPI (else: pnpm --filter @kepu/web gen:api)"
+pnpm --filter @kepu/web --silent check:api
 
 step "deploy files: k8s manifests (kustomize + kubeconform) and docker-compose.yml"
 bash deploy/validate/validate.sh

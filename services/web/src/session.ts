@@ -1,19 +1,15 @@
 // Who is signed in, as the gateway says (/api/v1/me), shared by every page.
 import { reactive } from "vue";
-import { api, saveTokens, savedTokens, type Tokens } from "./api/client";
+import { http, ok, saveTokens, savedTokens, type Tokens } from "./api/client";
+import type { Me } from "./api/types";
 
-export interface Me {
-  id: string;
-  role: string;
-  orgId: string;
-  displayName: string;
-}
+export type { Me };
 
 export const session = reactive<{ me: Me | undefined }>({ me: undefined });
 
 export async function loadMe(): Promise<Me | undefined> {
   if (!savedTokens()) return undefined;
-  session.me = await api<Me>("GET", "/api/v1/me").catch(() => undefined);
+  session.me = await ok(http.GET("/api/v1/me")).catch(() => undefined);
   return session.me;
 }
 

@@ -1,5 +1,6 @@
 // The live dashboard feed is server-sent events behind a bearer token, which EventSource cannot
 // send: the stream is read with fetch and parsed here.
+import type { LiveFeed } from "./types";
 
 export interface ServerEvent {
   event: string;
@@ -29,8 +30,8 @@ export function parseEvents(buffer: string): { events: ServerEvent[]; rest: stri
   return { events, rest };
 }
 
-/** Reads an event stream until `signal` aborts, handing each event to `onEvent`. */
-export async function followEvents(path: string, token: string, onEvent: (e: ServerEvent) => void, signal: AbortSignal): Promise<void> {
+/** Reads one of the gateway's event streams until `signal` aborts, handing each event to `onEvent`. */
+export async function followEvents(path: LiveFeed, token: string, onEvent: (e: ServerEvent) => void, signal: AbortSignal): Promise<void> {
   const response = await fetch(path, { headers: { authorization: `Bearer ${token}`, accept: "text/event-stream" }, signal });
   if (!response.ok || !response.body) throw new Error(`live feed: HTTP ${response.status}`);
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();

@@ -1,35 +1,10 @@
-// The inbox and the webhooks as the gateway's JSON gives them, and what their codes mean to a
-// person: event types as Chinese names, times in Beijing time, links to what a notice is about.
+// What the inbox's and the webhooks' codes (their types: api/types.ts, from the gateway's OpenAPI)
+// mean to a person: event types as Chinese names, times in Beijing time, links to what a notice is about.
 import { calendar } from "@kepu/calendar";
+import type { DeliveryAttempt, Notification, WebhookDelivery } from "../api/types";
 import type { Locale } from "./labels";
 
 type Bilingual = Record<string, [zh: string, en: string]>;
-
-export interface Notification {
-  notificationId: string;
-  kind: string;
-  title: string;
-  body: string;
-  titleEn: string;
-  bodyEn: string;
-  occurredAt: string;
-  read: boolean;
-  orderId?: string;
-  activityId?: string;
-}
-
-export interface InboxPage {
-  notifications: Notification[];
-  /** The token of the next page; empty or absent on the last. */
-  nextPageToken?: string;
-  unread: number;
-}
-
-export interface NotificationSettings {
-  smsEnabled: boolean;
-  /** Masked in answers (138****5678). */
-  phone: string;
-}
 
 /** A notice's title and text in the reader's language (English falls back to Chinese). */
 export function wording(n: Notification, locale: Locale): { title: string; body: string } {
@@ -62,51 +37,6 @@ export function linkOf(n: Notification, role: string): string | undefined {
   if (n.kind.startsWith("base.")) return "/staff/bases";
   return undefined;
 }
-
-export interface WebhookSubscription {
-  subscriptionId: string;
-  /** Events placed at or below this org; empty: every event (admins only). */
-  orgId: string;
-  /** Fully-qualified payload names ("kepu.dispatch.v1.OrderAccepted"); empty: every type. */
-  eventTypes: string[];
-  url: string;
-  enabled: boolean;
-  /** Why it was disabled, Chinese first. */
-  disabledReason?: string;
-  consecutiveFailures?: number;
-  createdAt?: string;
-}
-
-export interface DeliveryAttempt {
-  at?: string;
-  /** The receiver's HTTP status; 0 or absent when it did not answer. */
-  statusCode?: number;
-  error?: string;
-}
-
-export interface WebhookDelivery {
-  deliveryId: string;
-  eventId?: string;
-  eventType: string;
-  /** DELIVERY_STATUS_PENDING, _DELIVERED or _FAILED. */
-  status: string;
-  attempts?: DeliveryAttempt[];
-  nextAttemptAt?: string;
-  createdAt?: string;
-  redeliveryOf?: string;
-}
-
-/** The gateway's webhook routes, in one place. */
-export const webhookRoutes = {
-  list: "/api/v1/webhooks",
-  create: "/api/v1/webhooks",
-  one: (id: string) => `/api/v1/webhooks/${encodeURIComponent(id)}`,
-  /** PUT {enabled}. */
-  enabled: (id: string) => `/api/v1/webhooks/${encodeURIComponent(id)}/enabled`,
-  /** `page` from 1 as a person counts; the gateway's pages count from 0. */
-  deliveries: (id: string, page: number, pageSize: number) => `/api/v1/webhooks/${encodeURIComponent(id)}/deliveries?page=${page - 1}&pageSize=${pageSize}`,
-  redeliver: (deliveryId: string) => `/api/v1/webhook-deliveries/${encodeURIComponent(deliveryId)}/redeliver`,
-};
 
 /** The events a subscription may ask for, by their names in the envelope. */
 export const eventTypes: Bilingual = {
