@@ -19,7 +19,10 @@ const where = (place: OrgPlace | undefined) => ({
 
 type Change = { kind: FactKind; id: string; update: Record<string, unknown> };
 
-/** What one event changes in the facts, or nothing for events no figure uses. */
+/**
+ * What one event changes in the facts, or nothing for events no figure uses (staff accounts,
+ * residents' moves, served communities…: handled and left out, never dead-lettered).
+ */
 export function factChange(type: string, payload: Message, at: Date): Change | undefined {
   const p = payload as never as Record<string, unknown>;
   const name = type.split(".").pop()!;
@@ -83,6 +86,19 @@ export function factChange(type: string, payload: Message, at: Date): Change | u
     case "OrganizationRegistered": {
       const o = payload as registry.OrganizationRegistered;
       return { kind: "orgs", id: o.orgId, update: { $set: { kind: o.kind, name: o.name, path: o.place?.path ?? [] } } };
+    }
+    case "OrganizationRenamed": // the names the figures show (the annual return's districts, …) are the new one's
+      return { kind: "orgs", id: p.orgId as string, update: { $set: { name: p.name as string } } };
+    case "OrganizationMoved": {
+      // The tree figures roll up by is the org's new place from now on: its communities count
+      // under the new parent (coverage, the scope a figure is asked for), and orders and
+      // activities placed after the move carry the new path (the gateway and dispatch place them
+      // where the registry has the community now). Past figures are not rewritten: an order or
+      // activity keeps the path it had when it happened, so what a street or district did before
+      // the move stays in its figures, and an order still open at the move (dispatch takes it to
+      // the new place) keeps counting where it was submitted.
+      const o = payload as registry.OrganizationMoved;
+      return { kind: "orgs", id: o.orgId, update: { $set: { path: o.place?.path ?? [] } } };
     }
     case "TeamRegistered": {
       const t = payload as registry.TeamRegistered;
