@@ -19,6 +19,8 @@ const routes: RouteRecordRaw[] = [
   { path: "/staff/activities", component: () => import("./views/staff/ActivitiesAdmin.vue"), meta: { roles: [...staffRoles, "BASE_STAFF"] } },
   { path: "/team/inbox", component: () => import("./views/leader/TeamInbox.vue"), meta: { roles: ["TEAM_LEADER", "TEAM_MEMBER"] } },
   { path: "/admin/webhooks", component: () => import("./views/admin/WebhooksPage.vue"), meta: { roles: webhookRoles } },
+  // An order's whole chain, for whoever may read the order (dispatch decides; the page shows what it answers).
+  { path: "/orders/:orderId", component: () => import("./views/OrderChainPage.vue"), meta: { roles: ["RESIDENT", ...staffRoles, "TEAM_LEADER", "TEAM_MEMBER"] } },
   { path: "/dashboard", component: () => import("./views/DashboardPage.vue"), meta: { roles: [...staffRoles, "DASHBOARD_VIEWER"] } },
   // "/" renders nothing itself: the guard below sends it to the signed-in person's home or to the
   // sign-in page (so the catch-all's redirect to "/" ends there instead of looping).
