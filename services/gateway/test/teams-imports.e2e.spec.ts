@@ -3,7 +3,7 @@
 import ExcelJS from "exceljs";
 import { MongoClient } from "mongodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Platform } from "./platform.js";
+import { Platform, community } from "./platform.js";
 
 const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 let platform: Platform;
@@ -36,6 +36,17 @@ async function sheet(headers: string[], rows: string[][]): Promise<Buffer> {
   for (const row of rows) s.addRow(row);
   return Buffer.from(await book.xlsx.writeBuffer());
 }
+
+/** The template of a kind, downloaded: its sheet's headers, and the number of rows of its notes. */
+async function template(kind: string, token: string): Promise<{ headers: string[]; notes: number }> {
+  const response = await fetch(`${platform.gateway.httpUrl}/api/v1/imports/${kind}/template`, { headers: { authorization: `Bearer ${token}` } });
+  expect(response.headers.get("content-type")).toContain(xlsxType);
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.load(await response.arrayBuffer());
+  return { headers: (book.getWorksheet("导入")!.getRow(1).values as string[]).slice(1), notes: book.getWorksheet("填写说明")!.rowCount - 1 };
+}
+
+const problemCells = (body: Record<string, any>) => (body.problems as { row: number; column: string }[]).map((p) => [p.row, p.column]); // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const members = async (teamId: string, token: string, query = "") => (await platform.call("GET", `/api/v1/teams/${teamId}/members${query}`, token)).body;
 const registryDb = () => mongo.db(platform.engines.database("registry"));
@@ -81,13 +92,9 @@ describe("teams over HTTP", () => {
 
 describe("volunteers from Excel", () => {
   it("downloads the template, reports every bad row and writes nothing, then imports the fixed file once", async () => {
-    const template = await fetch(`${platform.gateway.httpUrl}/api/v1/imports/volunteers/template`, { headers: { authorization: `Bearer ${district}` } });
-    expect(template.headers.get("content-type")).toContain(xlsxType);
-    const book = new ExcelJS.Workbook();
-    await book.xlsx.load(await template.arrayBuffer());
-    const headers = (book.getWorksheet("导入")!.getRow(1).values as string[]).slice(1);
+    const { headers, notes } = await template("volunteers", district);
     expect(headers.slice(0, 4)).toEqual(["队伍编号", "志愿者编号", "姓名", "手机号"]);
-    expect(book.getWorksheet("填写说明")!.rowCount).toBe(headers.length + 1);
+    expect(notes).toBe(headers.length);
 
     expect((await platform.call("POST", "/api/v1/teams", district, { teamId: "team-import", name: "导入队", orgId: "sz-futian", themes: ["THEME_HEALTH"], serviceAreaOrgIds: ["sz-futian"] })).status).toBe(200);
     const good = (i: number) => ["team-import", `vol-x${i}`, `志愿者${i}`, `1380000100${i}`, "HEALTH", "1990-01-01", "", "", "", ""];
@@ -102,7 +109,7 @@ describe("volunteers from Excel", () => {
     const report = await upload(district, bad);
     expect(report.status).toBe(200);
     expect(report.body.imported ?? false).toBe(false);
-    expect(report.body.problems.map((p: { row: number; column: string }) => [p.row, p.column])).toEqual([
+    expect(problemCells(report.body)).toEqual([
       [3, "手机号"],
       [4, "监护人姓名"],
       [5, "志愿者编号"],
@@ -135,5 +142,107 @@ describe("volunteers from Excel", () => {
     const luohu = await sheet(headers, [["team-futian", "vol-y1", "某人", "13800002001", "", "", "", "", "", ""]]);
     expect((await upload(await platform.signIn("street"), luohu)).status).toBe(403);
     expect((await upload(district, Buffer.from("not a spreadsheet"))).body.code).toBe("BAD_XLSX");
+  });
+});
+
+/** The stored versions of these records (undefined for one not stored). */
+const versions = async (collection: string, ids: string[]) => {
+  const docs = await registryDb().collection(collection).find({ _id: { $in: ids as never[] } }).toArray();
+  return ids.map((id) => docs.find((d) => d._id === (id as never))?.version);
+};
+
+describe("org units from Excel", () => {
+  it("reports every bad row and writes nothing, imports the fixed tree (parents from rows above, communities served), and the same file again changes nothing", async () => {
+    const { headers, notes } = await template("orgs", district);
+    expect([headers, notes]).toEqual([["机构编号", "名称", "类型", "上级编号", "服务社区"], 5]);
+    const ids = ["sz-futian-imp", "sz-futian-imp-c1", "sz-futian-imp-c2", "sz-futian-imp-center", "sz-futian-imp-inst", "sz-futian-imp-st", "sz-futian-imp-psc"];
+    const [street, c1, c2, center, inst, station, psc] = ids as [string, string, string, string, string, string, string];
+    const bad = await sheet(headers, [
+      [street, "莲花街道", "街道", "sz-futian", ""],
+      [c1, "莲花一村社区", "社区", street, ""],
+      [c2, "莲花二村社区", "乡镇", street, ""], // row 4: no such kind
+      ["sz-futian-imp-x", "错挂社区", "社区", "sz-futian", ""], // row 5: a community under a district
+      [station, "莲花一村新时代文明实践站", "新时代文明实践站", street, c1], // row 6: a station under a street
+      [c1, "重复社区", "社区", street, ""], // row 7: the id twice
+    ]);
+    const report = await upload(district, bad, "orgs");
+    expect([report.status, report.body.imported ?? false]).toEqual([200, false]);
+    expect(problemCells(report.body)).toEqual([
+      [4, "类型"],
+      [5, "上级编号"],
+      [6, "上级编号"],
+      [7, "机构编号"],
+    ]);
+    expect(report.body.problems[1].problem).toBe("社区不能设在区之下");
+    expect(await versions("organizations", ids)).toEqual(ids.map(() => undefined)); // nothing written
+
+    const fixed = await sheet(headers, [
+      [street, "莲花街道", "街道", "sz-futian", ""],
+      [c1, "莲花一村社区", "社区", street, ""],
+      [c2, "莲花二村社区", "社区", street, ""],
+      [center, "福田区新时代文明实践中心", "新时代文明实践中心", "sz-futian", ""],
+      [inst, "莲花街道新时代文明实践所", "新时代文明实践所", center, ""],
+      [station, "莲花一村新时代文明实践站", "新时代文明实践站", inst, `${c1}、${c2}`],
+      [psc, "莲花街道党群服务中心", "党群服务中心", street, c1],
+    ]);
+    const done = await upload(district, fixed, "orgs");
+    expect(done.body).toMatchObject({ imported: true, rows: 7, written: 7 });
+    const stationNow = (await platform.call("GET", `/api/v1/orgs/${station}`, district)).body.organization;
+    expect(stationNow).toMatchObject({ kind: "ORG_KIND_PRACTICE_STATION", parentId: inst, servedCommunityIds: [c1, c2], place: { path: ["sz", "sz-futian", center, inst, station] } });
+    // Dispatch hears of every new org (OrganizationRegistered), in its own read model.
+    await platform.engines.waitForDocuments("dispatch", "orgs", ids, (o) => (o.path as string[] | undefined)?.includes("sz-futian") === true);
+
+    const stored = await versions("organizations", ids);
+    const again = await upload(district, fixed, "orgs");
+    expect(again.body).toMatchObject({ imported: true, repeated: true });
+    expect(again.body.written ?? 0).toBe(0);
+    expect(await versions("organizations", ids)).toEqual(stored);
+
+    // Outside the importer's subtree, or a root (a city is an admin's): refused whole.
+    expect((await upload(district, await sheet(headers, [["sz-luohu-imp", "罗湖某街道", "街道", "sz-luohu", ""]]), "orgs")).status).toBe(403);
+    expect((await upload(district, await sheet(headers, [["gz", "广州市", "市", "", ""]]), "orgs")).status).toBe(403);
+  });
+});
+
+describe("teams from Excel", () => {
+  it("reports every bad row and writes nothing, imports the fixed file through the team command, and the same file again changes nothing", async () => {
+    const { headers, notes } = await template("teams", district);
+    expect([headers, notes]).toEqual([["队伍编号", "队伍名称", "所属机构编号", "服务范围", "主题", "队长志愿者编号"], 6]);
+    const ids = ["team-imp-1", "team-imp-2", "team-imp-3"];
+    const bad = await sheet(headers, [
+      ["team-imp-1", "园岭健康队", "sz-futian-yuanling", "sz-futian-yuanling", "卫生健康、食品安全", "vol-lead"],
+      ["team-imp-2", "幽灵队", "sz-ghost", "sz-futian", "卫生健康", ""], // row 3: no such org
+      ["team-imp-3", "魔法队", "sz-futian", "sz-futian", "魔法", ""], // row 4: no such theme
+      ["team-imp-4", "无范围队", "sz-futian", "", "人工智能", ""], // row 5: no service area
+    ]);
+    const report = await upload(district, bad, "teams");
+    expect([report.status, report.body.imported ?? false]).toEqual([200, false]);
+    expect(problemCells(report.body)).toEqual([
+      [3, "所属机构编号"],
+      [4, "主题"],
+      [5, "服务范围"],
+    ]);
+    expect(report.body.problems[1].problem).toBe("未知的科普主题“魔法”");
+    expect(await versions("teams", ids)).toEqual(ids.map(() => undefined)); // nothing written
+
+    const fixed = await sheet(headers, [
+      ["team-imp-1", "园岭健康队", "sz-futian-yuanling", "sz-futian-yuanling", "卫生健康、食品安全", "vol-lead"],
+      ["team-imp-2", "福田数字队", "sz-futian", `sz-futian-yuanling、${community}`, "数字素养", ""],
+      ["team-imp-3", "福田科学队", "sz-futian", "sz-futian", "人工智能、科学家精神", ""],
+    ]);
+    const done = await upload(district, fixed, "teams");
+    expect(done.body).toMatchObject({ imported: true, rows: 3, written: 3 });
+    const first = (await platform.call("GET", "/api/v1/teams/team-imp-1", district)).body.team;
+    expect(first).toMatchObject({ name: "园岭健康队", orgId: "sz-futian-yuanling", themes: ["THEME_HEALTH", "THEME_FOOD_SAFETY"], serviceAreaOrgIds: ["sz-futian-yuanling"], leaderId: "vol-lead", active: true });
+    await platform.engines.waitForDocuments("dispatch", "teams", ids, (t) => t.active !== false);
+
+    const stored = await versions("teams", ids);
+    const again = await upload(district, fixed, "teams");
+    expect(again.body).toMatchObject({ imported: true, repeated: true });
+    expect(again.body.written ?? 0).toBe(0);
+    expect(await versions("teams", ids)).toEqual(stored);
+
+    // A team for an org outside the importer's subtree: refused whole.
+    expect((await upload(district, await sheet(headers, [["team-luohu-imp", "罗湖队", "sz-luohu", "sz-luohu", "卫生健康", ""]]), "teams")).status).toBe(403);
   });
 });
