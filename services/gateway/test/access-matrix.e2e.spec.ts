@@ -578,16 +578,17 @@ function orgSpecs(): RouteSpec[] {
   const districtOfStreet = (street: string) => pathOf(street)[1]!;
   return [
     {
+      // A community in one's own / a foreign street, and a root (a city has no parent): the admin's alone.
       route: "POST /api/v1/orgs",
-      targets: streets.map(([name, street]) => ({
+      targets: [...streets, ["root", ""] as [string, string]].map(([name, street]) => ({
         name,
         make: async () => {
           const cell: Cell = {
             path: "/api/v1/orgs",
             body: {},
             allowed: async (who) => {
-              cell.body = { orgId: `matrix-new-org-${++seq}`, name: "矩阵新社区", kind: "ORG_KIND_COMMUNITY", parentId: street };
-              return can("org.change", who, { path: pathOf(street) });
+              cell.body = street ? { orgId: `matrix-new-org-${++seq}`, name: "矩阵新社区", kind: "ORG_KIND_COMMUNITY", parentId: street } : { orgId: `matrix-new-city-${++seq}`, name: "矩阵新市", kind: "ORG_KIND_CITY" };
+              return can("org.change", who, { path: street ? pathOf(street) : [] });
             },
             snapshot: async () => db("registry").collection("organizations").countDocuments({}),
           };
