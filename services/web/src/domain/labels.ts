@@ -34,6 +34,27 @@ export const themes: Bilingual = {
   WATER: ["水利科普", "Water"],
 };
 
+export const audiences: Bilingual = {
+  YOUTH: ["青少年", "Young people"],
+  ELDERLY: ["老年人", "Older people"],
+  WOMEN_AND_FAMILIES: ["妇女与亲子", "Women and families"],
+  INDUSTRIAL_WORKERS: ["产业工人", "Industrial workers"],
+  FARMERS: ["农民", "Farmers"],
+  RESIDENTS: ["社区居民", "Residents"],
+};
+
+export const formats: Bilingual = {
+  EXPERT_TALK: ["专家讲座", "Expert talk"],
+  HANDS_ON: ["互动体验", "Hands-on"],
+  EXHIBITION: ["展览", "Exhibition"],
+  SCIENCE_CARAVAN: ["科普大篷车", "Science caravan"],
+  STUDY_VISIT: ["参观研学", "Study visit"],
+  CONSULTATION: ["科技咨询", "Consultation"],
+  ONLINE: ["线上直播", "Online"],
+  READING: ["科普阅读", "Reading"],
+  COMPETITION: ["竞赛", "Competition"],
+};
+
 export const timelineSteps: Bilingual = {
   OrderSubmitted: ["居民点单", "Ordered"],
   OrderDispatched: ["社区派单", "Dispatched"],
@@ -51,7 +72,7 @@ export const timelineSteps: Bilingual = {
 
 /** The label of an API enum value such as "ORDER_STATUS_DISPATCHED" or a bare "HEALTH". */
 export function label(table: Bilingual, value: string, locale: Locale): string {
-  const key = value.replace(/^(ORDER_STATUS_|THEME_)/, "");
+  const key = value.replace(/^(ORDER_STATUS_|THEME_|AUDIENCE_|FORMAT_)/, "");
   const entry = table[key];
   return entry ? entry[locale === "zh" ? 0 : 1] : key;
 }
