@@ -197,6 +197,7 @@ describe("org units from Excel", () => {
     expect(again.body).toMatchObject({ imported: true, repeated: true });
     expect(again.body.written ?? 0).toBe(0);
     expect(await versions("organizations", ids)).toEqual(stored);
+    expect(await registryDb().collection("imports").find({ kind: "orgs" }).project({ rows: 1, written: 1 }).toArray()).toMatchObject([{ rows: 7, written: 7 }]); // one record of the file
 
     // Outside the importer's subtree, or a root (a city is an admin's): refused whole.
     expect((await upload(district, await sheet(headers, [["sz-luohu-imp", "罗湖某街道", "街道", "sz-luohu", ""]]), "orgs")).status).toBe(403);
@@ -241,6 +242,7 @@ describe("teams from Excel", () => {
     expect(again.body).toMatchObject({ imported: true, repeated: true });
     expect(again.body.written ?? 0).toBe(0);
     expect(await versions("teams", ids)).toEqual(stored);
+    expect(await registryDb().collection("imports").find({ kind: "teams" }).project({ rows: 1, written: 1 }).toArray()).toMatchObject([{ rows: 3, written: 3 }]);
 
     // A team for an org outside the importer's subtree: refused whole.
     expect((await upload(district, await sheet(headers, [["team-luohu-imp", "罗湖队", "sz-luohu", "sz-luohu", "卫生健康", ""]]), "teams")).status).toBe(403);
