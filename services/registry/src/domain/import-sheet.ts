@@ -155,7 +155,7 @@ const orgKindWords: [OrgKind, string[]][] = [
   [OrgKind.STREET, ["街道"]],
   [OrgKind.COMMUNITY, ["社区"]],
   [OrgKind.ASSOCIATION, ["科协"]],
-  [OrgKind.PRACTICE_CENTER, ["新时代文明实践中心", "文明实践中心", "中心"]],
+  [OrgKind.PRACTICE_CENTER, ["新时代文明实践中心", "文明实践中心"]],
   [OrgKind.PRACTICE_INSTITUTE, ["新时代文明实践所", "文明实践所", "所"]],
   [OrgKind.PRACTICE_STATION, ["新时代文明实践站", "文明实践站", "站"]],
   [OrgKind.PRACTICE_POINT, ["新时代文明实践点", "实践点"]],
