@@ -1,0 +1,123 @@
+// Issue 15's "every change is an event", end to end with every service as a process: the
+// gateway's staff accounts and residents' moves reach kepu.registry.v1 (source gateway, no
+// password), and every service that reads the topic passes them by — each group reaches the end of
+// every partition with nothing dead-lettered. And the registry's org changes reach their
+// followers: a community renamed and moved to another district takes its open order along (the
+// new street's staff find it, the old street's no longer), stats counts it under its new
+// district, and once closed it can no longer order while its order stays.
+import { fromBinary } from "@bufbuild/protobuf";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { decodeEnvelope, deadLetterTopicFor } from "@kepu/bus";
+import { contractsRegistry } from "@kepu/contracts";
+import { waitFor, type RecordedMessage } from "@kepu/testkit";
+import { Platform } from "./platform.js";
+
+let platform: Platform;
+const f1 = "sz-futian-yuanling-f1";
+
+beforeAll(async () => {
+  platform = await Platform.start("followers");
+}, 180_000);
+
+afterAll(async () => {
+  await platform?.stop();
+});
+
+/** A resident signed in for a community of her choosing (the one-time code read from Redis here). */
+async function residentOf(communityId: string, phone: string): Promise<string> {
+  await platform.call("POST", "/api/v1/auth/resident-code", undefined, { phone });
+  const code = await waitFor(() => platform.redis.get(`${platform.engines.prefix}kepu:gateway:otp-outbox:${phone}`), { what: "the one-time code" });
+  return (await platform.call("POST", "/api/v1/auth/resident-sign-in", undefined, { phone, code, communityId })).body.accessToken as string;
+}
+
+/** 自选主题: no menu item (none is offered in a community made here). */
+const freeOrder = (communityId: string) => ({ title: "防汛应急讲座", theme: "THEME_DISASTER_PREVENTION", expectedParticipants: 20, communityId });
+const orderIdsSeenBy = async (token: string) => ((await platform.call("GET", "/api/v1/orders?pageSize=100", token)).body.orders ?? []).map((o: { orderId: string }) => o.orderId) as string[];
+
+/** The groups of the services that read kepu.registry.v1. */
+const registryReaders = () => ["kepu.dispatch.registry", "kepu.events.registry", "kepu.notifications.notify", "kepu.stats.projector-g1"].map((g) => `${platform.engines.prefix}${g}`);
+
+describe("registry events and their followers", () => {
+  it("relays account changes and residents' moves; every reader of the topic skips them without a dead letter", async () => {
+    const admin = await platform.signIn("admin");
+    const made = await platform.call("POST", "/api/v1/accounts", admin, { account: "luohu.clerk", displayName: "罗湖某街道 王干事", role: "STREET_STAFF", orgId: "sz-luohu-s", initialPassword: "luohu-pass-1" });
+    expect(made.status).toBe(200);
+    expect((await platform.call("POST", "/api/v1/accounts/luohu.clerk/disable", admin)).status).toBe(200);
+    expect((await platform.call("POST", "/api/v1/accounts/luohu.clerk/enable", admin)).status).toBe(200);
+    const reset = await platform.call("POST", "/api/v1/accounts/luohu.clerk/reset-password", admin);
+    expect((await platform.call("POST", "/api/v1/auth/change-password", undefined, { account: "luohu.clerk", currentPassword: reset.body.initialPassword, newPassword: "her-own-pass-1" })).status).toBe(200);
+    const resident = await platform.resident("13700004444");
+    const moved = await platform.call("POST", "/api/v1/me/community", resident, { communityId: "sz-luohu-s-c" });
+    expect(moved.status).toBe(200);
+
+    const topic = platform.engines.topic("registry");
+    const fromGateway = (messages: RecordedMessage[]) => messages.map((m) => ({ value: m.value, envelope: decodeEnvelope(m.value) })).filter((m) => m.envelope.source === "gateway");
+    const clerk = (messages: RecordedMessage[]) => fromGateway(messages).filter((m) => m.envelope.aggregateId === "luohu.clerk");
+    const messages = await platform.engines.readTopic(topic, (all) => clerk(all).length >= 5 && fromGateway(all).some((m) => m.envelope.type.endsWith("ResidentMovedCommunity")), 30_000);
+    expect(clerk(messages).map((m) => m.envelope.type.split(".").pop())).toEqual(["StaffAccountCreated", "StaffAccountDisabled", "StaffAccountEnabled", "StaffAccountPasswordReset", "StaffAccountPasswordChanged"]);
+    expect(clerk(messages)[1]!.envelope.actor?.id).toBe("admin");
+    expect(fromGateway(messages).some((m) => m.envelope.aggregateId === "worker" && m.envelope.type.endsWith("StaffAccountCreated"))).toBe(true); // the demo accounts too
+    const move = fromGateway(messages).find((m) => m.envelope.type.endsWith("ResidentMovedCommunity"))!;
+    expect(fromBinary(contractsRegistry.getMessage(move.envelope.type)!, move.envelope.payload)).toMatchObject({ fromCommunityId: "sz-futian-yuanling-c1", toCommunityId: "sz-luohu-s-c" });
+    const bytes = Buffer.concat(fromGateway(messages).map((m) => m.value)).toString("latin1");
+    for (const secret of ["luohu-pass-1", reset.body.initialPassword as string, "her-own-pass-1", "kepu-demo", "13700004444", "$argon2"]) expect(bytes).not.toContain(secret);
+
+    // Every reader reaches the end of every partition, and nothing went to a dead-letter topic.
+    const kafka = platform.engines.kafka.admin();
+    await kafka.connect();
+    try {
+      const ends = await kafka.fetchTopicOffsets(topic);
+      await waitFor(
+        async () => {
+          for (const groupId of registryReaders()) {
+            const [committed] = await kafka.fetchOffsets({ groupId, topics: [topic] });
+            for (const end of ends) if ((committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? "-1") !== end.high && end.high !== "0") return false;
+          }
+          return true;
+        },
+        { what: "every reader of kepu.registry.v1 at its end", timeoutMs: 30_000 },
+      );
+      const topics = await kafka.listTopics();
+      for (const groupId of registryReaders()) {
+        const dlq = deadLetterTopicFor(groupId);
+        if (!topics.includes(dlq)) continue;
+        expect((await kafka.fetchTopicOffsets(dlq)).map((p) => p.high), dlq).toEqual((await kafka.fetchTopicOffsets(dlq)).map(() => "0"));
+      }
+    } finally {
+      await kafka.disconnect();
+    }
+  }, 120_000);
+
+  it("a community renamed and moved takes its open order to the new district; once closed it cannot order, its order stays", async () => {
+    const admin = await platform.signIn("admin");
+    expect((await platform.call("POST", "/api/v1/orgs", admin, { orgId: f1, name: "试点社区", kind: "ORG_KIND_COMMUNITY", parentId: "sz-futian-yuanling" })).status).toBe(201);
+    await platform.engines.waitForDocuments("dispatch", "orgs", [f1]);
+    const resident = await residentOf(f1, "13700005555");
+    const placed = await platform.call("POST", "/api/v1/orders", resident, freeOrder(f1));
+    expect(placed.body).toMatchObject({ order: { status: "ORDER_STATUS_SUBMITTED" } });
+    const orderId = placed.body.order.orderId as string;
+
+    const luohuClerk = (await platform.call("POST", "/api/v1/auth/sign-in", undefined, { account: "luohu.clerk", password: "her-own-pass-1" })).body.accessToken as string;
+    const futianStreet = await platform.signIn("street");
+    expect(await orderIdsSeenBy(futianStreet)).toContain(orderId);
+    expect(await orderIdsSeenBy(luohuClerk)).not.toContain(orderId);
+
+    expect((await platform.call("PATCH", `/api/v1/orgs/${f1}`, admin, { name: "迁址社区" })).status).toBe(200);
+    const movedOrg = await platform.call("POST", `/api/v1/orgs/${f1}/move`, admin, { parentId: "sz-luohu-s" });
+    expect(movedOrg.body.organization.place.path).toEqual(["sz", "sz-luohu", "sz-luohu-s", f1]);
+
+    await waitFor(async () => (await orderIdsSeenBy(luohuClerk)).includes(orderId), { what: "the new street's staff to find the moved community's order", timeoutMs: 30_000 });
+    expect(await orderIdsSeenBy(futianStreet)).not.toContain(orderId);
+    expect((await platform.call("GET", `/api/v1/orders/${orderId}`, luohuClerk)).status).toBe(200);
+    await platform.engines.waitForDocuments("dispatch", "orgs", [f1], (org) => org.name === "迁址社区");
+    await platform.engines.waitForDocuments("stats", "org_facts", [f1], (org) => org.name === "迁址社区" && (org.path as string[]).includes("sz-luohu"), 30_000);
+
+    expect((await platform.call("POST", `/api/v1/orgs/${f1}/close`, admin, { reason: "撤并" })).status).toBe(200);
+    await platform.engines.waitForDocuments("dispatch", "orgs", [f1], (org) => org.closed === true);
+    const refused = await platform.call("POST", "/api/v1/orders", resident, freeOrder(f1)); // a token from before the close
+    expect(refused.status).toBe(400);
+    expect(refused.body.code).toBe("COMMUNITY_CLOSED");
+    const kept = await platform.call("GET", `/api/v1/orders/${orderId}`, admin);
+    expect(kept.body.order.status).toBe("ORDER_STATUS_SUBMITTED");
+  }, 120_000);
+});
