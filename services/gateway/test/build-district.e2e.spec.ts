@@ -161,19 +161,30 @@ describe("building a district from an empty store", () => {
     // The team's leader gets an account too, and leads the team.
     const leader = await newStaff(officer, "tianhe.leader", "健康队 周队长", "TEAM_LEADER", teamId, "周队长的密码-2026");
     expect((await platform.call("PATCH", `/api/v1/teams/${teamId}`, officer, { leaderId: "tianhe.leader" })).body.team).toMatchObject({ leaderId: "tianhe.leader" });
+    // Phones are the leader's (and the admin's) to see in clear; the officer sees them masked.
+    const byLeader = (await platform.call("GET", `/api/v1/teams/${teamId}/members`, leader)).body.volunteers;
+    expect(byLeader.find((v: { volunteerId: string }) => v.volunteerId === "th-vol-1").phone).toBe("13900002001");
+    expect((await platform.call("GET", `/api/v1/teams/${teamId}/members`, officer)).body.volunteers.find((v: { volunteerId: string }) => v.volunteerId === "th-vol-1").phone).toBe("139****2001");
     // Dispatch has heard of the team and its five members.
     await platform.engines.waitForDocuments("dispatch", "teams", [teamId], (t) => (t.memberIds as string[] | undefined)?.length === 5);
 
-    // A resident picks her community before signing in: district → street → community, or by name.
-    const districts = ids((await platform.call("GET", `/api/v1/orgs/${city}/children?kind=ORG_KIND_DISTRICT`)).body);
-    expect(districts).toEqual([district]);
-    expect(ids((await platform.call("GET", `/api/v1/orgs/${district}/children?kind=ORG_KIND_STREET`)).body).sort()).toEqual([streets.linhe, streets.shipai]);
-    expect(ids((await platform.call("GET", `/api/v1/orgs/${streets.shipai}/children?kind=ORG_KIND_COMMUNITY`)).body).sort()).toEqual([communities.gangding, communities.pazhou]);
-    expect(ids((await platform.call("GET", `/api/v1/orgs?q=${encodeURIComponent("岗顶")}&kind=ORG_KIND_COMMUNITY`)).body)).toEqual([communities.gangding]);
+    // A resident picks her community before signing in, by the names she is shown: district → street →
+    // community; or by its name, or its pinyin initials. Only communities are offered at the last step.
+    const pick = async (parentId: string, kind: string, name: string) => {
+      const children = (await platform.call("GET", `/api/v1/orgs/${parentId}/children?kind=ORG_KIND_${kind}`)).body.organizations as { orgId: string; name: string }[];
+      return children.find((o) => o.name === name)?.orgId;
+    };
+    const pickedDistrict = await pick(city, "DISTRICT", "天河区");
+    const pickedStreet = await pick(pickedDistrict!, "STREET", "石牌街道");
+    expect([pickedDistrict, pickedStreet]).toEqual([district, streets.shipai]);
+    expect(ids((await platform.call("GET", `/api/v1/orgs/${pickedStreet}/children?kind=ORG_KIND_COMMUNITY`)).body).sort()).toEqual([communities.gangding, communities.pazhou]);
+    const picked = await pick(pickedStreet!, "COMMUNITY", "岗顶社区");
+    expect(ids((await platform.call("GET", `/api/v1/orgs?q=${encodeURIComponent("岗顶")}&kind=ORG_KIND_COMMUNITY`)).body)).toEqual([picked]);
+    expect(ids((await platform.call("GET", "/api/v1/orgs?q=gdsq&kind=ORG_KIND_COMMUNITY")).body)).toEqual([picked]);
     const phone = "13700008888";
     await platform.call("POST", "/api/v1/auth/resident-code", undefined, { phone });
     const code = await waitFor(() => platform.redis.get(`${platform.engines.prefix}kepu:gateway:otp-outbox:${phone}`), { what: "the one-time code" });
-    const resident = (await platform.call("POST", "/api/v1/auth/resident-sign-in", undefined, { phone, code, communityId: communities.gangding, displayName: "黄阿姨" })).body.accessToken as string;
+    const resident = (await platform.call("POST", "/api/v1/auth/resident-sign-in", undefined, { phone, code, communityId: picked, displayName: "黄阿姨" })).body.accessToken as string;
     expect((await platform.call("GET", "/api/v1/me", resident)).body).toMatchObject({ role: "RESIDENT", orgId: communities.gangding });
 
     // Nothing on her community's menu: no HTTP route publishes a menu item yet (issue 16), so she orders what she needs.
@@ -189,8 +200,11 @@ describe("building a district from an empty store", () => {
     expect(suggested.teamId).toBe(teamId);
     const dispatched = await platform.call("POST", `/api/v1/orders/${orderId}/dispatch`, worker, { teamIds: [teamId] });
     expect(dispatched.body.order?.status, JSON.stringify(dispatched.body)).toBe("ORDER_STATUS_DISPATCHED");
+    const offered = await platform.call("GET", "/api/v1/orders?status=DISPATCHED", leader);
+    expect(offered.body.orders.map((o: { orderId: string }) => o.orderId)).toEqual([orderId]);
     const accepted = await platform.call("POST", `/api/v1/orders/${orderId}/accept`, leader, {});
-    expect(accepted.body.order?.status, JSON.stringify(accepted.body)).toBe("ORDER_STATUS_ACCEPTED");
-    expect((await platform.call("GET", `/api/v1/orders/${orderId}`, resident)).body.order).toMatchObject({ orderId, status: expect.stringMatching(/ORDER_STATUS_(ACCEPTED|SCHEDULED)/) });
+    expect(accepted.body.order, JSON.stringify(accepted.body)).toMatchObject({ status: "ORDER_STATUS_ACCEPTED", acceptedTeamId: teamId });
+    // She sees it taken by the team (accepted, or already scheduled as its activity, which follows an acceptance).
+    expect((await platform.call("GET", `/api/v1/orders/${orderId}`, resident)).body.order).toMatchObject({ orderId, acceptedTeamId: teamId, status: expect.stringMatching(/^ORDER_STATUS_(ACCEPTED|SCHEDULED)$/) });
   });
 });
