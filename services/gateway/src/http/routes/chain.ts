@@ -56,7 +56,9 @@ const chain: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { clients }) 
     ]);
 
     // Names of every org and team the chain names, each asked once.
-    const orgIds = new Set([...(order.request?.community?.path ?? []), ...order.timeline.map((step) => step.actor?.orgId ?? ""), activity?.organizerOrgId ?? "", ...(activity?.place?.path ?? [])]);
+    // A session's place is an org's id when it is held at one (the ordering community); else an address, kept as it is.
+    const places = (activity?.sessions ?? []).map((x) => x.session?.place ?? "").filter((place) => /^[A-Za-z0-9_.:-]{1,120}$/.test(place));
+    const orgIds = new Set([...(order.request?.community?.path ?? []), ...order.timeline.map((step) => step.actor?.orgId ?? ""), activity?.organizerOrgId ?? "", ...(activity?.place?.path ?? []), ...places]);
     const teamIds = new Set([...order.invitedTeamIds, ...order.declinedTeamIds, order.acceptedTeamId, activity?.teamId ?? "", ...order.timeline.flatMap((step) => step.teamIds)]);
     for (const teamId of teamIds) orgIds.delete(teamId);
     const named = await Promise.all([
