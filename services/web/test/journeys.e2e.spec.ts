@@ -3,7 +3,8 @@
 // books, a worker dispatches, the team leader accepts, and the dashboard figure changes live; then
 // the leader records service hours, the worker files a summary with a photo, staff see the bases,
 // and a worker checks a resident in by pointing a (fake, file-fed) camera at her QR code.
-// Screenshots of every page land in test-artifacts/journeys/.
+// Screenshots of every page land in test-artifacts/journeys/; after each, no visible text looks like
+// a machine id (visible-ids.ts).
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,6 +22,7 @@ import { createRpcClient } from "@kepu/rpc";
 import { ServiceProcess, TestEngines, testSigner, uniquePrefix } from "@kepu/testkit";
 import { launchBrowser } from "./browser";
 import { distDir, ensureBuilt } from "./build";
+import { expectNoIds } from "./visible-ids";
 
 const engines = new TestEngines(uniquePrefix("journeys"));
 const redis = new Redis(engines.urls.redisUrl);
@@ -100,10 +102,12 @@ describe("the web app in a browser, role by role", () => {
     await resident.locator(".pick-street").getByText("园岭街道").waitFor();
     await resident.locator(".pick-community").getByText("红荔社区").waitFor();
     await resident.screenshot({ path: `${shots}/0-resident-community-picker.png`, fullPage: true });
+    await expectNoIds(resident, "0-resident-community-picker");
     await resident.getByRole("button", { name: "登录" }).last().click();
     await resident.waitForURL("**/resident/menu");
     await resident.getByText("健康养生讲座").waitFor();
     await resident.screenshot({ path: `${shots}/1-resident-menu.png`, fullPage: true });
+    await expectNoIds(resident, "1-resident-menu");
     // 点单 double-clicked (an impatient thumb) places one order.
     await resident.locator(".menu-item").filter({ hasText: "健康养生讲座" }).getByRole("button", { name: "点单" }).dblclick();
     await resident.getByText("点单成功").first().waitFor();
@@ -114,6 +118,7 @@ describe("the web app in a browser, role by role", () => {
     const placed = (await (await fetch(`${gateway.httpUrl}/api/v1/orders`, { headers: { authorization: `Bearer ${residentToken}` } })).json()) as { total: number };
     expect(placed.total).toBe(1);
     await dashboard.screenshot({ path: `${shots}/2-dashboard-live.png`, fullPage: true });
+    await expectNoIds(dashboard, "2-dashboard-live");
 
     // 社区派单 with the ranked suggestions.
     const worker = await pageAs("worker");
@@ -122,6 +127,7 @@ describe("the web app in a browser, role by role", () => {
     await worker.locator(".do-dispatch").waitFor();
     await worker.getByText("福田区科技志愿服务队").waitFor();
     await worker.screenshot({ path: `${shots}/3-worker-dispatch.png`, fullPage: true });
+    await expectNoIds(worker, "3-worker-dispatch");
     await worker.locator(".do-dispatch").click();
     await worker.getByText("操作成功").waitFor();
 
@@ -131,6 +137,7 @@ describe("the web app in a browser, role by role", () => {
     await open(leader, "健康养生讲座");
     await leader.locator(".do-accept").waitFor();
     await leader.screenshot({ path: `${shots}/4-leader-inbox.png`, fullPage: true });
+    await expectNoIds(leader, "4-leader-inbox");
     await leader.locator(".do-accept").click();
     await leader.getByText("操作成功").waitFor();
 
@@ -138,6 +145,7 @@ describe("the web app in a browser, role by role", () => {
     await resident.goto(`${gateway.httpUrl}/resident/orders`);
     await resident.getByText("志愿者接单").waitFor();
     await resident.screenshot({ path: `${shots}/5-resident-timeline.png`, fullPage: true });
+    await expectNoIds(resident, "5-resident-timeline");
     await expect
       .poll(async () => {
         // Count once the page's list has arrived and rendered, not right after the navigation (on a
@@ -155,11 +163,13 @@ describe("the web app in a browser, role by role", () => {
     await resident.locator(".show-qr").first().click();
     await resident.locator("img.qr").waitFor();
     await resident.screenshot({ path: `${shots}/6-resident-qr.png`, fullPage: true });
+    await expectNoIds(resident, "6-resident-qr");
 
     // The dashboard in English, after all of it.
     await dashboard.getByRole("button", { name: "English" }).click();
     await dashboard.getByText("Outreach dashboard").waitFor();
     await dashboard.screenshot({ path: `${shots}/7-dashboard-en.png`, fullPage: true });
+    await expectNoIds(dashboard, "7-dashboard-en");
   }, 240_000);
 
   it("the team leader records service hours from the schedule, the worker files a summary with a photo, and staff see the bases", async () => {
@@ -179,6 +189,7 @@ describe("the web app in a browser, role by role", () => {
     await leader.getByText("服务时长已记录").waitFor();
     platform.clock.reset();
     await leader.screenshot({ path: `${shots}/8-leader-hours.png`, fullPage: true });
+    await expectNoIds(leader, "8-leader-hours");
 
     // 图文总结 with a photo: shrunk in the browser, uploaded, shown as a thumbnail.
     const worker = await pageAs("worker");
@@ -192,6 +203,7 @@ describe("the web app in a browser, role by role", () => {
     await worker.locator(".file-summary").click();
     await worker.getByText("操作成功").waitFor();
     await worker.screenshot({ path: `${shots}/9-worker-summary-photo.png`, fullPage: true });
+    await expectNoIds(worker, "9-worker-summary-photo");
 
     // 科普基地 of the district.
     const district = await pageAs("district");
@@ -199,10 +211,12 @@ describe("the web app in a browser, role by role", () => {
     await district.locator(".bases").getByText("福田区科技馆").waitFor();
     await district.getByText("市级").waitFor();
     await district.screenshot({ path: `${shots}/10-district-bases.png`, fullPage: true });
+    await expectNoIds(district, "10-district-bases");
     await district.goto(`${gateway.httpUrl}/staff/overdue`);
     await district.locator(".campaign-activities").waitFor();
     await district.getByText("逾期未交的图文总结").waitFor();
     await district.screenshot({ path: `${shots}/11-district-campaigns.png`, fullPage: true });
+    await expectNoIds(district, "11-district-campaigns");
   }, 180_000);
 
   it("checks a resident in by filming the QR code with the camera (扫码签到)", async () => {
@@ -245,6 +259,7 @@ describe("the web app in a browser, role by role", () => {
       await worker.getByText("操作成功").waitFor();
       await worker.locator(".el-table__row").filter({ hasText: "已签到" }).first().waitFor();
       await worker.screenshot({ path: `${shots}/12-worker-camera-check-in.png`, fullPage: true });
+      await expectNoIds(worker, "12-worker-camera-check-in");
     } finally {
       await filming.close();
       await helper.close();

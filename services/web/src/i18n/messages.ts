@@ -21,6 +21,7 @@ export const messages = {
     cols: { place: "地点", area: "所属区域", activity: "活动", noBases: "辖区内还没有认定的科普基地", other: "其他" },
     countdown: { resend: "{n} 秒后重新获取" },
     roles: { RESIDENT: "居民", COMMUNITY_WORKER: "社区工作者", STREET_STAFF: "街道科协", DISTRICT_STAFF: "区科协", CITY_STAFF: "市科协", ADMIN: "管理员", TEAM_LEADER: "队长", TEAM_MEMBER: "志愿者", BASE_STAFF: "基地工作人员", DASHBOARD_VIEWER: "看板查看" },
+    dashboardTable: { year: "年报年份", delivered: "已完成", noRows: "这个维度还没有数据：有点单或活动后会出现在这里" },
   },
   en: {
     app: { name: "Kepu science outreach", signOut: "Sign out", language: "中文" },
@@ -43,5 +44,6 @@ export const messages = {
     cols: { place: "Place", area: "Area", activity: "Activity", noBases: "No science bases certified in your area yet", other: "Other" },
     countdown: { resend: "Again in {n} s" },
     roles: { RESIDENT: "Resident", COMMUNITY_WORKER: "Community worker", STREET_STAFF: "Street association", DISTRICT_STAFF: "District association", CITY_STAFF: "City association", ADMIN: "Administrator", TEAM_LEADER: "Team leader", TEAM_MEMBER: "Volunteer", BASE_STAFF: "Base staff", DASHBOARD_VIEWER: "Dashboard viewer" },
+    dashboardTable: { year: "Year of the return", delivered: "Delivered", noRows: "Nothing here yet: orders and activities show up once there are some" },
   },
 };
