@@ -3,13 +3,18 @@
 // password), and every service that reads the topic passes them by — each group reaches the end of
 // every partition with nothing dead-lettered. And the registry's org changes reach their
 // followers: a community renamed and moved to another district takes its open order along (the
-// new street's staff find it, the old street's no longer), stats counts it under its new
-// district, and once closed it can no longer order while its order stays.
+// new street's staff find it, claim it from the pool and dispatch it to a team of theirs; the old
+// street's no longer can), stats counts it under its new district, and once closed it can no
+// longer order while its order stays.
 import { fromBinary } from "@bufbuild/protobuf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeEnvelope, deadLetterTopicFor } from "@kepu/bus";
 import { contractsRegistry } from "@kepu/contracts";
-import { waitFor, type RecordedMessage } from "@kepu/testkit";
+import { Theme } from "@kepu/contracts/common/v1/catalog_pb";
+import { Role } from "@kepu/contracts/common/v1/envelope_pb";
+import { RegistryService } from "@kepu/contracts/registry/v1/service_pb";
+import { createRpcClient } from "@kepu/rpc";
+import { testSigner, waitFor, type RecordedMessage } from "@kepu/testkit";
 import { Platform } from "./platform.js";
 
 let platform: Platform;
@@ -112,12 +117,26 @@ describe("registry events and their followers", () => {
     await platform.engines.waitForDocuments("dispatch", "orgs", [f1], (org) => org.name === "迁址社区");
     await platform.engines.waitForDocuments("stats", "org_facts", [f1], (org) => org.name === "迁址社区" && (org.path as string[]).includes("sz-luohu"), 30_000);
 
+    // The community's worker sends it to the pool (转科协); the new street claims and dispatches it to a Luohu team, the old street cannot claim it.
+    expect((await platform.call("POST", "/api/v1/accounts", admin, { account: "f1.worker", displayName: "迁址社区 社工", role: "COMMUNITY_WORKER", orgId: f1, initialPassword: "f1-worker-pass", mustChangePassword: false })).status).toBe(200);
+    const worker = (await platform.call("POST", "/api/v1/auth/sign-in", undefined, { account: "f1.worker", password: "f1-worker-pass" })).body.accessToken as string;
+    expect((await platform.call("POST", `/api/v1/orders/${orderId}/pool`, worker, { reason: "本社区暂无队伍" })).body.order?.status).toBe("ORDER_STATUS_POOLED");
+    expect((await platform.call("POST", `/api/v1/orders/${orderId}/claim`, futianStreet, {})).status).toBeGreaterThanOrEqual(400);
+    expect((await platform.call("POST", `/api/v1/orders/${orderId}/claim`, luohuClerk, {})).body.order?.status).toBe("ORDER_STATUS_CLAIMED");
+    const registry = createRpcClient(RegistryService, platform.services[0]!.grpcAddress, { signer: testSigner() });
+    const asAdmin = { actor: { id: "admin", role: Role.ADMIN } };
+    await registry.registerTeam({ teamId: "team-luohu", name: "罗湖区科技志愿服务队", orgId: "sz-luohu", themes: [Theme.DISASTER_PREVENTION], serviceAreaOrgIds: ["sz-luohu"] }, asAdmin);
+    await registry.addVolunteer({ teamId: "team-luohu", volunteerId: "vol-luohu-1", realName: "罗志愿", phone: "13800000009", skills: [Theme.DISASTER_PREVENTION] }, asAdmin);
+    registry.close();
+    await platform.engines.waitForDocuments("dispatch", "teams", ["team-luohu"], (team) => (team.memberIds as string[] | undefined)?.length === 1);
+    expect((await platform.call("POST", `/api/v1/orders/${orderId}/dispatch`, luohuClerk, { teamIds: ["team-luohu"] })).body.order?.status).toBe("ORDER_STATUS_DISPATCHED");
+
     expect((await platform.call("POST", `/api/v1/orgs/${f1}/close`, admin, { reason: "撤并" })).status).toBe(200);
     await platform.engines.waitForDocuments("dispatch", "orgs", [f1], (org) => org.closed === true);
     const refused = await platform.call("POST", "/api/v1/orders", resident, freeOrder(f1)); // a token from before the close
     expect(refused.status).toBe(400);
     expect(refused.body.code).toBe("COMMUNITY_CLOSED");
     const kept = await platform.call("GET", `/api/v1/orders/${orderId}`, admin);
-    expect(kept.body.order.status).toBe("ORDER_STATUS_SUBMITTED");
+    expect(kept.body.order.status).toBe("ORDER_STATUS_DISPATCHED");
   }, 120_000);
 });
