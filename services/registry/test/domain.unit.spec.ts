@@ -4,7 +4,7 @@ import { Format, OrgKind, Theme } from "@kepu/contracts/common/v1/catalog_pb";
 import { BaseStatus, MenuItemSchema, ProviderKind } from "@kepu/contracts/registry/v1/events_pb";
 import { assessmentPassed, canAssess, certificationTerm, changeStatus } from "../src/domain/bases.js";
 import { checkMenuItem, servesCommunity } from "../src/domain/menu.js";
-import { isWithin, placeUnder, type OrgNode } from "../src/domain/org-tree.js";
+import { isWithin, orgKindNames, placeUnder, type OrgNode } from "../src/domain/org-tree.js";
 import { checkTeamProfile, consentForJoining, teamFits } from "../src/domain/teams.js";
 
 const node = (orgId: string, kind: OrgKind, parent?: OrgNode): OrgNode => {
@@ -57,6 +57,24 @@ describe("more of the tree's rules", () => {
     expect(code(placeUnder(node("c", OrgKind.PRACTICE_CENTER, futian), "x", OrgKind.PRACTICE_STATION))).toBe("WRONG_PARENT_KIND");
     expect(code(placeUnder(futian, "x", OrgKind.PARTY_SERVICE_CENTER))).toBe("WRONG_PARENT_KIND");
     expect(code(placeUnder(hongli, "x", OrgKind.PARTY_SERVICE_CENTER))).toBe("");
+  });
+
+  it("names the kinds in its refusal of a kind under a parent, in Chinese and in English — never the machine codes", () => {
+    const words = (r: ReturnType<typeof placeUnder>) => (r.ok ? [] : [r.error.zh, r.error.en]);
+    const center = node("c", OrgKind.PRACTICE_CENTER, futian);
+    const cases: [OrgNode, OrgKind, string, string][] = [
+      [futian, OrgKind.COMMUNITY, "社区不能设在区之下", "A community cannot sit under a district"],
+      [city, OrgKind.STREET, "街道不能设在市之下", "A street cannot sit under a city"],
+      [center, OrgKind.PRACTICE_STATION, "新时代文明实践站不能设在新时代文明实践中心之下", "A civilization practice station cannot sit under a civilization practice centre"],
+      [futian, OrgKind.PARTY_SERVICE_CENTER, "党群服务中心不能设在区之下", "A Party and public service centre cannot sit under a district"],
+      [hongli, OrgKind.ASSOCIATION, "科协不能设在社区之下", "A science association cannot sit under a community"],
+    ];
+    for (const [parent, kind, zh, en] of cases) expect(words(placeUnder(parent, "x", kind))).toEqual([zh, en]);
+    // Every kind has both names, none of them an enum code.
+    for (const kind of Object.values(OrgKind).filter((k): k is OrgKind => typeof k === "number")) {
+      expect(orgKindNames[kind].zh).toMatch(/^[\u4e00-\u9fff]+$/);
+      expect(orgKindNames[kind].en).not.toMatch(/[A-Z]{2}|_/);
+    }
   });
 
   it("knows which subtree a place lies in", () => {

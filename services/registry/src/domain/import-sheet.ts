@@ -3,6 +3,7 @@
 // empty-sheet checks, and the cells several kinds read alike (ids, lists of ids, themes, names).
 import { OrgKind, Theme } from "@kepu/contracts/common/v1/catalog_pb";
 import type { KepuError } from "@kepu/errors";
+import { orgKindNames } from "./org-tree.js";
 
 export interface Column {
   header: string;
@@ -148,25 +149,25 @@ export function themesIn(line: SheetLine, column: string): Theme[] {
   return [...new Set(themes)];
 }
 
-// The kinds of org by the names users write (the proto's OrgKind, in Chinese).
-const orgKindWords: [OrgKind, string[]][] = [
-  [OrgKind.CITY, ["市"]],
-  [OrgKind.DISTRICT, ["区"]],
-  [OrgKind.STREET, ["街道"]],
-  [OrgKind.COMMUNITY, ["社区"]],
-  [OrgKind.ASSOCIATION, ["科协"]],
-  [OrgKind.PRACTICE_CENTER, ["新时代文明实践中心", "文明实践中心"]],
-  [OrgKind.PRACTICE_INSTITUTE, ["新时代文明实践所", "文明实践所", "所"]],
-  [OrgKind.PRACTICE_STATION, ["新时代文明实践站", "文明实践站", "站"]],
-  [OrgKind.PRACTICE_POINT, ["新时代文明实践点", "实践点"]],
-  [OrgKind.PARTY_SERVICE_CENTER, ["党群服务中心"]],
+// The kinds of org by the names users write: each kind's own name (domain/org-tree.ts) and its short forms.
+const orgKindAliases: [OrgKind, string[]][] = [
+  [OrgKind.CITY, []],
+  [OrgKind.DISTRICT, []],
+  [OrgKind.STREET, []],
+  [OrgKind.COMMUNITY, []],
+  [OrgKind.ASSOCIATION, []],
+  [OrgKind.PRACTICE_CENTER, ["文明实践中心"]],
+  [OrgKind.PRACTICE_INSTITUTE, ["文明实践所", "所"]],
+  [OrgKind.PRACTICE_STATION, ["文明实践站", "站"]],
+  [OrgKind.PRACTICE_POINT, ["实践点"]],
+  [OrgKind.PARTY_SERVICE_CENTER, []],
 ];
-const orgKindsByWord = new Map(orgKindWords.flatMap(([kind, words]) => words.map((w) => [w, kind] as const)));
+const orgKindsByWord = new Map(orgKindAliases.flatMap(([kind, words]) => [orgKindNames[kind].zh, ...words].map((w) => [w, kind] as const)));
 
-export const orgKindNote = `以下之一：${orgKindWords.map(([, [first]]) => first).join("、")}`;
+export const orgKindNote = `以下之一：${orgKindAliases.map(([kind]) => orgKindNames[kind].zh).join("、")}`;
 
 /** The Chinese name of an org kind, as the template and the report write it. */
-export const orgKindName = (kind: OrgKind) => orgKindWords.find(([k]) => k === kind)?.[1][0] ?? OrgKind[kind];
+export const orgKindName = (kind: OrgKind) => orgKindNames[kind]?.zh ?? OrgKind[kind];
 
 /** The kind of org a cell names, or a problem of its column. */
 export function orgKindIn(line: SheetLine, column: string): OrgKind | undefined {

@@ -76,10 +76,6 @@ function decideRow(line: SheetLine, tree: ReadonlyMap<string, OrgState>, command
     }
     register = { orgId, name, kind, parentId };
     const registered = organization.decide(undefined, { type: "register", ...register }, { parent });
-    if (!registered.ok && registered.error.code === "WRONG_PARENT_KIND" && parent) {
-      line.problem("上级编号", `${orgKindName(kind)}不能设在${orgKindName(parent.kind)}之下`, registered.error.en);
-      return undefined;
-    }
     if (!registered.ok) return line.refused(registered.error, columnOf, "上级编号");
     events.push(...registered.value);
     for (const event of registered.value) state = organization.evolve(state, event);

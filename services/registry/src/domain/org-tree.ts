@@ -26,6 +26,30 @@ const allowedParents: Record<OrgKind, OrgKind[]> = {
   [OrgKind.PARTY_SERVICE_CENTER]: [OrgKind.STREET, OrgKind.COMMUNITY],
 };
 
+/** Each kind's name as users say it: in Chinese (the template's and the reports' word), and in English. */
+export const orgKindNames: Record<OrgKind, { zh: string; en: string }> = {
+  [OrgKind.UNSPECIFIED]: { zh: "未指定类型的组织", en: "organization of no kind" },
+  [OrgKind.CITY]: { zh: "市", en: "city" },
+  [OrgKind.DISTRICT]: { zh: "区", en: "district" },
+  [OrgKind.STREET]: { zh: "街道", en: "street" },
+  [OrgKind.COMMUNITY]: { zh: "社区", en: "community" },
+  [OrgKind.ASSOCIATION]: { zh: "科协", en: "science association" },
+  [OrgKind.PRACTICE_CENTER]: { zh: "新时代文明实践中心", en: "civilization practice centre" },
+  [OrgKind.PRACTICE_INSTITUTE]: { zh: "新时代文明实践所", en: "civilization practice institute" },
+  [OrgKind.PRACTICE_STATION]: { zh: "新时代文明实践站", en: "civilization practice station" },
+  [OrgKind.PRACTICE_POINT]: { zh: "新时代文明实践点", en: "civilization practice point" },
+  [OrgKind.PARTY_SERVICE_CENTER]: { zh: "党群服务中心", en: "Party and public service centre" },
+};
+
+const nameOf = (kind: OrgKind) => orgKindNames[kind] ?? { zh: `类型 ${kind}`, en: `kind ${kind}` };
+
+/** "A community cannot sit under a district", in the kinds' own names. */
+const wrongParentKind = (kind: OrgKind, parentKind: OrgKind) => {
+  const [child, parent] = [nameOf(kind), nameOf(parentKind)];
+  const article = /^[aeiou]/i.test(child.en) ? "An" : "A";
+  return kepuError("invalid", "WRONG_PARENT_KIND", `${child.zh}不能设在${parent.zh}之下`, `${article} ${child.en} cannot sit under a ${parent.en}`, "parentId");
+};
+
 export interface OrgNode {
   orgId: string;
   kind: OrgKind;
@@ -41,7 +65,7 @@ export function placeUnder(parent: OrgNode | undefined, orgId: string, kind: Org
   }
   if (!parent) return fail(kepuError("invalid", "PARENT_REQUIRED", "请选择上级组织", "Choose the parent organization", "parentId"));
   if (!parents.includes(parent.kind)) {
-    return fail(kepuError("invalid", "WRONG_PARENT_KIND", `${OrgKind[kind]} 不能挂在 ${OrgKind[parent.kind]} 下`, `A ${OrgKind[kind]} cannot sit under a ${OrgKind[parent.kind]}`, "parentId"));
+    return fail(wrongParentKind(kind, parent.kind));
   }
   const up = parent.place;
   return ok({
