@@ -5,6 +5,8 @@ import { loadMe, session } from "./session";
 const staffRoles = ["COMMUNITY_WORKER", "STREET_STAFF", "DISTRICT_STAFF", "CITY_STAFF", "ADMIN"];
 // Webhooks are kept by admins and associations, for their subtree (PRODUCT.md's matrix).
 const webhookRoles = ["STREET_STAFF", "DISTRICT_STAFF", "CITY_STAFF", "ADMIN"];
+// Staff accounts, the org tree's keeping and bulk imports: admins and the associations, for their subtree.
+const accountKeepers = ["STREET_STAFF", "DISTRICT_STAFF", "CITY_STAFF", "ADMIN"];
 const routes: RouteRecordRaw[] = [
   { path: "/sign-in", component: () => import("./views/SignIn.vue"), meta: { public: true } },
   { path: "/resident/menu", component: () => import("./views/resident/MenuPage.vue"), meta: { roles: ["RESIDENT"] } },
@@ -23,6 +25,11 @@ const routes: RouteRecordRaw[] = [
   { path: "/admin/webhooks", component: () => import("./views/admin/WebhooksPage.vue"), meta: { roles: webhookRoles } },
   // An order's whole chain, for whoever may read the order (dispatch decides; the page shows what it answers).
   { path: "/orders/:orderId", component: () => import("./views/OrderChainPage.vue"), meta: { roles: ["RESIDENT", ...staffRoles, "TEAM_LEADER", "TEAM_MEMBER"] } },
+  // Issue 15's registry pages, for the roles PRODUCT.md's matrix gives them.
+  { path: "/staff/accounts", component: () => import("./views/staff/AccountsPage.vue"), meta: { roles: accountKeepers } },
+  { path: "/staff/orgs", component: () => import("./views/staff/OrgTreePage.vue"), meta: { roles: accountKeepers } },
+  { path: "/staff/teams/:teamId", component: () => import("./views/staff/TeamDetail.vue"), meta: { roles: [...staffRoles, "TEAM_LEADER", "TEAM_MEMBER"] } },
+  { path: "/staff/imports", component: () => import("./views/staff/ImportsPage.vue"), meta: { roles: accountKeepers } },
   { path: "/dashboard", component: () => import("./views/DashboardPage.vue"), meta: { roles: [...staffRoles, "DASHBOARD_VIEWER"] } },
   // "/" renders nothing itself: the guard below sends it to the signed-in person's home or to the
   // sign-in page (so the catch-all's redirect to "/" ends there instead of looping).

@@ -1,0 +1,21 @@
+// Team names, never ids, on a screen: the teams one may read, asked of the gateway once.
+import { reactive } from "vue";
+import { api } from "../api/client";
+import type { Team } from "../domain/registry";
+
+const names = reactive(new Map<string, string>());
+let asked: Promise<void> | undefined;
+
+export function loadTeamNames(again = false): Promise<void> {
+  if (!asked || again) {
+    asked = api<{ teams: Team[] }>("GET", "/api/v1/teams?pageSize=200")
+      .then((answer) => answer.teams.forEach((team) => names.set(team.teamId, team.name)))
+      .catch(() => (asked = undefined));
+  }
+  return asked;
+}
+
+export function teamName(teamId: string): string {
+  void loadTeamNames();
+  return names.get(teamId) ?? teamId;
+}
