@@ -21,7 +21,7 @@ import { Platform } from "@kepu/faults/platform";
 import { createRpcClient } from "@kepu/rpc";
 import { ServiceProcess, TestEngines, testSigner, uniquePrefix } from "@kepu/testkit";
 import { launchBrowser } from "./browser";
-import { distDir, ensureBuilt } from "./build";
+import { distDir, whenBuilt } from "./build";
 import { expectNoIds } from "./visible-ids";
 
 const engines = new TestEngines(uniquePrefix("journeys"));
@@ -46,7 +46,7 @@ async function seed(registryAddress: string) {
 }
 
 beforeAll(async () => {
-  ensureBuilt();
+  await whenBuilt();
   mkdirSync(shots, { recursive: true });
   await engines.createTopics(["registry", "dispatch", "events"].map((c) => engines.topic(c)));
   platform = await Platform.start(engines);
