@@ -11,6 +11,7 @@ import { createLogger } from "@kepu/log";
 import { OutboxRelay } from "@kepu/outbox";
 import { CallSigner, createRpcClient } from "@kepu/rpc";
 import { Accounts, HttpSmsCodeSender, LocalCodeSender, ResidentCodes } from "./auth/accounts.js";
+import { orgFollower } from "./auth/org-follower.js";
 import { ResidentMoves } from "./auth/resident-moves.js";
 import { accessKeyRing, Tokens } from "./auth/tokens.js";
 import { readConfig } from "./config.js";
@@ -37,6 +38,9 @@ const residentMoves = new ResidentMoves(engines.db!, events);
 await residentMoves.createIndexes();
 relay.watch([accounts.collection, residentMoves.collection]);
 relay.start();
+// A moved org's accounts take its new place (the registry's OrganizationMoved).
+const follower = orgFollower(engines.kafka, engines.group("registry"), engines.topic("registry"), accounts, logger);
+await follower.start();
 // Every call to a service carries a short token signed here, with the actor it acts for.
 const rpc = { signer: CallSigner.fromJwk(config.KEPU_CALL_SIGNING_KEY, "gateway") };
 const clients = {
@@ -57,6 +61,7 @@ logger.info({ httpPort: config.HTTP_PORT }, "gateway ready");
 gracefulShutdown(logger, [
   { name: "http", run: () => app.close() },
   { name: "grpc clients", run: async () => Object.values(clients).forEach((c) => c.close()) },
+  { name: "org follower", run: () => follower.stop() },
   { name: "outbox relay", run: () => relay.stop() },
   { name: "engines", run: () => engines.close() },
 ]);

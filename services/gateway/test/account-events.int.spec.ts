@@ -1,18 +1,21 @@
 // Staff accounts and residents' moves as events, against the real engines (FerretDB, Redis, Kafka),
 // in-process: each change stores its event with it and the gateway's relay publishes it to
 // kepu.registry.v1 with source "gateway", in order per account, numbered by version; a change
-// that changes nothing is no event; no event carries a password, a hash or a phone.
+// that changes nothing is no event; no event carries a password, a hash or a phone. And the
+// accounts follow their org's moves (OrganizationMoved through the gateway's org follower).
 import { fromBinary } from "@bufbuild/protobuf";
 import { Redis } from "ioredis";
 import { MongoClient } from "mongodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createKafka, decodeEnvelope, EventPublisher, type EventEnvelope } from "@kepu/bus";
+import { createKafka, decodeEnvelope, EventPublisher, newEvent, toOutgoing, type EventConsumer, type EventEnvelope } from "@kepu/bus";
 import { contractsRegistry } from "@kepu/contracts";
 import { Role } from "@kepu/contracts/common/v1/envelope_pb";
+import { OrganizationMovedSchema } from "@kepu/contracts/registry/v1/events_pb";
 import { createLogger } from "@kepu/log";
 import { OutboxRelay } from "@kepu/outbox";
-import { TestEngines, uniquePrefix, type RecordedMessage } from "@kepu/testkit";
+import { TestEngines, uniquePrefix, waitFor, type RecordedMessage } from "@kepu/testkit";
 import { Accounts } from "../src/auth/accounts.js";
+import { orgFollower } from "../src/auth/org-follower.js";
 import { ResidentMoves } from "../src/auth/resident-moves.js";
 
 const engines = new TestEngines(uniquePrefix("accountevents"));
@@ -25,6 +28,7 @@ const relay = new OutboxRelay({ collections: [], publisher, logger });
 const topic = engines.topic("registry");
 let accounts: Accounts;
 let moves: ResidentMoves;
+let follower: EventConsumer;
 
 const admin = { id: "root", role: Role.ADMIN, orgId: "sz", displayName: "平台管理员" };
 const decoded = (messages: RecordedMessage[]) => messages.map((m) => ({ key: m.key, value: m.value, envelope: decodeEnvelope(m.value) }));
@@ -39,9 +43,12 @@ beforeAll(async () => {
   moves = new ResidentMoves(db, { topic, relay });
   relay.watch([accounts.collection, moves.collection]);
   relay.start();
+  follower = orgFollower(kafka, `${engines.prefix}kepu.gateway.registry`, topic, accounts, logger);
+  await follower.start();
 });
 
 afterAll(async () => {
+  await follower.stop();
   await relay.stop();
   await publisher.disconnect();
   redis.disconnect();
@@ -101,5 +108,23 @@ describe("account events", () => {
     expect(payloadOf(messages[0]!.envelope)).toMatchObject({ residentId: resident.id, fromCommunityId: "c1", toCommunityId: "c2" });
     expect(first.movedAt.toISOString()).toBe("2026-11-01T02:00:00.000Z");
     expect((await moves.of(resident.id)).map((m) => [m.fromCommunityId, m.toCommunityId])).toEqual([["c1", "c2"], ["c2", "c3"]]);
+  });
+
+  it("moves the accounts of a moved org to its new place; an older or repeated move changes nothing; the account events are skipped", async () => {
+    const before = ["sz", "sz-futian", "y", "c7"];
+    const after = ["sz", "sz-luohu", "s", "c7"];
+    await accounts.add({ account: "c7.worker", displayName: "七号社区 社工", role: Role.COMMUNITY_WORKER, orgId: "c7", path: before, password: "initial-pass-7", mustChangePassword: true, createdBy: "root" });
+    await accounts.add({ account: "c8.worker", displayName: "八号社区 社工", role: Role.COMMUNITY_WORKER, orgId: "c8", path: ["sz", "sz-futian", "y", "c8"], password: "initial-pass-8", mustChangePassword: true, createdBy: "root" });
+    const moved = (version: number, path: string[]) =>
+      toOutgoing(topic, newEvent(OrganizationMovedSchema, { orgId: "c7", parentId: path.at(-2)!, place: { orgId: "c7", path }, fromParentId: "" }, { source: "registry", aggregateId: "c7", aggregateVersion: version, correlationId: `move-${version}` }));
+    await publisher.send([moved(3, after)]);
+    await waitFor(async () => (await accounts.get("c7.worker"))?.path.includes("sz-luohu"), { what: "c7.worker at the new place" });
+    await publisher.send([moved(3, after), moved(2, before), moved(4, after)]); // a repeat and an older one, then a newer one to wait for
+    await waitFor(async () => (await mongo.db(engines.database("gateway")).collection("accounts").findOne({ _id: "c7.worker" as never }))?.orgVersion === 4, { what: "the newest move applied" });
+    expect((await accounts.get("c7.worker"))?.path).toEqual(after);
+    expect((await accounts.get("c8.worker"))?.path).toEqual(["sz", "sz-futian", "y", "c8"]); // another org's account stays
+    expect((await accounts.list({ withinOrgs: ["sz-luohu"] }, 0, 50)).accounts.map((a) => a.account)).toContain("c7.worker");
+    expect(follower.counters.deadLettered).toBe(0);
+    expect(follower.counters.skipped).toBeGreaterThan(0); // the account events on the same topic
   });
 });

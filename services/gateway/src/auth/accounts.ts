@@ -62,6 +62,8 @@ export interface AccountDoc {
   /** Where that org sits: the root down to it (a team's org, then the team). Empty for DEMO_ACCOUNTS=1 ones, made before the registry answers. */
   path?: string[];
   status?: AccountStatus;
+  /** The version of the org's last OrganizationMoved that set `path` (none: the path it was made with). */
+  orgVersion?: number;
   /** Set for an initial or reset password: sign-in is refused until the owner changes it. */
   mustChangePassword?: boolean;
   createdAt?: Date;
@@ -247,6 +249,19 @@ export class Accounts {
       this.accounts.countDocuments(filter),
     ]);
     return { accounts: docs.map(viewOf), total };
+  }
+
+  /**
+   * OrganizationMoved: the accounts acting for the org take its new place, so its new street's
+   * and district's staff keep them and the old ones no longer do. Only an org with nothing under
+   * it moves (the registry refuses others), so no account below it needs a new path. The path is
+   * where the registry has the org, not a change anyone made to the account: no account event. An
+   * older or repeated move changes nothing. Returns how many accounts moved.
+   */
+  async orgMoved(orgId: string, path: string[], version: number): Promise<number> {
+    const older = { $or: [{ orgVersion: { $exists: false } }, { orgVersion: { $lt: version } }] };
+    const result = await this.accounts.updateMany({ $and: [{ orgId }, older] }, { $set: { path, orgVersion: version } });
+    return result.modifiedCount;
   }
 
   /**
