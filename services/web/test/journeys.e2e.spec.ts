@@ -4,7 +4,9 @@
 // the leader records service hours, the worker files a summary with a photo, staff see the bases,
 // and a worker checks a resident in by pointing a (fake, file-fed) camera at her QR code.
 // Screenshots of every page land in test-artifacts/journeys/; after each, no visible text looks like
-// a machine id (visible-ids.ts).
+// a machine id (visible-ids.ts), and axe-core finds no serious or critical accessibility
+// violation on it (a11y.ts). The root URL renders, and Element Plus speaks the app's language
+// (zh-CN, then English).
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,6 +22,7 @@ import { RegistryService } from "@kepu/contracts/registry/v1/service_pb";
 import { Platform } from "@kepu/faults/platform";
 import { createRpcClient } from "@kepu/rpc";
 import { ServiceProcess, TestEngines, testSigner, uniquePrefix } from "@kepu/testkit";
+import { expectAccessible } from "./a11y";
 import { launchBrowser } from "./browser";
 import { distDir, whenBuilt } from "./build";
 import { expectNoIds } from "./visible-ids";
@@ -58,7 +61,7 @@ beforeAll(async () => {
   await engines.waitForDocuments("dispatch", "menu_items", ["menu-health"]);
   await engines.waitForDocuments("dispatch", "teams", ["team-futian"], (team) => (team.memberIds as string[] | undefined)?.length === 1);
   browser = await launchBrowser();
-}, 240_000);
+}, 420_000); // the build (when src/ changed) and five services on two shared cores
 
 afterAll(async () => {
   await browser?.close();
@@ -82,6 +85,48 @@ const figure = (page: Page, key: string) => page.locator(`[data-figure="${key}"]
 const open = (page: Page, rowText: string) => page.locator(".el-collapse-item").filter({ hasText: rowText }).locator(".el-collapse-item__header").click();
 
 describe("the web app in a browser, role by role", () => {
+  it("the root URL shows the sign-in page, or the signed-in person's home; Element Plus speaks Chinese, then English", async () => {
+    const stranger = await (await browser.newContext({ locale: "zh-CN", viewport: { width: 390, height: 844 }, isMobile: true })).newPage();
+    await stranger.goto(`${gateway.httpUrl}/`);
+    await stranger.waitForURL("**/sign-in");
+    await stranger.locator("input[name=account]").waitFor();
+    expect(await stranger.locator("input[name=account]").isEnabled()).toBe(true);
+    await stranger.screenshot({ path: `${shots}/0-root-sign-in.png`, fullPage: true });
+    await expectNoIds(stranger, "0-root-sign-in");
+    await expectAccessible(stranger, "0-root-sign-in");
+    await stranger.goto(`${gateway.httpUrl}/no/such/page`);
+    await stranger.waitForURL("**/sign-in");
+
+    const worker = await pageAs("worker");
+    await worker.waitForURL("**/staff/orders");
+    await worker.goto(`${gateway.httpUrl}/`);
+    await worker.waitForURL("**/staff/orders");
+    // The date picker's panel in Chinese (此刻, 确定, 选择日期); English after the switch, Chinese again after the next.
+    await worker.goto(`${gateway.httpUrl}/staff/activities`);
+    const picker = worker.locator(".publish .el-date-editor input");
+    const panel = worker.locator(".el-picker-panel:visible");
+    await picker.click();
+    await panel.getByRole("button", { name: "此刻", exact: true }).waitFor();
+    await panel.getByRole("button", { name: "确定", exact: true }).waitFor();
+    await panel.locator("input[placeholder='选择日期']").waitFor();
+    await worker.screenshot({ path: `${shots}/0-worker-date-picker-zh.png`, fullPage: true });
+    await expectNoIds(worker, "0-worker-date-picker-zh");
+    await expectAccessible(worker, "0-worker-date-picker-zh");
+    await worker.keyboard.press("Escape");
+    await panel.waitFor({ state: "hidden" });
+    await worker.getByRole("button", { name: "English" }).click();
+    await worker.getByRole("button", { name: "中文" }).waitFor();
+    await picker.click();
+    await panel.getByRole("button", { name: "Now", exact: true }).waitFor();
+    await panel.getByRole("button", { name: "OK", exact: true }).waitFor();
+    await panel.locator("input[placeholder='Select date']").waitFor();
+    await worker.screenshot({ path: `${shots}/0-worker-date-picker-en.png`, fullPage: true });
+    await expectNoIds(worker, "0-worker-date-picker-en");
+    await expectAccessible(worker, "0-worker-date-picker-en");
+    await worker.keyboard.press("Escape");
+    await worker.getByRole("button", { name: "中文" }).click();
+  }, 120_000);
+
   it("a resident orders and books, a worker dispatches, the team accepts, and the dashboard changes live", async () => {
     const dashboard = await pageAs("viewer");
     await expect.poll(() => figure(dashboard, "dashboard.orders").textContent(), { timeout: 20_000 }).toBe("0");
@@ -103,11 +148,13 @@ describe("the web app in a browser, role by role", () => {
     await resident.locator(".pick-community").getByText("红荔社区").waitFor();
     await resident.screenshot({ path: `${shots}/0-resident-community-picker.png`, fullPage: true });
     await expectNoIds(resident, "0-resident-community-picker");
+    await expectAccessible(resident, "0-resident-community-picker");
     await resident.getByRole("button", { name: "登录" }).last().click();
     await resident.waitForURL("**/resident/menu");
     await resident.getByText("健康养生讲座").waitFor();
     await resident.screenshot({ path: `${shots}/1-resident-menu.png`, fullPage: true });
     await expectNoIds(resident, "1-resident-menu");
+    await expectAccessible(resident, "1-resident-menu");
     // 点单 double-clicked (an impatient thumb) places one order.
     await resident.locator(".menu-item").filter({ hasText: "健康养生讲座" }).getByRole("button", { name: "点单" }).dblclick();
     await resident.getByText("点单成功").first().waitFor();
@@ -119,6 +166,7 @@ describe("the web app in a browser, role by role", () => {
     expect(placed.total).toBe(1);
     await dashboard.screenshot({ path: `${shots}/2-dashboard-live.png`, fullPage: true });
     await expectNoIds(dashboard, "2-dashboard-live");
+    await expectAccessible(dashboard, "2-dashboard-live");
 
     // 社区派单 with the ranked suggestions.
     const worker = await pageAs("worker");
@@ -128,6 +176,7 @@ describe("the web app in a browser, role by role", () => {
     await worker.getByText("福田区科技志愿服务队").waitFor();
     await worker.screenshot({ path: `${shots}/3-worker-dispatch.png`, fullPage: true });
     await expectNoIds(worker, "3-worker-dispatch");
+    await expectAccessible(worker, "3-worker-dispatch");
     await worker.locator(".do-dispatch").click();
     await worker.getByText("操作成功").waitFor();
 
@@ -138,6 +187,7 @@ describe("the web app in a browser, role by role", () => {
     await leader.locator(".do-accept").waitFor();
     await leader.screenshot({ path: `${shots}/4-leader-inbox.png`, fullPage: true });
     await expectNoIds(leader, "4-leader-inbox");
+    await expectAccessible(leader, "4-leader-inbox");
     await leader.locator(".do-accept").click();
     await leader.getByText("操作成功").waitFor();
 
@@ -146,6 +196,7 @@ describe("the web app in a browser, role by role", () => {
     await resident.getByText("志愿者接单").waitFor();
     await resident.screenshot({ path: `${shots}/5-resident-timeline.png`, fullPage: true });
     await expectNoIds(resident, "5-resident-timeline");
+    await expectAccessible(resident, "5-resident-timeline");
     await expect
       .poll(async () => {
         // Count once the page's list has arrived and rendered, not right after the navigation (on a
@@ -164,12 +215,14 @@ describe("the web app in a browser, role by role", () => {
     await resident.locator("img.qr").waitFor();
     await resident.screenshot({ path: `${shots}/6-resident-qr.png`, fullPage: true });
     await expectNoIds(resident, "6-resident-qr");
+    await expectAccessible(resident, "6-resident-qr");
 
     // The dashboard in English, after all of it.
     await dashboard.getByRole("button", { name: "English" }).click();
     await dashboard.getByText("Outreach dashboard").waitFor();
     await dashboard.screenshot({ path: `${shots}/7-dashboard-en.png`, fullPage: true });
     await expectNoIds(dashboard, "7-dashboard-en");
+    await expectAccessible(dashboard, "7-dashboard-en");
   }, 240_000);
 
   it("the team leader records service hours from the schedule, the worker files a summary with a photo, and staff see the bases", async () => {
@@ -190,6 +243,7 @@ describe("the web app in a browser, role by role", () => {
     platform.clock.reset();
     await leader.screenshot({ path: `${shots}/8-leader-hours.png`, fullPage: true });
     await expectNoIds(leader, "8-leader-hours");
+    await expectAccessible(leader, "8-leader-hours");
 
     // 图文总结 with a photo: shrunk in the browser, uploaded, shown as a thumbnail.
     const worker = await pageAs("worker");
@@ -204,6 +258,7 @@ describe("the web app in a browser, role by role", () => {
     await worker.getByText("操作成功").waitFor();
     await worker.screenshot({ path: `${shots}/9-worker-summary-photo.png`, fullPage: true });
     await expectNoIds(worker, "9-worker-summary-photo");
+    await expectAccessible(worker, "9-worker-summary-photo");
 
     // 科普基地 of the district.
     const district = await pageAs("district");
@@ -212,11 +267,13 @@ describe("the web app in a browser, role by role", () => {
     await district.getByText("市级").waitFor();
     await district.screenshot({ path: `${shots}/10-district-bases.png`, fullPage: true });
     await expectNoIds(district, "10-district-bases");
+    await expectAccessible(district, "10-district-bases");
     await district.goto(`${gateway.httpUrl}/staff/overdue`);
     await district.locator(".campaign-activities").waitFor();
     await district.getByText("逾期未交的图文总结").waitFor();
     await district.screenshot({ path: `${shots}/11-district-campaigns.png`, fullPage: true });
     await expectNoIds(district, "11-district-campaigns");
+    await expectAccessible(district, "11-district-campaigns");
   }, 180_000);
 
   it("checks a resident in by filming the QR code with the camera (扫码签到)", async () => {
@@ -260,6 +317,7 @@ describe("the web app in a browser, role by role", () => {
       await worker.locator(".el-table__row").filter({ hasText: "已签到" }).first().waitFor();
       await worker.screenshot({ path: `${shots}/12-worker-camera-check-in.png`, fullPage: true });
       await expectNoIds(worker, "12-worker-camera-check-in");
+      await expectAccessible(worker, "12-worker-camera-check-in");
     } finally {
       await filming.close();
       await helper.close();
