@@ -71,7 +71,7 @@ describe("the menu item decider", () => {
   it.each<[string, MenuItemContext, typeof item, string, string]>([
     ["a service area that does not exist", { ...context, area: undefined }, item, "ORG_NOT_FOUND", "item.serviceAreaOrgId"],
     ["a resource not in the 名录", context, { ...item, resourceIds: ["res-hall", "res-ghost"] }, "RESOURCE_NOT_FOUND", "item.resourceIds"],
-    ["no resources at all", { ...context, resources: new Set<string>() }, { ...item, resourceIds: [] }, "", ""],
+    ["no resources at all", { ...context, resources: new Map() }, { ...item, resourceIds: [] }, "", ""],
   ])("publish naming %s → %s", (_label, given, content, code, field) => {
     const decision = decide(undefined, { type: "publish", item: content }, given);
     expect(decision.ok ? ["", ""] : [decision.error.code, decision.error.field]).toEqual([code, field]);

@@ -68,7 +68,7 @@ export const item: MenuItemFields = {
   resourceIds: ["res-hall"],
 };
 export const byTeam: menuItem.Provider = { kind: ProviderKind.TEAM, team: activeTeam };
-export const listedResources = new Set([hall.resourceId]);
+export const listedResources = new Map([[hall.resourceId, hall]]);
 const [published] = events(menuItem.decide(undefined, { type: "publish", item }, { area: futian, provider: byTeam, resources: listedResources }));
 export const publishedItem = menuItem.evolve(undefined, published!);
 export const withdrawnItem = events(menuItem.decide(publishedItem, { type: "withdraw", reason: "讲师调离" }, {})).reduce(menuItem.evolve, publishedItem);

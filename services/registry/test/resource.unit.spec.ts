@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ResourceKind } from "@kepu/contracts/registry/v1/events_pb";
-import { decide, type ResourceCommand } from "../src/domain/resource.js";
+import { ResourceKind, ResourceStatus } from "@kepu/contracts/registry/v1/events_pb";
+import { bareProfile, decide, type ResourceCommand } from "../src/domain/resource.js";
 import { futian, hall, outcome } from "./registry-fixtures.js";
 
 const list: ResourceCommand = { type: "list", resourceId: "res-hall", kind: ResourceKind.VENUE, name: "报告厅", ownerOrgId: "sz-futian", capacity: 200 };
@@ -16,7 +16,7 @@ describe("the resource decider (《科普资源名录》)", () => {
   });
 
   it("lists a resource available, where its owner sits; an owner that does not exist is not found", () => {
-    expect(hall).toEqual({ resourceId: "res-hall", kind: ResourceKind.VENUE, name: "报告厅", ownerOrgId: "sz-futian", place: futian.place, capacity: 200, available: true });
+    expect(hall).toEqual({ ...bareProfile(ResourceKind.VENUE, "报告厅", 200), resourceId: "res-hall", ownerOrgId: "sz-futian", place: futian.place, available: true, status: ResourceStatus.PUBLISHED, reviewNote: "" });
     const orphan = decide(undefined, list, { owner: undefined });
     expect(orphan.ok ? "" : [orphan.error.code, orphan.error.field]).toEqual(["ORG_NOT_FOUND", "ownerOrgId"]);
   });

@@ -1,11 +1,13 @@
 // The menu item aggregate (科普服务菜单): published by its provider, edited, withdrawn. Pure; the
 // references it names (the service area, the provider, the resources) come in the context.
-import { fail, ok, type Result } from "@kepu/errors";
+import { fail, kepuError, ok, type Result } from "@kepu/errors";
 import { BaseStatus, ProviderKind } from "@kepu/contracts/registry/v1/events_pb";
 import { baseOffers, type BaseState } from "./base.js";
 import { registryErrors } from "./errors.js";
 import type { MenuItemFields } from "./menu.js";
 import type { OrgState } from "./organization.js";
+import type { ResourceState } from "./resource.js";
+import { usableBy } from "./resource-review.js";
 import type { Place } from "./org-tree.js";
 import type { TeamState } from "./team.js";
 
@@ -29,8 +31,8 @@ export interface MenuItemContext {
   area?: OrgState | undefined;
   /** The provider: the one the item names (publish), the one it was published by (edit). */
   provider?: Provider | undefined;
-  /** Those of the item's resources that exist in the 名录. */
-  resources?: ReadonlySet<string>;
+  /** Those of the item's resources that exist in the 名录, by id. */
+  resources?: ReadonlyMap<string, ResourceState>;
 }
 
 export type MenuItemEvent =
@@ -47,15 +49,31 @@ function providerOffers(item: MenuItemFields, provider: Provider | undefined): R
   return ok(undefined);
 }
 
-function resourcesListed(item: MenuItemFields, resources: ReadonlySet<string> | undefined): Result<void> {
-  const missing = item.resourceIds.find((id) => !resources?.has(id));
-  return missing === undefined ? ok(undefined) : fail(registryErrors.notFound("resources", missing, "item.resourceIds"));
+const providerOrg = (provider: Provider) => (provider.kind === ProviderKind.TEAM ? provider.team.orgId : provider.base.orgId);
+
+const notUsable = (resource: ResourceState) =>
+  kepuError(
+    "conflict",
+    "RESOURCE_NOT_USABLE",
+    `资源「${resource.name}」尚未在名录中发布，或不对其他单位开放`,
+    `The resource "${resource.name}" is not published in the directory, or not open to other organizations`,
+    "item.resourceIds",
+  );
+
+/** Every resource the item names is in the 名录, published, and the provider's own org's or open to it. */
+function resourcesUsable(item: MenuItemFields, provider: Provider, resources: ReadonlyMap<string, ResourceState> | undefined): Result<void> {
+  for (const id of item.resourceIds) {
+    const resource = resources?.get(id);
+    if (!resource) return fail(registryErrors.notFound("resources", id, "item.resourceIds"));
+    if (!usableBy(resource, providerOrg(provider))) return fail(notUsable(resource));
+  }
+  return ok(undefined);
 }
 
-/** The item's provider still offers, and every resource it names is listed. */
+/** The item's provider still offers, and every resource it names is usable by it. */
 function referencesHold(item: MenuItemFields, context: MenuItemContext): Result<void> {
   const offers = providerOffers(item, context.provider);
-  return offers.ok ? resourcesListed(item, context.resources) : offers;
+  return offers.ok ? resourcesUsable(item, context.provider!, context.resources) : offers;
 }
 
 export function decide(state: MenuItemState | undefined, command: MenuItemCommand, context: MenuItemContext): Result<MenuItemEvent[]> {
@@ -80,6 +98,7 @@ export function decide(state: MenuItemState | undefined, command: MenuItemComman
     }
     case "withdraw":
       if (state.withdrawn) return fail(registryErrors.itemWithdrawn("itemId", false));
+      if (!command.reason.trim()) return fail(kepuError("invalid", "REASON_REQUIRED", "请填写下架原因", "Give the reason for withdrawing it", "reason"));
       return ok([{ type: "MenuItemWithdrawn", itemId: state.itemId, reason: command.reason.trim() }]);
   }
 }

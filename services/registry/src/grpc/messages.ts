@@ -40,7 +40,28 @@ export const baseMessage = (base: BaseState, scores = true): MessageInitShape<ty
   assessments: scores ? base.assessments : {},
 });
 
-export const resourceMessage = ({ resourceId, kind, name, ownerOrgId, place, capacity, available }: ResourceState): MessageInitShape<typeof ResourceSchema> => ({ resourceId, kind, name, ownerOrgId, place, capacity, available });
+export const resourceMessage = (r: ResourceState): MessageInitShape<typeof ResourceSchema> => ({
+  resourceId: r.resourceId,
+  kind: r.kind,
+  name: r.name,
+  ownerOrgId: r.ownerOrgId,
+  place: r.place,
+  capacity: r.capacity,
+  available: r.available,
+  status: r.status,
+  reviewNote: r.reviewNote,
+  profile: {
+    kind: r.kind,
+    name: r.name,
+    description: r.description,
+    capacity: r.capacity,
+    themes: r.themes,
+    areaOrgIds: r.areaOrgIds,
+    availability: { weekdays: r.weekdays, note: r.availabilityNote },
+    photoIds: r.photoIds,
+    openToOthers: r.openToOthers,
+  },
+});
 
 export const menuMessage = (menu: MenuItemState): MenuItem => create(MenuItemSchema, { ...menu.item, itemId: menu.itemId });
 

@@ -2,11 +2,13 @@
 // (../use-cases); the rules are in ../domain, who may do what in the use cases.
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import { OrgKind, Theme } from "@kepu/contracts/common/v1/catalog_pb";
-import { BaseLevel, BaseStatus, ResourceKind, type MenuItem } from "@kepu/contracts/registry/v1/events_pb";
-import { ImportKind, type RegistryService } from "@kepu/contracts/registry/v1/service_pb";
+import { BaseLevel, BaseStatus, ResourceKind, type MenuItem, type ResourceProfile as ProfileMessage } from "@kepu/contracts/registry/v1/events_pb";
+import { ImportKind, ResourceReviewDecision, type RegistryService } from "@kepu/contracts/registry/v1/service_pb";
 import { kepuError } from "@kepu/errors";
 import type { CallContext, ServiceImplementation } from "@kepu/rpc";
 import { checkMenuItem, type MenuItemFields } from "../domain/menu.js";
+import type { ResourceProfile } from "../domain/resource.js";
+import { checkProfile, type ReviewDecision } from "../domain/resource-review.js";
 import type { Cause, RegistryStore } from "../store/registry-store.js";
 import { Bases } from "../use-cases/bases.js";
 import { must, type Clock } from "../use-cases/decisions.js";
@@ -39,6 +41,21 @@ function checkedItem(item: MenuItem | undefined): MenuItemFields {
   for (const id of fields.resourceIds) requireId(id, "item.resourceIds");
   return fields;
 }
+
+/** A resource's profile as sent, checked (ids well formed, what checkProfile asks for). */
+function checkedProfile(profile: ProfileMessage | undefined): ResourceProfile {
+  if (!profile) throw kepuError("invalid", "PROFILE_REQUIRED", "缺少资源信息", "The resource's details are missing", "profile");
+  for (const id of profile.areaOrgIds) requireId(id, "profile.areaOrgIds");
+  for (const id of profile.photoIds) requireId(id, "profile.photoIds");
+  const { kind, name, description, capacity, themes, areaOrgIds, photoIds, openToOthers } = profile;
+  return must(checkProfile({ kind, name, description, capacity, themes, areaOrgIds, weekdays: profile.availability?.weekdays ?? [], availabilityNote: optionalText(profile.availability?.note ?? "", "profile.availability.note", 200), photoIds, openToOthers }));
+}
+
+const reviewDecisions: Partial<Record<ResourceReviewDecision, ReviewDecision>> = {
+  [ResourceReviewDecision.APPROVE]: "approve",
+  [ResourceReviewDecision.REJECT]: "reject",
+  [ResourceReviewDecision.ASK_CHANGES]: "askChanges",
+};
 
 /** A team's name, leader, themes and areas as sent: well formed (whether the areas exist is the decider's). */
 function teamProfile(request: { name: string; leaderId: string; themes: Theme[]; serviceAreaOrgIds: string[] }) {
@@ -221,6 +238,40 @@ export function registryService(store: RegistryStore, clock: Clock = () => new D
 
     async listResources(request, context) {
       return { resources: (await resources.list(optionalId(request.orgId, "orgId"), request.kind, context.actor)).map(resourceMessage) };
+    },
+
+    async submitResource(request, context) {
+      const resource = await resources.submit(requireId(request.resourceId, "resourceId"), requireId(request.ownerOrgId, "ownerOrgId"), checkedProfile(request.profile), cause(context));
+      return { resource: resourceMessage(resource) };
+    },
+
+    async editResource(request, context) {
+      return { resource: resourceMessage(await resources.edit(requireId(request.resourceId, "resourceId"), checkedProfile(request.profile), cause(context))) };
+    },
+
+    async reviewResource(request, context) {
+      const decision = reviewDecisions[request.decision];
+      if (!decision) throw kepuError("invalid", "DECISION_REQUIRED", "请选择审核结果：通过、不通过或退回修改", "Choose the decision: approve, reject or ask for changes", "decision");
+      const note = optionalText(request.note, "note", 500);
+      return { resource: resourceMessage(await resources.review(requireId(request.resourceId, "resourceId"), decision, note, cause(context))) };
+    },
+
+    async getResource(request, context) {
+      return { resource: resourceMessage(await resources.get(requireId(request.resourceId, "resourceId"), context.actor)) };
+    },
+
+    async searchResources(request, context) {
+      const page = Math.max(request.page, 0);
+      const pageSize = request.pageSize > 0 ? Math.min(request.pageSize, 100) : 20;
+      const { kind, theme, weekday, status } = request;
+      const filter = { kind, theme, weekday, status, areaOrgId: optionalId(request.areaOrgId, "areaOrgId"), ownerOrgId: optionalId(request.ownerOrgId, "ownerOrgId"), query: optionalText(request.query, "query", 50), page, pageSize };
+      const found = await resources.search(filter, context.actor);
+      return { resources: found.resources.map(resourceMessage), page, pageSize, total: found.total };
+    },
+
+    async listMenuItems(request, context) {
+      const items = await menu.items({ providerId: optionalId(request.providerId, "providerId"), underOrgId: optionalId(request.underOrgId, "underOrgId") }, context.actor);
+      return { items: items.map(menuMessage) };
     },
 
     async publishMenuItem(request, context) {

@@ -14,7 +14,13 @@ import {
   OrganizationRegisteredSchema,
   OrganizationRenamedSchema,
   OrganizationServesChangedSchema,
+  ResourceApprovedSchema,
+  ResourceAvailabilityChangedSchema,
+  ResourceChangesRequestedSchema,
+  ResourceEditedSchema,
   ResourceListedSchema,
+  ResourceRejectedSchema,
+  ResourceSubmittedSchema,
   TeamRegisteredSchema,
   TeamDeactivatedSchema,
   TeamUpdatedSchema,
@@ -24,11 +30,14 @@ import {
 import type { BaseEvent } from "../domain/base.js";
 import type { MenuItemEvent } from "../domain/menu-item.js";
 import type { OrgEvent } from "../domain/organization.js";
-import type { ResourceEvent } from "../domain/resource.js";
+import type { ResourceEvent, ResourceProfile } from "../domain/resource.js";
 import type { TeamEvent } from "../domain/team.js";
 import type { Outgoing } from "../store/registry-store.js";
 
 export type RegistryEvent = OrgEvent | TeamEvent | BaseEvent | ResourceEvent | MenuItemEvent;
+
+/** A resource's profile as its protobuf message (availability nested). */
+const profileMessage = ({ weekdays, availabilityNote, ...profile }: ResourceProfile) => ({ ...profile, availability: { weekdays, note: availabilityNote } });
 
 const message = <D extends DescMessage>(schema: D, payload: MessageInitShape<D>): Outgoing => ({ schema, payload: payload as MessageInitShape<DescMessage> });
 
@@ -90,6 +99,24 @@ export function toMessage(event: RegistryEvent): Outgoing {
       const { type: _t, ...payload } = event;
       return message(ResourceListedSchema, payload);
     }
+    case "ResourceAvailabilityChanged": {
+      const { type: _t, ...payload } = event;
+      return message(ResourceAvailabilityChangedSchema, payload);
+    }
+    case "ResourceSubmitted": {
+      const { type: _t, profile, ...payload } = event;
+      return message(ResourceSubmittedSchema, { ...payload, profile: profileMessage(profile) });
+    }
+    case "ResourceEdited": {
+      const { type: _t, profile, ...payload } = event;
+      return message(ResourceEditedSchema, { ...payload, profile: profileMessage(profile) });
+    }
+    case "ResourceApproved":
+      return message(ResourceApprovedSchema, { resourceId: event.resourceId });
+    case "ResourceRejected":
+      return message(ResourceRejectedSchema, { resourceId: event.resourceId, reason: event.reason });
+    case "ResourceChangesRequested":
+      return message(ResourceChangesRequestedSchema, { resourceId: event.resourceId, note: event.note });
     case "MenuItemPublished":
       return message(MenuItemPublishedSchema, { item: event.item });
     case "MenuItemEdited":

@@ -1,6 +1,7 @@
 // The registry's documents as stored, and one mapping each way between a document and the
 // aggregate's state. Field names are those the collections have always held.
 import type { Theme } from "@kepu/contracts/common/v1/catalog_pb";
+import { ResourceStatus } from "@kepu/contracts/registry/v1/events_pb";
 import type { BaseState } from "../domain/base.js";
 import type { Kind } from "../domain/errors.js";
 import type { MenuItemState } from "../domain/menu-item.js";
@@ -8,7 +9,7 @@ import type { MenuItemFields } from "../domain/menu.js";
 import { nameKeys } from "../domain/org-names.js";
 import type { OrgState } from "../domain/organization.js";
 import type { Place } from "../domain/org-tree.js";
-import type { ResourceState } from "../domain/resource.js";
+import { bareProfile, type ResourceState } from "../domain/resource.js";
 import type { TeamState } from "../domain/team.js";
 import type { GuardianConsent } from "../domain/teams.js";
 
@@ -40,7 +41,9 @@ export type BaseDoc = Versioned &
     assessments: Record<string, boolean>;
   };
 
-export type ResourceDoc = Versioned & Omit<ResourceState, "resourceId">;
+/** A resource's fields of the review workflow: absent on resources listed before it (published, a bare profile). */
+type ResourceReviewFields = Exclude<keyof ResourceState, "resourceId" | "kind" | "name" | "ownerOrgId" | "place" | "capacity" | "available">;
+export type ResourceDoc = Versioned & Omit<ResourceState, "resourceId" | ResourceReviewFields> & Partial<Pick<ResourceState, ResourceReviewFields>>;
 
 export type MenuDoc = Versioned & Omit<MenuItemState, "itemId">;
 
@@ -161,8 +164,28 @@ export const mappings: { [K in Kind]: Mapping<K> } = {
     }),
   },
   resources: {
-    toState: ({ _id, kind, name, ownerOrgId, place, capacity, available }) => ({ resourceId: _id, kind, name, ownerOrgId, place: storedPlace(place), capacity, available }),
-    toFields: ({ kind, name, ownerOrgId, place, capacity, available }) => ({ kind, name, ownerOrgId, place: storedPlace(place), capacity, available }),
+    toState: (doc) => {
+      const bare = bareProfile(doc.kind, doc.name, doc.capacity);
+      return {
+        resourceId: doc._id,
+        kind: doc.kind,
+        name: doc.name,
+        description: doc.description ?? bare.description,
+        capacity: doc.capacity,
+        themes: doc.themes ?? bare.themes,
+        areaOrgIds: doc.areaOrgIds ?? bare.areaOrgIds,
+        weekdays: doc.weekdays ?? bare.weekdays,
+        availabilityNote: doc.availabilityNote ?? bare.availabilityNote,
+        photoIds: doc.photoIds ?? bare.photoIds,
+        openToOthers: doc.openToOthers ?? bare.openToOthers,
+        ownerOrgId: doc.ownerOrgId,
+        place: storedPlace(doc.place),
+        available: doc.available,
+        status: doc.status ?? ResourceStatus.PUBLISHED,
+        reviewNote: doc.reviewNote ?? "",
+      };
+    },
+    toFields: ({ resourceId: _id, place, themes, areaOrgIds, weekdays, photoIds, ...rest }) => ({ ...rest, place: storedPlace(place), themes: [...themes], areaOrgIds: [...areaOrgIds], weekdays: [...weekdays], photoIds: [...photoIds] }),
   },
   menu: {
     toState: ({ _id, item, place, withdrawn }) => ({ itemId: _id, item: { ...storedItem(item), itemId: _id }, place: storedPlace(place), withdrawn: withdrawn === true }),

@@ -1,12 +1,14 @@
 // Use cases of the 科普服务菜单: thin — load, authorize, decide (domain/menu-item.ts), save.
-import { authorize, requireAccess } from "@kepu/access";
+import { accessErrors, authorize, can, listScope, requireAccess, roleMay } from "@kepu/access";
 import type { Audience, Format, Theme } from "@kepu/contracts/common/v1/catalog_pb";
 import type { Actor } from "@kepu/contracts/common/v1/envelope_pb";
 import { ProviderKind } from "@kepu/contracts/registry/v1/events_pb";
 import { registryErrors } from "../domain/errors.js";
 import * as menuItem from "../domain/menu-item.js";
 import type { MenuItemState, Provider } from "../domain/menu-item.js";
+import type { ResourceState } from "../domain/resource.js";
 import { servesCommunity, type MenuItemFields } from "../domain/menu.js";
+import { mappings } from "../store/documents.js";
 import type { Cause, RegistryStore } from "../store/registry-store.js";
 import { menuFacts, providerFacts } from "./access.js";
 import { decideAndSave, decideOnExisting } from "./decisions.js";
@@ -36,8 +38,8 @@ export class Menu {
     throw registryErrors.notFound(item.providerKind === ProviderKind.BASE ? "bases" : "teams", item.providerId, "item.providerId");
   }
 
-  private async listed(resourceIds: readonly string[]): Promise<Set<string>> {
-    return new Set((await this.store.states("resources", resourceIds)).keys());
+  private listed(resourceIds: readonly string[]): Promise<Map<string, ResourceState>> {
+    return this.store.states("resources", resourceIds);
   }
 
   /** `item` has passed checkMenuItem at the edge. The providing team's leader or base's staff publishes. */
@@ -98,5 +100,16 @@ export class Menu {
     // The community's ancestors (and itself) are the only service areas that can contain it.
     const items = await this.store.menuIn(community.place.path);
     return items.filter(({ item }) => servesCommunity(item, community.place) && (!filter.theme || item.theme === filter.theme) && (!filter.format || item.format === filter.format) && (!filter.audience || item.audiences.includes(filter.audience)));
+  }
+
+  /** Items not withdrawn, of one provider or offered within an org: for staff, and for those who keep them (a team's leader). */
+  async items(filter: { providerId: string; underOrgId: string }, actor: Actor | undefined): Promise<MenuItemState[]> {
+    if (!actor?.id) listScope("menu.read", actor); // not signed in: refused
+    if (actor && !roleMay("menu.read", actor.role) && !roleMay("menu.withdraw", actor.role)) throw accessErrors.role();
+    const docs = await this.store.find("menu", { withdrawn: false, ...(filter.providerId ? { "item.providerId": filter.providerId } : {}), ...(filter.underOrgId ? { "place.path": filter.underOrgId } : {}) });
+    return docs
+      .map((doc) => mappings.menu.toState(doc))
+      .filter((item) => can("menu.read", actor, {}) || can("menu.withdraw", actor, menuFacts(item)))
+      .sort((a, b) => a.item.title.localeCompare(b.item.title, "zh-CN") || a.itemId.localeCompare(b.itemId));
   }
 }

@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file kepu/registry/v1/events.proto.
  */
 export const file_kepu_registry_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("Ch1rZXB1L3JlZ2lzdHJ5L3YxL2V2ZW50cy5wcm90bxIQa2VwdS5yZWdpc3RyeS52MSKZAQoWT3JnYW5pemF0aW9uUmVnaXN0ZXJlZBIOCgZvcmdfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIlCgRraW5kGAMgASgOMhcua2VwdS5jb21tb24udjEuT3JnS2luZBIRCglwYXJlbnRfaWQYBCABKAkSJwoFcGxhY2UYBSABKAsyGC5rZXB1LmNvbW1vbi52MS5PcmdQbGFjZSIzChNPcmdhbml6YXRpb25SZW5hbWVkEg4KBm9yZ19pZBgBIAEoCRIMCgRuYW1lGAIgASgJIncKEU9yZ2FuaXphdGlvbk1vdmVkEg4KBm9yZ19pZBgBIAEoCRIRCglwYXJlbnRfaWQYAiABKAkSJwoFcGxhY2UYAyABKAsyGC5rZXB1LmNvbW1vbi52MS5PcmdQbGFjZRIWCg5mcm9tX3BhcmVudF9pZBgEIAEoCSI0ChJPcmdhbml6YXRpb25DbG9zZWQSDgoGb3JnX2lkGAEgASgJEg4KBnJlYXNvbhgCIAEoCSJCChlPcmdhbml6YXRpb25TZXJ2ZXNDaGFuZ2VkEg4KBm9yZ19pZBgBIAEoCRIVCg1jb21tdW5pdHlfaWRzGAIgAygJIsABCg5UZWFtUmVnaXN0ZXJlZBIPCgd0ZWFtX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSDgoGb3JnX2lkGAMgASgJEicKBXBsYWNlGAQgASgLMhgua2VwdS5jb21tb24udjEuT3JnUGxhY2USJQoGdGhlbWVzGAUgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUSHAoUc2VydmljZV9hcmVhX29yZ19pZHMYBiADKAkSEQoJbGVhZGVyX2lkGAcgASgJIoQBCgtUZWFtVXBkYXRlZBIPCgd0ZWFtX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSJQoGdGhlbWVzGAMgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUSHAoUc2VydmljZV9hcmVhX29yZ19pZHMYBCADKAkSEQoJbGVhZGVyX2lkGAUgASgJImMKE1ZvbHVudGVlckpvaW5lZFRlYW0SDwoHdGVhbV9pZBgBIAEoCRIUCgx2b2x1bnRlZXJfaWQYAiABKAkSJQoGc2tpbGxzGAMgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUiOgoRVm9sdW50ZWVyTGVmdFRlYW0SDwoHdGVhbV9pZBgBIAEoCRIUCgx2b2x1bnRlZXJfaWQYAiABKAkiMgoPVGVhbURlYWN0aXZhdGVkEg8KB3RlYW1faWQYASABKAkSDgoGcmVhc29uGAIgASgJIq4CCg1CYXNlQ2VydGlmaWVkEg8KB2Jhc2VfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIOCgZvcmdfaWQYAyABKAkSJwoFcGxhY2UYBCABKAsyGC5rZXB1LmNvbW1vbi52MS5PcmdQbGFjZRIqCgVsZXZlbBgFIAEoDjIbLmtlcHUucmVnaXN0cnkudjEuQmFzZUxldmVsEiwKBnN0YXR1cxgGIAEoDjIcLmtlcHUucmVnaXN0cnkudjEuQmFzZVN0YXR1cxIwCgxjZXJ0aWZpZWRfb24YByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhIKCnRlcm1feWVhcnMYCCABKAUSJQoGdGhlbWVzGAkgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUiYgoRQmFzZVN0YXR1c0NoYW5nZWQSDwoHYmFzZV9pZBgBIAEoCRIsCgZzdGF0dXMYAiABKA4yHC5rZXB1LnJlZ2lzdHJ5LnYxLkJhc2VTdGF0dXMSDgoGcmVhc29uGAMgASgJIqsBCgxCYXNlQXNzZXNzZWQSDwoHYmFzZV9pZBgBIAEoCRIMCgR5ZWFyGAIgASgFEhgKEGhhc19vcmdhbml6YXRpb24YAyABKAgSEwoLaGFzX2Z1bmRpbmcYBCABKAgSEQoJaGFzX3ZlbnVlGAUgASgIEhYKDmhhc19hY3Rpdml0aWVzGAYgASgIEhIKCmhhc19pbXBhY3QYByABKAgSDgoGcGFzc2VkGAggASgIIsUBCg5SZXNvdXJjZUxpc3RlZBITCgtyZXNvdXJjZV9pZBgBIAEoCRIsCgRraW5kGAIgASgOMh4ua2VwdS5yZWdpc3RyeS52MS5SZXNvdXJjZUtpbmQSDAoEbmFtZRgDIAEoCRIUCgxvd25lcl9vcmdfaWQYBCABKAkSJwoFcGxhY2UYBSABKAsyGC5rZXB1LmNvbW1vbi52MS5PcmdQbGFjZRIQCghjYXBhY2l0eRgGIAEoBRIRCglhdmFpbGFibGUYByABKAgiRQobUmVzb3VyY2VBdmFpbGFiaWxpdHlDaGFuZ2VkEhMKC3Jlc291cmNlX2lkGAEgASgJEhEKCWF2YWlsYWJsZRgCIAEoCCL9AgoITWVudUl0ZW0SDwoHaXRlbV9pZBgBIAEoCRINCgV0aXRsZRgCIAEoCRITCgtkZXNjcmlwdGlvbhgDIAEoCRIkCgV0aGVtZRgEIAEoDjIVLmtlcHUuY29tbW9uLnYxLlRoZW1lEiYKBmZvcm1hdBgFIAEoDjIWLmtlcHUuY29tbW9uLnYxLkZvcm1hdBIrCglhdWRpZW5jZXMYBiADKA4yGC5rZXB1LmNvbW1vbi52MS5BdWRpZW5jZRIYChBkdXJhdGlvbl9taW51dGVzGAcgASgFEhAKCGNhcGFjaXR5GAggASgFEhYKDmxlYWRfdGltZV9kYXlzGAkgASgFEhsKE3NlcnZpY2VfYXJlYV9vcmdfaWQYCiABKAkSNQoNcHJvdmlkZXJfa2luZBgLIAEoDjIeLmtlcHUucmVnaXN0cnkudjEuUHJvdmlkZXJLaW5kEhMKC3Byb3ZpZGVyX2lkGAwgASgJEhQKDHJlc291cmNlX2lkcxgNIAMoCSI9ChFNZW51SXRlbVB1Ymxpc2hlZBIoCgRpdGVtGAEgASgLMhoua2VwdS5yZWdpc3RyeS52MS5NZW51SXRlbSI6Cg5NZW51SXRlbUVkaXRlZBIoCgRpdGVtGAEgASgLMhoua2VwdS5yZWdpc3RyeS52MS5NZW51SXRlbSI0ChFNZW51SXRlbVdpdGhkcmF3bhIPCgdpdGVtX2lkGAEgASgJEg4KBnJlYXNvbhgCIAEoCSKwAQoTU3RhZmZBY2NvdW50Q3JlYXRlZBIPCgdhY2NvdW50GAEgASgJEiIKBHJvbGUYAiABKA4yFC5rZXB1LmNvbW1vbi52MS5Sb2xlEg4KBm9yZ19pZBgDIAEoCRIUCgxkaXNwbGF5X25hbWUYBCABKAkSEgoKY3JlYXRlZF9ieRgFIAEoCRIMCgRwYXRoGAYgAygJEhwKFG11c3RfY2hhbmdlX3Bhc3N3b3JkGAcgASgIIicKFFN0YWZmQWNjb3VudERpc2FibGVkEg8KB2FjY291bnQYASABKAkiJgoTU3RhZmZBY2NvdW50RW5hYmxlZBIPCgdhY2NvdW50GAEgASgJIiwKGVN0YWZmQWNjb3VudFBhc3N3b3JkUmVzZXQSDwoHYWNjb3VudBgBIAEoCSIuChtTdGFmZkFjY291bnRQYXNzd29yZENoYW5nZWQSDwoHYWNjb3VudBgBIAEoCSKPAQoWUmVzaWRlbnRNb3ZlZENvbW11bml0eRITCgtyZXNpZGVudF9pZBgBIAEoCRIZChFmcm9tX2NvbW11bml0eV9pZBgCIAEoCRIXCg90b19jb21tdW5pdHlfaWQYAyABKAkSLAoIbW92ZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wKqwBCglCYXNlTGV2ZWwSGgoWQkFTRV9MRVZFTF9VTlNQRUNJRklFRBAAEhcKE0JBU0VfTEVWRUxfTkFUSU9OQUwQARIZChVCQVNFX0xFVkVMX1BST1ZJTkNJQUwQAhITCg9CQVNFX0xFVkVMX0NJVFkQAxIXChNCQVNFX0xFVkVMX0RJU1RSSUNUEAQSIQodQkFTRV9MRVZFTF9ERU1PTlNUUkFUSU9OX1NJVEUQBSqTAQoKQmFzZVN0YXR1cxIbChdCQVNFX1NUQVRVU19VTlNQRUNJRklFRBAAEhYKEkJBU0VfU1RBVFVTX0FDVElWRRABEhwKGEJBU0VfU1RBVFVTX1VOREVSX1JFVklFVxACEhkKFUJBU0VfU1RBVFVTX1NVU1BFTkRFRBADEhcKE0JBU0VfU1RBVFVTX1JFVk9LRUQQBCrrAQoMUmVzb3VyY2VLaW5kEh0KGVJFU09VUkNFX0tJTkRfVU5TUEVDSUZJRUQQABIXChNSRVNPVVJDRV9LSU5EX1ZFTlVFEAESGgoWUkVTT1VSQ0VfS0lORF9GQUNJTElUWRACEhsKF1JFU09VUkNFX0tJTkRfRVFVSVBNRU5UEAMSFgoSUkVTT1VSQ0VfS0lORF9XT1JLEAQSGQoVUkVTT1VSQ0VfS0lORF9QUk9EVUNUEAUSHQoZUkVTT1VSQ0VfS0lORF9JTkZPUk1BVElPThAGEhgKFFJFU09VUkNFX0tJTkRfRVhQRVJUEAcqXQoMUHJvdmlkZXJLaW5kEh0KGVBST1ZJREVSX0tJTkRfVU5TUEVDSUZJRUQQABIWChJQUk9WSURFUl9LSU5EX1RFQU0QARIWChJQUk9WSURFUl9LSU5EX0JBU0UQAmIGcHJvdG8z", [file_google_protobuf_timestamp, file_kepu_common_v1_catalog, file_kepu_common_v1_envelope]);
+  fileDesc("Ch1rZXB1L3JlZ2lzdHJ5L3YxL2V2ZW50cy5wcm90bxIQa2VwdS5yZWdpc3RyeS52MSKZAQoWT3JnYW5pemF0aW9uUmVnaXN0ZXJlZBIOCgZvcmdfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIlCgRraW5kGAMgASgOMhcua2VwdS5jb21tb24udjEuT3JnS2luZBIRCglwYXJlbnRfaWQYBCABKAkSJwoFcGxhY2UYBSABKAsyGC5rZXB1LmNvbW1vbi52MS5PcmdQbGFjZSIzChNPcmdhbml6YXRpb25SZW5hbWVkEg4KBm9yZ19pZBgBIAEoCRIMCgRuYW1lGAIgASgJIncKEU9yZ2FuaXphdGlvbk1vdmVkEg4KBm9yZ19pZBgBIAEoCRIRCglwYXJlbnRfaWQYAiABKAkSJwoFcGxhY2UYAyABKAsyGC5rZXB1LmNvbW1vbi52MS5PcmdQbGFjZRIWCg5mcm9tX3BhcmVudF9pZBgEIAEoCSI0ChJPcmdhbml6YXRpb25DbG9zZWQSDgoGb3JnX2lkGAEgASgJEg4KBnJlYXNvbhgCIAEoCSJCChlPcmdhbml6YXRpb25TZXJ2ZXNDaGFuZ2VkEg4KBm9yZ19pZBgBIAEoCRIVCg1jb21tdW5pdHlfaWRzGAIgAygJIsABCg5UZWFtUmVnaXN0ZXJlZBIPCgd0ZWFtX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSDgoGb3JnX2lkGAMgASgJEicKBXBsYWNlGAQgASgLMhgua2VwdS5jb21tb24udjEuT3JnUGxhY2USJQoGdGhlbWVzGAUgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUSHAoUc2VydmljZV9hcmVhX29yZ19pZHMYBiADKAkSEQoJbGVhZGVyX2lkGAcgASgJIoQBCgtUZWFtVXBkYXRlZBIPCgd0ZWFtX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSJQoGdGhlbWVzGAMgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUSHAoUc2VydmljZV9hcmVhX29yZ19pZHMYBCADKAkSEQoJbGVhZGVyX2lkGAUgASgJImMKE1ZvbHVudGVlckpvaW5lZFRlYW0SDwoHdGVhbV9pZBgBIAEoCRIUCgx2b2x1bnRlZXJfaWQYAiABKAkSJQoGc2tpbGxzGAMgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUiOgoRVm9sdW50ZWVyTGVmdFRlYW0SDwoHdGVhbV9pZBgBIAEoCRIUCgx2b2x1bnRlZXJfaWQYAiABKAkiMgoPVGVhbURlYWN0aXZhdGVkEg8KB3RlYW1faWQYASABKAkSDgoGcmVhc29uGAIgASgJIq4CCg1CYXNlQ2VydGlmaWVkEg8KB2Jhc2VfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIOCgZvcmdfaWQYAyABKAkSJwoFcGxhY2UYBCABKAsyGC5rZXB1LmNvbW1vbi52MS5PcmdQbGFjZRIqCgVsZXZlbBgFIAEoDjIbLmtlcHUucmVnaXN0cnkudjEuQmFzZUxldmVsEiwKBnN0YXR1cxgGIAEoDjIcLmtlcHUucmVnaXN0cnkudjEuQmFzZVN0YXR1cxIwCgxjZXJ0aWZpZWRfb24YByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhIKCnRlcm1feWVhcnMYCCABKAUSJQoGdGhlbWVzGAkgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUiYgoRQmFzZVN0YXR1c0NoYW5nZWQSDwoHYmFzZV9pZBgBIAEoCRIsCgZzdGF0dXMYAiABKA4yHC5rZXB1LnJlZ2lzdHJ5LnYxLkJhc2VTdGF0dXMSDgoGcmVhc29uGAMgASgJIqsBCgxCYXNlQXNzZXNzZWQSDwoHYmFzZV9pZBgBIAEoCRIMCgR5ZWFyGAIgASgFEhgKEGhhc19vcmdhbml6YXRpb24YAyABKAgSEwoLaGFzX2Z1bmRpbmcYBCABKAgSEQoJaGFzX3ZlbnVlGAUgASgIEhYKDmhhc19hY3Rpdml0aWVzGAYgASgIEhIKCmhhc19pbXBhY3QYByABKAgSDgoGcGFzc2VkGAggASgIIsUBCg5SZXNvdXJjZUxpc3RlZBITCgtyZXNvdXJjZV9pZBgBIAEoCRIsCgRraW5kGAIgASgOMh4ua2VwdS5yZWdpc3RyeS52MS5SZXNvdXJjZUtpbmQSDAoEbmFtZRgDIAEoCRIUCgxvd25lcl9vcmdfaWQYBCABKAkSJwoFcGxhY2UYBSABKAsyGC5rZXB1LmNvbW1vbi52MS5PcmdQbGFjZRIQCghjYXBhY2l0eRgGIAEoBRIRCglhdmFpbGFibGUYByABKAgiRQobUmVzb3VyY2VBdmFpbGFiaWxpdHlDaGFuZ2VkEhMKC3Jlc291cmNlX2lkGAEgASgJEhEKCWF2YWlsYWJsZRgCIAEoCCL9AgoITWVudUl0ZW0SDwoHaXRlbV9pZBgBIAEoCRINCgV0aXRsZRgCIAEoCRITCgtkZXNjcmlwdGlvbhgDIAEoCRIkCgV0aGVtZRgEIAEoDjIVLmtlcHUuY29tbW9uLnYxLlRoZW1lEiYKBmZvcm1hdBgFIAEoDjIWLmtlcHUuY29tbW9uLnYxLkZvcm1hdBIrCglhdWRpZW5jZXMYBiADKA4yGC5rZXB1LmNvbW1vbi52MS5BdWRpZW5jZRIYChBkdXJhdGlvbl9taW51dGVzGAcgASgFEhAKCGNhcGFjaXR5GAggASgFEhYKDmxlYWRfdGltZV9kYXlzGAkgASgFEhsKE3NlcnZpY2VfYXJlYV9vcmdfaWQYCiABKAkSNQoNcHJvdmlkZXJfa2luZBgLIAEoDjIeLmtlcHUucmVnaXN0cnkudjEuUHJvdmlkZXJLaW5kEhMKC3Byb3ZpZGVyX2lkGAwgASgJEhQKDHJlc291cmNlX2lkcxgNIAMoCSI9ChFNZW51SXRlbVB1Ymxpc2hlZBIoCgRpdGVtGAEgASgLMhoua2VwdS5yZWdpc3RyeS52MS5NZW51SXRlbSI6Cg5NZW51SXRlbUVkaXRlZBIoCgRpdGVtGAEgASgLMhoua2VwdS5yZWdpc3RyeS52MS5NZW51SXRlbSI0ChFNZW51SXRlbVdpdGhkcmF3bhIPCgdpdGVtX2lkGAEgASgJEg4KBnJlYXNvbhgCIAEoCSKwAQoTU3RhZmZBY2NvdW50Q3JlYXRlZBIPCgdhY2NvdW50GAEgASgJEiIKBHJvbGUYAiABKA4yFC5rZXB1LmNvbW1vbi52MS5Sb2xlEg4KBm9yZ19pZBgDIAEoCRIUCgxkaXNwbGF5X25hbWUYBCABKAkSEgoKY3JlYXRlZF9ieRgFIAEoCRIMCgRwYXRoGAYgAygJEhwKFG11c3RfY2hhbmdlX3Bhc3N3b3JkGAcgASgIIicKFFN0YWZmQWNjb3VudERpc2FibGVkEg8KB2FjY291bnQYASABKAkiJgoTU3RhZmZBY2NvdW50RW5hYmxlZBIPCgdhY2NvdW50GAEgASgJIiwKGVN0YWZmQWNjb3VudFBhc3N3b3JkUmVzZXQSDwoHYWNjb3VudBgBIAEoCSIuChtTdGFmZkFjY291bnRQYXNzd29yZENoYW5nZWQSDwoHYWNjb3VudBgBIAEoCSKPAQoWUmVzaWRlbnRNb3ZlZENvbW11bml0eRITCgtyZXNpZGVudF9pZBgBIAEoCRIZChFmcm9tX2NvbW11bml0eV9pZBgCIAEoCRIXCg90b19jb21tdW5pdHlfaWQYAyABKAkSLAoIbW92ZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIjYKFFJlc291cmNlQXZhaWxhYmlsaXR5EhAKCHdlZWtkYXlzGAEgAygFEgwKBG5vdGUYAiABKAkimgIKD1Jlc291cmNlUHJvZmlsZRIsCgRraW5kGAEgASgOMh4ua2VwdS5yZWdpc3RyeS52MS5SZXNvdXJjZUtpbmQSDAoEbmFtZRgCIAEoCRITCgtkZXNjcmlwdGlvbhgDIAEoCRIQCghjYXBhY2l0eRgEIAEoBRIlCgZ0aGVtZXMYBSADKA4yFS5rZXB1LmNvbW1vbi52MS5UaGVtZRIUCgxhcmVhX29yZ19pZHMYBiADKAkSPAoMYXZhaWxhYmlsaXR5GAcgASgLMiYua2VwdS5yZWdpc3RyeS52MS5SZXNvdXJjZUF2YWlsYWJpbGl0eRIRCglwaG90b19pZHMYCCADKAkSFgoOb3Blbl90b19vdGhlcnMYCSABKAgimwEKEVJlc291cmNlU3VibWl0dGVkEhMKC3Jlc291cmNlX2lkGAEgASgJEhQKDG93bmVyX29yZ19pZBgCIAEoCRInCgVwbGFjZRgDIAEoCzIYLmtlcHUuY29tbW9uLnYxLk9yZ1BsYWNlEjIKB3Byb2ZpbGUYBCABKAsyIS5rZXB1LnJlZ2lzdHJ5LnYxLlJlc291cmNlUHJvZmlsZSJxCg5SZXNvdXJjZUVkaXRlZBITCgtyZXNvdXJjZV9pZBgBIAEoCRIyCgdwcm9maWxlGAIgASgLMiEua2VwdS5yZWdpc3RyeS52MS5SZXNvdXJjZVByb2ZpbGUSFgoOYmFja190b19yZXZpZXcYAyABKAgiJwoQUmVzb3VyY2VBcHByb3ZlZBITCgtyZXNvdXJjZV9pZBgBIAEoCSI3ChBSZXNvdXJjZVJlamVjdGVkEhMKC3Jlc291cmNlX2lkGAEgASgJEg4KBnJlYXNvbhgCIAEoCSI9ChhSZXNvdXJjZUNoYW5nZXNSZXF1ZXN0ZWQSEwoLcmVzb3VyY2VfaWQYASABKAkSDAoEbm90ZRgCIAEoCSqsAQoJQmFzZUxldmVsEhoKFkJBU0VfTEVWRUxfVU5TUEVDSUZJRUQQABIXChNCQVNFX0xFVkVMX05BVElPTkFMEAESGQoVQkFTRV9MRVZFTF9QUk9WSU5DSUFMEAISEwoPQkFTRV9MRVZFTF9DSVRZEAMSFwoTQkFTRV9MRVZFTF9ESVNUUklDVBAEEiEKHUJBU0VfTEVWRUxfREVNT05TVFJBVElPTl9TSVRFEAUqkwEKCkJhc2VTdGF0dXMSGwoXQkFTRV9TVEFUVVNfVU5TUEVDSUZJRUQQABIWChJCQVNFX1NUQVRVU19BQ1RJVkUQARIcChhCQVNFX1NUQVRVU19VTkRFUl9SRVZJRVcQAhIZChVCQVNFX1NUQVRVU19TVVNQRU5ERUQQAxIXChNCQVNFX1NUQVRVU19SRVZPS0VEEAQq6wEKDFJlc291cmNlS2luZBIdChlSRVNPVVJDRV9LSU5EX1VOU1BFQ0lGSUVEEAASFwoTUkVTT1VSQ0VfS0lORF9WRU5VRRABEhoKFlJFU09VUkNFX0tJTkRfRkFDSUxJVFkQAhIbChdSRVNPVVJDRV9LSU5EX0VRVUlQTUVOVBADEhYKElJFU09VUkNFX0tJTkRfV09SSxAEEhkKFVJFU09VUkNFX0tJTkRfUFJPRFVDVBAFEh0KGVJFU09VUkNFX0tJTkRfSU5GT1JNQVRJT04QBhIYChRSRVNPVVJDRV9LSU5EX0VYUEVSVBAHKl0KDFByb3ZpZGVyS2luZBIdChlQUk9WSURFUl9LSU5EX1VOU1BFQ0lGSUVEEAASFgoSUFJPVklERVJfS0lORF9URUFNEAESFgoSUFJPVklERVJfS0lORF9CQVNFEAIqsgEKDlJlc291cmNlU3RhdHVzEh8KG1JFU09VUkNFX1NUQVRVU19VTlNQRUNJRklFRBAAEhsKF1JFU09VUkNFX1NUQVRVU19QRU5ESU5HEAESHQoZUkVTT1VSQ0VfU1RBVFVTX1BVQkxJU0hFRBACEhwKGFJFU09VUkNFX1NUQVRVU19SRUpFQ1RFRBADEiUKIVJFU09VUkNFX1NUQVRVU19DSEFOR0VTX1JFUVVFU1RFRBAEYgZwcm90bzM", [file_google_protobuf_timestamp, file_kepu_common_v1_catalog, file_kepu_common_v1_envelope]);
 
 /**
  * @generated from message kepu.registry.v1.OrganizationRegistered
@@ -833,6 +833,220 @@ export const ResidentMovedCommunitySchema: GenMessage<ResidentMovedCommunity> = 
   messageDesc(file_kepu_registry_v1_events, 24);
 
 /**
+ * When a resource can be used: the weekdays (1 Monday … 7 Sunday) and a note (hours, how to book).
+ *
+ * @generated from message kepu.registry.v1.ResourceAvailability
+ */
+export type ResourceAvailability = Message<"kepu.registry.v1.ResourceAvailability"> & {
+  /**
+   * @generated from field: repeated int32 weekdays = 1;
+   */
+  weekdays: number[];
+
+  /**
+   * @generated from field: string note = 2;
+   */
+  note: string;
+};
+
+/**
+ * Describes the message kepu.registry.v1.ResourceAvailability.
+ * Use `create(ResourceAvailabilitySchema)` to create a new message.
+ */
+export const ResourceAvailabilitySchema: GenMessage<ResourceAvailability> = /*@__PURE__*/
+  messageDesc(file_kepu_registry_v1_events, 25);
+
+/**
+ * What the owner says of a resource.
+ *
+ * @generated from message kepu.registry.v1.ResourceProfile
+ */
+export type ResourceProfile = Message<"kepu.registry.v1.ResourceProfile"> & {
+  /**
+   * @generated from field: kepu.registry.v1.ResourceKind kind = 1;
+   */
+  kind: ResourceKind;
+
+  /**
+   * @generated from field: string name = 2;
+   */
+  name: string;
+
+  /**
+   * @generated from field: string description = 3;
+   */
+  description: string;
+
+  /**
+   * Seats or people it holds; 0 when it does not apply.
+   *
+   * @generated from field: int32 capacity = 4;
+   */
+  capacity: number;
+
+  /**
+   * @generated from field: repeated kepu.common.v1.Theme themes = 5;
+   */
+  themes: Theme[];
+
+  /**
+   * The subtrees it serves.
+   *
+   * @generated from field: repeated string area_org_ids = 6;
+   */
+  areaOrgIds: string[];
+
+  /**
+   * @generated from field: kepu.registry.v1.ResourceAvailability availability = 7;
+   */
+  availability?: ResourceAvailability;
+
+  /**
+   * Photos uploaded to the gateway (optional).
+   *
+   * @generated from field: repeated string photo_ids = 8;
+   */
+  photoIds: string[];
+
+  /**
+   * Other orgs' teams and bases may use it on their menu items (开放共享).
+   *
+   * @generated from field: bool open_to_others = 9;
+   */
+  openToOthers: boolean;
+};
+
+/**
+ * Describes the message kepu.registry.v1.ResourceProfile.
+ * Use `create(ResourceProfileSchema)` to create a new message.
+ */
+export const ResourceProfileSchema: GenMessage<ResourceProfile> = /*@__PURE__*/
+  messageDesc(file_kepu_registry_v1_events, 26);
+
+/**
+ * @generated from message kepu.registry.v1.ResourceSubmitted
+ */
+export type ResourceSubmitted = Message<"kepu.registry.v1.ResourceSubmitted"> & {
+  /**
+   * @generated from field: string resource_id = 1;
+   */
+  resourceId: string;
+
+  /**
+   * @generated from field: string owner_org_id = 2;
+   */
+  ownerOrgId: string;
+
+  /**
+   * @generated from field: kepu.common.v1.OrgPlace place = 3;
+   */
+  place?: OrgPlace;
+
+  /**
+   * @generated from field: kepu.registry.v1.ResourceProfile profile = 4;
+   */
+  profile?: ResourceProfile;
+};
+
+/**
+ * Describes the message kepu.registry.v1.ResourceSubmitted.
+ * Use `create(ResourceSubmittedSchema)` to create a new message.
+ */
+export const ResourceSubmittedSchema: GenMessage<ResourceSubmitted> = /*@__PURE__*/
+  messageDesc(file_kepu_registry_v1_events, 27);
+
+/**
+ * The owner changed it; a material change (capacity, kind, area, availability) of a published one
+ * sends it back to review.
+ *
+ * @generated from message kepu.registry.v1.ResourceEdited
+ */
+export type ResourceEdited = Message<"kepu.registry.v1.ResourceEdited"> & {
+  /**
+   * @generated from field: string resource_id = 1;
+   */
+  resourceId: string;
+
+  /**
+   * @generated from field: kepu.registry.v1.ResourceProfile profile = 2;
+   */
+  profile?: ResourceProfile;
+
+  /**
+   * @generated from field: bool back_to_review = 3;
+   */
+  backToReview: boolean;
+};
+
+/**
+ * Describes the message kepu.registry.v1.ResourceEdited.
+ * Use `create(ResourceEditedSchema)` to create a new message.
+ */
+export const ResourceEditedSchema: GenMessage<ResourceEdited> = /*@__PURE__*/
+  messageDesc(file_kepu_registry_v1_events, 28);
+
+/**
+ * @generated from message kepu.registry.v1.ResourceApproved
+ */
+export type ResourceApproved = Message<"kepu.registry.v1.ResourceApproved"> & {
+  /**
+   * @generated from field: string resource_id = 1;
+   */
+  resourceId: string;
+};
+
+/**
+ * Describes the message kepu.registry.v1.ResourceApproved.
+ * Use `create(ResourceApprovedSchema)` to create a new message.
+ */
+export const ResourceApprovedSchema: GenMessage<ResourceApproved> = /*@__PURE__*/
+  messageDesc(file_kepu_registry_v1_events, 29);
+
+/**
+ * @generated from message kepu.registry.v1.ResourceRejected
+ */
+export type ResourceRejected = Message<"kepu.registry.v1.ResourceRejected"> & {
+  /**
+   * @generated from field: string resource_id = 1;
+   */
+  resourceId: string;
+
+  /**
+   * @generated from field: string reason = 2;
+   */
+  reason: string;
+};
+
+/**
+ * Describes the message kepu.registry.v1.ResourceRejected.
+ * Use `create(ResourceRejectedSchema)` to create a new message.
+ */
+export const ResourceRejectedSchema: GenMessage<ResourceRejected> = /*@__PURE__*/
+  messageDesc(file_kepu_registry_v1_events, 30);
+
+/**
+ * @generated from message kepu.registry.v1.ResourceChangesRequested
+ */
+export type ResourceChangesRequested = Message<"kepu.registry.v1.ResourceChangesRequested"> & {
+  /**
+   * @generated from field: string resource_id = 1;
+   */
+  resourceId: string;
+
+  /**
+   * @generated from field: string note = 2;
+   */
+  note: string;
+};
+
+/**
+ * Describes the message kepu.registry.v1.ResourceChangesRequested.
+ * Use `create(ResourceChangesRequestedSchema)` to create a new message.
+ */
+export const ResourceChangesRequestedSchema: GenMessage<ResourceChangesRequested> = /*@__PURE__*/
+  messageDesc(file_kepu_registry_v1_events, 31);
+
+/**
  * @generated from enum kepu.registry.v1.BaseLevel
  */
 export enum BaseLevel {
@@ -1001,4 +1215,48 @@ export enum ProviderKind {
  */
 export const ProviderKindSchema: GenEnum<ProviderKind> = /*@__PURE__*/
   enumDesc(file_kepu_registry_v1_events, 3);
+
+/**
+ * @generated from enum kepu.registry.v1.ResourceStatus
+ */
+export enum ResourceStatus {
+  /**
+   * @generated from enum value: RESOURCE_STATUS_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * 待审核
+   *
+   * @generated from enum value: RESOURCE_STATUS_PENDING = 1;
+   */
+  PENDING = 1,
+
+  /**
+   * 已发布
+   *
+   * @generated from enum value: RESOURCE_STATUS_PUBLISHED = 2;
+   */
+  PUBLISHED = 2,
+
+  /**
+   * 未通过
+   *
+   * @generated from enum value: RESOURCE_STATUS_REJECTED = 3;
+   */
+  REJECTED = 3,
+
+  /**
+   * 待修改
+   *
+   * @generated from enum value: RESOURCE_STATUS_CHANGES_REQUESTED = 4;
+   */
+  CHANGES_REQUESTED = 4,
+}
+
+/**
+ * Describes the enum kepu.registry.v1.ResourceStatus.
+ */
+export const ResourceStatusSchema: GenEnum<ResourceStatus> = /*@__PURE__*/
+  enumDesc(file_kepu_registry_v1_events, 4);
 
