@@ -19,6 +19,8 @@ import { createRpcClient } from "@kepu/rpc";
 import { ServiceProcess, TestEngines, testSigner, uniquePrefix, waitFor } from "@kepu/testkit";
 import { launchBrowser } from "./browser";
 import { distDir, ensureBuilt } from "./build";
+import { expectAccessible } from "./a11y";
+import { expectNoIds } from "./visible-ids";
 
 const engines = new TestEngines(uniquePrefix("chainjourneys"));
 const redis = new Redis(engines.urls.redisUrl);
@@ -99,12 +101,18 @@ const row = (page: Page, rowText: string) => page.locator(".el-collapse-item").f
 const open = (page: Page, rowText: string) => row(page, rowText).locator(".el-collapse-item__header").click();
 const dialog = (page: Page) => page.locator(".reason-dialog");
 /** Confirms a dialog with no reason (refused in the browser, naming the field), then with one. */
-async function confirmWithReason(page: Page, refusal: string, reason: string, shot: string) {
+async function confirmWithReason(page: Page, refusal: string, reason: string, name: string) {
   await dialog(page).locator(".confirm-reason").click();
   await dialog(page).getByText(refusal).waitFor();
-  await page.screenshot({ path: `${shots}/${shot}`, fullPage: true });
+  await shot(page, name);
   await dialog(page).locator("textarea[name=reason]").fill(reason);
   await dialog(page).locator(".confirm-reason").click();
+}
+/** A screenshot of the page, then the checks that it shows names only (no machine ids) and that axe finds nothing serious. */
+async function shot(page: Page, name: string) {
+  await page.screenshot({ path: `${shots}/${name}`, fullPage: true });
+  await expectNoIds(page, name);
+  await expectAccessible(page, name);
 }
 const png = Buffer.from("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a5f0c6b50000000049454e44ae426082", "hex");
 
@@ -128,7 +136,7 @@ describe("the order-chain page and the confirmations (issue 17)", () => {
     await row(leaderPage, "健康养生讲座").locator(".do-accept").click();
     await leaderPage.getByText("已接单").first().waitFor();
     await leaderPage.locator(".schedule .el-table__row").filter({ hasText: "健康养生讲座" }).waitFor({ timeout: 25_000 });
-    await leaderPage.screenshot({ path: `${shots}/1-leader-schedule-after-accept.png`, fullPage: true });
+    await shot(leaderPage, "1-leader-schedule-after-accept.png");
 
     const { activity } = await waitFor(async () => ((await chainOf(orderId, worker)).activity ? chainOf(orderId, worker) : undefined), { what: "the order's activity", timeoutMs: 30_000 });
     const activityId = activity.activityId as string;
@@ -156,7 +164,7 @@ describe("the order-chain page and the confirmations (issue 17)", () => {
     await open(workerPage, "健康养生讲座");
     await row(workerPage, "健康养生讲座").locator(".do-complete").click();
     await dialog(workerPage).getByText("已签到 1 人").waitFor();
-    await workerPage.screenshot({ path: `${shots}/3-complete-asks-first.png`, fullPage: true });
+    await shot(workerPage, "3-complete-asks-first.png");
     await dialog(workerPage).locator(".confirm-reason").click();
     await workerPage.getByText("活动已完成").first().waitFor();
     platform.clock.reset();
@@ -168,7 +176,7 @@ describe("the order-chain page and the confirmations (issue 17)", () => {
     await liPage.getByText("感谢您的评价").first().waitFor();
     await liPage.locator(".rating").getByText("4 分").waitFor();
     await expect.poll(() => liPage.locator(".rating .el-rate__item .is-active, .rating .el-rate__icon.is-active").count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(4);
-    await liPage.screenshot({ path: `${shots}/4-resident-rated-stars-stay.png`, fullPage: true });
+    await shot(liPage, "4-resident-rated-stars-stay.png");
 
     // Her order's chain, from the link on her order.
     await liPage.getByRole("link", { name: "查看全过程" }).first().click();
@@ -184,7 +192,7 @@ describe("the order-chain page and the confirmations (issue 17)", () => {
     await liPage.locator(".rating-part").getByText("4 分").waitFor();
     await expect(liPage.locator(".show-ids").count()).resolves.toBe(0); // no 编号 for residents
     await expect(liPage.locator(".figures-part").count()).resolves.toBe(0);
-    await liPage.screenshot({ path: `${shots}/5-resident-order-chain.png`, fullPage: true });
+    await shot(liPage, "5-resident-order-chain.png");
     const herView = await liPage.locator("body").innerText();
     for (const id of [orderId, activityId, community]) expect(herView).not.toContain(id);
 
@@ -197,7 +205,7 @@ describe("the order-chain page and the confirmations (issue 17)", () => {
     await workerPage.locator(".figures-part").waitFor();
     const seen = await workerPage.locator("body").innerText();
     for (const id of [orderId, activityId, community, "team-futian"]) expect(seen).not.toContain(id); // names; ids only behind the switch
-    await workerPage.screenshot({ path: `${shots}/6-worker-order-chain.png`, fullPage: true });
+    await shot(workerPage, "6-worker-order-chain.png");
     await workerPage.locator(".show-ids").click();
     await workerPage.getByText(`${orderId}@1`).waitFor();
     await workerPage.screenshot({ path: `${shots}/7-worker-order-chain-ids.png`, fullPage: true });
@@ -239,12 +247,12 @@ describe("the order-chain page and the confirmations (issue 17)", () => {
       await chenPage.goto(`${gateway.httpUrl}/orders/${orderId}`);
       await chenPage.locator(".chain-step").filter({ hasText: step }).getByText(reason).waitFor();
     }
-    await chenPage.screenshot({ path: `${shots}/11-cancelled-order-chain.png`, fullPage: true });
+    await shot(chenPage, "11-cancelled-order-chain.png");
 
     // 我的预约, empty, says what to do.
     await chenPage.goto(`${gateway.httpUrl}/resident/bookings`);
     await chenPage.locator(".no-bookings").getByText("去“活动”里挑一场").waitFor();
     await chenPage.getByRole("button", { name: "去看活动" }).waitFor();
-    await chenPage.screenshot({ path: `${shots}/12-no-bookings.png`, fullPage: true });
+    await shot(chenPage, "12-no-bookings.png");
   }, 180_000);
 });
