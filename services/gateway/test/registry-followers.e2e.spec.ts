@@ -4,8 +4,8 @@
 // every partition with nothing dead-lettered. And the registry's org changes reach their
 // followers: a community renamed and moved to another district takes its open order along (the
 // new street's staff find it, claim it from the pool and dispatch it to a team of theirs; the old
-// street's no longer can), stats counts it under its new district, and once closed it can no
-// longer order while its order stays.
+// street's no longer can), its worker's account is kept by the new street, stats counts it under
+// its new district, and once closed it can no longer order while its order stays.
 import { fromBinary } from "@bufbuild/protobuf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeEnvelope, deadLetterTopicFor } from "@kepu/bus";
@@ -40,7 +40,7 @@ const freeOrder = (communityId: string) => ({ title: "防汛应急讲座", theme
 const orderIdsSeenBy = async (token: string) => ((await platform.call("GET", "/api/v1/orders?pageSize=100", token)).body.orders ?? []).map((o: { orderId: string }) => o.orderId) as string[];
 
 /** The groups of the services that read kepu.registry.v1. */
-const registryReaders = () => ["kepu.dispatch.registry", "kepu.events.registry", "kepu.notifications.notify", "kepu.stats.projector-g1"].map((g) => `${platform.engines.prefix}${g}`);
+const registryReaders = () => ["kepu.gateway.registry", "kepu.dispatch.registry", "kepu.events.registry", "kepu.notifications.notify", "kepu.stats.projector-g1"].map((g) => `${platform.engines.prefix}${g}`);
 
 describe("registry events and their followers", () => {
   it("relays account changes and residents' moves; every reader of the topic skips them without a dead letter", async () => {
@@ -97,6 +97,7 @@ describe("registry events and their followers", () => {
     const admin = await platform.signIn("admin");
     expect((await platform.call("POST", "/api/v1/orgs", admin, { orgId: f1, name: "试点社区", kind: "ORG_KIND_COMMUNITY", parentId: "sz-futian-yuanling" })).status).toBe(201);
     await platform.engines.waitForDocuments("dispatch", "orgs", [f1]);
+    expect((await platform.call("POST", "/api/v1/accounts", admin, { account: "f1.worker", displayName: "试点社区 社工", role: "COMMUNITY_WORKER", orgId: f1, initialPassword: "f1-worker-pass", mustChangePassword: false })).status).toBe(200);
     const resident = await residentOf(f1, "13700005555");
     const placed = await platform.call("POST", "/api/v1/orders", resident, freeOrder(f1));
     expect(placed.body).toMatchObject({ order: { status: "ORDER_STATUS_SUBMITTED" } });
@@ -114,11 +115,13 @@ describe("registry events and their followers", () => {
     await waitFor(async () => (await orderIdsSeenBy(luohuClerk)).includes(orderId), { what: "the new street's staff to find the moved community's order", timeoutMs: 30_000 });
     expect(await orderIdsSeenBy(futianStreet)).not.toContain(orderId);
     expect((await platform.call("GET", `/api/v1/orders/${orderId}`, luohuClerk)).status).toBe(200);
+    const accountsSeenBy = async (token: string) => ((await platform.call("GET", "/api/v1/accounts?pageSize=100", token)).body.accounts ?? []).map((a: { account: string }) => a.account) as string[];
+    await waitFor(async () => (await accountsSeenBy(luohuClerk)).includes("f1.worker"), { what: "the new street to keep the moved community's worker account" });
+    expect(await accountsSeenBy(futianStreet)).not.toContain("f1.worker");
     await platform.engines.waitForDocuments("dispatch", "orgs", [f1], (org) => org.name === "迁址社区");
     await platform.engines.waitForDocuments("stats", "org_facts", [f1], (org) => org.name === "迁址社区" && (org.path as string[]).includes("sz-luohu"), 30_000);
 
     // The community's worker sends it to the pool (转科协); the new street claims and dispatches it to a Luohu team, the old street cannot claim it.
-    expect((await platform.call("POST", "/api/v1/accounts", admin, { account: "f1.worker", displayName: "迁址社区 社工", role: "COMMUNITY_WORKER", orgId: f1, initialPassword: "f1-worker-pass", mustChangePassword: false })).status).toBe(200);
     const worker = (await platform.call("POST", "/api/v1/auth/sign-in", undefined, { account: "f1.worker", password: "f1-worker-pass" })).body.accessToken as string;
     expect((await platform.call("POST", `/api/v1/orders/${orderId}/pool`, worker, { reason: "本社区暂无队伍" })).body.order?.status).toBe("ORDER_STATUS_POOLED");
     expect((await platform.call("POST", `/api/v1/orders/${orderId}/claim`, futianStreet, {})).status).toBeGreaterThanOrEqual(400);
