@@ -38,3 +38,12 @@ export type Account = Answer<"/api/v1/accounts", "get">["accounts"][number];
 export type Base = Answer<"/api/v1/bases", "get">["bases"][number];
 export type Figures = Answer<"/api/v1/stats/figures", "get">["figures"];
 export type BreakdownRow = Answer<"/api/v1/stats/breakdown", "get">["rows"][number];
+
+/** Codes the pages hold as text, by the names the routes take. */
+export type OrgKind = NonNullable<NonNullable<paths["/api/v1/orgs/{orgId}/children"]["get"]["parameters"]["query"]>["kind"]>;
+export type Dimension = NonNullable<NonNullable<paths["/api/v1/stats/breakdown"]["get"]["parameters"]["query"]>["dimension"]>;
+export type NewOrder = Body<"/api/v1/orders", "post">;
+export type NewTeam = Body<"/api/v1/teams", "post">;
+export type NewAccount = Body<"/api/v1/accounts", "post">;
+export type TeamChange = Body<"/api/v1/teams/{teamId}", "patch">;
+export type NewMember = Body<"/api/v1/teams/{teamId}/members", "post">;
