@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeEnvelope } from "@kepu/bus";
 import { OrgKind } from "@kepu/contracts/common/v1/catalog_pb";
 import { ActorSchema, Role } from "@kepu/contracts/common/v1/envelope_pb";
-import { OrganizationRegisteredSchema, TeamUpdatedSchema } from "@kepu/contracts/registry/v1/events_pb";
+import { OrganizationServesChangedSchema, OrganizationRegisteredSchema, TeamUpdatedSchema } from "@kepu/contracts/registry/v1/events_pb";
 import { waitFor } from "@kepu/testkit";
 import type { RegistryStore } from "../src/store/registry-store.js";
 import { registryOnEngines } from "./registry-engines.js";
@@ -55,5 +55,32 @@ describe("the registry store", () => {
     const ofTeam = messages.filter((m) => m.key === "team-futian").map((m) => decodeEnvelope(m.value).aggregateVersion);
     expect(ofTeam).toEqual([1n, 2n]);
     await expect(store.change("teams", "no-such-team", () => ({ state: {}, payload: {} }), TeamUpdatedSchema, cause)).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+
+  it("creates many aggregates in bulk (an import): each document with its state, its events numbered from 1 in its own outbox; an id already taken is answered and left as it is", async () => {
+    const community = (id: string) => ({ orgId: id, name: id, kind: OrgKind.COMMUNITY, parentId: "sz-futian", closed: false, servedCommunityIds: [], place: { orgId: id, path: ["sz", "sz-futian", id], districtId: "sz-futian", streetId: "", communityId: id } });
+    const registered = (id: string) => ({ schema: OrganizationRegisteredSchema, payload: { orgId: id, name: id } });
+    const station = { ...community("bulk-station"), kind: OrgKind.PRACTICE_STATION, servedCommunityIds: ["bulk-c1"] };
+    const taken = await store.createMany(
+      "organizations",
+      [
+        { id: "bulk-c1", state: community("bulk-c1"), messages: [registered("bulk-c1")] },
+        { id: "bulk-station", state: station, messages: [registered("bulk-station"), { schema: OrganizationServesChangedSchema, payload: { orgId: "bulk-station", communityIds: ["bulk-c1"] } }] },
+        { id: "sz", state: community("sz"), messages: [registered("sz")] },
+      ],
+      cause,
+    );
+    expect(taken).toEqual(["sz"]);
+    expect(await store.get("organizations", "sz")).toMatchObject({ name: "深圳市", kind: OrgKind.CITY, version: 1 }); // not overwritten
+    expect((await store.states("organizations", ["bulk-c1", "bulk-station"])).get("bulk-station")).toEqual({ ...station, orgId: "bulk-station" });
+    expect(await store.get("organizations", "bulk-station")).toMatchObject({ version: 2, nameKeys: expect.any(Array) });
+    const messages = await engines.readTopic(topic, (m) => m.filter((x) => x.key === "bulk-station").length >= 2);
+    const of = (key: string) => messages.filter((m) => m.key === key).map((m) => decodeEnvelope(m.value)).map((e) => [e.type.split(".").at(-1), e.aggregateVersion, e.correlationId]);
+    expect(of("bulk-station")).toEqual([
+      ["OrganizationRegistered", 1n, "corr-registry-1"],
+      ["OrganizationServesChanged", 2n, "corr-registry-1"],
+    ]);
+    expect(of("bulk-c1")).toEqual([["OrganizationRegistered", 1n, "corr-registry-1"]]);
+    await waitFor(async () => (await store.collections.organizations.findOne({ _id: "bulk-station" as never }))?.outboxCount === 0, { what: "the bulk's outboxes emptied" });
   });
 });

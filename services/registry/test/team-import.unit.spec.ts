@@ -35,7 +35,7 @@ describe("a sheet of teams, every row decided by the team decider before anythin
     it(`${label} → ${expected.length ? expected.join("; ") : "valid"}`, () => expect(problemsOf(row(change))).toEqual(expected));
   }
 
-  it("registers a valid row with its themes (Chinese names, the enum's, once each), areas and leader; an existing one as it says is skipped", () => {
+  it("registers a valid row with its themes (Chinese names, the enum's, once each), areas and leader, and the register command's event; an existing one as it says is skipped", () => {
     const { valid, problems } = check(row({ 主题: "健康养生、FOOD_SAFETY, 卫生健康 人工智能", 服务范围: `${yuanling.orgId}、${hongli.orgId}、${yuanling.orgId}`, 队长志愿者编号: "vol-lead" }), row(sameAsExisting));
     expect(problems).toEqual([]);
     expect(valid).toEqual([
@@ -43,8 +43,12 @@ describe("a sheet of teams, every row decided by the team decider before anythin
         row: 2,
         teamId: "team-yuanling",
         register: { type: "register", teamId: "team-yuanling", name: "园岭街道科技志愿服务队", orgId: yuanling.orgId, serviceAreaOrgIds: [yuanling.orgId, hongli.orgId], themes: [Theme.HEALTH, Theme.FOOD_SAFETY, Theme.ARTIFICIAL_INTELLIGENCE], leaderId: "vol-lead" },
+        // What the register command emits, for the import to store with the team.
+        events: [
+          { type: "TeamRegistered", teamId: "team-yuanling", name: "园岭街道科技志愿服务队", orgId: yuanling.orgId, place: yuanling.place, themes: [Theme.HEALTH, Theme.FOOD_SAFETY, Theme.ARTIFICIAL_INTELLIGENCE], serviceAreaOrgIds: [yuanling.orgId, hongli.orgId], leaderId: "vol-lead" },
+        ],
       },
-      { row: 3, teamId: activeTeam.teamId },
+      { row: 3, teamId: activeTeam.teamId, events: [] },
     ]);
   });
 

@@ -4,7 +4,7 @@
 import { checkSheet, idPattern, idRule, idsIn, nameIn, ownIdIn, themeNote, themesIn, type Column, type Problem, type SheetRow } from "./import-sheet.js";
 import type { OrgState } from "./organization.js";
 import * as team from "./team.js";
-import type { TeamCommand, TeamState } from "./team.js";
+import type { TeamCommand, TeamEvent, TeamState } from "./team.js";
 
 export const teamColumns: Column[] = [
   { header: "队伍编号", required: true, note: `${idRule}，全表不重复`, example: "team-lianhua" },
@@ -17,11 +17,12 @@ export const teamColumns: Column[] = [
 
 export type TeamRegistration = Extract<TeamCommand, { type: "register" }>;
 
-/** A valid row: the team it registers, or none when the team exists exactly as the row says (a file imported again). */
+/** A valid row: the team it registers and the events the team decider decided for it, or none when the team exists exactly as the row says (a file imported again). */
 export interface TeamRow {
   row: number;
   teamId: string;
   register?: TeamRegistration;
+  events: TeamEvent[];
 }
 
 /** What the use case loaded (after authorizing the importer for every owning org named): the orgs and the existing teams the rows name. */
@@ -56,9 +57,9 @@ export function checkTeamRows(headers: readonly string[], rows: readonly SheetRo
 
     const command: TeamRegistration = { type: "register", teamId, orgId, name, themes, serviceAreaOrgIds, leaderId };
     const existing = context.teams.get(teamId);
-    if (existing && isSame(existing, command)) return { row, teamId };
+    if (existing && isSame(existing, command)) return { row, teamId, events: [] };
     const decision = team.decide(existing, command, { owner: context.orgs.get(orgId), areas: context.orgs });
     if (!decision.ok) return line.refused(decision.error, columnOf, "队伍编号");
-    return { row, teamId, register: command };
+    return { row, teamId, register: command, events: decision.value };
   });
 }

@@ -1,11 +1,11 @@
 import type { DescMessage, MessageInitShape } from "@bufbuild/protobuf";
-import type { Collection, Db, Document, Filter } from "mongodb";
-import { newEvent } from "@kepu/bus";
+import { MongoBulkWriteError, type Collection, type Db, type Document, type Filter, type OptionalUnlessRequiredId } from "mongodb";
+import { newEvent, type EventEnvelope } from "@kepu/bus";
 import type { Theme } from "@kepu/contracts/common/v1/catalog_pb";
 import type { Actor } from "@kepu/contracts/common/v1/envelope_pb";
 import { kepuError } from "@kepu/errors";
 import { serializedWrite } from "@kepu/mongo";
-import { saveAggregate, type OutboxRelay, type SaveResult } from "@kepu/outbox";
+import { outboxEntry, saveAggregate, type OutboxFields, type OutboxRelay, type SaveResult } from "@kepu/outbox";
 import type { Kind } from "../domain/errors.js";
 import { nameKeys } from "../domain/org-names.js";
 import { mappings, type Docs, type Fields, type ImportDoc, type States, type VolunteerDoc } from "./documents.js";
@@ -41,6 +41,16 @@ export interface TeamQuery {
   /** Teams serving one of these orgs (a place's path). */
   servingAnyOf?: string[];
 }
+
+/** A new aggregate as an import creates it: its state after `messages`, its events in order. */
+export interface Created<S> {
+  id: string;
+  state: S;
+  messages: Outgoing[];
+}
+
+/** Documents per insertMany of `createMany`. */
+const bulkSize = 500;
 
 const names: Record<Kind, string> = { organizations: "organizations", teams: "teams", bases: "bases", resources: "resources", menu: "menu_items" };
 const noOutbox = { projection: { outbox: 0, outboxCount: 0 } };
@@ -159,10 +169,44 @@ export class RegistryStore {
   }
 
   private async commit<K extends Kind>(kind: K, id: string, expectedVersion: number, fields: Partial<Fields<K>>, messages: Outgoing[], cause: Cause): Promise<SaveResult> {
-    const events = messages.map((m, i) => newEvent(m.schema, m.payload, { source: "registry", aggregateId: id, aggregateVersion: expectedVersion + i + 1, ...cause }));
+    const events = envelopes(id, expectedVersion, messages, cause);
     const saved = await saveAggregate(this.collections[kind], { id, expectedVersion, version: expectedVersion + messages.length, state: fields, topic: this.topic, events });
     if (saved === "saved") this.relay.kick(this.collections[kind], id);
     return saved;
+  }
+
+  /**
+   * Many new aggregates at once (an import): each document as `save` stores a new one — its state,
+   * version = its number of events, the events (numbered from 1) in its own outbox — in unordered
+   * bulks of 500, so state and events still land together per document. An id another writer took
+   * meanwhile is left as it is: the ids found taken are answered (the others are written). The
+   * relay hears of the documents once all are written: its reads and removals would otherwise
+   * compete with the next bulks for the engine (FerretDB on SQLite writes one at a time).
+   */
+  async createMany<K extends Kind>(kind: K, aggregates: readonly Created<States[K]>[], cause: Cause): Promise<string[]> {
+    const taken: string[] = [];
+    const written: string[] = [];
+    try {
+      for (let i = 0; i < aggregates.length; i += bulkSize) {
+        const docs = aggregates.slice(i, i + bulkSize).map(({ id, state, messages }) => {
+          const outbox = envelopes(id, 0, messages, cause).map((event) => outboxEntry(this.topic, event));
+          return { ...mappings[kind].toFields(state), _id: id, version: messages.length, outbox, outboxCount: outbox.length } as Docs[K] & OutboxFields;
+        });
+        const failed = new Set<number>();
+        try {
+          await this.db.collection<Docs[K] & OutboxFields>(names[kind]).insertMany(docs as OptionalUnlessRequiredId<Docs[K] & OutboxFields>[], { ordered: false });
+        } catch (error) {
+          if (!(error instanceof MongoBulkWriteError)) throw error;
+          const errors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+          if (errors.some((e) => e.code !== 11000)) throw error;
+          for (const e of errors) failed.add(e.index);
+        }
+        docs.forEach((doc, n) => (failed.has(n) ? taken : written).push(doc._id));
+      }
+    } finally {
+      for (const id of written) this.relay.kick(this.collections[kind], id); // what was written, also when a later bulk failed
+    }
+    return taken;
   }
 
   // ---- queries ---------------------------------------------------------------------------------
@@ -279,5 +323,9 @@ export class RegistryStore {
 }
 
 const currentMembersOf = (teamId: string): Filter<VolunteerDoc> => ({ teamId, status: { $ne: "left" } });
+
+/** The envelopes of an aggregate's events, numbered on from `fromVersion`. */
+const envelopes = (id: string, fromVersion: number, messages: readonly Outgoing[], cause: Cause): EventEnvelope[] =>
+  messages.map((m, i) => newEvent(m.schema, m.payload, { source: "registry", aggregateId: id, aggregateVersion: fromVersion + i + 1, ...cause }));
 
 const outgoing = <D extends DescMessage>(schema: D, payload: MessageInitShape<D>): Outgoing => ({ schema, payload: payload as MessageInitShape<DescMessage> });

@@ -1,27 +1,32 @@
 // Bulk import from a sheet — volunteers, teams, org units: the importer is authorized for
 // everything the rows name before anything is answered; then every row is checked by the pure
 // checkers (domain/*-import.ts, on the aggregates' own deciders); only a sheet without problems is
-// written, through the same commands (and so the same events) as one record at a time. The file's
+// written, with the events the commands emit one record at a time (the deciders decided them). The file's
 // content hash is recorded last, per kind: the same file again answers "imported before" and
 // writes nothing; a file whose writing was cut short is completed by uploading it again (rows
 // already written as they say are skipped).
 //
 // Volunteers: per team, the personal records in unordered bulks, then one team write per 500
-// joins with their VolunteerJoinedTeam events (not a read-modify-write per row).
+// joins with their VolunteerJoinedTeam events (not a read-modify-write per row). Orgs and teams:
+// the new ones in unordered bulks, each document with the events its row decided — those the
+// register (and serve) commands emit, numbered from 1 — in its own outbox (store.createMany).
 import { authorize, listScope } from "@kepu/access";
-import { ok } from "@kepu/errors";
+import { kepuError, ok } from "@kepu/errors";
 import type { Actor } from "@kepu/contracts/common/v1/envelope_pb";
 import { cellOf, listOf, type Column, type Problem, type SheetRow } from "../domain/import-sheet.js";
 import { checkOrgRows, orgColumns, type OrgRow } from "../domain/org-import.js";
+import * as organization from "../domain/organization.js";
 import * as team from "../domain/team.js";
 import type { TeamEvent, TeamState } from "../domain/team.js";
 import { checkTeamRows, teamColumns, type TeamRow } from "../domain/team-import.js";
 import { checkVolunteerRows, volunteerColumns, type VolunteerRow } from "../domain/volunteer-import.js";
-import type { Cause, RegistryStore } from "../store/registry-store.js";
+import { toMessage, type RegistryEvent } from "../messaging/registry-events.js";
+import type { Kind } from "../domain/errors.js";
+import type { States } from "../store/documents.js";
+import type { Cause, Created, RegistryStore } from "../store/registry-store.js";
 import { placedFacts, teamFacts } from "./access.js";
 import { decideOnExisting, must, type Clock } from "./decisions.js";
 import { Organizations } from "./organizations.js";
-import { Teams } from "./teams.js";
 
 export type ImportKind = "volunteers" | "teams" | "orgs";
 
@@ -41,6 +46,13 @@ const checked = <T>(result: { valid: T[]; problems: Problem[] }, write: (valid: 
  */
 const joinsPerWrite = 500;
 
+/** A new aggregate from its events, as decideAndSave would store it. */
+function created<S, E extends RegistryEvent>(id: string, evolve: (state: S | undefined, event: E) => S, events: E[]): Created<S> {
+  let state: S | undefined;
+  for (const event of events) state = evolve(state, event);
+  return { id, state: state!, messages: events.map(toMessage) };
+}
+
 export interface ImportReport {
   imported: boolean;
   rows: number;
@@ -51,14 +63,12 @@ export interface ImportReport {
 
 export class Imports {
   private readonly orgs: Organizations;
-  private readonly teams: Teams;
 
   constructor(
     private readonly store: RegistryStore,
     private readonly clock: Clock,
   ) {
     this.orgs = new Organizations(store);
-    this.teams = new Teams(store, this.orgs, clock);
   }
 
   columns(kind: ImportKind): Column[] {
@@ -118,26 +128,32 @@ export class Imports {
     return orgs;
   }
 
-  /** Org rows in order (a parent before its children): registered, then what each serves, by the org commands. */
+  /**
+   * Org rows (a parent before its children): the new orgs in bulk, each with the events its row
+   * decided (register, then serve); then an existing org whose served communities change, by the
+   * org command. The importer was authorized for every existing parent (a parent made by a row
+   * sits under one of those).
+   */
   private async writeOrgs(valid: OrgRow[], cause: Cause): Promise<number> {
-    let written = 0;
-    for (const row of valid) {
-      if (row.register) await this.orgs.register({ type: "register", ...row.register }, cause);
-      if (row.serves) await this.orgs.change(row.orgId, { type: "serve", communityIds: row.serves }, cause);
-      if (row.events.length > 0) written++;
-    }
-    return written;
+    await this.createAll("organizations", valid.filter((r) => r.register).map((r) => created(r.orgId, organization.evolve, r.events)), cause);
+    for (const row of valid) if (!row.register && row.serves) await this.orgs.change(row.orgId, { type: "serve", communityIds: row.serves }, cause);
+    return valid.filter((r) => r.events.length > 0).length;
   }
 
-  /** Team rows, each registered by the team command (those already there as the row says skipped). */
+  /** Team rows: the new teams in bulk, each with its TeamRegistered (those already there as the row says skipped); every owner was authorized. */
   private async writeTeams(valid: TeamRow[], cause: Cause): Promise<number> {
-    let written = 0;
-    for (const row of valid) {
-      if (!row.register) continue;
-      await this.teams.register(row.register, cause);
-      written++;
+    const fresh = valid.filter((r) => r.register);
+    await this.createAll("teams", fresh.map((r) => created(r.teamId, team.evolve, r.events)), cause);
+    return fresh.length;
+  }
+
+  /** New aggregates in bulk; an id another writer took meanwhile fails the import (uploading the file again checks it anew). */
+  private async createAll<K extends Kind>(kind: K, aggregates: Created<States[K]>[], cause: Cause): Promise<void> {
+    const taken = await this.store.createMany(kind, aggregates, cause);
+    if (taken.length > 0) {
+      const ids = taken.slice(0, 5).join("、");
+      throw kepuError("conflict", "ALREADY_EXISTS", `${ids} 已被同时创建，其余行已写入；请再次上传同一文件核对`, `${taken.slice(0, 5).join(", ")} were created meanwhile; the other rows are written — upload the same file again to check`, "rows");
     }
-    return written;
   }
 
   private async writeVolunteers(valid: VolunteerRow[], cause: Cause): Promise<number> {
