@@ -47,3 +47,4 @@ export type NewTeam = Body<"/api/v1/teams", "post">;
 export type NewAccount = Body<"/api/v1/accounts", "post">;
 export type TeamChange = Body<"/api/v1/teams/{teamId}", "patch">;
 export type NewMember = Body<"/api/v1/teams/{teamId}/members", "post">;
+export type ImportKind = paths["/api/v1/imports/{kind}/template"]["get"]["parameters"]["path"]["kind"];
