@@ -54,7 +54,7 @@ beforeAll(async () => {
   await engines.waitForDocuments("dispatch", "menu_items", ["menu-health"]);
   await engines.waitForDocuments("dispatch", "teams", ["team-futian"], (team) => (team.memberIds as string[] | undefined)?.length === 1);
   browser = await launchBrowser();
-}, 240_000);
+}, 420_000); // a build and five services on two shared cores
 
 afterAll(async () => {
   await browser?.close();
