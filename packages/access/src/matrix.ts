@@ -42,8 +42,9 @@ export const matrix = {
   "team.change": [grant(associations, "subtree"), grant([Role.TEAM_LEADER], "ownTeam")],
   "team.readPhones": [grant([Role.TEAM_LEADER], "ownTeam")],
 
-  // 《科普资源名录》: published ones for all staff, drafts for the submitting org.
-  "resource.readPublished": [grant(staff, "any")],
+  // 《科普资源名录》: published ones for all staff (and team leaders, who name them on menu items),
+  // drafts for the submitting org.
+  "resource.readPublished": [grant(staff, "any"), grant([Role.TEAM_LEADER], "any")],
   "resource.readDraft": [grant(staff, "ownOrg")],
   "resource.submit": [grant(staff, "ownOrg"), grant(orgStaff, "subtree")],
   "resource.review": [grant(associations, "subtree")],

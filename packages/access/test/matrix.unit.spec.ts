@@ -52,6 +52,10 @@ const cases: Case[] = [
   // resources
   ["all staff read the published 名录", worker, "resource.readPublished", { path: foreign }, true],
   ["residents do not read the 名录", resident, "resource.readPublished", { path: own }, false],
+  ["a team's leader reads the published 名录 (to name resources on menu items)", leader, "resource.readPublished", { path: foreign }, true],
+  ["a team's member does not read the 名录", member, "resource.readPublished", { path: own }, false],
+  ["a street does not review a resource of its district", actor(Role.STREET_STAFF, "sz-futian-yuanling"), "resource.review", { path: ["sz", "sz-futian"] }, false],
+  ["a team's leader does not review", leader, "resource.review", { path: ["sz", "sz-futian"] }, false],
   ["an org reads its own drafts", base, "resource.readDraft", { orgId: "sz-futian" }, true],
   ["nobody else reads an org's drafts", worker, "resource.readDraft", { orgId: "sz-futian" }, false],
   ["the association of its level reviews", district, "resource.review", { path: ["sz", "sz-futian"] }, true],

@@ -279,7 +279,10 @@ export function registryService(store: RegistryStore, clock: Clock = () => new D
     },
 
     async editMenuItem(request, context) {
-      return { item: menuMessage(await menu.edit(checkedItem(request.item), cause(context))) };
+      // The service area and the provider stay as published: an edit need not send them again.
+      const published = request.item && (await menu.published(requireId(request.item.itemId, "item.itemId")));
+      const item = request.item && published && { ...request.item, serviceAreaOrgId: published.serviceAreaOrgId, providerKind: published.providerKind, providerId: published.providerId };
+      return { item: menuMessage(await menu.edit(checkedItem(item), cause(context))) };
     },
 
     async withdrawMenuItem(request, context) {

@@ -42,6 +42,13 @@ export class Menu {
     return this.store.states("resources", resourceIds);
   }
 
+  /** An item as published (withdrawn or not), or not found; who may change it is the command's to decide. */
+  async published(itemId: string): Promise<MenuItemFields> {
+    const found = await this.store.state("menu", itemId);
+    if (!found) throw registryErrors.notFound("menu", itemId, "item.itemId");
+    return found.item;
+  }
+
   /** `item` has passed checkMenuItem at the edge. The providing team's leader or base's staff publishes. */
   publish(item: MenuItemFields, cause: Cause): Promise<MenuItemState> {
     return decideAndSave(

@@ -12,9 +12,11 @@ import stats from "./stats.js";
 import teams from "./teams.js";
 import webhooks from "./webhooks.js";
 import imports from "./imports.js";
+import menu from "./menu.js";
+import resources from "./resources.js";
 
 export type { Clients } from "./context.js";
 
 export async function registerRoutes(app: FastifyInstance, options: RouteOptions): Promise<void> {
-  for (const plugin of [auth, accounts, registry, teams, imports, orders, chain, activities, stats, notifications, webhooks]) await app.register(plugin, options);
+  for (const plugin of [auth, accounts, registry, teams, imports, menu, resources, orders, chain, activities, stats, notifications, webhooks]) await app.register(plugin, options);
 }
