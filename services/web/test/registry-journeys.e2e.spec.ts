@@ -16,8 +16,10 @@ import { RegistryService } from "@kepu/contracts/registry/v1/service_pb";
 import { Platform } from "@kepu/faults/platform";
 import { createRpcClient } from "@kepu/rpc";
 import { ServiceProcess, TestEngines, testSigner, uniquePrefix } from "@kepu/testkit";
+import { expectAccessible } from "./a11y";
 import { launchBrowser } from "./browser";
-import { distDir, ensureBuilt } from "./build";
+import { distDir, whenBuilt } from "./build";
+import { expectNoIds } from "./visible-ids";
 
 // The xlsx is written with the gateway's own exceljs (the web package does not depend on it).
 interface Sheet { getRow(n: number): { values: unknown }; addRow(cells: string[]): void }
@@ -41,7 +43,7 @@ async function seed(registryAddress: string) {
 }
 
 beforeAll(async () => {
-  ensureBuilt();
+  await whenBuilt();
   mkdirSync(shots, { recursive: true });
   mkdirSync(files, { recursive: true });
   await engines.createTopics(["registry", "dispatch", "events"].map((c) => engines.topic(c)));
@@ -50,7 +52,7 @@ beforeAll(async () => {
   gateway = await ServiceProcess.start("gateway", engines.serviceEnv({ ...peers, DEMO_ACCOUNTS: "1", WEB_DIST: distDir, RATE_LIMIT_PER_MINUTE: "1000", RATE_LIMIT_IP_PER_MINUTE: "100000" }));
   await seed(platform.address("registry"));
   browser = await launchBrowser();
-}, 240_000);
+}, 420_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -67,6 +69,12 @@ async function signIn(page: Page, account: string, password: string) {
   await page.locator("input[name=account]").fill(account);
   await page.locator("input[name=password]").fill(password);
   await page.getByRole("button", { name: "登录" }).first().click();
+}
+/** A screenshot of a new page, which shows no machine id and passes axe (WCAG 2.1 A/AA; soft). */
+async function shot(page: Page, name: string) {
+  await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
+  await expectNoIds(page, name);
+  await expectAccessible(page, name);
 }
 /** The message the page shows for an action's result (Element Plus's toast). */
 const told = (page: Page, text: string) => page.locator(".el-message").filter({ hasText: text }).first().waitFor();
@@ -120,13 +128,36 @@ describe("issue 15 in the browser: a district officer sets up her district, the 
     await page.locator(".org-dialog .do-submit").click();
     await told(page, "已新建「彩田社区」");
     await page.locator(".org-tree .node").filter({ hasText: "彩田社区" }).waitFor();
+    // A 党群服务中心 of the street, serving the new community.
+    await page.locator(".do-add-child").click();
+    await choose(page, ".child-kind", "党群服务中心");
+    await page.locator(".org-dialog input[name=orgName]").fill("莲花街道党群服务中心");
+    await page.locator(".org-dialog .do-submit").click();
+    await told(page, "已新建「莲花街道党群服务中心」");
+    await page.locator(".org-tree .node").filter({ hasText: "莲花街道党群服务中心" }).click();
+    await page.locator(".selected-name").filter({ hasText: "莲花街道党群服务中心" }).waitFor();
+    await pickOrg(page, "served", "彩田", "彩田社区");
+    await page.locator(".org-tree-page h2").click(); // closes the multiple select
+    await page.locator(".do-save-served").click();
+    await told(page, "已保存「莲花街道党群服务中心」服务的 1 个社区");
+    await shot(page, "1a-org-served-communities");
     // Found by name, too.
     await page.locator("input[name=orgSearch]").fill("彩田");
     await page.locator(".do-search").click();
     await page.locator(".found-org").filter({ hasText: "彩田社区" }).click();
     await page.locator(".selected-name").filter({ hasText: "彩田社区" }).waitFor();
     await page.getByText("深圳市 / 福田区 / 莲花街道 / 彩田社区").waitFor();
-    await page.screenshot({ path: `${shots}/1-org-tree.png`, fullPage: true });
+    await shot(page, "1b-org-tree-search");
+    // Renamed, by name.
+    await page.locator(".do-rename").click();
+    await page.locator(".org-dialog input[name=orgName]").fill("彩田社区居委会");
+    await page.locator(".org-dialog .do-submit").click();
+    await told(page, "已改名为「彩田社区居委会」");
+    await page.locator(".selected-name").filter({ hasText: "彩田社区居委会" }).waitFor();
+    await page.locator(".do-rename").click();
+    await page.locator(".org-dialog input[name=orgName]").fill("彩田社区");
+    await page.locator(".org-dialog .do-submit").click();
+    await told(page, "已改名为「彩田社区」");
 
     // 账号管理: an account for the community's new worker; its initial password shown once.
     await page.getByRole("link", { name: "账号管理" }).click();
@@ -142,7 +173,7 @@ describe("issue 15 in the browser: a district officer sets up her district, the 
     await secret.waitFor();
     workerPassword = await secret.inputValue();
     expect(workerPassword.length).toBeGreaterThanOrEqual(8);
-    await page.screenshot({ path: `${shots}/2-account-initial-password.png`, fullPage: true });
+    await shot(page, "2-account-initial-password");
     await page.locator(".shown-once .saved").click();
     await page.locator("input[name=accountSearch]").fill("caitian");
     await page.locator("input[name=accountSearch]").press("Enter");
@@ -150,7 +181,17 @@ describe("issue 15 in the browser: a district officer sets up her district, the 
     await row.getByText("彩田社区 林社工").waitFor();
     await row.getByText("待改初始密码").waitFor();
     await expect.poll(() => page.locator(".accounts .el-table__row").count()).toBe(1);
-    await page.screenshot({ path: `${shots}/3-accounts.png`, fullPage: true });
+    // Disable and enable again, each asked first.
+    await row.locator(".do-disable").click();
+    await page.locator(".el-message-box").getByText("确定停用 彩田社区 林社工（caitian-lin）吗").waitFor();
+    await page.locator(".el-message-box").getByRole("button", { name: "确定" }).click();
+    await told(page, "caitian-lin 已停用");
+    await row.getByText("已停用").waitFor();
+    await row.locator(".do-enable").click();
+    await page.locator(".el-message-box").getByRole("button", { name: "确定" }).click();
+    await told(page, "caitian-lin 已启用");
+    await row.getByText("启用中").waitFor();
+    await shot(page, "3-accounts");
 
     // 志愿服务队: a team of the new community, serving it.
     await page.getByRole("link", { name: "志愿服务队" }).click();
@@ -186,45 +227,49 @@ describe("issue 15 in the browser: a district officer sets up her district, the 
     await told(page, "林小雨 已加入队伍");
     const members = page.locator(".members .el-table__row");
     // Name and phones masked for the association (in clear only for the leader and admins).
-    const child = members.filter({ hasText: "139****1111" });
-    await child.getByText("林**", { exact: true }).waitFor();
-    await child.getByText("未满 14 周岁").waitFor();
-    await child.getByText("139****2222").waitFor();
+    const girl = members.filter({ hasText: "139****1111" });
+    await girl.getByText("林**", { exact: true }).waitFor();
+    await girl.getByText("未满 14 周岁").waitFor();
+    await girl.getByText("139****2222").waitFor();
 
     // 批量导入: the template downloaded from the page, filled in with one bad row: reported, nothing written.
     await page.getByRole("link", { name: "批量导入" }).click();
     const [download] = await Promise.all([page.waitForEvent("download"), page.locator(".do-template").click()]);
     const template = join(files, "template.xlsx");
     await download.saveAs(template);
-    const people = [
+    const child = `${new Date().getFullYear() - 10}-06-01`;
+    const people: Record<string, string>[] = [
       { 队伍编号: teamId, 志愿者编号: "vol-ct-1", 姓名: "陈医生", 手机号: "13900000001", 技能: "HEALTH" },
-      { 队伍编号: teamId, 志愿者编号: "vol-ct-2", 姓名: "刘护士", 手机号: "12345", 技能: "HEALTH" },
-      { 队伍编号: teamId, 志愿者编号: "vol-ct-3", 姓名: "赵药师", 手机号: "13900000003", 技能: "FOOD_SAFETY" },
+      { 队伍编号: teamId, 志愿者编号: "vol-ct-2", 姓名: "刘护士", 手机号: "12345", 技能: "HEALTH" }, // row 3: not a mobile number
+      { 队伍编号: teamId, 志愿者编号: "vol-ct-3", 姓名: "赵药师", 手机号: "13900000003", 技能: "FOOD_SAFETY", 出生日期: "1990/13/45" }, // row 4: not a date
+      { 队伍编号: teamId, 志愿者编号: "vol-ct-4", 姓名: "孙小明", 手机号: "13900000004", 出生日期: child }, // row 5: under 14, no guardian
     ];
     await page.locator("input[name=importFile]").setInputFiles(await sheetFrom(template, people, "bad.xlsx"));
     await page.locator(".do-upload").click();
     await page.locator(".report-summary.failed").filter({ hasText: "未导入任何数据" }).waitFor();
-    const problem = page.locator(".problems .el-table__row").first();
-    await problem.getByText("3", { exact: true }).waitFor(); // the sheet's row 3: 刘护士
-    await problem.getByText("手机号", { exact: true }).waitFor();
-    await page.screenshot({ path: `${shots}/4-import-report.png`, fullPage: true });
+    const problems = page.locator(".problems .el-table__row");
+    await expect.poll(() => problems.allInnerTexts().then((rows) => rows.map((r) => r.split(/\s+/).slice(0, 2).join(" ")))).toEqual(["3 手机号", "4 出生日期", "5 监护人姓名"]);
+    await shot(page, "4-import-report");
 
-    people[1]!.手机号 = "13900000002";
+    Object.assign(people[1]!, { 手机号: "13900000002" });
+    Object.assign(people[2]!, { 出生日期: "1990-04-05" });
+    Object.assign(people[3]!, { 监护人姓名: "孙大海", 监护人电话: "13900000005", 监护人关系: "父亲", 监护人同意日期: new Date().toISOString().slice(0, 10) });
     await page.locator("input[name=importFile]").setInputFiles(await sheetFrom(template, people, "fixed.xlsx"));
     await page.locator(".do-upload").click();
-    await page.locator(".report-summary.imported").filter({ hasText: "已写入 3 行" }).waitFor();
-    await page.screenshot({ path: `${shots}/5-import-done.png`, fullPage: true });
+    await page.locator(".report-summary.imported").filter({ hasText: "已写入 4 行" }).waitFor();
+    await shot(page, "5-import-done");
 
     // The team now has the child and the three imported, phones masked.
     await page.goto(`${gateway.httpUrl}/staff/teams/${encodeURIComponent(teamId)}`);
-    for (const [name, phone] of [["陈**", "139****0001"], ["刘**", "139****0002"], ["赵**", "139****0003"]]) {
+    for (const [name, phone] of [["陈**", "139****0001"], ["刘**", "139****0002"], ["赵**", "139****0003"], ["孙**", "139****0004"]]) {
       await members.filter({ hasText: phone! }).getByText(name!, { exact: true }).waitFor();
     }
-    await expect.poll(() => members.count()).toBe(4);
-    await page.screenshot({ path: `${shots}/6-team-detail.png`, fullPage: true });
+    await members.filter({ hasText: "139****0004" }).getByText("未满 14 周岁").waitFor();
+    await expect.poll(() => members.count()).toBe(5);
+    await shot(page, "6-team-detail");
     await page.getByRole("link", { name: "返回队伍列表" }).click();
     await page.locator(".teams .el-table__row").filter({ hasText: "彩田社区健康志愿队" }).getByText("彩田社区", { exact: true }).waitFor();
-    await page.screenshot({ path: `${shots}/7-teams.png`, fullPage: true });
+    await shot(page, "7-teams");
   });
 
   it("the new worker signs in for the first time, must change her password, and sees her community's orders", async () => {
@@ -234,11 +279,11 @@ describe("issue 15 in the browser: a district officer sets up her district, the 
     await page.getByText("首次登录，请修改初始密码").waitFor();
     await page.locator("input[name=newPassword]").fill("caitian-2026!");
     await page.locator("input[name=newPasswordAgain]").fill("caitian-2026!");
-    await page.screenshot({ path: `${shots}/8-change-password.png`, fullPage: true });
+    await shot(page, "8-change-password");
     await page.getByRole("button", { name: "修改密码并登录" }).click();
     await page.waitForURL("**/staff/orders");
     await page.getByText("彩田社区 林社工").waitFor();
-    await page.screenshot({ path: `${shots}/9-worker-orders.png`, fullPage: true });
+    await shot(page, "9-worker-orders");
 
     // The initial password no longer opens the account; the new one does.
     const again = await newPage();
