@@ -178,35 +178,44 @@ export class RegistryStore {
   /**
    * Many new aggregates at once (an import): each document as `save` stores a new one — its state,
    * version = its number of events, the events (numbered from 1) in its own outbox — in unordered
-   * bulks of 500, so state and events still land together per document. An id another writer took
-   * meanwhile is left as it is: the ids found taken are answered (the others are written). The
-   * relay hears of the documents once all are written: its reads and removals would otherwise
-   * compete with the next bulks for the engine (FerretDB on SQLite writes one at a time).
+   * bulks of 500, two in flight, so state and events still land together per document. An id
+   * another writer took meanwhile is left as it is: the ids found taken are answered (the others
+   * are written). The relay hears of the documents once all are written: its reads and removals
+   * would otherwise compete with the next bulks for the engine.
    */
   async createMany<K extends Kind>(kind: K, aggregates: readonly Created<States[K]>[], cause: Cause): Promise<string[]> {
+    const docs = aggregates.map(({ id, state, messages }) => {
+      const outbox = envelopes(id, 0, messages, cause).map((event) => outboxEntry(this.topic, event));
+      return { ...mappings[kind].toFields(state), _id: id, version: messages.length, outbox, outboxCount: outbox.length } as Docs[K] & OutboxFields;
+    });
+    const bulks = Array.from({ length: Math.ceil(docs.length / bulkSize) }, (_, i) => docs.slice(i * bulkSize, (i + 1) * bulkSize));
     const taken: string[] = [];
     const written: string[] = [];
-    try {
-      for (let i = 0; i < aggregates.length; i += bulkSize) {
-        const docs = aggregates.slice(i, i + bulkSize).map(({ id, state, messages }) => {
-          const outbox = envelopes(id, 0, messages, cause).map((event) => outboxEntry(this.topic, event));
-          return { ...mappings[kind].toFields(state), _id: id, version: messages.length, outbox, outboxCount: outbox.length } as Docs[K] & OutboxFields;
-        });
-        const failed = new Set<number>();
-        try {
-          await this.db.collection<Docs[K] & OutboxFields>(names[kind]).insertMany(docs as OptionalUnlessRequiredId<Docs[K] & OutboxFields>[], { ordered: false });
-        } catch (error) {
-          if (!(error instanceof MongoBulkWriteError)) throw error;
-          const errors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-          if (errors.some((e) => e.code !== 11000)) throw error;
-          for (const e of errors) failed.add(e.index);
-        }
-        docs.forEach((doc, n) => (failed.has(n) ? taken : written).push(doc._id));
+    const next = async (): Promise<void> => {
+      for (let bulk = bulks.shift(); bulk; bulk = bulks.shift()) {
+        const failed = await this.insertBulk(kind, bulk);
+        bulk.forEach((doc, n) => (failed.has(n) ? taken : written).push(doc._id));
       }
+    };
+    try {
+      await Promise.all([next(), next()]);
     } finally {
       for (const id of written) this.relay.kick(this.collections[kind], id); // what was written, also when a later bulk failed
     }
     return taken;
+  }
+
+  /** One unordered insertMany; the positions of the documents whose id was taken already. */
+  private async insertBulk<K extends Kind>(kind: K, docs: (Docs[K] & OutboxFields)[]): Promise<Set<number>> {
+    try {
+      await this.db.collection<Docs[K] & OutboxFields>(names[kind]).insertMany(docs as OptionalUnlessRequiredId<Docs[K] & OutboxFields>[], { ordered: false });
+      return new Set();
+    } catch (error) {
+      if (!(error instanceof MongoBulkWriteError)) throw error;
+      const errors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+      if (errors.some((e) => e.code !== 11000)) throw error;
+      return new Set(errors.map((e) => e.index));
+    }
   }
 
   // ---- queries ---------------------------------------------------------------------------------
