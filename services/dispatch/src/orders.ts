@@ -89,6 +89,24 @@ export class Orders {
     throw kepuError("conflict", "ORDER_BUSY", "订单正被频繁修改，请稍后重试", "The order is changing quickly; please retry");
   }
 
+  /**
+   * A community moved (OrganizationMoved): each of its open orders follows it through the decider
+   * like any other change (relocate, by the system): OrderCommunityMoved in its outbox, a timeline
+   * step, version+1. `moved` is where the read model has the community now, so a redelivered or
+   * older move decides nothing. `namesOf` names the orgs on both places (the timeline's words).
+   * Returns how many orders moved.
+   */
+  async relocateCommunity(moved: KnownOrg, namesOf: (orgIds: readonly string[]) => Promise<Record<string, string>>, cause: Cause): Promise<number> {
+    let count = 0;
+    for (const orderId of await this.store.openOrdersOf(moved.orgId)) {
+      const before = (await this.store.load(orderId, { fresh: true }))?.state;
+      const names = await namesOf([...moved.path, ...(before?.request.community?.path ?? [])]);
+      const after = await this.handle(orderId, { kind: "relocate", moved, names }, systemActor, cause);
+      if (after.state.version !== before?.version) count++;
+    }
+    return count;
+  }
+
   /** What the read model holds of the references this command names. */
   private async factsFor(command: OrderCommand, state: OrderState | undefined): Promise<ReferenceFacts> {
     const community = command.kind === "submit" ? command.request.community : state?.request.community;

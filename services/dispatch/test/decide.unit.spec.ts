@@ -22,19 +22,20 @@ const reach: Record<string, OrderCommand[]> = {
 };
 
 // For every status × command: the status it leads to, "same" for a harmless repeat that emits
-// nothing, or the error code that refuses it. This is PRODUCT.md's diagram, cell by cell.
+// nothing, or the error code that refuses it. relocate (the community moved) keeps the status of
+// an open order and leaves a done one where it happened. This is PRODUCT.md's diagram, cell by cell.
 const X = "ORDER_WRONG_STATUS";
 const table: Record<string, Record<string, string>> = {
-  SUBMITTED: { dispatch: "DISPATCHED", pool: "POOLED", claim: X, accept: X, decline: X, schedule: X, deliver: X, rate: X, cancel: "CANCELLED", reject: "REJECTED", submit: "ORDER_ALREADY_EXISTS" },
-  DISPATCHED: { dispatch: X, pool: X, claim: X, accept: "ACCEPTED", decline: "DISPATCHED", schedule: X, deliver: X, rate: X, cancel: "CANCELLED", reject: X },
-  POOLED: { dispatch: X, pool: X, claim: "CLAIMED", accept: "ACCEPTED", decline: X, schedule: X, deliver: X, rate: X, cancel: "CANCELLED", reject: X },
-  CLAIMED: { dispatch: "DISPATCHED", pool: X, claim: X, accept: X, decline: X, schedule: X, deliver: X, rate: X, cancel: "CANCELLED", reject: X },
-  ACCEPTED: { dispatch: X, pool: X, claim: X, accept: X, decline: "ORDER_ALREADY_ACCEPTED", schedule: "SCHEDULED", deliver: "DELIVERED", rate: X, cancel: "CANCELLED", reject: X },
-  SCHEDULED: { dispatch: X, pool: X, claim: X, accept: X, decline: "ORDER_ALREADY_ACCEPTED", schedule: "same", deliver: "DELIVERED", rate: X, cancel: "CANCELLED", reject: X },
-  DELIVERED: { dispatch: X, pool: X, claim: X, accept: X, decline: "ORDER_ALREADY_ACCEPTED", schedule: X, deliver: "same", rate: "RATED", cancel: X, reject: X },
-  RATED: { dispatch: X, pool: X, claim: X, accept: X, decline: "ORDER_ALREADY_ACCEPTED", schedule: X, deliver: "same", rate: X, cancel: X, reject: X },
-  CANCELLED: { dispatch: X, pool: X, claim: X, accept: X, decline: X, schedule: X, deliver: X, rate: X, cancel: X, reject: X },
-  REJECTED: { dispatch: X, pool: X, claim: X, accept: X, decline: X, schedule: X, deliver: X, rate: X, cancel: X, reject: X },
+  SUBMITTED: { dispatch: "DISPATCHED", pool: "POOLED", claim: X, accept: X, decline: X, schedule: X, deliver: X, rate: X, cancel: "CANCELLED", reject: "REJECTED", submit: "ORDER_ALREADY_EXISTS", relocate: "SUBMITTED" },
+  DISPATCHED: { dispatch: X, pool: X, claim: X, accept: "ACCEPTED", decline: "DISPATCHED", schedule: X, deliver: X, rate: X, cancel: "CANCELLED", reject: X, relocate: "DISPATCHED" },
+  POOLED: { dispatch: X, pool: X, claim: "CLAIMED", accept: "ACCEPTED", decline: X, schedule: X, deliver: X, rate: X, cancel: "CANCELLED", reject: X, relocate: "POOLED" },
+  CLAIMED: { dispatch: "DISPATCHED", pool: X, claim: X, accept: X, decline: X, schedule: X, deliver: X, rate: X, cancel: "CANCELLED", reject: X, relocate: "CLAIMED" },
+  ACCEPTED: { dispatch: X, pool: X, claim: X, accept: X, decline: "ORDER_ALREADY_ACCEPTED", schedule: "SCHEDULED", deliver: "DELIVERED", rate: X, cancel: "CANCELLED", reject: X, relocate: "ACCEPTED" },
+  SCHEDULED: { dispatch: X, pool: X, claim: X, accept: X, decline: "ORDER_ALREADY_ACCEPTED", schedule: "same", deliver: "DELIVERED", rate: X, cancel: "CANCELLED", reject: X, relocate: "SCHEDULED" },
+  DELIVERED: { dispatch: X, pool: X, claim: X, accept: X, decline: "ORDER_ALREADY_ACCEPTED", schedule: X, deliver: "same", rate: "RATED", cancel: X, reject: X, relocate: "same" },
+  RATED: { dispatch: X, pool: X, claim: X, accept: X, decline: "ORDER_ALREADY_ACCEPTED", schedule: X, deliver: "same", rate: X, cancel: X, reject: X, relocate: "same" },
+  CANCELLED: { dispatch: X, pool: X, claim: X, accept: X, decline: X, schedule: X, deliver: X, rate: X, cancel: X, reject: X, relocate: "same" },
+  REJECTED: { dispatch: X, pool: X, claim: X, accept: X, decline: X, schedule: X, deliver: X, rate: X, cancel: X, reject: X, relocate: "same" },
 };
 
 function apply(state: OrderState, command: OrderCommand) {

@@ -1,5 +1,5 @@
 import { create } from "@bufbuild/protobuf";
-import { Audience, Format, OrgPlaceSchema, Theme } from "@kepu/contracts/common/v1/catalog_pb";
+import { Audience, Format, OrgKind, OrgPlaceSchema, Theme } from "@kepu/contracts/common/v1/catalog_pb";
 import { OrderRequestSchema, type OrderRequest } from "@kepu/contracts/dispatch/v1/events_pb";
 import { decide, type OrderCommand } from "../src/domain/decide.js";
 import type { DeadlinesByDistrict } from "../src/domain/deadlines.js";
@@ -41,6 +41,12 @@ export const commands = {
   rate: { kind: "rate", raterId: "resident-1", score: 5, comment: "很实用" },
   cancel: { kind: "cancel", reason: "居民临时有事" },
   reject: { kind: "reject", reason: "不属于科普服务" },
+  // The community moved to Luohu's Dongmen street (the registry's OrganizationMoved).
+  relocate: {
+    kind: "relocate",
+    moved: { orgId: community.orgId, kind: OrgKind.COMMUNITY, path: ["sz", "sz-luohu", "sz-luohu-dongmen", community.orgId], districtId: "sz-luohu", streetId: "sz-luohu-dongmen" },
+    names: { "sz-futian": "福田区", "sz-futian-yuanling": "园岭街道", "sz-luohu": "罗湖区", "sz-luohu-dongmen": "东门街道" },
+  },
 } satisfies Record<string, OrderCommand>;
 
 /** Runs commands from nothing, failing loudly if one is refused; returns the state. */

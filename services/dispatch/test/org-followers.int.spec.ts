@@ -1,17 +1,19 @@
 // Dispatch following the registry's org changes, on the real engines (Kafka, FerretDB), through
 // its own registry consumer: a rename reaches the orgs read model; a move takes the community's
-// open orders to the new street and district (their staff now find them), a done order stays;
-// a redelivered or older move changes nothing; a closed community can no longer order and its
+// open orders to the new street and district (their staff now find them) through the order's
+// decider — an OrderCommunityMoved relayed to kepu.dispatch.v1 with the next version, a timeline
+// step naming both places — and a done order stays; a redelivered or older move changes nothing; a closed community can no longer order and its
 // order stays. The gateway's account events on the same topic are skipped, none dead-lettered.
 import { create, type DescMessage, type MessageInitShape } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { MongoClient } from "mongodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EventPublisher, newEvent, toOutgoing, type EventConsumer, type EventEnvelope } from "@kepu/bus";
+import { fromBinary } from "@bufbuild/protobuf";
+import { decodeEnvelope, EventPublisher, newEvent, toOutgoing, type EventConsumer, type EventEnvelope } from "@kepu/bus";
 import { calendar } from "@kepu/calendar";
 import { OrgKind, OrgPlaceSchema } from "@kepu/contracts/common/v1/catalog_pb";
 import { ActorSchema, Role } from "@kepu/contracts/common/v1/envelope_pb";
-import { OrderRequestSchema, OrderStatus } from "@kepu/contracts/dispatch/v1/events_pb";
+import { OrderCommunityMovedSchema, OrderRequestSchema, OrderStatus } from "@kepu/contracts/dispatch/v1/events_pb";
 import * as registry from "@kepu/contracts/registry/v1/events_pb";
 import { isKepuError } from "@kepu/errors";
 import { createLogger } from "@kepu/log";
@@ -34,6 +36,7 @@ let store: OrderStore;
 let catalog: CatalogStore;
 let orders: Orders;
 let consumer: EventConsumer;
+let relay: OutboxRelay;
 
 const futian = create(OrgPlaceSchema, { orgId: "c9", path: ["sz", "sz-futian", "sz-futian-yuanling", "c9"], districtId: "sz-futian", streetId: "sz-futian-yuanling", communityId: "c9" });
 const luohu = create(OrgPlaceSchema, { orgId: "c9", path: ["sz", "sz-luohu", "sz-luohu-s", "c9"], districtId: "sz-luohu", streetId: "sz-luohu-s", communityId: "c9" });
@@ -59,19 +62,22 @@ beforeAll(async () => {
   await mongo.connect();
   const db = mongo.db(engines.database("dispatch"));
   await detectEngine(db);
-  await engines.createTopics([topic]);
+  await engines.createTopics([topic, engines.topic("dispatch")]);
   await publisher.connect();
   store = new OrderStore(db, engines.topic("dispatch"));
   await store.createIndexes();
   catalog = new CatalogStore(db);
   const teams = new TeamStore(db);
-  orders = new Orders(store, new OutboxRelay({ collections: [store.orders], publisher, logger }), deadlines, () => new Date(), logger, readModelReferences(catalog, teams), (at) => calendar.dateOf(at));
-  consumer = registryConsumer(engines.kafka, `${engines.prefix}kepu.dispatch.registry`, topic, teams, catalog, logger, store);
+  relay = new OutboxRelay({ collections: [store.orders], publisher, logger });
+  relay.start();
+  orders = new Orders(store, relay, deadlines, () => new Date(), logger, readModelReferences(catalog, teams), (at) => calendar.dateOf(at));
+  consumer = registryConsumer(engines.kafka, `${engines.prefix}kepu.dispatch.registry`, topic, teams, catalog, logger, orders);
   await consumer.start();
 });
 
 afterAll(async () => {
   await consumer.stop();
+  await relay.stop();
   await publisher.disconnect();
   await mongo.close();
   await engines.cleanup();
@@ -79,8 +85,16 @@ afterAll(async () => {
 
 describe("dispatch follows the registry's orgs", () => {
   it("renames, moves a community with its open orders, and closes it to new orders", async () => {
-    await publish(registryEvent(registry.OrganizationRegisteredSchema, { orgId: "c9", name: "旧名社区", kind: OrgKind.COMMUNITY, parentId: "sz-futian-yuanling", place: futian }, "c9", 1), ...gatewayEvents());
-    await waitFor(() => catalog.org("c9"), { what: "c9 in the orgs read model" });
+    const named = (orgId: string, name: string, kind: OrgKind) => registryEvent(registry.OrganizationRegisteredSchema, { orgId, name, kind }, orgId, 1);
+    await publish(
+      named("sz-futian", "福田区", OrgKind.DISTRICT),
+      named("sz-futian-yuanling", "园岭街道", OrgKind.STREET),
+      named("sz-luohu", "罗湖区", OrgKind.DISTRICT),
+      named("sz-luohu-s", "东门街道", OrgKind.STREET),
+      registryEvent(registry.OrganizationRegisteredSchema, { orgId: "c9", name: "旧名社区", kind: OrgKind.COMMUNITY, parentId: "sz-futian-yuanling", place: futian }, "c9", 1),
+      ...gatewayEvents(),
+    );
+    await waitFor(async () => (await catalog.org("c9")) && Object.keys(await catalog.names(["sz-futian", "sz-futian-yuanling", "sz-luohu", "sz-luohu-s"])).length === 4, { what: "c9 and the districts and streets in the orgs read model" });
     await submit("o-open");
     await submit("o-done");
     await orders.handle("o-done", { kind: "cancel", reason: "改期" }, resident, { correlationId: "cancel" });
@@ -90,9 +104,24 @@ describe("dispatch follows the registry's orgs", () => {
     await waitFor(async () => (await store.load("o-open", { fresh: true }))?.state.request.community?.path.includes("sz-luohu-s"), { what: "the open order at its new place" });
     expect(await catalog.org("c9")).toMatchObject({ path: luohu.path, districtId: "sz-luohu", streetId: "sz-luohu-s", closed: false });
     expect((await catalog.orgs.findOne({ _id: "c9" as never }))?.name).toBe("新名社区");
-    const open = (await store.load("o-open", { fresh: true }))!.state;
+    const { state: open, timeline } = (await store.load("o-open", { fresh: true }))!;
     expect(open.request.community).toMatchObject({ path: luohu.path, districtId: "sz-luohu", streetId: "sz-luohu-s" });
     expect(open.status).toBe(OrderStatus.SUBMITTED);
+    expect(open.version).toBe(2);
+    expect(timeline.map((step) => step.eventType)).toEqual(["OrderSubmitted", "OrderCommunityMoved"]);
+    expect(timeline[1]).toMatchObject({ actorId: "dispatch", actorRole: Role.SYSTEM, reason: expect.stringContaining("福田区 园岭街道 → 罗湖区 东门街道") });
+
+    // The move is news on kepu.dispatch.v1: the order's next version, caused by the registry's event.
+    const relayed = await engines.readTopic(engines.topic("dispatch"), (all) => all.some((m) => m.key === "o-open" && decodeEnvelope(m.value).type === OrderCommunityMovedSchema.typeName) && all.filter((m) => m.key === "o-done").length >= 2);
+    const envelopes = relayed.filter((m) => m.key === "o-open").map((m) => decodeEnvelope(m.value));
+    expect(envelopes.map((e) => [e.type.split(".").pop(), Number(e.aggregateVersion)])).toEqual([
+      ["OrderSubmitted", 1],
+      ["OrderCommunityMoved", 2],
+    ]);
+    const movedEvent = fromBinary(OrderCommunityMovedSchema, envelopes[1]!.payload);
+    expect(movedEvent).toMatchObject({ orderId: "o-open", community: { orgId: "c9", path: luohu.path, districtId: "sz-luohu", streetId: "sz-luohu-s" }, fromPath: futian.path });
+    expect(envelopes[1]).toMatchObject({ causationId: moved.eventId, actor: { role: Role.SYSTEM } });
+    expect(relayed.filter((m) => m.key === "o-done").map((m) => decodeEnvelope(m.value).type.split(".").pop())).toEqual(["OrderSubmitted", "OrderCancelled"]);
     expect((await store.load("o-done", { fresh: true }))!.state.request.community?.path).toEqual(futian.path); // done: stays where it happened
     expect(await luohuStreetSees()).toEqual(["o-open"]);
 
@@ -101,6 +130,7 @@ describe("dispatch follows the registry's orgs", () => {
     await publish(moved, stale, registryEvent(registry.OrganizationClosedSchema, { orgId: "c9", reason: "撤并" }, "c9", 4));
     await waitFor(async () => (await catalog.org("c9"))?.closed, { what: "c9 closed in the read model" });
     expect((await store.load("o-open", { fresh: true }))!.state.version).toBe(open.version);
+    expect((await store.load("o-open", { fresh: true }))!.timeline).toHaveLength(2); // no second step
     expect((await catalog.org("c9"))?.path).toEqual(luohu.path);
 
     const refused = await submit("o-after", luohu).then(

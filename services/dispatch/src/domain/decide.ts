@@ -3,6 +3,7 @@ import { OrderHolder, OrderStage, OrderStatus, type OrderRequest } from "@kepu/c
 import { deadlinesFor, hoursAfter, type DeadlinesByDistrict } from "./deadlines.js";
 import { orderErrors } from "./errors.js";
 import type { OrderEvent, OrderState } from "./order.js";
+import { movedPlace, relocationReason, type KnownOrg } from "./references.js";
 
 /** What people (and timers, and the events service) ask of an order. */
 export type OrderCommand =
@@ -17,7 +18,9 @@ export type OrderCommand =
   | { kind: "deliver"; activityId: string; participants: number; serviceHours: number }
   | { kind: "rate"; raterId: string; score: number; comment: string }
   | { kind: "cancel"; reason: string }
-  | { kind: "reject"; reason: string };
+  | { kind: "reject"; reason: string }
+  /** The order's community moved (the registry's OrganizationMoved): `moved` is where it sits now; `names` names the orgs on both places. */
+  | { kind: "relocate"; moved: KnownOrg; names: Readonly<Record<string, string>> };
 
 export interface DecisionContext {
   now: Date;
@@ -89,7 +92,20 @@ export function decide(state: OrderState | undefined, command: OrderCommand, con
       if (state.status !== OrderStatus.SUBMITTED) return wrong("驳回", "rejected");
       if (!command.reason.trim()) return fail(orderErrors.reasonRequired());
       return ok([{ kind: "OrderRejected", reason: command.reason }]);
+    case "relocate":
+      return relocate(state, command);
   }
+}
+
+/**
+ * An open order follows its community to the new place; a done order stays where it happened,
+ * and one already there is no change (a redelivered move).
+ */
+function relocate(state: OrderState, command: Extract<OrderCommand, { kind: "relocate" }>): Decision {
+  const from = state.request.community;
+  const to = movedPlace(state.status, from, command.moved);
+  if (!from || !to) return ok([]);
+  return ok([{ kind: "OrderCommunityMoved", community: to, fromPath: [...from.path], reason: relocationReason(from, to, command.names) }]);
 }
 
 function submit(command: Extract<OrderCommand, { kind: "submit" }>, context: DecisionContext): Decision {

@@ -1,3 +1,4 @@
+import type { OrgPlace } from "@kepu/contracts/common/v1/catalog_pb";
 import type { Actor } from "@kepu/contracts/common/v1/envelope_pb";
 import { OrderHolder, OrderStage, OrderStatus, type OrderRequest } from "@kepu/contracts/dispatch/v1/events_pb";
 
@@ -37,7 +38,8 @@ export type OrderEvent =
   | { kind: "OrderDelivered"; activityId: string; participants: number; serviceHours: number }
   | { kind: "OrderRated"; score: number; comment: string }
   | { kind: "OrderCancelled"; reason: string; previousStatus: OrderStatus }
-  | { kind: "OrderRejected"; reason: string };
+  | { kind: "OrderRejected"; reason: string }
+  | { kind: "OrderCommunityMoved"; community: OrgPlace; fromPath: string[]; reason: string };
 
 /** An event as stored and published: what happened, to which version, when and by whom. */
 export interface RecordedOrderEvent {
@@ -110,5 +112,8 @@ export function evolve(state: OrderState | undefined, event: OrderEvent, orderId
       return { ...next, status: OrderStatus.CANCELLED, dueAt: undefined, dueStage: OrderStage.UNSPECIFIED };
     case "OrderRejected":
       return { ...next, status: OrderStatus.REJECTED, dueAt: undefined, dueStage: OrderStage.UNSPECIFIED };
+    case "OrderCommunityMoved":
+      // Only the place changes: who holds the order, its status and its timers stay as they were.
+      return { ...next, request: { ...state.request, community: event.community } };
   }
 }

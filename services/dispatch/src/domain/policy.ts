@@ -68,6 +68,7 @@ function actionOf(command: OrderCommand, state: OrderState | undefined): Action 
     case "escalate":
     case "schedule":
     case "deliver":
+    case "relocate":
       return undefined; // the platform's own: timers and the events service
   }
 }

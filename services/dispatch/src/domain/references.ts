@@ -120,6 +120,18 @@ export function movedPlace(status: OrderStatus, place: OrgPlace | undefined, mov
   return { ...place, path: [...moved.path], districtId: moved.districtId ?? place.districtId, streetId: moved.streetId ?? place.streetId };
 }
 
+/** A place by name: its district and street ("罗湖区 东门街道"), the ids where no name is known. */
+function placeName(place: OrgPlace, names: Readonly<Record<string, string>>): string {
+  const ids = place.districtId || place.streetId ? [place.districtId, place.streetId].filter(Boolean) : place.path.slice(1, -1);
+  return ids.map((id) => names[id] || id).join(" ");
+}
+
+/** What the timeline says when an order follows its community to a new street or district. */
+export function relocationReason(from: OrgPlace, to: OrgPlace, names: Readonly<Record<string, string>>): string {
+  const route = `${placeName(from, names)} → ${placeName(to, names)}`;
+  return `社区调整到新的街道/区：${route} / The community moved to another street or district: ${route}`;
+}
+
 /** Whether a subtree (an org id) holds the community. */
 export function holds(areaOrgId: string, community: OrgPlace): boolean {
   return community.path.includes(areaOrgId);

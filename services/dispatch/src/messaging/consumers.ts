@@ -22,7 +22,6 @@ import type { Logger } from "@kepu/log";
 import type { OrderCommand } from "../domain/decide.js";
 import { systemActor, type Orders } from "../orders.js";
 import type { CatalogStore } from "../store/catalog-store.js";
-import type { OrderStore } from "../store/order-store.js";
 import type { TeamStore } from "../store/team-store.js";
 
 export interface ConsumerTopics {
@@ -33,11 +32,12 @@ export interface ConsumerTopics {
 /**
  * Dispatch's read model of the registry (kepu.registry.v1): teams and their members for
  * suggestions, 派单 and 抢单; organizations' kind, name, place and whether closed, and the menu
- * items, to check 点单. A moved community's open orders follow it (OrderStore.moveCommunity).
+ * items, to check 点单. A moved community's open orders follow it (Orders.relocateCommunity: an
+ * OrderCommunityMoved on each, with a timeline step).
  * Event types it has no handler for (staff accounts, residents' moves, served communities…) are
  * skipped by the consumer, never dead-lettered.
  */
-export function registryConsumer(kafka: Kafka, groupId: string, topic: string, teams: TeamStore, catalog: CatalogStore, logger: Logger, orders: OrderStore): EventConsumer {
+export function registryConsumer(kafka: Kafka, groupId: string, topic: string, teams: TeamStore, catalog: CatalogStore, logger: Logger, orders: Orders): EventConsumer {
   const version = (event: ConsumedEvent<unknown>) => Number(event.envelope.aggregateVersion);
   const menuFields = (item: MenuItem | undefined) => ({
     title: item?.title ?? "",
@@ -67,7 +67,7 @@ export function registryConsumer(kafka: Kafka, groupId: string, topic: string, t
       // Where the read model has it now (a redelivered older move is not applied, and the orders
       // follow the newest), also when a crash came between the two writes the first time.
       const now = await catalog.org(orgId);
-      if (now) await orders.moveCommunity(now);
+      if (now) await orders.relocateCommunity(now, (ids) => catalog.names(ids), { correlationId: event.envelope.correlationId, causationId: event.envelope.eventId });
     })
     .on(OrganizationClosedSchema, async (event) => catalog.orgChanged(event.payload.orgId, version(event), { closed: true }))
     .on(MenuItemPublishedSchema, async (event) => {

@@ -5,6 +5,7 @@ import {
   OrderAcceptedSchema,
   OrderCancelledSchema,
   OrderClaimedSchema,
+  OrderCommunityMovedSchema,
   OrderDeclinedSchema,
   OrderDeliveredSchema,
   OrderDispatchedSchema,
@@ -50,6 +51,8 @@ function toPayload(orderId: string, event: OrderEvent, state: OrderState): Paylo
       return p(OrderCancelledSchema, { orderId, reason: event.reason, previousStatus: event.previousStatus });
     case "OrderRejected":
       return p(OrderRejectedSchema, { orderId, reason: event.reason });
+    case "OrderCommunityMoved":
+      return p(OrderCommunityMovedSchema, { orderId, community: event.community, fromPath: event.fromPath, reason: event.reason });
   }
 }
 

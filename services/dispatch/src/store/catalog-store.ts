@@ -43,6 +43,14 @@ export class CatalogStore {
     return doc ? { orgId, kind: doc.kind ?? 0, path: doc.path ?? [], districtId: doc.districtId, streetId: doc.streetId, closed: doc.closed === true } : undefined;
   }
 
+  /** The names the read model has of these orgs (for what a timeline says); an unknown org is left out. */
+  async names(orgIds: readonly string[]): Promise<Record<string, string>> {
+    const ids = [...new Set(orgIds.filter(Boolean))];
+    if (ids.length === 0) return {};
+    const docs = await this.orgs.find({ _id: { $in: ids as never[] } }, { projection: { name: 1 } }).toArray();
+    return Object.fromEntries(docs.filter((d) => d.name).map((d) => [String(d._id), String(d.name)]));
+  }
+
   async menuItem(itemId: string): Promise<KnownMenuItem | undefined> {
     if (!itemId) return undefined;
     const doc = await this.menu.findOne({ _id: itemId as never });

@@ -1,11 +1,10 @@
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { Binary, type Collection, type Db, type Document, type Filter } from "mongodb";
-import { OrgPlaceSchema } from "@kepu/contracts/common/v1/catalog_pb";
 import { OrderRequestSchema, OrderStatus } from "@kepu/contracts/dispatch/v1/events_pb";
 import type { EventEnvelope } from "@kepu/bus";
 import { saveAggregate, type SaveResult } from "@kepu/outbox";
 import type { OrderState } from "../domain/order.js";
-import { movedPlace, openStatuses, type KnownOrg } from "../domain/references.js";
+import { openStatuses } from "../domain/references.js";
 
 /** One step of the order's timeline, as stored. */
 export interface TimelineRecord {
@@ -122,28 +121,12 @@ export class OrderStore {
   }
 
   /**
-   * A community moved (OrganizationMoved): its open orders take its new place, so the new
-   * street's and district's staff see and dispatch them. The order's version goes up with no
-   * event of its own (the registry's event is the news): a command decided on the order as it
-   * was meanwhile conflicts and decides again on the new place. Idempotent: an order already
-   * there is left alone. Returns how many orders moved.
+   * The open orders placed in a community, wherever it sits now (its id is on the path): those a
+   * move of the community takes along (Orders.relocateCommunity).
    */
-  async moveCommunity(moved: KnownOrg): Promise<number> {
-    const docs = await this.orders.find({ communityPath: moved.orgId, status: { $in: [...openStatuses] } }, { projection: { _id: 1 } }).toArray();
-    let count = 0;
-    for (const { _id } of docs) {
-      for (let attempt = 0; attempt < 5; attempt++) {
-        const before = await this.load(String(_id), { fresh: true });
-        const place = before && movedPlace(before.state.status, before.state.request.community, moved);
-        if (!before || !place) break;
-        const after: OrderState = { ...before.state, version: before.state.version + 1, request: { ...before.state.request, community: create(OrgPlaceSchema, place) } };
-        if ((await this.save(before, after, [], [])) === "saved") {
-          count++;
-          break;
-        }
-      }
-    }
-    return count;
+  async openOrdersOf(communityId: string): Promise<string[]> {
+    const docs = await this.orders.find({ communityPath: communityId, status: { $in: [...openStatuses] } }, { projection: { _id: 1 } }).toArray();
+    return docs.map((d) => String(d._id));
   }
 
   /** Orders whose current hop has timed out by `now`. */
