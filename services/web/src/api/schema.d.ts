@@ -3009,6 +3009,989 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/menu-items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 菜单管理：在架的菜单项 / Menu items offered */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 提供方（队伍或基地）/ the provider, a team or a base */
+                    providerId?: string;
+                    /** @description 服务范围在此组织之内 / offered within this org */
+                    underOrgId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                itemId: string;
+                                title: string;
+                                description: string;
+                                /** @enum {string} */
+                                theme: "THEME_UNSPECIFIED" | "THEME_RURAL_REVITALIZATION" | "THEME_GREEN_LOW_CARBON" | "THEME_DIGITAL_LITERACY" | "THEME_DISASTER_PREVENTION" | "THEME_HEALTH" | "THEME_CIVILIZED_CUSTOMS" | "THEME_FOOD_SAFETY" | "THEME_ARTIFICIAL_INTELLIGENCE" | "THEME_RECYCLING" | "THEME_INTANGIBLE_HERITAGE" | "THEME_DEBUNKING" | "THEME_SCIENTIST_SPIRIT" | "THEME_AGRICULTURE" | "THEME_NUCLEAR" | "THEME_WATER";
+                                /** @enum {string} */
+                                format: "FORMAT_UNSPECIFIED" | "FORMAT_EXPERT_TALK" | "FORMAT_HANDS_ON" | "FORMAT_EXHIBITION" | "FORMAT_SCIENCE_CARAVAN" | "FORMAT_STUDY_VISIT" | "FORMAT_CONSULTATION" | "FORMAT_ONLINE" | "FORMAT_READING" | "FORMAT_COMPETITION";
+                                audiences: ("AUDIENCE_UNSPECIFIED" | "AUDIENCE_YOUTH" | "AUDIENCE_ELDERLY" | "AUDIENCE_WOMEN_AND_FAMILIES" | "AUDIENCE_INDUSTRIAL_WORKERS" | "AUDIENCE_FARMERS" | "AUDIENCE_RESIDENTS")[];
+                                durationMinutes: number;
+                                capacity: number;
+                                leadTimeDays: number;
+                                serviceAreaOrgId: string;
+                                /** @enum {string} */
+                                providerKind: "PROVIDER_KIND_UNSPECIFIED" | "PROVIDER_KIND_TEAM" | "PROVIDER_KIND_BASE";
+                                providerId: string;
+                                resourceIds: string[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 发布菜单项 / Publish a menu item */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description 每次操作一个（UUID）；重试时不变，24 小时内得到第一次的结果 / one per action (a UUID), the same on retries: the first answer again for 24 h */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 菜单项编号（不填则自动生成）/ the item's id (made when left out) */
+                        itemId?: string;
+                        /** @description 标题 / the title */
+                        title: string;
+                        /** @description 介绍 / what it is */
+                        description?: string;
+                        /** @enum {string} */
+                        theme: "THEME_RURAL_REVITALIZATION" | "THEME_GREEN_LOW_CARBON" | "THEME_DIGITAL_LITERACY" | "THEME_DISASTER_PREVENTION" | "THEME_HEALTH" | "THEME_CIVILIZED_CUSTOMS" | "THEME_FOOD_SAFETY" | "THEME_ARTIFICIAL_INTELLIGENCE" | "THEME_RECYCLING" | "THEME_INTANGIBLE_HERITAGE" | "THEME_DEBUNKING" | "THEME_SCIENTIST_SPIRIT" | "THEME_AGRICULTURE" | "THEME_NUCLEAR" | "THEME_WATER";
+                        /** @enum {string} */
+                        format: "FORMAT_EXPERT_TALK" | "FORMAT_HANDS_ON" | "FORMAT_EXHIBITION" | "FORMAT_SCIENCE_CARAVAN" | "FORMAT_STUDY_VISIT" | "FORMAT_CONSULTATION" | "FORMAT_ONLINE" | "FORMAT_READING" | "FORMAT_COMPETITION";
+                        /** @description 面向人群 / audiences */
+                        audiences?: ("AUDIENCE_YOUTH" | "AUDIENCE_ELDERLY" | "AUDIENCE_WOMEN_AND_FAMILIES" | "AUDIENCE_INDUSTRIAL_WORKERS" | "AUDIENCE_FARMERS" | "AUDIENCE_RESIDENTS")[];
+                        /** @description 时长（分钟）/ duration, minutes */
+                        durationMinutes: number;
+                        /** @description 容纳人数 / capacity */
+                        capacity: number;
+                        /** @description 至少提前几天预约 / days between ordering and the earliest date */
+                        leadTimeDays?: number;
+                        /** @description 所用名录资源 / resources of the 名录 it uses */
+                        resourceIds?: string[];
+                        /** @description 服务范围 / the service area (an org's subtree) */
+                        serviceAreaOrgId: string;
+                        /**
+                         * @description TEAM 队伍 / BASE 科普基地
+                         * @enum {string}
+                         */
+                        providerKind: "TEAM" | "BASE";
+                        /** @description 提供方（队伍或基地）/ the provider */
+                        providerId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            item?: {
+                                itemId: string;
+                                title: string;
+                                description: string;
+                                /** @enum {string} */
+                                theme: "THEME_UNSPECIFIED" | "THEME_RURAL_REVITALIZATION" | "THEME_GREEN_LOW_CARBON" | "THEME_DIGITAL_LITERACY" | "THEME_DISASTER_PREVENTION" | "THEME_HEALTH" | "THEME_CIVILIZED_CUSTOMS" | "THEME_FOOD_SAFETY" | "THEME_ARTIFICIAL_INTELLIGENCE" | "THEME_RECYCLING" | "THEME_INTANGIBLE_HERITAGE" | "THEME_DEBUNKING" | "THEME_SCIENTIST_SPIRIT" | "THEME_AGRICULTURE" | "THEME_NUCLEAR" | "THEME_WATER";
+                                /** @enum {string} */
+                                format: "FORMAT_UNSPECIFIED" | "FORMAT_EXPERT_TALK" | "FORMAT_HANDS_ON" | "FORMAT_EXHIBITION" | "FORMAT_SCIENCE_CARAVAN" | "FORMAT_STUDY_VISIT" | "FORMAT_CONSULTATION" | "FORMAT_ONLINE" | "FORMAT_READING" | "FORMAT_COMPETITION";
+                                audiences: ("AUDIENCE_UNSPECIFIED" | "AUDIENCE_YOUTH" | "AUDIENCE_ELDERLY" | "AUDIENCE_WOMEN_AND_FAMILIES" | "AUDIENCE_INDUSTRIAL_WORKERS" | "AUDIENCE_FARMERS" | "AUDIENCE_RESIDENTS")[];
+                                durationMinutes: number;
+                                capacity: number;
+                                leadTimeDays: number;
+                                serviceAreaOrgId: string;
+                                /** @enum {string} */
+                                providerKind: "PROVIDER_KIND_UNSPECIFIED" | "PROVIDER_KIND_TEAM" | "PROVIDER_KIND_BASE";
+                                providerId: string;
+                                resourceIds: string[];
+                            };
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/menu-items/{itemId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** 修改菜单项 / Edit a menu item */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    itemId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 标题 / the title */
+                        title: string;
+                        /** @description 介绍 / what it is */
+                        description?: string;
+                        /** @enum {string} */
+                        theme: "THEME_RURAL_REVITALIZATION" | "THEME_GREEN_LOW_CARBON" | "THEME_DIGITAL_LITERACY" | "THEME_DISASTER_PREVENTION" | "THEME_HEALTH" | "THEME_CIVILIZED_CUSTOMS" | "THEME_FOOD_SAFETY" | "THEME_ARTIFICIAL_INTELLIGENCE" | "THEME_RECYCLING" | "THEME_INTANGIBLE_HERITAGE" | "THEME_DEBUNKING" | "THEME_SCIENTIST_SPIRIT" | "THEME_AGRICULTURE" | "THEME_NUCLEAR" | "THEME_WATER";
+                        /** @enum {string} */
+                        format: "FORMAT_EXPERT_TALK" | "FORMAT_HANDS_ON" | "FORMAT_EXHIBITION" | "FORMAT_SCIENCE_CARAVAN" | "FORMAT_STUDY_VISIT" | "FORMAT_CONSULTATION" | "FORMAT_ONLINE" | "FORMAT_READING" | "FORMAT_COMPETITION";
+                        /** @description 面向人群 / audiences */
+                        audiences?: ("AUDIENCE_YOUTH" | "AUDIENCE_ELDERLY" | "AUDIENCE_WOMEN_AND_FAMILIES" | "AUDIENCE_INDUSTRIAL_WORKERS" | "AUDIENCE_FARMERS" | "AUDIENCE_RESIDENTS")[];
+                        /** @description 时长（分钟）/ duration, minutes */
+                        durationMinutes: number;
+                        /** @description 容纳人数 / capacity */
+                        capacity: number;
+                        /** @description 至少提前几天预约 / days between ordering and the earliest date */
+                        leadTimeDays?: number;
+                        /** @description 所用名录资源 / resources of the 名录 it uses */
+                        resourceIds?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            item?: {
+                                itemId: string;
+                                title: string;
+                                description: string;
+                                /** @enum {string} */
+                                theme: "THEME_UNSPECIFIED" | "THEME_RURAL_REVITALIZATION" | "THEME_GREEN_LOW_CARBON" | "THEME_DIGITAL_LITERACY" | "THEME_DISASTER_PREVENTION" | "THEME_HEALTH" | "THEME_CIVILIZED_CUSTOMS" | "THEME_FOOD_SAFETY" | "THEME_ARTIFICIAL_INTELLIGENCE" | "THEME_RECYCLING" | "THEME_INTANGIBLE_HERITAGE" | "THEME_DEBUNKING" | "THEME_SCIENTIST_SPIRIT" | "THEME_AGRICULTURE" | "THEME_NUCLEAR" | "THEME_WATER";
+                                /** @enum {string} */
+                                format: "FORMAT_UNSPECIFIED" | "FORMAT_EXPERT_TALK" | "FORMAT_HANDS_ON" | "FORMAT_EXHIBITION" | "FORMAT_SCIENCE_CARAVAN" | "FORMAT_STUDY_VISIT" | "FORMAT_CONSULTATION" | "FORMAT_ONLINE" | "FORMAT_READING" | "FORMAT_COMPETITION";
+                                audiences: ("AUDIENCE_UNSPECIFIED" | "AUDIENCE_YOUTH" | "AUDIENCE_ELDERLY" | "AUDIENCE_WOMEN_AND_FAMILIES" | "AUDIENCE_INDUSTRIAL_WORKERS" | "AUDIENCE_FARMERS" | "AUDIENCE_RESIDENTS")[];
+                                durationMinutes: number;
+                                capacity: number;
+                                leadTimeDays: number;
+                                serviceAreaOrgId: string;
+                                /** @enum {string} */
+                                providerKind: "PROVIDER_KIND_UNSPECIFIED" | "PROVIDER_KIND_TEAM" | "PROVIDER_KIND_BASE";
+                                providerId: string;
+                                resourceIds: string[];
+                            };
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/menu-items/{itemId}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 下架菜单项 / Withdraw a menu item */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    itemId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 下架原因 / why it is withdrawn */
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": Record<string, never>;
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/resources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 科普资源名录 / The resource directory */
+        get: {
+            parameters: {
+                query?: {
+                    kind?: "RESOURCE_KIND_VENUE" | "RESOURCE_KIND_FACILITY" | "RESOURCE_KIND_EQUIPMENT" | "RESOURCE_KIND_WORK" | "RESOURCE_KIND_PRODUCT" | "RESOURCE_KIND_INFORMATION" | "RESOURCE_KIND_EXPERT";
+                    theme?: "THEME_RURAL_REVITALIZATION" | "THEME_GREEN_LOW_CARBON" | "THEME_DIGITAL_LITERACY" | "THEME_DISASTER_PREVENTION" | "THEME_HEALTH" | "THEME_CIVILIZED_CUSTOMS" | "THEME_FOOD_SAFETY" | "THEME_ARTIFICIAL_INTELLIGENCE" | "THEME_RECYCLING" | "THEME_INTANGIBLE_HERITAGE" | "THEME_DEBUNKING" | "THEME_SCIENTIST_SPIRIT" | "THEME_AGRICULTURE" | "THEME_NUCLEAR" | "THEME_WATER";
+                    /** @description 服务于此组织 / serving this org */
+                    areaOrgId?: string;
+                    /** @description 星期几：1 周一 … 7 周日 / weekday: 1 Monday … 7 Sunday */
+                    weekday?: number;
+                    status?: "RESOURCE_STATUS_PENDING" | "RESOURCE_STATUS_PUBLISHED" | "RESOURCE_STATUS_REJECTED" | "RESOURCE_STATUS_CHANGES_REQUESTED";
+                    /** @description 所属单位 / the owning org */
+                    ownerOrgId?: string;
+                    /** @description 名称或介绍中的字 / words of the name or description */
+                    q?: string;
+                    /** @description 页码，从 0 开始 / page number, from 0 */
+                    page?: number;
+                    /** @description 每页条数，最多 200 / page size, at most 200 */
+                    pageSize?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            resources: {
+                                resourceId: string;
+                                /** @enum {string} */
+                                kind: "RESOURCE_KIND_UNSPECIFIED" | "RESOURCE_KIND_VENUE" | "RESOURCE_KIND_FACILITY" | "RESOURCE_KIND_EQUIPMENT" | "RESOURCE_KIND_WORK" | "RESOURCE_KIND_PRODUCT" | "RESOURCE_KIND_INFORMATION" | "RESOURCE_KIND_EXPERT";
+                                name: string;
+                                ownerOrgId: string;
+                                place?: {
+                                    orgId: string;
+                                    path: string[];
+                                    districtId: string;
+                                    streetId: string;
+                                    communityId: string;
+                                };
+                                capacity: number;
+                                available: boolean;
+                                /** @enum {string} */
+                                status: "RESOURCE_STATUS_UNSPECIFIED" | "RESOURCE_STATUS_PENDING" | "RESOURCE_STATUS_PUBLISHED" | "RESOURCE_STATUS_REJECTED" | "RESOURCE_STATUS_CHANGES_REQUESTED";
+                                profile?: {
+                                    /** @enum {string} */
+                                    kind: "RESOURCE_KIND_UNSPECIFIED" | "RESOURCE_KIND_VENUE" | "RESOURCE_KIND_FACILITY" | "RESOURCE_KIND_EQUIPMENT" | "RESOURCE_KIND_WORK" | "RESOURCE_KIND_PRODUCT" | "RESOURCE_KIND_INFORMATION" | "RESOURCE_KIND_EXPERT";
+                                    name: string;
+                                    description: string;
+                                    capacity: number;
+                                    themes: ("THEME_UNSPECIFIED" | "THEME_RURAL_REVITALIZATION" | "THEME_GREEN_LOW_CARBON" | "THEME_DIGITAL_LITERACY" | "THEME_DISASTER_PREVENTION" | "THEME_HEALTH" | "THEME_CIVILIZED_CUSTOMS" | "THEME_FOOD_SAFETY" | "THEME_ARTIFICIAL_INTELLIGENCE" | "THEME_RECYCLING" | "THEME_INTANGIBLE_HERITAGE" | "THEME_DEBUNKING" | "THEME_SCIENTIST_SPIRIT" | "THEME_AGRICULTURE" | "THEME_NUCLEAR" | "THEME_WATER")[];
+                                    areaOrgIds: string[];
+                                    availability?: {
+                                        weekdays: number[];
+                                        note: string;
+                                    };
+                                    photoIds: string[];
+                                    openToOthers: boolean;
+                                };
+                                reviewNote: string;
+                            }[];
+                            page: number;
+                            pageSize: number;
+                            total: number;
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 提交资源入录（待审核）/ Submit a resource for review */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description 每次操作一个（UUID）；重试时不变，24 小时内得到第一次的结果 / one per action (a UUID), the same on retries: the first answer again for 24 h */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 资源编号（不填则自动生成）/ the resource's id (made when left out) */
+                        resourceId?: string;
+                        /** @description 所属单位 / the owning org */
+                        ownerOrgId: string;
+                        /** @enum {string} */
+                        kind: "RESOURCE_KIND_VENUE" | "RESOURCE_KIND_FACILITY" | "RESOURCE_KIND_EQUIPMENT" | "RESOURCE_KIND_WORK" | "RESOURCE_KIND_PRODUCT" | "RESOURCE_KIND_INFORMATION" | "RESOURCE_KIND_EXPERT";
+                        /** @description 资源名称 / the resource's name */
+                        name: string;
+                        /** @description 介绍 / what it is */
+                        description?: string;
+                        /** @description 容纳人数（场馆必填）/ seats or people it holds (venues) */
+                        capacity?: number;
+                        /** @description 科普主题 / themes */
+                        themes?: ("THEME_RURAL_REVITALIZATION" | "THEME_GREEN_LOW_CARBON" | "THEME_DIGITAL_LITERACY" | "THEME_DISASTER_PREVENTION" | "THEME_HEALTH" | "THEME_CIVILIZED_CUSTOMS" | "THEME_FOOD_SAFETY" | "THEME_ARTIFICIAL_INTELLIGENCE" | "THEME_RECYCLING" | "THEME_INTANGIBLE_HERITAGE" | "THEME_DEBUNKING" | "THEME_SCIENTIST_SPIRIT" | "THEME_AGRICULTURE" | "THEME_NUCLEAR" | "THEME_WATER")[];
+                        /** @description 服务范围（组织及其下级）/ the areas it serves, each an org's subtree */
+                        areaOrgIds: string[];
+                        /** @description 可用日 / the days it is available */
+                        weekdays?: number[];
+                        /** @description 开放时间、预约方式 / hours, how to book */
+                        availabilityNote?: string;
+                        /** @description 照片（先上传）/ photos, uploaded first */
+                        photoIds?: string[];
+                        /** @description 开放共享：其他单位的队伍和基地可用于菜单项 / other orgs' teams and bases may name it on menu items */
+                        openToOthers?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            resource?: {
+                                resourceId: string;
+                                /** @enum {string} */
+                                kind: "RESOURCE_KIND_UNSPECIFIED" | "RESOURCE_KIND_VENUE" | "RESOURCE_KIND_FACILITY" | "RESOURCE_KIND_EQUIPMENT" | "RESOURCE_KIND_WORK" | "RESOURCE_KIND_PRODUCT" | "RESOURCE_KIND_INFORMATION" | "RESOURCE_KIND_EXPERT";
+                                name: string;
+                                ownerOrgId: string;
+                                place?: {
+                                    orgId: string;
+                                    path: string[];
+                                    districtId: string;
+                                    streetId: string;
+                                    communityId: string;
+                                };
+                                capacity: number;
+                                available: boolean;
+                                /** @enum {string} */
+                                status: "RESOURCE_STATUS_UNSPECIFIED" | "RESOURCE_STATUS_PENDING" | "RESOURCE_STATUS_PUBLISHED" | "RESOURCE_STATUS_REJECTED" | "RESOURCE_STATUS_CHANGES_REQUESTED";
+                                profile?: {
+                                    /** @enum {string} */
+                                    kind: "RESOURCE_KIND_UNSPECIFIED" | "RESOURCE_KIND_VENUE" | "RESOURCE_KIND_FACILITY" | "RESOURCE_KIND_EQUIPMENT" | "RESOURCE_KIND_WORK" | "RESOURCE_KIND_PRODUCT" | "RESOURCE_KIND_INFORMATION" | "RESOURCE_KIND_EXPERT";
+                                    name: string;
+                                    description: string;
+                                    capacity: number;
+                                    themes: ("THEME_UNSPECIFIED" | "THEME_RURAL_REVITALIZATION" | "THEME_GREEN_LOW_CARBON" | "THEME_DIGITAL_LITERACY" | "THEME_DISASTER_PREVENTION" | "THEME_HEALTH" | "THEME_CIVILIZED_CUSTOMS" | "THEME_FOOD_SAFETY" | "THEME_ARTIFICIAL_INTELLIGENCE" | "THEME_RECYCLING" | "THEME_INTANGIBLE_HERITAGE" | "THEME_DEBUNKING" | "THEME_SCIENTIST_SPIRIT" | "THEME_AGRICULTURE" | "THEME_NUCLEAR" | "THEME_WATER")[];
+                                    areaOrgIds: string[];
+                                    availability?: {
+                                        weekdays: number[];
+                                        note: string;
+                                    };
+                                    photoIds: string[];
+                                    openToOthers: boolean;
+                                };
+                                reviewNote: string;
+                            };
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/resources/{resourceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    resourceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            resource?: {
+                                resourceId: string;
+                                /** @enum {string} */
+                                kind: "RESOURCE_KIND_UNSPECIFIED" | "RESOURCE_KIND_VENUE" | "RESOURCE_KIND_FACILITY" | "RESOURCE_KIND_EQUIPMENT" | "RESOURCE_KIND_WORK" | "RESOURCE_KIND_PRODUCT" | "RESOURCE_KIND_INFORMATION" | "RESOURCE_KIND_EXPERT";
+                                name: string;
+                                ownerOrgId: string;
+                                place?: {
+                                    orgId: string;
+                                    path: string[];
+                                    districtId: string;
+                                    streetId: string;
+                                    communityId: string;
+                                };
+                                capacity: number;
+                                available: boolean;
+                                /** @enum {string} */
+                                status: "RESOURCE_STATUS_UNSPECIFIED" | "RESOURCE_STATUS_PENDING" | "RESOURCE_STATUS_PUBLISHED" | "RESOURCE_STATUS_REJECTED" | "RESOURCE_STATUS_CHANGES_REQUESTED";
+                                profile?: {
+                                    /** @enum {string} */
+                                    kind: "RESOURCE_KIND_UNSPECIFIED" | "RESOURCE_KIND_VENUE" | "RESOURCE_KIND_FACILITY" | "RESOURCE_KIND_EQUIPMENT" | "RESOURCE_KIND_WORK" | "RESOURCE_KIND_PRODUCT" | "RESOURCE_KIND_INFORMATION" | "RESOURCE_KIND_EXPERT";
+                                    name: string;
+                                    description: string;
+                                    capacity: number;
+                                    themes: ("THEME_UNSPECIFIED" | "THEME_RURAL_REVITALIZATION" | "THEME_GREEN_LOW_CARBON" | "THEME_DIGITAL_LITERACY" | "THEME_DISASTER_PREVENTION" | "THEME_HEALTH" | "THEME_CIVILIZED_CUSTOMS" | "THEME_FOOD_SAFETY" | "THEME_ARTIFICIAL_INTELLIGENCE" | "THEME_RECYCLING" | "THEME_INTANGIBLE_HERITAGE" | "THEME_DEBUNKING" | "THEME_SCIENTIST_SPIRIT" | "THEME_AGRICULTURE" | "THEME_NUCLEAR" | "THEME_WATER")[];
+                                    areaOrgIds: string[];
+                                    availability?: {
+                                        weekdays: number[];
+                                        note: string;
+                                    };
+                                    photoIds: string[];
+                                    openToOthers: boolean;
+                                };
+                                reviewNote: string;
+                            };
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** 修改资源（实质修改重新审核）/ Edit a resource (a material change goes back to review) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    resourceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind?: "RESOURCE_KIND_VENUE" | "RESOURCE_KIND_FACILITY" | "RESOURCE_KIND_EQUIPMENT" | "RESOURCE_KIND_WORK" | "RESOURCE_KIND_PRODUCT" | "RESOURCE_KIND_INFORMATION" | "RESOURCE_KIND_EXPERT";
+                        /** @description 资源名称 / the resource's name */
+                        name?: string;
+                        /** @description 介绍 / what it is */
+                        description?: string;
+                        /** @description 容纳人数（场馆必填）/ seats or people it holds (venues) */
+                        capacity?: number;
+                        /** @description 科普主题 / themes */
+                        themes?: ("THEME_RURAL_REVITALIZATION" | "THEME_GREEN_LOW_CARBON" | "THEME_DIGITAL_LITERACY" | "THEME_DISASTER_PREVENTION" | "THEME_HEALTH" | "THEME_CIVILIZED_CUSTOMS" | "THEME_FOOD_SAFETY" | "THEME_ARTIFICIAL_INTELLIGENCE" | "THEME_RECYCLING" | "THEME_INTANGIBLE_HERITAGE" | "THEME_DEBUNKING" | "THEME_SCIENTIST_SPIRIT" | "THEME_AGRICULTURE" | "THEME_NUCLEAR" | "THEME_WATER")[];
+                        /** @description 服务范围（组织及其下级）/ the areas it serves, each an org's subtree */
+                        areaOrgIds?: string[];
+                        /** @description 可用日 / the days it is available */
+                        weekdays?: number[];
+                        /** @description 开放时间、预约方式 / hours, how to book */
+                        availabilityNote?: string;
+                        /** @description 照片（先上传）/ photos, uploaded first */
+                        photoIds?: string[];
+                        /** @description 开放共享：其他单位的队伍和基地可用于菜单项 / other orgs' teams and bases may name it on menu items */
+                        openToOthers?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            resource?: {
+                                resourceId: string;
+                                /** @enum {string} */
+                                kind: "RESOURCE_KIND_UNSPECIFIED" | "RESOURCE_KIND_VENUE" | "RESOURCE_KIND_FACILITY" | "RESOURCE_KIND_EQUIPMENT" | "RESOURCE_KIND_WORK" | "RESOURCE_KIND_PRODUCT" | "RESOURCE_KIND_INFORMATION" | "RESOURCE_KIND_EXPERT";
+                                name: string;
+                                ownerOrgId: string;
+                                place?: {
+                                    orgId: string;
+                                    path: string[];
+                                    districtId: string;
+                                    streetId: string;
+                                    communityId: string;
+                                };
+                                capacity: number;
+                                available: boolean;
+                                /** @enum {string} */
+                                status: "RESOURCE_STATUS_UNSPECIFIED" | "RESOURCE_STATUS_PENDING" | "RESOURCE_STATUS_PUBLISHED" | "RESOURCE_STATUS_REJECTED" | "RESOURCE_STATUS_CHANGES_REQUESTED";
+                                profile?: {
+                                    /** @enum {string} */
+                                    kind: "RESOURCE_KIND_UNSPECIFIED" | "RESOURCE_KIND_VENUE" | "RESOURCE_KIND_FACILITY" | "RESOURCE_KIND_EQUIPMENT" | "RESOURCE_KIND_WORK" | "RESOURCE_KIND_PRODUCT" | "RESOURCE_KIND_INFORMATION" | "RESOURCE_KIND_EXPERT";
+                                    name: string;
+                                    description: string;
+                                    capacity: number;
+                                    themes: ("THEME_UNSPECIFIED" | "THEME_RURAL_REVITALIZATION" | "THEME_GREEN_LOW_CARBON" | "THEME_DIGITAL_LITERACY" | "THEME_DISASTER_PREVENTION" | "THEME_HEALTH" | "THEME_CIVILIZED_CUSTOMS" | "THEME_FOOD_SAFETY" | "THEME_ARTIFICIAL_INTELLIGENCE" | "THEME_RECYCLING" | "THEME_INTANGIBLE_HERITAGE" | "THEME_DEBUNKING" | "THEME_SCIENTIST_SPIRIT" | "THEME_AGRICULTURE" | "THEME_NUCLEAR" | "THEME_WATER")[];
+                                    areaOrgIds: string[];
+                                    availability?: {
+                                        weekdays: number[];
+                                        note: string;
+                                    };
+                                    photoIds: string[];
+                                    openToOthers: boolean;
+                                };
+                                reviewNote: string;
+                            };
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/resources/{resourceId}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 审核资源 / Review a resource */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    resourceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description APPROVE 通过 / REJECT 不通过 / ASK_CHANGES 退回修改
+                         * @enum {string}
+                         */
+                        decision: "APPROVE" | "REJECT" | "ASK_CHANGES";
+                        /** @description 不通过的原因或需修改的内容（不通过、退回修改时必填）/ the reason or what to change (required to reject or ask for changes) */
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            resource?: {
+                                resourceId: string;
+                                /** @enum {string} */
+                                kind: "RESOURCE_KIND_UNSPECIFIED" | "RESOURCE_KIND_VENUE" | "RESOURCE_KIND_FACILITY" | "RESOURCE_KIND_EQUIPMENT" | "RESOURCE_KIND_WORK" | "RESOURCE_KIND_PRODUCT" | "RESOURCE_KIND_INFORMATION" | "RESOURCE_KIND_EXPERT";
+                                name: string;
+                                ownerOrgId: string;
+                                place?: {
+                                    orgId: string;
+                                    path: string[];
+                                    districtId: string;
+                                    streetId: string;
+                                    communityId: string;
+                                };
+                                capacity: number;
+                                available: boolean;
+                                /** @enum {string} */
+                                status: "RESOURCE_STATUS_UNSPECIFIED" | "RESOURCE_STATUS_PENDING" | "RESOURCE_STATUS_PUBLISHED" | "RESOURCE_STATUS_REJECTED" | "RESOURCE_STATUS_CHANGES_REQUESTED";
+                                profile?: {
+                                    /** @enum {string} */
+                                    kind: "RESOURCE_KIND_UNSPECIFIED" | "RESOURCE_KIND_VENUE" | "RESOURCE_KIND_FACILITY" | "RESOURCE_KIND_EQUIPMENT" | "RESOURCE_KIND_WORK" | "RESOURCE_KIND_PRODUCT" | "RESOURCE_KIND_INFORMATION" | "RESOURCE_KIND_EXPERT";
+                                    name: string;
+                                    description: string;
+                                    capacity: number;
+                                    themes: ("THEME_UNSPECIFIED" | "THEME_RURAL_REVITALIZATION" | "THEME_GREEN_LOW_CARBON" | "THEME_DIGITAL_LITERACY" | "THEME_DISASTER_PREVENTION" | "THEME_HEALTH" | "THEME_CIVILIZED_CUSTOMS" | "THEME_FOOD_SAFETY" | "THEME_ARTIFICIAL_INTELLIGENCE" | "THEME_RECYCLING" | "THEME_INTANGIBLE_HERITAGE" | "THEME_DEBUNKING" | "THEME_SCIENTIST_SPIRIT" | "THEME_AGRICULTURE" | "THEME_NUCLEAR" | "THEME_WATER")[];
+                                    areaOrgIds: string[];
+                                    availability?: {
+                                        weekdays: number[];
+                                        note: string;
+                                    };
+                                    photoIds: string[];
+                                    openToOthers: boolean;
+                                };
+                                reviewNote: string;
+                            };
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orders": {
         parameters: {
             query?: never;
