@@ -3,7 +3,7 @@
 // the menu searched and filtered (theme, audience, format, my street) with its empty states, an
 // item's page with the order form, the free-topic form from the top of the menu, 我的 with the
 // community picker; a worker's links folded into one menu on the same phone. No page shows a
-// machine id. Screenshots land in test-artifacts/resident-mobile/.
+// machine id, and axe finds nothing serious. Screenshots land in test-artifacts/resident-mobile/.
 import { mkdirSync } from "node:fs";
 import { Redis } from "ioredis";
 import type { Browser, Page } from "playwright-core";
@@ -17,6 +17,7 @@ import { createRpcClient } from "@kepu/rpc";
 import { ServiceProcess, TestEngines, testSigner, uniquePrefix } from "@kepu/testkit";
 import { launchBrowser } from "./browser";
 import { distDir, whenBuilt } from "./build";
+import { expectAccessible } from "./a11y";
 import { expectNoIds } from "./visible-ids";
 
 const engines = new TestEngines(uniquePrefix("resident-mobile"));
@@ -78,7 +79,16 @@ afterAll(async () => {
 });
 
 const phone = () => browser.newContext({ locale: "zh-CN", viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
-const shot = (page: Page, name: string) => page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
+// Every screenshot is also checked by axe (0 serious or critical violations, soft: one run lists them all).
+// Both once the page has settled: no finite animation or transition still running (a toast fading in
+// is lighter than it will be).
+const settled = (page: Page) =>
+  page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== "running" || a.effect?.getComputedTiming().endTime === Infinity));
+const shot = async (page: Page, name: string) => {
+  await settled(page);
+  await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
+  await expectAccessible(page, name);
+};
 const otp = (number: string) => redis.get(`${engines.prefix}kepu:gateway:otp-outbox:${number}`);
 // (The menu comes in the gateway's order: by item id.)
 const menuTitles = (page: Page) => page.locator(".menu-item .title").allInnerTexts();
@@ -202,6 +212,15 @@ describe("a resident on a phone", () => {
     await tabs.filter({ hasText: "菜单" }).click();
     await page.locator(".community-name").getByText("彩田社区").waitFor();
     await expect.poll(() => menuTitles(page)).toEqual(["家庭防火演练", "健康养生讲座"]);
+    // The English switch: the tab bar, the finder and the labels follow; names stay names.
+    await page.getByRole("button", { name: "English" }).click();
+    expect(await tabs.allInnerTexts()).toEqual(["Menu", "My orders", "Activities", "Bookings"]);
+    await page.getByRole("button", { name: "Not on the menu? Tell us your topic" }).waitFor();
+    await page.locator(".menu-item").filter({ hasText: "家庭防火演练" }).getByText("Disaster prevention").waitFor();
+    await page.getByText("2 items").waitFor();
+    await expectNoIds(page, "menu in English");
+    await shot(page, "11-menu-en");
+    await page.getByRole("button", { name: "中文" }).click();
   }, 180_000);
 
   it("a worker on the same phone gets one folded menu instead of four lines of links; the names route answers names only", async () => {
