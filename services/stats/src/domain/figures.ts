@@ -66,7 +66,15 @@ export interface OrgFact {
   orgId: string;
   kind: number;
   path: string[];
+  /** When the registry closed it (OrganizationClosed); absent while open. */
+  closedAt?: Date;
 }
+
+/**
+ * A community counts among a slice's communities (coverage) unless it was closed by the slice's
+ * end: from its closing on it is left out; a slice that ended before still has it.
+ */
+export const openThrough = (community: OrgFact, slice: Slice) => !community.closedAt || (!!slice.to && community.closedAt > slice.to);
 
 export interface Facts {
   orders: OrderFact[];
@@ -149,7 +157,7 @@ export function computeFigures(facts: Facts, slice: Slice, themeName: (theme: nu
   const activities = activitiesIn(facts, slice);
   const countBy = <T>(items: T[], key: (item: T) => string) => items.reduce<Record<string, number>>((acc, item) => ((acc[key(item)] = (acc[key(item)] ?? 0) + 1), acc), {});
   const dispatched = orders.filter((o) => o.dispatchedAt);
-  const communities = facts.communities.filter((c) => !slice.orgId || c.path.includes(slice.orgId));
+  const communities = facts.communities.filter((c) => (!slice.orgId || c.path.includes(slice.orgId)) && openThrough(c, slice));
   const served = new Set(activities.map((a) => a.communityId).filter(Boolean));
   const live = orders.filter((o) => !closedUnserved(o));
   return {

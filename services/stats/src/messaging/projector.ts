@@ -56,6 +56,12 @@ export function factChange(type: string, payload: Message, at: Date): Change | u
       return { kind: "orders", id: p.orderId as string, update: { $set: { status: "CANCELLED" } } };
     case "OrderRejected":
       return { kind: "orders", id: p.orderId as string, update: { $set: { status: "REJECTED" } } };
+    case "OrderCommunityMoved": {
+      // Dispatch moves only open orders with their community: this one's figures count at the
+      // new place from now on (a done order never gets the event and keeps where it happened).
+      const { orderId, community } = payload as dispatch.OrderCommunityMoved;
+      return { kind: "orders", id: orderId, update: { $set: where(community) } };
+    }
     case "ActivityScheduled": {
       const a = payload as events.ActivityScheduled;
       const first = a.sessions.map((s) => (s.startsAt ? timestampDate(s.startsAt) : undefined)).filter(Boolean).sort()[0];
@@ -87,16 +93,18 @@ export function factChange(type: string, payload: Message, at: Date): Change | u
       const o = payload as registry.OrganizationRegistered;
       return { kind: "orgs", id: o.orgId, update: { $set: { kind: o.kind, name: o.name, path: o.place?.path ?? [] } } };
     }
+    case "OrganizationClosed": // no longer counted among the communities from then on (figures.ts); its past figures stay
+      return { kind: "orgs", id: p.orgId as string, update: { $set: { closedAt: at } } };
     case "OrganizationRenamed": // the names the figures show (the annual return's districts, …) are the new one's
       return { kind: "orgs", id: p.orgId as string, update: { $set: { name: p.name as string } } };
     case "OrganizationMoved": {
       // The tree figures roll up by is the org's new place from now on: its communities count
       // under the new parent (coverage, the scope a figure is asked for), and orders and
       // activities placed after the move carry the new path (the gateway and dispatch place them
-      // where the registry has the community now). Past figures are not rewritten: an order or
-      // activity keeps the path it had when it happened, so what a street or district did before
-      // the move stays in its figures, and an order still open at the move (dispatch takes it to
-      // the new place) keeps counting where it was submitted.
+      // where the registry has the community now). Past figures are not rewritten: a done order
+      // or an activity keeps the path it had when it happened, so what a street or district did
+      // before the move stays in its figures; an order still open at the move follows it by its
+      // own event (OrderCommunityMoved, above).
       const o = payload as registry.OrganizationMoved;
       return { kind: "orgs", id: o.orgId, update: { $set: { path: o.place?.path ?? [] } } };
     }
