@@ -68,6 +68,7 @@ export const timelineSteps: Bilingual = {
   OrderRated: ["已评价", "Rated"],
   OrderCancelled: ["已取消", "Cancelled"],
   OrderRejected: ["已驳回", "Rejected"],
+  OrderCommunityMoved: ["社区调整到新的街道/区", "Community moved to another street or district"],
 };
 
 /** The label of an API enum value such as "ORDER_STATUS_DISPATCHED" or a bare "HEALTH". */
