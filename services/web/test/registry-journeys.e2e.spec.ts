@@ -141,6 +141,16 @@ describe("issue 15 in the browser: a district officer sets up her district, the 
     await page.locator(".do-save-served").click();
     await told(page, "已保存「莲花街道党群服务中心」服务的 1 个社区");
     await shot(page, "1a-org-served-communities");
+    // Closed with a typed reason, asked again first: it leaves the tree.
+    await page.locator(".do-close").click();
+    await expect(page.locator(".org-dialog .do-submit").isDisabled()).resolves.toBe(true);
+    await page.locator(".org-dialog textarea[name=closeReason]").fill("并入社区党群服务中心");
+    await page.locator(".org-dialog .do-submit").click();
+    await page.locator(".el-message-box").getByText("确定撤销「莲花街道党群服务中心」吗").waitFor();
+    await page.locator(".el-message-box").getByRole("button", { name: "撤销" }).click();
+    await told(page, "「莲花街道党群服务中心」已撤销");
+    await page.locator(".selected-name").getByText("已撤销").waitFor();
+    await expect.poll(() => page.locator(".org-tree .node").filter({ hasText: "莲花街道党群服务中心" }).count()).toBe(0);
     // Found by name, too.
     await page.locator("input[name=orgSearch]").fill("彩田");
     await page.locator(".do-search").click();
@@ -191,6 +201,15 @@ describe("issue 15 in the browser: a district officer sets up her district, the 
     await page.locator(".el-message-box").getByRole("button", { name: "确定" }).click();
     await told(page, "caitian-lin 已启用");
     await row.getByText("启用中").waitFor();
+    // Reset: a new initial password, shown once; the first one no longer counts.
+    await row.locator(".do-reset").click();
+    await page.locator(".el-message-box").getByRole("button", { name: "确定" }).click();
+    await told(page, "caitian-lin 的密码已重置");
+    await secret.waitFor();
+    const reset = await secret.inputValue();
+    expect(reset).not.toBe(workerPassword);
+    workerPassword = reset;
+    await page.locator(".shown-once .saved").click();
     await shot(page, "3-accounts");
 
     // 志愿服务队: a team of the new community, serving it.
