@@ -30,6 +30,11 @@ const routes: RouteRecordRaw[] = [
   { path: "/staff/orgs", component: () => import("./views/staff/OrgTreePage.vue"), meta: { roles: accountKeepers } },
   { path: "/staff/teams/:teamId", component: () => import("./views/staff/TeamDetail.vue"), meta: { roles: [...staffRoles, "TEAM_LEADER", "TEAM_MEMBER"] } },
   { path: "/staff/imports", component: () => import("./views/staff/ImportsPage.vue"), meta: { roles: accountKeepers } },
+  // Issue 16's 名录 and menu: the directory for all staff and team leaders, its review for the
+  // associations, the menu kept by its providers (and withdrawn by the district).
+  { path: "/staff/resources", component: () => import("./views/staff/ResourceDirectory.vue"), meta: { roles: [...staffRoles, "BASE_STAFF", "TEAM_LEADER"] } },
+  { path: "/staff/resource-review", component: () => import("./views/staff/ResourceReview.vue"), meta: { roles: accountKeepers } },
+  { path: "/staff/menu-admin", component: () => import("./views/staff/MenuAdmin.vue"), meta: { roles: ["TEAM_LEADER", "BASE_STAFF", "DISTRICT_STAFF", "CITY_STAFF", "ADMIN"] } },
   { path: "/dashboard", component: () => import("./views/DashboardPage.vue"), meta: { roles: [...staffRoles, "DASHBOARD_VIEWER"] } },
   // "/" renders nothing itself: the guard below sends it to the signed-in person's home or to the
   // sign-in page (so the catch-all's redirect to "/" ends there instead of looping).

@@ -2,7 +2,7 @@
 export const messages = {
   zh: {
     app: { name: "科普服务平台", signOut: "退出", language: "English" },
-    nav: { menu: "科普菜单", myOrders: "我的点单", activities: "活动预约", myBookings: "我的预约", orders: "订单派单", pool: "科协领单", teams: "志愿服务队", overdue: "科普活动周期", staffActivities: "活动管理", inbox: "接单箱", dashboard: "数据看板", bases: "科普基地", webhooks: "Webhook", orgs: "组织机构", accounts: "账号管理", imports: "批量导入", myTeam: "我的队伍" },
+    nav: { menu: "科普菜单", myOrders: "我的点单", activities: "活动预约", myBookings: "我的预约", orders: "订单派单", pool: "科协领单", teams: "志愿服务队", overdue: "科普活动周期", staffActivities: "活动管理", inbox: "接单箱", dashboard: "数据看板", bases: "科普基地", webhooks: "Webhook", orgs: "组织机构", accounts: "账号管理", imports: "批量导入", myTeam: "我的队伍", menuAdmin: "菜单管理", resources: "科普资源名录", resourceReview: "名录审核" },
     signIn: { title: "登录", staff: "工作人员", resident: "居民", account: "账号", password: "密码", phone: "手机号", code: "验证码", sendCode: "获取验证码", community: "所在社区", submit: "登录", welcome: "登录成功", codeSent: "验证码已发送" },
     menu: { order: "点单", freeTopic: "我想听的主题", freeTopicHint: "菜单里没有？写下您想了解的科普主题", participants: "预计人数", placed: "点单成功，社区将尽快派单", minutes: "分钟", capacity: "人" },
     orders: { status: "状态", title: "内容", timeline: "进度", rate: "评价", rated: "感谢您的评价", dispatch: "派单", pool: "转科协", claim: "领单", reject: "驳回", suggestions: "推荐队伍", score: "匹配分", reason: "原因", accept: "接单", decline: "婉拒", declineReason: "请填写婉拒原因", done: "操作成功", none: "暂无订单" },
@@ -25,7 +25,7 @@ export const messages = {
   },
   en: {
     app: { name: "Kepu science outreach", signOut: "Sign out", language: "中文" },
-    nav: { menu: "Menu", myOrders: "My orders", activities: "Activities", myBookings: "My bookings", orders: "Orders", pool: "Pool", teams: "Teams", overdue: "Campaigns", staffActivities: "Activities", inbox: "Inbox", dashboard: "Dashboard", bases: "Bases", webhooks: "Webhooks", orgs: "Organizations", accounts: "Accounts", imports: "Bulk import", myTeam: "My team" },
+    nav: { menu: "Menu", myOrders: "My orders", activities: "Activities", myBookings: "My bookings", orders: "Orders", pool: "Pool", teams: "Teams", overdue: "Campaigns", staffActivities: "Activities", inbox: "Inbox", dashboard: "Dashboard", bases: "Bases", webhooks: "Webhooks", orgs: "Organizations", accounts: "Accounts", imports: "Bulk import", myTeam: "My team", menuAdmin: "Menu", resources: "Resource directory", resourceReview: "Directory review" },
     signIn: { title: "Sign in", staff: "Staff", resident: "Resident", account: "Account", password: "Password", phone: "Phone", code: "Code", sendCode: "Send code", community: "Your community", submit: "Sign in", welcome: "Signed in", codeSent: "Code sent" },
     menu: { order: "Order", freeTopic: "A topic I'd like", freeTopicHint: "Not on the menu? Tell us what you want to learn about", participants: "Expected people", placed: "Ordered; the community will dispatch it soon", minutes: "min", capacity: "people" },
     orders: { status: "Status", title: "What", timeline: "Timeline", rate: "Rate", rated: "Thank you for rating", dispatch: "Dispatch", pool: "To the pool", claim: "Claim", reject: "Reject", suggestions: "Suggested teams", score: "Score", reason: "Why", accept: "Accept", decline: "Decline", declineReason: "Why do you decline?", done: "Done", none: "No orders" },
