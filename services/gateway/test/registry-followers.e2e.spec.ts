@@ -3,9 +3,11 @@
 // password), and every service that reads the topic passes them by — each group reaches the end of
 // every partition with nothing dead-lettered. And the registry's org changes reach their
 // followers: a community renamed and moved to another district takes its open order along (the
-// new street's staff find it, claim it from the pool and dispatch it to a team of theirs; the old
-// street's no longer can), its worker's account is kept by the new street, stats counts it under
-// its new district, and once closed it can no longer order while its order stays.
+// order's timeline says so, by the system, naming both places; the new street's staff find it,
+// claim it from the pool and dispatch it to a team of theirs; the old street's no longer can), its
+// worker's account is kept by the new street, stats counts it and its open order under its new
+// district, and once closed it can no longer order, stats no longer counts it among the new
+// street's communities, while its order stays (and stays counted).
 import { fromBinary } from "@bufbuild/protobuf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeEnvelope, deadLetterTopicFor } from "@kepu/bus";
@@ -37,6 +39,8 @@ async function residentOf(communityId: string, phone: string): Promise<string> {
 
 /** 自选主题: no menu item (none is offered in a community made here). */
 const freeOrder = (communityId: string) => ({ title: "防汛应急讲座", theme: "THEME_DISASTER_PREVENTION", expectedParticipants: 20, communityId });
+/** The figures of an org's subtree, as someone who may read it gets them. */
+const figuresOf = async (token: string, orgId: string) => (await platform.call("GET", `/api/v1/stats/figures?orgId=${orgId}`, token)).body.figures as { communities?: number; unmetByCommunity?: Record<string, number> } | undefined;
 const orderIdsSeenBy = async (token: string) => ((await platform.call("GET", "/api/v1/orders?pageSize=100", token)).body.orders ?? []).map((o: { orderId: string }) => o.orderId) as string[];
 
 /** The groups of the services that read kepu.registry.v1. */
@@ -114,7 +118,15 @@ describe("registry events and their followers", () => {
 
     await waitFor(async () => (await orderIdsSeenBy(luohuClerk)).includes(orderId), { what: "the new street's staff to find the moved community's order", timeoutMs: 30_000 });
     expect(await orderIdsSeenBy(futianStreet)).not.toContain(orderId);
-    expect((await platform.call("GET", `/api/v1/orders/${orderId}`, luohuClerk)).status).toBe(200);
+    const followed = await platform.call("GET", `/api/v1/orders/${orderId}`, luohuClerk);
+    expect(followed.status).toBe(200);
+    const steps = followed.body.order.timeline as { eventType: string; reason: string }[];
+    expect(steps.map((step) => step.eventType.split(".").pop())).toEqual(["OrderSubmitted", "OrderCommunityMoved"]);
+    expect(steps[1]!.reason).toContain("社区调整到新的街道/区");
+    expect(steps[1]!.reason).toContain("→");
+    // Stats counts the open order under the new district, no longer under the old one.
+    await waitFor(async () => (await figuresOf(admin, "sz-luohu"))?.unmetByCommunity?.[f1] === 1, { what: "stats to count the open order under Luohu", timeoutMs: 30_000 });
+    expect((await figuresOf(admin, "sz-futian"))?.unmetByCommunity?.[f1]).toBeUndefined();
     const accountsSeenBy = async (token: string) => ((await platform.call("GET", "/api/v1/accounts?pageSize=100", token)).body.accounts ?? []).map((a: { account: string }) => a.account) as string[];
     await waitFor(async () => (await accountsSeenBy(luohuClerk)).includes("f1.worker"), { what: "the new street to keep the moved community's worker account" });
     expect(await accountsSeenBy(futianStreet)).not.toContain("f1.worker");
@@ -134,6 +146,8 @@ describe("registry events and their followers", () => {
     await platform.engines.waitForDocuments("dispatch", "teams", ["team-luohu"], (team) => (team.memberIds as string[] | undefined)?.length === 1);
     expect((await platform.call("POST", `/api/v1/orders/${orderId}/dispatch`, luohuClerk, { teamIds: ["team-luohu"] })).body.order?.status).toBe("ORDER_STATUS_DISPATCHED");
 
+    const communitiesBefore = (await figuresOf(admin, "sz-luohu-s"))?.communities ?? 0;
+    expect(communitiesBefore).toBeGreaterThanOrEqual(1);
     expect((await platform.call("POST", `/api/v1/orgs/${f1}/close`, admin, { reason: "撤并" })).status).toBe(200);
     await platform.engines.waitForDocuments("dispatch", "orgs", [f1], (org) => org.closed === true);
     const refused = await platform.call("POST", "/api/v1/orders", resident, freeOrder(f1)); // a token from before the close
@@ -141,5 +155,8 @@ describe("registry events and their followers", () => {
     expect(refused.body.code).toBe("COMMUNITY_CLOSED");
     const kept = await platform.call("GET", `/api/v1/orders/${orderId}`, admin);
     expect(kept.body.order.status).toBe("ORDER_STATUS_DISPATCHED");
+    // Stats leaves the closed community out of the street's communities; its order still counts there.
+    await waitFor(async () => ((await figuresOf(admin, "sz-luohu-s"))?.communities ?? 0) === communitiesBefore - 1, { what: "stats to leave the closed community out", timeoutMs: 30_000 });
+    expect((await figuresOf(admin, "sz-luohu-s"))?.unmetByCommunity?.[f1]).toBe(1);
   }, 120_000);
 });
