@@ -8,7 +8,7 @@ import ExcelJS from "exceljs";
 import { Redis } from "ioredis";
 import { MongoClient, type Db, type Document } from "mongodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { can, listScope, mayGrantRole, type Action, type Facts, type Who } from "@kepu/access";
+import { can, listScope, mayGrantRole, roleMay, type Action, type Facts, type Who } from "@kepu/access";
 import { OrgKind, Theme } from "@kepu/contracts/common/v1/catalog_pb";
 import { Role } from "@kepu/contracts/common/v1/envelope_pb";
 import { BaseLevel, ProviderKind } from "@kepu/contracts/registry/v1/events_pb";
@@ -614,6 +614,142 @@ function orgSpecs(): RouteSpec[] {
   ];
 }
 
+// ---- the 名录 and the menu kept by their owners (issue 16): resources submitted by an org of its own
+// (待审核), reviewed by the association above, published for all staff and team leaders; menu items
+// published by a team's leader or a base's staff, withdrawn by them or the district.
+const resourceOwners: [string, string][] = [["own", C1], ["foreign", FOREIGN_C]];
+const venueBody = (ownerOrgId: string) => ({ ownerOrgId, kind: "RESOURCE_KIND_VENUE", name: `矩阵场馆 ${++seq}`, capacity: 50, themes: ["THEME_HEALTH"], areaOrgIds: [ownerOrgId], weekdays: [6] });
+async function freshResource(ownerOrgId: string, published: boolean): Promise<string> {
+  const resourceId = ok(await call("POST", "/api/v1/resources", admin().token, venueBody(ownerOrgId)), "resource").resource.resourceId as string;
+  if (published) ok(await call("POST", `/api/v1/resources/${resourceId}/review`, admin().token, { decision: "APPROVE" }), "approve");
+  return resourceId;
+}
+const resourceFacts = (r: Json): Facts => ({ path: r.place.path, orgId: r.ownerOrgId });
+/** Whether the person sees the resource: published ones with resource.readPublished; others their owner's staff and reviewers. */
+const seesResource = (r: Json, who: Who) =>
+  r.status === "RESOURCE_STATUS_PUBLISHED" ? can("resource.readPublished", who, resourceFacts(r)) : ["resource.readDraft", "resource.submit", "resource.review"].some((a) => can(a as Action, who, resourceFacts(r)));
+const resourceNow = async (resourceId: string) => (await adminGet(`/api/v1/resources/${resourceId}`)).resource as Json;
+const resourceDoc = (resourceId: string) => async () => strip(await db("registry").collection("resources").findOne({ _id: resourceId as never }));
+function resourceTargets(published: boolean[], cell: (resourceId: string) => Omit<Cell, "allowed" | "snapshot">, allowed: (r: Json, who: Person) => boolean): Target[] {
+  return resourceOwners.flatMap(([name, owner]) =>
+    published.map((isPublished) => ({
+      name: `${name}, ${isPublished ? "published" : "pending"}`,
+      make: async (): Promise<Cell> => {
+        const resourceId = await freshResource(owner, isPublished);
+        return { ...cell(resourceId), allowed: async (who) => allowed(await resourceNow(resourceId), who), snapshot: resourceDoc(resourceId) };
+      },
+    })),
+  );
+}
+
+const areaPath = (orgId: string) => pathOf(orgId);
+const itemFacts = (i: Json): Facts => ({ path: areaPath(i.serviceAreaOrgId), teamId: i.providerKind === "PROVIDER_KIND_TEAM" ? i.providerId : "" });
+const menuDistricts: [string, string, string][] = [["own", "sz-futian", "team-futian"], ["foreign", "sz-luohu", "team-luohu"]];
+const itemBody = (district: string, providerId: string, providerKind = "TEAM") => ({ title: `矩阵菜单 ${++seq}`, theme: "THEME_HEALTH", format: "FORMAT_EXPERT_TALK", durationMinutes: 60, capacity: 30, serviceAreaOrgId: district, providerKind, providerId });
+async function freshItem(district: string, teamId: string): Promise<string> {
+  return ok(await call("POST", "/api/v1/menu-items", admin().token, itemBody(district, teamId)), "menu item").item.itemId as string;
+}
+/** What menu.publish needs to know of a provider: a team (its place, itself, its areas) or a base (its place and org). */
+async function providerFactsOf(kind: string, providerId: string, who: Who): Promise<Facts> {
+  if (kind === "TEAM") return teamFacts((await adminGet(`/api/v1/teams/${providerId}`)).team, who);
+  const found = ((await adminGet("/api/v1/bases")).bases as Json[]).find((b) => b.baseId === providerId)!;
+  return { path: found.place.path, orgId: found.orgId };
+}
+const menuItemDoc = (itemId: string) => async () => strip(await db("registry").collection("menu_items").findOne({ _id: itemId as never }));
+const itemNow = async (itemId: string, district: string) => ((await adminGet(`/api/v1/menu-items?underOrgId=${district}`)).items as Json[]).find((i) => i.itemId === itemId);
+
+function menuResourceSpecs(): RouteSpec[] {
+  const listsResources = async (who: Person) => roleMay("resource.readPublished", who.role);
+  const listsItems = async (who: Person) => roleMay("menu.read", who.role) || roleMay("menu.withdraw", who.role);
+  return [
+    {
+      route: "GET /api/v1/resources",
+      targets: ["", "?status=RESOURCE_STATUS_PENDING", `?areaOrgId=${FOREIGN_C}`].map((query) => ({
+        name: query || "published",
+        make: async () => {
+          for (const [, owner] of resourceOwners) for (const published of [true, false]) await freshResource(owner, published);
+          const path = `/api/v1/resources${query}${query ? "&" : "?"}pageSize=100`;
+          return {
+            path,
+            allowed: listsResources,
+            list: {
+              ids: (a) => ((a.body.resources as Json[]) ?? []).map((r) => r.resourceId).sort(),
+              expected: async (who) => ((await adminGet(path)).resources as Json[]).filter((r) => seesResource(r, who)).map((r) => r.resourceId).sort(),
+            },
+          };
+        },
+      })),
+    },
+    { route: "GET /api/v1/resources/{resourceId}", targets: resourceTargets([true, false], (id) => ({ path: `/api/v1/resources/${id}` }), seesResource) },
+    {
+      route: "POST /api/v1/resources",
+      targets: resourceOwners.map(([name, owner]) => ({
+        name,
+        make: async () => ({ path: "/api/v1/resources", body: venueBody(owner), allowed: may("resource.submit", { path: pathOf(owner), orgId: owner }), snapshot: async () => db("registry").collection("resources").countDocuments({}) }),
+      })),
+    },
+    {
+      route: "PATCH /api/v1/resources/{resourceId}",
+      targets: resourceTargets([true, false], (id) => ({ method: "PATCH", path: `/api/v1/resources/${id}`, body: { description: "矩阵修改" } }), (r, who) => can("resource.submit", who, resourceFacts(r))),
+    },
+    {
+      route: "POST /api/v1/resources/{resourceId}/review",
+      targets: resourceTargets([false], (id) => ({ path: `/api/v1/resources/${id}/review`, body: { decision: "ASK_CHANGES", note: "矩阵：请补充" } }), (r, who) => can("resource.review", who, resourceFacts(r))),
+    },
+    {
+      route: "GET /api/v1/menu-items",
+      targets: ["?underOrgId=sz-futian", "?underOrgId=sz-luohu", "?providerId=team-futian"].map((query) => ({
+        name: query.slice(1),
+        make: async () => {
+          for (const [, district, teamId] of menuDistricts) await freshItem(district, teamId);
+          return {
+            path: `/api/v1/menu-items${query}`,
+            allowed: listsItems,
+            list: {
+              ids: (a) => ((a.body.items as Json[]) ?? []).map((i) => i.itemId).sort(),
+              expected: async (who) => ((await adminGet(`/api/v1/menu-items${query}`)).items as Json[]).filter((i) => can("menu.read", who, {}) || can("menu.withdraw", who, itemFacts(i))).map((i) => i.itemId).sort(),
+            },
+          };
+        },
+      })),
+    },
+    {
+      route: "POST /api/v1/menu-items",
+      targets: [...menuDistricts.map(([name, district, teamId]) => [name, district, "TEAM", teamId] as const), ["a base's", "sz-futian", "BASE", "base-sz-futian"] as const].map(([name, district, kind, providerId]) => ({
+        name,
+        make: async () => ({
+          path: "/api/v1/menu-items",
+          body: itemBody(district, providerId, kind),
+          allowed: async (who: Person) => can("menu.publish", who, await providerFactsOf(kind, providerId, who)),
+          snapshot: async () => db("registry").collection("menu_items").countDocuments({}),
+        }),
+      })),
+    },
+    {
+      route: "PUT /api/v1/menu-items/{itemId}",
+      targets: menuDistricts.map(([name, district, teamId]) => ({
+        name,
+        make: async () => {
+          const itemId = await freshItem(district, teamId);
+          const { serviceAreaOrgId: _a, providerKind: _k, providerId: _p, ...content } = itemBody(district, teamId);
+          return { method: "PUT", path: `/api/v1/menu-items/${itemId}`, body: content, allowed: async (who: Person) => can("menu.publish", who, await providerFactsOf("TEAM", teamId, who)), snapshot: menuItemDoc(itemId) };
+        },
+      })),
+    },
+    {
+      route: "POST /api/v1/menu-items/{itemId}/withdraw",
+      targets: menuDistricts.map(([name, district, teamId]) => ({
+        name,
+        make: async () => {
+          const itemId = await freshItem(district, teamId);
+          const facts = itemFacts((await itemNow(itemId, district))!);
+          return { path: `/api/v1/menu-items/${itemId}/withdraw`, body: { reason: "矩阵下架" }, allowed: may("menu.withdraw", facts), snapshot: menuItemDoc(itemId) };
+        },
+      })),
+    },
+  ];
+}
+
 const specs: RouteSpec[] = [
   { route: "GET /api/v1/me", targets: [{ name: "self", make: async () => ({ path: "/api/v1/me", allowed: async () => true }) }] },
   // ---- registry
@@ -835,7 +971,9 @@ const specs: RouteSpec[] = [
   ).map(([route, method, path, body]): RouteSpec => ({
     route,
     targets: [{ name: "own", make: async () => ({ method, path, ...(body ? { body } : {}), allowed: async (who: Person) => can("notification.read", who, { ownerId: who.id }) }) }],
-  })),  // ---- teams (last: the final cell deactivates the leader's own team)
+  })),
+  ...menuResourceSpecs(),
+  // ---- teams (last: the final cell deactivates the leader's own team)
   ...teamSpecs(),
 ];
 
