@@ -2,17 +2,19 @@
 // Each one checks who may ask (@kepu/access), looks up what the rule needs, asks the aggregate's
 // pure decider (domain/activity.ts, domain/booking.ts) and stores its answer with its events.
 import type { DescMessage, MessageInitShape } from "@bufbuild/protobuf";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { v7 as uuidv7 } from "uuid";
 import { calendar } from "@kepu/calendar";
 import { newEvent, type EventEnvelope } from "@kepu/bus";
 import { can, requireAccess } from "@kepu/access";
 import { Role, type Actor } from "@kepu/contracts/common/v1/envelope_pb";
 import type { OrderAccepted } from "@kepu/contracts/dispatch/v1/events_pb";
-import { BookingCancelledSchema, BookingMadeSchema, BookingPromotedSchema } from "@kepu/contracts/events/v1/events_pb";
-import { isKepuError, kepuError, type Result } from "@kepu/errors";
+import { BookingCancelledSchema, BookingMadeSchema, BookingPromotedSchema, OrderSchedulingConflictedSchema } from "@kepu/contracts/events/v1/events_pb";
+import { isKepuError, kepuError, type KepuError, type Result } from "@kepu/errors";
 import { serializedWrite } from "@kepu/mongo";
 import type { OutboxRelay } from "@kepu/outbox";
 import { activityFacts, bookingFacts } from "./domain/access.js";
+import { monthOf, monthsSpanned, type Reservation } from "./domain/calendar.js";
 import { decideActivity, evolveActivity, type ActivityCommand, type ActivityContext, type ActivityEvent } from "./domain/activity.js";
 import { decideBook, decideBooking, type BookingContext } from "./domain/booking.js";
 import { activityErrors as errors } from "./domain/errors.js";
@@ -20,6 +22,7 @@ import { campaignOf, checkInToken, overlaps, serviceHours, verifyCheckInToken } 
 import type { TimeRules } from "./domain/windows.js";
 import { activityEnvelope } from "./messaging/activity-events.js";
 import type { ActivityRecord, ActivityStore, BookingRecord, SessionRecord } from "./store/activity-store.js";
+import type { CalendarStore } from "./store/calendar-store.js";
 import type { RegistryStore } from "./store/registry-store.js";
 import type { SeatLedger } from "./store/seat-ledger.js";
 
@@ -49,6 +52,19 @@ const recordsHistory = (actor: Actor | undefined) => actor?.role === Role.ADMIN;
 
 type ScheduleCommand = Extract<ActivityCommand, { kind: "schedule" }>;
 
+/** What each resource's calendar should hold for an activity: its sessions' resources, and every resource of the menu item behind it. */
+function reservationsOf(activity: ActivityRecord): Map<string, Reservation[]> {
+  const byResource = new Map<string, Reservation[]>();
+  for (const session of activity.sessions) {
+    for (const resourceId of new Set([session.resourceId, ...(activity.itemResourceIds ?? [])].filter(Boolean))) {
+      const list = byResource.get(resourceId) ?? [];
+      list.push({ sessionId: session.sessionId, activityId: activity.activityId, title: activity.title, startsAt: session.startsAt, endsAt: session.endsAt });
+      byResource.set(resourceId, list);
+    }
+  }
+  return byResource;
+}
+
 export class Activities {
   /** Activities as the booking path last read them: a storm reads FerretDB once a second, not per attempt. */
   private readonly recent = new Map<string, { at: number; activity: Promise<ActivityRecord | undefined> }>();
@@ -60,6 +76,7 @@ export class Activities {
     private readonly rules: BookingRules,
     private readonly clock: () => Date,
     private readonly registry: RegistryStore,
+    private readonly calendars: CalendarStore,
   ) {}
 
   private context(): ActivityContext & BookingContext {
@@ -124,16 +141,26 @@ export class Activities {
    * An accepted order becomes exactly one activity (its id comes from the order's). Without a
    * preferred date, or with one that has passed meanwhile, it is held a week from now at 10:00
    * local time: a session never starts in the past, nor at night.
+   *
+   * From a menu item it runs the item's duration, opens the item's capacity (the seats the item's
+   * format and venue hold: the order's expected participants are the community's estimate, and
+   * its residents book first anyway) and reserves the item's listed resources. When one of them
+   * is held then, no activity is made: OrderSchedulingConflicted names the session in the way and
+   * the order stays 已接单 for the team to pick another time. Returns undefined then.
    */
-  async createFromOrder(accepted: OrderAccepted, actor: Actor | undefined, cause: Cause): Promise<ActivityRecord> {
+  async createFromOrder(accepted: OrderAccepted, actor: Actor | undefined, cause: Cause): Promise<ActivityRecord | undefined> {
     const activityId = `act-${accepted.orderId}`;
     const existing = await this.store.load(activityId);
     if (existing) return existing; // delivered again
     const request = accepted.request;
     const community = request?.community;
     const now = this.clock();
+    const item = await this.registry.menuItem(request?.menuItemId ?? "");
     const preferred = request?.preferredDate ? new Date(Number(request.preferredDate.seconds) * 1000) : undefined;
     const startsAt = preferred && preferred > now ? preferred : new Date(calendar.startOfDate(calendar.dateOf(new Date(now.getTime() + 7 * 86_400_000))).getTime() + 10 * 3_600_000);
+    const minutes = item && item.durationMinutes > 0 ? item.durationMinutes : 120;
+    const capacity = item && item.capacity > 0 ? item.capacity : request?.expectedParticipants || 30;
+    const resources = item ? [...(await this.registry.listed(item.resourceIds))] : [];
     const activity: ActivityRecord = {
       activityId,
       orderId: accepted.orderId,
@@ -147,7 +174,7 @@ export class Activities {
       teamId: accepted.teamId,
       // Dispatch checked the order's campaign; one this service does not know is left off rather than lose the activity.
       campaignId: campaignOf(accepted.campaignId) ? accepted.campaignId : "",
-      sessions: [{ sessionId: `${activityId}-s1`, startsAt, endsAt: new Date(startsAt.getTime() + 2 * 3_600_000), resourceId: "", place: community?.orgId ?? "", capacity: request?.expectedParticipants || 30 }],
+      sessions: [{ sessionId: `${activityId}-s1`, startsAt, endsAt: new Date(startsAt.getTime() + minutes * 60_000), resourceId: resources[0] ?? "", place: community?.orgId ?? "", capacity }],
       priorityCommunityId: community?.communityId ?? "",
       status: "SCHEDULED",
       summaryFiled: false,
@@ -155,9 +182,44 @@ export class Activities {
       uniqueParticipants: 0,
       serviceHours: 0,
       startsAt,
+      itemResourceIds: resources,
       version: 0,
     };
-    return this.create(activity, { kind: "schedule", activity, references: { listedResources: new Set() }, history: false }, actor, cause);
+    try {
+      await this.reserveAll(activity);
+    } catch (error) {
+      if (!(isKepuError(error) && error.code === "RESOURCE_BUSY")) throw error;
+      await this.recordConflict(activity, error, actor, cause);
+      return undefined;
+    }
+    return this.create(activity, { kind: "schedule", activity, references: { listedResources: new Set(resources) }, history: false }, actor, cause);
+  }
+
+  /** An order whose activity could not be held: the conflict, once, with its event (OrderSchedulingConflicted). */
+  private async recordConflict(activity: ActivityRecord, error: KepuError, actor: Actor | undefined, cause: Cause): Promise<void> {
+    const session = activity.sessions[0]!;
+    const collision = await this.collisionFor(activity.itemResourceIds ?? [], session.startsAt, session.endsAt);
+    const payload = {
+      orderId: activity.orderId,
+      activityId: activity.activityId,
+      resourceId: collision?.resourceId ?? "",
+      heldBySessionId: collision?.with.sessionId ?? "",
+      heldByTitle: collision?.with.title ?? "",
+      startsAt: timestampFromDate(session.startsAt),
+      endsAt: timestampFromDate(session.endsAt),
+      messageZh: error.zh,
+      messageEn: error.en,
+    };
+    const event = newEvent(OrderSchedulingConflictedSchema, payload, { source: "events", aggregateId: activity.activityId, aggregateVersion: 1, actor, occurredAt: this.clock(), ...cause });
+    const state = { orderId: activity.orderId, resourceId: payload.resourceId, heldBySessionId: payload.heldBySessionId, heldByTitle: payload.heldByTitle, messageZh: error.zh, messageEn: error.en, at: this.clock() };
+    // Saved once: a redelivered acceptance finds it saved and changes nothing.
+    await this.store.saveConflict(activity.activityId, state, [event]);
+    this.relay.kick(this.store.conflicts, activity.activityId);
+  }
+
+  /** Why an order's activity could not be scheduled, if it could not. */
+  conflictOf(orderId: string): Promise<Record<string, unknown> | undefined> {
+    return this.store.conflict(`act-${orderId}`);
   }
 
   /** Published directly (campaign sessions, base open days). A resource cannot hold overlapping sessions. */
@@ -171,21 +233,51 @@ export class Activities {
     const command: ScheduleCommand = { kind: "schedule", activity, references: { listedResources }, history: recordsHistory(actor) };
     // The rules first (times, campaign, the 名录), so that a refused activity holds no venue.
     must(decideActivity(undefined, command, this.context()));
-    const resources = [...listedResources];
-    const reserve = async (index: number): Promise<ActivityRecord> => {
-      if (index === resources.length) return this.create(activity, command, actor, cause);
-      const resourceId = resources[index]!;
-      // One check-and-hold at a time per resource, so two overlapping sessions cannot both pass.
-      return serializedWrite("resource", resourceId, async () => {
-        const held = await this.store.slotsOf(resourceId);
-        for (const session of sessions.filter((s) => s.resourceId === resourceId)) {
-          if (held.some((h) => overlaps(h, session)) || sessions.some((o) => o !== session && o.resourceId === resourceId && overlaps(o, session))) throw errors.resourceBusy(resourceId);
-        }
-        for (const session of sessions.filter((s) => s.resourceId === resourceId)) await this.store.holdSlot(resourceId, session);
-        return reserve(index + 1);
-      });
-    };
-    return reserve(0);
+    await this.reserveAll(activity);
+    return this.create(activity, command, actor, cause);
+  }
+
+  /**
+   * Reserves every resource the activity's sessions use on its calendar, or throws RESOURCE_BUSY
+   * naming the session in the way and holds none of them (those reserved before it are freed).
+   */
+  private async reserveAll(activity: ActivityRecord): Promise<void> {
+    const byResource = reservationsOf(activity);
+    const done: string[] = [];
+    for (const [resourceId, wanted] of byResource) {
+      try {
+        await this.calendars.reserve(resourceId, wanted);
+        done.push(resourceId);
+      } catch (error) {
+        for (const held of done) await this.calendars.release(held, byResource.get(held)!);
+        throw error;
+      }
+    }
+  }
+
+  /** A cancelled activity frees the resources its sessions held. */
+  private async releaseAll(activity: ActivityRecord): Promise<void> {
+    for (const [resourceId, held] of reservationsOf(activity)) await this.calendars.release(resourceId, held);
+  }
+
+  /** A resource's calendar for a month ("2027-09"): who holds it when. Staff only (it names activities not yet public). */
+  async calendarOf(resourceId: string, month: string, actor: Actor | undefined): Promise<Reservation[]> {
+    if (!actor) throw errors.signIn();
+    if (actor.role === Role.RESIDENT) throw errors.staffOnly();
+    const valid = monthOf(month);
+    if (!valid) throw errors.badMonth(month);
+    return this.calendars.month(resourceId, valid);
+  }
+
+  /** Of these sessions, the first that would collide on a resource's calendar (to warn before 派单); undefined when all are free. */
+  async collisionFor(resourceIds: string[], startsAt: Date, endsAt: Date): Promise<{ resourceId: string; with: Reservation } | undefined> {
+    const wanted: Reservation = { sessionId: "", activityId: "", title: "", startsAt, endsAt };
+    for (const resourceId of resourceIds) {
+      const held = (await Promise.all(monthsSpanned(startsAt, endsAt).map((m) => this.calendars.month(resourceId, m)))).flat();
+      const found = held.find((h) => overlaps(h, wanted));
+      if (found) return { resourceId, with: found };
+    }
+    return undefined;
   }
 
   /** 预约: a seat if one is free for this resident, else a place on the waitlist. */
@@ -356,7 +448,8 @@ export class Activities {
   /** The order behind an activity was cancelled before it was held. */
   async cancelForOrder(orderId: string, reason: string, actor: Actor | undefined, cause: Cause): Promise<void> {
     try {
-      await this.change(`act-${orderId}`, actor, cause, () => ({ kind: "cancel", reason }));
+      const cancelled = await this.change(`act-${orderId}`, actor, cause, () => ({ kind: "cancel", reason }));
+      if (cancelled.status === "CANCELLED") await this.releaseAll(cancelled);
     } catch (error) {
       if (!(isKepuError(error) && error.code === "ACTIVITY_NOT_FOUND")) throw error;
     }

@@ -12,6 +12,7 @@ import { eventsService } from "./grpc/events-service.js";
 import { orderConsumer } from "./messaging/order-consumer.js";
 import { registryConsumer } from "./messaging/registry-consumer.js";
 import { ActivityStore } from "./store/activity-store.js";
+import { CalendarStore } from "./store/calendar-store.js";
 import { RegistryStore } from "./store/registry-store.js";
 import { SeatLedger } from "./store/seat-ledger.js";
 
@@ -24,7 +25,8 @@ const store = new ActivityStore(engines.db!, engines.topic("events"));
 await store.createIndexes();
 const registry = new RegistryStore(engines.db!);
 const seats = new SeatLedger(engines.redis!, `${config.KEPU_PREFIX}kepu:events:`);
-const relay = new OutboxRelay({ collections: [store.activities, store.bookings], publisher: engines.publisher, logger });
+const calendars = new CalendarStore(engines.db!);
+const relay = new OutboxRelay({ collections: [store.activities, store.bookings, store.conflicts], publisher: engines.publisher, logger });
 const activities = new Activities(
   store,
   seats,
@@ -41,6 +43,7 @@ const activities = new Activities(
   },
   clock,
   registry,
+  calendars,
 );
 const consumer = orderConsumer(engines.kafka, engines.group("orders"), engines.topic("dispatch"), activities, logger);
 const registryNews = registryConsumer(engines.kafka, engines.group("registry"), engines.topic("registry"), registry, logger);

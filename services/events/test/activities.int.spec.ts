@@ -13,6 +13,7 @@ import { OutboxRelay } from "@kepu/outbox";
 import { TestEngines, uniquePrefix } from "@kepu/testkit";
 import { Activities } from "../src/activities.js";
 import { ActivityStore, type BookingRecord } from "../src/store/activity-store.js";
+import { CalendarStore } from "../src/store/calendar-store.js";
 import { RegistryStore } from "../src/store/registry-store.js";
 import { SeatLedger } from "../src/store/seat-ledger.js";
 
@@ -38,7 +39,7 @@ describe("an activity made from an accepted order", () => {
     const store = new ActivityStore(db, engines.topic("events"));
     await store.createIndexes();
     const relay = new OutboxRelay({ collections: [store.activities, store.bookings], publisher, logger });
-    const activities = new Activities(store, new SeatLedger(redis, engines.prefix), relay, rules, () => new Date(), new RegistryStore(db));
+    const activities = new Activities(store, new SeatLedger(redis, engines.prefix), relay, rules, () => new Date(), new RegistryStore(db), new CalendarStore(db));
 
     // A resident who books as soon as the new activity is in the database, as a fast client would.
     let earliest: Promise<BookingRecord> | undefined;

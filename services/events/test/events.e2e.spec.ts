@@ -1,6 +1,7 @@
 import { create, fromBinary } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { calendar } from "@kepu/calendar";
 import { contractsRegistry } from "@kepu/contracts";
 import { createKafka, decodeEnvelope, EventPublisher, newEvent } from "@kepu/bus";
 import { OrgPlaceSchema, Theme } from "@kepu/contracts/common/v1/catalog_pb";
@@ -152,9 +153,21 @@ describe("activities and booking", () => {
     // The 名录's hall, once this service has read the registry's news of it.
     await waitFor(() => client.publishActivity({ title: "基地开放日 上午场", theme: Theme.ARTIFICIAL_INTELLIGENCE, place: community, sessions: [session(9, 11)] }, { actor: worker }).catch(() => undefined), { what: "the listed venue" });
     const clash = await client.publishActivity({ title: "基地开放日 冲突场", theme: Theme.ARTIFICIAL_INTELLIGENCE, place: community, sessions: [session(10, 12)] }, { actor: worker }).catch((e: unknown) => e);
-    expect(clash).toMatchObject({ code: "RESOURCE_BUSY", zh: "该场地在此时段已被占用" });
+    // Named by the session in the way: its activity's title and its Beijing time.
+    const beijing = (at: Date) => `${calendar.dayKey(at)} ${String((at.getUTCHours() + 8) % 24).padStart(2, "0")}:00`;
+    expect(clash).toMatchObject({ code: "RESOURCE_BUSY", zh: expect.stringContaining(`已被「基地开放日 上午场」占用（北京时间 ${beijing(inDays(30, 9))} 至 ${beijing(inDays(30, 11))}`), en: expect.stringContaining('by "基地开放日 上午场"') });
     const afterwards = await client.publishActivity({ title: "基地开放日 下午场", theme: Theme.ARTIFICIAL_INTELLIGENCE, place: community, sessions: [session(11, 13)] }, { actor: worker });
     expect(afterwards.activity?.activityId).toBeTruthy();
+    // The hall's calendar for that month holds both sessions, by start; a resident may not read it.
+    const month = calendar.monthKey(inDays(30, 9));
+    const { reservations } = await client.getResourceCalendar({ resourceId: "venue-futian-kjg", month }, { actor: worker });
+    expect(reservations.filter((r) => r.title.startsWith("基地开放日")).map((r) => r.title)).toEqual(["基地开放日 上午场", "基地开放日 下午场"]);
+    const refused = await client.getResourceCalendar({ resourceId: "venue-futian-kjg", month }, { actor: resident(1) }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: "STAFF_ONLY" });
+    const conflict = await client.checkResourceConflict({ resourceIds: ["venue-futian-kjg"], startsAt: timestampFromDate(inDays(30, 12)), endsAt: timestampFromDate(inDays(30, 14)) }, { actor: worker });
+    expect(conflict).toMatchObject({ resourceId: "venue-futian-kjg", heldBy: { title: "基地开放日 下午场" } });
+    const free = await client.checkResourceConflict({ resourceIds: ["venue-futian-kjg"], startsAt: timestampFromDate(inDays(30, 13)), endsAt: timestampFromDate(inDays(30, 14)) }, { actor: worker });
+    expect(free.resourceId).toBe("");
   });
 
   it("lists 科普月 activities whose summary is past the 28 September deadline until it is filed", async () => {

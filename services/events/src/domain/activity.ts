@@ -51,6 +51,8 @@ export interface ActivityRecord {
   /** Why nobody is counted, when it was completed with no attendance. */
   noAttendanceReason?: string;
   startsAt: Date;
+  /** The resources of the menu item behind an order's activity, reserved for each of its sessions. */
+  itemResourceIds?: string[];
   version: number;
 }
 

@@ -1,7 +1,9 @@
 import { calendar } from "@kepu/calendar";
 import { kepuError } from "@kepu/errors";
+import { localTime } from "./rules.js";
 
 const day = (at: Date) => calendar.dayKey(at);
+const beijing = (at: Date) => localTime(at);
 
 export const activityErrors = {
   notFound: (id: string) => kepuError("not_found", "ACTIVITY_NOT_FOUND", `活动 ${id} 不存在`, `Activity ${id} does not exist`),
@@ -12,7 +14,10 @@ export const activityErrors = {
   waitlistFull: () => kepuError("conflict", "WAITLIST_FULL", "名额已满，候补名单也已满", "No seats left and the waitlist is full"),
   limitReached: (max: number) => kepuError("conflict", "BOOKING_LIMIT", `每人最多同时预约 ${max} 场`, `You can hold at most ${max} bookings at a time`),
   cutoffPassed: (hours: number) => kepuError("conflict", "CANCEL_CUTOFF_PASSED", `开始前 ${hours} 小时内不能取消预约`, `Bookings cannot be cancelled within ${hours} hours of the start`),
-  resourceBusy: (id: string) => kepuError("conflict", "RESOURCE_BUSY", "该场地在此时段已被占用", `The venue ${id} is already booked for that time`, "sessions"),
+  resourceBusy: (id: string, by: { title: string; startsAt: Date; endsAt: Date; sessionId: string }) =>
+    kepuError("conflict", "RESOURCE_BUSY", `资源 ${id} 在此时段已被「${by.title}」占用（北京时间 ${beijing(by.startsAt)} 至 ${beijing(by.endsAt)}，场次 ${by.sessionId}）`, `Resource ${id} is already reserved then by "${by.title}" (${beijing(by.startsAt)} to ${beijing(by.endsAt)} Beijing time, session ${by.sessionId})`, "sessions"),
+  staffOnly: () => kepuError("forbidden", "STAFF_ONLY", "仅工作人员可查看资源日程", "Only staff can read a resource's calendar"),
+  badMonth: (month: string) => kepuError("invalid", "BAD_MONTH", `月份须为 YYYY-MM（收到 ${month}）`, `The month must be YYYY-MM (got ${month})`, "month"),
   badToken: () => kepuError("invalid", "BAD_CHECK_IN_TOKEN", "签到码无效", "The check-in code is not valid", "token"),
   notSeated: () => kepuError("conflict", "NOT_SEATED", "该预约尚未获得座位（候补中或已取消）", "This booking has no seat (waitlisted or cancelled)"),
   alreadyCheckedIn: () => kepuError("conflict", "ALREADY_CHECKED_IN", "已签到的预约不能取消", "A booking that has checked in cannot be cancelled"),

@@ -27,6 +27,12 @@ export function overlaps(a: Slot, b: Slot): boolean {
   return a.startsAt < b.endsAt && b.startsAt < a.endsAt;
 }
 
+/** "2027-09-05 10:00": an instant as people in the zone (Beijing) read it. */
+export function localTime(at: Date, cal: Calendar = calendar): string {
+  const hm = new Intl.DateTimeFormat("en-GB", { timeZone: cal.zone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(at);
+  return `${cal.dayKey(at)} ${hm}`;
+}
+
 /** The signed token behind a booking's check-in QR code: the booking id and its HMAC. */
 export function checkInToken(bookingId: string, secret: string): string {
   return `${bookingId}.${signature(bookingId, secret)}`;

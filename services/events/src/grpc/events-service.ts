@@ -9,6 +9,7 @@ import { optionalText, requireId, requireText } from "@kepu/input";
 import type { ServiceImplementation } from "@kepu/rpc";
 import type { Activities } from "../activities.js";
 import { activityFacts } from "../domain/access.js";
+import type { Reservation } from "../domain/calendar.js";
 import { summaryOverdue } from "../domain/rules.js";
 import type { ActivityRecord, ActivityStore, BookingRecord } from "../store/activity-store.js";
 import type { SeatLedger } from "../store/seat-ledger.js";
@@ -41,6 +42,8 @@ export function bookingMessage(b: BookingRecord, activity?: ActivityRecord): Mes
     startsAt: session ? timestampFromDate(new Date(session.startsAt)) : undefined,
   };
 }
+
+const reservationMessage = (r: Reservation) => ({ sessionId: r.sessionId, activityId: r.activityId, title: r.title, startsAt: timestampFromDate(r.startsAt), endsAt: timestampFromDate(r.endsAt) });
 
 export function eventsService(activities: Activities, store: ActivityStore, seats: SeatLedger, clock: () => Date): ServiceImplementation<typeof EventsService> {
   // Staff of the organizer's subtree and the team see a summary and its photos; everyone once it is filed.
@@ -208,6 +211,18 @@ export function eventsService(activities: Activities, store: ActivityStore, seat
     async rateActivity(request, context) {
       await activities.rate(id(request.activityId, "activityId"), request.score, text(request.comment, "comment", 500), context.actor, { correlationId: context.correlationId });
       return {};
+    },
+    async getResourceCalendar(request, context) {
+      const held = await activities.calendarOf(id(request.resourceId, "resourceId"), request.month, context.actor);
+      return { reservations: held.map(reservationMessage) };
+    },
+    async checkResourceConflict(request, context) {
+      if (!context.actor) throw kepuError("unauthenticated", "NOT_SIGNED_IN", "请先登录", "Please sign in first");
+      const startsAt = date(request.startsAt, "startsAt");
+      const endsAt = date(request.endsAt, "endsAt");
+      if (!(endsAt > startsAt)) throw kepuError("invalid", "BAD_TIMES", "结束时间须晚于开始时间", "The end must be after the start", "endsAt");
+      const found = await activities.collisionFor(request.resourceIds.slice(0, 20).map((r) => id(r, "resourceIds")), startsAt, endsAt);
+      return found ? { resourceId: found.resourceId, heldBy: reservationMessage(found.with) } : {};
     },
     async listOverdueSummaries(request, context) {
       const { activities: found } = await store.list({ ...reach("summary.overdue", context.actor, request.orgId, ""), theme: 0, campaignId: request.campaignId, status: "", from: undefined, to: undefined, page: 0, pageSize: 1_000 });

@@ -2,7 +2,7 @@ import { Binary, type Collection, type Db, type Document, type Filter } from "mo
 import type { EventEnvelope } from "@kepu/bus";
 import { saveAggregate, type SaveResult } from "@kepu/outbox";
 
-import type { ActivityRecord, SessionRecord } from "../domain/activity.js";
+import type { ActivityRecord } from "../domain/activity.js";
 import type { BookingRecord } from "../domain/booking.js";
 
 export type { ActivityRecord, ActivityStatusName, Place, SessionRecord } from "../domain/activity.js";
@@ -36,7 +36,8 @@ export class ActivityStore {
   readonly hours: Collection<Document>;
   readonly summaries: Collection<Document>;
   readonly photos: Collection<Document>;
-  readonly slots: Collection<Document>;
+  /** Accepted orders whose activity could not be scheduled (a resource was held), keyed by the activity id they would have had. */
+  readonly conflicts: Collection<Document>;
 
   constructor(
     db: Db,
@@ -46,7 +47,7 @@ export class ActivityStore {
     this.bookings = db.collection("bookings");
     this.hours = db.collection("service_hours");
     this.summaries = db.collection("summaries");
-    this.slots = db.collection("resource_slots");
+    this.conflicts = db.collection("scheduling_conflicts");
     this.photos = db.collection("photos");
   }
 
@@ -68,7 +69,7 @@ export class ActivityStore {
     await this.bookings.createIndex({ residentId: 1 });
     await this.bookings.createIndex({ activityId: 1 });
     await this.bookings.createIndex({ outboxCount: 1 });
-    await this.slots.createIndex({ resourceId: 1 });
+    await this.conflicts.createIndex({ outboxCount: 1 });
     await this.hours.createIndex({ activityId: 1 });
   }
 
@@ -118,14 +119,14 @@ export class ActivityStore {
     return docs.map((doc) => ({ ...doc, bookingId: String(doc._id) }) as unknown as BookingRecord);
   }
 
-  /** Sessions already holding a resource, to refuse overlapping ones. */
-  async slotsOf(resourceId: string): Promise<{ sessionId: string; startsAt: Date; endsAt: Date }[]> {
-    const docs = await this.slots.find({ resourceId }).toArray();
-    return docs.map((d) => ({ sessionId: d.sessionId, startsAt: d.startsAt, endsAt: d.endsAt }));
+  /** Saves a scheduling conflict once, with its event; a second save of the same one changes nothing. */
+  async saveConflict(id: string, state: Record<string, unknown>, events: EventEnvelope[]): Promise<SaveResult> {
+    return saveAggregate(this.conflicts, { id, expectedVersion: 0, version: 1, state, topic: this.topic, events });
   }
 
-  async holdSlot(resourceId: string, session: SessionRecord): Promise<void> {
-    await this.slots.updateOne({ _id: `${resourceId}:${session.sessionId}` as never }, { $set: { resourceId, sessionId: session.sessionId, startsAt: session.startsAt, endsAt: session.endsAt } }, { upsert: true });
+  async conflict(id: string): Promise<Record<string, unknown> | undefined> {
+    const doc = await this.conflicts.findOne({ _id: id as never }, { projection: { outbox: 0, outboxCount: 0 } });
+    return doc ?? undefined;
   }
 }
 
