@@ -29,6 +29,9 @@ const nextStatuses: Record<BaseStatus, BaseStatus[]> = {
   [BaseStatus.UNDER_REVIEW]: [BaseStatus.ACTIVE, BaseStatus.SUSPENDED, BaseStatus.REVOKED],
   [BaseStatus.SUSPENDED]: [BaseStatus.ACTIVE, BaseStatus.UNDER_REVIEW, BaseStatus.REVOKED],
   [BaseStatus.REVOKED]: [],
+  // An application is decided by reviewApplication, not by a status change.
+  [BaseStatus.APPLIED]: [],
+  [BaseStatus.REJECTED]: [],
 };
 
 /** Whether a base may move from `current` to `next`; leaving ACTIVE needs a reason. */

@@ -38,6 +38,12 @@ export const baseMessage = (base: BaseState, scores = true): MessageInitShape<ty
   termYears: base.termYears,
   themes: base.themes,
   assessments: scores ? base.assessments : {},
+  certificateNumber: base.certificateNumber,
+  termStart: base.termStart && timestampFromDate(base.termStart),
+  termEnd: base.termEnd && timestampFromDate(base.termEnd),
+  offers: base.offers,
+  reason: base.reason,
+  scored: scores ? Object.values(base.scored).sort((a, b) => a.year - b.year) : [],
 });
 
 export const resourceMessage = (r: ResourceState): MessageInitShape<typeof ResourceSchema> => ({

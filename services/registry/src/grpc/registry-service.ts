@@ -208,7 +208,54 @@ export function registryService(store: RegistryStore, clock: Clock = () => new D
     async changeBaseStatus(request, context) {
       const baseId = requireId(request.baseId, "baseId");
       const status = requireEnum(BaseStatus, request.status, "status", "请选择基地状态", "Choose the base's status");
-      return { base: baseMessage(await bases.review(baseId, { type: "changeStatus", status, reason: request.reason }, cause(context))) };
+      const changed = await bases.review(baseId, { type: "changeStatus", status, reason: request.reason }, cause(context));
+      await bases.withdrawOffers(changed, cause(context));
+      return { base: baseMessage(changed) };
+    },
+
+    async applyBase(request, context) {
+      const base = await bases.apply(
+        {
+          type: "apply",
+          baseId: requireId(request.baseId, "baseId"),
+          name: requireName(request.name),
+          orgId: requireId(request.orgId, "orgId"),
+          level: requireEnum(BaseLevel, request.level, "level", "请选择基地级别", "Choose the base's level"),
+          themes: request.themes,
+          offers: request.offers,
+        },
+        cause(context),
+      );
+      return { base: baseMessage(base) };
+    },
+
+    async reviewBaseApplication(request, context) {
+      return { base: baseMessage(await bases.reviewApplication(requireId(request.baseId, "baseId"), { approve: request.approve, reason: request.reason }, cause(context))) };
+    },
+
+    async draftBaseAssessment(request, context) {
+      const figures = { activities: Math.max(0, request.activities), participants: Math.max(0, request.participants) };
+      return { scores: await bases.draft(requireId(request.baseId, "baseId"), figures, context.actor) };
+    },
+
+    async scoreBase(request, context) {
+      const scores = request.scores.map(({ criterion, score, evidence, prefilled }) => ({ criterion, score, evidence, prefilled }));
+      return { base: baseMessage(await bases.review(requireId(request.baseId, "baseId"), { type: "score", year: request.year, scores }, cause(context))) };
+    },
+
+    async renewBase(request, context) {
+      return { base: baseMessage(await bases.review(requireId(request.baseId, "baseId"), { type: "renew" }, cause(context))) };
+    },
+
+    async revokeBase(request, context) {
+      const { base, withdrawn } = await bases.revoke(requireId(request.baseId, "baseId"), request.reason, cause(context));
+      return { base: baseMessage(base), withdrawn };
+    },
+
+    async listBaseDeadlines(request, context) {
+      const within = request.withinDays > 0 ? Math.min(request.withinDays, 3650) : 90;
+      const { expiring, overdue } = await bases.deadlines(optionalId(request.orgId, "orgId"), within, context.actor);
+      return { expiring: expiring.map((b) => baseMessage(b)), overdue: overdue.map((b) => baseMessage(b)) };
     },
 
     async assessBase(request, context) {

@@ -3,8 +3,12 @@
 import type { DescMessage, MessageInitShape } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import {
+  BaseAppliedSchema,
+  BaseApplicationRejectedSchema,
   BaseAssessedSchema,
   BaseCertifiedSchema,
+  BaseRenewedSchema,
+  BaseRevokedSchema,
   BaseStatusChangedSchema,
   MenuItemEditedSchema,
   MenuItemPublishedSchema,
@@ -84,9 +88,19 @@ export function toMessage(event: RegistryEvent): Outgoing {
       return message(TeamDeactivatedSchema, payload);
     }
     case "BaseCertified": {
-      const { type: _t, certifiedOn, ...payload } = event;
-      return message(BaseCertifiedSchema, { ...payload, certifiedOn: timestampFromDate(certifiedOn) });
+      const { type: _t, certifiedOn, termStart, termEnd, ...payload } = event;
+      return message(BaseCertifiedSchema, { ...payload, certifiedOn: timestampFromDate(certifiedOn), termStart: termStart && timestampFromDate(termStart), termEnd: termEnd && timestampFromDate(termEnd) });
     }
+    case "BaseApplied": {
+      const { type: _t, ...payload } = event;
+      return message(BaseAppliedSchema, payload);
+    }
+    case "BaseApplicationRejected":
+      return message(BaseApplicationRejectedSchema, { baseId: event.baseId, reason: event.reason });
+    case "BaseRenewed":
+      return message(BaseRenewedSchema, { baseId: event.baseId, termStart: timestampFromDate(event.termStart), termEnd: timestampFromDate(event.termEnd) });
+    case "BaseRevoked":
+      return message(BaseRevokedSchema, { baseId: event.baseId, reason: event.reason });
     case "BaseStatusChanged": {
       const { type: _t, ...payload } = event;
       return message(BaseStatusChangedSchema, payload);

@@ -36,9 +36,14 @@ export type TeamDoc = Versioned &
   };
 
 export type BaseDoc = Versioned &
-  Omit<BaseState, "baseId" | "assessments"> & {
+  Omit<BaseState, "baseId" | "assessments" | "scored" | "certificateNumber" | "offers" | "reason"> & {
     /** By year, as a string key (a document's keys are strings). */
     assessments: Record<string, boolean>;
+    /** Absent on bases certified before applications and scored assessments. */
+    scored?: Record<string, BaseState["scored"][number]>;
+    certificateNumber?: string;
+    offers?: string;
+    reason?: string;
   };
 
 /** A resource's fields of the review workflow: absent on resources listed before it (published, a bare profile). */
@@ -139,7 +144,7 @@ export const mappings: { [K in Kind]: Mapping<K> } = {
     toFields: ({ name, orgId, place, themes, serviceAreaOrgIds, leaderId, memberIds, active }) => ({ name, orgId, place: storedPlace(place), themes, serviceAreaOrgIds, leaderId, memberIds, active }),
   },
   bases: {
-    toState: ({ _id, name, orgId, place, level, status, certifiedOn, termYears, themes, assessments }) => ({
+    toState: ({ _id, name, orgId, place, level, status, certifiedOn, termYears, themes, assessments, scored, certificateNumber, termStart, termEnd, offers, reason }) => ({
       baseId: _id,
       name,
       orgId,
@@ -150,8 +155,14 @@ export const mappings: { [K in Kind]: Mapping<K> } = {
       termYears,
       themes: themes ?? [],
       assessments: Object.fromEntries(Object.entries(assessments ?? {}).map(([year, passed]) => [Number(year), Boolean(passed)])),
+      scored: Object.fromEntries(Object.entries(scored ?? {}).map(([year, one]) => [Number(year), one])),
+      certificateNumber: certificateNumber ?? "",
+      termStart: termStart ? new Date(termStart) : undefined,
+      termEnd: termEnd ? new Date(termEnd) : undefined,
+      offers: offers ?? "",
+      reason: reason ?? "",
     }),
-    toFields: ({ name, orgId, place, level, status, certifiedOn, termYears, themes, assessments }) => ({
+    toFields: ({ name, orgId, place, level, status, certifiedOn, termYears, themes, assessments, scored, certificateNumber, termStart, termEnd, offers, reason }) => ({
       name,
       orgId,
       place: storedPlace(place),
@@ -161,6 +172,12 @@ export const mappings: { [K in Kind]: Mapping<K> } = {
       termYears,
       themes,
       assessments: Object.fromEntries(Object.entries(assessments).map(([year, passed]) => [String(year), passed])),
+      scored: Object.fromEntries(Object.entries(scored).map(([year, one]) => [String(year), one])),
+      certificateNumber,
+      termStart,
+      termEnd,
+      offers,
+      reason,
     }),
   },
   resources: {

@@ -1,11 +1,17 @@
 // Use cases of 科普基地: thin — load, authorize, decide (domain/base.ts), save.
 import { authorize, can, listScope } from "@kepu/access";
-import type { Actor } from "@kepu/contracts/common/v1/envelope_pb";
+import { Role, type Actor } from "@kepu/contracts/common/v1/envelope_pb";
+import { kepuError } from "@kepu/errors";
 import * as base from "../domain/base.js";
 import type { BaseCommand, BaseState } from "../domain/base.js";
+import { beijingYear, certificateNumber, certificatePrefix, expiring, overdue, prefill, reviewerFits, type CriterionScore } from "../domain/base-rules.js";
+import * as menuItem from "../domain/menu-item.js";
+import { mappings } from "../store/documents.js";
 import type { Cause, RegistryStore } from "../store/registry-store.js";
 import { placedFacts } from "./access.js";
 import { decideAndSave, decideOnExisting, type Clock } from "./decisions.js";
+import { registryErrors } from "../domain/errors.js";
+import { BaseStatus } from "@kepu/contracts/registry/v1/events_pb";
 import type { Organizations } from "./organizations.js";
 
 /** A base as a reader sees it: its assessment scores only when the reader may read them. */
@@ -22,6 +28,16 @@ export class Bases {
   ) {}
 
   certify(command: Extract<BaseCommand, { type: "certify" }>, cause: Cause): Promise<BaseState> {
+    return this.underOwner("base.review", command, cause);
+  }
+
+  /** 基地申请: the base's own staff apply (its org, in the tree). */
+  apply(command: Extract<BaseCommand, { type: "apply" }>, cause: Cause): Promise<BaseState> {
+    return this.underOwner("base.apply", command, cause);
+  }
+
+  /** A command that creates a base under its org: the org loaded, the action authorized there. */
+  private underOwner(action: "base.review" | "base.apply", command: Extract<BaseCommand, { type: "certify" | "apply" }>, cause: Cause): Promise<BaseState> {
     return decideAndSave(
       this.store,
       "bases",
@@ -29,15 +45,78 @@ export class Bases {
       base.evolve,
       async (before) => {
         const owner = await this.orgs.required(command.orgId, "orgId");
-        const allowed = authorize("base.review", cause.actor, placedFacts(owner));
+        const allowed = authorize(action, cause.actor, placedFacts(owner));
         return allowed.ok ? base.decide(before, command, { owner, now: this.clock() }) : allowed;
       },
       cause,
     );
   }
 
-  /** 状态变更 and 年度考核: the association of the base's subtree reviews. */
-  review(baseId: string, command: Exclude<BaseCommand, { type: "certify" }>, cause: Cause): Promise<BaseState> {
+  /** 审核: the association of the application's level approves (numbered, a 5-year term) or rejects with a reason. */
+  async reviewApplication(baseId: string, approval: { approve: boolean; reason: string }, cause: Cause): Promise<BaseState> {
+    return decideOnExisting(
+      this.store,
+      "bases",
+      baseId,
+      "baseId",
+      base.evolve,
+      async (before) => {
+        const allowed = authorize("base.review", cause.actor, placedFacts(before));
+        if (!allowed.ok) return allowed;
+        if (!reviewerFits(before.level, reviewerLevel(cause.actor))) throw wrongLevel();
+        if (!approval.approve) return base.decide(before, { type: "reviewApplication", approve: false, reason: approval.reason }, { now: this.clock() });
+        const now = this.clock();
+        const year = beijingYear(now);
+        // The year's next number at that level (a concurrent approval that takes the same one loses on the version and decides again).
+        const numbered = await this.store.find("bases", { certificateNumber: { $regex: `^${escapeRegex(certificatePrefix(before.level, year))}` } });
+        const number = certificateNumber(before.level, year, numbered.length + 1);
+        return base.decide(before, { type: "reviewApplication", approve: true, certificateNumber: number }, { now });
+      },
+      cause,
+    );
+  }
+
+  /** The assessor's draft: 有活动 and 有影响 pre-filled from the year's figures (the caller reads them from the statistics). */
+  async draft(baseId: string, figures: { activities: number; participants: number }, actor: Actor | undefined): Promise<CriterionScore[]> {
+    const found = await this.store.load("bases", baseId);
+    if (!found) throw registryErrors.notFound("bases", baseId, "baseId");
+    const allowed = authorize("base.review", actor, placedFacts(found.state));
+    if (!allowed.ok) throw allowed.error;
+    return prefill(figures);
+  }
+
+  /** 撤销: the base's certification ends; the reaction to BaseRevoked withdraws its menu items. */
+  async revoke(baseId: string, reason: string, cause: Cause): Promise<{ base: BaseState; withdrawn: number }> {
+    const revoked = await this.review(baseId, { type: "revoke", reason }, cause);
+    return { base: revoked, withdrawn: await this.withdrawOffers(revoked, cause) };
+  }
+
+  /** On a revoked base (BaseRevoked, or a status change to revoked): its menu items are withdrawn (MenuItemWithdrawn), with the reason. */
+  async withdrawOffers(b: BaseState, cause: Cause): Promise<number> {
+    if (b.status !== BaseStatus.REVOKED) return 0;
+    const items = await this.store.find("menu", { withdrawn: false, "item.providerId": b.baseId });
+    const reason = `基地「${b.name}」已撤销认定：${b.reason || "—"}`;
+    for (const doc of items) {
+      const item = mappings.menu.toState(doc);
+      await decideOnExisting(this.store, "menu", item.itemId, "itemId", menuItem.evolve, async (before) => menuItem.decide(before, { type: "withdraw", reason }, {}), cause);
+    }
+    return items.length;
+  }
+
+  /** Terms ending within `withinDays`, and last year's assessments not done, under an org. */
+  async deadlines(orgId: string, withinDays: number, actor: Actor | undefined): Promise<{ expiring: BaseState[]; overdue: BaseState[] }> {
+    listScope("base.read", actor);
+    const now = this.clock();
+    const bases = (await this.store.basesUnder(orgId)).filter((b) => can("base.readScores", actor, placedFacts(b)));
+    const of = (b: BaseState) => ({ offering: base.baseOffers(b.status), termStart: b.termStart, termEnd: b.termEnd, assessedYears: Object.keys(b.assessments).map(Number) });
+    return {
+      expiring: bases.filter((b) => expiring(of(b), now, withinDays)).sort((a, b) => a.termEnd!.getTime() - b.termEnd!.getTime()),
+      overdue: bases.filter((b) => overdue(of(b), now)),
+    };
+  }
+
+  /** 状态变更, 年度考核, 续期, 撤销: the association of the base's subtree reviews. */
+  review(baseId: string, command: Exclude<BaseCommand, { type: "certify" | "apply" | "reviewApplication" }>, cause: Cause): Promise<BaseState> {
     return decideOnExisting(
       this.store,
       "bases",
@@ -58,3 +137,14 @@ export class Bases {
     return (await this.store.basesUnder(orgId)).map((b) => ({ base: b, scores: can("base.readScores", actor, placedFacts(b)) }));
   }
 }
+
+const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** The level of association the actor reviews for: the city's (and admins), a district's, or none. */
+function reviewerLevel(actor: Actor | undefined): "city" | "district" | "other" {
+  if (actor?.role === Role.CITY_STAFF || actor?.role === Role.ADMIN) return "city";
+  if (actor?.role === Role.DISTRICT_STAFF) return "district";
+  return "other";
+}
+
+const wrongLevel = () => kepuError("forbidden", "WRONG_REVIEW_LEVEL", "该级别的基地申请须由对应级别的科协审核", "An application at this level is reviewed by the association of that level", "baseId");

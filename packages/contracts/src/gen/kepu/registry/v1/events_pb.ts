@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file kepu/registry/v1/events.proto.
  */
 export const file_kepu_registry_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("Ch1rZXB1L3JlZ2lzdHJ5L3YxL2V2ZW50cy5wcm90bxIQa2VwdS5yZWdpc3RyeS52MSKZAQoWT3JnYW5pemF0aW9uUmVnaXN0ZXJlZBIOCgZvcmdfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIlCgRraW5kGAMgASgOMhcua2VwdS5jb21tb24udjEuT3JnS2luZBIRCglwYXJlbnRfaWQYBCABKAkSJwoFcGxhY2UYBSABKAsyGC5rZXB1LmNvbW1vbi52MS5PcmdQbGFjZSIzChNPcmdhbml6YXRpb25SZW5hbWVkEg4KBm9yZ19pZBgBIAEoCRIMCgRuYW1lGAIgASgJIncKEU9yZ2FuaXphdGlvbk1vdmVkEg4KBm9yZ19pZBgBIAEoCRIRCglwYXJlbnRfaWQYAiABKAkSJwoFcGxhY2UYAyABKAsyGC5rZXB1LmNvbW1vbi52MS5PcmdQbGFjZRIWCg5mcm9tX3BhcmVudF9pZBgEIAEoCSI0ChJPcmdhbml6YXRpb25DbG9zZWQSDgoGb3JnX2lkGAEgASgJEg4KBnJlYXNvbhgCIAEoCSJCChlPcmdhbml6YXRpb25TZXJ2ZXNDaGFuZ2VkEg4KBm9yZ19pZBgBIAEoCRIVCg1jb21tdW5pdHlfaWRzGAIgAygJIsABCg5UZWFtUmVnaXN0ZXJlZBIPCgd0ZWFtX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSDgoGb3JnX2lkGAMgASgJEicKBXBsYWNlGAQgASgLMhgua2VwdS5jb21tb24udjEuT3JnUGxhY2USJQoGdGhlbWVzGAUgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUSHAoUc2VydmljZV9hcmVhX29yZ19pZHMYBiADKAkSEQoJbGVhZGVyX2lkGAcgASgJIoQBCgtUZWFtVXBkYXRlZBIPCgd0ZWFtX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSJQoGdGhlbWVzGAMgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUSHAoUc2VydmljZV9hcmVhX29yZ19pZHMYBCADKAkSEQoJbGVhZGVyX2lkGAUgASgJImMKE1ZvbHVudGVlckpvaW5lZFRlYW0SDwoHdGVhbV9pZBgBIAEoCRIUCgx2b2x1bnRlZXJfaWQYAiABKAkSJQoGc2tpbGxzGAMgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUiOgoRVm9sdW50ZWVyTGVmdFRlYW0SDwoHdGVhbV9pZBgBIAEoCRIUCgx2b2x1bnRlZXJfaWQYAiABKAkiMgoPVGVhbURlYWN0aXZhdGVkEg8KB3RlYW1faWQYASABKAkSDgoGcmVhc29uGAIgASgJIq4CCg1CYXNlQ2VydGlmaWVkEg8KB2Jhc2VfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIOCgZvcmdfaWQYAyABKAkSJwoFcGxhY2UYBCABKAsyGC5rZXB1LmNvbW1vbi52MS5PcmdQbGFjZRIqCgVsZXZlbBgFIAEoDjIbLmtlcHUucmVnaXN0cnkudjEuQmFzZUxldmVsEiwKBnN0YXR1cxgGIAEoDjIcLmtlcHUucmVnaXN0cnkudjEuQmFzZVN0YXR1cxIwCgxjZXJ0aWZpZWRfb24YByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhIKCnRlcm1feWVhcnMYCCABKAUSJQoGdGhlbWVzGAkgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUiYgoRQmFzZVN0YXR1c0NoYW5nZWQSDwoHYmFzZV9pZBgBIAEoCRIsCgZzdGF0dXMYAiABKA4yHC5rZXB1LnJlZ2lzdHJ5LnYxLkJhc2VTdGF0dXMSDgoGcmVhc29uGAMgASgJIqsBCgxCYXNlQXNzZXNzZWQSDwoHYmFzZV9pZBgBIAEoCRIMCgR5ZWFyGAIgASgFEhgKEGhhc19vcmdhbml6YXRpb24YAyABKAgSEwoLaGFzX2Z1bmRpbmcYBCABKAgSEQoJaGFzX3ZlbnVlGAUgASgIEhYKDmhhc19hY3Rpdml0aWVzGAYgASgIEhIKCmhhc19pbXBhY3QYByABKAgSDgoGcGFzc2VkGAggASgIIsUBCg5SZXNvdXJjZUxpc3RlZBITCgtyZXNvdXJjZV9pZBgBIAEoCRIsCgRraW5kGAIgASgOMh4ua2VwdS5yZWdpc3RyeS52MS5SZXNvdXJjZUtpbmQSDAoEbmFtZRgDIAEoCRIUCgxvd25lcl9vcmdfaWQYBCABKAkSJwoFcGxhY2UYBSABKAsyGC5rZXB1LmNvbW1vbi52MS5PcmdQbGFjZRIQCghjYXBhY2l0eRgGIAEoBRIRCglhdmFpbGFibGUYByABKAgiRQobUmVzb3VyY2VBdmFpbGFiaWxpdHlDaGFuZ2VkEhMKC3Jlc291cmNlX2lkGAEgASgJEhEKCWF2YWlsYWJsZRgCIAEoCCL9AgoITWVudUl0ZW0SDwoHaXRlbV9pZBgBIAEoCRINCgV0aXRsZRgCIAEoCRITCgtkZXNjcmlwdGlvbhgDIAEoCRIkCgV0aGVtZRgEIAEoDjIVLmtlcHUuY29tbW9uLnYxLlRoZW1lEiYKBmZvcm1hdBgFIAEoDjIWLmtlcHUuY29tbW9uLnYxLkZvcm1hdBIrCglhdWRpZW5jZXMYBiADKA4yGC5rZXB1LmNvbW1vbi52MS5BdWRpZW5jZRIYChBkdXJhdGlvbl9taW51dGVzGAcgASgFEhAKCGNhcGFjaXR5GAggASgFEhYKDmxlYWRfdGltZV9kYXlzGAkgASgFEhsKE3NlcnZpY2VfYXJlYV9vcmdfaWQYCiABKAkSNQoNcHJvdmlkZXJfa2luZBgLIAEoDjIeLmtlcHUucmVnaXN0cnkudjEuUHJvdmlkZXJLaW5kEhMKC3Byb3ZpZGVyX2lkGAwgASgJEhQKDHJlc291cmNlX2lkcxgNIAMoCSI9ChFNZW51SXRlbVB1Ymxpc2hlZBIoCgRpdGVtGAEgASgLMhoua2VwdS5yZWdpc3RyeS52MS5NZW51SXRlbSI6Cg5NZW51SXRlbUVkaXRlZBIoCgRpdGVtGAEgASgLMhoua2VwdS5yZWdpc3RyeS52MS5NZW51SXRlbSI0ChFNZW51SXRlbVdpdGhkcmF3bhIPCgdpdGVtX2lkGAEgASgJEg4KBnJlYXNvbhgCIAEoCSKwAQoTU3RhZmZBY2NvdW50Q3JlYXRlZBIPCgdhY2NvdW50GAEgASgJEiIKBHJvbGUYAiABKA4yFC5rZXB1LmNvbW1vbi52MS5Sb2xlEg4KBm9yZ19pZBgDIAEoCRIUCgxkaXNwbGF5X25hbWUYBCABKAkSEgoKY3JlYXRlZF9ieRgFIAEoCRIMCgRwYXRoGAYgAygJEhwKFG11c3RfY2hhbmdlX3Bhc3N3b3JkGAcgASgIIicKFFN0YWZmQWNjb3VudERpc2FibGVkEg8KB2FjY291bnQYASABKAkiJgoTU3RhZmZBY2NvdW50RW5hYmxlZBIPCgdhY2NvdW50GAEgASgJIiwKGVN0YWZmQWNjb3VudFBhc3N3b3JkUmVzZXQSDwoHYWNjb3VudBgBIAEoCSIuChtTdGFmZkFjY291bnRQYXNzd29yZENoYW5nZWQSDwoHYWNjb3VudBgBIAEoCSKPAQoWUmVzaWRlbnRNb3ZlZENvbW11bml0eRITCgtyZXNpZGVudF9pZBgBIAEoCRIZChFmcm9tX2NvbW11bml0eV9pZBgCIAEoCRIXCg90b19jb21tdW5pdHlfaWQYAyABKAkSLAoIbW92ZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIjYKFFJlc291cmNlQXZhaWxhYmlsaXR5EhAKCHdlZWtkYXlzGAEgAygFEgwKBG5vdGUYAiABKAkimgIKD1Jlc291cmNlUHJvZmlsZRIsCgRraW5kGAEgASgOMh4ua2VwdS5yZWdpc3RyeS52MS5SZXNvdXJjZUtpbmQSDAoEbmFtZRgCIAEoCRITCgtkZXNjcmlwdGlvbhgDIAEoCRIQCghjYXBhY2l0eRgEIAEoBRIlCgZ0aGVtZXMYBSADKA4yFS5rZXB1LmNvbW1vbi52MS5UaGVtZRIUCgxhcmVhX29yZ19pZHMYBiADKAkSPAoMYXZhaWxhYmlsaXR5GAcgASgLMiYua2VwdS5yZWdpc3RyeS52MS5SZXNvdXJjZUF2YWlsYWJpbGl0eRIRCglwaG90b19pZHMYCCADKAkSFgoOb3Blbl90b19vdGhlcnMYCSABKAgimwEKEVJlc291cmNlU3VibWl0dGVkEhMKC3Jlc291cmNlX2lkGAEgASgJEhQKDG93bmVyX29yZ19pZBgCIAEoCRInCgVwbGFjZRgDIAEoCzIYLmtlcHUuY29tbW9uLnYxLk9yZ1BsYWNlEjIKB3Byb2ZpbGUYBCABKAsyIS5rZXB1LnJlZ2lzdHJ5LnYxLlJlc291cmNlUHJvZmlsZSJxCg5SZXNvdXJjZUVkaXRlZBITCgtyZXNvdXJjZV9pZBgBIAEoCRIyCgdwcm9maWxlGAIgASgLMiEua2VwdS5yZWdpc3RyeS52MS5SZXNvdXJjZVByb2ZpbGUSFgoOYmFja190b19yZXZpZXcYAyABKAgiJwoQUmVzb3VyY2VBcHByb3ZlZBITCgtyZXNvdXJjZV9pZBgBIAEoCSI3ChBSZXNvdXJjZVJlamVjdGVkEhMKC3Jlc291cmNlX2lkGAEgASgJEg4KBnJlYXNvbhgCIAEoCSI9ChhSZXNvdXJjZUNoYW5nZXNSZXF1ZXN0ZWQSEwoLcmVzb3VyY2VfaWQYASABKAkSDAoEbm90ZRgCIAEoCSqsAQoJQmFzZUxldmVsEhoKFkJBU0VfTEVWRUxfVU5TUEVDSUZJRUQQABIXChNCQVNFX0xFVkVMX05BVElPTkFMEAESGQoVQkFTRV9MRVZFTF9QUk9WSU5DSUFMEAISEwoPQkFTRV9MRVZFTF9DSVRZEAMSFwoTQkFTRV9MRVZFTF9ESVNUUklDVBAEEiEKHUJBU0VfTEVWRUxfREVNT05TVFJBVElPTl9TSVRFEAUqkwEKCkJhc2VTdGF0dXMSGwoXQkFTRV9TVEFUVVNfVU5TUEVDSUZJRUQQABIWChJCQVNFX1NUQVRVU19BQ1RJVkUQARIcChhCQVNFX1NUQVRVU19VTkRFUl9SRVZJRVcQAhIZChVCQVNFX1NUQVRVU19TVVNQRU5ERUQQAxIXChNCQVNFX1NUQVRVU19SRVZPS0VEEAQq6wEKDFJlc291cmNlS2luZBIdChlSRVNPVVJDRV9LSU5EX1VOU1BFQ0lGSUVEEAASFwoTUkVTT1VSQ0VfS0lORF9WRU5VRRABEhoKFlJFU09VUkNFX0tJTkRfRkFDSUxJVFkQAhIbChdSRVNPVVJDRV9LSU5EX0VRVUlQTUVOVBADEhYKElJFU09VUkNFX0tJTkRfV09SSxAEEhkKFVJFU09VUkNFX0tJTkRfUFJPRFVDVBAFEh0KGVJFU09VUkNFX0tJTkRfSU5GT1JNQVRJT04QBhIYChRSRVNPVVJDRV9LSU5EX0VYUEVSVBAHKl0KDFByb3ZpZGVyS2luZBIdChlQUk9WSURFUl9LSU5EX1VOU1BFQ0lGSUVEEAASFgoSUFJPVklERVJfS0lORF9URUFNEAESFgoSUFJPVklERVJfS0lORF9CQVNFEAIqsgEKDlJlc291cmNlU3RhdHVzEh8KG1JFU09VUkNFX1NUQVRVU19VTlNQRUNJRklFRBAAEhsKF1JFU09VUkNFX1NUQVRVU19QRU5ESU5HEAESHQoZUkVTT1VSQ0VfU1RBVFVTX1BVQkxJU0hFRBACEhwKGFJFU09VUkNFX1NUQVRVU19SRUpFQ1RFRBADEiUKIVJFU09VUkNFX1NUQVRVU19DSEFOR0VTX1JFUVVFU1RFRBAEYgZwcm90bzM", [file_google_protobuf_timestamp, file_kepu_common_v1_catalog, file_kepu_common_v1_envelope]);
+  fileDesc("Ch1rZXB1L3JlZ2lzdHJ5L3YxL2V2ZW50cy5wcm90bxIQa2VwdS5yZWdpc3RyeS52MSKZAQoWT3JnYW5pemF0aW9uUmVnaXN0ZXJlZBIOCgZvcmdfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIlCgRraW5kGAMgASgOMhcua2VwdS5jb21tb24udjEuT3JnS2luZBIRCglwYXJlbnRfaWQYBCABKAkSJwoFcGxhY2UYBSABKAsyGC5rZXB1LmNvbW1vbi52MS5PcmdQbGFjZSIzChNPcmdhbml6YXRpb25SZW5hbWVkEg4KBm9yZ19pZBgBIAEoCRIMCgRuYW1lGAIgASgJIncKEU9yZ2FuaXphdGlvbk1vdmVkEg4KBm9yZ19pZBgBIAEoCRIRCglwYXJlbnRfaWQYAiABKAkSJwoFcGxhY2UYAyABKAsyGC5rZXB1LmNvbW1vbi52MS5PcmdQbGFjZRIWCg5mcm9tX3BhcmVudF9pZBgEIAEoCSI0ChJPcmdhbml6YXRpb25DbG9zZWQSDgoGb3JnX2lkGAEgASgJEg4KBnJlYXNvbhgCIAEoCSJCChlPcmdhbml6YXRpb25TZXJ2ZXNDaGFuZ2VkEg4KBm9yZ19pZBgBIAEoCRIVCg1jb21tdW5pdHlfaWRzGAIgAygJIsABCg5UZWFtUmVnaXN0ZXJlZBIPCgd0ZWFtX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSDgoGb3JnX2lkGAMgASgJEicKBXBsYWNlGAQgASgLMhgua2VwdS5jb21tb24udjEuT3JnUGxhY2USJQoGdGhlbWVzGAUgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUSHAoUc2VydmljZV9hcmVhX29yZ19pZHMYBiADKAkSEQoJbGVhZGVyX2lkGAcgASgJIoQBCgtUZWFtVXBkYXRlZBIPCgd0ZWFtX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSJQoGdGhlbWVzGAMgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUSHAoUc2VydmljZV9hcmVhX29yZ19pZHMYBCADKAkSEQoJbGVhZGVyX2lkGAUgASgJImMKE1ZvbHVudGVlckpvaW5lZFRlYW0SDwoHdGVhbV9pZBgBIAEoCRIUCgx2b2x1bnRlZXJfaWQYAiABKAkSJQoGc2tpbGxzGAMgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUiOgoRVm9sdW50ZWVyTGVmdFRlYW0SDwoHdGVhbV9pZBgBIAEoCRIUCgx2b2x1bnRlZXJfaWQYAiABKAkiMgoPVGVhbURlYWN0aXZhdGVkEg8KB3RlYW1faWQYASABKAkSDgoGcmVhc29uGAIgASgJIrgDCg1CYXNlQ2VydGlmaWVkEg8KB2Jhc2VfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIOCgZvcmdfaWQYAyABKAkSJwoFcGxhY2UYBCABKAsyGC5rZXB1LmNvbW1vbi52MS5PcmdQbGFjZRIqCgVsZXZlbBgFIAEoDjIbLmtlcHUucmVnaXN0cnkudjEuQmFzZUxldmVsEiwKBnN0YXR1cxgGIAEoDjIcLmtlcHUucmVnaXN0cnkudjEuQmFzZVN0YXR1cxIwCgxjZXJ0aWZpZWRfb24YByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhIKCnRlcm1feWVhcnMYCCABKAUSJQoGdGhlbWVzGAkgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUSGgoSY2VydGlmaWNhdGVfbnVtYmVyGAogASgJEi4KCnRlcm1fc3RhcnQYCyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiwKCHRlcm1fZW5kGAwgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIOCgZvZmZlcnMYDSABKAkiyAEKC0Jhc2VBcHBsaWVkEg8KB2Jhc2VfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIOCgZvcmdfaWQYAyABKAkSJwoFcGxhY2UYBCABKAsyGC5rZXB1LmNvbW1vbi52MS5PcmdQbGFjZRIqCgVsZXZlbBgFIAEoDjIbLmtlcHUucmVnaXN0cnkudjEuQmFzZUxldmVsEiUKBnRoZW1lcxgGIAMoDjIVLmtlcHUuY29tbW9uLnYxLlRoZW1lEg4KBm9mZmVycxgHIAEoCSI6ChdCYXNlQXBwbGljYXRpb25SZWplY3RlZBIPCgdiYXNlX2lkGAEgASgJEg4KBnJlYXNvbhgCIAEoCSJ8CgtCYXNlUmVuZXdlZBIPCgdiYXNlX2lkGAEgASgJEi4KCnRlcm1fc3RhcnQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiwKCHRlcm1fZW5kGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCIuCgtCYXNlUmV2b2tlZBIPCgdiYXNlX2lkGAEgASgJEg4KBnJlYXNvbhgCIAEoCSJ+Cg5Dcml0ZXJpb25TY29yZRI4Cgljcml0ZXJpb24YASABKA4yJS5rZXB1LnJlZ2lzdHJ5LnYxLkFzc2Vzc21lbnRDcml0ZXJpb24SDQoFc2NvcmUYAiABKAUSEAoIZXZpZGVuY2UYAyABKAkSEQoJcHJlZmlsbGVkGAQgASgFImIKEUJhc2VTdGF0dXNDaGFuZ2VkEg8KB2Jhc2VfaWQYASABKAkSLAoGc3RhdHVzGAIgASgOMhwua2VwdS5yZWdpc3RyeS52MS5CYXNlU3RhdHVzEg4KBnJlYXNvbhgDIAEoCSKRAgoMQmFzZUFzc2Vzc2VkEg8KB2Jhc2VfaWQYASABKAkSDAoEeWVhchgCIAEoBRIYChBoYXNfb3JnYW5pemF0aW9uGAMgASgIEhMKC2hhc19mdW5kaW5nGAQgASgIEhEKCWhhc192ZW51ZRgFIAEoCBIWCg5oYXNfYWN0aXZpdGllcxgGIAEoCBISCgpoYXNfaW1wYWN0GAcgASgIEg4KBnBhc3NlZBgIIAEoCBIwCgZzY29yZXMYCSADKAsyIC5rZXB1LnJlZ2lzdHJ5LnYxLkNyaXRlcmlvblNjb3JlEjIKBnJlc3VsdBgKIAEoDjIiLmtlcHUucmVnaXN0cnkudjEuQXNzZXNzbWVudFJlc3VsdCLFAQoOUmVzb3VyY2VMaXN0ZWQSEwoLcmVzb3VyY2VfaWQYASABKAkSLAoEa2luZBgCIAEoDjIeLmtlcHUucmVnaXN0cnkudjEuUmVzb3VyY2VLaW5kEgwKBG5hbWUYAyABKAkSFAoMb3duZXJfb3JnX2lkGAQgASgJEicKBXBsYWNlGAUgASgLMhgua2VwdS5jb21tb24udjEuT3JnUGxhY2USEAoIY2FwYWNpdHkYBiABKAUSEQoJYXZhaWxhYmxlGAcgASgIIkUKG1Jlc291cmNlQXZhaWxhYmlsaXR5Q2hhbmdlZBITCgtyZXNvdXJjZV9pZBgBIAEoCRIRCglhdmFpbGFibGUYAiABKAgi/QIKCE1lbnVJdGVtEg8KB2l0ZW1faWQYASABKAkSDQoFdGl0bGUYAiABKAkSEwoLZGVzY3JpcHRpb24YAyABKAkSJAoFdGhlbWUYBCABKA4yFS5rZXB1LmNvbW1vbi52MS5UaGVtZRImCgZmb3JtYXQYBSABKA4yFi5rZXB1LmNvbW1vbi52MS5Gb3JtYXQSKwoJYXVkaWVuY2VzGAYgAygOMhgua2VwdS5jb21tb24udjEuQXVkaWVuY2USGAoQZHVyYXRpb25fbWludXRlcxgHIAEoBRIQCghjYXBhY2l0eRgIIAEoBRIWCg5sZWFkX3RpbWVfZGF5cxgJIAEoBRIbChNzZXJ2aWNlX2FyZWFfb3JnX2lkGAogASgJEjUKDXByb3ZpZGVyX2tpbmQYCyABKA4yHi5rZXB1LnJlZ2lzdHJ5LnYxLlByb3ZpZGVyS2luZBITCgtwcm92aWRlcl9pZBgMIAEoCRIUCgxyZXNvdXJjZV9pZHMYDSADKAkiPQoRTWVudUl0ZW1QdWJsaXNoZWQSKAoEaXRlbRgBIAEoCzIaLmtlcHUucmVnaXN0cnkudjEuTWVudUl0ZW0iOgoOTWVudUl0ZW1FZGl0ZWQSKAoEaXRlbRgBIAEoCzIaLmtlcHUucmVnaXN0cnkudjEuTWVudUl0ZW0iNAoRTWVudUl0ZW1XaXRoZHJhd24SDwoHaXRlbV9pZBgBIAEoCRIOCgZyZWFzb24YAiABKAkisAEKE1N0YWZmQWNjb3VudENyZWF0ZWQSDwoHYWNjb3VudBgBIAEoCRIiCgRyb2xlGAIgASgOMhQua2VwdS5jb21tb24udjEuUm9sZRIOCgZvcmdfaWQYAyABKAkSFAoMZGlzcGxheV9uYW1lGAQgASgJEhIKCmNyZWF0ZWRfYnkYBSABKAkSDAoEcGF0aBgGIAMoCRIcChRtdXN0X2NoYW5nZV9wYXNzd29yZBgHIAEoCCInChRTdGFmZkFjY291bnREaXNhYmxlZBIPCgdhY2NvdW50GAEgASgJIiYKE1N0YWZmQWNjb3VudEVuYWJsZWQSDwoHYWNjb3VudBgBIAEoCSIsChlTdGFmZkFjY291bnRQYXNzd29yZFJlc2V0Eg8KB2FjY291bnQYASABKAkiLgobU3RhZmZBY2NvdW50UGFzc3dvcmRDaGFuZ2VkEg8KB2FjY291bnQYASABKAkijwEKFlJlc2lkZW50TW92ZWRDb21tdW5pdHkSEwoLcmVzaWRlbnRfaWQYASABKAkSGQoRZnJvbV9jb21tdW5pdHlfaWQYAiABKAkSFwoPdG9fY29tbXVuaXR5X2lkGAMgASgJEiwKCG1vdmVkX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCI2ChRSZXNvdXJjZUF2YWlsYWJpbGl0eRIQCgh3ZWVrZGF5cxgBIAMoBRIMCgRub3RlGAIgASgJIpoCCg9SZXNvdXJjZVByb2ZpbGUSLAoEa2luZBgBIAEoDjIeLmtlcHUucmVnaXN0cnkudjEuUmVzb3VyY2VLaW5kEgwKBG5hbWUYAiABKAkSEwoLZGVzY3JpcHRpb24YAyABKAkSEAoIY2FwYWNpdHkYBCABKAUSJQoGdGhlbWVzGAUgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUSFAoMYXJlYV9vcmdfaWRzGAYgAygJEjwKDGF2YWlsYWJpbGl0eRgHIAEoCzImLmtlcHUucmVnaXN0cnkudjEuUmVzb3VyY2VBdmFpbGFiaWxpdHkSEQoJcGhvdG9faWRzGAggAygJEhYKDm9wZW5fdG9fb3RoZXJzGAkgASgIIpsBChFSZXNvdXJjZVN1Ym1pdHRlZBITCgtyZXNvdXJjZV9pZBgBIAEoCRIUCgxvd25lcl9vcmdfaWQYAiABKAkSJwoFcGxhY2UYAyABKAsyGC5rZXB1LmNvbW1vbi52MS5PcmdQbGFjZRIyCgdwcm9maWxlGAQgASgLMiEua2VwdS5yZWdpc3RyeS52MS5SZXNvdXJjZVByb2ZpbGUicQoOUmVzb3VyY2VFZGl0ZWQSEwoLcmVzb3VyY2VfaWQYASABKAkSMgoHcHJvZmlsZRgCIAEoCzIhLmtlcHUucmVnaXN0cnkudjEuUmVzb3VyY2VQcm9maWxlEhYKDmJhY2tfdG9fcmV2aWV3GAMgASgIIicKEFJlc291cmNlQXBwcm92ZWQSEwoLcmVzb3VyY2VfaWQYASABKAkiNwoQUmVzb3VyY2VSZWplY3RlZBITCgtyZXNvdXJjZV9pZBgBIAEoCRIOCgZyZWFzb24YAiABKAkiPQoYUmVzb3VyY2VDaGFuZ2VzUmVxdWVzdGVkEhMKC3Jlc291cmNlX2lkGAEgASgJEgwKBG5vdGUYAiABKAkqrAEKCUJhc2VMZXZlbBIaChZCQVNFX0xFVkVMX1VOU1BFQ0lGSUVEEAASFwoTQkFTRV9MRVZFTF9OQVRJT05BTBABEhkKFUJBU0VfTEVWRUxfUFJPVklOQ0lBTBACEhMKD0JBU0VfTEVWRUxfQ0lUWRADEhcKE0JBU0VfTEVWRUxfRElTVFJJQ1QQBBIhCh1CQVNFX0xFVkVMX0RFTU9OU1RSQVRJT05fU0lURRAFKsYBCgpCYXNlU3RhdHVzEhsKF0JBU0VfU1RBVFVTX1VOU1BFQ0lGSUVEEAASFgoSQkFTRV9TVEFUVVNfQUNUSVZFEAESHAoYQkFTRV9TVEFUVVNfVU5ERVJfUkVWSUVXEAISGQoVQkFTRV9TVEFUVVNfU1VTUEVOREVEEAMSFwoTQkFTRV9TVEFUVVNfUkVWT0tFRBAEEhcKE0JBU0VfU1RBVFVTX0FQUExJRUQQBRIYChRCQVNFX1NUQVRVU19SRUpFQ1RFRBAGKuoBChNBc3Nlc3NtZW50Q3JpdGVyaW9uEiQKIEFTU0VTU01FTlRfQ1JJVEVSSU9OX1VOU1BFQ0lGSUVEEAASJQohQVNTRVNTTUVOVF9DUklURVJJT05fT1JHQU5JWkFUSU9OEAESIAocQVNTRVNTTUVOVF9DUklURVJJT05fRlVORElORxACEh4KGkFTU0VTU01FTlRfQ1JJVEVSSU9OX1ZFTlVFEAMSIwofQVNTRVNTTUVOVF9DUklURVJJT05fQUNUSVZJVElFUxAEEh8KG0FTU0VTU01FTlRfQ1JJVEVSSU9OX0lNUEFDVBAFKpoBChBBc3Nlc3NtZW50UmVzdWx0EiEKHUFTU0VTU01FTlRfUkVTVUxUX1VOU1BFQ0lGSUVEEAASHwobQVNTRVNTTUVOVF9SRVNVTFRfRVhDRUxMRU5UEAESHwobQVNTRVNTTUVOVF9SRVNVTFRfUVVBTElGSUVEEAISIQodQVNTRVNTTUVOVF9SRVNVTFRfVU5RVUFMSUZJRUQQAyrrAQoMUmVzb3VyY2VLaW5kEh0KGVJFU09VUkNFX0tJTkRfVU5TUEVDSUZJRUQQABIXChNSRVNPVVJDRV9LSU5EX1ZFTlVFEAESGgoWUkVTT1VSQ0VfS0lORF9GQUNJTElUWRACEhsKF1JFU09VUkNFX0tJTkRfRVFVSVBNRU5UEAMSFgoSUkVTT1VSQ0VfS0lORF9XT1JLEAQSGQoVUkVTT1VSQ0VfS0lORF9QUk9EVUNUEAUSHQoZUkVTT1VSQ0VfS0lORF9JTkZPUk1BVElPThAGEhgKFFJFU09VUkNFX0tJTkRfRVhQRVJUEAcqXQoMUHJvdmlkZXJLaW5kEh0KGVBST1ZJREVSX0tJTkRfVU5TUEVDSUZJRUQQABIWChJQUk9WSURFUl9LSU5EX1RFQU0QARIWChJQUk9WSURFUl9LSU5EX0JBU0UQAiqyAQoOUmVzb3VyY2VTdGF0dXMSHwobUkVTT1VSQ0VfU1RBVFVTX1VOU1BFQ0lGSUVEEAASGwoXUkVTT1VSQ0VfU1RBVFVTX1BFTkRJTkcQARIdChlSRVNPVVJDRV9TVEFUVVNfUFVCTElTSEVEEAISHAoYUkVTT1VSQ0VfU1RBVFVTX1JFSkVDVEVEEAMSJQohUkVTT1VSQ0VfU1RBVFVTX0NIQU5HRVNfUkVRVUVTVEVEEARiBnByb3RvMw", [file_google_protobuf_timestamp, file_kepu_common_v1_catalog, file_kepu_common_v1_envelope]);
 
 /**
  * @generated from message kepu.registry.v1.OrganizationRegistered
@@ -371,6 +371,28 @@ export type BaseCertified = Message<"kepu.registry.v1.BaseCertified"> & {
    * @generated from field: repeated kepu.common.v1.Theme themes = 9;
    */
   themes: Theme[];
+
+  /**
+   * 认定编号, e.g. 深科普基地〔2026〕012; the term's first and last day (Beijing), when certified from an application.
+   *
+   * @generated from field: string certificate_number = 10;
+   */
+  certificateNumber: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp term_start = 11;
+   */
+  termStart?: Timestamp;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp term_end = 12;
+   */
+  termEnd?: Timestamp;
+
+  /**
+   * @generated from field: string offers = 13;
+   */
+  offers: string;
 };
 
 /**
@@ -379,6 +401,168 @@ export type BaseCertified = Message<"kepu.registry.v1.BaseCertified"> & {
  */
 export const BaseCertifiedSchema: GenMessage<BaseCertified> = /*@__PURE__*/
   messageDesc(file_kepu_registry_v1_events, 10);
+
+/**
+ * 基地申请: base staff apply for certification at a level; the association of that level reviews.
+ *
+ * @generated from message kepu.registry.v1.BaseApplied
+ */
+export type BaseApplied = Message<"kepu.registry.v1.BaseApplied"> & {
+  /**
+   * @generated from field: string base_id = 1;
+   */
+  baseId: string;
+
+  /**
+   * @generated from field: string name = 2;
+   */
+  name: string;
+
+  /**
+   * @generated from field: string org_id = 3;
+   */
+  orgId: string;
+
+  /**
+   * @generated from field: kepu.common.v1.OrgPlace place = 4;
+   */
+  place?: OrgPlace;
+
+  /**
+   * @generated from field: kepu.registry.v1.BaseLevel level = 5;
+   */
+  level: BaseLevel;
+
+  /**
+   * @generated from field: repeated kepu.common.v1.Theme themes = 6;
+   */
+  themes: Theme[];
+
+  /**
+   * What the base offers (场馆、展品、课程…).
+   *
+   * @generated from field: string offers = 7;
+   */
+  offers: string;
+};
+
+/**
+ * Describes the message kepu.registry.v1.BaseApplied.
+ * Use `create(BaseAppliedSchema)` to create a new message.
+ */
+export const BaseAppliedSchema: GenMessage<BaseApplied> = /*@__PURE__*/
+  messageDesc(file_kepu_registry_v1_events, 11);
+
+/**
+ * 申请未通过, with the reviewer's reason.
+ *
+ * @generated from message kepu.registry.v1.BaseApplicationRejected
+ */
+export type BaseApplicationRejected = Message<"kepu.registry.v1.BaseApplicationRejected"> & {
+  /**
+   * @generated from field: string base_id = 1;
+   */
+  baseId: string;
+
+  /**
+   * @generated from field: string reason = 2;
+   */
+  reason: string;
+};
+
+/**
+ * Describes the message kepu.registry.v1.BaseApplicationRejected.
+ * Use `create(BaseApplicationRejectedSchema)` to create a new message.
+ */
+export const BaseApplicationRejectedSchema: GenMessage<BaseApplicationRejected> = /*@__PURE__*/
+  messageDesc(file_kepu_registry_v1_events, 12);
+
+/**
+ * 复核续期: a new term.
+ *
+ * @generated from message kepu.registry.v1.BaseRenewed
+ */
+export type BaseRenewed = Message<"kepu.registry.v1.BaseRenewed"> & {
+  /**
+   * @generated from field: string base_id = 1;
+   */
+  baseId: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp term_start = 2;
+   */
+  termStart?: Timestamp;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp term_end = 3;
+   */
+  termEnd?: Timestamp;
+};
+
+/**
+ * Describes the message kepu.registry.v1.BaseRenewed.
+ * Use `create(BaseRenewedSchema)` to create a new message.
+ */
+export const BaseRenewedSchema: GenMessage<BaseRenewed> = /*@__PURE__*/
+  messageDesc(file_kepu_registry_v1_events, 13);
+
+/**
+ * 撤销认定, with the reason; the base's menu items are withdrawn on it.
+ *
+ * @generated from message kepu.registry.v1.BaseRevoked
+ */
+export type BaseRevoked = Message<"kepu.registry.v1.BaseRevoked"> & {
+  /**
+   * @generated from field: string base_id = 1;
+   */
+  baseId: string;
+
+  /**
+   * @generated from field: string reason = 2;
+   */
+  reason: string;
+};
+
+/**
+ * Describes the message kepu.registry.v1.BaseRevoked.
+ * Use `create(BaseRevokedSchema)` to create a new message.
+ */
+export const BaseRevokedSchema: GenMessage<BaseRevoked> = /*@__PURE__*/
+  messageDesc(file_kepu_registry_v1_events, 14);
+
+/**
+ * One criterion's score 0–100, its evidence, and what was pre-filled from the statistics (-1: none).
+ *
+ * @generated from message kepu.registry.v1.CriterionScore
+ */
+export type CriterionScore = Message<"kepu.registry.v1.CriterionScore"> & {
+  /**
+   * @generated from field: kepu.registry.v1.AssessmentCriterion criterion = 1;
+   */
+  criterion: AssessmentCriterion;
+
+  /**
+   * @generated from field: int32 score = 2;
+   */
+  score: number;
+
+  /**
+   * @generated from field: string evidence = 3;
+   */
+  evidence: string;
+
+  /**
+   * @generated from field: int32 prefilled = 4;
+   */
+  prefilled: number;
+};
+
+/**
+ * Describes the message kepu.registry.v1.CriterionScore.
+ * Use `create(CriterionScoreSchema)` to create a new message.
+ */
+export const CriterionScoreSchema: GenMessage<CriterionScore> = /*@__PURE__*/
+  messageDesc(file_kepu_registry_v1_events, 15);
 
 /**
  * @generated from message kepu.registry.v1.BaseStatusChanged
@@ -405,7 +589,7 @@ export type BaseStatusChanged = Message<"kepu.registry.v1.BaseStatusChanged"> & 
  * Use `create(BaseStatusChangedSchema)` to create a new message.
  */
 export const BaseStatusChangedSchema: GenMessage<BaseStatusChanged> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_events, 11);
+  messageDesc(file_kepu_registry_v1_events, 16);
 
 /**
  * 年度考核: 有组织、有经费、有阵地、有活动、有影响.
@@ -452,6 +636,18 @@ export type BaseAssessed = Message<"kepu.registry.v1.BaseAssessed"> & {
    * @generated from field: bool passed = 8;
    */
   passed: boolean;
+
+  /**
+   * Scored assessments: the five scores and the result.
+   *
+   * @generated from field: repeated kepu.registry.v1.CriterionScore scores = 9;
+   */
+  scores: CriterionScore[];
+
+  /**
+   * @generated from field: kepu.registry.v1.AssessmentResult result = 10;
+   */
+  result: AssessmentResult;
 };
 
 /**
@@ -459,7 +655,7 @@ export type BaseAssessed = Message<"kepu.registry.v1.BaseAssessed"> & {
  * Use `create(BaseAssessedSchema)` to create a new message.
  */
 export const BaseAssessedSchema: GenMessage<BaseAssessed> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_events, 12);
+  messageDesc(file_kepu_registry_v1_events, 17);
 
 /**
  * @generated from message kepu.registry.v1.ResourceListed
@@ -508,7 +704,7 @@ export type ResourceListed = Message<"kepu.registry.v1.ResourceListed"> & {
  * Use `create(ResourceListedSchema)` to create a new message.
  */
 export const ResourceListedSchema: GenMessage<ResourceListed> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_events, 13);
+  messageDesc(file_kepu_registry_v1_events, 18);
 
 /**
  * @generated from message kepu.registry.v1.ResourceAvailabilityChanged
@@ -530,7 +726,7 @@ export type ResourceAvailabilityChanged = Message<"kepu.registry.v1.ResourceAvai
  * Use `create(ResourceAvailabilityChangedSchema)` to create a new message.
  */
 export const ResourceAvailabilityChangedSchema: GenMessage<ResourceAvailabilityChanged> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_events, 14);
+  messageDesc(file_kepu_registry_v1_events, 19);
 
 /**
  * One item of the 科普服务菜单.
@@ -613,7 +809,7 @@ export type MenuItem = Message<"kepu.registry.v1.MenuItem"> & {
  * Use `create(MenuItemSchema)` to create a new message.
  */
 export const MenuItemSchema: GenMessage<MenuItem> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_events, 15);
+  messageDesc(file_kepu_registry_v1_events, 20);
 
 /**
  * @generated from message kepu.registry.v1.MenuItemPublished
@@ -630,7 +826,7 @@ export type MenuItemPublished = Message<"kepu.registry.v1.MenuItemPublished"> & 
  * Use `create(MenuItemPublishedSchema)` to create a new message.
  */
 export const MenuItemPublishedSchema: GenMessage<MenuItemPublished> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_events, 16);
+  messageDesc(file_kepu_registry_v1_events, 21);
 
 /**
  * @generated from message kepu.registry.v1.MenuItemEdited
@@ -647,7 +843,7 @@ export type MenuItemEdited = Message<"kepu.registry.v1.MenuItemEdited"> & {
  * Use `create(MenuItemEditedSchema)` to create a new message.
  */
 export const MenuItemEditedSchema: GenMessage<MenuItemEdited> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_events, 17);
+  messageDesc(file_kepu_registry_v1_events, 22);
 
 /**
  * @generated from message kepu.registry.v1.MenuItemWithdrawn
@@ -669,7 +865,7 @@ export type MenuItemWithdrawn = Message<"kepu.registry.v1.MenuItemWithdrawn"> & 
  * Use `create(MenuItemWithdrawnSchema)` to create a new message.
  */
 export const MenuItemWithdrawnSchema: GenMessage<MenuItemWithdrawn> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_events, 18);
+  messageDesc(file_kepu_registry_v1_events, 23);
 
 /**
  * @generated from message kepu.registry.v1.StaffAccountCreated
@@ -724,7 +920,7 @@ export type StaffAccountCreated = Message<"kepu.registry.v1.StaffAccountCreated"
  * Use `create(StaffAccountCreatedSchema)` to create a new message.
  */
 export const StaffAccountCreatedSchema: GenMessage<StaffAccountCreated> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_events, 19);
+  messageDesc(file_kepu_registry_v1_events, 24);
 
 /**
  * @generated from message kepu.registry.v1.StaffAccountDisabled
@@ -741,7 +937,7 @@ export type StaffAccountDisabled = Message<"kepu.registry.v1.StaffAccountDisable
  * Use `create(StaffAccountDisabledSchema)` to create a new message.
  */
 export const StaffAccountDisabledSchema: GenMessage<StaffAccountDisabled> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_events, 20);
+  messageDesc(file_kepu_registry_v1_events, 25);
 
 /**
  * @generated from message kepu.registry.v1.StaffAccountEnabled
@@ -758,7 +954,7 @@ export type StaffAccountEnabled = Message<"kepu.registry.v1.StaffAccountEnabled"
  * Use `create(StaffAccountEnabledSchema)` to create a new message.
  */
 export const StaffAccountEnabledSchema: GenMessage<StaffAccountEnabled> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_events, 21);
+  messageDesc(file_kepu_registry_v1_events, 26);
 
 /**
  * A new initial password was generated (never in the event); the owner must change it.
@@ -777,7 +973,7 @@ export type StaffAccountPasswordReset = Message<"kepu.registry.v1.StaffAccountPa
  * Use `create(StaffAccountPasswordResetSchema)` to create a new message.
  */
 export const StaffAccountPasswordResetSchema: GenMessage<StaffAccountPasswordReset> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_events, 22);
+  messageDesc(file_kepu_registry_v1_events, 27);
 
 /**
  * The owner changed the password (never in the event).
@@ -796,7 +992,7 @@ export type StaffAccountPasswordChanged = Message<"kepu.registry.v1.StaffAccount
  * Use `create(StaffAccountPasswordChangedSchema)` to create a new message.
  */
 export const StaffAccountPasswordChangedSchema: GenMessage<StaffAccountPasswordChanged> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_events, 23);
+  messageDesc(file_kepu_registry_v1_events, 28);
 
 /**
  * A resident moved to another community (the resident's id never reveals her phone).
@@ -830,7 +1026,7 @@ export type ResidentMovedCommunity = Message<"kepu.registry.v1.ResidentMovedComm
  * Use `create(ResidentMovedCommunitySchema)` to create a new message.
  */
 export const ResidentMovedCommunitySchema: GenMessage<ResidentMovedCommunity> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_events, 24);
+  messageDesc(file_kepu_registry_v1_events, 29);
 
 /**
  * When a resource can be used: the weekdays (1 Monday … 7 Sunday) and a note (hours, how to book).
@@ -854,7 +1050,7 @@ export type ResourceAvailability = Message<"kepu.registry.v1.ResourceAvailabilit
  * Use `create(ResourceAvailabilitySchema)` to create a new message.
  */
 export const ResourceAvailabilitySchema: GenMessage<ResourceAvailability> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_events, 25);
+  messageDesc(file_kepu_registry_v1_events, 30);
 
 /**
  * What the owner says of a resource.
@@ -921,7 +1117,7 @@ export type ResourceProfile = Message<"kepu.registry.v1.ResourceProfile"> & {
  * Use `create(ResourceProfileSchema)` to create a new message.
  */
 export const ResourceProfileSchema: GenMessage<ResourceProfile> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_events, 26);
+  messageDesc(file_kepu_registry_v1_events, 31);
 
 /**
  * @generated from message kepu.registry.v1.ResourceSubmitted
@@ -953,7 +1149,7 @@ export type ResourceSubmitted = Message<"kepu.registry.v1.ResourceSubmitted"> & 
  * Use `create(ResourceSubmittedSchema)` to create a new message.
  */
 export const ResourceSubmittedSchema: GenMessage<ResourceSubmitted> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_events, 27);
+  messageDesc(file_kepu_registry_v1_events, 32);
 
 /**
  * The owner changed it; a material change (capacity, kind, area, availability) of a published one
@@ -983,7 +1179,7 @@ export type ResourceEdited = Message<"kepu.registry.v1.ResourceEdited"> & {
  * Use `create(ResourceEditedSchema)` to create a new message.
  */
 export const ResourceEditedSchema: GenMessage<ResourceEdited> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_events, 28);
+  messageDesc(file_kepu_registry_v1_events, 33);
 
 /**
  * @generated from message kepu.registry.v1.ResourceApproved
@@ -1000,7 +1196,7 @@ export type ResourceApproved = Message<"kepu.registry.v1.ResourceApproved"> & {
  * Use `create(ResourceApprovedSchema)` to create a new message.
  */
 export const ResourceApprovedSchema: GenMessage<ResourceApproved> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_events, 29);
+  messageDesc(file_kepu_registry_v1_events, 34);
 
 /**
  * @generated from message kepu.registry.v1.ResourceRejected
@@ -1022,7 +1218,7 @@ export type ResourceRejected = Message<"kepu.registry.v1.ResourceRejected"> & {
  * Use `create(ResourceRejectedSchema)` to create a new message.
  */
 export const ResourceRejectedSchema: GenMessage<ResourceRejected> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_events, 30);
+  messageDesc(file_kepu_registry_v1_events, 35);
 
 /**
  * @generated from message kepu.registry.v1.ResourceChangesRequested
@@ -1044,7 +1240,7 @@ export type ResourceChangesRequested = Message<"kepu.registry.v1.ResourceChanges
  * Use `create(ResourceChangesRequestedSchema)` to create a new message.
  */
 export const ResourceChangesRequestedSchema: GenMessage<ResourceChangesRequested> = /*@__PURE__*/
-  messageDesc(file_kepu_registry_v1_events, 31);
+  messageDesc(file_kepu_registry_v1_events, 36);
 
 /**
  * @generated from enum kepu.registry.v1.BaseLevel
@@ -1117,6 +1313,20 @@ export enum BaseStatus {
    * @generated from enum value: BASE_STATUS_REVOKED = 4;
    */
   REVOKED = 4,
+
+  /**
+   * 已申请，待审核
+   *
+   * @generated from enum value: BASE_STATUS_APPLIED = 5;
+   */
+  APPLIED = 5,
+
+  /**
+   * 申请未通过
+   *
+   * @generated from enum value: BASE_STATUS_REJECTED = 6;
+   */
+  REJECTED = 6,
 }
 
 /**
@@ -1124,6 +1334,94 @@ export enum BaseStatus {
  */
 export const BaseStatusSchema: GenEnum<BaseStatus> = /*@__PURE__*/
   enumDesc(file_kepu_registry_v1_events, 1);
+
+/**
+ * @generated from enum kepu.registry.v1.AssessmentCriterion
+ */
+export enum AssessmentCriterion {
+  /**
+   * @generated from enum value: ASSESSMENT_CRITERION_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * 有组织
+   *
+   * @generated from enum value: ASSESSMENT_CRITERION_ORGANIZATION = 1;
+   */
+  ORGANIZATION = 1,
+
+  /**
+   * 有经费
+   *
+   * @generated from enum value: ASSESSMENT_CRITERION_FUNDING = 2;
+   */
+  FUNDING = 2,
+
+  /**
+   * 有阵地
+   *
+   * @generated from enum value: ASSESSMENT_CRITERION_VENUE = 3;
+   */
+  VENUE = 3,
+
+  /**
+   * 有活动
+   *
+   * @generated from enum value: ASSESSMENT_CRITERION_ACTIVITIES = 4;
+   */
+  ACTIVITIES = 4,
+
+  /**
+   * 有影响
+   *
+   * @generated from enum value: ASSESSMENT_CRITERION_IMPACT = 5;
+   */
+  IMPACT = 5,
+}
+
+/**
+ * Describes the enum kepu.registry.v1.AssessmentCriterion.
+ */
+export const AssessmentCriterionSchema: GenEnum<AssessmentCriterion> = /*@__PURE__*/
+  enumDesc(file_kepu_registry_v1_events, 2);
+
+/**
+ * @generated from enum kepu.registry.v1.AssessmentResult
+ */
+export enum AssessmentResult {
+  /**
+   * @generated from enum value: ASSESSMENT_RESULT_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * 优秀
+   *
+   * @generated from enum value: ASSESSMENT_RESULT_EXCELLENT = 1;
+   */
+  EXCELLENT = 1,
+
+  /**
+   * 合格
+   *
+   * @generated from enum value: ASSESSMENT_RESULT_QUALIFIED = 2;
+   */
+  QUALIFIED = 2,
+
+  /**
+   * 不合格
+   *
+   * @generated from enum value: ASSESSMENT_RESULT_UNQUALIFIED = 3;
+   */
+  UNQUALIFIED = 3,
+}
+
+/**
+ * Describes the enum kepu.registry.v1.AssessmentResult.
+ */
+export const AssessmentResultSchema: GenEnum<AssessmentResult> = /*@__PURE__*/
+  enumDesc(file_kepu_registry_v1_events, 3);
 
 /**
  * @generated from enum kepu.registry.v1.ResourceKind
@@ -1188,7 +1486,7 @@ export enum ResourceKind {
  * Describes the enum kepu.registry.v1.ResourceKind.
  */
 export const ResourceKindSchema: GenEnum<ResourceKind> = /*@__PURE__*/
-  enumDesc(file_kepu_registry_v1_events, 2);
+  enumDesc(file_kepu_registry_v1_events, 4);
 
 /**
  * @generated from enum kepu.registry.v1.ProviderKind
@@ -1214,7 +1512,7 @@ export enum ProviderKind {
  * Describes the enum kepu.registry.v1.ProviderKind.
  */
 export const ProviderKindSchema: GenEnum<ProviderKind> = /*@__PURE__*/
-  enumDesc(file_kepu_registry_v1_events, 3);
+  enumDesc(file_kepu_registry_v1_events, 5);
 
 /**
  * @generated from enum kepu.registry.v1.ResourceStatus
@@ -1258,5 +1556,5 @@ export enum ResourceStatus {
  * Describes the enum kepu.registry.v1.ResourceStatus.
  */
 export const ResourceStatusSchema: GenEnum<ResourceStatus> = /*@__PURE__*/
-  enumDesc(file_kepu_registry_v1_events, 4);
+  enumDesc(file_kepu_registry_v1_events, 6);
 
