@@ -466,26 +466,66 @@ function teamTargets(withLeaders: boolean, cell: (teamId: string) => Promise<Omi
   return [...teamDistricts.map(([name, district]) => ({ name, make: make(() => freshTeam(district)) })), ...(withLeaders ? [{ name: "the leader's", make: make(async () => "team-futian") }] : [])];
 }
 
-// ---- imports: the template for anyone signed in; a sheet of volunteers for those who may change every team it names
+// ---- imports: the template for anyone signed in; a sheet of volunteers for those who may change
+// every team it names, of org units for those who may change the tree under every parent it names
+// (a root only the admin), of teams for those who may register teams for every owner it names
 const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-async function volunteerSheet(teamId: string): Promise<Buffer> {
-  const template = await fetch(`${gateway.httpUrl}/api/v1/imports/volunteers/template`, { headers: { authorization: `Bearer ${admin().token}` } });
+async function importSheet(kind: string, values: Record<string, string>): Promise<Buffer> {
+  const template = await fetch(`${gateway.httpUrl}/api/v1/imports/${kind}/template`, { headers: { authorization: `Bearer ${admin().token}` } });
   const book = new ExcelJS.Workbook();
   await book.xlsx.load(await template.arrayBuffer());
   const headers = (book.getWorksheet("导入")!.getRow(1).values as string[]).slice(1);
   const out = new ExcelJS.Workbook();
   const sheet = out.addWorksheet("导入");
   sheet.addRow(headers);
-  sheet.addRow(headers.map((h) => ({ 队伍编号: teamId, 志愿者编号: `vol-matrix-${++seq}`, 姓名: "周志愿", 手机号: "13800000011" })[h] ?? ""));
+  sheet.addRow(headers.map((h) => values[h] ?? ""));
   return Buffer.from(await out.xlsx.writeBuffer());
 }
+const volunteerSheet = (teamId: string) => importSheet("volunteers", { 队伍编号: teamId, 志愿者编号: `vol-matrix-${++seq}`, 姓名: "周志愿", 手机号: "13800000011" });
+
+/** An org or team sheet of one new record, made afresh for each person (so each allowed import writes). */
+function sheetTarget(kind: string, name: string, row: () => Record<string, string>, allowed: (who: Person) => Promise<boolean>, collection: string): Target {
+  return {
+    name: `${kind}: ${name}`,
+    make: async () => {
+      const cell: Cell = {
+        path: `/api/v1/imports/${kind}`,
+        contentType: xlsxType,
+        allowed: async (who) => {
+          cell.body = await importSheet(kind, row());
+          return allowed(who);
+        },
+        snapshot: async () => db("registry").collection(collection).countDocuments({}),
+      };
+      return cell;
+    },
+  };
+}
+const importStreets: [string, string][] = [["own street", "sz-futian-yuanling"], ["foreign street", "sz-luohu-s"]];
+const orgSheetTargets = (): Target[] => [
+  ...importStreets.map(([name, street]) =>
+    sheetTarget("orgs", name, () => ({ 机构编号: `matrix-import-org-${++seq}`, 名称: "矩阵导入社区", 类型: "社区", 上级编号: street }), may("org.change", { path: pathOf(street) }), "organizations"),
+  ),
+  sheetTarget("orgs", "root", () => ({ 机构编号: `matrix-import-city-${++seq}`, 名称: "矩阵导入市", 类型: "市" }), may("org.change", { path: [] }), "organizations"),
+];
+const teamSheetTargets = (): Target[] =>
+  teamDistricts.map(([name, district]) =>
+    sheetTarget("teams", name, () => ({ 队伍编号: `team-matrix-import-${++seq}`, 队伍名称: "矩阵导入队", 所属机构编号: district, 服务范围: district, 主题: "卫生健康" }), may("team.register", { path: pathOf(district), orgId: district }), "teams"),
+  );
 
 function teamSpecs(): RouteSpec[] {
   return [
-    { route: "GET /api/v1/imports/{kind}/template", targets: [{ name: "volunteers", make: async () => ({ path: "/api/v1/imports/volunteers/template", allowed: async () => true }) }] },
+    {
+      route: "GET /api/v1/imports/{kind}/template",
+      targets: ["volunteers", "orgs", "teams"].map((kind) => ({ name: kind, make: async () => ({ path: `/api/v1/imports/${kind}/template`, allowed: async () => true }) })),
+    },
     {
       route: "POST /api/v1/imports/{kind}",
-      targets: teamTargets(false, async (teamId) => ({ path: "/api/v1/imports/volunteers", body: await volunteerSheet(teamId), contentType: xlsxType })),
+      targets: [
+        ...teamTargets(false, async (teamId) => ({ path: "/api/v1/imports/volunteers", body: await volunteerSheet(teamId), contentType: xlsxType })).map((t) => ({ ...t, name: `volunteers: ${t.name}` })),
+        ...orgSheetTargets(),
+        ...teamSheetTargets(),
+      ],
     },
     {
       route: "POST /api/v1/teams",
