@@ -14,6 +14,7 @@
 // volunteer figures at the top, as before; every kind under `kinds`).
 // BENCH_IMPORT_KINDS (default "volunteers,orgs,teams") runs some of them; teams need orgs. The
 // relay is waited for up to BENCH_IMPORT_RELAY_WAIT_MS (default 180 s) a kind.
+import { loadavg } from "node:os";
 import ExcelJS from "exceljs";
 import { MongoClient, type Db } from "mongodb";
 import { OrgKind, Theme } from "@kepu/contracts/common/v1/catalog_pb";
@@ -203,6 +204,9 @@ try {
       ...volunteers,
       note: "importMs is the upload's answer: the gateway reading the xlsx, the registry checking every row and writing — volunteers' records in bulks and their team once per 500 joins; new orgs and teams in bulks of 500 documents (two in flight), each with its events in its own outbox. The relay to Kafka follows (allEventsRelayedMs, from the upload; null when it had not finished within relayWaitMs, with the documents still pending then). kinds: every kind's figures (orgs: a district's streets, communities, practice institutes and stations serving communities, 党群服务中心; teams: owned by those streets, each serving a community)",
       allKindsMeetTarget: Object.values(figures).every((f) => f.meetsTarget),
+      // The figures move with what else the two cores and the store serve: where it ran, and how loaded.
+      store: engines.urls.mongoUrl,
+      loadAverageAtEnd: loadavg().map((l) => Math.round(l * 10) / 10),
       kinds: figures,
     },
     table,
