@@ -2382,7 +2382,7 @@ export interface paths {
                                 /** @enum {string} */
                                 level: "BASE_LEVEL_UNSPECIFIED" | "BASE_LEVEL_NATIONAL" | "BASE_LEVEL_PROVINCIAL" | "BASE_LEVEL_CITY" | "BASE_LEVEL_DISTRICT" | "BASE_LEVEL_DEMONSTRATION_SITE";
                                 /** @enum {string} */
-                                status: "BASE_STATUS_UNSPECIFIED" | "BASE_STATUS_ACTIVE" | "BASE_STATUS_UNDER_REVIEW" | "BASE_STATUS_SUSPENDED" | "BASE_STATUS_REVOKED";
+                                status: "BASE_STATUS_UNSPECIFIED" | "BASE_STATUS_ACTIVE" | "BASE_STATUS_UNDER_REVIEW" | "BASE_STATUS_SUSPENDED" | "BASE_STATUS_REVOKED" | "BASE_STATUS_APPLIED" | "BASE_STATUS_REJECTED";
                                 /** Format: date-time */
                                 certifiedOn?: string;
                                 termYears: number;
@@ -2390,6 +2390,26 @@ export interface paths {
                                 assessments: {
                                     [key: string]: boolean;
                                 };
+                                certificateNumber: string;
+                                /** Format: date-time */
+                                termStart?: string;
+                                /** Format: date-time */
+                                termEnd?: string;
+                                offers: string;
+                                reason: string;
+                                scored: {
+                                    year: number;
+                                    scores: {
+                                        /** @enum {string} */
+                                        criterion: "ASSESSMENT_CRITERION_UNSPECIFIED" | "ASSESSMENT_CRITERION_ORGANIZATION" | "ASSESSMENT_CRITERION_FUNDING" | "ASSESSMENT_CRITERION_VENUE" | "ASSESSMENT_CRITERION_ACTIVITIES" | "ASSESSMENT_CRITERION_IMPACT";
+                                        score: number;
+                                        evidence: string;
+                                        prefilled: number;
+                                    }[];
+                                    /** @enum {string} */
+                                    result: "ASSESSMENT_RESULT_UNSPECIFIED" | "ASSESSMENT_RESULT_EXCELLENT" | "ASSESSMENT_RESULT_QUALIFIED" | "ASSESSMENT_RESULT_UNQUALIFIED";
+                                    total: number;
+                                }[];
                             }[];
                             page: number;
                             pageSize: number;
