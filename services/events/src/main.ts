@@ -8,6 +8,7 @@ import { EventsService } from "@kepu/contracts/events/v1/service_pb";
 import { Activities } from "./activities.js";
 import { clockFrom } from "@kepu/calendar/clock";
 import { readConfig } from "./config.js";
+import { Rotations } from "./rotations.js";
 import { eventsService } from "./grpc/events-service.js";
 import { orderConsumer } from "./messaging/order-consumer.js";
 import { registryConsumer } from "./messaging/registry-consumer.js";
@@ -53,7 +54,7 @@ const rpc = new RpcServer({
   onRefused: (problem, method) => logger.warn({ problem, method }, "call refused: no valid call token"),
   onUnexpectedError: (err, method) => logger.error({ err, method }, "rpc failed"),
 })
-  .add(EventsService, eventsService(activities, store, seats, clock))
+  .add(EventsService, eventsService(activities, store, seats, clock, new Rotations(calendars, registry)))
   .add(DiagnosticsService, diagnostics("events", engines.readiness));
 const http = createHttpServer({ logger, readiness: engines.readiness });
 

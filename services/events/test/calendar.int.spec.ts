@@ -16,6 +16,7 @@ import { detectEngine } from "@kepu/mongo";
 import { OutboxRelay } from "@kepu/outbox";
 import { TestEngines, uniquePrefix, waitFor } from "@kepu/testkit";
 import { Activities } from "../src/activities.js";
+import { Rotations } from "../src/rotations.js";
 import { ActivityStore } from "../src/store/activity-store.js";
 import { CalendarStore } from "../src/store/calendar-store.js";
 import { RegistryStore } from "../src/store/registry-store.js";
@@ -38,6 +39,7 @@ let activities: Activities;
 let store: ActivityStore;
 let calendars: CalendarStore;
 let relay: OutboxRelay;
+let rotations: Rotations;
 
 const order = (orderId: string, startsAt: Date, expectedParticipants = 20) =>
   create(OrderAcceptedSchema, { orderId, teamId: "t1", requesterId: "worker-1", request: create(OrderRequestSchema, { menuItemId: "item-stars", title: `天文科普夜 ${orderId}`, community, expectedParticipants, preferredDate: timestampFromDate(startsAt) }) });
@@ -57,6 +59,8 @@ beforeAll(async () => {
   // What the registry said: a listed hall and telescope, and a 90-minute item for 60 using both (and one resource never listed).
   await registry.applyResource("hall-1", 1, { available: true, ownerOrgId: "base-1" });
   await registry.applyResource("scope-1", 1, { available: true, ownerOrgId: "base-1" });
+  rotations = new Rotations(calendars, registry);
+  await registry.applyResource("caravan-1", 1, { available: true, ownerOrgId: "assoc-futian" });
   await registry.applyMenuItem("item-stars", 1, { durationMinutes: 90, capacity: 60, resourceIds: ["hall-1", "scope-1", "never-listed"], withdrawn: false });
 });
 
@@ -114,5 +118,40 @@ describe("an order's activity from its menu item", () => {
     const results = await Promise.all(["o-4", "o-5"].map((id) => activities.createFromOrder(order(id, evening), undefined, { correlationId: id })));
     expect(results.filter(Boolean)).toHaveLength(1);
     await waitFor(async () => ((await calendars.month("hall-1", month)).filter((r) => r.startsAt.getTime() === evening.getTime()).length === 1 ? true : undefined), { what: "one evening reservation" });
+  });
+});
+
+describe("a caravan's rotation saved onto its calendar", () => {
+  const owner = { id: "assoc-1", role: Role.DISTRICT_STAFF, orgId: "assoc-futian" } as never;
+  const communities = ["c1", "c2", "c3"].map((communityId, i) => ({ communityId, lastVisit: `2027-0${i + 1}-01` }));
+  const rules = { month: "2027-09", stayDays: 2, travelDays: 1 };
+
+  it("is planned by the owning association only", async () => {
+    const refused = await rotations.propose("caravan-1", communities, rules, worker).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: "NOT_RESOURCE_OWNER" });
+    const unlisted = await rotations.propose("nowhere", communities, rules, owner).catch((e: unknown) => e);
+    expect(unlisted).toMatchObject({ code: "RESOURCE_NOT_LISTED" });
+  });
+
+  it("reserves each stay as whole days, is edited stay by stay, and frees what an edit moved away from", async () => {
+    // A booking already on the caravan's calendar: 4 September.
+    await calendars.reserve("caravan-1", [{ sessionId: "open-day", activityId: "act-x", title: "科普开放日", startsAt: new Date("2027-09-04T02:00:00Z"), endsAt: new Date("2027-09-04T08:00:00Z") }]);
+    const plan = await rotations.propose("caravan-1", communities, rules, owner);
+    // c1 1–2; then past the open day and its travel days: c2 6–7, c3 9–10.
+    expect(plan.stays.map((s) => `${s.communityId} ${s.firstDay}`)).toEqual(["c1 2027-09-01", "c2 2027-09-06", "c3 2027-09-09"]);
+    await rotations.save("caravan-1", plan, owner);
+    expect((await calendars.month("caravan-1", "2027-09")).map((r) => r.sessionId)).toEqual(["rot:caravan-1:2027-09:c1", "open-day", "rot:caravan-1:2027-09:c2", "rot:caravan-1:2027-09:c3"]);
+    const edited = await rotations.edit("caravan-1", "2027-09", { kind: "move", communityId: "c3", firstDay: "2027-09-20" }, owner);
+    expect(edited.stays.at(-1)).toEqual({ communityId: "c3", firstDay: "2027-09-20", lastDay: "2027-09-21" });
+    const held = await calendars.month("caravan-1", "2027-09");
+    expect(held.find((r) => r.sessionId === "rot:caravan-1:2027-09:c3")).toMatchObject({ startsAt: new Date("2027-09-19T16:00:00Z"), endsAt: new Date("2027-09-21T16:00:00Z") });
+    expect(held).toHaveLength(4);
+    // A move onto the open day is refused; the saved plan and the calendar stay as they were.
+    const clash = await rotations.edit("caravan-1", "2027-09", { kind: "move", communityId: "c2", firstDay: "2027-09-03" }, owner).catch((e: unknown) => e);
+    expect(clash).toMatchObject({ code: "RESOURCE_BUSY", zh: expect.stringContaining("科普开放日") });
+    expect((await rotations.get("caravan-1", "2027-09", owner))?.stays.map((s) => s.firstDay)).toEqual(["2027-09-01", "2027-09-06", "2027-09-20"]);
+    // A session wanting the caravan during a stay is refused, naming the stay.
+    const busy = await calendars.reserve("caravan-1", [{ sessionId: "late", activityId: "act-y", title: "晚到的活动", startsAt: new Date("2027-09-20T02:00:00Z"), endsAt: new Date("2027-09-20T04:00:00Z") }]).catch((e: unknown) => e);
+    expect(busy).toMatchObject({ code: "RESOURCE_BUSY", zh: expect.stringContaining("驻留 c3") });
   });
 });

@@ -10,6 +10,8 @@ import type { ServiceImplementation } from "@kepu/rpc";
 import type { Activities } from "../activities.js";
 import { activityFacts } from "../domain/access.js";
 import type { Reservation } from "../domain/calendar.js";
+import type { RotationPlan } from "../domain/rotation.js";
+import type { Rotations } from "../rotations.js";
 import { summaryOverdue } from "../domain/rules.js";
 import type { ActivityRecord, ActivityStore, BookingRecord } from "../store/activity-store.js";
 import type { SeatLedger } from "../store/seat-ledger.js";
@@ -45,7 +47,16 @@ export function bookingMessage(b: BookingRecord, activity?: ActivityRecord): Mes
 
 const reservationMessage = (r: Reservation) => ({ sessionId: r.sessionId, activityId: r.activityId, title: r.title, startsAt: timestampFromDate(r.startsAt), endsAt: timestampFromDate(r.endsAt) });
 
-export function eventsService(activities: Activities, store: ActivityStore, seats: SeatLedger, clock: () => Date): ServiceImplementation<typeof EventsService> {
+const planMessage = (resourceId: string, plan: RotationPlan, saved: boolean) => ({ resourceId, ...plan, stays: plan.stays.map((s) => ({ ...s })), saved });
+const planOf = (p: { month: string; stayDays: number; travelDays: number; stays: { communityId: string; firstDay: string; lastDay: string }[]; unplaced: string[] }): RotationPlan => ({
+  month: p.month,
+  stayDays: p.stayDays,
+  travelDays: p.travelDays,
+  stays: p.stays.slice(0, 62).map((s) => ({ communityId: id(s.communityId, "communityId"), firstDay: s.firstDay, lastDay: s.lastDay })),
+  unplaced: p.unplaced.slice(0, 500),
+});
+
+export function eventsService(activities: Activities, store: ActivityStore, seats: SeatLedger, clock: () => Date, rotations: Rotations): ServiceImplementation<typeof EventsService> {
   // Staff of the organizer's subtree and the team see a summary and its photos; everyone once it is filed.
   const summaryVisible = (activity: ActivityRecord, actor: Actor | undefined) => can("summary.read", actor, activityFacts(activity)) || (activity.summaryFiled && can("summary.readPublished", actor));
   const view = async ({ summaryFiledAt, ...a }: ActivityRecord): Promise<MessageInitShape<typeof ActivitySchema>> => ({
@@ -223,6 +234,29 @@ export function eventsService(activities: Activities, store: ActivityStore, seat
       if (!(endsAt > startsAt)) throw kepuError("invalid", "BAD_TIMES", "结束时间须晚于开始时间", "The end must be after the start", "endsAt");
       const found = await activities.collisionFor(request.resourceIds.slice(0, 20).map((r) => id(r, "resourceIds")), startsAt, endsAt);
       return found ? { resourceId: found.resourceId, heldBy: reservationMessage(found.with) } : {};
+    },
+    async proposeRotation(request, context) {
+      const resourceId = id(request.resourceId, "resourceId");
+      const communities = request.communities.slice(0, 500).map((c) => ({ communityId: id(c.communityId, "communityId"), lastVisit: c.lastVisit }));
+      const plan = await rotations.propose(resourceId, communities, { month: request.month, stayDays: request.stayDays, travelDays: request.travelDays }, context.actor);
+      return { plan: planMessage(resourceId, plan, false) };
+    },
+    async saveRotation(request, context) {
+      if (!request.plan) throw kepuError("invalid", "PLAN_REQUIRED", "请提供巡回计划", "The plan is required", "plan");
+      const resourceId = id(request.plan.resourceId, "resourceId");
+      return { plan: planMessage(resourceId, await rotations.save(resourceId, planOf(request.plan), context.actor), true) };
+    },
+    async getRotation(request, context) {
+      const resourceId = id(request.resourceId, "resourceId");
+      const plan = await rotations.get(resourceId, request.month, context.actor);
+      if (!plan) throw kepuError("not_found", "ROTATION_NOT_FOUND", `资源 ${resourceId} 在 ${request.month} 没有已保存的巡回计划`, `Resource ${resourceId} has no saved rotation for ${request.month}`);
+      return { plan: planMessage(resourceId, plan, true) };
+    },
+    async editRotation(request, context) {
+      const resourceId = id(request.resourceId, "resourceId");
+      const communityId = id(request.communityId, "communityId");
+      const edit = request.moveToFirstDay ? ({ kind: "move", communityId, firstDay: request.moveToFirstDay } as const) : ({ kind: "remove", communityId } as const);
+      return { plan: planMessage(resourceId, await rotations.edit(resourceId, request.month, edit, context.actor), true) };
     },
     async listOverdueSummaries(request, context) {
       const { activities: found } = await store.list({ ...reach("summary.overdue", context.actor, request.orgId, ""), theme: 0, campaignId: request.campaignId, status: "", from: undefined, to: undefined, page: 0, pageSize: 1_000 });

@@ -2,6 +2,7 @@ import type { Collection, Db, Document } from "mongodb";
 import { kepuError } from "@kepu/errors";
 import { serializedWrite } from "@kepu/mongo";
 import { calendarId, decideReserve, monthsSpanned, type Reservation } from "../domain/calendar.js";
+import type { RotationPlan, Stay } from "../domain/rotation.js";
 
 /**
  * Resources' calendars: one document per resource per Beijing month (`_id` "res-1:2027-09"), each
@@ -11,9 +12,22 @@ import { calendarId, decideReserve, monthsSpanned, type Reservation } from "../d
  */
 export class CalendarStore {
   readonly calendars: Collection<Document>;
+  /** Saved rotation plans of mobile resources, one per resource per month (`_id` "caravan-1:2027-09"). */
+  readonly rotations: Collection<Document>;
 
   constructor(db: Db) {
     this.calendars = db.collection("resource_calendars");
+    this.rotations = db.collection("rotation_plans");
+  }
+
+  async rotation(resourceId: string, month: string): Promise<RotationPlan | undefined> {
+    const doc = await this.rotations.findOne({ _id: calendarId(resourceId, month) as never });
+    if (!doc) return undefined;
+    return { month, stayDays: Number(doc.stayDays), travelDays: Number(doc.travelDays), stays: (doc.stays as Stay[]).map((s) => ({ communityId: s.communityId, firstDay: s.firstDay, lastDay: s.lastDay })), unplaced: (doc.unplaced as string[]) ?? [] };
+  }
+
+  async saveRotation(resourceId: string, plan: RotationPlan): Promise<void> {
+    await this.rotations.replaceOne({ _id: calendarId(resourceId, plan.month) as never }, { resourceId, ...plan }, { upsert: true });
   }
 
   /** The sessions holding a resource in a month ("2027-09"), by start. */

@@ -54,6 +54,12 @@ export class RegistryStore {
     return new Set(found.filter((d) => d && d.available !== false).map((d) => String(d!._id)));
   }
 
+  /** The org that owns a listed resource, or undefined when the 名录 does not list it. */
+  async ownerOf(resourceId: string): Promise<string | undefined> {
+    const doc = await this.resources.findOne({ _id: resourceId as never });
+    return doc && doc.available !== false ? String(doc.ownerOrgId ?? "") : undefined;
+  }
+
   async isMember(teamId: string, volunteerId: string): Promise<boolean> {
     const doc = await this.members.findOne({ _id: `${teamId}:${volunteerId}` as never });
     return doc?.member === true;

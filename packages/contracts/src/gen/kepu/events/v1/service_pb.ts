@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file kepu/events/v1/service.proto.
  */
 export const file_kepu_events_v1_service: GenFile = /*@__PURE__*/
-  fileDesc("ChxrZXB1L2V2ZW50cy92MS9zZXJ2aWNlLnByb3RvEg5rZXB1LmV2ZW50cy52MSJ5CgtTZXNzaW9uVmlldxIoCgdzZXNzaW9uGAEgASgLMhcua2VwdS5ldmVudHMudjEuU2Vzc2lvbhITCgtzZWF0c190YWtlbhgCIAEoBRISCgpzZWF0c19sZWZ0GAMgASgFEhcKD3dhaXRsaXN0X2xlbmd0aBgEIAEoBSL9BAoIQWN0aXZpdHkSEwoLYWN0aXZpdHlfaWQYASABKAkSEAoIb3JkZXJfaWQYAiABKAkSDQoFdGl0bGUYAyABKAkSJAoFdGhlbWUYBCABKA4yFS5rZXB1LmNvbW1vbi52MS5UaGVtZRImCgZmb3JtYXQYBSABKA4yFi5rZXB1LmNvbW1vbi52MS5Gb3JtYXQSKgoIYXVkaWVuY2UYBiABKA4yGC5rZXB1LmNvbW1vbi52MS5BdWRpZW5jZRIYChBvcmdhbml6ZXJfb3JnX2lkGAcgASgJEicKBXBsYWNlGAggASgLMhgua2VwdS5jb21tb24udjEuT3JnUGxhY2USDwoHdGVhbV9pZBgJIAEoCRITCgtjYW1wYWlnbl9pZBgKIAEoCRItCghzZXNzaW9ucxgLIAMoCzIbLmtlcHUuZXZlbnRzLnYxLlNlc3Npb25WaWV3Ei4KBnN0YXR1cxgMIAEoDjIeLmtlcHUuZXZlbnRzLnYxLkFjdGl2aXR5U3RhdHVzEh0KFXByaW9yaXR5X2NvbW11bml0eV9pZBgNIAEoCRIVCg1zdW1tYXJ5X2ZpbGVkGA4gASgIEhQKDHBhcnRpY2lwYW50cxgPIAEoBRIbChN1bmlxdWVfcGFydGljaXBhbnRzGBAgASgFEhUKDXNlcnZpY2VfaG91cnMYESABKAESDwoHdmVyc2lvbhgSIAEoAxI0ChBzdW1tYXJ5X2ZpbGVkX2F0GBMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIUCgxzdW1tYXJ5X2xhdGUYFCABKAgSHAoUbm9fYXR0ZW5kYW5jZV9yZWFzb24YFSABKAkioAEKDFNlc3Npb25JbnB1dBItCglzdGFydHNfYXQYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEisKB2VuZHNfYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhMKC3Jlc291cmNlX2lkGAMgASgJEg0KBXBsYWNlGAQgASgJEhAKCGNhcGFjaXR5GAUgASgFIqACChZQdWJsaXNoQWN0aXZpdHlSZXF1ZXN0Eg0KBXRpdGxlGAEgASgJEiQKBXRoZW1lGAIgASgOMhUua2VwdS5jb21tb24udjEuVGhlbWUSJgoGZm9ybWF0GAMgASgOMhYua2VwdS5jb21tb24udjEuRm9ybWF0EioKCGF1ZGllbmNlGAQgASgOMhgua2VwdS5jb21tb24udjEuQXVkaWVuY2USJwoFcGxhY2UYBSABKAsyGC5rZXB1LmNvbW1vbi52MS5PcmdQbGFjZRITCgtjYW1wYWlnbl9pZBgGIAEoCRIuCghzZXNzaW9ucxgHIAMoCzIcLmtlcHUuZXZlbnRzLnYxLlNlc3Npb25JbnB1dBIPCgd0ZWFtX2lkGAggASgJIkUKF1B1Ymxpc2hBY3Rpdml0eVJlc3BvbnNlEioKCGFjdGl2aXR5GAEgASgLMhgua2VwdS5ldmVudHMudjEuQWN0aXZpdHkiKQoSR2V0QWN0aXZpdHlSZXF1ZXN0EhMKC2FjdGl2aXR5X2lkGAEgASgJIkEKE0dldEFjdGl2aXR5UmVzcG9uc2USKgoIYWN0aXZpdHkYASABKAsyGC5rZXB1LmV2ZW50cy52MS5BY3Rpdml0eSKWAgoVTGlzdEFjdGl2aXRpZXNSZXF1ZXN0Eg4KBm9yZ19pZBgBIAEoCRIkCgV0aGVtZRgCIAEoDjIVLmtlcHUuY29tbW9uLnYxLlRoZW1lEhMKC2NhbXBhaWduX2lkGAMgASgJEi4KBnN0YXR1cxgEIAEoDjIeLmtlcHUuZXZlbnRzLnYxLkFjdGl2aXR5U3RhdHVzEigKBGZyb20YBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiYKAnRvGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIRCglwYWdlX3NpemUYByABKAUSDAoEcGFnZRgIIAEoBRIPCgd0ZWFtX2lkGAkgASgJIlUKFkxpc3RBY3Rpdml0aWVzUmVzcG9uc2USLAoKYWN0aXZpdGllcxgBIAMoCzIYLmtlcHUuZXZlbnRzLnYxLkFjdGl2aXR5Eg0KBXRvdGFsGAIgASgFIrECCgdCb29raW5nEhIKCmJvb2tpbmdfaWQYASABKAkSEwoLYWN0aXZpdHlfaWQYAiABKAkSEgoKc2Vzc2lvbl9pZBgDIAEoCRITCgtyZXNpZGVudF9pZBgEIAEoCRIUCgxjb21tdW5pdHlfaWQYBSABKAkSLQoGc3RhdHVzGAYgASgOMh0ua2VwdS5ldmVudHMudjEuQm9va2luZ1N0YXR1cxIZChF3YWl0bGlzdF9wb3NpdGlvbhgHIAEoBRItCglib29rZWRfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhYKDmFjdGl2aXR5X3RpdGxlGAkgASgJEi0KCXN0YXJ0c19hdBgKIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiNgoLQm9va1JlcXVlc3QSEwoLYWN0aXZpdHlfaWQYASABKAkSEgoKc2Vzc2lvbl9pZBgCIAEoCSI4CgxCb29rUmVzcG9uc2USKAoHYm9va2luZxgBIAEoCzIXLmtlcHUuZXZlbnRzLnYxLkJvb2tpbmciOgoUQ2FuY2VsQm9va2luZ1JlcXVlc3QSEgoKYm9va2luZ19pZBgBIAEoCRIOCgZyZWFzb24YAiABKAkiXgoVQ2FuY2VsQm9va2luZ1Jlc3BvbnNlEigKB2Jvb2tpbmcYASABKAsyFy5rZXB1LmV2ZW50cy52MS5Cb29raW5nEhsKE3Byb21vdGVkX2Jvb2tpbmdfaWQYAiABKAkiFwoVTGlzdE15Qm9va2luZ3NSZXF1ZXN0IkMKFkxpc3RNeUJvb2tpbmdzUmVzcG9uc2USKQoIYm9va2luZ3MYASADKAsyFy5rZXB1LmV2ZW50cy52MS5Cb29raW5nIiwKFkdldENoZWNrSW5Ub2tlblJlcXVlc3QSEgoKYm9va2luZ19pZBgBIAEoCSIoChdHZXRDaGVja0luVG9rZW5SZXNwb25zZRINCgV0b2tlbhgBIAEoCSIzCg5DaGVja0luUmVxdWVzdBINCgV0b2tlbhgBIAEoCRISCgpib29raW5nX2lkGAIgASgJIjsKD0NoZWNrSW5SZXNwb25zZRIoCgdib29raW5nGAEgASgLMhcua2VwdS5ldmVudHMudjEuQm9va2luZyIsChVMaXN0QXR0ZW5kYW5jZVJlcXVlc3QSEwoLYWN0aXZpdHlfaWQYASABKAkiVwoWTGlzdEF0dGVuZGFuY2VSZXNwb25zZRIpCghib29raW5ncxgBIAMoCzIXLmtlcHUuZXZlbnRzLnYxLkJvb2tpbmcSEgoKY2hlY2tlZF9pbhgCIAEoBSLOAQoZUmVjb3JkU2VydmljZUhvdXJzUmVxdWVzdBITCgthY3Rpdml0eV9pZBgBIAEoCRIUCgx2b2x1bnRlZXJfaWQYAiABKAkSDwoHdGVhbV9pZBgDIAEoCRIXCg9zZXJ2aWNlX2NvbnRlbnQYBCABKAkSLgoKc3RhcnRlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoIZW5kZWRfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIisKGlJlY29yZFNlcnZpY2VIb3Vyc1Jlc3BvbnNlEg0KBWhvdXJzGAEgASgBIksKEkZpbGVTdW1tYXJ5UmVxdWVzdBITCgthY3Rpdml0eV9pZBgBIAEoCRIMCgR0ZXh0GAIgASgJEhIKCnBob3RvX3VybHMYAyADKAkiQQoTRmlsZVN1bW1hcnlSZXNwb25zZRIqCghhY3Rpdml0eRgBIAEoCzIYLmtlcHUuZXZlbnRzLnYxLkFjdGl2aXR5Il4KF0NvbXBsZXRlQWN0aXZpdHlSZXF1ZXN0EhMKC2FjdGl2aXR5X2lkGAEgASgJEhAKCHdhbGtfaW5zGAIgASgFEhwKFG5vX2F0dGVuZGFuY2VfcmVhc29uGAMgASgJIkYKGENvbXBsZXRlQWN0aXZpdHlSZXNwb25zZRIqCghhY3Rpdml0eRgBIAEoCzIYLmtlcHUuZXZlbnRzLnYxLkFjdGl2aXR5IkoKE1JhdGVBY3Rpdml0eVJlcXVlc3QSEwoLYWN0aXZpdHlfaWQYASABKAkSDQoFc2NvcmUYAiABKAUSDwoHY29tbWVudBgDIAEoCSIWChRSYXRlQWN0aXZpdHlSZXNwb25zZSJCChtMaXN0T3ZlcmR1ZVN1bW1hcmllc1JlcXVlc3QSDgoGb3JnX2lkGAEgASgJEhMKC2NhbXBhaWduX2lkGAIgASgJIkwKHExpc3RPdmVyZHVlU3VtbWFyaWVzUmVzcG9uc2USLAoKYWN0aXZpdGllcxgBIAMoCzIYLmtlcHUuZXZlbnRzLnYxLkFjdGl2aXR5IlAKElVwbG9hZFBob3RvUmVxdWVzdBITCgthY3Rpdml0eV9pZBgBIAEoCRIUCgxjb250ZW50X3R5cGUYAiABKAkSDwoHY29udGVudBgDIAEoDCI0ChNVcGxvYWRQaG90b1Jlc3BvbnNlEhAKCHBob3RvX2lkGAEgASgJEgsKA3VybBgCIAEoCSIjCg9HZXRQaG90b1JlcXVlc3QSEAoIcGhvdG9faWQYASABKAkiTgoQR2V0UGhvdG9SZXNwb25zZRIUCgxjb250ZW50X3R5cGUYASABKAkSDwoHY29udGVudBgCIAEoDBITCgthY3Rpdml0eV9pZBgDIAEoCSIoChFHZXRTdW1tYXJ5UmVxdWVzdBITCgthY3Rpdml0eV9pZBgBIAEoCSJkChJHZXRTdW1tYXJ5UmVzcG9uc2USDAoEdGV4dBgBIAEoCRISCgpwaG90b191cmxzGAIgAygJEiwKCGZpbGVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKhAQoLUmVzZXJ2YXRpb24SEgoKc2Vzc2lvbl9pZBgBIAEoCRITCgthY3Rpdml0eV9pZBgCIAEoCRINCgV0aXRsZRgDIAEoCRItCglzdGFydHNfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEisKB2VuZHNfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIkAKGkdldFJlc291cmNlQ2FsZW5kYXJSZXF1ZXN0EhMKC3Jlc291cmNlX2lkGAEgASgJEg0KBW1vbnRoGAIgASgJIlAKG0dldFJlc291cmNlQ2FsZW5kYXJSZXNwb25zZRIxCgxyZXNlcnZhdGlvbnMYASADKAsyGy5rZXB1LmV2ZW50cy52MS5SZXNlcnZhdGlvbiKQAQocQ2hlY2tSZXNvdXJjZUNvbmZsaWN0UmVxdWVzdBIUCgxyZXNvdXJjZV9pZHMYASADKAkSLQoJc3RhcnRzX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIrCgdlbmRzX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJiCh1DaGVja1Jlc291cmNlQ29uZmxpY3RSZXNwb25zZRITCgtyZXNvdXJjZV9pZBgBIAEoCRIsCgdoZWxkX2J5GAIgASgLMhsua2VwdS5ldmVudHMudjEuUmVzZXJ2YXRpb24qjgEKDkFjdGl2aXR5U3RhdHVzEh8KG0FDVElWSVRZX1NUQVRVU19VTlNQRUNJRklFRBAAEh0KGUFDVElWSVRZX1NUQVRVU19TQ0hFRFVMRUQQARIdChlBQ1RJVklUWV9TVEFUVVNfQ09NUExFVEVEEAISHQoZQUNUSVZJVFlfU1RBVFVTX0NBTkNFTExFRBADKqYBCg1Cb29raW5nU3RhdHVzEh4KGkJPT0tJTkdfU1RBVFVTX1VOU1BFQ0lGSUVEEAASGQoVQk9PS0lOR19TVEFUVVNfU0VBVEVEEAESHQoZQk9PS0lOR19TVEFUVVNfV0FJVExJU1RFRBACEhwKGEJPT0tJTkdfU1RBVFVTX0NBTkNFTExFRBADEh0KGUJPT0tJTkdfU1RBVFVTX0NIRUNLRURfSU4QBDKbDgoNRXZlbnRzU2VydmljZRJiCg9QdWJsaXNoQWN0aXZpdHkSJi5rZXB1LmV2ZW50cy52MS5QdWJsaXNoQWN0aXZpdHlSZXF1ZXN0Gicua2VwdS5ldmVudHMudjEuUHVibGlzaEFjdGl2aXR5UmVzcG9uc2USVgoLR2V0QWN0aXZpdHkSIi5rZXB1LmV2ZW50cy52MS5HZXRBY3Rpdml0eVJlcXVlc3QaIy5rZXB1LmV2ZW50cy52MS5HZXRBY3Rpdml0eVJlc3BvbnNlEl8KDkxpc3RBY3Rpdml0aWVzEiUua2VwdS5ldmVudHMudjEuTGlzdEFjdGl2aXRpZXNSZXF1ZXN0GiYua2VwdS5ldmVudHMudjEuTGlzdEFjdGl2aXRpZXNSZXNwb25zZRJBCgRCb29rEhsua2VwdS5ldmVudHMudjEuQm9va1JlcXVlc3QaHC5rZXB1LmV2ZW50cy52MS5Cb29rUmVzcG9uc2USXAoNQ2FuY2VsQm9va2luZxIkLmtlcHUuZXZlbnRzLnYxLkNhbmNlbEJvb2tpbmdSZXF1ZXN0GiUua2VwdS5ldmVudHMudjEuQ2FuY2VsQm9va2luZ1Jlc3BvbnNlEl8KDkxpc3RNeUJvb2tpbmdzEiUua2VwdS5ldmVudHMudjEuTGlzdE15Qm9va2luZ3NSZXF1ZXN0GiYua2VwdS5ldmVudHMudjEuTGlzdE15Qm9va2luZ3NSZXNwb25zZRJiCg9HZXRDaGVja0luVG9rZW4SJi5rZXB1LmV2ZW50cy52MS5HZXRDaGVja0luVG9rZW5SZXF1ZXN0Gicua2VwdS5ldmVudHMudjEuR2V0Q2hlY2tJblRva2VuUmVzcG9uc2USSgoHQ2hlY2tJbhIeLmtlcHUuZXZlbnRzLnYxLkNoZWNrSW5SZXF1ZXN0Gh8ua2VwdS5ldmVudHMudjEuQ2hlY2tJblJlc3BvbnNlEl8KDkxpc3RBdHRlbmRhbmNlEiUua2VwdS5ldmVudHMudjEuTGlzdEF0dGVuZGFuY2VSZXF1ZXN0GiYua2VwdS5ldmVudHMudjEuTGlzdEF0dGVuZGFuY2VSZXNwb25zZRJrChJSZWNvcmRTZXJ2aWNlSG91cnMSKS5rZXB1LmV2ZW50cy52MS5SZWNvcmRTZXJ2aWNlSG91cnNSZXF1ZXN0Gioua2VwdS5ldmVudHMudjEuUmVjb3JkU2VydmljZUhvdXJzUmVzcG9uc2USVgoLRmlsZVN1bW1hcnkSIi5rZXB1LmV2ZW50cy52MS5GaWxlU3VtbWFyeVJlcXVlc3QaIy5rZXB1LmV2ZW50cy52MS5GaWxlU3VtbWFyeVJlc3BvbnNlEmUKEENvbXBsZXRlQWN0aXZpdHkSJy5rZXB1LmV2ZW50cy52MS5Db21wbGV0ZUFjdGl2aXR5UmVxdWVzdBooLmtlcHUuZXZlbnRzLnYxLkNvbXBsZXRlQWN0aXZpdHlSZXNwb25zZRJZCgxSYXRlQWN0aXZpdHkSIy5rZXB1LmV2ZW50cy52MS5SYXRlQWN0aXZpdHlSZXF1ZXN0GiQua2VwdS5ldmVudHMudjEuUmF0ZUFjdGl2aXR5UmVzcG9uc2UScQoUTGlzdE92ZXJkdWVTdW1tYXJpZXMSKy5rZXB1LmV2ZW50cy52MS5MaXN0T3ZlcmR1ZVN1bW1hcmllc1JlcXVlc3QaLC5rZXB1LmV2ZW50cy52MS5MaXN0T3ZlcmR1ZVN1bW1hcmllc1Jlc3BvbnNlElYKC1VwbG9hZFBob3RvEiIua2VwdS5ldmVudHMudjEuVXBsb2FkUGhvdG9SZXF1ZXN0GiMua2VwdS5ldmVudHMudjEuVXBsb2FkUGhvdG9SZXNwb25zZRJNCghHZXRQaG90bxIfLmtlcHUuZXZlbnRzLnYxLkdldFBob3RvUmVxdWVzdBogLmtlcHUuZXZlbnRzLnYxLkdldFBob3RvUmVzcG9uc2USUwoKR2V0U3VtbWFyeRIhLmtlcHUuZXZlbnRzLnYxLkdldFN1bW1hcnlSZXF1ZXN0GiIua2VwdS5ldmVudHMudjEuR2V0U3VtbWFyeVJlc3BvbnNlEm4KE0dldFJlc291cmNlQ2FsZW5kYXISKi5rZXB1LmV2ZW50cy52MS5HZXRSZXNvdXJjZUNhbGVuZGFyUmVxdWVzdBorLmtlcHUuZXZlbnRzLnYxLkdldFJlc291cmNlQ2FsZW5kYXJSZXNwb25zZRJ0ChVDaGVja1Jlc291cmNlQ29uZmxpY3QSLC5rZXB1LmV2ZW50cy52MS5DaGVja1Jlc291cmNlQ29uZmxpY3RSZXF1ZXN0Gi0ua2VwdS5ldmVudHMudjEuQ2hlY2tSZXNvdXJjZUNvbmZsaWN0UmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_timestamp, file_kepu_common_v1_catalog, file_kepu_events_v1_events]);
+  fileDesc("ChxrZXB1L2V2ZW50cy92MS9zZXJ2aWNlLnByb3RvEg5rZXB1LmV2ZW50cy52MSJ5CgtTZXNzaW9uVmlldxIoCgdzZXNzaW9uGAEgASgLMhcua2VwdS5ldmVudHMudjEuU2Vzc2lvbhITCgtzZWF0c190YWtlbhgCIAEoBRISCgpzZWF0c19sZWZ0GAMgASgFEhcKD3dhaXRsaXN0X2xlbmd0aBgEIAEoBSL9BAoIQWN0aXZpdHkSEwoLYWN0aXZpdHlfaWQYASABKAkSEAoIb3JkZXJfaWQYAiABKAkSDQoFdGl0bGUYAyABKAkSJAoFdGhlbWUYBCABKA4yFS5rZXB1LmNvbW1vbi52MS5UaGVtZRImCgZmb3JtYXQYBSABKA4yFi5rZXB1LmNvbW1vbi52MS5Gb3JtYXQSKgoIYXVkaWVuY2UYBiABKA4yGC5rZXB1LmNvbW1vbi52MS5BdWRpZW5jZRIYChBvcmdhbml6ZXJfb3JnX2lkGAcgASgJEicKBXBsYWNlGAggASgLMhgua2VwdS5jb21tb24udjEuT3JnUGxhY2USDwoHdGVhbV9pZBgJIAEoCRITCgtjYW1wYWlnbl9pZBgKIAEoCRItCghzZXNzaW9ucxgLIAMoCzIbLmtlcHUuZXZlbnRzLnYxLlNlc3Npb25WaWV3Ei4KBnN0YXR1cxgMIAEoDjIeLmtlcHUuZXZlbnRzLnYxLkFjdGl2aXR5U3RhdHVzEh0KFXByaW9yaXR5X2NvbW11bml0eV9pZBgNIAEoCRIVCg1zdW1tYXJ5X2ZpbGVkGA4gASgIEhQKDHBhcnRpY2lwYW50cxgPIAEoBRIbChN1bmlxdWVfcGFydGljaXBhbnRzGBAgASgFEhUKDXNlcnZpY2VfaG91cnMYESABKAESDwoHdmVyc2lvbhgSIAEoAxI0ChBzdW1tYXJ5X2ZpbGVkX2F0GBMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIUCgxzdW1tYXJ5X2xhdGUYFCABKAgSHAoUbm9fYXR0ZW5kYW5jZV9yZWFzb24YFSABKAkioAEKDFNlc3Npb25JbnB1dBItCglzdGFydHNfYXQYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEisKB2VuZHNfYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhMKC3Jlc291cmNlX2lkGAMgASgJEg0KBXBsYWNlGAQgASgJEhAKCGNhcGFjaXR5GAUgASgFIqACChZQdWJsaXNoQWN0aXZpdHlSZXF1ZXN0Eg0KBXRpdGxlGAEgASgJEiQKBXRoZW1lGAIgASgOMhUua2VwdS5jb21tb24udjEuVGhlbWUSJgoGZm9ybWF0GAMgASgOMhYua2VwdS5jb21tb24udjEuRm9ybWF0EioKCGF1ZGllbmNlGAQgASgOMhgua2VwdS5jb21tb24udjEuQXVkaWVuY2USJwoFcGxhY2UYBSABKAsyGC5rZXB1LmNvbW1vbi52MS5PcmdQbGFjZRITCgtjYW1wYWlnbl9pZBgGIAEoCRIuCghzZXNzaW9ucxgHIAMoCzIcLmtlcHUuZXZlbnRzLnYxLlNlc3Npb25JbnB1dBIPCgd0ZWFtX2lkGAggASgJIkUKF1B1Ymxpc2hBY3Rpdml0eVJlc3BvbnNlEioKCGFjdGl2aXR5GAEgASgLMhgua2VwdS5ldmVudHMudjEuQWN0aXZpdHkiKQoSR2V0QWN0aXZpdHlSZXF1ZXN0EhMKC2FjdGl2aXR5X2lkGAEgASgJIkEKE0dldEFjdGl2aXR5UmVzcG9uc2USKgoIYWN0aXZpdHkYASABKAsyGC5rZXB1LmV2ZW50cy52MS5BY3Rpdml0eSKWAgoVTGlzdEFjdGl2aXRpZXNSZXF1ZXN0Eg4KBm9yZ19pZBgBIAEoCRIkCgV0aGVtZRgCIAEoDjIVLmtlcHUuY29tbW9uLnYxLlRoZW1lEhMKC2NhbXBhaWduX2lkGAMgASgJEi4KBnN0YXR1cxgEIAEoDjIeLmtlcHUuZXZlbnRzLnYxLkFjdGl2aXR5U3RhdHVzEigKBGZyb20YBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiYKAnRvGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIRCglwYWdlX3NpemUYByABKAUSDAoEcGFnZRgIIAEoBRIPCgd0ZWFtX2lkGAkgASgJIlUKFkxpc3RBY3Rpdml0aWVzUmVzcG9uc2USLAoKYWN0aXZpdGllcxgBIAMoCzIYLmtlcHUuZXZlbnRzLnYxLkFjdGl2aXR5Eg0KBXRvdGFsGAIgASgFIrECCgdCb29raW5nEhIKCmJvb2tpbmdfaWQYASABKAkSEwoLYWN0aXZpdHlfaWQYAiABKAkSEgoKc2Vzc2lvbl9pZBgDIAEoCRITCgtyZXNpZGVudF9pZBgEIAEoCRIUCgxjb21tdW5pdHlfaWQYBSABKAkSLQoGc3RhdHVzGAYgASgOMh0ua2VwdS5ldmVudHMudjEuQm9va2luZ1N0YXR1cxIZChF3YWl0bGlzdF9wb3NpdGlvbhgHIAEoBRItCglib29rZWRfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhYKDmFjdGl2aXR5X3RpdGxlGAkgASgJEi0KCXN0YXJ0c19hdBgKIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiNgoLQm9va1JlcXVlc3QSEwoLYWN0aXZpdHlfaWQYASABKAkSEgoKc2Vzc2lvbl9pZBgCIAEoCSI4CgxCb29rUmVzcG9uc2USKAoHYm9va2luZxgBIAEoCzIXLmtlcHUuZXZlbnRzLnYxLkJvb2tpbmciOgoUQ2FuY2VsQm9va2luZ1JlcXVlc3QSEgoKYm9va2luZ19pZBgBIAEoCRIOCgZyZWFzb24YAiABKAkiXgoVQ2FuY2VsQm9va2luZ1Jlc3BvbnNlEigKB2Jvb2tpbmcYASABKAsyFy5rZXB1LmV2ZW50cy52MS5Cb29raW5nEhsKE3Byb21vdGVkX2Jvb2tpbmdfaWQYAiABKAkiFwoVTGlzdE15Qm9va2luZ3NSZXF1ZXN0IkMKFkxpc3RNeUJvb2tpbmdzUmVzcG9uc2USKQoIYm9va2luZ3MYASADKAsyFy5rZXB1LmV2ZW50cy52MS5Cb29raW5nIiwKFkdldENoZWNrSW5Ub2tlblJlcXVlc3QSEgoKYm9va2luZ19pZBgBIAEoCSIoChdHZXRDaGVja0luVG9rZW5SZXNwb25zZRINCgV0b2tlbhgBIAEoCSIzCg5DaGVja0luUmVxdWVzdBINCgV0b2tlbhgBIAEoCRISCgpib29raW5nX2lkGAIgASgJIjsKD0NoZWNrSW5SZXNwb25zZRIoCgdib29raW5nGAEgASgLMhcua2VwdS5ldmVudHMudjEuQm9va2luZyIsChVMaXN0QXR0ZW5kYW5jZVJlcXVlc3QSEwoLYWN0aXZpdHlfaWQYASABKAkiVwoWTGlzdEF0dGVuZGFuY2VSZXNwb25zZRIpCghib29raW5ncxgBIAMoCzIXLmtlcHUuZXZlbnRzLnYxLkJvb2tpbmcSEgoKY2hlY2tlZF9pbhgCIAEoBSLOAQoZUmVjb3JkU2VydmljZUhvdXJzUmVxdWVzdBITCgthY3Rpdml0eV9pZBgBIAEoCRIUCgx2b2x1bnRlZXJfaWQYAiABKAkSDwoHdGVhbV9pZBgDIAEoCRIXCg9zZXJ2aWNlX2NvbnRlbnQYBCABKAkSLgoKc3RhcnRlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoIZW5kZWRfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIisKGlJlY29yZFNlcnZpY2VIb3Vyc1Jlc3BvbnNlEg0KBWhvdXJzGAEgASgBIksKEkZpbGVTdW1tYXJ5UmVxdWVzdBITCgthY3Rpdml0eV9pZBgBIAEoCRIMCgR0ZXh0GAIgASgJEhIKCnBob3RvX3VybHMYAyADKAkiQQoTRmlsZVN1bW1hcnlSZXNwb25zZRIqCghhY3Rpdml0eRgBIAEoCzIYLmtlcHUuZXZlbnRzLnYxLkFjdGl2aXR5Il4KF0NvbXBsZXRlQWN0aXZpdHlSZXF1ZXN0EhMKC2FjdGl2aXR5X2lkGAEgASgJEhAKCHdhbGtfaW5zGAIgASgFEhwKFG5vX2F0dGVuZGFuY2VfcmVhc29uGAMgASgJIkYKGENvbXBsZXRlQWN0aXZpdHlSZXNwb25zZRIqCghhY3Rpdml0eRgBIAEoCzIYLmtlcHUuZXZlbnRzLnYxLkFjdGl2aXR5IkoKE1JhdGVBY3Rpdml0eVJlcXVlc3QSEwoLYWN0aXZpdHlfaWQYASABKAkSDQoFc2NvcmUYAiABKAUSDwoHY29tbWVudBgDIAEoCSIWChRSYXRlQWN0aXZpdHlSZXNwb25zZSJCChtMaXN0T3ZlcmR1ZVN1bW1hcmllc1JlcXVlc3QSDgoGb3JnX2lkGAEgASgJEhMKC2NhbXBhaWduX2lkGAIgASgJIkwKHExpc3RPdmVyZHVlU3VtbWFyaWVzUmVzcG9uc2USLAoKYWN0aXZpdGllcxgBIAMoCzIYLmtlcHUuZXZlbnRzLnYxLkFjdGl2aXR5IlAKElVwbG9hZFBob3RvUmVxdWVzdBITCgthY3Rpdml0eV9pZBgBIAEoCRIUCgxjb250ZW50X3R5cGUYAiABKAkSDwoHY29udGVudBgDIAEoDCI0ChNVcGxvYWRQaG90b1Jlc3BvbnNlEhAKCHBob3RvX2lkGAEgASgJEgsKA3VybBgCIAEoCSIjCg9HZXRQaG90b1JlcXVlc3QSEAoIcGhvdG9faWQYASABKAkiTgoQR2V0UGhvdG9SZXNwb25zZRIUCgxjb250ZW50X3R5cGUYASABKAkSDwoHY29udGVudBgCIAEoDBITCgthY3Rpdml0eV9pZBgDIAEoCSIoChFHZXRTdW1tYXJ5UmVxdWVzdBITCgthY3Rpdml0eV9pZBgBIAEoCSJkChJHZXRTdW1tYXJ5UmVzcG9uc2USDAoEdGV4dBgBIAEoCRISCgpwaG90b191cmxzGAIgAygJEiwKCGZpbGVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKhAQoLUmVzZXJ2YXRpb24SEgoKc2Vzc2lvbl9pZBgBIAEoCRITCgthY3Rpdml0eV9pZBgCIAEoCRINCgV0aXRsZRgDIAEoCRItCglzdGFydHNfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEisKB2VuZHNfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIkAKGkdldFJlc291cmNlQ2FsZW5kYXJSZXF1ZXN0EhMKC3Jlc291cmNlX2lkGAEgASgJEg0KBW1vbnRoGAIgASgJIlAKG0dldFJlc291cmNlQ2FsZW5kYXJSZXNwb25zZRIxCgxyZXNlcnZhdGlvbnMYASADKAsyGy5rZXB1LmV2ZW50cy52MS5SZXNlcnZhdGlvbiKQAQocQ2hlY2tSZXNvdXJjZUNvbmZsaWN0UmVxdWVzdBIUCgxyZXNvdXJjZV9pZHMYASADKAkSLQoJc3RhcnRzX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIrCgdlbmRzX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJiCh1DaGVja1Jlc291cmNlQ29uZmxpY3RSZXNwb25zZRITCgtyZXNvdXJjZV9pZBgBIAEoCRIsCgdoZWxkX2J5GAIgASgLMhsua2VwdS5ldmVudHMudjEuUmVzZXJ2YXRpb24iPQoRUm90YXRpb25Db21tdW5pdHkSFAoMY29tbXVuaXR5X2lkGAEgASgJEhIKCmxhc3RfdmlzaXQYAiABKAkiQQoEU3RheRIUCgxjb21tdW5pdHlfaWQYASABKAkSEQoJZmlyc3RfZGF5GAIgASgJEhAKCGxhc3RfZGF5GAMgASgJIqABCgxSb3RhdGlvblBsYW4SEwoLcmVzb3VyY2VfaWQYASABKAkSDQoFbW9udGgYAiABKAkSEQoJc3RheV9kYXlzGAMgASgFEhMKC3RyYXZlbF9kYXlzGAQgASgFEiMKBXN0YXlzGAUgAygLMhQua2VwdS5ldmVudHMudjEuU3RheRIQCgh1bnBsYWNlZBgGIAMoCRINCgVzYXZlZBgHIAEoCCKcAQoWUHJvcG9zZVJvdGF0aW9uUmVxdWVzdBITCgtyZXNvdXJjZV9pZBgBIAEoCRINCgVtb250aBgCIAEoCRI2Cgtjb21tdW5pdGllcxgDIAMoCzIhLmtlcHUuZXZlbnRzLnYxLlJvdGF0aW9uQ29tbXVuaXR5EhEKCXN0YXlfZGF5cxgEIAEoBRITCgt0cmF2ZWxfZGF5cxgFIAEoBSJFChdQcm9wb3NlUm90YXRpb25SZXNwb25zZRIqCgRwbGFuGAEgASgLMhwua2VwdS5ldmVudHMudjEuUm90YXRpb25QbGFuIkEKE1NhdmVSb3RhdGlvblJlcXVlc3QSKgoEcGxhbhgBIAEoCzIcLmtlcHUuZXZlbnRzLnYxLlJvdGF0aW9uUGxhbiJCChRTYXZlUm90YXRpb25SZXNwb25zZRIqCgRwbGFuGAEgASgLMhwua2VwdS5ldmVudHMudjEuUm90YXRpb25QbGFuIjgKEkdldFJvdGF0aW9uUmVxdWVzdBITCgtyZXNvdXJjZV9pZBgBIAEoCRINCgVtb250aBgCIAEoCSJBChNHZXRSb3RhdGlvblJlc3BvbnNlEioKBHBsYW4YASABKAsyHC5rZXB1LmV2ZW50cy52MS5Sb3RhdGlvblBsYW4iagoTRWRpdFJvdGF0aW9uUmVxdWVzdBITCgtyZXNvdXJjZV9pZBgBIAEoCRINCgVtb250aBgCIAEoCRIUCgxjb21tdW5pdHlfaWQYAyABKAkSGQoRbW92ZV90b19maXJzdF9kYXkYBCABKAkiQgoURWRpdFJvdGF0aW9uUmVzcG9uc2USKgoEcGxhbhgBIAEoCzIcLmtlcHUuZXZlbnRzLnYxLlJvdGF0aW9uUGxhbiqOAQoOQWN0aXZpdHlTdGF0dXMSHwobQUNUSVZJVFlfU1RBVFVTX1VOU1BFQ0lGSUVEEAASHQoZQUNUSVZJVFlfU1RBVFVTX1NDSEVEVUxFRBABEh0KGUFDVElWSVRZX1NUQVRVU19DT01QTEVURUQQAhIdChlBQ1RJVklUWV9TVEFUVVNfQ0FOQ0VMTEVEEAMqpgEKDUJvb2tpbmdTdGF0dXMSHgoaQk9PS0lOR19TVEFUVVNfVU5TUEVDSUZJRUQQABIZChVCT09LSU5HX1NUQVRVU19TRUFURUQQARIdChlCT09LSU5HX1NUQVRVU19XQUlUTElTVEVEEAISHAoYQk9PS0lOR19TVEFUVVNfQ0FOQ0VMTEVEEAMSHQoZQk9PS0lOR19TVEFUVVNfQ0hFQ0tFRF9JThAEMo0RCg1FdmVudHNTZXJ2aWNlEmIKD1B1Ymxpc2hBY3Rpdml0eRImLmtlcHUuZXZlbnRzLnYxLlB1Ymxpc2hBY3Rpdml0eVJlcXVlc3QaJy5rZXB1LmV2ZW50cy52MS5QdWJsaXNoQWN0aXZpdHlSZXNwb25zZRJWCgtHZXRBY3Rpdml0eRIiLmtlcHUuZXZlbnRzLnYxLkdldEFjdGl2aXR5UmVxdWVzdBojLmtlcHUuZXZlbnRzLnYxLkdldEFjdGl2aXR5UmVzcG9uc2USXwoOTGlzdEFjdGl2aXRpZXMSJS5rZXB1LmV2ZW50cy52MS5MaXN0QWN0aXZpdGllc1JlcXVlc3QaJi5rZXB1LmV2ZW50cy52MS5MaXN0QWN0aXZpdGllc1Jlc3BvbnNlEkEKBEJvb2sSGy5rZXB1LmV2ZW50cy52MS5Cb29rUmVxdWVzdBocLmtlcHUuZXZlbnRzLnYxLkJvb2tSZXNwb25zZRJcCg1DYW5jZWxCb29raW5nEiQua2VwdS5ldmVudHMudjEuQ2FuY2VsQm9va2luZ1JlcXVlc3QaJS5rZXB1LmV2ZW50cy52MS5DYW5jZWxCb29raW5nUmVzcG9uc2USXwoOTGlzdE15Qm9va2luZ3MSJS5rZXB1LmV2ZW50cy52MS5MaXN0TXlCb29raW5nc1JlcXVlc3QaJi5rZXB1LmV2ZW50cy52MS5MaXN0TXlCb29raW5nc1Jlc3BvbnNlEmIKD0dldENoZWNrSW5Ub2tlbhImLmtlcHUuZXZlbnRzLnYxLkdldENoZWNrSW5Ub2tlblJlcXVlc3QaJy5rZXB1LmV2ZW50cy52MS5HZXRDaGVja0luVG9rZW5SZXNwb25zZRJKCgdDaGVja0luEh4ua2VwdS5ldmVudHMudjEuQ2hlY2tJblJlcXVlc3QaHy5rZXB1LmV2ZW50cy52MS5DaGVja0luUmVzcG9uc2USXwoOTGlzdEF0dGVuZGFuY2USJS5rZXB1LmV2ZW50cy52MS5MaXN0QXR0ZW5kYW5jZVJlcXVlc3QaJi5rZXB1LmV2ZW50cy52MS5MaXN0QXR0ZW5kYW5jZVJlc3BvbnNlEmsKElJlY29yZFNlcnZpY2VIb3VycxIpLmtlcHUuZXZlbnRzLnYxLlJlY29yZFNlcnZpY2VIb3Vyc1JlcXVlc3QaKi5rZXB1LmV2ZW50cy52MS5SZWNvcmRTZXJ2aWNlSG91cnNSZXNwb25zZRJWCgtGaWxlU3VtbWFyeRIiLmtlcHUuZXZlbnRzLnYxLkZpbGVTdW1tYXJ5UmVxdWVzdBojLmtlcHUuZXZlbnRzLnYxLkZpbGVTdW1tYXJ5UmVzcG9uc2USZQoQQ29tcGxldGVBY3Rpdml0eRInLmtlcHUuZXZlbnRzLnYxLkNvbXBsZXRlQWN0aXZpdHlSZXF1ZXN0Gigua2VwdS5ldmVudHMudjEuQ29tcGxldGVBY3Rpdml0eVJlc3BvbnNlElkKDFJhdGVBY3Rpdml0eRIjLmtlcHUuZXZlbnRzLnYxLlJhdGVBY3Rpdml0eVJlcXVlc3QaJC5rZXB1LmV2ZW50cy52MS5SYXRlQWN0aXZpdHlSZXNwb25zZRJxChRMaXN0T3ZlcmR1ZVN1bW1hcmllcxIrLmtlcHUuZXZlbnRzLnYxLkxpc3RPdmVyZHVlU3VtbWFyaWVzUmVxdWVzdBosLmtlcHUuZXZlbnRzLnYxLkxpc3RPdmVyZHVlU3VtbWFyaWVzUmVzcG9uc2USVgoLVXBsb2FkUGhvdG8SIi5rZXB1LmV2ZW50cy52MS5VcGxvYWRQaG90b1JlcXVlc3QaIy5rZXB1LmV2ZW50cy52MS5VcGxvYWRQaG90b1Jlc3BvbnNlEk0KCEdldFBob3RvEh8ua2VwdS5ldmVudHMudjEuR2V0UGhvdG9SZXF1ZXN0GiAua2VwdS5ldmVudHMudjEuR2V0UGhvdG9SZXNwb25zZRJTCgpHZXRTdW1tYXJ5EiEua2VwdS5ldmVudHMudjEuR2V0U3VtbWFyeVJlcXVlc3QaIi5rZXB1LmV2ZW50cy52MS5HZXRTdW1tYXJ5UmVzcG9uc2USbgoTR2V0UmVzb3VyY2VDYWxlbmRhchIqLmtlcHUuZXZlbnRzLnYxLkdldFJlc291cmNlQ2FsZW5kYXJSZXF1ZXN0Gisua2VwdS5ldmVudHMudjEuR2V0UmVzb3VyY2VDYWxlbmRhclJlc3BvbnNlEnQKFUNoZWNrUmVzb3VyY2VDb25mbGljdBIsLmtlcHUuZXZlbnRzLnYxLkNoZWNrUmVzb3VyY2VDb25mbGljdFJlcXVlc3QaLS5rZXB1LmV2ZW50cy52MS5DaGVja1Jlc291cmNlQ29uZmxpY3RSZXNwb25zZRJiCg9Qcm9wb3NlUm90YXRpb24SJi5rZXB1LmV2ZW50cy52MS5Qcm9wb3NlUm90YXRpb25SZXF1ZXN0Gicua2VwdS5ldmVudHMudjEuUHJvcG9zZVJvdGF0aW9uUmVzcG9uc2USWQoMU2F2ZVJvdGF0aW9uEiMua2VwdS5ldmVudHMudjEuU2F2ZVJvdGF0aW9uUmVxdWVzdBokLmtlcHUuZXZlbnRzLnYxLlNhdmVSb3RhdGlvblJlc3BvbnNlElYKC0dldFJvdGF0aW9uEiIua2VwdS5ldmVudHMudjEuR2V0Um90YXRpb25SZXF1ZXN0GiMua2VwdS5ldmVudHMudjEuR2V0Um90YXRpb25SZXNwb25zZRJZCgxFZGl0Um90YXRpb24SIy5rZXB1LmV2ZW50cy52MS5FZGl0Um90YXRpb25SZXF1ZXN0GiQua2VwdS5ldmVudHMudjEuRWRpdFJvdGF0aW9uUmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_timestamp, file_kepu_common_v1_catalog, file_kepu_events_v1_events]);
 
 /**
  * @generated from message kepu.events.v1.SessionView
@@ -1194,6 +1194,290 @@ export const CheckResourceConflictResponseSchema: GenMessage<CheckResourceConfli
   messageDesc(file_kepu_events_v1_service, 42);
 
 /**
+ * @generated from message kepu.events.v1.RotationCommunity
+ */
+export type RotationCommunity = Message<"kepu.events.v1.RotationCommunity"> & {
+  /**
+   * @generated from field: string community_id = 1;
+   */
+  communityId: string;
+
+  /**
+   * The last day the resource stayed there ("2027-06-14"); empty when it never has.
+   *
+   * @generated from field: string last_visit = 2;
+   */
+  lastVisit: string;
+};
+
+/**
+ * Describes the message kepu.events.v1.RotationCommunity.
+ * Use `create(RotationCommunitySchema)` to create a new message.
+ */
+export const RotationCommunitySchema: GenMessage<RotationCommunity> = /*@__PURE__*/
+  messageDesc(file_kepu_events_v1_service, 43);
+
+/**
+ * Calendar days in Beijing, "2027-09-05", both included.
+ *
+ * @generated from message kepu.events.v1.Stay
+ */
+export type Stay = Message<"kepu.events.v1.Stay"> & {
+  /**
+   * @generated from field: string community_id = 1;
+   */
+  communityId: string;
+
+  /**
+   * @generated from field: string first_day = 2;
+   */
+  firstDay: string;
+
+  /**
+   * @generated from field: string last_day = 3;
+   */
+  lastDay: string;
+};
+
+/**
+ * Describes the message kepu.events.v1.Stay.
+ * Use `create(StaySchema)` to create a new message.
+ */
+export const StaySchema: GenMessage<Stay> = /*@__PURE__*/
+  messageDesc(file_kepu_events_v1_service, 44);
+
+/**
+ * @generated from message kepu.events.v1.RotationPlan
+ */
+export type RotationPlan = Message<"kepu.events.v1.RotationPlan"> & {
+  /**
+   * @generated from field: string resource_id = 1;
+   */
+  resourceId: string;
+
+  /**
+   * "2027-09".
+   *
+   * @generated from field: string month = 2;
+   */
+  month: string;
+
+  /**
+   * @generated from field: int32 stay_days = 3;
+   */
+  stayDays: number;
+
+  /**
+   * @generated from field: int32 travel_days = 4;
+   */
+  travelDays: number;
+
+  /**
+   * @generated from field: repeated kepu.events.v1.Stay stays = 5;
+   */
+  stays: Stay[];
+
+  /**
+   * No room left this month, least recently visited first.
+   *
+   * @generated from field: repeated string unplaced = 6;
+   */
+  unplaced: string[];
+
+  /**
+   * Whether it holds the calendar (saved) or is only proposed.
+   *
+   * @generated from field: bool saved = 7;
+   */
+  saved: boolean;
+};
+
+/**
+ * Describes the message kepu.events.v1.RotationPlan.
+ * Use `create(RotationPlanSchema)` to create a new message.
+ */
+export const RotationPlanSchema: GenMessage<RotationPlan> = /*@__PURE__*/
+  messageDesc(file_kepu_events_v1_service, 45);
+
+/**
+ * @generated from message kepu.events.v1.ProposeRotationRequest
+ */
+export type ProposeRotationRequest = Message<"kepu.events.v1.ProposeRotationRequest"> & {
+  /**
+   * @generated from field: string resource_id = 1;
+   */
+  resourceId: string;
+
+  /**
+   * @generated from field: string month = 2;
+   */
+  month: string;
+
+  /**
+   * @generated from field: repeated kepu.events.v1.RotationCommunity communities = 3;
+   */
+  communities: RotationCommunity[];
+
+  /**
+   * @generated from field: int32 stay_days = 4;
+   */
+  stayDays: number;
+
+  /**
+   * @generated from field: int32 travel_days = 5;
+   */
+  travelDays: number;
+};
+
+/**
+ * Describes the message kepu.events.v1.ProposeRotationRequest.
+ * Use `create(ProposeRotationRequestSchema)` to create a new message.
+ */
+export const ProposeRotationRequestSchema: GenMessage<ProposeRotationRequest> = /*@__PURE__*/
+  messageDesc(file_kepu_events_v1_service, 46);
+
+/**
+ * @generated from message kepu.events.v1.ProposeRotationResponse
+ */
+export type ProposeRotationResponse = Message<"kepu.events.v1.ProposeRotationResponse"> & {
+  /**
+   * @generated from field: kepu.events.v1.RotationPlan plan = 1;
+   */
+  plan?: RotationPlan;
+};
+
+/**
+ * Describes the message kepu.events.v1.ProposeRotationResponse.
+ * Use `create(ProposeRotationResponseSchema)` to create a new message.
+ */
+export const ProposeRotationResponseSchema: GenMessage<ProposeRotationResponse> = /*@__PURE__*/
+  messageDesc(file_kepu_events_v1_service, 47);
+
+/**
+ * @generated from message kepu.events.v1.SaveRotationRequest
+ */
+export type SaveRotationRequest = Message<"kepu.events.v1.SaveRotationRequest"> & {
+  /**
+   * @generated from field: kepu.events.v1.RotationPlan plan = 1;
+   */
+  plan?: RotationPlan;
+};
+
+/**
+ * Describes the message kepu.events.v1.SaveRotationRequest.
+ * Use `create(SaveRotationRequestSchema)` to create a new message.
+ */
+export const SaveRotationRequestSchema: GenMessage<SaveRotationRequest> = /*@__PURE__*/
+  messageDesc(file_kepu_events_v1_service, 48);
+
+/**
+ * @generated from message kepu.events.v1.SaveRotationResponse
+ */
+export type SaveRotationResponse = Message<"kepu.events.v1.SaveRotationResponse"> & {
+  /**
+   * @generated from field: kepu.events.v1.RotationPlan plan = 1;
+   */
+  plan?: RotationPlan;
+};
+
+/**
+ * Describes the message kepu.events.v1.SaveRotationResponse.
+ * Use `create(SaveRotationResponseSchema)` to create a new message.
+ */
+export const SaveRotationResponseSchema: GenMessage<SaveRotationResponse> = /*@__PURE__*/
+  messageDesc(file_kepu_events_v1_service, 49);
+
+/**
+ * @generated from message kepu.events.v1.GetRotationRequest
+ */
+export type GetRotationRequest = Message<"kepu.events.v1.GetRotationRequest"> & {
+  /**
+   * @generated from field: string resource_id = 1;
+   */
+  resourceId: string;
+
+  /**
+   * @generated from field: string month = 2;
+   */
+  month: string;
+};
+
+/**
+ * Describes the message kepu.events.v1.GetRotationRequest.
+ * Use `create(GetRotationRequestSchema)` to create a new message.
+ */
+export const GetRotationRequestSchema: GenMessage<GetRotationRequest> = /*@__PURE__*/
+  messageDesc(file_kepu_events_v1_service, 50);
+
+/**
+ * @generated from message kepu.events.v1.GetRotationResponse
+ */
+export type GetRotationResponse = Message<"kepu.events.v1.GetRotationResponse"> & {
+  /**
+   * @generated from field: kepu.events.v1.RotationPlan plan = 1;
+   */
+  plan?: RotationPlan;
+};
+
+/**
+ * Describes the message kepu.events.v1.GetRotationResponse.
+ * Use `create(GetRotationResponseSchema)` to create a new message.
+ */
+export const GetRotationResponseSchema: GenMessage<GetRotationResponse> = /*@__PURE__*/
+  messageDesc(file_kepu_events_v1_service, 51);
+
+/**
+ * @generated from message kepu.events.v1.EditRotationRequest
+ */
+export type EditRotationRequest = Message<"kepu.events.v1.EditRotationRequest"> & {
+  /**
+   * @generated from field: string resource_id = 1;
+   */
+  resourceId: string;
+
+  /**
+   * @generated from field: string month = 2;
+   */
+  month: string;
+
+  /**
+   * @generated from field: string community_id = 3;
+   */
+  communityId: string;
+
+  /**
+   * The stay's new first day; empty to remove the stay.
+   *
+   * @generated from field: string move_to_first_day = 4;
+   */
+  moveToFirstDay: string;
+};
+
+/**
+ * Describes the message kepu.events.v1.EditRotationRequest.
+ * Use `create(EditRotationRequestSchema)` to create a new message.
+ */
+export const EditRotationRequestSchema: GenMessage<EditRotationRequest> = /*@__PURE__*/
+  messageDesc(file_kepu_events_v1_service, 52);
+
+/**
+ * @generated from message kepu.events.v1.EditRotationResponse
+ */
+export type EditRotationResponse = Message<"kepu.events.v1.EditRotationResponse"> & {
+  /**
+   * @generated from field: kepu.events.v1.RotationPlan plan = 1;
+   */
+  plan?: RotationPlan;
+};
+
+/**
+ * Describes the message kepu.events.v1.EditRotationResponse.
+ * Use `create(EditRotationResponseSchema)` to create a new message.
+ */
+export const EditRotationResponseSchema: GenMessage<EditRotationResponse> = /*@__PURE__*/
+  messageDesc(file_kepu_events_v1_service, 53);
+
+/**
  * @generated from enum kepu.events.v1.ActivityStatus
  */
 export enum ActivityStatus {
@@ -1435,6 +1719,41 @@ export const EventsService: GenService<{
     methodKind: "unary";
     input: typeof CheckResourceConflictRequestSchema;
     output: typeof CheckResourceConflictResponseSchema;
+  },
+  /**
+   * A mobile resource's (流动科技馆 / 科普大篷车) month across communities: proposed fairly, saved
+   * onto its calendar, edited stay by stay. The association that owns the resource.
+   *
+   * @generated from rpc kepu.events.v1.EventsService.ProposeRotation
+   */
+  proposeRotation: {
+    methodKind: "unary";
+    input: typeof ProposeRotationRequestSchema;
+    output: typeof ProposeRotationResponseSchema;
+  },
+  /**
+   * @generated from rpc kepu.events.v1.EventsService.SaveRotation
+   */
+  saveRotation: {
+    methodKind: "unary";
+    input: typeof SaveRotationRequestSchema;
+    output: typeof SaveRotationResponseSchema;
+  },
+  /**
+   * @generated from rpc kepu.events.v1.EventsService.GetRotation
+   */
+  getRotation: {
+    methodKind: "unary";
+    input: typeof GetRotationRequestSchema;
+    output: typeof GetRotationResponseSchema;
+  },
+  /**
+   * @generated from rpc kepu.events.v1.EventsService.EditRotation
+   */
+  editRotation: {
+    methodKind: "unary";
+    input: typeof EditRotationRequestSchema;
+    output: typeof EditRotationResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_kepu_events_v1_service, 0);
