@@ -8,10 +8,11 @@
 // Baseline of the same run: a bare static page with the same form, served by the same gateway
 // the same way. Writes bench/results/web.json.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { brotliCompressSync, gzipSync } from "node:zlib";
 import type { Browser } from "playwright-core";
 import { ServiceProcess, TestEngines, uniquePrefix } from "@kepu/testkit";
 import { launchBrowser } from "../../services/web/test/browser.js";
@@ -26,12 +27,13 @@ const appDist = join(work, "app");
 const bareDist = join(work, "bare");
 
 // The app as production builds it (vite.config.ts: chunks per page, Element Plus on demand, .br and .gz beside each file).
-execFileSync("pnpm", ["exec", "vite", "build", "--logLevel", "error", "--outDir", appDist, "--emptyOutDir"], { cwd: webDir, stdio: "inherit" });
+// BENCH_WEB_DIST: a build already made (e.g. the one the journeys just passed on) instead of building here.
+if (process.env.BENCH_WEB_DIST) execFileSync("cp", ["-r", process.env.BENCH_WEB_DIST, appDist]);
+else execFileSync("pnpm", ["exec", "vite", "build", "--logLevel", "error", "--outDir", appDist, "--emptyOutDir"], { cwd: webDir, stdio: "inherit" });
 // The baseline: the same sign-in form as a bare page, no script, compressed the same way.
 mkdirSync(bareDist);
 const barePage = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>登录</title></head><body><form><label>账号 <input name="account"></label><label>密码 <input name="password" type="password"></label><button>登录</button></form></body></html>\n`;
 writeFileSync(join(bareDist, "index.html"), barePage);
-const { brotliCompressSync, gzipSync } = await import("node:zlib");
 writeFileSync(join(bareDist, "index.html.br"), brotliCompressSync(barePage));
 writeFileSync(join(bareDist, "index.html.gz"), gzipSync(barePage));
 
@@ -71,6 +73,10 @@ async function load(url: string): Promise<Load> {
       allWireBytes += event.encodedDataLength;
       if (types.get(event.requestId) === "Script") jsWireBytes += event.encodedDataLength;
     });
+    const errors: string[] = [];
+    page.on("pageerror", (error) => errors.push(error.message));
+    page.on("console", (message) => message.type() === "error" && errors.push(message.text()));
+    page.on("requestfailed", (request) => errors.push(`${request.url()} ${request.failure()?.errorText ?? ""}`));
     await page.goto(url, { waitUntil: "commit" });
     // Evaluated in the page (a string: this file is typed for node, not the DOM).
     const usable = `(() => {
@@ -78,7 +84,9 @@ async function load(url: string): Promise<Load> {
       const box = input?.getBoundingClientRect();
       return input && !input.disabled && box.width > 0 && box.height > 0 && getComputedStyle(input).visibility !== "hidden" ? performance.now() : false;
     })()`;
-    const handle = await page.waitForFunction(usable, undefined, { polling: "raf", timeout: 60_000 });
+    const handle = await page.waitForFunction(usable, undefined, { polling: "raf", timeout: 120_000 }).catch((error: Error) => {
+      throw new Error(`${url}: no usable form (${error.message}); page errors: ${errors.join("; ") || "none"}`);
+    });
     const firstUsableFormMs = Math.round((await handle.jsonValue()) as number);
     await page.waitForLoadState("networkidle");
     return { firstUsableFormMs, scripts, jsWireBytes, allWireBytes };
@@ -101,7 +109,8 @@ try {
   }
   // The resident entry: every script the sign-in page loaded (the entry, the page's chunk and the chunks they import), gzipped as the build wrote them.
   const scripts = [...new Set(appLoads.flatMap((l) => l.scripts))].sort();
-  const entryGzipBytes = scripts.reduce((sum, path) => sum + statSync(join(appDist, `${path}.gz`)).size, 0);
+  // gzip -9 as the build writes it (the build leaves out a .gz no smaller than its file, so measured here for each).
+  const entryGzipBytes = scripts.reduce((sum, path) => sum + gzipSync(readFileSync(join(appDist, path)), { level: 9 }).length, 0);
   const entryRawBytes = scripts.reduce((sum, path) => sum + statSync(join(appDist, path)).size, 0);
   const formMs = median(appLoads.map((l) => l.firstUsableFormMs));
   const bareMs = median(bareLoads.map((l) => l.firstUsableFormMs));
