@@ -23,7 +23,7 @@ import type { TimeRules } from "./domain/windows.js";
 import { activityEnvelope } from "./messaging/activity-events.js";
 import type { ActivityRecord, ActivityStore, BookingRecord, SessionRecord } from "./store/activity-store.js";
 import type { CalendarStore } from "./store/calendar-store.js";
-import type { RegistryStore } from "./store/registry-store.js";
+import type { MenuItemFacts, RegistryStore } from "./store/registry-store.js";
 import type { SeatLedger } from "./store/seat-ledger.js";
 
 export interface Cause {
@@ -51,6 +51,9 @@ const must = <T>(result: Result<T>): T => {
 const recordsHistory = (actor: Actor | undefined) => actor?.role === Role.ADMIN;
 
 type ScheduleCommand = Extract<ActivityCommand, { kind: "schedule" }>;
+
+/** An order's activity runs its menu item's duration; a free topic (or an item not heard of) 2 hours. */
+const minutesOf = (item: MenuItemFacts | undefined) => (item && item.durationMinutes > 0 ? item.durationMinutes : 120);
 
 /** What each resource's calendar should hold for an activity: its sessions' resources, and every resource of the menu item behind it. */
 function reservationsOf(activity: ActivityRecord): Map<string, Reservation[]> {
@@ -158,7 +161,7 @@ export class Activities {
     const item = await this.registry.menuItem(request?.menuItemId ?? "");
     const preferred = request?.preferredDate ? new Date(Number(request.preferredDate.seconds) * 1000) : undefined;
     const startsAt = preferred && preferred > now ? preferred : new Date(calendar.startOfDate(calendar.dateOf(new Date(now.getTime() + 7 * 86_400_000))).getTime() + 10 * 3_600_000);
-    const minutes = item && item.durationMinutes > 0 ? item.durationMinutes : 120;
+    const minutes = minutesOf(item);
     const capacity = item && item.capacity > 0 ? item.capacity : request?.expectedParticipants || 30;
     const resources = item ? [...(await this.registry.listed(item.resourceIds))] : [];
     const activity: ActivityRecord = {
@@ -267,6 +270,17 @@ export class Activities {
     const valid = monthOf(month);
     if (!valid) throw errors.badMonth(month);
     return this.calendars.month(resourceId, valid);
+  }
+
+  /**
+   * Whether these resources, or a menu item's, are held from `startsAt` to `endsAt` (or for the
+   * item's duration): what the worker is warned of before 派单. Undefined when all are free.
+   */
+  async conflictAt(resourceIds: string[], menuItemId: string, startsAt: Date, endsAt: Date | undefined): Promise<{ resourceId: string; with: Reservation } | undefined> {
+    const item = await this.registry.menuItem(menuItemId);
+    const ends = endsAt ?? new Date(startsAt.getTime() + minutesOf(item) * 60_000);
+    if (!(ends > startsAt)) throw kepuError("invalid", "BAD_TIMES", "结束时间须晚于开始时间", "The end must be after the start", "endsAt");
+    return this.collisionFor([...new Set([...resourceIds, ...(item?.resourceIds ?? [])])], startsAt, ends);
   }
 
   /** Of these sessions, the first that would collide on a resource's calendar (to warn before 派单); undefined when all are free. */

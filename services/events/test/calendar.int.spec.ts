@@ -87,6 +87,9 @@ describe("an order's activity from its menu item", () => {
 
   it("refuses an overlapping order at scheduling: no activity, the conflict told once, the calendar unchanged", async () => {
     const halfPast = new Date(tenOClock.getTime() + 30 * 60_000);
+    // Flagged before 派单 from the item alone (its resources and duration), and free just after.
+    expect(await activities.conflictAt([], "item-stars", halfPast, undefined)).toMatchObject({ resourceId: "hall-1", with: { sessionId: "act-o-1-s1" } });
+    expect(await activities.conflictAt([], "item-stars", new Date(tenOClock.getTime() + 90 * 60_000), undefined)).toBeUndefined();
     const made = await activities.createFromOrder(order("o-2", halfPast), undefined, { correlationId: "o-2" });
     expect(made).toBeUndefined();
     expect(await store.load("act-o-2")).toBeUndefined();

@@ -230,9 +230,8 @@ export function eventsService(activities: Activities, store: ActivityStore, seat
     async checkResourceConflict(request, context) {
       if (!context.actor) throw kepuError("unauthenticated", "NOT_SIGNED_IN", "请先登录", "Please sign in first");
       const startsAt = date(request.startsAt, "startsAt");
-      const endsAt = date(request.endsAt, "endsAt");
-      if (!(endsAt > startsAt)) throw kepuError("invalid", "BAD_TIMES", "结束时间须晚于开始时间", "The end must be after the start", "endsAt");
-      const found = await activities.collisionFor(request.resourceIds.slice(0, 20).map((r) => id(r, "resourceIds")), startsAt, endsAt);
+      const resourceIds = request.resourceIds.slice(0, 20).map((r) => id(r, "resourceIds"));
+      const found = await activities.conflictAt(resourceIds, request.menuItemId, startsAt, request.endsAt ? timestampDate(request.endsAt) : undefined);
       return found ? { resourceId: found.resourceId, heldBy: reservationMessage(found.with) } : {};
     },
     async proposeRotation(request, context) {
