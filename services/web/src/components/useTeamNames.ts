@@ -1,6 +1,6 @@
 // Team names, never ids, on a screen: the teams one may read, asked of the gateway once.
 import { reactive } from "vue";
-import { api } from "../api/client";
+import { http, ok } from "../api/client";
 import type { Team } from "../domain/registry";
 
 const names = reactive(new Map<string, string>());
@@ -8,7 +8,7 @@ let asked: Promise<void> | undefined;
 
 export function loadTeamNames(again = false): Promise<void> {
   if (!asked || again) {
-    asked = api<{ teams: Team[] }>("GET", "/api/v1/teams?pageSize=200")
+    asked = ok(http.GET("/api/v1/teams", { params: { query: { pageSize: 200 } } }))
       .then((answer) => answer.teams.forEach((team) => names.set(team.teamId, team.name)))
       .catch(() => (asked = undefined));
   }
