@@ -3,7 +3,7 @@
 // the answer is in, the name is empty. What is not an org the registry knows (a place typed as an
 // address, say) is shown as it is.
 import { reactive } from "vue";
-import { api } from "../api/client";
+import { http, ok } from "../api/client";
 
 const names = reactive(new Map<string, string>());
 const asked = new Set<string>();
@@ -17,7 +17,7 @@ async function ask(ids: string[]): Promise<void> {
   for (let i = 0; i < ids.length; i += batch) {
     const some = ids.slice(i, i + batch);
     try {
-      const answer = await api<{ names: Record<string, string> }>("GET", `/api/v1/names?orgIds=${some.map(encodeURIComponent).join(",")}`);
+      const answer = await ok(http.GET("/api/v1/names", { params: { query: { orgIds: some.join(",") } } }));
       for (const id of some) {
         const name = answer.names[id];
         if (name) names.set(id, name);
