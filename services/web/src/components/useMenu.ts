@@ -1,7 +1,8 @@
 // The signed-in resident's menu and where she lives, read once per visit and shared by the menu and
 // its item pages (the gateway has the whole menu of a community; an item page finds its item in it).
 import { ref } from "vue";
-import { api } from "../api/client";
+import { http, ok } from "../api/client";
+import type { NewOrder } from "../api/types";
 import { useAction } from "./useAction";
 import type { Home, MenuItem } from "../domain/menu";
 
@@ -11,7 +12,7 @@ const homes = new Map<string, Promise<Home & { communityName: string }>>();
 async function wholeMenu(communityId: string): Promise<MenuItem[]> {
   const items: MenuItem[] = [];
   for (let page = 0; ; page++) {
-    const answer = await api<{ items: MenuItem[]; total: number }>("GET", `/api/v1/menu?communityId=${encodeURIComponent(communityId)}&pageSize=200&page=${page}`);
+    const answer = await ok(http.GET("/api/v1/menu", { params: { query: { communityId, pageSize: 200, page } } }));
     items.push(...answer.items);
     if (items.length >= answer.total || answer.items.length === 0) return items;
   }
@@ -31,7 +32,7 @@ export function loadMenu(communityId: string): Promise<MenuItem[]> {
 export function loadHome(communityId: string): Promise<Home & { communityName: string }> {
   let home = homes.get(communityId);
   if (!home) {
-    home = api<{ organization?: { name?: string; place?: { streetId?: string } } }>("GET", `/api/v1/orgs/${encodeURIComponent(communityId)}`).then((a) => ({
+    home = ok(http.GET("/api/v1/orgs/{orgId}", { params: { path: { orgId: communityId } } })).then((a) => ({
       communityId,
       communityName: a.organization?.name ?? "",
       streetId: a.organization?.place?.streetId ?? "",
@@ -53,7 +54,7 @@ export function useOrdering(communityId: () => string) {
     if (placing.value) return undefined;
     placing.value = which;
     try {
-      return await act(() => api<{ order?: { orderId?: string } }>("POST", "/api/v1/orders", { communityId: communityId(), ...body }), "menu.placed");
+      return await act(() => ok(http.POST("/api/v1/orders", { body: { communityId: communityId(), ...body } as NewOrder })), "menu.placed");
     } finally {
       placing.value = undefined;
     }
