@@ -210,6 +210,7 @@ describe("issue 15 in the browser: a district officer sets up her district, the 
     expect(reset).not.toBe(workerPassword);
     workerPassword = reset;
     await page.locator(".shown-once .saved").click();
+    await page.locator(".accounts .el-loading-mask").waitFor({ state: "hidden" });
     await shot(page, "3-accounts");
 
     // 志愿服务队: a team of the new community, serving it.
