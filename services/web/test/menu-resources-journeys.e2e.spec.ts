@@ -159,7 +159,7 @@ describe("issue 16 in the browser: the 名录 reviewed, the menu kept by its pro
     await base.locator(".mine .el-table__row").filter({ hasText: "王医生" }).filter({ hasText: "待修改" }).filter({ hasText: "请补充专家的职称" }).waitFor();
     await base.locator(".directory .el-table__row").filter({ hasText: "福田科技馆报告厅" }).filter({ hasText: "周六、周日" }).waitFor();
     await shot(base, "6-mine-reviewed");
-  });
+  }, 300_000); // three people's pages, each screenshot checked by axe
 
   it("the leader finds the venue in the directory and publishes a menu item using it; the district withdraws an item with its reason", async () => {
     const leader = await signedIn("leader");
@@ -202,7 +202,7 @@ describe("issue 16 in the browser: the 名录 reviewed, the menu kept by its pro
     await expect.poll(() => old.count()).toBe(0);
     await district.locator(".items .el-table__row").filter({ hasText: "健康讲座进社区（报告厅）" }).waitFor();
     await shot(district, "11-district-menu");
-  });
+  }, 300_000);
 
   it("a material edit of the venue is asked first and sends it back to review", async () => {
     const base = await signedIn("base");
@@ -215,5 +215,5 @@ describe("issue 16 in the browser: the 名录 reviewed, the menu kept by its pro
     await base.locator(".mine .el-table__row").filter({ hasText: "福田科技馆报告厅" }).filter({ hasText: "待审核" }).waitFor();
     await expect.poll(() => base.locator(".directory .el-table__row").filter({ hasText: "福田科技馆报告厅" }).count()).toBe(0);
     await shot(base, "12-material-edit-back-to-review");
-  });
+  }, 180_000);
 });
