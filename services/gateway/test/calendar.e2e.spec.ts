@@ -92,3 +92,29 @@ describe("an order's activity from its menu item, with the venue's calendar", ()
     expect(held.map((r: { title: string }) => r.title)).toEqual(["星空观测夜（第一场）"]);
   });
 });
+
+describe("a caravan's rotation over HTTP", () => {
+  let caravanId = "";
+  const communities = ["sz-futian-yuanling-c1", "sz-futian-yuanling-c2", "sz-futian-yuanling-c3"].map((communityId, i) => ({ communityId, lastVisit: `2026-0${3 - i}-01` }));
+
+  it("the district's caravan: proposed least recently visited first, saved onto its calendar, a stay moved; others refused", async () => {
+    const caravan = { ownerOrgId: "sz-futian", kind: "RESOURCE_KIND_EQUIPMENT", name: "福田科普大篷车", capacity: 0, themes: ["THEME_HEALTH"], areaOrgIds: ["sz-futian"], openToOthers: true };
+    caravanId = expectStatus(await call("district", "POST", "/api/v1/resources", caravan), 200).resource.resourceId;
+    expectStatus(await call("district", "POST", `/api/v1/resources/${caravanId}/review`, { decision: "APPROVE" }), 200);
+    const body = { month: "2027-09", stayDays: 2, travelDays: 1, communities };
+    const plan = await waitFor(async () => {
+      const answer = await call("district", "POST", `/api/v1/resources/${caravanId}/rotation/propose`, body);
+      return answer.status === 200 ? answer.body.plan : undefined;
+    }, { what: "events to know the caravan" });
+    expect(plan.stays.map((s: { communityId: string; firstDay: string }) => `${s.communityId} ${s.firstDay}`)).toEqual(["sz-futian-yuanling-c3 2027-09-01", "sz-futian-yuanling-c2 2027-09-04", "sz-futian-yuanling-c1 2027-09-07"]);
+    expectStatus(await call("worker", "POST", `/api/v1/resources/${caravanId}/rotation/propose`, body), 403, "NOT_RESOURCE_OWNER");
+    expect(expectStatus(await call("district", "PUT", `/api/v1/resources/${caravanId}/rotation/2027-09`, { stayDays: 2, travelDays: 1, stays: plan.stays }), 200).plan.saved).toBe(true);
+    const held = expectStatus(await call("district", "GET", `/api/v1/resources/${caravanId}/calendar?month=2027-09`), 200).reservations;
+    expect(held).toHaveLength(3);
+    const tooClose = await call("district", "PATCH", `/api/v1/resources/${caravanId}/rotation/2027-09/stays/sz-futian-yuanling-c1`, { moveToFirstDay: "2027-09-05" });
+    expectStatus(tooClose, 409, "TRAVEL_DAYS_TOO_FEW");
+    const moved = expectStatus(await call("district", "PATCH", `/api/v1/resources/${caravanId}/rotation/2027-09/stays/sz-futian-yuanling-c1`, { moveToFirstDay: "2027-09-20" }), 200).plan;
+    expect(moved.stays.at(-1)).toMatchObject({ communityId: "sz-futian-yuanling-c1", firstDay: "2027-09-20", lastDay: "2027-09-21" });
+    expect(expectStatus(await call("district", "GET", `/api/v1/resources/${caravanId}/rotation/2027-09`), 200).plan.stays).toHaveLength(3);
+  });
+});
