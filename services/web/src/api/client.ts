@@ -125,11 +125,6 @@ export async function saveFile(pending: Promise<{ data?: Blob; error?: unknown; 
   URL.revokeObjectURL(link.href);
 }
 
-/** A file by its path string (for pages not yet written against `http`); new code: `saveFile(http.GET(…, { parseAs: "blob" }))`. */
-export function download(path: string): Promise<void> {
-  return saveFile(asSignedIn(new Request(path)).then(async (response) => ({ response, data: response.ok ? await response.blob() : undefined, error: response.ok ? undefined : await response.json().catch(() => undefined) })));
-}
-
 /** An image the API serves only to signed-in people (the URL the gateway gave for it), as a URL an <img> can show. */
 export async function imageObjectUrl(path: string): Promise<string> {
   const response = await asSignedIn(new Request(path));
