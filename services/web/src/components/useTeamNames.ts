@@ -1,7 +1,6 @@
 // Team names, never ids, on a screen: the teams one may read, asked of the gateway once.
 import { reactive } from "vue";
 import { http, ok } from "../api/client";
-import type { Team } from "../domain/registry";
 
 const names = reactive(new Map<string, string>());
 let asked: Promise<void> | undefined;
