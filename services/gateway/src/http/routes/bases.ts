@@ -66,6 +66,8 @@ const bases: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { clients }) 
     const { baseId } = request.params;
     const base = (await clients.registry.listBases({ orgId: "" }, options)).bases.find((b) => b.baseId === baseId);
     const y = request.query.year;
+    // The registry decides first whether the caller assesses this base; only then are the figures read.
+    await clients.registry.draftBaseAssessment({ baseId, year: y, activities: 0, participants: 0 }, options);
     const slice = { orgId: base?.orgId ?? "", from: timestampFromDate(beijingNewYear(y)), to: timestampFromDate(beijingNewYear(y + 1)) };
     const figures = base ? (await clients.stats.getFigures({ slice }, options)).figures : undefined;
     const res = await clients.registry.draftBaseAssessment({ baseId, year: y, activities: figures?.activities ?? 0, participants: figures?.participants ?? 0 }, options);
