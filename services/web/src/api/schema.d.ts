@@ -4012,6 +4012,1430 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/bases/applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 申请认定科普基地 / Apply for certification */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description 每次操作一个（UUID）；重试时不变，24 小时内得到第一次的结果 / one per action (a UUID), the same on retries: the first answer again for 24 h */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 基地编号（不填则自动生成）/ the base's id (made when left out) */
+                        baseId?: string;
+                        /** @description 基地名称 / the base's name */
+                        name: string;
+                        /** @description 基地所在单位 / the base's org */
+                        orgId: string;
+                        /** @enum {string} */
+                        level: "BASE_LEVEL_NATIONAL" | "BASE_LEVEL_PROVINCIAL" | "BASE_LEVEL_CITY" | "BASE_LEVEL_DISTRICT" | "BASE_LEVEL_DEMONSTRATION_SITE";
+                        /** @description 科普主题 / themes */
+                        themes?: ("THEME_RURAL_REVITALIZATION" | "THEME_GREEN_LOW_CARBON" | "THEME_DIGITAL_LITERACY" | "THEME_DISASTER_PREVENTION" | "THEME_HEALTH" | "THEME_CIVILIZED_CUSTOMS" | "THEME_FOOD_SAFETY" | "THEME_ARTIFICIAL_INTELLIGENCE" | "THEME_RECYCLING" | "THEME_INTANGIBLE_HERITAGE" | "THEME_DEBUNKING" | "THEME_SCIENTIST_SPIRIT" | "THEME_AGRICULTURE" | "THEME_NUCLEAR" | "THEME_WATER")[];
+                        /** @description 可提供的科普服务（场馆、展品、课程…）/ what the base offers */
+                        offers?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            base?: {
+                                baseId: string;
+                                name: string;
+                                orgId: string;
+                                place?: {
+                                    orgId: string;
+                                    path: string[];
+                                    districtId: string;
+                                    streetId: string;
+                                    communityId: string;
+                                };
+                                /** @enum {string} */
+                                level: "BASE_LEVEL_UNSPECIFIED" | "BASE_LEVEL_NATIONAL" | "BASE_LEVEL_PROVINCIAL" | "BASE_LEVEL_CITY" | "BASE_LEVEL_DISTRICT" | "BASE_LEVEL_DEMONSTRATION_SITE";
+                                /** @enum {string} */
+                                status: "BASE_STATUS_UNSPECIFIED" | "BASE_STATUS_ACTIVE" | "BASE_STATUS_UNDER_REVIEW" | "BASE_STATUS_SUSPENDED" | "BASE_STATUS_REVOKED" | "BASE_STATUS_APPLIED" | "BASE_STATUS_REJECTED";
+                                /** Format: date-time */
+                                certifiedOn?: string;
+                                termYears: number;
+                                themes: ("THEME_UNSPECIFIED" | "THEME_RURAL_REVITALIZATION" | "THEME_GREEN_LOW_CARBON" | "THEME_DIGITAL_LITERACY" | "THEME_DISASTER_PREVENTION" | "THEME_HEALTH" | "THEME_CIVILIZED_CUSTOMS" | "THEME_FOOD_SAFETY" | "THEME_ARTIFICIAL_INTELLIGENCE" | "THEME_RECYCLING" | "THEME_INTANGIBLE_HERITAGE" | "THEME_DEBUNKING" | "THEME_SCIENTIST_SPIRIT" | "THEME_AGRICULTURE" | "THEME_NUCLEAR" | "THEME_WATER")[];
+                                assessments: {
+                                    [key: string]: boolean;
+                                };
+                                certificateNumber: string;
+                                /** Format: date-time */
+                                termStart?: string;
+                                /** Format: date-time */
+                                termEnd?: string;
+                                offers: string;
+                                reason: string;
+                                scored: {
+                                    year: number;
+                                    scores: {
+                                        /** @enum {string} */
+                                        criterion: "ASSESSMENT_CRITERION_UNSPECIFIED" | "ASSESSMENT_CRITERION_ORGANIZATION" | "ASSESSMENT_CRITERION_FUNDING" | "ASSESSMENT_CRITERION_VENUE" | "ASSESSMENT_CRITERION_ACTIVITIES" | "ASSESSMENT_CRITERION_IMPACT";
+                                        score: number;
+                                        evidence: string;
+                                        prefilled: number;
+                                    }[];
+                                    /** @enum {string} */
+                                    result: "ASSESSMENT_RESULT_UNSPECIFIED" | "ASSESSMENT_RESULT_EXCELLENT" | "ASSESSMENT_RESULT_QUALIFIED" | "ASSESSMENT_RESULT_UNQUALIFIED";
+                                    total: number;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bases/{baseId}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 审核基地申请 / Review an application */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    baseId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 通过 / approve; 不通过须写原因 / a rejection needs the reason */
+                        approve: boolean;
+                        /** @description 不通过的原因 / why not */
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            base?: {
+                                baseId: string;
+                                name: string;
+                                orgId: string;
+                                place?: {
+                                    orgId: string;
+                                    path: string[];
+                                    districtId: string;
+                                    streetId: string;
+                                    communityId: string;
+                                };
+                                /** @enum {string} */
+                                level: "BASE_LEVEL_UNSPECIFIED" | "BASE_LEVEL_NATIONAL" | "BASE_LEVEL_PROVINCIAL" | "BASE_LEVEL_CITY" | "BASE_LEVEL_DISTRICT" | "BASE_LEVEL_DEMONSTRATION_SITE";
+                                /** @enum {string} */
+                                status: "BASE_STATUS_UNSPECIFIED" | "BASE_STATUS_ACTIVE" | "BASE_STATUS_UNDER_REVIEW" | "BASE_STATUS_SUSPENDED" | "BASE_STATUS_REVOKED" | "BASE_STATUS_APPLIED" | "BASE_STATUS_REJECTED";
+                                /** Format: date-time */
+                                certifiedOn?: string;
+                                termYears: number;
+                                themes: ("THEME_UNSPECIFIED" | "THEME_RURAL_REVITALIZATION" | "THEME_GREEN_LOW_CARBON" | "THEME_DIGITAL_LITERACY" | "THEME_DISASTER_PREVENTION" | "THEME_HEALTH" | "THEME_CIVILIZED_CUSTOMS" | "THEME_FOOD_SAFETY" | "THEME_ARTIFICIAL_INTELLIGENCE" | "THEME_RECYCLING" | "THEME_INTANGIBLE_HERITAGE" | "THEME_DEBUNKING" | "THEME_SCIENTIST_SPIRIT" | "THEME_AGRICULTURE" | "THEME_NUCLEAR" | "THEME_WATER")[];
+                                assessments: {
+                                    [key: string]: boolean;
+                                };
+                                certificateNumber: string;
+                                /** Format: date-time */
+                                termStart?: string;
+                                /** Format: date-time */
+                                termEnd?: string;
+                                offers: string;
+                                reason: string;
+                                scored: {
+                                    year: number;
+                                    scores: {
+                                        /** @enum {string} */
+                                        criterion: "ASSESSMENT_CRITERION_UNSPECIFIED" | "ASSESSMENT_CRITERION_ORGANIZATION" | "ASSESSMENT_CRITERION_FUNDING" | "ASSESSMENT_CRITERION_VENUE" | "ASSESSMENT_CRITERION_ACTIVITIES" | "ASSESSMENT_CRITERION_IMPACT";
+                                        score: number;
+                                        evidence: string;
+                                        prefilled: number;
+                                    }[];
+                                    /** @enum {string} */
+                                    result: "ASSESSMENT_RESULT_UNSPECIFIED" | "ASSESSMENT_RESULT_EXCELLENT" | "ASSESSMENT_RESULT_QUALIFIED" | "ASSESSMENT_RESULT_UNQUALIFIED";
+                                    total: number;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bases/{baseId}/assessment-draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 年度考核草稿（预填有活动、有影响）/ The assessment's draft */
+        get: {
+            parameters: {
+                query: {
+                    /** @description 考核年度 / the year assessed */
+                    year: number;
+                };
+                header?: never;
+                path: {
+                    baseId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            scores: {
+                                /** @enum {string} */
+                                criterion: "ASSESSMENT_CRITERION_UNSPECIFIED" | "ASSESSMENT_CRITERION_ORGANIZATION" | "ASSESSMENT_CRITERION_FUNDING" | "ASSESSMENT_CRITERION_VENUE" | "ASSESSMENT_CRITERION_ACTIVITIES" | "ASSESSMENT_CRITERION_IMPACT";
+                                score: number;
+                                evidence: string;
+                                prefilled: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bases/{baseId}/assessments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 年度考核评分 / Score the annual assessment */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description 每次操作一个（UUID）；重试时不变，24 小时内得到第一次的结果 / one per action (a UUID), the same on retries: the first answer again for 24 h */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    baseId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 考核年度 / the year assessed */
+                        year: number;
+                        /** @description 有组织、有经费、有阵地、有活动、有影响 */
+                        scores: {
+                            /** @enum {string} */
+                            criterion: "ASSESSMENT_CRITERION_ORGANIZATION" | "ASSESSMENT_CRITERION_FUNDING" | "ASSESSMENT_CRITERION_VENUE" | "ASSESSMENT_CRITERION_ACTIVITIES" | "ASSESSMENT_CRITERION_IMPACT";
+                            /** @description 得分 0–100 / the score */
+                            score: number;
+                            /** @description 依据 / the evidence */
+                            evidence: string;
+                            /** @description 统计预填的分数（-1 无）/ what the statistics pre-filled (-1 none) */
+                            prefilled?: number;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            base?: {
+                                baseId: string;
+                                name: string;
+                                orgId: string;
+                                place?: {
+                                    orgId: string;
+                                    path: string[];
+                                    districtId: string;
+                                    streetId: string;
+                                    communityId: string;
+                                };
+                                /** @enum {string} */
+                                level: "BASE_LEVEL_UNSPECIFIED" | "BASE_LEVEL_NATIONAL" | "BASE_LEVEL_PROVINCIAL" | "BASE_LEVEL_CITY" | "BASE_LEVEL_DISTRICT" | "BASE_LEVEL_DEMONSTRATION_SITE";
+                                /** @enum {string} */
+                                status: "BASE_STATUS_UNSPECIFIED" | "BASE_STATUS_ACTIVE" | "BASE_STATUS_UNDER_REVIEW" | "BASE_STATUS_SUSPENDED" | "BASE_STATUS_REVOKED" | "BASE_STATUS_APPLIED" | "BASE_STATUS_REJECTED";
+                                /** Format: date-time */
+                                certifiedOn?: string;
+                                termYears: number;
+                                themes: ("THEME_UNSPECIFIED" | "THEME_RURAL_REVITALIZATION" | "THEME_GREEN_LOW_CARBON" | "THEME_DIGITAL_LITERACY" | "THEME_DISASTER_PREVENTION" | "THEME_HEALTH" | "THEME_CIVILIZED_CUSTOMS" | "THEME_FOOD_SAFETY" | "THEME_ARTIFICIAL_INTELLIGENCE" | "THEME_RECYCLING" | "THEME_INTANGIBLE_HERITAGE" | "THEME_DEBUNKING" | "THEME_SCIENTIST_SPIRIT" | "THEME_AGRICULTURE" | "THEME_NUCLEAR" | "THEME_WATER")[];
+                                assessments: {
+                                    [key: string]: boolean;
+                                };
+                                certificateNumber: string;
+                                /** Format: date-time */
+                                termStart?: string;
+                                /** Format: date-time */
+                                termEnd?: string;
+                                offers: string;
+                                reason: string;
+                                scored: {
+                                    year: number;
+                                    scores: {
+                                        /** @enum {string} */
+                                        criterion: "ASSESSMENT_CRITERION_UNSPECIFIED" | "ASSESSMENT_CRITERION_ORGANIZATION" | "ASSESSMENT_CRITERION_FUNDING" | "ASSESSMENT_CRITERION_VENUE" | "ASSESSMENT_CRITERION_ACTIVITIES" | "ASSESSMENT_CRITERION_IMPACT";
+                                        score: number;
+                                        evidence: string;
+                                        prefilled: number;
+                                    }[];
+                                    /** @enum {string} */
+                                    result: "ASSESSMENT_RESULT_UNSPECIFIED" | "ASSESSMENT_RESULT_EXCELLENT" | "ASSESSMENT_RESULT_QUALIFIED" | "ASSESSMENT_RESULT_UNQUALIFIED";
+                                    total: number;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bases/{baseId}/renewal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 复核续期（新的 5 年期限）/ Renew for a new term */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    baseId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            base?: {
+                                baseId: string;
+                                name: string;
+                                orgId: string;
+                                place?: {
+                                    orgId: string;
+                                    path: string[];
+                                    districtId: string;
+                                    streetId: string;
+                                    communityId: string;
+                                };
+                                /** @enum {string} */
+                                level: "BASE_LEVEL_UNSPECIFIED" | "BASE_LEVEL_NATIONAL" | "BASE_LEVEL_PROVINCIAL" | "BASE_LEVEL_CITY" | "BASE_LEVEL_DISTRICT" | "BASE_LEVEL_DEMONSTRATION_SITE";
+                                /** @enum {string} */
+                                status: "BASE_STATUS_UNSPECIFIED" | "BASE_STATUS_ACTIVE" | "BASE_STATUS_UNDER_REVIEW" | "BASE_STATUS_SUSPENDED" | "BASE_STATUS_REVOKED" | "BASE_STATUS_APPLIED" | "BASE_STATUS_REJECTED";
+                                /** Format: date-time */
+                                certifiedOn?: string;
+                                termYears: number;
+                                themes: ("THEME_UNSPECIFIED" | "THEME_RURAL_REVITALIZATION" | "THEME_GREEN_LOW_CARBON" | "THEME_DIGITAL_LITERACY" | "THEME_DISASTER_PREVENTION" | "THEME_HEALTH" | "THEME_CIVILIZED_CUSTOMS" | "THEME_FOOD_SAFETY" | "THEME_ARTIFICIAL_INTELLIGENCE" | "THEME_RECYCLING" | "THEME_INTANGIBLE_HERITAGE" | "THEME_DEBUNKING" | "THEME_SCIENTIST_SPIRIT" | "THEME_AGRICULTURE" | "THEME_NUCLEAR" | "THEME_WATER")[];
+                                assessments: {
+                                    [key: string]: boolean;
+                                };
+                                certificateNumber: string;
+                                /** Format: date-time */
+                                termStart?: string;
+                                /** Format: date-time */
+                                termEnd?: string;
+                                offers: string;
+                                reason: string;
+                                scored: {
+                                    year: number;
+                                    scores: {
+                                        /** @enum {string} */
+                                        criterion: "ASSESSMENT_CRITERION_UNSPECIFIED" | "ASSESSMENT_CRITERION_ORGANIZATION" | "ASSESSMENT_CRITERION_FUNDING" | "ASSESSMENT_CRITERION_VENUE" | "ASSESSMENT_CRITERION_ACTIVITIES" | "ASSESSMENT_CRITERION_IMPACT";
+                                        score: number;
+                                        evidence: string;
+                                        prefilled: number;
+                                    }[];
+                                    /** @enum {string} */
+                                    result: "ASSESSMENT_RESULT_UNSPECIFIED" | "ASSESSMENT_RESULT_EXCELLENT" | "ASSESSMENT_RESULT_QUALIFIED" | "ASSESSMENT_RESULT_UNQUALIFIED";
+                                    total: number;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bases/{baseId}/revocation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 撤销认定（菜单项随之下架）/ Revoke (its menu items withdrawn) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    baseId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 撤销原因 / why */
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            base?: {
+                                baseId: string;
+                                name: string;
+                                orgId: string;
+                                place?: {
+                                    orgId: string;
+                                    path: string[];
+                                    districtId: string;
+                                    streetId: string;
+                                    communityId: string;
+                                };
+                                /** @enum {string} */
+                                level: "BASE_LEVEL_UNSPECIFIED" | "BASE_LEVEL_NATIONAL" | "BASE_LEVEL_PROVINCIAL" | "BASE_LEVEL_CITY" | "BASE_LEVEL_DISTRICT" | "BASE_LEVEL_DEMONSTRATION_SITE";
+                                /** @enum {string} */
+                                status: "BASE_STATUS_UNSPECIFIED" | "BASE_STATUS_ACTIVE" | "BASE_STATUS_UNDER_REVIEW" | "BASE_STATUS_SUSPENDED" | "BASE_STATUS_REVOKED" | "BASE_STATUS_APPLIED" | "BASE_STATUS_REJECTED";
+                                /** Format: date-time */
+                                certifiedOn?: string;
+                                termYears: number;
+                                themes: ("THEME_UNSPECIFIED" | "THEME_RURAL_REVITALIZATION" | "THEME_GREEN_LOW_CARBON" | "THEME_DIGITAL_LITERACY" | "THEME_DISASTER_PREVENTION" | "THEME_HEALTH" | "THEME_CIVILIZED_CUSTOMS" | "THEME_FOOD_SAFETY" | "THEME_ARTIFICIAL_INTELLIGENCE" | "THEME_RECYCLING" | "THEME_INTANGIBLE_HERITAGE" | "THEME_DEBUNKING" | "THEME_SCIENTIST_SPIRIT" | "THEME_AGRICULTURE" | "THEME_NUCLEAR" | "THEME_WATER")[];
+                                assessments: {
+                                    [key: string]: boolean;
+                                };
+                                certificateNumber: string;
+                                /** Format: date-time */
+                                termStart?: string;
+                                /** Format: date-time */
+                                termEnd?: string;
+                                offers: string;
+                                reason: string;
+                                scored: {
+                                    year: number;
+                                    scores: {
+                                        /** @enum {string} */
+                                        criterion: "ASSESSMENT_CRITERION_UNSPECIFIED" | "ASSESSMENT_CRITERION_ORGANIZATION" | "ASSESSMENT_CRITERION_FUNDING" | "ASSESSMENT_CRITERION_VENUE" | "ASSESSMENT_CRITERION_ACTIVITIES" | "ASSESSMENT_CRITERION_IMPACT";
+                                        score: number;
+                                        evidence: string;
+                                        prefilled: number;
+                                    }[];
+                                    /** @enum {string} */
+                                    result: "ASSESSMENT_RESULT_UNSPECIFIED" | "ASSESSMENT_RESULT_EXCELLENT" | "ASSESSMENT_RESULT_QUALIFIED" | "ASSESSMENT_RESULT_UNQUALIFIED";
+                                    total: number;
+                                }[];
+                            };
+                            withdrawn: number;
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bases/deadlines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 即将到期与逾期未考核 / Expiring terms and overdue assessments */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 组织（含其下级）/ the organization, with its subtree */
+                    orgId?: string;
+                    /** @description 多少天内到期（默认 90）/ terms ending within this many days (90) */
+                    withinDays?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            expiring: {
+                                baseId: string;
+                                name: string;
+                                orgId: string;
+                                place?: {
+                                    orgId: string;
+                                    path: string[];
+                                    districtId: string;
+                                    streetId: string;
+                                    communityId: string;
+                                };
+                                /** @enum {string} */
+                                level: "BASE_LEVEL_UNSPECIFIED" | "BASE_LEVEL_NATIONAL" | "BASE_LEVEL_PROVINCIAL" | "BASE_LEVEL_CITY" | "BASE_LEVEL_DISTRICT" | "BASE_LEVEL_DEMONSTRATION_SITE";
+                                /** @enum {string} */
+                                status: "BASE_STATUS_UNSPECIFIED" | "BASE_STATUS_ACTIVE" | "BASE_STATUS_UNDER_REVIEW" | "BASE_STATUS_SUSPENDED" | "BASE_STATUS_REVOKED" | "BASE_STATUS_APPLIED" | "BASE_STATUS_REJECTED";
+                                /** Format: date-time */
+                                certifiedOn?: string;
+                                termYears: number;
+                                themes: ("THEME_UNSPECIFIED" | "THEME_RURAL_REVITALIZATION" | "THEME_GREEN_LOW_CARBON" | "THEME_DIGITAL_LITERACY" | "THEME_DISASTER_PREVENTION" | "THEME_HEALTH" | "THEME_CIVILIZED_CUSTOMS" | "THEME_FOOD_SAFETY" | "THEME_ARTIFICIAL_INTELLIGENCE" | "THEME_RECYCLING" | "THEME_INTANGIBLE_HERITAGE" | "THEME_DEBUNKING" | "THEME_SCIENTIST_SPIRIT" | "THEME_AGRICULTURE" | "THEME_NUCLEAR" | "THEME_WATER")[];
+                                assessments: {
+                                    [key: string]: boolean;
+                                };
+                                certificateNumber: string;
+                                /** Format: date-time */
+                                termStart?: string;
+                                /** Format: date-time */
+                                termEnd?: string;
+                                offers: string;
+                                reason: string;
+                                scored: {
+                                    year: number;
+                                    scores: {
+                                        /** @enum {string} */
+                                        criterion: "ASSESSMENT_CRITERION_UNSPECIFIED" | "ASSESSMENT_CRITERION_ORGANIZATION" | "ASSESSMENT_CRITERION_FUNDING" | "ASSESSMENT_CRITERION_VENUE" | "ASSESSMENT_CRITERION_ACTIVITIES" | "ASSESSMENT_CRITERION_IMPACT";
+                                        score: number;
+                                        evidence: string;
+                                        prefilled: number;
+                                    }[];
+                                    /** @enum {string} */
+                                    result: "ASSESSMENT_RESULT_UNSPECIFIED" | "ASSESSMENT_RESULT_EXCELLENT" | "ASSESSMENT_RESULT_QUALIFIED" | "ASSESSMENT_RESULT_UNQUALIFIED";
+                                    total: number;
+                                }[];
+                            }[];
+                            overdue: {
+                                baseId: string;
+                                name: string;
+                                orgId: string;
+                                place?: {
+                                    orgId: string;
+                                    path: string[];
+                                    districtId: string;
+                                    streetId: string;
+                                    communityId: string;
+                                };
+                                /** @enum {string} */
+                                level: "BASE_LEVEL_UNSPECIFIED" | "BASE_LEVEL_NATIONAL" | "BASE_LEVEL_PROVINCIAL" | "BASE_LEVEL_CITY" | "BASE_LEVEL_DISTRICT" | "BASE_LEVEL_DEMONSTRATION_SITE";
+                                /** @enum {string} */
+                                status: "BASE_STATUS_UNSPECIFIED" | "BASE_STATUS_ACTIVE" | "BASE_STATUS_UNDER_REVIEW" | "BASE_STATUS_SUSPENDED" | "BASE_STATUS_REVOKED" | "BASE_STATUS_APPLIED" | "BASE_STATUS_REJECTED";
+                                /** Format: date-time */
+                                certifiedOn?: string;
+                                termYears: number;
+                                themes: ("THEME_UNSPECIFIED" | "THEME_RURAL_REVITALIZATION" | "THEME_GREEN_LOW_CARBON" | "THEME_DIGITAL_LITERACY" | "THEME_DISASTER_PREVENTION" | "THEME_HEALTH" | "THEME_CIVILIZED_CUSTOMS" | "THEME_FOOD_SAFETY" | "THEME_ARTIFICIAL_INTELLIGENCE" | "THEME_RECYCLING" | "THEME_INTANGIBLE_HERITAGE" | "THEME_DEBUNKING" | "THEME_SCIENTIST_SPIRIT" | "THEME_AGRICULTURE" | "THEME_NUCLEAR" | "THEME_WATER")[];
+                                assessments: {
+                                    [key: string]: boolean;
+                                };
+                                certificateNumber: string;
+                                /** Format: date-time */
+                                termStart?: string;
+                                /** Format: date-time */
+                                termEnd?: string;
+                                offers: string;
+                                reason: string;
+                                scored: {
+                                    year: number;
+                                    scores: {
+                                        /** @enum {string} */
+                                        criterion: "ASSESSMENT_CRITERION_UNSPECIFIED" | "ASSESSMENT_CRITERION_ORGANIZATION" | "ASSESSMENT_CRITERION_FUNDING" | "ASSESSMENT_CRITERION_VENUE" | "ASSESSMENT_CRITERION_ACTIVITIES" | "ASSESSMENT_CRITERION_IMPACT";
+                                        score: number;
+                                        evidence: string;
+                                        prefilled: number;
+                                    }[];
+                                    /** @enum {string} */
+                                    result: "ASSESSMENT_RESULT_UNSPECIFIED" | "ASSESSMENT_RESULT_EXCELLENT" | "ASSESSMENT_RESULT_QUALIFIED" | "ASSESSMENT_RESULT_UNQUALIFIED";
+                                    total: number;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/resources/{resourceId}/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 资源日程（按月）/ A resource's calendar for a month */
+        get: {
+            parameters: {
+                query: {
+                    /** @description 月份（北京时间）/ the month, Beijing time: 2027-09 */
+                    month: string;
+                };
+                header?: never;
+                path: {
+                    resourceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            reservations: {
+                                sessionId: string;
+                                activityId: string;
+                                title: string;
+                                /** Format: date-time */
+                                startsAt?: string;
+                                /** Format: date-time */
+                                endsAt?: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/{orderId}/resource-conflict": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 派单前的资源冲突提示 / Whether the order's menu item's resources are held at its preferred date */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    orderId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 所用资源在期望日期已被占用 / a resource of the order's item is held then */
+                            conflict: boolean;
+                            resourceId: string;
+                            heldBy?: {
+                                sessionId: string;
+                                activityId: string;
+                                title: string;
+                                /** Format: date-time */
+                                startsAt?: string;
+                                /** Format: date-time */
+                                endsAt?: string;
+                            };
+                            zh: string;
+                            en: string;
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/resources/{resourceId}/rotation/propose": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 生成巡回计划（最久未到的社区优先）/ Propose a rotation (least recently visited first) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    resourceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 月份（北京时间）/ the month, Beijing time: 2027-09 */
+                        month: string;
+                        /** @description 每站驻留天数 / days of one stay */
+                        stayDays: number;
+                        /** @description 两站之间的路途天数 / travel days between stays */
+                        travelDays: number;
+                        communities: {
+                            /** @description 社区 / the community */
+                            communityId: string;
+                            lastVisit?: string | "";
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            plan?: {
+                                resourceId: string;
+                                month: string;
+                                stayDays: number;
+                                travelDays: number;
+                                stays: {
+                                    communityId: string;
+                                    firstDay: string;
+                                    lastDay: string;
+                                }[];
+                                unplaced: string[];
+                                saved: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/resources/{resourceId}/rotation/{month}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 已保存的巡回计划 / The saved rotation */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    resourceId: string;
+                    month: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            plan?: {
+                                resourceId: string;
+                                month: string;
+                                stayDays: number;
+                                travelDays: number;
+                                stays: {
+                                    communityId: string;
+                                    firstDay: string;
+                                    lastDay: string;
+                                }[];
+                                unplaced: string[];
+                                saved: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        /** 保存巡回计划（占用资源日程）/ Save a rotation onto the resource's calendar */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    resourceId: string;
+                    month: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        stayDays: number;
+                        /** @description 路途天数 / travel days */
+                        travelDays: number;
+                        stays: {
+                            communityId: string;
+                            /** @description 日期（北京时间）/ a Beijing day: 2027-09-05 */
+                            firstDay: string;
+                            /** @description 日期（北京时间）/ a Beijing day: 2027-09-05 */
+                            lastDay: string;
+                        }[];
+                        unplaced?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            plan?: {
+                                resourceId: string;
+                                month: string;
+                                stayDays: number;
+                                travelDays: number;
+                                stays: {
+                                    communityId: string;
+                                    firstDay: string;
+                                    lastDay: string;
+                                }[];
+                                unplaced: string[];
+                                saved: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/resources/{resourceId}/rotation/{month}/stays/{communityId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** 调整一站（改期或删除，重新检查）/ Move or remove one stay (checked again) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    resourceId: string;
+                    month: string;
+                    communityId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 新的开始日期；空为删除此站 / the new first day; empty to remove the stay */
+                        moveToFirstDay: string | "";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            plan?: {
+                                resourceId: string;
+                                month: string;
+                                stayDays: number;
+                                travelDays: number;
+                                stays: {
+                                    communityId: string;
+                                    firstDay: string;
+                                    lastDay: string;
+                                }[];
+                                unplaced: string[];
+                                saved: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
     "/api/v1/orders": {
         parameters: {
             query?: never;
