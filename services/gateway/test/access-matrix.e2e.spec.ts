@@ -790,6 +790,51 @@ function menuResourceSpecs(): RouteSpec[] {
   ];
 }
 
+// ---- 科普基地 (issue 16): base staff apply for their own org; the association of the base's subtree
+// reviews — an application only at its level (a district base by a district association or above) —
+// assesses, renews and revokes. Each write is made on a fresh base, so an allowed write is seen and a
+// refused one leaves the base's document as it was.
+const baseOrgs: [string, string][] = [["own", "sz-futian"], ["foreign", "sz-luohu"]];
+const baseFactsOf = (orgId: string): Facts => ({ path: pathOf(orgId), orgId });
+const baseDoc = (baseId: string) => async () => strip(await db("registry").collection("bases").findOne({ _id: baseId as never }));
+const scoresBody = ["ORGANIZATION", "FUNDING", "VENUE", "ACTIVITIES", "IMPACT"].map((c) => ({ criterion: `ASSESSMENT_CRITERION_${c}`, score: 80, evidence: "矩阵台账" }));
+async function freshBase(orgId: string, certified: boolean): Promise<string> {
+  const baseId = ok(await call("POST", "/api/v1/bases/applications", admin().token, { name: `矩阵基地 ${++seq}`, orgId, level: "BASE_LEVEL_DISTRICT" }), "apply").base.baseId as string;
+  if (certified) ok(await call("POST", `/api/v1/bases/${baseId}/review`, admin().token, { approve: true }), "certify");
+  return baseId;
+}
+function baseWrite(suffix: string, body: unknown, certified: boolean, extra: (who: Person) => boolean = () => true): Target[] {
+  return baseOrgs.map(([name, orgId]) => ({
+    name,
+    make: async (): Promise<Cell> => {
+      const baseId = await freshBase(orgId, certified);
+      return { path: `/api/v1/bases/${baseId}${suffix}`, body, allowed: async (who) => can("base.review", who, baseFactsOf(orgId)) && extra(who), snapshot: baseDoc(baseId) };
+    },
+  }));
+}
+/** An application at the district level is decided by a district association, the city's, or an admin. */
+const reviewsDistrictLevel = (who: Person) => [Role.DISTRICT_STAFF, Role.CITY_STAFF, Role.ADMIN].includes(who.role);
+function baseSpecs(): RouteSpec[] {
+  return [
+    {
+      route: "POST /api/v1/bases/applications",
+      targets: baseOrgs.map(([name, orgId]) => ({
+        name,
+        make: async () => ({ path: "/api/v1/bases/applications", body: { name: `矩阵申请 ${++seq}`, orgId, level: "BASE_LEVEL_DISTRICT" }, allowed: may("base.apply", baseFactsOf(orgId)), snapshot: async () => db("registry").collection("bases").countDocuments({}) }),
+      })),
+    },
+    { route: "POST /api/v1/bases/{baseId}/review", targets: baseWrite("/review", { approve: false, reason: "矩阵：不通过" }, false, reviewsDistrictLevel) },
+    {
+      route: "GET /api/v1/bases/{baseId}/assessment-draft",
+      targets: baseOrgs.map(([name, orgId]) => ({ name, make: async () => ({ path: `/api/v1/bases/base-${orgId}/assessment-draft?year=2026`, allowed: may("base.review", baseFactsOf(orgId)) }) })),
+    },
+    { route: "POST /api/v1/bases/{baseId}/assessments", targets: baseWrite("/assessments", { year: 2026, scores: scoresBody }, true) },
+    { route: "POST /api/v1/bases/{baseId}/renewal", targets: baseWrite("/renewal", undefined, true) },
+    { route: "POST /api/v1/bases/{baseId}/revocation", targets: baseWrite("/revocation", { reason: "矩阵：撤销" }, true) },
+    { route: "GET /api/v1/bases/deadlines", targets: [{ name: "all", make: async () => ({ path: "/api/v1/bases/deadlines?withinDays=3650", allowed: mayEver("base.read") }) }] },
+  ];
+}
+
 const specs: RouteSpec[] = [
   { route: "GET /api/v1/me", targets: [{ name: "self", make: async () => ({ path: "/api/v1/me", allowed: async () => true }) }] },
   // ---- registry
@@ -813,6 +858,7 @@ const specs: RouteSpec[] = [
     })),
   },
   listRoute("GET /api/v1/bases", "/api/v1/bases", "base.read", "bases", (b) => b.baseId, (b) => ({ path: b.place.path, orgId: b.orgId }), [["own", "?orgId=sz-futian"], ["foreign", "?orgId=sz-luohu"]]),
+  ...baseSpecs(),
   // ---- orders
   {
     route: "POST /api/v1/orders",
