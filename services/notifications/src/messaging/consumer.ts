@@ -59,6 +59,8 @@ const baseStatusText: Record<BaseStatus, [string, string]> = {
   [BaseStatus.UNDER_REVIEW]: ["进入复核", "under review"],
   [BaseStatus.SUSPENDED]: ["已暂停", "suspended"],
   [BaseStatus.REVOKED]: ["已撤销认定", "certification revoked"],
+  [BaseStatus.APPLIED]: ["已提交申请，待审核", "application submitted, awaiting review"],
+  [BaseStatus.REJECTED]: ["申请未通过", "application rejected"],
 };
 
 /**
