@@ -18,6 +18,9 @@ export interface RelayOptions {
   batchSize?: number;
 }
 
+/** Announced documents reread and published together: one Kafka send, a bounded burst of reads. */
+const announcedPerRound = 500;
+
 interface PendingDoc {
   _id: string;
   outbox: OutboxEntry[];
@@ -38,6 +41,7 @@ export class OutboxRelay {
   private wake: (() => void) | undefined;
   private kicked = false;
   private sweepDue = true;
+  private sweepDueSince = 0;
   private readonly announced = new Map<Collection<Document>, Set<string>>();
   private readonly log: Logger;
   /** Messages published since start, for health and benchmarks. */
@@ -69,10 +73,19 @@ export class OutboxRelay {
       const ids = this.announced.get(collection) ?? new Set<string>();
       this.announced.set(collection, ids.add(id));
     } else {
-      this.sweepDue = true;
+      this.markSweepDue();
     }
     this.kicked = true;
     this.wake?.();
+  }
+
+  private markSweepDue(): void {
+    if (!this.sweepDue) this.sweepDueSince = Date.now();
+    this.sweepDue = true;
+  }
+
+  private get sweepIntervalMs(): number {
+    return this.options.sweepIntervalMs ?? 5_000;
   }
 
   async stop(): Promise<void> {
@@ -82,15 +95,21 @@ export class OutboxRelay {
   }
 
   private async run(): Promise<void> {
-    const sweeps = setInterval(() => this.kick(), this.options.sweepIntervalMs ?? 5_000).unref();
+    const sweeps = setInterval(() => this.kick(), this.sweepIntervalMs).unref();
     try {
       while (this.running) {
         this.kicked = false;
         let sent = 0;
         try {
-          sent = this.sweepDue ? await this.sweepAll() : await this.relayAnnounced();
+          // What writers announced first: it is read by _id, while a sweep scans whole collections
+          // on FerretDB (a sweep that dropped 10,000 announced ids and found them 200 at a time
+          // took minutes after a bulk import).
+          // A sweep waits for them at most one interval, so a steady stream of announcements cannot
+          // keep a crashed writer's events waiting for ever.
+          const sweepOverdue = this.sweepDue && Date.now() - this.sweepDueSince >= this.sweepIntervalMs;
+          sent = this.announced.size > 0 && !sweepOverdue ? await this.relayAnnounced() : this.sweepDue ? await this.sweepAll() : 0;
         } catch (error) {
-          this.sweepDue = true; // what was announced may not have gone out: look everywhere next time
+          this.markSweepDue(); // what was announced may not have gone out: look everywhere next time
           this.log.warn({ err: error }, "outbox relay round failed; retrying");
         }
         if (sent > 0 || this.kicked) continue;
@@ -105,24 +124,26 @@ export class OutboxRelay {
   /** Every collection, by `outboxCount`; what was announced meanwhile is found too. */
   private async sweepAll(): Promise<number> {
     this.sweepDue = false;
-    this.announced.clear();
     const batchSize = this.options.batchSize ?? 200;
     let sent = 0;
     for (const collection of this.options.collections) {
       const docs = (await collection.find({ outboxCount: { $gt: 0 } }, { projection: { outbox: 1 } }).limit(batchSize).toArray()) as unknown as PendingDoc[];
       sent += await this.publish(collection, docs);
-      if (docs.length >= batchSize) this.sweepDue = true; // a full batch: more may wait
+      if (docs.length >= batchSize) this.markSweepDue(); // a full batch: more may wait
     }
     this.sweeps += 1;
     return sent;
   }
 
+  /** Up to `announcedPerRound` announced documents of each collection; the rest wait for the next round. */
   private async relayAnnounced(): Promise<number> {
     let sent = 0;
     for (const [collection, ids] of [...this.announced]) {
-      this.announced.delete(collection);
+      const round = [...ids].slice(0, announcedPerRound);
+      for (const id of round) ids.delete(id);
+      if (ids.size === 0) this.announced.delete(collection);
       // By _id alone: FerretDB answers a lone _id filter from its index and scans for anything more.
-      const docs = await Promise.all([...ids].map((id) => collection.findOne({ _id: id as unknown as Document["_id"] }, { projection: { outbox: 1 } })));
+      const docs = await Promise.all(round.map((id) => collection.findOne({ _id: id as unknown as Document["_id"] }, { projection: { outbox: 1 } })));
       sent += await this.publish(collection, docs.filter((doc) => (doc?.outbox?.length ?? 0) > 0) as unknown as PendingDoc[]);
     }
     return sent;

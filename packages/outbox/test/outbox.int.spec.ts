@@ -90,6 +90,25 @@ describe("outbox", () => {
     relay = undefined;
   });
 
+  it("publishes a bulk of announced documents by _id even while sweeps fall due, not 200 at a time by scanning", async () => {
+    const topic = engines.topic("bulk");
+    await engines.createTopics([topic], 1);
+    const docs = collection("bulk");
+    const ids = Array.from({ length: 1_200 }, (_, i) => `bulk-${i}`);
+    // The relay's first sweep is over (nothing pending yet) before the bulk lands.
+    relay = new OutboxRelay({ collections: [docs], publisher, logger, sweepIntervalMs: 3_600_000, batchSize: 200 });
+    relay.start();
+    await waitFor(async () => relay!.sweeps >= 1, { what: "the first sweep" });
+    for (const id of ids) await saveAggregate(docs, { id, expectedVersion: 0, version: 1, state: {}, topic, events: [probe(id, 1)] });
+    for (const id of ids) relay.kick(docs, id);
+    relay.kick(); // a periodic sweep falls due meanwhile: it must not drop what was announced
+    await engines.readTopic(topic, (m) => m.length >= ids.length, 60_000);
+    // One sweep for the unannounced kick at most: 1,200 documents found 200 at a time would be six.
+    expect(relay.sweeps).toBeLessThanOrEqual(3);
+    await relay.stop();
+    relay = undefined;
+  });
+
   it("lets exactly one of two concurrent writers of the same version win", async () => {
     const topic = engines.topic("orders");
     const orders = collection("race");
