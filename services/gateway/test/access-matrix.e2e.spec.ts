@@ -835,6 +835,39 @@ function baseSpecs(): RouteSpec[] {
   ];
 }
 
+// ---- resources' calendars and a mobile resource's rotation (issue 16), kept by the events service:
+// any staff member reads a calendar; only the org that owns the resource (or an admin) plans its rotation.
+const rotationMonth = "2027-09";
+const rotationBody = { month: rotationMonth, stayDays: 2, travelDays: 1, communities: [{ communityId: C1, lastVisit: "" }, { communityId: FOREIGN_C, lastVisit: "2027-01-01" }] };
+const ownsResource = (ownerOrgId: string) => async (who: Person) => who.role === Role.ADMIN || (who.role !== Role.RESIDENT && who.orgId === ownerOrgId);
+const rotationDoc = (resourceId: string) => async () => strip(await db("events").collection("rotation_plans").findOne({ _id: `${resourceId}:${rotationMonth}` as never }));
+/** A published resource the events service has heard of (its rotation can be proposed), with a saved plan when asked. */
+async function plannedResource(ownerOrgId: string, saved: boolean): Promise<string> {
+  const resourceId = await freshResource(ownerOrgId, true);
+  const plan = await waitFor(async () => {
+    const answer = await call("POST", `/api/v1/resources/${resourceId}/rotation/propose`, admin().token, rotationBody);
+    return answer.status === 200 ? (answer.body.plan as Json) : undefined;
+  }, { what: "events to hear of the resource" });
+  if (saved) ok(await call("PUT", `/api/v1/resources/${resourceId}/rotation/${rotationMonth}`, admin().token, { stayDays: 2, travelDays: 1, stays: plan.stays }), "save rotation");
+  return resourceId;
+}
+function calendarSpecs(): RouteSpec[] {
+  const rotation = (route: string, saved: boolean, cell: (resourceId: string) => Omit<Cell, "allowed">): RouteSpec => ({
+    route,
+    targets: resourceOwners.map(([name, owner]) => ({ name, make: async () => ({ ...cell(await plannedResource(owner, saved)), allowed: ownsResource(owner) }) })),
+  });
+  return [
+    {
+      route: "GET /api/v1/resources/{resourceId}/calendar",
+      targets: resourceOwners.map(([name, owner]) => ({ name, make: async () => ({ path: `/api/v1/resources/${await freshResource(owner, true)}/calendar?month=${rotationMonth}`, allowed: async (who) => who.role !== Role.RESIDENT }) })),
+    },
+    rotation("POST /api/v1/resources/{resourceId}/rotation/propose", false, (id) => ({ path: `/api/v1/resources/${id}/rotation/propose`, body: rotationBody })),
+    rotation("PUT /api/v1/resources/{resourceId}/rotation/{month}", false, (id) => ({ method: "PUT", path: `/api/v1/resources/${id}/rotation/${rotationMonth}`, body: { stayDays: 2, travelDays: 1, stays: [{ communityId: C1, firstDay: "2027-09-01", lastDay: "2027-09-02" }] }, snapshot: rotationDoc(id) })),
+    rotation("GET /api/v1/resources/{resourceId}/rotation/{month}", true, (id) => ({ path: `/api/v1/resources/${id}/rotation/${rotationMonth}` })),
+    rotation("PATCH /api/v1/resources/{resourceId}/rotation/{month}/stays/{communityId}", true, (id) => ({ method: "PATCH", path: `/api/v1/resources/${id}/rotation/${rotationMonth}/stays/${C1}`, body: { moveToFirstDay: "2027-09-10" }, snapshot: rotationDoc(id) })),
+  ];
+}
+
 const specs: RouteSpec[] = [
   { route: "GET /api/v1/me", targets: [{ name: "self", make: async () => ({ path: "/api/v1/me", allowed: async () => true }) }] },
   // ---- registry
@@ -874,7 +907,7 @@ const specs: RouteSpec[] = [
   },
   listRoute("GET /api/v1/orders", "/api/v1/orders", "order.read", "orders", (o) => o.orderId, orderFacts, [["all", "?pageSize=200"], ["foreign", "?pageSize=200&orgId=sz-luohu"]]),
   // "/chain": the order's whole chain is read as the order is (its other parts are left out, never refused).
-  ...["", "/suggestions", "/chain"].map(
+  ...["", "/suggestions", "/chain", "/resource-conflict"].map(
     (suffix): RouteSpec => ({
       route: `GET /api/v1/orders/{orderId}${suffix}`,
       targets: (
@@ -1059,6 +1092,7 @@ const specs: RouteSpec[] = [
     targets: [{ name: "own", make: async () => ({ method, path, ...(body ? { body } : {}), allowed: async (who: Person) => can("notification.read", who, { ownerId: who.id }) }) }],
   })),
   ...menuResourceSpecs(),
+  ...calendarSpecs(),
   // ---- teams (last: the final cell deactivates the leader's own team)
   ...teamSpecs(),
 ];
