@@ -68,9 +68,11 @@ describe("科普基地 from application to revocation over HTTP", () => {
     const draft = await waitFor(
       async () => {
         const scores = expectStatus(await call("city", "GET", `/api/v1/bases/${baseId}/assessment-draft?year=${year}`), 200).scores as { criterion: string; score: number; prefilled: number; evidence: string }[];
-        return scores.find((s) => s.criterion === "ASSESSMENT_CRITERION_ACTIVITIES")?.score === 90 ? scores : undefined;
+        // Each completion reaches the statistics as its own event: wait for all ten and their participants.
+        const counted = (criterion: string, evidence: string) => scores.find((s) => s.criterion === criterion)?.evidence === evidence;
+        return counted("ASSESSMENT_CRITERION_ACTIVITIES", "全年开展活动 10 场") && counted("ASSESSMENT_CRITERION_IMPACT", "全年参与 120 人次") ? scores : undefined;
       },
-      { what: "the statistics to count the ten held activities", timeoutMs: 60_000 },
+      { what: "the statistics to count the ten held activities and their 120 participants", timeoutMs: 60_000 },
     );
     expect(draft.find((s) => s.criterion === "ASSESSMENT_CRITERION_ACTIVITIES")).toMatchObject({ prefilled: 90, evidence: "全年开展活动 10 场" });
     expect(draft.find((s) => s.criterion === "ASSESSMENT_CRITERION_IMPACT")).toMatchObject({ score: 60, prefilled: 60, evidence: "全年参与 120 人次" });
