@@ -32,5 +32,15 @@ export async function seriousViolations(page: Page): Promise<string[]> {
  * a soft assertion: the journey goes on, and the test fails with every page's findings.
  */
 export async function expectAccessible(page: Page, what: string): Promise<void> {
+  await settled(page);
   expect.soft(await seriousViolations(page), `axe on ${what} (${page.url()})`).toEqual([]);
+}
+
+/**
+ * Until no finite animation or transition is still running: axe measures colours as they stand, and
+ * a toast, a dropdown or a tree node fading in is lighter than it will be (on a busy machine
+ * transitions last long enough to be caught halfway).
+ */
+export function settled(page: Page): Promise<unknown> {
+  return page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== "running" || a.effect?.getComputedTiming().endTime === Infinity), undefined, { timeout: 15_000 });
 }

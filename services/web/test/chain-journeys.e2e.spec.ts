@@ -99,7 +99,22 @@ async function pageWith(tokens: Tokens, path: string, phone = false): Promise<Pa
 }
 const row = (page: Page, rowText: string) => page.locator(".el-collapse-item").filter({ hasText: rowText });
 const open = (page: Page, rowText: string) => row(page, rowText).locator(".el-collapse-item__header").click();
-const dialog = (page: Page) => page.locator(".reason-dialog");
+// The open one: a closed dialog stays in the page (hidden) once it has been shown.
+const dialog = (page: Page) => page.locator(".reason-dialog").filter({ visible: true });
+/**
+ * Opens a row's action dialog. The list reloads after the previous action, which can swallow a
+ * click made while it re-renders: click again until the dialog shows.
+ */
+async function ask(page: Page, rowText: string, button: string) {
+  await expect
+    .poll(async () => {
+      const action = row(page, rowText).locator(button);
+      if (!(await action.isVisible())) await open(page, rowText);
+      await action.click({ timeout: 5_000 }).catch(() => undefined);
+      return dialog(page).count();
+    }, { timeout: 30_000 })
+    .toBe(1);
+}
 /** Confirms a dialog with no reason (refused in the browser, naming the field), then with one. */
 async function confirmWithReason(page: Page, refusal: string, reason: string, name: string) {
   await dialog(page).locator(".confirm-reason").click();
@@ -223,13 +238,11 @@ describe("the order-chain page and the confirmations (issue 17)", () => {
     const [rejected, pooled, cancelled] = [await placed("想学广场舞编排"), await placed("手机防诈骗讲座"), await placed("垃圾分类小课堂")];
 
     const workerPage = await pageWith(worker, "/staff/orders");
-    await open(workerPage, "想学广场舞编排");
-    await row(workerPage, "想学广场舞编排").locator(".do-reject").click();
+    await ask(workerPage, "想学广场舞编排", ".do-reject");
     await confirmWithReason(workerPage, "请填写驳回原因", "广场舞不属于科普服务，请联系社区文体队", "8-reject-reason-required.png");
     await workerPage.getByText("订单已驳回").first().waitFor();
 
-    await open(workerPage, "手机防诈骗讲座");
-    await row(workerPage, "手机防诈骗讲座").locator(".do-pool").click();
+    await ask(workerPage, "手机防诈骗讲座", ".do-pool");
     await confirmWithReason(workerPage, "请填写转科协原因", "本社区暂无反诈方向的志愿队伍", "9-pool-reason-required.png");
     await workerPage.getByText("已转科协派单池").first().waitFor();
 

@@ -17,7 +17,7 @@ import { createRpcClient } from "@kepu/rpc";
 import { ServiceProcess, TestEngines, testSigner, uniquePrefix } from "@kepu/testkit";
 import { launchBrowser } from "./browser";
 import { distDir, whenBuilt } from "./build";
-import { expectAccessible } from "./a11y";
+import { expectAccessible, settled } from "./a11y";
 import { expectNoIds } from "./visible-ids";
 
 const engines = new TestEngines(uniquePrefix("resident-mobile"));
@@ -82,8 +82,6 @@ const phone = () => browser.newContext({ locale: "zh-CN", viewport: { width: 390
 // Every screenshot is also checked by axe (0 serious or critical violations, soft: one run lists them all).
 // Both once the page has settled: no finite animation or transition still running (a toast fading in
 // is lighter than it will be).
-const settled = (page: Page) =>
-  page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== "running" || a.effect?.getComputedTiming().endTime === Infinity));
 const shot = async (page: Page, name: string) => {
   await settled(page);
   await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
