@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file kepu/dispatch/v1/events.proto.
  */
 export const file_kepu_dispatch_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("Ch1rZXB1L2Rpc3BhdGNoL3YxL2V2ZW50cy5wcm90bxIQa2VwdS5kaXNwYXRjaC52MSLCAgoMT3JkZXJSZXF1ZXN0EhQKDG1lbnVfaXRlbV9pZBgBIAEoCRINCgV0aXRsZRgCIAEoCRITCgtkZXNjcmlwdGlvbhgDIAEoCRIkCgV0aGVtZRgEIAEoDjIVLmtlcHUuY29tbW9uLnYxLlRoZW1lEiYKBmZvcm1hdBgFIAEoDjIWLmtlcHUuY29tbW9uLnYxLkZvcm1hdBIqCghhdWRpZW5jZRgGIAEoDjIYLmtlcHUuY29tbW9uLnYxLkF1ZGllbmNlEh0KFWV4cGVjdGVkX3BhcnRpY2lwYW50cxgHIAEoBRIyCg5wcmVmZXJyZWRfZGF0ZRgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASKwoJY29tbXVuaXR5GAkgASgLMhgua2VwdS5jb21tb24udjEuT3JnUGxhY2UifgoOT3JkZXJTdWJtaXR0ZWQSEAoIb3JkZXJfaWQYASABKAkSFAoMcmVxdWVzdGVyX2lkGAIgASgJEi8KB3JlcXVlc3QYAyABKAsyHi5rZXB1LmRpc3BhdGNoLnYxLk9yZGVyUmVxdWVzdBITCgtjYW1wYWlnbl9pZBgEIAEoCSJyCg9PcmRlckRpc3BhdGNoZWQSEAoIb3JkZXJfaWQYASABKAkSEAoIdGVhbV9pZHMYAiADKAkSLQoJYWNjZXB0X2J5GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIMCgRub3RlGAQgASgJIkQKC09yZGVyUG9vbGVkEhAKCG9yZGVyX2lkGAEgASgJEhMKC3Bvb2xfb3JnX2lkGAIgASgJEg4KBnJlYXNvbhgDIAEoCSI8CgxPcmRlckNsYWltZWQSEAoIb3JkZXJfaWQYASABKAkSGgoSYXNzb2NpYXRpb25fb3JnX2lkGAIgASgJIo4BCg1PcmRlckFjY2VwdGVkEhAKCG9yZGVyX2lkGAEgASgJEg8KB3RlYW1faWQYAiABKAkSLwoHcmVxdWVzdBgDIAEoCzIeLmtlcHUuZGlzcGF0Y2gudjEuT3JkZXJSZXF1ZXN0EhQKDHJlcXVlc3Rlcl9pZBgEIAEoCRITCgtjYW1wYWlnbl9pZBgFIAEoCSKKAQoNT3JkZXJEZWNsaW5lZBIQCghvcmRlcl9pZBgBIAEoCRIPCgd0ZWFtX2lkGAIgASgJEg4KBnJlYXNvbhgDIAEoCRIyCgtyZXR1cm5lZF90bxgEIAEoDjIdLmtlcHUuZGlzcGF0Y2gudjEuT3JkZXJIb2xkZXISEgoKc3RpbGxfb3BlbhgFIAEoCCLKAQoOT3JkZXJFc2NhbGF0ZWQSEAoIb3JkZXJfaWQYASABKAkSKwoFc3RhZ2UYAiABKA4yHC5rZXB1LmRpc3BhdGNoLnYxLk9yZGVyU3RhZ2USKwoEZnJvbRgDIAEoDjIdLmtlcHUuZGlzcGF0Y2gudjEuT3JkZXJIb2xkZXISKQoCdG8YBCABKA4yHS5rZXB1LmRpc3BhdGNoLnYxLk9yZGVySG9sZGVyEhEKCXRvX29yZ19pZBgFIAEoCRIOCgZyZWFzb24YBiABKAkiZgoOT3JkZXJTY2hlZHVsZWQSEAoIb3JkZXJfaWQYASABKAkSEwoLYWN0aXZpdHlfaWQYAiABKAkSLQoJc3RhcnRzX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJkCg5PcmRlckRlbGl2ZXJlZBIQCghvcmRlcl9pZBgBIAEoCRITCgthY3Rpdml0eV9pZBgCIAEoCRIUCgxwYXJ0aWNpcGFudHMYAyABKAUSFQoNc2VydmljZV9ob3VycxgEIAEoASI+CgpPcmRlclJhdGVkEhAKCG9yZGVyX2lkGAEgASgJEg0KBXNjb3JlGAIgASgFEg8KB2NvbW1lbnQYAyABKAkiagoOT3JkZXJDYW5jZWxsZWQSEAoIb3JkZXJfaWQYASABKAkSDgoGcmVhc29uGAIgASgJEjYKD3ByZXZpb3VzX3N0YXR1cxgDIAEoDjIdLmtlcHUuZGlzcGF0Y2gudjEuT3JkZXJTdGF0dXMiMQoNT3JkZXJSZWplY3RlZBIQCghvcmRlcl9pZBgBIAEoCRIOCgZyZWFzb24YAiABKAkidwoTT3JkZXJDb21tdW5pdHlNb3ZlZBIQCghvcmRlcl9pZBgBIAEoCRIrCgljb21tdW5pdHkYAiABKAsyGC5rZXB1LmNvbW1vbi52MS5PcmdQbGFjZRIRCglmcm9tX3BhdGgYAyADKAkSDgoGcmVhc29uGAQgASgJKrkCCgtPcmRlclN0YXR1cxIcChhPUkRFUl9TVEFUVVNfVU5TUEVDSUZJRUQQABIaChZPUkRFUl9TVEFUVVNfU1VCTUlUVEVEEAESGwoXT1JERVJfU1RBVFVTX0RJU1BBVENIRUQQAhIXChNPUkRFUl9TVEFUVVNfUE9PTEVEEAMSGAoUT1JERVJfU1RBVFVTX0NMQUlNRUQQBBIZChVPUkRFUl9TVEFUVVNfQUNDRVBURUQQBRIaChZPUkRFUl9TVEFUVVNfU0NIRURVTEVEEAYSGgoWT1JERVJfU1RBVFVTX0RFTElWRVJFRBAHEhYKEk9SREVSX1NUQVRVU19SQVRFRBAIEhoKFk9SREVSX1NUQVRVU19DQU5DRUxMRUQQCRIZChVPUkRFUl9TVEFUVVNfUkVKRUNURUQQCiqRAQoLT3JkZXJIb2xkZXISHAoYT1JERVJfSE9MREVSX1VOU1BFQ0lGSUVEEAASGgoWT1JERVJfSE9MREVSX0NPTU1VTklUWRABEiEKHU9SREVSX0hPTERFUl9BU1NPQ0lBVElPTl9QT09MEAISJQohT1JERVJfSE9MREVSX0RJU1RSSUNUX0FTU09DSUFUSU9OEAMqcgoKT3JkZXJTdGFnZRIbChdPUkRFUl9TVEFHRV9VTlNQRUNJRklFRBAAEhgKFE9SREVSX1NUQUdFX0RJU1BBVENIEAESFgoST1JERVJfU1RBR0VfQUNDRVBUEAISFQoRT1JERVJfU1RBR0VfQ0xBSU0QA2IGcHJvdG8z", [file_google_protobuf_timestamp, file_kepu_common_v1_catalog]);
+  fileDesc("Ch1rZXB1L2Rpc3BhdGNoL3YxL2V2ZW50cy5wcm90bxIQa2VwdS5kaXNwYXRjaC52MSLCAgoMT3JkZXJSZXF1ZXN0EhQKDG1lbnVfaXRlbV9pZBgBIAEoCRINCgV0aXRsZRgCIAEoCRITCgtkZXNjcmlwdGlvbhgDIAEoCRIkCgV0aGVtZRgEIAEoDjIVLmtlcHUuY29tbW9uLnYxLlRoZW1lEiYKBmZvcm1hdBgFIAEoDjIWLmtlcHUuY29tbW9uLnYxLkZvcm1hdBIqCghhdWRpZW5jZRgGIAEoDjIYLmtlcHUuY29tbW9uLnYxLkF1ZGllbmNlEh0KFWV4cGVjdGVkX3BhcnRpY2lwYW50cxgHIAEoBRIyCg5wcmVmZXJyZWRfZGF0ZRgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASKwoJY29tbXVuaXR5GAkgASgLMhgua2VwdS5jb21tb24udjEuT3JnUGxhY2UirQEKDk9yZGVyU3VibWl0dGVkEhAKCG9yZGVyX2lkGAEgASgJEhQKDHJlcXVlc3Rlcl9pZBgCIAEoCRIvCgdyZXF1ZXN0GAMgASgLMh4ua2VwdS5kaXNwYXRjaC52MS5PcmRlclJlcXVlc3QSEwoLY2FtcGFpZ25faWQYBCABKAkSLQoJb25fYmVoYWxmGAUgASgLMhoua2VwdS5kaXNwYXRjaC52MS5PbkJlaGFsZiK8AgoIT25CZWhhbGYSFAoMcGxhY2VkX2J5X2lkGAEgASgJEhYKDnBsYWNlZF9ieV9uYW1lGAIgASgJEjIKCGNhcGFjaXR5GAMgASgOMiAua2VwdS5kaXNwYXRjaC52MS5QbGFjZXJDYXBhY2l0eRITCgtyZXNpZGVudF9pZBgEIAEoCRIVCg1yZXNpZGVudF9uYW1lGAUgASgJEhwKFHJlc2lkZW50X2hhc19hY2NvdW50GAYgASgIEh0KFXJlc2lkZW50X2NvbW11bml0eV9pZBgHIAEoCRIdChVyZXNpZGVudF9waG9uZV9tYXNrZWQYCCABKAkSMAoHY29uc2VudBgJIAEoDjIfLmtlcHUuZGlzcGF0Y2gudjEuQ29uc2VudE1ldGhvZBIUCgxjb25zZW50X25vdGUYCiABKAkicgoPT3JkZXJEaXNwYXRjaGVkEhAKCG9yZGVyX2lkGAEgASgJEhAKCHRlYW1faWRzGAIgAygJEi0KCWFjY2VwdF9ieRgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDAoEbm90ZRgEIAEoCSJECgtPcmRlclBvb2xlZBIQCghvcmRlcl9pZBgBIAEoCRITCgtwb29sX29yZ19pZBgCIAEoCRIOCgZyZWFzb24YAyABKAkiPAoMT3JkZXJDbGFpbWVkEhAKCG9yZGVyX2lkGAEgASgJEhoKEmFzc29jaWF0aW9uX29yZ19pZBgCIAEoCSKOAQoNT3JkZXJBY2NlcHRlZBIQCghvcmRlcl9pZBgBIAEoCRIPCgd0ZWFtX2lkGAIgASgJEi8KB3JlcXVlc3QYAyABKAsyHi5rZXB1LmRpc3BhdGNoLnYxLk9yZGVyUmVxdWVzdBIUCgxyZXF1ZXN0ZXJfaWQYBCABKAkSEwoLY2FtcGFpZ25faWQYBSABKAkiigEKDU9yZGVyRGVjbGluZWQSEAoIb3JkZXJfaWQYASABKAkSDwoHdGVhbV9pZBgCIAEoCRIOCgZyZWFzb24YAyABKAkSMgoLcmV0dXJuZWRfdG8YBCABKA4yHS5rZXB1LmRpc3BhdGNoLnYxLk9yZGVySG9sZGVyEhIKCnN0aWxsX29wZW4YBSABKAgiygEKDk9yZGVyRXNjYWxhdGVkEhAKCG9yZGVyX2lkGAEgASgJEisKBXN0YWdlGAIgASgOMhwua2VwdS5kaXNwYXRjaC52MS5PcmRlclN0YWdlEisKBGZyb20YAyABKA4yHS5rZXB1LmRpc3BhdGNoLnYxLk9yZGVySG9sZGVyEikKAnRvGAQgASgOMh0ua2VwdS5kaXNwYXRjaC52MS5PcmRlckhvbGRlchIRCgl0b19vcmdfaWQYBSABKAkSDgoGcmVhc29uGAYgASgJImYKDk9yZGVyU2NoZWR1bGVkEhAKCG9yZGVyX2lkGAEgASgJEhMKC2FjdGl2aXR5X2lkGAIgASgJEi0KCXN0YXJ0c19hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiZAoOT3JkZXJEZWxpdmVyZWQSEAoIb3JkZXJfaWQYASABKAkSEwoLYWN0aXZpdHlfaWQYAiABKAkSFAoMcGFydGljaXBhbnRzGAMgASgFEhUKDXNlcnZpY2VfaG91cnMYBCABKAEiPgoKT3JkZXJSYXRlZBIQCghvcmRlcl9pZBgBIAEoCRINCgVzY29yZRgCIAEoBRIPCgdjb21tZW50GAMgASgJImoKDk9yZGVyQ2FuY2VsbGVkEhAKCG9yZGVyX2lkGAEgASgJEg4KBnJlYXNvbhgCIAEoCRI2Cg9wcmV2aW91c19zdGF0dXMYAyABKA4yHS5rZXB1LmRpc3BhdGNoLnYxLk9yZGVyU3RhdHVzIjEKDU9yZGVyUmVqZWN0ZWQSEAoIb3JkZXJfaWQYASABKAkSDgoGcmVhc29uGAIgASgJIncKE09yZGVyQ29tbXVuaXR5TW92ZWQSEAoIb3JkZXJfaWQYASABKAkSKwoJY29tbXVuaXR5GAIgASgLMhgua2VwdS5jb21tb24udjEuT3JnUGxhY2USEQoJZnJvbV9wYXRoGAMgAygJEg4KBnJlYXNvbhgEIAEoCSq5AgoLT3JkZXJTdGF0dXMSHAoYT1JERVJfU1RBVFVTX1VOU1BFQ0lGSUVEEAASGgoWT1JERVJfU1RBVFVTX1NVQk1JVFRFRBABEhsKF09SREVSX1NUQVRVU19ESVNQQVRDSEVEEAISFwoTT1JERVJfU1RBVFVTX1BPT0xFRBADEhgKFE9SREVSX1NUQVRVU19DTEFJTUVEEAQSGQoVT1JERVJfU1RBVFVTX0FDQ0VQVEVEEAUSGgoWT1JERVJfU1RBVFVTX1NDSEVEVUxFRBAGEhoKFk9SREVSX1NUQVRVU19ERUxJVkVSRUQQBxIWChJPUkRFUl9TVEFUVVNfUkFURUQQCBIaChZPUkRFUl9TVEFUVVNfQ0FOQ0VMTEVEEAkSGQoVT1JERVJfU1RBVFVTX1JFSkVDVEVEEAoqkQEKC09yZGVySG9sZGVyEhwKGE9SREVSX0hPTERFUl9VTlNQRUNJRklFRBAAEhoKFk9SREVSX0hPTERFUl9DT01NVU5JVFkQARIhCh1PUkRFUl9IT0xERVJfQVNTT0NJQVRJT05fUE9PTBACEiUKIU9SREVSX0hPTERFUl9ESVNUUklDVF9BU1NPQ0lBVElPThADKn4KDUNvbnNlbnRNZXRob2QSHgoaQ09OU0VOVF9NRVRIT0RfVU5TUEVDSUZJRUQQABIXChNDT05TRU5UX01FVEhPRF9PUkFMEAESGAoUQ09OU0VOVF9NRVRIT0RfUEhPTkUQAhIaChZDT05TRU5UX01FVEhPRF9XUklUVEVOEAMqlwEKDlBsYWNlckNhcGFjaXR5Eh8KG1BMQUNFUl9DQVBBQ0lUWV9VTlNQRUNJRklFRBAAEiQKIFBMQUNFUl9DQVBBQ0lUWV9DT01NVU5JVFlfV09SS0VSEAESHwobUExBQ0VSX0NBUEFDSVRZX0dSSURfV09SS0VSEAISHQoZUExBQ0VSX0NBUEFDSVRZX0lORk9STUFOVBADKnIKCk9yZGVyU3RhZ2USGwoXT1JERVJfU1RBR0VfVU5TUEVDSUZJRUQQABIYChRPUkRFUl9TVEFHRV9ESVNQQVRDSBABEhYKEk9SREVSX1NUQUdFX0FDQ0VQVBACEhUKEU9SREVSX1NUQUdFX0NMQUlNEANiBnByb3RvMw", [file_google_protobuf_timestamp, file_kepu_common_v1_catalog]);
 
 /**
  * What a resident asked for. Repeated in OrderAccepted so the events service can create the
@@ -101,6 +101,13 @@ export type OrderSubmitted = Message<"kepu.dispatch.v1.OrderSubmitted"> & {
    * @generated from field: string campaign_id = 4;
    */
   campaignId: string;
+
+  /**
+   * Set when a community worker, 网格员 or 科普中国信息员 placed the order for the resident (代点单).
+   *
+   * @generated from field: kepu.dispatch.v1.OnBehalf on_behalf = 5;
+   */
+  onBehalf?: OnBehalf;
 };
 
 /**
@@ -109,6 +116,81 @@ export type OrderSubmitted = Message<"kepu.dispatch.v1.OrderSubmitted"> & {
  */
 export const OrderSubmittedSchema: GenMessage<OrderSubmitted> = /*@__PURE__*/
   messageDesc(file_kepu_dispatch_v1_events, 1);
+
+/**
+ * 代点单: who placed the order for whom and how the resident agreed. The order's requester_id is
+ * the resident's; the placer is also the envelope's actor. Never a phone number in clear.
+ *
+ * @generated from message kepu.dispatch.v1.OnBehalf
+ */
+export type OnBehalf = Message<"kepu.dispatch.v1.OnBehalf"> & {
+  /**
+   * Filled by dispatch from the caller, whatever a request says.
+   *
+   * @generated from field: string placed_by_id = 1;
+   */
+  placedById: string;
+
+  /**
+   * @generated from field: string placed_by_name = 2;
+   */
+  placedByName: string;
+
+  /**
+   * @generated from field: kepu.dispatch.v1.PlacerCapacity capacity = 3;
+   */
+  capacity: PlacerCapacity;
+
+  /**
+   * The resident (the order's requester): her account's id, or one made for a person without an account.
+   *
+   * @generated from field: string resident_id = 4;
+   */
+  residentId: string;
+
+  /**
+   * @generated from field: string resident_name = 5;
+   */
+  residentName: string;
+
+  /**
+   * True when the resident has an account (she signed in before): the order shows in her 我的点单.
+   *
+   * @generated from field: bool resident_has_account = 6;
+   */
+  residentHasAccount: boolean;
+
+  /**
+   * The community the resident lives in (an account's, or the one the placer named).
+   *
+   * @generated from field: string resident_community_id = 7;
+   */
+  residentCommunityId: string;
+
+  /**
+   * Masked (138****5678); empty when no phone is known.
+   *
+   * @generated from field: string resident_phone_masked = 8;
+   */
+  residentPhoneMasked: string;
+
+  /**
+   * @generated from field: kepu.dispatch.v1.ConsentMethod consent = 9;
+   */
+  consent: ConsentMethod;
+
+  /**
+   * @generated from field: string consent_note = 10;
+   */
+  consentNote: string;
+};
+
+/**
+ * Describes the message kepu.dispatch.v1.OnBehalf.
+ * Use `create(OnBehalfSchema)` to create a new message.
+ */
+export const OnBehalfSchema: GenMessage<OnBehalf> = /*@__PURE__*/
+  messageDesc(file_kepu_dispatch_v1_events, 2);
 
 /**
  * 派单: the community (or the association that claimed it) sends the order to one or more teams.
@@ -144,7 +226,7 @@ export type OrderDispatched = Message<"kepu.dispatch.v1.OrderDispatched"> & {
  * Use `create(OrderDispatchedSchema)` to create a new message.
  */
 export const OrderDispatchedSchema: GenMessage<OrderDispatched> = /*@__PURE__*/
-  messageDesc(file_kepu_dispatch_v1_events, 2);
+  messageDesc(file_kepu_dispatch_v1_events, 3);
 
 /**
  * 转科协: the community hands the order to the association pool.
@@ -173,7 +255,7 @@ export type OrderPooled = Message<"kepu.dispatch.v1.OrderPooled"> & {
  * Use `create(OrderPooledSchema)` to create a new message.
  */
 export const OrderPooledSchema: GenMessage<OrderPooled> = /*@__PURE__*/
-  messageDesc(file_kepu_dispatch_v1_events, 3);
+  messageDesc(file_kepu_dispatch_v1_events, 4);
 
 /**
  * 领单: an association takes the order from the pool to organize it.
@@ -197,7 +279,7 @@ export type OrderClaimed = Message<"kepu.dispatch.v1.OrderClaimed"> & {
  * Use `create(OrderClaimedSchema)` to create a new message.
  */
 export const OrderClaimedSchema: GenMessage<OrderClaimed> = /*@__PURE__*/
-  messageDesc(file_kepu_dispatch_v1_events, 4);
+  messageDesc(file_kepu_dispatch_v1_events, 5);
 
 /**
  * 接单: exactly one team wins.
@@ -236,7 +318,7 @@ export type OrderAccepted = Message<"kepu.dispatch.v1.OrderAccepted"> & {
  * Use `create(OrderAcceptedSchema)` to create a new message.
  */
 export const OrderAcceptedSchema: GenMessage<OrderAccepted> = /*@__PURE__*/
-  messageDesc(file_kepu_dispatch_v1_events, 5);
+  messageDesc(file_kepu_dispatch_v1_events, 6);
 
 /**
  * @generated from message kepu.dispatch.v1.OrderDeclined
@@ -277,7 +359,7 @@ export type OrderDeclined = Message<"kepu.dispatch.v1.OrderDeclined"> & {
  * Use `create(OrderDeclinedSchema)` to create a new message.
  */
 export const OrderDeclinedSchema: GenMessage<OrderDeclined> = /*@__PURE__*/
-  messageDesc(file_kepu_dispatch_v1_events, 6);
+  messageDesc(file_kepu_dispatch_v1_events, 7);
 
 /**
  * A timer ran out and the order moved up: community → association pool → district association.
@@ -321,7 +403,7 @@ export type OrderEscalated = Message<"kepu.dispatch.v1.OrderEscalated"> & {
  * Use `create(OrderEscalatedSchema)` to create a new message.
  */
 export const OrderEscalatedSchema: GenMessage<OrderEscalated> = /*@__PURE__*/
-  messageDesc(file_kepu_dispatch_v1_events, 7);
+  messageDesc(file_kepu_dispatch_v1_events, 8);
 
 /**
  * The events service scheduled the activity that carries out the order.
@@ -350,7 +432,7 @@ export type OrderScheduled = Message<"kepu.dispatch.v1.OrderScheduled"> & {
  * Use `create(OrderScheduledSchema)` to create a new message.
  */
 export const OrderScheduledSchema: GenMessage<OrderScheduled> = /*@__PURE__*/
-  messageDesc(file_kepu_dispatch_v1_events, 8);
+  messageDesc(file_kepu_dispatch_v1_events, 9);
 
 /**
  * The activity was held: attendance and hours close the service part of the order.
@@ -384,7 +466,7 @@ export type OrderDelivered = Message<"kepu.dispatch.v1.OrderDelivered"> & {
  * Use `create(OrderDeliveredSchema)` to create a new message.
  */
 export const OrderDeliveredSchema: GenMessage<OrderDelivered> = /*@__PURE__*/
-  messageDesc(file_kepu_dispatch_v1_events, 9);
+  messageDesc(file_kepu_dispatch_v1_events, 10);
 
 /**
  * The requester's rating closes the order.
@@ -413,7 +495,7 @@ export type OrderRated = Message<"kepu.dispatch.v1.OrderRated"> & {
  * Use `create(OrderRatedSchema)` to create a new message.
  */
 export const OrderRatedSchema: GenMessage<OrderRated> = /*@__PURE__*/
-  messageDesc(file_kepu_dispatch_v1_events, 10);
+  messageDesc(file_kepu_dispatch_v1_events, 11);
 
 /**
  * @generated from message kepu.dispatch.v1.OrderCancelled
@@ -440,7 +522,7 @@ export type OrderCancelled = Message<"kepu.dispatch.v1.OrderCancelled"> & {
  * Use `create(OrderCancelledSchema)` to create a new message.
  */
 export const OrderCancelledSchema: GenMessage<OrderCancelled> = /*@__PURE__*/
-  messageDesc(file_kepu_dispatch_v1_events, 11);
+  messageDesc(file_kepu_dispatch_v1_events, 12);
 
 /**
  * @generated from message kepu.dispatch.v1.OrderRejected
@@ -462,7 +544,7 @@ export type OrderRejected = Message<"kepu.dispatch.v1.OrderRejected"> & {
  * Use `create(OrderRejectedSchema)` to create a new message.
  */
 export const OrderRejectedSchema: GenMessage<OrderRejected> = /*@__PURE__*/
-  messageDesc(file_kepu_dispatch_v1_events, 12);
+  messageDesc(file_kepu_dispatch_v1_events, 13);
 
 /**
  * The order's community moved in the organization tree (the registry's OrganizationMoved) while
@@ -504,7 +586,7 @@ export type OrderCommunityMoved = Message<"kepu.dispatch.v1.OrderCommunityMoved"
  * Use `create(OrderCommunityMovedSchema)` to create a new message.
  */
 export const OrderCommunityMovedSchema: GenMessage<OrderCommunityMoved> = /*@__PURE__*/
-  messageDesc(file_kepu_dispatch_v1_events, 13);
+  messageDesc(file_kepu_dispatch_v1_events, 14);
 
 /**
  * @generated from enum kepu.dispatch.v1.OrderStatus
@@ -632,6 +714,85 @@ export const OrderHolderSchema: GenEnum<OrderHolder> = /*@__PURE__*/
   enumDesc(file_kepu_dispatch_v1_events, 1);
 
 /**
+ * How the resident agreed to an order placed for her (代点单).
+ *
+ * @generated from enum kepu.dispatch.v1.ConsentMethod
+ */
+export enum ConsentMethod {
+  /**
+   * @generated from enum value: CONSENT_METHOD_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * 口头
+   *
+   * @generated from enum value: CONSENT_METHOD_ORAL = 1;
+   */
+  ORAL = 1,
+
+  /**
+   * 电话
+   *
+   * @generated from enum value: CONSENT_METHOD_PHONE = 2;
+   */
+  PHONE = 2,
+
+  /**
+   * 书面
+   *
+   * @generated from enum value: CONSENT_METHOD_WRITTEN = 3;
+   */
+  WRITTEN = 3,
+}
+
+/**
+ * Describes the enum kepu.dispatch.v1.ConsentMethod.
+ */
+export const ConsentMethodSchema: GenEnum<ConsentMethod> = /*@__PURE__*/
+  enumDesc(file_kepu_dispatch_v1_events, 2);
+
+/**
+ * In what capacity the placer collected the resident's demand (the Henan seed's 网格员 and
+ * 科普中国信息员 are community workers' capacities here, not roles of their own).
+ *
+ * @generated from enum kepu.dispatch.v1.PlacerCapacity
+ */
+export enum PlacerCapacity {
+  /**
+   * @generated from enum value: PLACER_CAPACITY_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * 社区工作者
+   *
+   * @generated from enum value: PLACER_CAPACITY_COMMUNITY_WORKER = 1;
+   */
+  COMMUNITY_WORKER = 1,
+
+  /**
+   * 网格员
+   *
+   * @generated from enum value: PLACER_CAPACITY_GRID_WORKER = 2;
+   */
+  GRID_WORKER = 2,
+
+  /**
+   * 科普中国信息员
+   *
+   * @generated from enum value: PLACER_CAPACITY_INFORMANT = 3;
+   */
+  INFORMANT = 3,
+}
+
+/**
+ * Describes the enum kepu.dispatch.v1.PlacerCapacity.
+ */
+export const PlacerCapacitySchema: GenEnum<PlacerCapacity> = /*@__PURE__*/
+  enumDesc(file_kepu_dispatch_v1_events, 3);
+
+/**
  * @generated from enum kepu.dispatch.v1.OrderStage
  */
 export enum OrderStage {
@@ -666,5 +827,5 @@ export enum OrderStage {
  * Describes the enum kepu.dispatch.v1.OrderStage.
  */
 export const OrderStageSchema: GenEnum<OrderStage> = /*@__PURE__*/
-  enumDesc(file_kepu_dispatch_v1_events, 2);
+  enumDesc(file_kepu_dispatch_v1_events, 4);
 

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file kepu/notifications/v1/service.proto.
  */
 export const file_kepu_notifications_v1_service: GenFile = /*@__PURE__*/
-  fileDesc("CiNrZXB1L25vdGlmaWNhdGlvbnMvdjEvc2VydmljZS5wcm90bxIVa2VwdS5ub3RpZmljYXRpb25zLnYxIuwBCgxOb3RpZmljYXRpb24SFwoPbm90aWZpY2F0aW9uX2lkGAEgASgJEg8KB21haWxib3gYAiABKAkSDAoEa2luZBgDIAEoCRINCgV0aXRsZRgEIAEoCRIMCgRib2R5GAUgASgJEhAKCHRpdGxlX2VuGAYgASgJEg8KB2JvZHlfZW4YByABKAkSLwoLb2NjdXJyZWRfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEgwKBHJlYWQYCSABKAgSEAoIb3JkZXJfaWQYCiABKAkSEwoLYWN0aXZpdHlfaWQYCyABKAkiOQoQTGlzdEluYm94UmVxdWVzdBIRCglwYWdlX3NpemUYASABKAUSEgoKcGFnZV90b2tlbhgCIAEoCSJ4ChFMaXN0SW5ib3hSZXNwb25zZRI6Cg1ub3RpZmljYXRpb25zGAEgAygLMiMua2VwdS5ub3RpZmljYXRpb25zLnYxLk5vdGlmaWNhdGlvbhIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkSDgoGdW5yZWFkGAMgASgFIisKD01hcmtSZWFkUmVxdWVzdBIYChBub3RpZmljYXRpb25faWRzGAEgAygJIiIKEE1hcmtSZWFkUmVzcG9uc2USDgoGdW5yZWFkGAEgASgFIhQKElVucmVhZENvdW50UmVxdWVzdCIlChNVbnJlYWRDb3VudFJlc3BvbnNlEg4KBnVucmVhZBgBIAEoBSITChFXYXRjaEluYm94UmVxdWVzdCJfChJXYXRjaEluYm94UmVzcG9uc2USOQoMbm90aWZpY2F0aW9uGAEgASgLMiMua2VwdS5ub3RpZmljYXRpb25zLnYxLk5vdGlmaWNhdGlvbhIOCgZ1bnJlYWQYAiABKAUiLgoIU2V0dGluZ3MSEwoLc21zX2VuYWJsZWQYASABKAgSDQoFcGhvbmUYAiABKAkiFAoSR2V0U2V0dGluZ3NSZXF1ZXN0IkgKE0dldFNldHRpbmdzUmVzcG9uc2USMQoIc2V0dGluZ3MYASABKAsyHy5rZXB1Lm5vdGlmaWNhdGlvbnMudjEuU2V0dGluZ3MiRwoSU2V0U2V0dGluZ3NSZXF1ZXN0EjEKCHNldHRpbmdzGAEgASgLMh8ua2VwdS5ub3RpZmljYXRpb25zLnYxLlNldHRpbmdzIkgKE1NldFNldHRpbmdzUmVzcG9uc2USMQoIc2V0dGluZ3MYASABKAsyHy5rZXB1Lm5vdGlmaWNhdGlvbnMudjEuU2V0dGluZ3My6gQKFE5vdGlmaWNhdGlvbnNTZXJ2aWNlEl4KCUxpc3RJbmJveBInLmtlcHUubm90aWZpY2F0aW9ucy52MS5MaXN0SW5ib3hSZXF1ZXN0Gigua2VwdS5ub3RpZmljYXRpb25zLnYxLkxpc3RJbmJveFJlc3BvbnNlElsKCE1hcmtSZWFkEiYua2VwdS5ub3RpZmljYXRpb25zLnYxLk1hcmtSZWFkUmVxdWVzdBonLmtlcHUubm90aWZpY2F0aW9ucy52MS5NYXJrUmVhZFJlc3BvbnNlEmQKC1VucmVhZENvdW50Eikua2VwdS5ub3RpZmljYXRpb25zLnYxLlVucmVhZENvdW50UmVxdWVzdBoqLmtlcHUubm90aWZpY2F0aW9ucy52MS5VbnJlYWRDb3VudFJlc3BvbnNlEmMKCldhdGNoSW5ib3gSKC5rZXB1Lm5vdGlmaWNhdGlvbnMudjEuV2F0Y2hJbmJveFJlcXVlc3QaKS5rZXB1Lm5vdGlmaWNhdGlvbnMudjEuV2F0Y2hJbmJveFJlc3BvbnNlMAESZAoLR2V0U2V0dGluZ3MSKS5rZXB1Lm5vdGlmaWNhdGlvbnMudjEuR2V0U2V0dGluZ3NSZXF1ZXN0Gioua2VwdS5ub3RpZmljYXRpb25zLnYxLkdldFNldHRpbmdzUmVzcG9uc2USZAoLU2V0U2V0dGluZ3MSKS5rZXB1Lm5vdGlmaWNhdGlvbnMudjEuU2V0U2V0dGluZ3NSZXF1ZXN0Gioua2VwdS5ub3RpZmljYXRpb25zLnYxLlNldFNldHRpbmdzUmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_timestamp]);
+  fileDesc("CiNrZXB1L25vdGlmaWNhdGlvbnMvdjEvc2VydmljZS5wcm90bxIVa2VwdS5ub3RpZmljYXRpb25zLnYxIuwBCgxOb3RpZmljYXRpb24SFwoPbm90aWZpY2F0aW9uX2lkGAEgASgJEg8KB21haWxib3gYAiABKAkSDAoEa2luZBgDIAEoCRINCgV0aXRsZRgEIAEoCRIMCgRib2R5GAUgASgJEhAKCHRpdGxlX2VuGAYgASgJEg8KB2JvZHlfZW4YByABKAkSLwoLb2NjdXJyZWRfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEgwKBHJlYWQYCSABKAgSEAoIb3JkZXJfaWQYCiABKAkSEwoLYWN0aXZpdHlfaWQYCyABKAkiOQoQTGlzdEluYm94UmVxdWVzdBIRCglwYWdlX3NpemUYASABKAUSEgoKcGFnZV90b2tlbhgCIAEoCSJ4ChFMaXN0SW5ib3hSZXNwb25zZRI6Cg1ub3RpZmljYXRpb25zGAEgAygLMiMua2VwdS5ub3RpZmljYXRpb25zLnYxLk5vdGlmaWNhdGlvbhIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkSDgoGdW5yZWFkGAMgASgFIisKD01hcmtSZWFkUmVxdWVzdBIYChBub3RpZmljYXRpb25faWRzGAEgAygJIiIKEE1hcmtSZWFkUmVzcG9uc2USDgoGdW5yZWFkGAEgASgFIhQKElVucmVhZENvdW50UmVxdWVzdCIlChNVbnJlYWRDb3VudFJlc3BvbnNlEg4KBnVucmVhZBgBIAEoBSITChFXYXRjaEluYm94UmVxdWVzdCJfChJXYXRjaEluYm94UmVzcG9uc2USOQoMbm90aWZpY2F0aW9uGAEgASgLMiMua2VwdS5ub3RpZmljYXRpb25zLnYxLk5vdGlmaWNhdGlvbhIOCgZ1bnJlYWQYAiABKAUiLgoIU2V0dGluZ3MSEwoLc21zX2VuYWJsZWQYASABKAgSDQoFcGhvbmUYAiABKAkiFAoSR2V0U2V0dGluZ3NSZXF1ZXN0IkgKE0dldFNldHRpbmdzUmVzcG9uc2USMQoIc2V0dGluZ3MYASABKAsyHy5rZXB1Lm5vdGlmaWNhdGlvbnMudjEuU2V0dGluZ3MiRwoSU2V0U2V0dGluZ3NSZXF1ZXN0EjEKCHNldHRpbmdzGAEgASgLMh8ua2VwdS5ub3RpZmljYXRpb25zLnYxLlNldHRpbmdzIkgKE1NldFNldHRpbmdzUmVzcG9uc2USMQoIc2V0dGluZ3MYASABKAsyHy5rZXB1Lm5vdGlmaWNhdGlvbnMudjEuU2V0dGluZ3MiTQoXTm90ZU9yZGVyQ29udGFjdFJlcXVlc3QSEAoIb3JkZXJfaWQYASABKAkSEQoJcGVyc29uX2lkGAIgASgJEg0KBXBob25lGAMgASgJIikKGE5vdGVPcmRlckNvbnRhY3RSZXNwb25zZRINCgVwaG9uZRgBIAEoCTLfBQoUTm90aWZpY2F0aW9uc1NlcnZpY2USXgoJTGlzdEluYm94Eicua2VwdS5ub3RpZmljYXRpb25zLnYxLkxpc3RJbmJveFJlcXVlc3QaKC5rZXB1Lm5vdGlmaWNhdGlvbnMudjEuTGlzdEluYm94UmVzcG9uc2USWwoITWFya1JlYWQSJi5rZXB1Lm5vdGlmaWNhdGlvbnMudjEuTWFya1JlYWRSZXF1ZXN0Gicua2VwdS5ub3RpZmljYXRpb25zLnYxLk1hcmtSZWFkUmVzcG9uc2USZAoLVW5yZWFkQ291bnQSKS5rZXB1Lm5vdGlmaWNhdGlvbnMudjEuVW5yZWFkQ291bnRSZXF1ZXN0Gioua2VwdS5ub3RpZmljYXRpb25zLnYxLlVucmVhZENvdW50UmVzcG9uc2USYwoKV2F0Y2hJbmJveBIoLmtlcHUubm90aWZpY2F0aW9ucy52MS5XYXRjaEluYm94UmVxdWVzdBopLmtlcHUubm90aWZpY2F0aW9ucy52MS5XYXRjaEluYm94UmVzcG9uc2UwARJkCgtHZXRTZXR0aW5ncxIpLmtlcHUubm90aWZpY2F0aW9ucy52MS5HZXRTZXR0aW5nc1JlcXVlc3QaKi5rZXB1Lm5vdGlmaWNhdGlvbnMudjEuR2V0U2V0dGluZ3NSZXNwb25zZRJkCgtTZXRTZXR0aW5ncxIpLmtlcHUubm90aWZpY2F0aW9ucy52MS5TZXRTZXR0aW5nc1JlcXVlc3QaKi5rZXB1Lm5vdGlmaWNhdGlvbnMudjEuU2V0U2V0dGluZ3NSZXNwb25zZRJzChBOb3RlT3JkZXJDb250YWN0Ei4ua2VwdS5ub3RpZmljYXRpb25zLnYxLk5vdGVPcmRlckNvbnRhY3RSZXF1ZXN0Gi8ua2VwdS5ub3RpZmljYXRpb25zLnYxLk5vdGVPcmRlckNvbnRhY3RSZXNwb25zZWIGcHJvdG8z", [file_google_protobuf_timestamp]);
 
 /**
  * @generated from message kepu.notifications.v1.Notification
@@ -338,6 +338,56 @@ export const SetSettingsResponseSchema: GenMessage<SetSettingsResponse> = /*@__P
   messageDesc(file_kepu_notifications_v1_service, 13);
 
 /**
+ * @generated from message kepu.notifications.v1.NoteOrderContactRequest
+ */
+export type NoteOrderContactRequest = Message<"kepu.notifications.v1.NoteOrderContactRequest"> & {
+  /**
+   * @generated from field: string order_id = 1;
+   */
+  orderId: string;
+
+  /**
+   * The order's requester (the resident the order is placed for).
+   *
+   * @generated from field: string person_id = 2;
+   */
+  personId: string;
+
+  /**
+   * In clear; stored encrypted, answered masked.
+   *
+   * @generated from field: string phone = 3;
+   */
+  phone: string;
+};
+
+/**
+ * Describes the message kepu.notifications.v1.NoteOrderContactRequest.
+ * Use `create(NoteOrderContactRequestSchema)` to create a new message.
+ */
+export const NoteOrderContactRequestSchema: GenMessage<NoteOrderContactRequest> = /*@__PURE__*/
+  messageDesc(file_kepu_notifications_v1_service, 14);
+
+/**
+ * @generated from message kepu.notifications.v1.NoteOrderContactResponse
+ */
+export type NoteOrderContactResponse = Message<"kepu.notifications.v1.NoteOrderContactResponse"> & {
+  /**
+   * Masked (138****5678).
+   *
+   * @generated from field: string phone = 1;
+   */
+  phone: string;
+};
+
+/**
+ * Describes the message kepu.notifications.v1.NoteOrderContactResponse.
+ * Use `create(NoteOrderContactResponseSchema)` to create a new message.
+ */
+export const NoteOrderContactResponseSchema: GenMessage<NoteOrderContactResponse> = /*@__PURE__*/
+  messageDesc(file_kepu_notifications_v1_service, 15);
+
+/**
  * What changed for a person, told in-app (an inbox per mailbox) and, for residents who opted in,
  * by SMS. Computed from every topic; nobody writes a notification. Who reads comes from the
  * call's actor (metadata): a person reads her own mailbox ("person:<id>") and, for staff and
@@ -397,6 +447,17 @@ export const NotificationsService: GenService<{
     methodKind: "unary";
     input: typeof SetSettingsRequestSchema;
     output: typeof SetSettingsResponseSchema;
+  },
+  /**
+   * 代点单 for a resident without an account who gave a phone: the phone (kept encrypted) that
+   * this order's SMS go to. Community workers only, before the order is submitted.
+   *
+   * @generated from rpc kepu.notifications.v1.NotificationsService.NoteOrderContact
+   */
+  noteOrderContact: {
+    methodKind: "unary";
+    input: typeof NoteOrderContactRequestSchema;
+    output: typeof NoteOrderContactResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_kepu_notifications_v1_service, 0);
