@@ -62,6 +62,8 @@ export const matrix = {
 
   // 一社区一科普品牌: the brand page is public; the plan against done for the subtree's staff.
   "brand.read": [grant(people, "any")],
+  // The brand and its annual plans are written by the community's worker and the street and district above it.
+  "brand.write": [grant([Role.COMMUNITY_WORKER], "subtree"), grant([Role.STREET_STAFF, Role.DISTRICT_STAFF], "subtree")],
   "plan.read": [grant(orgStaff, "subtree")],
   "plan.change": [grant([Role.COMMUNITY_WORKER], "subtree")],
   "plan.approve": [grant(associations, "subtree")],

@@ -136,6 +136,13 @@ const cases: Case[] = [
   ["the team reads its activity's summary", member, "summary.read", { teamId: "team-futian" }, true],
   // brand and plan
   ["everyone reads a brand page", resident, "brand.read", {}, true],
+  ["the community's worker writes its brand", worker, "brand.write", { path: own }, true],
+  ["the street above writes it", street, "brand.write", { path: own }, true],
+  ["the district above writes it", district, "brand.write", { path: own }, true],
+  ["a district does not write another district's brand", district, "brand.write", { path: foreign }, false],
+  ["a worker does not write a foreign community's brand", actor(Role.COMMUNITY_WORKER, foreign[3]!), "brand.write", { path: own }, false],
+  ["residents do not write brands", resident, "brand.write", { path: own }, false],
+  ["base staff do not write brands", base, "brand.write", { path: own }, false],
   ["the subtree's staff read plan against done", street, "plan.read", { path: own }, true],
   ["residents do not read plans", resident, "plan.read", { path: own }, false],
   ["the community's worker writes the plan", worker, "plan.change", { path: own }, true],

@@ -2,7 +2,7 @@
 import { kepuError } from "@kepu/errors";
 
 /** The registry's aggregates, one kind each (and one collection each in store/). */
-export type Kind = "organizations" | "teams" | "bases" | "resources" | "menu";
+export type Kind = "organizations" | "teams" | "bases" | "resources" | "menu" | "brands";
 
 const notFoundWords: Record<Kind, [code: string, zh: string, en: string]> = {
   organizations: ["ORG_NOT_FOUND", "组织不存在", "Organization does not exist"],
@@ -10,6 +10,7 @@ const notFoundWords: Record<Kind, [code: string, zh: string, en: string]> = {
   bases: ["BASE_NOT_FOUND", "基地不存在", "Base does not exist"],
   resources: ["RESOURCE_NOT_FOUND", "资源不存在", "Resource does not exist"],
   menu: ["ITEM_NOT_FOUND", "菜单项不存在", "Menu item does not exist"],
+  brands: ["BRAND_NOT_FOUND", "该社区尚未设立科普品牌", "The community has no brand yet"],
 };
 
 export const registryErrors = {

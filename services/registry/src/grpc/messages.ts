@@ -2,9 +2,10 @@
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { MenuItemSchema, type MenuItem } from "@kepu/contracts/registry/v1/events_pb";
-import { VolunteerStatus, type BaseSchema, type OrganizationSchema, type ResourceSchema, type TeamSchema, type VolunteerSchema } from "@kepu/contracts/registry/v1/service_pb";
+import { VolunteerStatus, type BaseSchema, type BrandSchema, type OrganizationSchema, type ResourceSchema, type TeamSchema, type VolunteerSchema } from "@kepu/contracts/registry/v1/service_pb";
 import { maskName, maskPhone } from "@kepu/privacy";
 import type { BaseState } from "../domain/base.js";
+import type { BrandView } from "../use-cases/brands.js";
 import type { MenuItemState } from "../domain/menu-item.js";
 import type { OrgState } from "../domain/organization.js";
 import type { ResourceState } from "../domain/resource.js";
@@ -89,3 +90,17 @@ export function volunteerMessage(v: VolunteerDoc, clear: boolean): MessageInitSh
     ...(consent ? { guardianConsent: { ...consent, guardianName: name(consent.guardianName), guardianPhone: phone(consent.guardianPhone), consentedAt: timestampFromDate(new Date(consent.consentedAt)) } } : {}),
   };
 }
+
+/** A brand with its community's and bases' names, its plans by year, and whether the caller may change it. */
+export const brandMessage = ({ brand, communityName, baseNames, writable }: BrandView): MessageInitShape<typeof BrandSchema> => ({
+  communityId: brand.communityId,
+  communityName,
+  name: brand.name,
+  theme: brand.theme,
+  demoBase: { baseId: brand.demoBaseId, name: baseNames.get(brand.demoBaseId) ?? "" },
+  partnerBases: brand.partnerBaseIds.map((baseId) => ({ baseId, name: baseNames.get(baseId) ?? "" })),
+  place: brand.place,
+  slogan: brand.slogan,
+  plans: Object.values(brand.plans).sort((a, b) => a.year - b.year),
+  writable,
+});

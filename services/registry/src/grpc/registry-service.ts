@@ -11,13 +11,14 @@ import type { ResourceProfile } from "../domain/resource.js";
 import { checkProfile, type ReviewDecision } from "../domain/resource-review.js";
 import type { Cause, RegistryStore } from "../store/registry-store.js";
 import { Bases } from "../use-cases/bases.js";
+import { Brands } from "../use-cases/brands.js";
 import { must, type Clock } from "../use-cases/decisions.js";
 import { Imports, type ImportKind as Kind } from "../use-cases/imports.js";
 import { Menu } from "../use-cases/menu.js";
 import { Organizations } from "../use-cases/organizations.js";
 import { Resources } from "../use-cases/resources.js";
 import { Teams } from "../use-cases/teams.js";
-import { baseMessage, menuMessage, orgMessage, resourceMessage, teamMessage, volunteerMessage } from "./messages.js";
+import { baseMessage, brandMessage, menuMessage, orgMessage, resourceMessage, teamMessage, volunteerMessage } from "./messages.js";
 import { guardianConsentOf, optionalId, optionalText, requireEnum, requireId, requireMobile, requireName } from "./validate.js";
 
 const importKinds: Partial<Record<ImportKind, Kind>> = { [ImportKind.VOLUNTEERS]: "volunteers", [ImportKind.TEAMS]: "teams", [ImportKind.ORGS]: "orgs" };
@@ -70,6 +71,7 @@ export function registryService(store: RegistryStore, clock: Clock = () => new D
   const resources = new Resources(store, orgs);
   const menu = new Menu(store, orgs);
   const imports = new Imports(store, clock);
+  const brands = new Brands(store, orgs);
 
   return {
     async registerOrganization(request, context) {
@@ -348,6 +350,26 @@ export function registryService(store: RegistryStore, clock: Clock = () => new D
         ? { itemId }
         : { theme: requireEnum(Theme, request.theme, "theme", "请选择科普主题，或给出菜单项", "Choose a theme, or give a menu item"), communityId: requireId(request.communityId, "communityId") };
       return { teams: (await teams.eligible(work, context.actor)).map((t) => teamMessage(t)) };
+    },
+
+    async defineBrand(request, context) {
+      for (const id of request.partnerBaseIds) requireId(id, "partnerBaseIds");
+      const { theme, slogan } = request;
+      const command = { type: "define" as const, communityId: requireId(request.communityId, "communityId"), name: request.name, theme, demoBaseId: optionalId(request.demoBaseId, "demoBaseId"), partnerBaseIds: request.partnerBaseIds, slogan };
+      return { brand: brandMessage(await brands.define(command, cause(context))) };
+    },
+
+    async setBrandPlan(request, context) {
+      const targets = request.targets.map(({ theme, month, target }) => ({ theme, month, target }));
+      return { brand: brandMessage(await brands.setPlan(requireId(request.communityId, "communityId"), { year: request.year, targets, audiences: request.audiences }, cause(context))) };
+    },
+
+    async getBrand(request, context) {
+      return { brand: brandMessage(await brands.get(requireId(request.communityId, "communityId"), context.actor)) };
+    },
+
+    async listBrands(request, context) {
+      return { brands: (await brands.list(optionalId(request.orgId, "orgId"), context.actor)).map(brandMessage) };
     },
   };
 }

@@ -10,6 +10,8 @@ import {
   BaseRenewedSchema,
   BaseRevokedSchema,
   BaseStatusChangedSchema,
+  BrandDefinedSchema,
+  BrandPlanSetSchema,
   MenuItemEditedSchema,
   MenuItemPublishedSchema,
   MenuItemWithdrawnSchema,
@@ -32,13 +34,14 @@ import {
   VolunteerLeftTeamSchema,
 } from "@kepu/contracts/registry/v1/events_pb";
 import type { BaseEvent } from "../domain/base.js";
+import type { BrandEvent } from "../domain/brand.js";
 import type { MenuItemEvent } from "../domain/menu-item.js";
 import type { OrgEvent } from "../domain/organization.js";
 import type { ResourceEvent, ResourceProfile } from "../domain/resource.js";
 import type { TeamEvent } from "../domain/team.js";
 import type { Outgoing } from "../store/registry-store.js";
 
-export type RegistryEvent = OrgEvent | TeamEvent | BaseEvent | ResourceEvent | MenuItemEvent;
+export type RegistryEvent = OrgEvent | TeamEvent | BaseEvent | ResourceEvent | MenuItemEvent | BrandEvent;
 
 /** A resource's profile as its protobuf message (availability nested). */
 const profileMessage = ({ weekdays, availabilityNote, ...profile }: ResourceProfile) => ({ ...profile, availability: { weekdays, note: availabilityNote } });
@@ -137,5 +140,13 @@ export function toMessage(event: RegistryEvent): Outgoing {
       return message(MenuItemEditedSchema, { item: event.item });
     case "MenuItemWithdrawn":
       return message(MenuItemWithdrawnSchema, { itemId: event.itemId, reason: event.reason });
+    case "BrandDefined": {
+      const { type: _t, ...payload } = event;
+      return message(BrandDefinedSchema, payload);
+    }
+    case "BrandPlanSet": {
+      const { type: _t, ...payload } = event;
+      return message(BrandPlanSetSchema, payload);
+    }
   }
 }

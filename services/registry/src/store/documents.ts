@@ -3,6 +3,7 @@
 import type { Theme } from "@kepu/contracts/common/v1/catalog_pb";
 import { ResourceStatus } from "@kepu/contracts/registry/v1/events_pb";
 import type { BaseState } from "../domain/base.js";
+import type { BrandState } from "../domain/brand.js";
 import type { Kind } from "../domain/errors.js";
 import type { MenuItemState } from "../domain/menu-item.js";
 import type { MenuItemFields } from "../domain/menu.js";
@@ -52,6 +53,9 @@ export type ResourceDoc = Versioned & Omit<ResourceState, "resourceId" | Resourc
 
 export type MenuDoc = Versioned & Omit<MenuItemState, "itemId">;
 
+/** A community's brand (一社区一科普品牌), its id the community's; its plans by year as string keys. */
+export type BrandDoc = Versioned & Omit<BrandState, "communityId" | "plans"> & { plans: Record<string, BrandState["plans"][number]> };
+
 /** A volunteer's personal record: kept here only, never in an event. */
 export interface VolunteerDoc {
   _id: string;
@@ -83,6 +87,7 @@ export interface Docs {
   bases: BaseDoc;
   resources: ResourceDoc;
   menu: MenuDoc;
+  brands: BrandDoc;
 }
 
 export interface States {
@@ -91,6 +96,7 @@ export interface States {
   bases: BaseState;
   resources: ResourceState;
   menu: MenuItemState;
+  brands: BrandState;
 }
 
 /** A document's own fields, without its id and version. */
@@ -207,5 +213,26 @@ export const mappings: { [K in Kind]: Mapping<K> } = {
   menu: {
     toState: ({ _id, item, place, withdrawn }) => ({ itemId: _id, item: { ...storedItem(item), itemId: _id }, place: storedPlace(place), withdrawn: withdrawn === true }),
     toFields: ({ item, place, withdrawn }) => ({ item: storedItem(item), place: storedPlace(place), withdrawn }),
+  },
+  brands: {
+    toState: ({ _id, name, theme, demoBaseId, partnerBaseIds, slogan, place, plans }) => ({
+      communityId: _id,
+      name,
+      theme,
+      demoBaseId,
+      partnerBaseIds: partnerBaseIds ?? [],
+      slogan: slogan ?? "",
+      place: storedPlace(place),
+      plans: Object.fromEntries(Object.entries(plans ?? {}).map(([year, plan]) => [Number(year), { year: Number(year), targets: plan.targets ?? [], audiences: plan.audiences ?? [] }])),
+    }),
+    toFields: ({ name, theme, demoBaseId, partnerBaseIds, slogan, place, plans }) => ({
+      name,
+      theme,
+      demoBaseId,
+      partnerBaseIds: [...partnerBaseIds],
+      slogan,
+      place: storedPlace(place),
+      plans: Object.fromEntries(Object.entries(plans).map(([year, plan]) => [String(year), { year: plan.year, targets: plan.targets.map(({ theme: t, month, target }) => ({ theme: t, month, target })), audiences: [...plan.audiences] }])),
+    }),
   },
 };

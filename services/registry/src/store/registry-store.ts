@@ -52,7 +52,7 @@ export interface Created<S> {
 /** Documents per insertMany of `createMany`. */
 const bulkSize = 500;
 
-const names: Record<Kind, string> = { organizations: "organizations", teams: "teams", bases: "bases", resources: "resources", menu: "menu_items" };
+const names: Record<Kind, string> = { organizations: "organizations", teams: "teams", bases: "bases", resources: "resources", menu: "menu_items", brands: "brands" };
 const noOutbox = { projection: { outbox: 0, outboxCount: 0 } };
 
 /**
@@ -76,6 +76,7 @@ export class RegistryStore {
       bases: db.collection(names.bases),
       resources: db.collection(names.resources),
       menu: db.collection(names.menu),
+      brands: db.collection(names.brands),
     };
     this.volunteers = db.collection<VolunteerDoc>("volunteers");
     this.imports = db.collection<ImportDoc>("imports");
