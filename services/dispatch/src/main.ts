@@ -32,7 +32,7 @@ const consumers = [
   // A group of its own for the whole registry read model (teams, members, orgs, menu items): a new
   // group reads kepu.registry.v1 from offset 0, so what was registered before it existed is known.
   registryConsumer(engines.kafka, engines.group("registry"), engines.topic("registry"), teams, catalog, logger, orders),
-  activityConsumer(engines.kafka, engines.group("activities"), engines.topic("events"), orders, logger),
+  activityConsumer(engines.kafka, engines.group("activities"), engines.topic("events"), orders, logger, store),
 ];
 
 const rpc = new RpcServer({

@@ -1,7 +1,7 @@
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import type { Kafka } from "kafkajs";
 import { EventConsumer, type ConsumedEvent } from "@kepu/bus";
-import { ActivityCompletedSchema, ActivityScheduledSchema } from "@kepu/contracts/events/v1/events_pb";
+import { ActivityCompletedSchema, ActivityScheduledSchema, OrderSchedulingConflictedSchema } from "@kepu/contracts/events/v1/events_pb";
 import {
   MenuItemEditedSchema,
   MenuItemPublishedSchema,
@@ -22,7 +22,9 @@ import type { Logger } from "@kepu/log";
 import type { OrderCommand } from "../domain/decide.js";
 import { systemActor, type Orders } from "../orders.js";
 import type { CatalogStore } from "../store/catalog-store.js";
+import type { OrderStore } from "../store/order-store.js";
 import type { TeamStore } from "../store/team-store.js";
+import { conflictStep } from "./scheduling-conflicts.js";
 
 export interface ConsumerTopics {
   registry: string;
@@ -83,9 +85,10 @@ export function registryConsumer(kafka: Kafka, groupId: string, topic: string, t
 
 /**
  * Activities from the events service: scheduled → SCHEDULED, held → DELIVERED. Dispatch learns
- * this from events, never by calling. A repeat changes nothing (the decider emits no event).
+ * this from events, never by calling. A repeat changes nothing (the decider emits no event). An
+ * activity that could not be scheduled (OrderSchedulingConflicted) is a timeline step, once per event.
  */
-export function activityConsumer(kafka: Kafka, groupId: string, topic: string, orders: Orders, logger: Logger): EventConsumer {
+export function activityConsumer(kafka: Kafka, groupId: string, topic: string, orders: Orders, logger: Logger, store: Pick<OrderStore, "appendStep">): EventConsumer {
   const log = logger.child({ component: "activity-consumer" });
   const run = async (orderId: string, command: OrderCommand, event: ConsumedEvent<unknown>) => {
     if (!orderId) return; // an activity published directly, not from an order
@@ -105,5 +108,8 @@ export function activityConsumer(kafka: Kafka, groupId: string, topic: string, o
     .on(ActivityCompletedSchema, async (event) => {
       const { orderId, activityId, participants, serviceHours } = event.payload;
       await run(orderId, { kind: "deliver", activityId, participants, serviceHours }, event);
+    })
+    .on(OrderSchedulingConflictedSchema, async (event) => {
+      if (event.payload.orderId) await store.appendStep(event.payload.orderId, conflictStep(event));
     });
 }

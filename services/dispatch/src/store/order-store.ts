@@ -1,7 +1,8 @@
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { Binary, type Collection, type Db, type Document, type Filter } from "mongodb";
-import { OrderRequestSchema, OrderStatus } from "@kepu/contracts/dispatch/v1/events_pb";
+import { OnBehalfSchema, OrderRequestSchema, OrderStatus } from "@kepu/contracts/dispatch/v1/events_pb";
 import type { EventEnvelope } from "@kepu/bus";
+import { updateIfVersion } from "@kepu/mongo";
 import { saveAggregate, type SaveResult } from "@kepu/outbox";
 import type { OrderState } from "../domain/order.js";
 import { openStatuses } from "../domain/references.js";
@@ -16,6 +17,8 @@ export interface TimelineRecord {
   actorName: string;
   reason: string;
   teamIds: string[];
+  /** The event of another service this step tells of (appendStep), to add it once. */
+  eventId?: string;
 }
 
 export interface StoredOrder {
@@ -44,6 +47,8 @@ interface OrderDocument {
   dueAt: Date | null;
   dueStage: number;
   timeline: TimelineRecord[];
+  /** 代点单: the OnBehalf, protobuf-encoded; absent for a resident's own order. */
+  onBehalf?: Binary | null;
 }
 
 /** One way an order is within someone's reach (see @kepu/access scopes); a list takes their union. */
@@ -121,6 +126,25 @@ export class OrderStore {
   }
 
   /**
+   * A step another service's event tells of (the activity could not be scheduled), added to the
+   * order's timeline once per event id. No order event goes with it; the version still moves, so a
+   * copy of the order cached anywhere is refused at its next save and read again. False when the
+   * order is unknown or already has the step.
+   */
+  async appendStep(orderId: string, step: TimelineRecord & { eventId: string }): Promise<boolean> {
+    for (let attempt = 1; attempt <= 8; attempt++) {
+      const doc = (await this.orders.findOne({ _id: orderId as never }, { projection: { outbox: 0 } })) as OrderDocument | null;
+      if (!doc || doc.timeline.some((s) => s.eventId === step.eventId)) return false;
+      const timeline = [...doc.timeline, step];
+      if ((await updateIfVersion(this.orders, orderId, { equals: doc.version }, { $set: { timeline, version: doc.version + 1 } })) === "applied") {
+        this.remember({ state: { ...toState(doc), version: doc.version + 1 }, timeline });
+        return true;
+      }
+    }
+    throw new Error(`order ${orderId} kept changing; its step ${step.eventType} is tried again at redelivery`);
+  }
+
+  /**
    * The open orders placed in a community, wherever it sits now (its id is on the path): those a
    * move of the community takes along (Orders.relocateCommunity).
    */
@@ -190,6 +214,7 @@ function toDocument(state: OrderState, timeline: TimelineRecord[]): Omit<OrderDo
     dueAt: state.dueAt ?? null,
     dueStage: state.dueStage,
     timeline,
+    onBehalf: state.onBehalf ? new Binary(toBinary(OnBehalfSchema, state.onBehalf)) : null,
   };
 }
 
@@ -211,5 +236,6 @@ function toState(doc: OrderDocument): OrderState {
     submittedAt: doc.submittedAt,
     dueAt: doc.dueAt ?? undefined,
     dueStage: doc.dueStage,
+    onBehalf: doc.onBehalf ? fromBinary(OnBehalfSchema, doc.onBehalf.buffer) : undefined,
   };
 }
