@@ -1,5 +1,5 @@
 import { fail, ok, type Result } from "@kepu/errors";
-import { OrderHolder, OrderStage, OrderStatus, type OrderRequest } from "@kepu/contracts/dispatch/v1/events_pb";
+import { OrderHolder, OrderStage, OrderStatus, type OnBehalf, type OrderRequest } from "@kepu/contracts/dispatch/v1/events_pb";
 import { deadlinesFor, hoursAfter, type DeadlinesByDistrict } from "./deadlines.js";
 import { orderErrors } from "./errors.js";
 import type { OrderEvent, OrderState } from "./order.js";
@@ -7,7 +7,7 @@ import { movedPlace, relocationReason, type KnownOrg } from "./references.js";
 
 /** What people (and timers, and the events service) ask of an order. */
 export type OrderCommand =
-  | { kind: "submit"; requesterId: string; request: OrderRequest; campaignId: string } // 点单
+  | { kind: "submit"; requesterId: string; request: OrderRequest; campaignId: string; onBehalf?: OnBehalf } // 点单, 代点单 (on-behalf.ts checks who for whom)
   | { kind: "dispatch"; teamIds: string[]; note: string } // 派单
   | { kind: "pool"; poolOrgId: string; reason: string } // 转科协
   | { kind: "claim"; associationOrgId: string } // 领单
@@ -111,7 +111,14 @@ function relocate(state: OrderState, command: Extract<OrderCommand, { kind: "rel
 function submit(command: Extract<OrderCommand, { kind: "submit" }>, context: DecisionContext): Decision {
   const deadlines = deadlinesFor(context.deadlines, command.request.community?.districtId ?? "");
   return ok([
-    { kind: "OrderSubmitted", requesterId: command.requesterId, request: command.request, campaignId: command.campaignId, dueAt: hoursAfter(context.now, deadlines.dispatchHours) },
+    {
+      kind: "OrderSubmitted",
+      requesterId: command.requesterId,
+      request: command.request,
+      campaignId: command.campaignId,
+      dueAt: hoursAfter(context.now, deadlines.dispatchHours),
+      ...(command.onBehalf ? { onBehalf: command.onBehalf } : {}),
+    },
   ]);
 }
 

@@ -1,6 +1,6 @@
 import type { OrgPlace } from "@kepu/contracts/common/v1/catalog_pb";
 import type { Actor } from "@kepu/contracts/common/v1/envelope_pb";
-import { OrderHolder, OrderStage, OrderStatus, type OrderRequest } from "@kepu/contracts/dispatch/v1/events_pb";
+import { OrderHolder, OrderStage, OrderStatus, type OnBehalf, type OrderRequest } from "@kepu/contracts/dispatch/v1/events_pb";
 
 /** An order as the decider sees it (rebuilt from its events by `evolve`). */
 export interface OrderState {
@@ -23,11 +23,13 @@ export interface OrderState {
   /** When the current hop times out, and which hop it is. */
   dueAt: Date | undefined;
   dueStage: OrderStage;
+  /** 代点单: who placed the order for the resident and how she agreed (on-behalf.ts). */
+  onBehalf: OnBehalf | undefined;
 }
 
 /** What happened to an order; each becomes one protobuf event on kepu.dispatch.v1. */
 export type OrderEvent =
-  | { kind: "OrderSubmitted"; requesterId: string; request: OrderRequest; campaignId: string; dueAt: Date }
+  | { kind: "OrderSubmitted"; requesterId: string; request: OrderRequest; campaignId: string; dueAt: Date; onBehalf?: OnBehalf }
   | { kind: "OrderDispatched"; teamIds: string[]; acceptBy: Date; note: string }
   | { kind: "OrderPooled"; poolOrgId: string; reason: string; dueAt: Date }
   | { kind: "OrderClaimed"; associationOrgId: string; dueAt: Date | undefined }
@@ -72,6 +74,7 @@ export function evolve(state: OrderState | undefined, event: OrderEvent, orderId
       submittedAt: at,
       dueAt: event.dueAt,
       dueStage: OrderStage.DISPATCH,
+      onBehalf: event.onBehalf,
     };
   }
   if (!state) throw new Error(`${event.kind} before OrderSubmitted`);

@@ -9,6 +9,7 @@ import { type ListOrdersRequest } from "@kepu/contracts/dispatch/v1/service_pb";
 import type { CallContext, ServiceImplementation } from "@kepu/rpc";
 import type { OrderCommand } from "../domain/decide.js";
 import { orderErrors } from "../domain/errors.js";
+import { placeOnBehalf } from "../domain/on-behalf.js";
 import { canRead, orderFacts } from "../domain/policy.js";
 import { suggestTeams, type TeamProfile } from "../domain/suggest.js";
 import type { Orders } from "../orders.js";
@@ -35,6 +36,7 @@ export function toOrderMessage({ state, timeline }: StoredOrder): OrderMessage {
     version: BigInt(state.version),
     submittedAt: timestampFromDate(state.submittedAt),
     dueAt: state.dueAt ? timestampFromDate(state.dueAt) : undefined,
+    ...(state.onBehalf ? { onBehalf: state.onBehalf } : {}),
     timeline: timeline.map((step) => ({
       eventType: step.eventType,
       occurredAt: timestampFromDate(step.at),
@@ -62,8 +64,13 @@ export function dispatchService(orders: Orders, store: OrderStore, teams: TeamSt
   return {
     async submitOrder(request, context) {
       const orderId = request.orderId ? requireId(request.orderId, "orderId") : uuidv7();
-      const requesterId = context.actor?.id ?? "";
-      return command(orderId, { kind: "submit", requesterId, request: validateRequest(request.request), campaignId: optionalText(request.campaignId, "campaignId", 80) }, context);
+      const asked = validateRequest(request.request);
+      const campaignId = optionalText(request.campaignId, "campaignId", 80);
+      if (!request.onBehalf) return command(orderId, { kind: "submit", requesterId: context.actor?.id ?? "", request: asked, campaignId }, context);
+      // 代点单: the resident becomes the requester; the placer is the caller.
+      const placed = placeOnBehalf(context.actor, request.onBehalf, asked.community);
+      if (!placed.ok) throw placed.error;
+      return command(orderId, { kind: "submit", requesterId: placed.value.residentId, request: asked, campaignId, onBehalf: placed.value }, context);
     },
     dispatchOrder: (request, context) =>
       command(request.orderId, { kind: "dispatch", teamIds: request.teamIds.map((t) => requireId(t, "teamIds")), note: optionalText(request.note, "note") }, context),

@@ -16,6 +16,7 @@ import {
   OrderScheduledSchema,
   OrderSubmittedSchema,
 } from "@kepu/contracts/dispatch/v1/events_pb";
+import { onBehalfReason } from "../domain/on-behalf.js";
 import type { OrderEvent, OrderState, RecordedOrderEvent } from "../domain/order.js";
 import type { TimelineRecord } from "../store/order-store.js";
 
@@ -28,7 +29,7 @@ function toPayload(orderId: string, event: OrderEvent, state: OrderState): Paylo
   const p = <D extends DescMessage>(schema: D, payload: MessageInitShape<D>): Payload => ({ schema, payload: payload as MessageInitShape<DescMessage> });
   switch (event.kind) {
     case "OrderSubmitted":
-      return p(OrderSubmittedSchema, { orderId, requesterId: event.requesterId, request: event.request, campaignId: event.campaignId });
+      return p(OrderSubmittedSchema, { orderId, requesterId: event.requesterId, request: event.request, campaignId: event.campaignId, ...(event.onBehalf ? { onBehalf: event.onBehalf } : {}) });
     case "OrderDispatched":
       return p(OrderDispatchedSchema, { orderId, teamIds: event.teamIds, acceptBy: ts(event.acceptBy), note: event.note });
     case "OrderPooled":
@@ -78,7 +79,8 @@ export function toEnvelope(orderId: string, recorded: RecordedOrderEvent, state:
 /** The timeline step a person reads for an event: what, when, who, why. */
 export function toTimeline(recorded: RecordedOrderEvent): TimelineRecord {
   const event = recorded.event;
-  const reason = "reason" in event ? event.reason : "note" in event ? event.note : "comment" in event ? event.comment : "";
+  const onBehalf = event.kind === "OrderSubmitted" ? event.onBehalf : undefined;
+  const reason = onBehalf ? onBehalfReason(onBehalf) : "reason" in event ? event.reason : "note" in event ? event.note : "comment" in event ? event.comment : "";
   const teamIds = "teamIds" in event ? event.teamIds : "teamId" in event ? [event.teamId] : [];
   return {
     eventType: event.kind,
