@@ -11,6 +11,7 @@ import { annualReturn, annualReturnColumns } from "../domain/annual-return.js";
 import { breakdownColumns, toCsv, toXlsx, type Column } from "../domain/export.js";
 import { breakdown, computeFigures, type Dimension, type Figures, type Slice } from "../domain/figures.js";
 import { label, themeName } from "../domain/labels.js";
+import { planProgress } from "../domain/plan-progress.js";
 import type { Projector } from "../messaging/projector.js";
 import type { FactStore } from "../store/fact-store.js";
 
@@ -137,6 +138,13 @@ export function statsService(store: FactStore, projector: Projector, rebuilder: 
       operatorsOnly(context.actor);
       const c = projector.counters;
       return { eventsApplied: BigInt(c.handled), eventsSkipped: BigInt(c.skipped), deadLettered: BigInt(c.deadLettered), rebuilding: rebuilder.rebuilding, generation: await store.generation() };
+    },
+    async getPlanProgress(request, context) {
+      const year = request.year;
+      if (!Number.isInteger(year) || year < 2000 || year > 2100) throw kepuError("invalid", "BAD_YEAR", "请填写年份，例如 2026", "Give a year, e.g. 2026", "year");
+      const orgId = await scopedOrg(request.orgId, context.actor);
+      const facts = await store.load({ orgId, theme: 0, audience: 0, format: 0, campaignId: "" });
+      return { rows: planProgress(facts.activities, orgId, year) };
     },
   };
 }
