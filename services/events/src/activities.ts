@@ -18,11 +18,13 @@ import { monthOf, monthsSpanned, type Reservation } from "./domain/calendar.js";
 import { decideActivity, evolveActivity, type ActivityCommand, type ActivityContext, type ActivityEvent } from "./domain/activity.js";
 import { decideBook, decideBooking, type BookingContext } from "./domain/booking.js";
 import { activityErrors as errors } from "./domain/errors.js";
-import { campaignOf, checkInToken, overlaps, serviceHours, verifyCheckInToken } from "./domain/rules.js";
+import { campaignOf, type Campaign } from "./domain/campaign.js";
+import { checkInToken, overlaps, serviceHours, verifyCheckInToken } from "./domain/rules.js";
 import type { TimeRules } from "./domain/windows.js";
 import { activityEnvelope } from "./messaging/activity-events.js";
 import type { ActivityRecord, ActivityStore, BookingRecord, SessionRecord } from "./store/activity-store.js";
 import type { CalendarStore } from "./store/calendar-store.js";
+import type { CampaignStore } from "./store/campaign-store.js";
 import type { MenuItemFacts, RegistryStore } from "./store/registry-store.js";
 import type { SeatLedger } from "./store/seat-ledger.js";
 
@@ -80,10 +82,18 @@ export class Activities {
     private readonly clock: () => Date,
     private readonly registry: RegistryStore,
     private readonly calendars: CalendarStore,
+    /** Campaigns as data; none known without it (tests of other rules). */
+    private readonly campaigns?: CampaignStore,
   ) {}
 
-  private context(): ActivityContext & BookingContext {
-    return { now: this.clock(), rules: this.rules };
+  private context(campaign?: Campaign): ActivityContext & BookingContext {
+    return { now: this.clock(), rules: this.rules, ...(campaign ? { campaign } : {}) };
+  }
+
+  /** The campaign an id names, as the store has it now; undefined for "" or an unknown one. */
+  async campaignFor(campaignId: string): Promise<Campaign | undefined> {
+    const record = campaignId ? await this.campaigns?.load(campaignId) : undefined;
+    return record ? campaignOf(record) : undefined;
   }
 
   /**
@@ -91,15 +101,15 @@ export class Activities {
    * at a time in this process (a booking storm would otherwise keep colliding on the version);
    * a change from another process that came first makes it decide again.
    */
-  private change(activityId: string, actor: Actor | undefined, cause: Cause, command: (activity: ActivityRecord) => ActivityCommand): Promise<ActivityRecord> {
-    return serializedWrite("activity-change", activityId, () => this.changeNow(activityId, actor, cause, command));
+  private change(activityId: string, actor: Actor | undefined, cause: Cause, command: (activity: ActivityRecord) => ActivityCommand, campaign?: Campaign): Promise<ActivityRecord> {
+    return serializedWrite("activity-change", activityId, () => this.changeNow(activityId, actor, cause, command, campaign));
   }
 
-  private async changeNow(activityId: string, actor: Actor | undefined, cause: Cause, command: (activity: ActivityRecord) => ActivityCommand): Promise<ActivityRecord> {
+  private async changeNow(activityId: string, actor: Actor | undefined, cause: Cause, command: (activity: ActivityRecord) => ActivityCommand, campaign?: Campaign): Promise<ActivityRecord> {
     for (let attempt = 1; attempt <= 10; attempt++) {
       const before = await this.store.load(activityId);
       if (!before) throw errors.notFound(activityId);
-      const decided = must(decideActivity(before, command(before), this.context()));
+      const decided = must(decideActivity(before, command(before), this.context(campaign)));
       if (decided.length === 0) return before;
       const { after, envelopes } = this.fold(before, decided, actor, cause);
       if ((await this.store.save(before, after, envelopes)) === "saved") {
@@ -120,8 +130,8 @@ export class Activities {
     return { after: { ...state, version: before.version + decided.length }, envelopes };
   }
 
-  private async create(activity: ActivityRecord, command: ScheduleCommand, actor: Actor | undefined, cause: Cause): Promise<ActivityRecord> {
-    const decided = must(decideActivity(undefined, command, this.context()));
+  private async create(activity: ActivityRecord, command: ScheduleCommand, actor: Actor | undefined, cause: Cause, campaign?: Campaign): Promise<ActivityRecord> {
+    const decided = must(decideActivity(undefined, command, this.context(campaign)));
     const { after, envelopes } = this.fold({ ...activity, version: 0 }, decided, actor, cause);
     // Seats first: once the activity is saved anyone can see it and book, and a booking that finds
     // no seats in the ledger is refused as "no such session". Opening them twice changes nothing.
@@ -164,6 +174,7 @@ export class Activities {
     const minutes = minutesOf(item);
     const capacity = item && item.capacity > 0 ? item.capacity : request?.expectedParticipants || 30;
     const resources = item ? [...(await this.registry.listed(item.resourceIds))] : [];
+    const campaign = await this.campaignFor(accepted.campaignId);
     const activity: ActivityRecord = {
       activityId,
       orderId: accepted.orderId,
@@ -176,7 +187,7 @@ export class Activities {
       place: { orgId: community?.orgId ?? "", path: community?.path ?? [], districtId: community?.districtId ?? "", streetId: community?.streetId ?? "", communityId: community?.communityId ?? "" },
       teamId: accepted.teamId,
       // Dispatch checked the order's campaign; one this service does not know is left off rather than lose the activity.
-      campaignId: campaignOf(accepted.campaignId) ? accepted.campaignId : "",
+      campaignId: campaign ? accepted.campaignId : "",
       sessions: [{ sessionId: `${activityId}-s1`, startsAt, endsAt: new Date(startsAt.getTime() + minutes * 60_000), resourceId: resources[0] ?? "", place: community?.orgId ?? "", capacity }],
       priorityCommunityId: community?.communityId ?? "",
       status: "SCHEDULED",
@@ -195,7 +206,7 @@ export class Activities {
       await this.recordConflict(activity, error, actor, cause);
       return undefined;
     }
-    return this.create(activity, { kind: "schedule", activity, references: { listedResources: new Set(resources) }, history: false }, actor, cause);
+    return this.create(activity, { kind: "schedule", activity, references: { listedResources: new Set(resources) }, history: false }, actor, cause, campaign);
   }
 
   /** An order whose activity could not be held: the conflict, once, with its event (OrderSchedulingConflicted). */
@@ -235,9 +246,10 @@ export class Activities {
     const listedResources = await this.registry.listed([...new Set(sessions.map((s) => s.resourceId).filter(Boolean))]);
     const command: ScheduleCommand = { kind: "schedule", activity, references: { listedResources }, history: recordsHistory(actor) };
     // The rules first (times, campaign, the 名录), so that a refused activity holds no venue.
-    must(decideActivity(undefined, command, this.context()));
+    const campaign = await this.campaignFor(draft.campaignId);
+    must(decideActivity(undefined, command, this.context(campaign)));
     await this.reserveAll(activity);
-    return this.create(activity, command, actor, cause);
+    return this.create(activity, command, actor, cause, campaign);
   }
 
   /**
@@ -424,11 +436,32 @@ export class Activities {
     if (!before) throw errors.notFound(activityId);
     requireAccess("activity.organize", actor, activityFacts(before));
     const command = { kind: "fileSummary", textLength: [...text].length, photoCount: photoUrls.length } as const;
-    must(decideActivity(before, command, this.context()));
+    // On time or late against the campaign's due date as it stands when filed: kept for good.
+    const campaign = await this.campaignFor(before.campaignId);
+    must(decideActivity(before, command, this.context(campaign)));
     await this.store.summaries.updateOne({ _id: activityId as never }, { $set: { text, photoUrls, filedBy: actor?.id ?? "", filedAt: this.clock() } }, { upsert: true });
+    return this.change(
+      activityId,
+      actor,
+      cause,
+      (activity) => {
+        requireAccess("activity.organize", actor, activityFacts(activity));
+        return command;
+      },
+      campaign,
+    );
+  }
+
+  /** 报备: the organizer registers the activity to a campaign at a level, in advance and within its registration window. */
+  async registerToCampaign(activityId: string, campaignId: string, level: number, actor: Actor | undefined, cause: Cause): Promise<ActivityRecord> {
+    const before = await this.store.load(activityId);
+    if (!before) throw errors.notFound(activityId);
+    requireAccess("activity.organize", actor, activityFacts(before));
+    const campaign = await this.campaignFor(campaignId);
+    if (!campaign) throw errors.campaignNotFound(campaignId);
     return this.change(activityId, actor, cause, (activity) => {
       requireAccess("activity.organize", actor, activityFacts(activity));
-      return command;
+      return { kind: "registerToCampaign", campaign, level, by: actor?.id ?? "" };
     });
   }
 

@@ -23,6 +23,10 @@ export const configSchema = serviceEnv({ httpPort: 4103, grpcPort: 5103 }).exten
   TEST_CLOCK_FILE: z.string().default(""),
   /** Signs check-in QR codes. Set a long random value in production. */
   CHECK_IN_SECRET: z.string().min(16).default("kepu-dev-check-in-secret-change-me"),
+  /** The recurring campaigns are seeded for every year from this one to next year (each once; edits are kept)… */
+  CAMPAIGN_SEED_FIRST_YEAR: z.coerce.number().int().min(2000).max(2100).default(2020),
+  /** …owned by the city's association (市科协), which edits them. */
+  CAMPAIGN_CITY_ORG_ID: z.string().min(1).default("sz"),
 });
 
 export type Config = z.infer<typeof configSchema>;

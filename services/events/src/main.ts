@@ -6,6 +6,8 @@ import { OutboxRelay } from "@kepu/outbox";
 import { CallVerifier, diagnostics, DiagnosticsService, RpcServer } from "@kepu/rpc";
 import { EventsService } from "@kepu/contracts/events/v1/service_pb";
 import { Activities } from "./activities.js";
+import { Campaigns } from "./campaigns.js";
+import { calendar } from "@kepu/calendar";
 import { clockFrom } from "@kepu/calendar/clock";
 import { readConfig } from "./config.js";
 import { Rotations } from "./rotations.js";
@@ -14,6 +16,7 @@ import { orderConsumer } from "./messaging/order-consumer.js";
 import { registryConsumer } from "./messaging/registry-consumer.js";
 import { ActivityStore } from "./store/activity-store.js";
 import { CalendarStore } from "./store/calendar-store.js";
+import { CampaignStore } from "./store/campaign-store.js";
 import { RegistryStore } from "./store/registry-store.js";
 import { SeatLedger } from "./store/seat-ledger.js";
 
@@ -27,6 +30,10 @@ await store.createIndexes();
 const registry = new RegistryStore(engines.db!);
 const seats = new SeatLedger(engines.redis!, `${config.KEPU_PREFIX}kepu:events:`);
 const calendars = new CalendarStore(engines.db!);
+const campaignStore = new CampaignStore(engines.db!);
+const campaigns = new Campaigns(campaignStore);
+// The recurring campaigns (科普月, 科技活动周, 科技工作者日, 食品安全宣传周) as data, each year once; edits are kept.
+await campaigns.seedRecurring(config.CAMPAIGN_SEED_FIRST_YEAR, calendar.yearOf(clock()) + 1, { orgId: config.CAMPAIGN_CITY_ORG_ID, path: [config.CAMPAIGN_CITY_ORG_ID] });
 const relay = new OutboxRelay({ collections: [store.activities, store.bookings, store.conflicts], publisher: engines.publisher, logger });
 const activities = new Activities(
   store,
@@ -45,6 +52,7 @@ const activities = new Activities(
   clock,
   registry,
   calendars,
+  campaignStore,
 );
 const consumer = orderConsumer(engines.kafka, engines.group("orders"), engines.topic("dispatch"), activities, logger);
 const registryNews = registryConsumer(engines.kafka, engines.group("registry"), engines.topic("registry"), registry, logger);
@@ -54,7 +62,7 @@ const rpc = new RpcServer({
   onRefused: (problem, method) => logger.warn({ problem, method }, "call refused: no valid call token"),
   onUnexpectedError: (err, method) => logger.error({ err, method }, "rpc failed"),
 })
-  .add(EventsService, eventsService(activities, store, seats, clock, new Rotations(calendars, registry)))
+  .add(EventsService, eventsService(activities, store, seats, clock, new Rotations(calendars, registry), campaigns))
   .add(DiagnosticsService, diagnostics("events", engines.readiness));
 const http = createHttpServer({ logger, readiness: engines.readiness });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { decideActivity, evolveActivity, type ActivityCommand, type ActivityRecord } from "../src/domain/activity.js";
 import { decideBook, decideBooking, type BookingCommand, type BookingRecord } from "../src/domain/booking.js";
+import { campaignOf, recurringCampaigns } from "../src/domain/campaign.js";
 
 const at = (local: string) => new Date(`${local}+08:00`);
 const rules = { bookingCutoffMinutes: 30, checkInOpensMinutes: 60, cancelCutoffHours: 2 };
@@ -31,6 +32,8 @@ const activity: ActivityRecord = {
   startsAt: at("2027-09-10T09:00:00"),
   version: 1,
 };
+// The campaigns the store would supply: the seeded 2027 ones (kepu-month-2027: summaries by 28 September).
+const campaigns = new Map(recurringCampaigns(2027, "sz", ["sz"]).map((r) => [r.campaignId, campaignOf(r)]));
 const attendee = { bookingId: "bk-1", sessionId: "act-1-s1", residentId: "resident-1", status: "SEATED" };
 const checkedIn = { ...attendee, status: "CHECKED_IN" };
 
@@ -44,7 +47,7 @@ const c = {
 } satisfies Record<string, ActivityCommand>;
 
 function decide(state: ActivityRecord, command: ActivityCommand, now: Date) {
-  const result = decideActivity(state, command, { now, rules });
+  const result = decideActivity(state, command, { now, rules, campaign: campaigns.get(state.campaignId) });
   if (!result.ok) return { code: result.error.code, zh: result.error.zh, en: result.error.en };
   return { events: result.value, state: result.value.reduce(evolveActivity, state) };
 }
@@ -117,7 +120,7 @@ describe("the activity decider", () => {
   });
 
   const schedule = (changes: Partial<ActivityRecord>, listed: string[] = ["venue-1"], history = false) =>
-    decideActivity(undefined, { kind: "schedule", activity: { ...activity, version: 0, ...changes }, references: { listedResources: new Set(listed) }, history }, { now: before, rules });
+    decideActivity(undefined, { kind: "schedule", activity: { ...activity, version: 0, ...changes }, references: { listedResources: new Set(listed) }, history }, { now: before, rules, campaign: campaigns.get(changes.campaignId ?? activity.campaignId) });
   it.each([
     ["an activity a week ahead, in the 名录's venue, for a known campaign", {}, ["venue-1"], false, "ok"],
     ["a session created in 2020", { sessions: [{ ...activity.sessions[0]!, startsAt: at("2020-06-01T09:00:00"), endsAt: at("2020-06-01T11:00:00") }] }, ["venue-1"], false, "SESSION_IN_PAST"],

@@ -1,8 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { calendarIn } from "@kepu/calendar";
-import { campaignOf, canCancel, checkInToken, overlaps, serviceHours, summaryOverdue, verifyCheckInToken, withinCampaign } from "../src/domain/rules.js";
+import { calendar, calendarIn, type Calendar } from "@kepu/calendar";
+import { recurringCampaigns } from "../src/domain/campaign.js";
+import { campaignOf as campaignOfRecord, canCancel, checkInToken, overlaps, serviceHours, summaryOverdue, verifyCheckInToken, withinCampaign } from "../src/domain/rules.js";
 
 const at = (iso: string) => new Date(iso);
+// The recurring campaigns are data now: the seeded record of that id, read as instants of the zone.
+const seeded = recurringCampaigns(2027, "sz", ["sz"]);
+const campaignOf = (id: string, cal: Calendar = calendar) => {
+  const record = seeded.find((c) => c.campaignId === id);
+  return record && campaignOfRecord(record, cal);
+};
 
 describe("activity rules", () => {
   it("counts service hours in half hours served, at most 8", () => {
@@ -35,10 +42,13 @@ describe("activity rules", () => {
   it("knows the campaigns' Beijing windows and due dates (24:00 of the due day)", () => {
     expect(campaignOf("kepu-month-2027")).toEqual({
       id: "kepu-month-2027",
-      nameZh: "全国科普日暨深圳科普月",
+      nameZh: "2027年全国科普日暨深圳科普月",
       from: at("2027-09-01T00:00+08:00"),
       to: at("2027-09-30T23:59:59.999+08:00"),
+      registrationFrom: at("2027-08-21T00:00+08:00"),
+      registrationUntil: at("2027-10-01T00:00+08:00"),
       summaryDue: at("2027-09-29T00:00+08:00"),
+      levels: [1, 2, 3, 4],
     });
     expect(campaignOf("tech-week-2027")).toMatchObject({ from: at("2027-05-18T00:00+08:00"), to: at("2027-05-24T23:59:59.999+08:00"), summaryDue: at("2027-06-01T00:00+08:00") });
     expect(campaignOf("scientist-day-2027")).toMatchObject({ from: at("2027-05-30T00:00+08:00"), summaryDue: at("2027-06-07T00:00+08:00") });
@@ -60,7 +70,7 @@ describe("activity rules", () => {
     ["", false, "2027-12-01T00:00+08:00", false],
     ["not-a-campaign-2027", false, "2027-12-01T00:00+08:00", false],
   ])("summary of %s, filed %s, at %s: overdue %s", (campaignId, filed, now, overdue) => {
-    expect(summaryOverdue(campaignId, filed, at(now))).toBe(overdue);
+    expect(summaryOverdue(campaignOf(campaignId), filed, at(now))).toBe(overdue);
   });
 
   // campaign, instant, within its window
@@ -72,13 +82,13 @@ describe("activity rules", () => {
     ["scientist-day-2027", "2027-05-30T07:00+08:00", true],
     ["", "2027-09-10T12:00+08:00", false],
   ])("%s holds %s: %s", (campaignId, instant, within) => {
-    expect(withinCampaign(campaignId, at(instant))).toBe(within);
+    expect(withinCampaign(campaignOf(campaignId), at(instant))).toBe(within);
   });
 
   it("puts the campaigns in another deployment's zone when it names one", () => {
     const berlin = calendarIn("Europe/Berlin");
     expect(campaignOf("kepu-month-2027", berlin)?.summaryDue).toEqual(at("2027-09-28T22:00Z"));
-    expect(summaryOverdue("kepu-month-2027", false, at("2027-09-28T21:30Z"), berlin)).toBe(false);
-    expect(summaryOverdue("kepu-month-2027", false, at("2027-09-28T21:30Z"))).toBe(true); // already the 29th in Beijing
+    expect(summaryOverdue(campaignOf("kepu-month-2027", berlin), false, at("2027-09-28T21:30Z"))).toBe(false);
+    expect(summaryOverdue(campaignOf("kepu-month-2027"), false, at("2027-09-28T21:30Z"))).toBe(true); // already the 29th in Beijing
   });
 });

@@ -4,7 +4,8 @@
 import { calendar as defaultCalendar, type Calendar } from "@kepu/calendar";
 import { fail, ok, type Result } from "@kepu/errors";
 import { activityErrors as errors } from "./errors.js";
-import { campaignOf, serviceHours } from "./rules.js";
+import { mayRegister, summaryLate, type Campaign, type CampaignLevel } from "./campaign.js";
+import { serviceHours } from "./rules.js";
 import { allSessionsEnded, checkInOpen, hoursWithinSessionDay, sessionsAhead, type TimeRules } from "./windows.js";
 
 export interface Place {
@@ -45,6 +46,9 @@ export interface ActivityRecord {
   /** When the 图文总结 was filed, and whether after its campaign's due date. */
   summaryFiledAt?: Date;
   summaryLate?: boolean;
+  /** 报备: the level it was registered to its campaign at, and when. */
+  campaignLevel?: CampaignLevel;
+  registeredAt?: Date;
   participants: number;
   uniqueParticipants: number;
   serviceHours: number;
@@ -75,6 +79,8 @@ export type ActivityCommand =
   | { kind: "checkIn"; attendee: Attendee; method: "qr" | "staff" }
   | { kind: "recordHours"; volunteerId: string; teamId: string; content: string; startedAt: Date; endedAt: Date; confirmedBy: string; isMember: boolean }
   | { kind: "fileSummary"; textLength: number; photoCount: number }
+  /** 报备 to `campaign` (looked up by the use case) at a level. */
+  | { kind: "registerToCampaign"; campaign: Campaign; level: number; by: string }
   | { kind: "complete"; attendees: readonly Attendee[]; walkIns: number; noAttendanceReason: string; volunteerHours: readonly { volunteerId: string; hours: number }[] }
   | { kind: "rate"; raterId: string; score: number; comment: string; attended: boolean }
   | { kind: "cancel"; reason: string };
@@ -83,7 +89,8 @@ export type ActivityEvent =
   | { kind: "ActivityScheduled"; activity: ActivityRecord }
   | { kind: "AttendeeCheckedIn"; sessionId: string; bookingId: string; residentId: string; method: string }
   | { kind: "ServiceHoursRecorded"; volunteerId: string; teamId: string; serviceContent: string; place: string; startedAt: Date; endedAt: Date; hours: number; confirmedBy: string }
-  | { kind: "SummaryFiled"; textLength: number; photoCount: number; late: boolean; filedAt: Date }
+  | { kind: "SummaryFiled"; textLength: number; photoCount: number; late: boolean; filedAt: Date; campaignId: string }
+  | { kind: "ActivityRegisteredToCampaign"; campaignId: string; level: CampaignLevel; registeredAt: Date; registeredBy: string }
   | { kind: "ActivityCompleted"; participants: number; uniqueParticipants: number; serviceHours: number; volunteers: number; noAttendanceReason: string }
   | { kind: "ActivityRated"; raterId: string; score: number; byRequester: boolean; comment: string }
   | { kind: "ActivityCancelled"; reason: string };
@@ -92,6 +99,8 @@ export interface ActivityContext {
   now: Date;
   rules: TimeRules;
   calendar?: Calendar;
+  /** The campaign the activity names (its campaignId), as the store has it; undefined when it names none or an unknown one. */
+  campaign?: Campaign;
 }
 
 type Decision = Result<ActivityEvent[]>;
@@ -125,8 +134,18 @@ export function decideActivity(state: ActivityRecord | undefined, command: Activ
     }
     case "fileSummary": {
       if (state.status === "CANCELLED") return fail(errors.notOpen());
-      const due = campaignOf(state.campaignId, context.calendar ?? defaultCalendar)?.summaryDue;
-      return ok([{ kind: "SummaryFiled", textLength: command.textLength, photoCount: command.photoCount, late: !!due && now > due, filedAt: now }]);
+      // On time or late against the campaign's due date (24:00 Beijing), decided now and kept for good.
+      const campaign = state.campaignId && context.campaign?.id === state.campaignId ? context.campaign : undefined;
+      return ok([{ kind: "SummaryFiled", textLength: command.textLength, photoCount: command.photoCount, late: summaryLate(campaign, now), filedAt: now, campaignId: campaign?.id ?? "" }]);
+    }
+    case "registerToCampaign": {
+      if (state.status !== "SCHEDULED") return fail(errors.notOpen());
+      const { campaign } = command;
+      if (state.campaignId && state.campaignId !== campaign.id && state.campaignLevel) return fail(errors.registeredElsewhere(state.campaignId));
+      const level = mayRegister(campaign, command.level, state.startsAt, now, context.calendar ?? defaultCalendar);
+      if (!level.ok) return level;
+      if (state.campaignId === campaign.id && state.campaignLevel === level.value) return none; // the same 报备 again
+      return ok([{ kind: "ActivityRegisteredToCampaign", campaignId: campaign.id, level: level.value, registeredAt: now, registeredBy: command.by }]);
     }
     case "complete":
       return complete(state, command, now);
@@ -142,7 +161,7 @@ export function decideActivity(state: ActivityRecord | undefined, command: Activ
 
 function schedule(command: Extract<ActivityCommand, { kind: "schedule" }>, context: ActivityContext): Decision {
   const { activity, references } = command;
-  if (activity.campaignId && !campaignOf(activity.campaignId, context.calendar ?? defaultCalendar)) return fail(errors.campaignNotFound(activity.campaignId));
+  if (activity.campaignId && context.campaign?.id !== activity.campaignId) return fail(errors.campaignNotFound(activity.campaignId));
   const unlisted = activity.sessions.find((s) => s.resourceId && !references.listedResources.has(s.resourceId));
   if (unlisted) return fail(errors.resourceNotListed(unlisted.resourceId));
   const ahead = sessionsAhead(activity.sessions, context.now, command.history);
@@ -181,6 +200,8 @@ export function evolveActivity(state: ActivityRecord, event: ActivityEvent): Act
       return { ...state, serviceHours: state.serviceHours + event.hours };
     case "SummaryFiled":
       return { ...state, summaryFiled: true, summaryFiledAt: event.filedAt, summaryLate: event.late };
+    case "ActivityRegisteredToCampaign":
+      return { ...state, campaignId: event.campaignId, campaignLevel: event.level, registeredAt: event.registeredAt };
     case "ActivityCompleted":
       return { ...state, status: "COMPLETED", participants: event.participants, uniqueParticipants: event.uniqueParticipants, serviceHours: event.serviceHours, noAttendanceReason: event.noAttendanceReason };
     case "ActivityCancelled":

@@ -36,6 +36,7 @@ export const activityErrors = {
   notYetHeld: (endsAt: Date) => kepuError("conflict", "ACTIVITY_NOT_YET_HELD", `活动尚未结束（最后一场于 ${day(endsAt)} 结束），不能完成`, `The activity has not been held yet (its last session ends on ${day(endsAt)})`),
   nobodyAttended: () => kepuError("invalid", "NO_ATTENDANCE", "没有签到或现场参与的人：请填写现场人数，或说明无人参加的原因", "Nobody checked in or walked in: give the walk-ins, or the reason nobody came", "noAttendanceReason"),
   // References (issue 14): what the registry says exists.
+  registeredElsewhere: (id: string) => kepuError("conflict", "REGISTERED_TO_OTHER_CAMPAIGN", `该活动已报备到活动节点 ${id}`, `This activity is already registered to campaign ${id}`, "campaignId"),
   campaignNotFound: (id: string) => kepuError("invalid", "CAMPAIGN_NOT_FOUND", `活动节点 ${id} 不存在`, `There is no campaign ${id}`, "campaignId"),
   resourceNotListed: (id: string) => kepuError("invalid", "RESOURCE_NOT_LISTED", `场地/资源 ${id} 不在科普资源名录中`, `Resource ${id} is not in the resource directory (科普资源名录)`, "sessions.resourceId"),
   volunteerNotInTeam: (volunteerId: string, teamId: string) => kepuError("invalid", "VOLUNTEER_NOT_IN_TEAM", `志愿者 ${volunteerId} 不是队伍 ${teamId} 的成员`, `Volunteer ${volunteerId} is not a member of team ${teamId}`, "volunteerId"),

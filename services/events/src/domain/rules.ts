@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { calendar, isOverdue, type Calendar } from "@kepu/calendar";
+import { calendar, type Calendar } from "@kepu/calendar";
 import { kepuError } from "@kepu/errors";
 
 /**
@@ -52,44 +52,5 @@ function signature(bookingId: string, secret: string): string {
   return createHmac("sha256", secret).update(bookingId).digest("base64url").slice(0, 32);
 }
 
-/** Campaigns (活动节点): their window and when their summaries are due, as instants of Beijing days. */
-export interface Campaign {
-  id: string;
-  nameZh: string;
-  /** 00:00 of the first day, in the deployment's zone (Asia/Shanghai). */
-  from: Date;
-  /** The last millisecond of the last day. */
-  to: Date;
-  /** 24:00 of the due date: "by the 28th" ends at 2027-09-28T16:00Z in Beijing. */
-  summaryDue: Date;
-}
-
-/** Each campaign kind: first and last day, and the summary's due date ([month, day]). */
-const campaignDates: Record<string, { nameZh: string; first: [number, number]; last: [number, number]; due: [number, number] }> = {
-  "kepu-month": { nameZh: "全国科普日暨深圳科普月", first: [9, 1], last: [9, 30], due: [9, 28] },
-  "tech-week": { nameZh: "全国科技活动周", first: [5, 18], last: [5, 24], due: [5, 31] },
-  "scientist-day": { nameZh: "全国科技工作者日", first: [5, 30], last: [5, 30], due: [6, 6] },
-};
-
-/** Ids look like "kepu-month-2026": 全国科普日暨深圳科普月 (1–30 September, summaries by the 28th). */
-export function campaignOf(campaignId: string, cal: Calendar = calendar): Campaign | undefined {
-  const match = /^(kepu-month|tech-week|scientist-day)-(\d{4})$/.exec(campaignId);
-  if (!match) return undefined;
-  const year = Number(match[2]);
-  const { nameZh, first, last, due } = campaignDates[match[1]!]!;
-  const date = ([month, day]: [number, number]) => ({ year, month, day });
-  const { from, to } = cal.window(date(first), date(last));
-  return { id: campaignId, nameZh, from, to, summaryDue: cal.deadline(date(due)) };
-}
-
-/** A campaign activity whose summary is still missing once its due date has ended (24:00, Beijing). */
-export function summaryOverdue(campaignId: string, summaryFiled: boolean, now: Date, cal: Calendar = calendar): boolean {
-  const campaign = campaignOf(campaignId, cal);
-  return !!campaign && !summaryFiled && isOverdue(campaign.summaryDue, now);
-}
-
-/** Whether an instant falls within a campaign's window (its first day 00:00 to its last day 24:00). */
-export function withinCampaign(campaignId: string, at: Date, cal: Calendar = calendar): boolean {
-  const campaign = campaignOf(campaignId, cal);
-  return !!campaign && at >= campaign.from && at <= campaign.to;
-}
+// Campaigns (活动节点) are data (domain/campaign.ts): these read a Campaign value the store supplies.
+export { campaignOf, summaryOverdue, withinCampaign, type Campaign } from "./campaign.js";

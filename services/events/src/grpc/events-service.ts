@@ -12,7 +12,9 @@ import { activityFacts } from "../domain/access.js";
 import type { Reservation } from "../domain/calendar.js";
 import type { RotationPlan } from "../domain/rotation.js";
 import type { Rotations } from "../rotations.js";
-import { summaryOverdue } from "../domain/rules.js";
+import type { Campaigns } from "../campaigns.js";
+import { summaryOverdue, type Campaign } from "../domain/campaign.js";
+import { campaignService } from "./campaign-service.js";
 import type { ActivityRecord, ActivityStore, BookingRecord } from "../store/activity-store.js";
 import type { SeatLedger } from "../store/seat-ledger.js";
 
@@ -56,12 +58,13 @@ const planOf = (p: { month: string; stayDays: number; travelDays: number; stays:
   unplaced: p.unplaced.slice(0, 500),
 });
 
-export function eventsService(activities: Activities, store: ActivityStore, seats: SeatLedger, clock: () => Date, rotations: Rotations): ServiceImplementation<typeof EventsService> {
+export function eventsService(activities: Activities, store: ActivityStore, seats: SeatLedger, clock: () => Date, rotations: Rotations, campaigns: Campaigns): ServiceImplementation<typeof EventsService> {
   // Staff of the organizer's subtree and the team see a summary and its photos; everyone once it is filed.
   const summaryVisible = (activity: ActivityRecord, actor: Actor | undefined) => can("summary.read", actor, activityFacts(activity)) || (activity.summaryFiled && can("summary.readPublished", actor));
-  const view = async ({ summaryFiledAt, ...a }: ActivityRecord): Promise<MessageInitShape<typeof ActivitySchema>> => ({
+  const view = async ({ summaryFiledAt, registeredAt, ...a }: ActivityRecord): Promise<MessageInitShape<typeof ActivitySchema>> => ({
     ...a,
     summaryFiledAt: summaryFiledAt ? timestampFromDate(new Date(summaryFiledAt)) : undefined,
+    registeredAt: registeredAt ? timestampFromDate(new Date(registeredAt)) : undefined,
     version: BigInt(a.version),
     status: statusOf[a.status],
     sessions: await Promise.all(
@@ -97,6 +100,11 @@ export function eventsService(activities: Activities, store: ActivityStore, seat
   };
 
   return {
+    ...campaignService(campaigns),
+    async registerToCampaign(request, context) {
+      const activity = await activities.registerToCampaign(id(request.activityId, "activityId"), id(request.campaignId, "campaignId"), request.level, context.actor, { correlationId: context.correlationId }); // 报备
+      return { activity: await view(activity) };
+    },
     async publishActivity(request, context) {
       if (!request.place?.orgId) throw kepuError("invalid", "PLACE_REQUIRED", "请选择活动所在地", "Choose where the activity is held", "place");
       if (request.sessions.length === 0) throw kepuError("invalid", "SESSIONS_REQUIRED", "请至少添加一个场次", "Add at least one session", "sessions");
@@ -259,7 +267,9 @@ export function eventsService(activities: Activities, store: ActivityStore, seat
     },
     async listOverdueSummaries(request, context) {
       const { activities: found } = await store.list({ ...reach("summary.overdue", context.actor, request.orgId, ""), theme: 0, campaignId: request.campaignId, status: "", from: undefined, to: undefined, page: 0, pageSize: 1_000 });
-      const overdue = found.filter((a) => a.status !== "CANCELLED" && summaryOverdue(a.campaignId, a.summaryFiled, clock()));
+      const byId = new Map<string, Campaign | undefined>();
+      for (const campaignId of new Set(found.map((a) => a.campaignId))) byId.set(campaignId, await activities.campaignFor(campaignId));
+      const overdue = found.filter((a) => a.status !== "CANCELLED" && summaryOverdue(byId.get(a.campaignId), a.summaryFiled, clock()));
       return { activities: await Promise.all(overdue.map(view)) };
     },
   };

@@ -5,6 +5,7 @@ import {
   ActivityCancelledSchema,
   ActivityCompletedSchema,
   ActivityRatedSchema,
+  ActivityRegisteredToCampaignSchema,
   ActivityScheduledSchema,
   AttendeeCheckedInSchema,
   ServiceHoursRecordedSchema,
@@ -27,7 +28,9 @@ export function activityEnvelope(activity: ActivityRecord, event: ActivityEvent,
       return newEvent(ServiceHoursRecordedSchema, { activityId, ...rest, startedAt: timestampFromDate(startedAt), endedAt: timestampFromDate(endedAt) }, meta);
     }
     case "SummaryFiled":
-      return newEvent(SummaryFiledSchema, { activityId, textLength: event.textLength, photoCount: event.photoCount, late: event.late }, meta);
+      return newEvent(SummaryFiledSchema, { activityId, textLength: event.textLength, photoCount: event.photoCount, late: event.late, campaignId: event.campaignId, filedAt: timestampFromDate(event.filedAt) }, meta);
+    case "ActivityRegisteredToCampaign": // 报备
+      return newEvent(ActivityRegisteredToCampaignSchema, { activityId, campaignId: event.campaignId, level: event.level, registeredAt: timestampFromDate(event.registeredAt), registeredBy: event.registeredBy }, meta);
     case "ActivityCompleted": {
       const { kind: _k, ...rest } = event;
       return newEvent(ActivityCompletedSchema, { activityId, orderId: activity.orderId, ...rest }, meta);

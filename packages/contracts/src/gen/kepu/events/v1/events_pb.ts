@@ -2,8 +2,8 @@
 // @generated from file kepu/events/v1/events.proto (package kepu.events.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
-import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
+import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Audience, Format, OrgPlace, Theme } from "../../common/v1/catalog_pb.js";
@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file kepu/events/v1/events.proto.
  */
 export const file_kepu_events_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("ChtrZXB1L2V2ZW50cy92MS9ldmVudHMucHJvdG8SDmtlcHUuZXZlbnRzLnYxIq8BCgdTZXNzaW9uEhIKCnNlc3Npb25faWQYASABKAkSLQoJc3RhcnRzX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIrCgdlbmRzX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBITCgtyZXNvdXJjZV9pZBgEIAEoCRINCgVwbGFjZRgFIAEoCRIQCghjYXBhY2l0eRgGIAEoBSL2AgoRQWN0aXZpdHlTY2hlZHVsZWQSEwoLYWN0aXZpdHlfaWQYASABKAkSEAoIb3JkZXJfaWQYAiABKAkSDQoFdGl0bGUYAyABKAkSJAoFdGhlbWUYBCABKA4yFS5rZXB1LmNvbW1vbi52MS5UaGVtZRImCgZmb3JtYXQYBSABKA4yFi5rZXB1LmNvbW1vbi52MS5Gb3JtYXQSKgoIYXVkaWVuY2UYBiABKA4yGC5rZXB1LmNvbW1vbi52MS5BdWRpZW5jZRIYChBvcmdhbml6ZXJfb3JnX2lkGAcgASgJEicKBXBsYWNlGAggASgLMhgua2VwdS5jb21tb24udjEuT3JnUGxhY2USDwoHdGVhbV9pZBgJIAEoCRITCgtjYW1wYWlnbl9pZBgKIAEoCRIpCghzZXNzaW9ucxgLIAMoCzIXLmtlcHUuZXZlbnRzLnYxLlNlc3Npb24SHQoVcHJpb3JpdHlfY29tbXVuaXR5X2lkGAwgASgJIk0KDFNlc3Npb25BZGRlZBITCgthY3Rpdml0eV9pZBgBIAEoCRIoCgdzZXNzaW9uGAIgASgLMhcua2VwdS5ldmVudHMudjEuU2Vzc2lvbiKkAQoLQm9va2luZ01hZGUSEwoLYWN0aXZpdHlfaWQYASABKAkSEgoKc2Vzc2lvbl9pZBgCIAEoCRISCgpib29raW5nX2lkGAMgASgJEhMKC3Jlc2lkZW50X2lkGAQgASgJEhQKDGNvbW11bml0eV9pZBgFIAEoCRISCgp3YWl0bGlzdGVkGAYgASgIEhkKEXdhaXRsaXN0X3Bvc2l0aW9uGAcgASgFInQKEEJvb2tpbmdDYW5jZWxsZWQSEwoLYWN0aXZpdHlfaWQYASABKAkSEgoKc2Vzc2lvbl9pZBgCIAEoCRISCgpib29raW5nX2lkGAMgASgJEhMKC3Jlc2lkZW50X2lkGAQgASgJEg4KBnJlYXNvbhgFIAEoCSJjCg9Cb29raW5nUHJvbW90ZWQSEwoLYWN0aXZpdHlfaWQYASABKAkSEgoKc2Vzc2lvbl9pZBgCIAEoCRISCgpib29raW5nX2lkGAMgASgJEhMKC3Jlc2lkZW50X2lkGAQgASgJInUKEUF0dGVuZGVlQ2hlY2tlZEluEhMKC2FjdGl2aXR5X2lkGAEgASgJEhIKCnNlc3Npb25faWQYAiABKAkSEgoKYm9va2luZ19pZBgDIAEoCRITCgtyZXNpZGVudF9pZBgEIAEoCRIOCgZtZXRob2QYBSABKAki/QEKFFNlcnZpY2VIb3Vyc1JlY29yZGVkEhMKC2FjdGl2aXR5X2lkGAEgASgJEhQKDHZvbHVudGVlcl9pZBgCIAEoCRIPCgd0ZWFtX2lkGAMgASgJEhcKD3NlcnZpY2VfY29udGVudBgEIAEoCRINCgVwbGFjZRgFIAEoCRIuCgpzdGFydGVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIsCghlbmRlZF9hdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDQoFaG91cnMYCCABKAESFAoMY29uZmlybWVkX2J5GAkgASgJIlsKDFN1bW1hcnlGaWxlZBITCgthY3Rpdml0eV9pZBgBIAEoCRITCgt0ZXh0X2xlbmd0aBgCIAEoBRITCgtwaG90b19jb3VudBgDIAEoBRIMCgRsYXRlGAQgASgIIrYBChFBY3Rpdml0eUNvbXBsZXRlZBITCgthY3Rpdml0eV9pZBgBIAEoCRIQCghvcmRlcl9pZBgCIAEoCRIUCgxwYXJ0aWNpcGFudHMYAyABKAUSGwoTdW5pcXVlX3BhcnRpY2lwYW50cxgEIAEoBRIVCg1zZXJ2aWNlX2hvdXJzGAUgASgBEhIKCnZvbHVudGVlcnMYBiABKAUSHAoUbm9fYXR0ZW5kYW5jZV9yZWFzb24YByABKAkibAoNQWN0aXZpdHlSYXRlZBITCgthY3Rpdml0eV9pZBgBIAEoCRIQCghyYXRlcl9pZBgCIAEoCRINCgVzY29yZRgDIAEoBRIUCgxieV9yZXF1ZXN0ZXIYBCABKAgSDwoHY29tbWVudBgFIAEoCSI4ChFBY3Rpdml0eUNhbmNlbGxlZBITCgthY3Rpdml0eV9pZBgBIAEoCRIOCgZyZWFzb24YAiABKAkijgIKGU9yZGVyU2NoZWR1bGluZ0NvbmZsaWN0ZWQSEAoIb3JkZXJfaWQYASABKAkSEwoLYWN0aXZpdHlfaWQYAiABKAkSEwoLcmVzb3VyY2VfaWQYAyABKAkSGgoSaGVsZF9ieV9zZXNzaW9uX2lkGAQgASgJEhUKDWhlbGRfYnlfdGl0bGUYBSABKAkSLQoJc3RhcnRzX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIrCgdlbmRzX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBISCgptZXNzYWdlX3poGAggASgJEhIKCm1lc3NhZ2VfZW4YCSABKAliBnByb3RvMw", [file_google_protobuf_timestamp, file_kepu_common_v1_catalog]);
+  fileDesc("ChtrZXB1L2V2ZW50cy92MS9ldmVudHMucHJvdG8SDmtlcHUuZXZlbnRzLnYxIq8BCgdTZXNzaW9uEhIKCnNlc3Npb25faWQYASABKAkSLQoJc3RhcnRzX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIrCgdlbmRzX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBITCgtyZXNvdXJjZV9pZBgEIAEoCRINCgVwbGFjZRgFIAEoCRIQCghjYXBhY2l0eRgGIAEoBSL2AgoRQWN0aXZpdHlTY2hlZHVsZWQSEwoLYWN0aXZpdHlfaWQYASABKAkSEAoIb3JkZXJfaWQYAiABKAkSDQoFdGl0bGUYAyABKAkSJAoFdGhlbWUYBCABKA4yFS5rZXB1LmNvbW1vbi52MS5UaGVtZRImCgZmb3JtYXQYBSABKA4yFi5rZXB1LmNvbW1vbi52MS5Gb3JtYXQSKgoIYXVkaWVuY2UYBiABKA4yGC5rZXB1LmNvbW1vbi52MS5BdWRpZW5jZRIYChBvcmdhbml6ZXJfb3JnX2lkGAcgASgJEicKBXBsYWNlGAggASgLMhgua2VwdS5jb21tb24udjEuT3JnUGxhY2USDwoHdGVhbV9pZBgJIAEoCRITCgtjYW1wYWlnbl9pZBgKIAEoCRIpCghzZXNzaW9ucxgLIAMoCzIXLmtlcHUuZXZlbnRzLnYxLlNlc3Npb24SHQoVcHJpb3JpdHlfY29tbXVuaXR5X2lkGAwgASgJIk0KDFNlc3Npb25BZGRlZBITCgthY3Rpdml0eV9pZBgBIAEoCRIoCgdzZXNzaW9uGAIgASgLMhcua2VwdS5ldmVudHMudjEuU2Vzc2lvbiKkAQoLQm9va2luZ01hZGUSEwoLYWN0aXZpdHlfaWQYASABKAkSEgoKc2Vzc2lvbl9pZBgCIAEoCRISCgpib29raW5nX2lkGAMgASgJEhMKC3Jlc2lkZW50X2lkGAQgASgJEhQKDGNvbW11bml0eV9pZBgFIAEoCRISCgp3YWl0bGlzdGVkGAYgASgIEhkKEXdhaXRsaXN0X3Bvc2l0aW9uGAcgASgFInQKEEJvb2tpbmdDYW5jZWxsZWQSEwoLYWN0aXZpdHlfaWQYASABKAkSEgoKc2Vzc2lvbl9pZBgCIAEoCRISCgpib29raW5nX2lkGAMgASgJEhMKC3Jlc2lkZW50X2lkGAQgASgJEg4KBnJlYXNvbhgFIAEoCSJjCg9Cb29raW5nUHJvbW90ZWQSEwoLYWN0aXZpdHlfaWQYASABKAkSEgoKc2Vzc2lvbl9pZBgCIAEoCRISCgpib29raW5nX2lkGAMgASgJEhMKC3Jlc2lkZW50X2lkGAQgASgJInUKEUF0dGVuZGVlQ2hlY2tlZEluEhMKC2FjdGl2aXR5X2lkGAEgASgJEhIKCnNlc3Npb25faWQYAiABKAkSEgoKYm9va2luZ19pZBgDIAEoCRITCgtyZXNpZGVudF9pZBgEIAEoCRIOCgZtZXRob2QYBSABKAki/QEKFFNlcnZpY2VIb3Vyc1JlY29yZGVkEhMKC2FjdGl2aXR5X2lkGAEgASgJEhQKDHZvbHVudGVlcl9pZBgCIAEoCRIPCgd0ZWFtX2lkGAMgASgJEhcKD3NlcnZpY2VfY29udGVudBgEIAEoCRINCgVwbGFjZRgFIAEoCRIuCgpzdGFydGVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIsCghlbmRlZF9hdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDQoFaG91cnMYCCABKAESFAoMY29uZmlybWVkX2J5GAkgASgJIp4BCgxTdW1tYXJ5RmlsZWQSEwoLYWN0aXZpdHlfaWQYASABKAkSEwoLdGV4dF9sZW5ndGgYAiABKAUSEwoLcGhvdG9fY291bnQYAyABKAUSDAoEbGF0ZRgEIAEoCBITCgtjYW1wYWlnbl9pZBgFIAEoCRIsCghmaWxlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAitgEKEUFjdGl2aXR5Q29tcGxldGVkEhMKC2FjdGl2aXR5X2lkGAEgASgJEhAKCG9yZGVyX2lkGAIgASgJEhQKDHBhcnRpY2lwYW50cxgDIAEoBRIbChN1bmlxdWVfcGFydGljaXBhbnRzGAQgASgFEhUKDXNlcnZpY2VfaG91cnMYBSABKAESEgoKdm9sdW50ZWVycxgGIAEoBRIcChRub19hdHRlbmRhbmNlX3JlYXNvbhgHIAEoCSJsCg1BY3Rpdml0eVJhdGVkEhMKC2FjdGl2aXR5X2lkGAEgASgJEhAKCHJhdGVyX2lkGAIgASgJEg0KBXNjb3JlGAMgASgFEhQKDGJ5X3JlcXVlc3RlchgEIAEoCBIPCgdjb21tZW50GAUgASgJIjgKEUFjdGl2aXR5Q2FuY2VsbGVkEhMKC2FjdGl2aXR5X2lkGAEgASgJEg4KBnJlYXNvbhgCIAEoCSKOAgoZT3JkZXJTY2hlZHVsaW5nQ29uZmxpY3RlZBIQCghvcmRlcl9pZBgBIAEoCRITCgthY3Rpdml0eV9pZBgCIAEoCRITCgtyZXNvdXJjZV9pZBgDIAEoCRIaChJoZWxkX2J5X3Nlc3Npb25faWQYBCABKAkSFQoNaGVsZF9ieV90aXRsZRgFIAEoCRItCglzdGFydHNfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEisKB2VuZHNfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhIKCm1lc3NhZ2VfemgYCCABKAkSEgoKbWVzc2FnZV9lbhgJIAEoCSLAAQocQWN0aXZpdHlSZWdpc3RlcmVkVG9DYW1wYWlnbhITCgthY3Rpdml0eV9pZBgBIAEoCRITCgtjYW1wYWlnbl9pZBgCIAEoCRIsCgVsZXZlbBgDIAEoDjIdLmtlcHUuZXZlbnRzLnYxLkNhbXBhaWduTGV2ZWwSMQoNcmVnaXN0ZXJlZF9hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFQoNcmVnaXN0ZXJlZF9ieRgFIAEoCSqcAQoNQ2FtcGFpZ25MZXZlbBIeChpDQU1QQUlHTl9MRVZFTF9VTlNQRUNJRklFRBAAEhcKE0NBTVBBSUdOX0xFVkVMX01BSU4QARIZChVDQU1QQUlHTl9MRVZFTF9CUkFOQ0gQAhIdChlDQU1QQUlHTl9MRVZFTF9ERVBBUlRNRU5UEAMSGAoUQ0FNUEFJR05fTEVWRUxfSk9JTlQQBGIGcHJvdG8z", [file_google_protobuf_timestamp, file_kepu_common_v1_catalog]);
 
 /**
  * @generated from message kepu.events.v1.Session
@@ -403,6 +403,18 @@ export type SummaryFiled = Message<"kepu.events.v1.SummaryFiled"> & {
    * @generated from field: bool late = 4;
    */
   late: boolean;
+
+  /**
+   * The campaign the summary was judged against (late or on time, kept for good), and when it was filed.
+   *
+   * @generated from field: string campaign_id = 5;
+   */
+  campaignId: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp filed_at = 6;
+   */
+  filedAt?: Timestamp;
 };
 
 /**
@@ -588,4 +600,90 @@ export type OrderSchedulingConflicted = Message<"kepu.events.v1.OrderSchedulingC
  */
 export const OrderSchedulingConflictedSchema: GenMessage<OrderSchedulingConflicted> = /*@__PURE__*/
   messageDesc(file_kepu_events_v1_events, 12);
+
+/**
+ * 报备: the organizer registered the activity to a campaign, at a level, before its date and
+ * within the campaign's registration window.
+ *
+ * @generated from message kepu.events.v1.ActivityRegisteredToCampaign
+ */
+export type ActivityRegisteredToCampaign = Message<"kepu.events.v1.ActivityRegisteredToCampaign"> & {
+  /**
+   * @generated from field: string activity_id = 1;
+   */
+  activityId: string;
+
+  /**
+   * @generated from field: string campaign_id = 2;
+   */
+  campaignId: string;
+
+  /**
+   * @generated from field: kepu.events.v1.CampaignLevel level = 3;
+   */
+  level: CampaignLevel;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp registered_at = 4;
+   */
+  registeredAt?: Timestamp;
+
+  /**
+   * @generated from field: string registered_by = 5;
+   */
+  registeredBy: string;
+};
+
+/**
+ * Describes the message kepu.events.v1.ActivityRegisteredToCampaign.
+ * Use `create(ActivityRegisteredToCampaignSchema)` to create a new message.
+ */
+export const ActivityRegisteredToCampaignSchema: GenMessage<ActivityRegisteredToCampaign> = /*@__PURE__*/
+  messageDesc(file_kepu_events_v1_events, 13);
+
+/**
+ * The level an activity takes in a campaign (the 2024 科普月 notice's 全市联动).
+ *
+ * @generated from enum kepu.events.v1.CampaignLevel
+ */
+export enum CampaignLevel {
+  /**
+   * @generated from enum value: CAMPAIGN_LEVEL_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * 主场活动
+   *
+   * @generated from enum value: CAMPAIGN_LEVEL_MAIN = 1;
+   */
+  MAIN = 1,
+
+  /**
+   * 分会场活动
+   *
+   * @generated from enum value: CAMPAIGN_LEVEL_BRANCH = 2;
+   */
+  BRANCH = 2,
+
+  /**
+   * 部门特色活动
+   *
+   * @generated from enum value: CAMPAIGN_LEVEL_DEPARTMENT = 3;
+   */
+  DEPARTMENT = 3,
+
+  /**
+   * 科普资源联合行动
+   *
+   * @generated from enum value: CAMPAIGN_LEVEL_JOINT = 4;
+   */
+  JOINT = 4,
+}
+
+/**
+ * Describes the enum kepu.events.v1.CampaignLevel.
+ */
+export const CampaignLevelSchema: GenEnum<CampaignLevel> = /*@__PURE__*/
+  enumDesc(file_kepu_events_v1_events, 0);
 

@@ -8,7 +8,7 @@ import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Audience, Format, OrgPlace, Theme } from "../../common/v1/catalog_pb.js";
 import { file_kepu_common_v1_catalog } from "../../common/v1/catalog_pb.js";
-import type { Session } from "./events_pb.js";
+import type { CampaignLevel, Session } from "./events_pb.js";
 import { file_kepu_events_v1_events } from "./events_pb.js";
 import type { Message } from "@bufbuild/protobuf";
 
@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file kepu/events/v1/service.proto.
  */
 export const file_kepu_events_v1_service: GenFile = /*@__PURE__*/
-  fileDesc("ChxrZXB1L2V2ZW50cy92MS9zZXJ2aWNlLnByb3RvEg5rZXB1LmV2ZW50cy52MSJ5CgtTZXNzaW9uVmlldxIoCgdzZXNzaW9uGAEgASgLMhcua2VwdS5ldmVudHMudjEuU2Vzc2lvbhITCgtzZWF0c190YWtlbhgCIAEoBRISCgpzZWF0c19sZWZ0GAMgASgFEhcKD3dhaXRsaXN0X2xlbmd0aBgEIAEoBSL9BAoIQWN0aXZpdHkSEwoLYWN0aXZpdHlfaWQYASABKAkSEAoIb3JkZXJfaWQYAiABKAkSDQoFdGl0bGUYAyABKAkSJAoFdGhlbWUYBCABKA4yFS5rZXB1LmNvbW1vbi52MS5UaGVtZRImCgZmb3JtYXQYBSABKA4yFi5rZXB1LmNvbW1vbi52MS5Gb3JtYXQSKgoIYXVkaWVuY2UYBiABKA4yGC5rZXB1LmNvbW1vbi52MS5BdWRpZW5jZRIYChBvcmdhbml6ZXJfb3JnX2lkGAcgASgJEicKBXBsYWNlGAggASgLMhgua2VwdS5jb21tb24udjEuT3JnUGxhY2USDwoHdGVhbV9pZBgJIAEoCRITCgtjYW1wYWlnbl9pZBgKIAEoCRItCghzZXNzaW9ucxgLIAMoCzIbLmtlcHUuZXZlbnRzLnYxLlNlc3Npb25WaWV3Ei4KBnN0YXR1cxgMIAEoDjIeLmtlcHUuZXZlbnRzLnYxLkFjdGl2aXR5U3RhdHVzEh0KFXByaW9yaXR5X2NvbW11bml0eV9pZBgNIAEoCRIVCg1zdW1tYXJ5X2ZpbGVkGA4gASgIEhQKDHBhcnRpY2lwYW50cxgPIAEoBRIbChN1bmlxdWVfcGFydGljaXBhbnRzGBAgASgFEhUKDXNlcnZpY2VfaG91cnMYESABKAESDwoHdmVyc2lvbhgSIAEoAxI0ChBzdW1tYXJ5X2ZpbGVkX2F0GBMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIUCgxzdW1tYXJ5X2xhdGUYFCABKAgSHAoUbm9fYXR0ZW5kYW5jZV9yZWFzb24YFSABKAkioAEKDFNlc3Npb25JbnB1dBItCglzdGFydHNfYXQYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEisKB2VuZHNfYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhMKC3Jlc291cmNlX2lkGAMgASgJEg0KBXBsYWNlGAQgASgJEhAKCGNhcGFjaXR5GAUgASgFIqACChZQdWJsaXNoQWN0aXZpdHlSZXF1ZXN0Eg0KBXRpdGxlGAEgASgJEiQKBXRoZW1lGAIgASgOMhUua2VwdS5jb21tb24udjEuVGhlbWUSJgoGZm9ybWF0GAMgASgOMhYua2VwdS5jb21tb24udjEuRm9ybWF0EioKCGF1ZGllbmNlGAQgASgOMhgua2VwdS5jb21tb24udjEuQXVkaWVuY2USJwoFcGxhY2UYBSABKAsyGC5rZXB1LmNvbW1vbi52MS5PcmdQbGFjZRITCgtjYW1wYWlnbl9pZBgGIAEoCRIuCghzZXNzaW9ucxgHIAMoCzIcLmtlcHUuZXZlbnRzLnYxLlNlc3Npb25JbnB1dBIPCgd0ZWFtX2lkGAggASgJIkUKF1B1Ymxpc2hBY3Rpdml0eVJlc3BvbnNlEioKCGFjdGl2aXR5GAEgASgLMhgua2VwdS5ldmVudHMudjEuQWN0aXZpdHkiKQoSR2V0QWN0aXZpdHlSZXF1ZXN0EhMKC2FjdGl2aXR5X2lkGAEgASgJIkEKE0dldEFjdGl2aXR5UmVzcG9uc2USKgoIYWN0aXZpdHkYASABKAsyGC5rZXB1LmV2ZW50cy52MS5BY3Rpdml0eSKWAgoVTGlzdEFjdGl2aXRpZXNSZXF1ZXN0Eg4KBm9yZ19pZBgBIAEoCRIkCgV0aGVtZRgCIAEoDjIVLmtlcHUuY29tbW9uLnYxLlRoZW1lEhMKC2NhbXBhaWduX2lkGAMgASgJEi4KBnN0YXR1cxgEIAEoDjIeLmtlcHUuZXZlbnRzLnYxLkFjdGl2aXR5U3RhdHVzEigKBGZyb20YBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiYKAnRvGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIRCglwYWdlX3NpemUYByABKAUSDAoEcGFnZRgIIAEoBRIPCgd0ZWFtX2lkGAkgASgJIlUKFkxpc3RBY3Rpdml0aWVzUmVzcG9uc2USLAoKYWN0aXZpdGllcxgBIAMoCzIYLmtlcHUuZXZlbnRzLnYxLkFjdGl2aXR5Eg0KBXRvdGFsGAIgASgFIrECCgdCb29raW5nEhIKCmJvb2tpbmdfaWQYASABKAkSEwoLYWN0aXZpdHlfaWQYAiABKAkSEgoKc2Vzc2lvbl9pZBgDIAEoCRITCgtyZXNpZGVudF9pZBgEIAEoCRIUCgxjb21tdW5pdHlfaWQYBSABKAkSLQoGc3RhdHVzGAYgASgOMh0ua2VwdS5ldmVudHMudjEuQm9va2luZ1N0YXR1cxIZChF3YWl0bGlzdF9wb3NpdGlvbhgHIAEoBRItCglib29rZWRfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhYKDmFjdGl2aXR5X3RpdGxlGAkgASgJEi0KCXN0YXJ0c19hdBgKIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiNgoLQm9va1JlcXVlc3QSEwoLYWN0aXZpdHlfaWQYASABKAkSEgoKc2Vzc2lvbl9pZBgCIAEoCSI4CgxCb29rUmVzcG9uc2USKAoHYm9va2luZxgBIAEoCzIXLmtlcHUuZXZlbnRzLnYxLkJvb2tpbmciOgoUQ2FuY2VsQm9va2luZ1JlcXVlc3QSEgoKYm9va2luZ19pZBgBIAEoCRIOCgZyZWFzb24YAiABKAkiXgoVQ2FuY2VsQm9va2luZ1Jlc3BvbnNlEigKB2Jvb2tpbmcYASABKAsyFy5rZXB1LmV2ZW50cy52MS5Cb29raW5nEhsKE3Byb21vdGVkX2Jvb2tpbmdfaWQYAiABKAkiFwoVTGlzdE15Qm9va2luZ3NSZXF1ZXN0IkMKFkxpc3RNeUJvb2tpbmdzUmVzcG9uc2USKQoIYm9va2luZ3MYASADKAsyFy5rZXB1LmV2ZW50cy52MS5Cb29raW5nIiwKFkdldENoZWNrSW5Ub2tlblJlcXVlc3QSEgoKYm9va2luZ19pZBgBIAEoCSIoChdHZXRDaGVja0luVG9rZW5SZXNwb25zZRINCgV0b2tlbhgBIAEoCSIzCg5DaGVja0luUmVxdWVzdBINCgV0b2tlbhgBIAEoCRISCgpib29raW5nX2lkGAIgASgJIjsKD0NoZWNrSW5SZXNwb25zZRIoCgdib29raW5nGAEgASgLMhcua2VwdS5ldmVudHMudjEuQm9va2luZyIsChVMaXN0QXR0ZW5kYW5jZVJlcXVlc3QSEwoLYWN0aXZpdHlfaWQYASABKAkiVwoWTGlzdEF0dGVuZGFuY2VSZXNwb25zZRIpCghib29raW5ncxgBIAMoCzIXLmtlcHUuZXZlbnRzLnYxLkJvb2tpbmcSEgoKY2hlY2tlZF9pbhgCIAEoBSLOAQoZUmVjb3JkU2VydmljZUhvdXJzUmVxdWVzdBITCgthY3Rpdml0eV9pZBgBIAEoCRIUCgx2b2x1bnRlZXJfaWQYAiABKAkSDwoHdGVhbV9pZBgDIAEoCRIXCg9zZXJ2aWNlX2NvbnRlbnQYBCABKAkSLgoKc3RhcnRlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoIZW5kZWRfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIisKGlJlY29yZFNlcnZpY2VIb3Vyc1Jlc3BvbnNlEg0KBWhvdXJzGAEgASgBIksKEkZpbGVTdW1tYXJ5UmVxdWVzdBITCgthY3Rpdml0eV9pZBgBIAEoCRIMCgR0ZXh0GAIgASgJEhIKCnBob3RvX3VybHMYAyADKAkiQQoTRmlsZVN1bW1hcnlSZXNwb25zZRIqCghhY3Rpdml0eRgBIAEoCzIYLmtlcHUuZXZlbnRzLnYxLkFjdGl2aXR5Il4KF0NvbXBsZXRlQWN0aXZpdHlSZXF1ZXN0EhMKC2FjdGl2aXR5X2lkGAEgASgJEhAKCHdhbGtfaW5zGAIgASgFEhwKFG5vX2F0dGVuZGFuY2VfcmVhc29uGAMgASgJIkYKGENvbXBsZXRlQWN0aXZpdHlSZXNwb25zZRIqCghhY3Rpdml0eRgBIAEoCzIYLmtlcHUuZXZlbnRzLnYxLkFjdGl2aXR5IkoKE1JhdGVBY3Rpdml0eVJlcXVlc3QSEwoLYWN0aXZpdHlfaWQYASABKAkSDQoFc2NvcmUYAiABKAUSDwoHY29tbWVudBgDIAEoCSIWChRSYXRlQWN0aXZpdHlSZXNwb25zZSJCChtMaXN0T3ZlcmR1ZVN1bW1hcmllc1JlcXVlc3QSDgoGb3JnX2lkGAEgASgJEhMKC2NhbXBhaWduX2lkGAIgASgJIkwKHExpc3RPdmVyZHVlU3VtbWFyaWVzUmVzcG9uc2USLAoKYWN0aXZpdGllcxgBIAMoCzIYLmtlcHUuZXZlbnRzLnYxLkFjdGl2aXR5IlAKElVwbG9hZFBob3RvUmVxdWVzdBITCgthY3Rpdml0eV9pZBgBIAEoCRIUCgxjb250ZW50X3R5cGUYAiABKAkSDwoHY29udGVudBgDIAEoDCI0ChNVcGxvYWRQaG90b1Jlc3BvbnNlEhAKCHBob3RvX2lkGAEgASgJEgsKA3VybBgCIAEoCSIjCg9HZXRQaG90b1JlcXVlc3QSEAoIcGhvdG9faWQYASABKAkiTgoQR2V0UGhvdG9SZXNwb25zZRIUCgxjb250ZW50X3R5cGUYASABKAkSDwoHY29udGVudBgCIAEoDBITCgthY3Rpdml0eV9pZBgDIAEoCSIoChFHZXRTdW1tYXJ5UmVxdWVzdBITCgthY3Rpdml0eV9pZBgBIAEoCSJkChJHZXRTdW1tYXJ5UmVzcG9uc2USDAoEdGV4dBgBIAEoCRISCgpwaG90b191cmxzGAIgAygJEiwKCGZpbGVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKhAQoLUmVzZXJ2YXRpb24SEgoKc2Vzc2lvbl9pZBgBIAEoCRITCgthY3Rpdml0eV9pZBgCIAEoCRINCgV0aXRsZRgDIAEoCRItCglzdGFydHNfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEisKB2VuZHNfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIkAKGkdldFJlc291cmNlQ2FsZW5kYXJSZXF1ZXN0EhMKC3Jlc291cmNlX2lkGAEgASgJEg0KBW1vbnRoGAIgASgJIlAKG0dldFJlc291cmNlQ2FsZW5kYXJSZXNwb25zZRIxCgxyZXNlcnZhdGlvbnMYASADKAsyGy5rZXB1LmV2ZW50cy52MS5SZXNlcnZhdGlvbiKmAQocQ2hlY2tSZXNvdXJjZUNvbmZsaWN0UmVxdWVzdBIUCgxyZXNvdXJjZV9pZHMYASADKAkSLQoJc3RhcnRzX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIrCgdlbmRzX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIUCgxtZW51X2l0ZW1faWQYBCABKAkiYgodQ2hlY2tSZXNvdXJjZUNvbmZsaWN0UmVzcG9uc2USEwoLcmVzb3VyY2VfaWQYASABKAkSLAoHaGVsZF9ieRgCIAEoCzIbLmtlcHUuZXZlbnRzLnYxLlJlc2VydmF0aW9uIj0KEVJvdGF0aW9uQ29tbXVuaXR5EhQKDGNvbW11bml0eV9pZBgBIAEoCRISCgpsYXN0X3Zpc2l0GAIgASgJIkEKBFN0YXkSFAoMY29tbXVuaXR5X2lkGAEgASgJEhEKCWZpcnN0X2RheRgCIAEoCRIQCghsYXN0X2RheRgDIAEoCSKgAQoMUm90YXRpb25QbGFuEhMKC3Jlc291cmNlX2lkGAEgASgJEg0KBW1vbnRoGAIgASgJEhEKCXN0YXlfZGF5cxgDIAEoBRITCgt0cmF2ZWxfZGF5cxgEIAEoBRIjCgVzdGF5cxgFIAMoCzIULmtlcHUuZXZlbnRzLnYxLlN0YXkSEAoIdW5wbGFjZWQYBiADKAkSDQoFc2F2ZWQYByABKAginAEKFlByb3Bvc2VSb3RhdGlvblJlcXVlc3QSEwoLcmVzb3VyY2VfaWQYASABKAkSDQoFbW9udGgYAiABKAkSNgoLY29tbXVuaXRpZXMYAyADKAsyIS5rZXB1LmV2ZW50cy52MS5Sb3RhdGlvbkNvbW11bml0eRIRCglzdGF5X2RheXMYBCABKAUSEwoLdHJhdmVsX2RheXMYBSABKAUiRQoXUHJvcG9zZVJvdGF0aW9uUmVzcG9uc2USKgoEcGxhbhgBIAEoCzIcLmtlcHUuZXZlbnRzLnYxLlJvdGF0aW9uUGxhbiJBChNTYXZlUm90YXRpb25SZXF1ZXN0EioKBHBsYW4YASABKAsyHC5rZXB1LmV2ZW50cy52MS5Sb3RhdGlvblBsYW4iQgoUU2F2ZVJvdGF0aW9uUmVzcG9uc2USKgoEcGxhbhgBIAEoCzIcLmtlcHUuZXZlbnRzLnYxLlJvdGF0aW9uUGxhbiI4ChJHZXRSb3RhdGlvblJlcXVlc3QSEwoLcmVzb3VyY2VfaWQYASABKAkSDQoFbW9udGgYAiABKAkiQQoTR2V0Um90YXRpb25SZXNwb25zZRIqCgRwbGFuGAEgASgLMhwua2VwdS5ldmVudHMudjEuUm90YXRpb25QbGFuImoKE0VkaXRSb3RhdGlvblJlcXVlc3QSEwoLcmVzb3VyY2VfaWQYASABKAkSDQoFbW9udGgYAiABKAkSFAoMY29tbXVuaXR5X2lkGAMgASgJEhkKEW1vdmVfdG9fZmlyc3RfZGF5GAQgASgJIkIKFEVkaXRSb3RhdGlvblJlc3BvbnNlEioKBHBsYW4YASABKAsyHC5rZXB1LmV2ZW50cy52MS5Sb3RhdGlvblBsYW4qjgEKDkFjdGl2aXR5U3RhdHVzEh8KG0FDVElWSVRZX1NUQVRVU19VTlNQRUNJRklFRBAAEh0KGUFDVElWSVRZX1NUQVRVU19TQ0hFRFVMRUQQARIdChlBQ1RJVklUWV9TVEFUVVNfQ09NUExFVEVEEAISHQoZQUNUSVZJVFlfU1RBVFVTX0NBTkNFTExFRBADKqYBCg1Cb29raW5nU3RhdHVzEh4KGkJPT0tJTkdfU1RBVFVTX1VOU1BFQ0lGSUVEEAASGQoVQk9PS0lOR19TVEFUVVNfU0VBVEVEEAESHQoZQk9PS0lOR19TVEFUVVNfV0FJVExJU1RFRBACEhwKGEJPT0tJTkdfU1RBVFVTX0NBTkNFTExFRBADEh0KGUJPT0tJTkdfU1RBVFVTX0NIRUNLRURfSU4QBDKNEQoNRXZlbnRzU2VydmljZRJiCg9QdWJsaXNoQWN0aXZpdHkSJi5rZXB1LmV2ZW50cy52MS5QdWJsaXNoQWN0aXZpdHlSZXF1ZXN0Gicua2VwdS5ldmVudHMudjEuUHVibGlzaEFjdGl2aXR5UmVzcG9uc2USVgoLR2V0QWN0aXZpdHkSIi5rZXB1LmV2ZW50cy52MS5HZXRBY3Rpdml0eVJlcXVlc3QaIy5rZXB1LmV2ZW50cy52MS5HZXRBY3Rpdml0eVJlc3BvbnNlEl8KDkxpc3RBY3Rpdml0aWVzEiUua2VwdS5ldmVudHMudjEuTGlzdEFjdGl2aXRpZXNSZXF1ZXN0GiYua2VwdS5ldmVudHMudjEuTGlzdEFjdGl2aXRpZXNSZXNwb25zZRJBCgRCb29rEhsua2VwdS5ldmVudHMudjEuQm9va1JlcXVlc3QaHC5rZXB1LmV2ZW50cy52MS5Cb29rUmVzcG9uc2USXAoNQ2FuY2VsQm9va2luZxIkLmtlcHUuZXZlbnRzLnYxLkNhbmNlbEJvb2tpbmdSZXF1ZXN0GiUua2VwdS5ldmVudHMudjEuQ2FuY2VsQm9va2luZ1Jlc3BvbnNlEl8KDkxpc3RNeUJvb2tpbmdzEiUua2VwdS5ldmVudHMudjEuTGlzdE15Qm9va2luZ3NSZXF1ZXN0GiYua2VwdS5ldmVudHMudjEuTGlzdE15Qm9va2luZ3NSZXNwb25zZRJiCg9HZXRDaGVja0luVG9rZW4SJi5rZXB1LmV2ZW50cy52MS5HZXRDaGVja0luVG9rZW5SZXF1ZXN0Gicua2VwdS5ldmVudHMudjEuR2V0Q2hlY2tJblRva2VuUmVzcG9uc2USSgoHQ2hlY2tJbhIeLmtlcHUuZXZlbnRzLnYxLkNoZWNrSW5SZXF1ZXN0Gh8ua2VwdS5ldmVudHMudjEuQ2hlY2tJblJlc3BvbnNlEl8KDkxpc3RBdHRlbmRhbmNlEiUua2VwdS5ldmVudHMudjEuTGlzdEF0dGVuZGFuY2VSZXF1ZXN0GiYua2VwdS5ldmVudHMudjEuTGlzdEF0dGVuZGFuY2VSZXNwb25zZRJrChJSZWNvcmRTZXJ2aWNlSG91cnMSKS5rZXB1LmV2ZW50cy52MS5SZWNvcmRTZXJ2aWNlSG91cnNSZXF1ZXN0Gioua2VwdS5ldmVudHMudjEuUmVjb3JkU2VydmljZUhvdXJzUmVzcG9uc2USVgoLRmlsZVN1bW1hcnkSIi5rZXB1LmV2ZW50cy52MS5GaWxlU3VtbWFyeVJlcXVlc3QaIy5rZXB1LmV2ZW50cy52MS5GaWxlU3VtbWFyeVJlc3BvbnNlEmUKEENvbXBsZXRlQWN0aXZpdHkSJy5rZXB1LmV2ZW50cy52MS5Db21wbGV0ZUFjdGl2aXR5UmVxdWVzdBooLmtlcHUuZXZlbnRzLnYxLkNvbXBsZXRlQWN0aXZpdHlSZXNwb25zZRJZCgxSYXRlQWN0aXZpdHkSIy5rZXB1LmV2ZW50cy52MS5SYXRlQWN0aXZpdHlSZXF1ZXN0GiQua2VwdS5ldmVudHMudjEuUmF0ZUFjdGl2aXR5UmVzcG9uc2UScQoUTGlzdE92ZXJkdWVTdW1tYXJpZXMSKy5rZXB1LmV2ZW50cy52MS5MaXN0T3ZlcmR1ZVN1bW1hcmllc1JlcXVlc3QaLC5rZXB1LmV2ZW50cy52MS5MaXN0T3ZlcmR1ZVN1bW1hcmllc1Jlc3BvbnNlElYKC1VwbG9hZFBob3RvEiIua2VwdS5ldmVudHMudjEuVXBsb2FkUGhvdG9SZXF1ZXN0GiMua2VwdS5ldmVudHMudjEuVXBsb2FkUGhvdG9SZXNwb25zZRJNCghHZXRQaG90bxIfLmtlcHUuZXZlbnRzLnYxLkdldFBob3RvUmVxdWVzdBogLmtlcHUuZXZlbnRzLnYxLkdldFBob3RvUmVzcG9uc2USUwoKR2V0U3VtbWFyeRIhLmtlcHUuZXZlbnRzLnYxLkdldFN1bW1hcnlSZXF1ZXN0GiIua2VwdS5ldmVudHMudjEuR2V0U3VtbWFyeVJlc3BvbnNlEm4KE0dldFJlc291cmNlQ2FsZW5kYXISKi5rZXB1LmV2ZW50cy52MS5HZXRSZXNvdXJjZUNhbGVuZGFyUmVxdWVzdBorLmtlcHUuZXZlbnRzLnYxLkdldFJlc291cmNlQ2FsZW5kYXJSZXNwb25zZRJ0ChVDaGVja1Jlc291cmNlQ29uZmxpY3QSLC5rZXB1LmV2ZW50cy52MS5DaGVja1Jlc291cmNlQ29uZmxpY3RSZXF1ZXN0Gi0ua2VwdS5ldmVudHMudjEuQ2hlY2tSZXNvdXJjZUNvbmZsaWN0UmVzcG9uc2USYgoPUHJvcG9zZVJvdGF0aW9uEiYua2VwdS5ldmVudHMudjEuUHJvcG9zZVJvdGF0aW9uUmVxdWVzdBonLmtlcHUuZXZlbnRzLnYxLlByb3Bvc2VSb3RhdGlvblJlc3BvbnNlElkKDFNhdmVSb3RhdGlvbhIjLmtlcHUuZXZlbnRzLnYxLlNhdmVSb3RhdGlvblJlcXVlc3QaJC5rZXB1LmV2ZW50cy52MS5TYXZlUm90YXRpb25SZXNwb25zZRJWCgtHZXRSb3RhdGlvbhIiLmtlcHUuZXZlbnRzLnYxLkdldFJvdGF0aW9uUmVxdWVzdBojLmtlcHUuZXZlbnRzLnYxLkdldFJvdGF0aW9uUmVzcG9uc2USWQoMRWRpdFJvdGF0aW9uEiMua2VwdS5ldmVudHMudjEuRWRpdFJvdGF0aW9uUmVxdWVzdBokLmtlcHUuZXZlbnRzLnYxLkVkaXRSb3RhdGlvblJlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_timestamp, file_kepu_common_v1_catalog, file_kepu_events_v1_events]);
+  fileDesc("ChxrZXB1L2V2ZW50cy92MS9zZXJ2aWNlLnByb3RvEg5rZXB1LmV2ZW50cy52MSJ5CgtTZXNzaW9uVmlldxIoCgdzZXNzaW9uGAEgASgLMhcua2VwdS5ldmVudHMudjEuU2Vzc2lvbhITCgtzZWF0c190YWtlbhgCIAEoBRISCgpzZWF0c19sZWZ0GAMgASgFEhcKD3dhaXRsaXN0X2xlbmd0aBgEIAEoBSLnBQoIQWN0aXZpdHkSEwoLYWN0aXZpdHlfaWQYASABKAkSEAoIb3JkZXJfaWQYAiABKAkSDQoFdGl0bGUYAyABKAkSJAoFdGhlbWUYBCABKA4yFS5rZXB1LmNvbW1vbi52MS5UaGVtZRImCgZmb3JtYXQYBSABKA4yFi5rZXB1LmNvbW1vbi52MS5Gb3JtYXQSKgoIYXVkaWVuY2UYBiABKA4yGC5rZXB1LmNvbW1vbi52MS5BdWRpZW5jZRIYChBvcmdhbml6ZXJfb3JnX2lkGAcgASgJEicKBXBsYWNlGAggASgLMhgua2VwdS5jb21tb24udjEuT3JnUGxhY2USDwoHdGVhbV9pZBgJIAEoCRITCgtjYW1wYWlnbl9pZBgKIAEoCRItCghzZXNzaW9ucxgLIAMoCzIbLmtlcHUuZXZlbnRzLnYxLlNlc3Npb25WaWV3Ei4KBnN0YXR1cxgMIAEoDjIeLmtlcHUuZXZlbnRzLnYxLkFjdGl2aXR5U3RhdHVzEh0KFXByaW9yaXR5X2NvbW11bml0eV9pZBgNIAEoCRIVCg1zdW1tYXJ5X2ZpbGVkGA4gASgIEhQKDHBhcnRpY2lwYW50cxgPIAEoBRIbChN1bmlxdWVfcGFydGljaXBhbnRzGBAgASgFEhUKDXNlcnZpY2VfaG91cnMYESABKAESDwoHdmVyc2lvbhgSIAEoAxI0ChBzdW1tYXJ5X2ZpbGVkX2F0GBMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIUCgxzdW1tYXJ5X2xhdGUYFCABKAgSHAoUbm9fYXR0ZW5kYW5jZV9yZWFzb24YFSABKAkSNQoOY2FtcGFpZ25fbGV2ZWwYFiABKA4yHS5rZXB1LmV2ZW50cy52MS5DYW1wYWlnbkxldmVsEjEKDXJlZ2lzdGVyZWRfYXQYFyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIqABCgxTZXNzaW9uSW5wdXQSLQoJc3RhcnRzX2F0GAEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIrCgdlbmRzX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBITCgtyZXNvdXJjZV9pZBgDIAEoCRINCgVwbGFjZRgEIAEoCRIQCghjYXBhY2l0eRgFIAEoBSKgAgoWUHVibGlzaEFjdGl2aXR5UmVxdWVzdBINCgV0aXRsZRgBIAEoCRIkCgV0aGVtZRgCIAEoDjIVLmtlcHUuY29tbW9uLnYxLlRoZW1lEiYKBmZvcm1hdBgDIAEoDjIWLmtlcHUuY29tbW9uLnYxLkZvcm1hdBIqCghhdWRpZW5jZRgEIAEoDjIYLmtlcHUuY29tbW9uLnYxLkF1ZGllbmNlEicKBXBsYWNlGAUgASgLMhgua2VwdS5jb21tb24udjEuT3JnUGxhY2USEwoLY2FtcGFpZ25faWQYBiABKAkSLgoIc2Vzc2lvbnMYByADKAsyHC5rZXB1LmV2ZW50cy52MS5TZXNzaW9uSW5wdXQSDwoHdGVhbV9pZBgIIAEoCSJFChdQdWJsaXNoQWN0aXZpdHlSZXNwb25zZRIqCghhY3Rpdml0eRgBIAEoCzIYLmtlcHUuZXZlbnRzLnYxLkFjdGl2aXR5IikKEkdldEFjdGl2aXR5UmVxdWVzdBITCgthY3Rpdml0eV9pZBgBIAEoCSJBChNHZXRBY3Rpdml0eVJlc3BvbnNlEioKCGFjdGl2aXR5GAEgASgLMhgua2VwdS5ldmVudHMudjEuQWN0aXZpdHkilgIKFUxpc3RBY3Rpdml0aWVzUmVxdWVzdBIOCgZvcmdfaWQYASABKAkSJAoFdGhlbWUYAiABKA4yFS5rZXB1LmNvbW1vbi52MS5UaGVtZRITCgtjYW1wYWlnbl9pZBgDIAEoCRIuCgZzdGF0dXMYBCABKA4yHi5rZXB1LmV2ZW50cy52MS5BY3Rpdml0eVN0YXR1cxIoCgRmcm9tGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBImCgJ0bxgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEQoJcGFnZV9zaXplGAcgASgFEgwKBHBhZ2UYCCABKAUSDwoHdGVhbV9pZBgJIAEoCSJVChZMaXN0QWN0aXZpdGllc1Jlc3BvbnNlEiwKCmFjdGl2aXRpZXMYASADKAsyGC5rZXB1LmV2ZW50cy52MS5BY3Rpdml0eRINCgV0b3RhbBgCIAEoBSKxAgoHQm9va2luZxISCgpib29raW5nX2lkGAEgASgJEhMKC2FjdGl2aXR5X2lkGAIgASgJEhIKCnNlc3Npb25faWQYAyABKAkSEwoLcmVzaWRlbnRfaWQYBCABKAkSFAoMY29tbXVuaXR5X2lkGAUgASgJEi0KBnN0YXR1cxgGIAEoDjIdLmtlcHUuZXZlbnRzLnYxLkJvb2tpbmdTdGF0dXMSGQoRd2FpdGxpc3RfcG9zaXRpb24YByABKAUSLQoJYm9va2VkX2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIWCg5hY3Rpdml0eV90aXRsZRgJIAEoCRItCglzdGFydHNfYXQYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIjYKC0Jvb2tSZXF1ZXN0EhMKC2FjdGl2aXR5X2lkGAEgASgJEhIKCnNlc3Npb25faWQYAiABKAkiOAoMQm9va1Jlc3BvbnNlEigKB2Jvb2tpbmcYASABKAsyFy5rZXB1LmV2ZW50cy52MS5Cb29raW5nIjoKFENhbmNlbEJvb2tpbmdSZXF1ZXN0EhIKCmJvb2tpbmdfaWQYASABKAkSDgoGcmVhc29uGAIgASgJIl4KFUNhbmNlbEJvb2tpbmdSZXNwb25zZRIoCgdib29raW5nGAEgASgLMhcua2VwdS5ldmVudHMudjEuQm9va2luZxIbChNwcm9tb3RlZF9ib29raW5nX2lkGAIgASgJIhcKFUxpc3RNeUJvb2tpbmdzUmVxdWVzdCJDChZMaXN0TXlCb29raW5nc1Jlc3BvbnNlEikKCGJvb2tpbmdzGAEgAygLMhcua2VwdS5ldmVudHMudjEuQm9va2luZyIsChZHZXRDaGVja0luVG9rZW5SZXF1ZXN0EhIKCmJvb2tpbmdfaWQYASABKAkiKAoXR2V0Q2hlY2tJblRva2VuUmVzcG9uc2USDQoFdG9rZW4YASABKAkiMwoOQ2hlY2tJblJlcXVlc3QSDQoFdG9rZW4YASABKAkSEgoKYm9va2luZ19pZBgCIAEoCSI7Cg9DaGVja0luUmVzcG9uc2USKAoHYm9va2luZxgBIAEoCzIXLmtlcHUuZXZlbnRzLnYxLkJvb2tpbmciLAoVTGlzdEF0dGVuZGFuY2VSZXF1ZXN0EhMKC2FjdGl2aXR5X2lkGAEgASgJIlcKFkxpc3RBdHRlbmRhbmNlUmVzcG9uc2USKQoIYm9va2luZ3MYASADKAsyFy5rZXB1LmV2ZW50cy52MS5Cb29raW5nEhIKCmNoZWNrZWRfaW4YAiABKAUizgEKGVJlY29yZFNlcnZpY2VIb3Vyc1JlcXVlc3QSEwoLYWN0aXZpdHlfaWQYASABKAkSFAoMdm9sdW50ZWVyX2lkGAIgASgJEg8KB3RlYW1faWQYAyABKAkSFwoPc2VydmljZV9jb250ZW50GAQgASgJEi4KCnN0YXJ0ZWRfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiwKCGVuZGVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCIrChpSZWNvcmRTZXJ2aWNlSG91cnNSZXNwb25zZRINCgVob3VycxgBIAEoASJLChJGaWxlU3VtbWFyeVJlcXVlc3QSEwoLYWN0aXZpdHlfaWQYASABKAkSDAoEdGV4dBgCIAEoCRISCgpwaG90b191cmxzGAMgAygJIkEKE0ZpbGVTdW1tYXJ5UmVzcG9uc2USKgoIYWN0aXZpdHkYASABKAsyGC5rZXB1LmV2ZW50cy52MS5BY3Rpdml0eSJeChdDb21wbGV0ZUFjdGl2aXR5UmVxdWVzdBITCgthY3Rpdml0eV9pZBgBIAEoCRIQCgh3YWxrX2lucxgCIAEoBRIcChRub19hdHRlbmRhbmNlX3JlYXNvbhgDIAEoCSJGChhDb21wbGV0ZUFjdGl2aXR5UmVzcG9uc2USKgoIYWN0aXZpdHkYASABKAsyGC5rZXB1LmV2ZW50cy52MS5BY3Rpdml0eSJKChNSYXRlQWN0aXZpdHlSZXF1ZXN0EhMKC2FjdGl2aXR5X2lkGAEgASgJEg0KBXNjb3JlGAIgASgFEg8KB2NvbW1lbnQYAyABKAkiFgoUUmF0ZUFjdGl2aXR5UmVzcG9uc2UiQgobTGlzdE92ZXJkdWVTdW1tYXJpZXNSZXF1ZXN0Eg4KBm9yZ19pZBgBIAEoCRITCgtjYW1wYWlnbl9pZBgCIAEoCSJMChxMaXN0T3ZlcmR1ZVN1bW1hcmllc1Jlc3BvbnNlEiwKCmFjdGl2aXRpZXMYASADKAsyGC5rZXB1LmV2ZW50cy52MS5BY3Rpdml0eSJQChJVcGxvYWRQaG90b1JlcXVlc3QSEwoLYWN0aXZpdHlfaWQYASABKAkSFAoMY29udGVudF90eXBlGAIgASgJEg8KB2NvbnRlbnQYAyABKAwiNAoTVXBsb2FkUGhvdG9SZXNwb25zZRIQCghwaG90b19pZBgBIAEoCRILCgN1cmwYAiABKAkiIwoPR2V0UGhvdG9SZXF1ZXN0EhAKCHBob3RvX2lkGAEgASgJIk4KEEdldFBob3RvUmVzcG9uc2USFAoMY29udGVudF90eXBlGAEgASgJEg8KB2NvbnRlbnQYAiABKAwSEwoLYWN0aXZpdHlfaWQYAyABKAkiKAoRR2V0U3VtbWFyeVJlcXVlc3QSEwoLYWN0aXZpdHlfaWQYASABKAkiZAoSR2V0U3VtbWFyeVJlc3BvbnNlEgwKBHRleHQYASABKAkSEgoKcGhvdG9fdXJscxgCIAMoCRIsCghmaWxlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAioQEKC1Jlc2VydmF0aW9uEhIKCnNlc3Npb25faWQYASABKAkSEwoLYWN0aXZpdHlfaWQYAiABKAkSDQoFdGl0bGUYAyABKAkSLQoJc3RhcnRzX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIrCgdlbmRzX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJAChpHZXRSZXNvdXJjZUNhbGVuZGFyUmVxdWVzdBITCgtyZXNvdXJjZV9pZBgBIAEoCRINCgVtb250aBgCIAEoCSJQChtHZXRSZXNvdXJjZUNhbGVuZGFyUmVzcG9uc2USMQoMcmVzZXJ2YXRpb25zGAEgAygLMhsua2VwdS5ldmVudHMudjEuUmVzZXJ2YXRpb24ipgEKHENoZWNrUmVzb3VyY2VDb25mbGljdFJlcXVlc3QSFAoMcmVzb3VyY2VfaWRzGAEgAygJEi0KCXN0YXJ0c19hdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASKwoHZW5kc19hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFAoMbWVudV9pdGVtX2lkGAQgASgJImIKHUNoZWNrUmVzb3VyY2VDb25mbGljdFJlc3BvbnNlEhMKC3Jlc291cmNlX2lkGAEgASgJEiwKB2hlbGRfYnkYAiABKAsyGy5rZXB1LmV2ZW50cy52MS5SZXNlcnZhdGlvbiI9ChFSb3RhdGlvbkNvbW11bml0eRIUCgxjb21tdW5pdHlfaWQYASABKAkSEgoKbGFzdF92aXNpdBgCIAEoCSJBCgRTdGF5EhQKDGNvbW11bml0eV9pZBgBIAEoCRIRCglmaXJzdF9kYXkYAiABKAkSEAoIbGFzdF9kYXkYAyABKAkioAEKDFJvdGF0aW9uUGxhbhITCgtyZXNvdXJjZV9pZBgBIAEoCRINCgVtb250aBgCIAEoCRIRCglzdGF5X2RheXMYAyABKAUSEwoLdHJhdmVsX2RheXMYBCABKAUSIwoFc3RheXMYBSADKAsyFC5rZXB1LmV2ZW50cy52MS5TdGF5EhAKCHVucGxhY2VkGAYgAygJEg0KBXNhdmVkGAcgASgIIpwBChZQcm9wb3NlUm90YXRpb25SZXF1ZXN0EhMKC3Jlc291cmNlX2lkGAEgASgJEg0KBW1vbnRoGAIgASgJEjYKC2NvbW11bml0aWVzGAMgAygLMiEua2VwdS5ldmVudHMudjEuUm90YXRpb25Db21tdW5pdHkSEQoJc3RheV9kYXlzGAQgASgFEhMKC3RyYXZlbF9kYXlzGAUgASgFIkUKF1Byb3Bvc2VSb3RhdGlvblJlc3BvbnNlEioKBHBsYW4YASABKAsyHC5rZXB1LmV2ZW50cy52MS5Sb3RhdGlvblBsYW4iQQoTU2F2ZVJvdGF0aW9uUmVxdWVzdBIqCgRwbGFuGAEgASgLMhwua2VwdS5ldmVudHMudjEuUm90YXRpb25QbGFuIkIKFFNhdmVSb3RhdGlvblJlc3BvbnNlEioKBHBsYW4YASABKAsyHC5rZXB1LmV2ZW50cy52MS5Sb3RhdGlvblBsYW4iOAoSR2V0Um90YXRpb25SZXF1ZXN0EhMKC3Jlc291cmNlX2lkGAEgASgJEg0KBW1vbnRoGAIgASgJIkEKE0dldFJvdGF0aW9uUmVzcG9uc2USKgoEcGxhbhgBIAEoCzIcLmtlcHUuZXZlbnRzLnYxLlJvdGF0aW9uUGxhbiJqChNFZGl0Um90YXRpb25SZXF1ZXN0EhMKC3Jlc291cmNlX2lkGAEgASgJEg0KBW1vbnRoGAIgASgJEhQKDGNvbW11bml0eV9pZBgDIAEoCRIZChFtb3ZlX3RvX2ZpcnN0X2RheRgEIAEoCSJCChRFZGl0Um90YXRpb25SZXNwb25zZRIqCgRwbGFuGAEgASgLMhwua2VwdS5ldmVudHMudjEuUm90YXRpb25QbGFuIsQCCghDYW1wYWlnbhITCgtjYW1wYWlnbl9pZBgBIAEoCRIMCgRuYW1lGAIgASgJEhEKCWZpcnN0X2RheRgDIAEoCRIQCghsYXN0X2RheRgEIAEoCRIlCgZ0aGVtZXMYBSADKA4yFS5rZXB1LmNvbW1vbi52MS5UaGVtZRIaChJyZWdpc3RyYXRpb25fb3BlbnMYBiABKAkSGwoTcmVnaXN0cmF0aW9uX2Nsb3NlcxgHIAEoCRITCgtzdW1tYXJ5X2R1ZRgIIAEoCRItCgZsZXZlbHMYCSADKA4yHS5rZXB1LmV2ZW50cy52MS5DYW1wYWlnbkxldmVsEhQKDG93bmVyX29yZ19pZBgKIAEoCRIRCglyZWN1cnJpbmcYCyABKAkSDwoHdmVyc2lvbhgMIAEoAxISCgpvd25lcl9wYXRoGA0gAygJIpACCg1DYW1wYWlnbklucHV0EgwKBG5hbWUYASABKAkSEQoJZmlyc3RfZGF5GAIgASgJEhAKCGxhc3RfZGF5GAMgASgJEiUKBnRoZW1lcxgEIAMoDjIVLmtlcHUuY29tbW9uLnYxLlRoZW1lEhoKEnJlZ2lzdHJhdGlvbl9vcGVucxgFIAEoCRIbChNyZWdpc3RyYXRpb25fY2xvc2VzGAYgASgJEhMKC3N1bW1hcnlfZHVlGAcgASgJEi0KBmxldmVscxgIIAMoDjIdLmtlcHUuZXZlbnRzLnYxLkNhbXBhaWduTGV2ZWwSFAoMb3duZXJfb3JnX2lkGAkgASgJEhIKCm93bmVyX3BhdGgYCiADKAkiSAoVQ3JlYXRlQ2FtcGFpZ25SZXF1ZXN0Ei8KCGNhbXBhaWduGAEgASgLMh0ua2VwdS5ldmVudHMudjEuQ2FtcGFpZ25JbnB1dCJEChZDcmVhdGVDYW1wYWlnblJlc3BvbnNlEioKCGNhbXBhaWduGAEgASgLMhgua2VwdS5ldmVudHMudjEuQ2FtcGFpZ24iXQoVVXBkYXRlQ2FtcGFpZ25SZXF1ZXN0EhMKC2NhbXBhaWduX2lkGAEgASgJEi8KCGNhbXBhaWduGAIgASgLMh0ua2VwdS5ldmVudHMudjEuQ2FtcGFpZ25JbnB1dCJEChZVcGRhdGVDYW1wYWlnblJlc3BvbnNlEioKCGNhbXBhaWduGAEgASgLMhgua2VwdS5ldmVudHMudjEuQ2FtcGFpZ24iKQoSR2V0Q2FtcGFpZ25SZXF1ZXN0EhMKC2NhbXBhaWduX2lkGAEgASgJIkEKE0dldENhbXBhaWduUmVzcG9uc2USKgoIY2FtcGFpZ24YASABKAsyGC5rZXB1LmV2ZW50cy52MS5DYW1wYWlnbiIkChRMaXN0Q2FtcGFpZ25zUmVxdWVzdBIMCgR5ZWFyGAEgASgFIkQKFUxpc3RDYW1wYWlnbnNSZXNwb25zZRIrCgljYW1wYWlnbnMYASADKAsyGC5rZXB1LmV2ZW50cy52MS5DYW1wYWlnbiJzChlSZWdpc3RlclRvQ2FtcGFpZ25SZXF1ZXN0EhMKC2FjdGl2aXR5X2lkGAEgASgJEhMKC2NhbXBhaWduX2lkGAIgASgJEiwKBWxldmVsGAMgASgOMh0ua2VwdS5ldmVudHMudjEuQ2FtcGFpZ25MZXZlbCJIChpSZWdpc3RlclRvQ2FtcGFpZ25SZXNwb25zZRIqCghhY3Rpdml0eRgBIAEoCzIYLmtlcHUuZXZlbnRzLnYxLkFjdGl2aXR5Ko4BCg5BY3Rpdml0eVN0YXR1cxIfChtBQ1RJVklUWV9TVEFUVVNfVU5TUEVDSUZJRUQQABIdChlBQ1RJVklUWV9TVEFUVVNfU0NIRURVTEVEEAESHQoZQUNUSVZJVFlfU1RBVFVTX0NPTVBMRVRFRBACEh0KGUFDVElWSVRZX1NUQVRVU19DQU5DRUxMRUQQAyqmAQoNQm9va2luZ1N0YXR1cxIeChpCT09LSU5HX1NUQVRVU19VTlNQRUNJRklFRBAAEhkKFUJPT0tJTkdfU1RBVFVTX1NFQVRFRBABEh0KGUJPT0tJTkdfU1RBVFVTX1dBSVRMSVNURUQQAhIcChhCT09LSU5HX1NUQVRVU19DQU5DRUxMRUQQAxIdChlCT09LSU5HX1NUQVRVU19DSEVDS0VEX0lOEAQy8hQKDUV2ZW50c1NlcnZpY2USYgoPUHVibGlzaEFjdGl2aXR5EiYua2VwdS5ldmVudHMudjEuUHVibGlzaEFjdGl2aXR5UmVxdWVzdBonLmtlcHUuZXZlbnRzLnYxLlB1Ymxpc2hBY3Rpdml0eVJlc3BvbnNlElYKC0dldEFjdGl2aXR5EiIua2VwdS5ldmVudHMudjEuR2V0QWN0aXZpdHlSZXF1ZXN0GiMua2VwdS5ldmVudHMudjEuR2V0QWN0aXZpdHlSZXNwb25zZRJfCg5MaXN0QWN0aXZpdGllcxIlLmtlcHUuZXZlbnRzLnYxLkxpc3RBY3Rpdml0aWVzUmVxdWVzdBomLmtlcHUuZXZlbnRzLnYxLkxpc3RBY3Rpdml0aWVzUmVzcG9uc2USQQoEQm9vaxIbLmtlcHUuZXZlbnRzLnYxLkJvb2tSZXF1ZXN0Ghwua2VwdS5ldmVudHMudjEuQm9va1Jlc3BvbnNlElwKDUNhbmNlbEJvb2tpbmcSJC5rZXB1LmV2ZW50cy52MS5DYW5jZWxCb29raW5nUmVxdWVzdBolLmtlcHUuZXZlbnRzLnYxLkNhbmNlbEJvb2tpbmdSZXNwb25zZRJfCg5MaXN0TXlCb29raW5ncxIlLmtlcHUuZXZlbnRzLnYxLkxpc3RNeUJvb2tpbmdzUmVxdWVzdBomLmtlcHUuZXZlbnRzLnYxLkxpc3RNeUJvb2tpbmdzUmVzcG9uc2USYgoPR2V0Q2hlY2tJblRva2VuEiYua2VwdS5ldmVudHMudjEuR2V0Q2hlY2tJblRva2VuUmVxdWVzdBonLmtlcHUuZXZlbnRzLnYxLkdldENoZWNrSW5Ub2tlblJlc3BvbnNlEkoKB0NoZWNrSW4SHi5rZXB1LmV2ZW50cy52MS5DaGVja0luUmVxdWVzdBofLmtlcHUuZXZlbnRzLnYxLkNoZWNrSW5SZXNwb25zZRJfCg5MaXN0QXR0ZW5kYW5jZRIlLmtlcHUuZXZlbnRzLnYxLkxpc3RBdHRlbmRhbmNlUmVxdWVzdBomLmtlcHUuZXZlbnRzLnYxLkxpc3RBdHRlbmRhbmNlUmVzcG9uc2USawoSUmVjb3JkU2VydmljZUhvdXJzEikua2VwdS5ldmVudHMudjEuUmVjb3JkU2VydmljZUhvdXJzUmVxdWVzdBoqLmtlcHUuZXZlbnRzLnYxLlJlY29yZFNlcnZpY2VIb3Vyc1Jlc3BvbnNlElYKC0ZpbGVTdW1tYXJ5EiIua2VwdS5ldmVudHMudjEuRmlsZVN1bW1hcnlSZXF1ZXN0GiMua2VwdS5ldmVudHMudjEuRmlsZVN1bW1hcnlSZXNwb25zZRJlChBDb21wbGV0ZUFjdGl2aXR5Eicua2VwdS5ldmVudHMudjEuQ29tcGxldGVBY3Rpdml0eVJlcXVlc3QaKC5rZXB1LmV2ZW50cy52MS5Db21wbGV0ZUFjdGl2aXR5UmVzcG9uc2USWQoMUmF0ZUFjdGl2aXR5EiMua2VwdS5ldmVudHMudjEuUmF0ZUFjdGl2aXR5UmVxdWVzdBokLmtlcHUuZXZlbnRzLnYxLlJhdGVBY3Rpdml0eVJlc3BvbnNlEnEKFExpc3RPdmVyZHVlU3VtbWFyaWVzEisua2VwdS5ldmVudHMudjEuTGlzdE92ZXJkdWVTdW1tYXJpZXNSZXF1ZXN0Giwua2VwdS5ldmVudHMudjEuTGlzdE92ZXJkdWVTdW1tYXJpZXNSZXNwb25zZRJWCgtVcGxvYWRQaG90bxIiLmtlcHUuZXZlbnRzLnYxLlVwbG9hZFBob3RvUmVxdWVzdBojLmtlcHUuZXZlbnRzLnYxLlVwbG9hZFBob3RvUmVzcG9uc2USTQoIR2V0UGhvdG8SHy5rZXB1LmV2ZW50cy52MS5HZXRQaG90b1JlcXVlc3QaIC5rZXB1LmV2ZW50cy52MS5HZXRQaG90b1Jlc3BvbnNlElMKCkdldFN1bW1hcnkSIS5rZXB1LmV2ZW50cy52MS5HZXRTdW1tYXJ5UmVxdWVzdBoiLmtlcHUuZXZlbnRzLnYxLkdldFN1bW1hcnlSZXNwb25zZRJuChNHZXRSZXNvdXJjZUNhbGVuZGFyEioua2VwdS5ldmVudHMudjEuR2V0UmVzb3VyY2VDYWxlbmRhclJlcXVlc3QaKy5rZXB1LmV2ZW50cy52MS5HZXRSZXNvdXJjZUNhbGVuZGFyUmVzcG9uc2USdAoVQ2hlY2tSZXNvdXJjZUNvbmZsaWN0Eiwua2VwdS5ldmVudHMudjEuQ2hlY2tSZXNvdXJjZUNvbmZsaWN0UmVxdWVzdBotLmtlcHUuZXZlbnRzLnYxLkNoZWNrUmVzb3VyY2VDb25mbGljdFJlc3BvbnNlEmIKD1Byb3Bvc2VSb3RhdGlvbhImLmtlcHUuZXZlbnRzLnYxLlByb3Bvc2VSb3RhdGlvblJlcXVlc3QaJy5rZXB1LmV2ZW50cy52MS5Qcm9wb3NlUm90YXRpb25SZXNwb25zZRJZCgxTYXZlUm90YXRpb24SIy5rZXB1LmV2ZW50cy52MS5TYXZlUm90YXRpb25SZXF1ZXN0GiQua2VwdS5ldmVudHMudjEuU2F2ZVJvdGF0aW9uUmVzcG9uc2USVgoLR2V0Um90YXRpb24SIi5rZXB1LmV2ZW50cy52MS5HZXRSb3RhdGlvblJlcXVlc3QaIy5rZXB1LmV2ZW50cy52MS5HZXRSb3RhdGlvblJlc3BvbnNlElkKDEVkaXRSb3RhdGlvbhIjLmtlcHUuZXZlbnRzLnYxLkVkaXRSb3RhdGlvblJlcXVlc3QaJC5rZXB1LmV2ZW50cy52MS5FZGl0Um90YXRpb25SZXNwb25zZRJfCg5DcmVhdGVDYW1wYWlnbhIlLmtlcHUuZXZlbnRzLnYxLkNyZWF0ZUNhbXBhaWduUmVxdWVzdBomLmtlcHUuZXZlbnRzLnYxLkNyZWF0ZUNhbXBhaWduUmVzcG9uc2USXwoOVXBkYXRlQ2FtcGFpZ24SJS5rZXB1LmV2ZW50cy52MS5VcGRhdGVDYW1wYWlnblJlcXVlc3QaJi5rZXB1LmV2ZW50cy52MS5VcGRhdGVDYW1wYWlnblJlc3BvbnNlElYKC0dldENhbXBhaWduEiIua2VwdS5ldmVudHMudjEuR2V0Q2FtcGFpZ25SZXF1ZXN0GiMua2VwdS5ldmVudHMudjEuR2V0Q2FtcGFpZ25SZXNwb25zZRJcCg1MaXN0Q2FtcGFpZ25zEiQua2VwdS5ldmVudHMudjEuTGlzdENhbXBhaWduc1JlcXVlc3QaJS5rZXB1LmV2ZW50cy52MS5MaXN0Q2FtcGFpZ25zUmVzcG9uc2USawoSUmVnaXN0ZXJUb0NhbXBhaWduEikua2VwdS5ldmVudHMudjEuUmVnaXN0ZXJUb0NhbXBhaWduUmVxdWVzdBoqLmtlcHUuZXZlbnRzLnYxLlJlZ2lzdGVyVG9DYW1wYWlnblJlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_timestamp, file_kepu_common_v1_catalog, file_kepu_events_v1_events]);
 
 /**
  * @generated from message kepu.events.v1.SessionView
@@ -162,6 +162,18 @@ export type Activity = Message<"kepu.events.v1.Activity"> & {
    * @generated from field: string no_attendance_reason = 21;
    */
   noAttendanceReason: string;
+
+  /**
+   * 报备: the level it was registered to its campaign at, and when (unset when not registered).
+   *
+   * @generated from field: kepu.events.v1.CampaignLevel campaign_level = 22;
+   */
+  campaignLevel: CampaignLevel;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp registered_at = 23;
+   */
+  registeredAt?: Timestamp;
 };
 
 /**
@@ -1487,6 +1499,344 @@ export const EditRotationResponseSchema: GenMessage<EditRotationResponse> = /*@_
   messageDesc(file_kepu_events_v1_service, 53);
 
 /**
+ * A campaign's dates are Beijing days, "YYYY-MM-DD"; each ends at 24:00 Beijing time.
+ *
+ * @generated from message kepu.events.v1.Campaign
+ */
+export type Campaign = Message<"kepu.events.v1.Campaign"> & {
+  /**
+   * @generated from field: string campaign_id = 1;
+   */
+  campaignId: string;
+
+  /**
+   * @generated from field: string name = 2;
+   */
+  name: string;
+
+  /**
+   * @generated from field: string first_day = 3;
+   */
+  firstDay: string;
+
+  /**
+   * @generated from field: string last_day = 4;
+   */
+  lastDay: string;
+
+  /**
+   * @generated from field: repeated kepu.common.v1.Theme themes = 5;
+   */
+  themes: Theme[];
+
+  /**
+   * @generated from field: string registration_opens = 6;
+   */
+  registrationOpens: string;
+
+  /**
+   * @generated from field: string registration_closes = 7;
+   */
+  registrationCloses: string;
+
+  /**
+   * 图文总结 due by 24:00 of this day; later ones are late, for good.
+   *
+   * @generated from field: string summary_due = 8;
+   */
+  summaryDue: string;
+
+  /**
+   * @generated from field: repeated kepu.events.v1.CampaignLevel levels = 9;
+   */
+  levels: CampaignLevel[];
+
+  /**
+   * The association that owns it (the city's or a district's) and where that sits in the tree.
+   *
+   * @generated from field: string owner_org_id = 10;
+   */
+  ownerOrgId: string;
+
+  /**
+   * Set on the recurring ones seeded per year: kepu-month, tech-week, scientist-day, food-safety-week.
+   *
+   * @generated from field: string recurring = 11;
+   */
+  recurring: string;
+
+  /**
+   * @generated from field: int64 version = 12;
+   */
+  version: bigint;
+
+  /**
+   * @generated from field: repeated string owner_path = 13;
+   */
+  ownerPath: string[];
+};
+
+/**
+ * Describes the message kepu.events.v1.Campaign.
+ * Use `create(CampaignSchema)` to create a new message.
+ */
+export const CampaignSchema: GenMessage<Campaign> = /*@__PURE__*/
+  messageDesc(file_kepu_events_v1_service, 54);
+
+/**
+ * @generated from message kepu.events.v1.CampaignInput
+ */
+export type CampaignInput = Message<"kepu.events.v1.CampaignInput"> & {
+  /**
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * @generated from field: string first_day = 2;
+   */
+  firstDay: string;
+
+  /**
+   * @generated from field: string last_day = 3;
+   */
+  lastDay: string;
+
+  /**
+   * @generated from field: repeated kepu.common.v1.Theme themes = 4;
+   */
+  themes: Theme[];
+
+  /**
+   * @generated from field: string registration_opens = 5;
+   */
+  registrationOpens: string;
+
+  /**
+   * @generated from field: string registration_closes = 6;
+   */
+  registrationCloses: string;
+
+  /**
+   * @generated from field: string summary_due = 7;
+   */
+  summaryDue: string;
+
+  /**
+   * @generated from field: repeated kepu.events.v1.CampaignLevel levels = 8;
+   */
+  levels: CampaignLevel[];
+
+  /**
+   * The owning association; the caller's own org when empty.
+   *
+   * @generated from field: string owner_org_id = 9;
+   */
+  ownerOrgId: string;
+
+  /**
+   * Where the owner sits in the org tree (it and its ancestors), as the registry has it (the gateway looks it up).
+   *
+   * @generated from field: repeated string owner_path = 10;
+   */
+  ownerPath: string[];
+};
+
+/**
+ * Describes the message kepu.events.v1.CampaignInput.
+ * Use `create(CampaignInputSchema)` to create a new message.
+ */
+export const CampaignInputSchema: GenMessage<CampaignInput> = /*@__PURE__*/
+  messageDesc(file_kepu_events_v1_service, 55);
+
+/**
+ * @generated from message kepu.events.v1.CreateCampaignRequest
+ */
+export type CreateCampaignRequest = Message<"kepu.events.v1.CreateCampaignRequest"> & {
+  /**
+   * @generated from field: kepu.events.v1.CampaignInput campaign = 1;
+   */
+  campaign?: CampaignInput;
+};
+
+/**
+ * Describes the message kepu.events.v1.CreateCampaignRequest.
+ * Use `create(CreateCampaignRequestSchema)` to create a new message.
+ */
+export const CreateCampaignRequestSchema: GenMessage<CreateCampaignRequest> = /*@__PURE__*/
+  messageDesc(file_kepu_events_v1_service, 56);
+
+/**
+ * @generated from message kepu.events.v1.CreateCampaignResponse
+ */
+export type CreateCampaignResponse = Message<"kepu.events.v1.CreateCampaignResponse"> & {
+  /**
+   * @generated from field: kepu.events.v1.Campaign campaign = 1;
+   */
+  campaign?: Campaign;
+};
+
+/**
+ * Describes the message kepu.events.v1.CreateCampaignResponse.
+ * Use `create(CreateCampaignResponseSchema)` to create a new message.
+ */
+export const CreateCampaignResponseSchema: GenMessage<CreateCampaignResponse> = /*@__PURE__*/
+  messageDesc(file_kepu_events_v1_service, 57);
+
+/**
+ * @generated from message kepu.events.v1.UpdateCampaignRequest
+ */
+export type UpdateCampaignRequest = Message<"kepu.events.v1.UpdateCampaignRequest"> & {
+  /**
+   * @generated from field: string campaign_id = 1;
+   */
+  campaignId: string;
+
+  /**
+   * @generated from field: kepu.events.v1.CampaignInput campaign = 2;
+   */
+  campaign?: CampaignInput;
+};
+
+/**
+ * Describes the message kepu.events.v1.UpdateCampaignRequest.
+ * Use `create(UpdateCampaignRequestSchema)` to create a new message.
+ */
+export const UpdateCampaignRequestSchema: GenMessage<UpdateCampaignRequest> = /*@__PURE__*/
+  messageDesc(file_kepu_events_v1_service, 58);
+
+/**
+ * @generated from message kepu.events.v1.UpdateCampaignResponse
+ */
+export type UpdateCampaignResponse = Message<"kepu.events.v1.UpdateCampaignResponse"> & {
+  /**
+   * @generated from field: kepu.events.v1.Campaign campaign = 1;
+   */
+  campaign?: Campaign;
+};
+
+/**
+ * Describes the message kepu.events.v1.UpdateCampaignResponse.
+ * Use `create(UpdateCampaignResponseSchema)` to create a new message.
+ */
+export const UpdateCampaignResponseSchema: GenMessage<UpdateCampaignResponse> = /*@__PURE__*/
+  messageDesc(file_kepu_events_v1_service, 59);
+
+/**
+ * @generated from message kepu.events.v1.GetCampaignRequest
+ */
+export type GetCampaignRequest = Message<"kepu.events.v1.GetCampaignRequest"> & {
+  /**
+   * @generated from field: string campaign_id = 1;
+   */
+  campaignId: string;
+};
+
+/**
+ * Describes the message kepu.events.v1.GetCampaignRequest.
+ * Use `create(GetCampaignRequestSchema)` to create a new message.
+ */
+export const GetCampaignRequestSchema: GenMessage<GetCampaignRequest> = /*@__PURE__*/
+  messageDesc(file_kepu_events_v1_service, 60);
+
+/**
+ * @generated from message kepu.events.v1.GetCampaignResponse
+ */
+export type GetCampaignResponse = Message<"kepu.events.v1.GetCampaignResponse"> & {
+  /**
+   * @generated from field: kepu.events.v1.Campaign campaign = 1;
+   */
+  campaign?: Campaign;
+};
+
+/**
+ * Describes the message kepu.events.v1.GetCampaignResponse.
+ * Use `create(GetCampaignResponseSchema)` to create a new message.
+ */
+export const GetCampaignResponseSchema: GenMessage<GetCampaignResponse> = /*@__PURE__*/
+  messageDesc(file_kepu_events_v1_service, 61);
+
+/**
+ * @generated from message kepu.events.v1.ListCampaignsRequest
+ */
+export type ListCampaignsRequest = Message<"kepu.events.v1.ListCampaignsRequest"> & {
+  /**
+   * Campaigns whose window touches this calendar year; 0 for all.
+   *
+   * @generated from field: int32 year = 1;
+   */
+  year: number;
+};
+
+/**
+ * Describes the message kepu.events.v1.ListCampaignsRequest.
+ * Use `create(ListCampaignsRequestSchema)` to create a new message.
+ */
+export const ListCampaignsRequestSchema: GenMessage<ListCampaignsRequest> = /*@__PURE__*/
+  messageDesc(file_kepu_events_v1_service, 62);
+
+/**
+ * @generated from message kepu.events.v1.ListCampaignsResponse
+ */
+export type ListCampaignsResponse = Message<"kepu.events.v1.ListCampaignsResponse"> & {
+  /**
+   * @generated from field: repeated kepu.events.v1.Campaign campaigns = 1;
+   */
+  campaigns: Campaign[];
+};
+
+/**
+ * Describes the message kepu.events.v1.ListCampaignsResponse.
+ * Use `create(ListCampaignsResponseSchema)` to create a new message.
+ */
+export const ListCampaignsResponseSchema: GenMessage<ListCampaignsResponse> = /*@__PURE__*/
+  messageDesc(file_kepu_events_v1_service, 63);
+
+/**
+ * @generated from message kepu.events.v1.RegisterToCampaignRequest
+ */
+export type RegisterToCampaignRequest = Message<"kepu.events.v1.RegisterToCampaignRequest"> & {
+  /**
+   * @generated from field: string activity_id = 1;
+   */
+  activityId: string;
+
+  /**
+   * @generated from field: string campaign_id = 2;
+   */
+  campaignId: string;
+
+  /**
+   * @generated from field: kepu.events.v1.CampaignLevel level = 3;
+   */
+  level: CampaignLevel;
+};
+
+/**
+ * Describes the message kepu.events.v1.RegisterToCampaignRequest.
+ * Use `create(RegisterToCampaignRequestSchema)` to create a new message.
+ */
+export const RegisterToCampaignRequestSchema: GenMessage<RegisterToCampaignRequest> = /*@__PURE__*/
+  messageDesc(file_kepu_events_v1_service, 64);
+
+/**
+ * @generated from message kepu.events.v1.RegisterToCampaignResponse
+ */
+export type RegisterToCampaignResponse = Message<"kepu.events.v1.RegisterToCampaignResponse"> & {
+  /**
+   * @generated from field: kepu.events.v1.Activity activity = 1;
+   */
+  activity?: Activity;
+};
+
+/**
+ * Describes the message kepu.events.v1.RegisterToCampaignResponse.
+ * Use `create(RegisterToCampaignResponseSchema)` to create a new message.
+ */
+export const RegisterToCampaignResponseSchema: GenMessage<RegisterToCampaignResponse> = /*@__PURE__*/
+  messageDesc(file_kepu_events_v1_service, 65);
+
+/**
  * @generated from enum kepu.events.v1.ActivityStatus
  */
 export enum ActivityStatus {
@@ -1763,6 +2113,49 @@ export const EventsService: GenService<{
     methodKind: "unary";
     input: typeof EditRotationRequestSchema;
     output: typeof EditRotationResponseSchema;
+  },
+  /**
+   * Campaigns (活动节点) as data: created and edited by the city or a district association;
+   * activities are registered to one (报备) by their organizer.
+   *
+   * @generated from rpc kepu.events.v1.EventsService.CreateCampaign
+   */
+  createCampaign: {
+    methodKind: "unary";
+    input: typeof CreateCampaignRequestSchema;
+    output: typeof CreateCampaignResponseSchema;
+  },
+  /**
+   * @generated from rpc kepu.events.v1.EventsService.UpdateCampaign
+   */
+  updateCampaign: {
+    methodKind: "unary";
+    input: typeof UpdateCampaignRequestSchema;
+    output: typeof UpdateCampaignResponseSchema;
+  },
+  /**
+   * @generated from rpc kepu.events.v1.EventsService.GetCampaign
+   */
+  getCampaign: {
+    methodKind: "unary";
+    input: typeof GetCampaignRequestSchema;
+    output: typeof GetCampaignResponseSchema;
+  },
+  /**
+   * @generated from rpc kepu.events.v1.EventsService.ListCampaigns
+   */
+  listCampaigns: {
+    methodKind: "unary";
+    input: typeof ListCampaignsRequestSchema;
+    output: typeof ListCampaignsResponseSchema;
+  },
+  /**
+   * @generated from rpc kepu.events.v1.EventsService.RegisterToCampaign
+   */
+  registerToCampaign: {
+    methodKind: "unary";
+    input: typeof RegisterToCampaignRequestSchema;
+    output: typeof RegisterToCampaignResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_kepu_events_v1_service, 0);
