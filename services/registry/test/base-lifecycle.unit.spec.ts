@@ -9,8 +9,10 @@ import {
   certificateNumber,
   checkScores,
   expiring,
+  impactEvidence,
   impactScore,
   overdue,
+  participantsScore,
   prefill,
   reviewerFits,
   term,
@@ -100,12 +102,34 @@ describe("the base rules", () => {
 
   it("pre-fills 有活动 from held activities and 有影响 from participants", () => {
     expect([0, 1, 4, 6, 9, 10, 12, 30].map(activitiesScore)).toEqual([0, 40, 60, 75, 75, 90, 100, 100]);
-    expect([0, 50, 100, 200, 500, 1000].map(impactScore)).toEqual([0, 40, 60, 75, 90, 100]);
-    const draft = prefill({ activities: 10, participants: 320 });
+    expect([0, 50, 100, 200, 500, 1000].map(participantsScore)).toEqual([0, 40, 60, 75, 90, 100]);
+    const draft = prefill({ activities: 10, participants: 320, ratings: 0, averageRating: 0 });
     expect(draft.find((s) => s.criterion === C.ACTIVITIES)).toMatchObject({ score: 90, prefilled: 90, evidence: "全年开展活动 10 场" });
-    expect(draft.find((s) => s.criterion === C.IMPACT)).toMatchObject({ score: 75, prefilled: 75 });
+    expect(draft.find((s) => s.criterion === C.IMPACT)).toMatchObject({ score: 75, prefilled: 75, evidence: "全年参与 320 人次，暂无评分" });
     expect(draft.find((s) => s.criterion === C.FUNDING)).toMatchObject({ score: 0, prefilled: -1 });
   });
+
+  // 有影响 = the participants' score alone under 3 ratings; else 70% of it + 30% of the average rating (5 → 100).
+  const impactTable: [participants: number, ratings: number, average: number, score: number, evidence: string][] = [
+    [0, 0, 0, 0, "全年参与 0 人次，暂无评分"],
+    [120, 0, 0, 60, "全年参与 120 人次，暂无评分"],
+    [120, 2, 5, 60, "全年参与 120 人次，平均评分 5.0（2 条），不足 3 条未计入"],
+    [120, 3, 5, 72, "全年参与 120 人次，平均评分 5.0（3 条）"],
+    [120, 25, 4.6, 70, "全年参与 120 人次，平均评分 4.6（25 条）"],
+    [120, 10, 1, 48, "全年参与 120 人次，平均评分 1.0（10 条）"],
+    [1000, 40, 5, 100, "全年参与 1000 人次，平均评分 5.0（40 条）"],
+    [1000, 40, 2.5, 85, "全年参与 1000 人次，平均评分 2.5（40 条）"],
+    [0, 5, 4, 24, "全年参与 0 人次，平均评分 4.0（5 条）"],
+    [500, 4, 7, 93, "全年参与 500 人次，平均评分 7.0（4 条）"], // an average beyond 5 counts as 5
+  ];
+  for (const [participants, ratings, averageRating, score, evidence] of impactTable) {
+    it(`有影响: ${participants} 人次, ${ratings} ratings averaging ${averageRating} → ${score}`, () => {
+      expect(impactScore({ participants, ratings, averageRating })).toBe(score);
+      expect(impactEvidence({ participants, ratings, averageRating })).toBe(evidence);
+      const draft = prefill({ activities: 0, participants, ratings, averageRating });
+      expect(draft.find((s) => s.criterion === C.IMPACT)).toMatchObject({ score, prefilled: score, evidence });
+    });
+  }
 
   it("grades 优秀 / 合格 / 不合格", () => {
     expect(assessmentResult(scores([95, 90, 90, 92, 85]))).toBe(R.EXCELLENT);

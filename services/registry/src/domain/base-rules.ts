@@ -63,8 +63,41 @@ const tierScore = (count: number, tiers: Tiers): number => tiers.find(([atLeast]
 
 /** 有活动 pre-filled from the activities held in the year: 12 or more → 100, 10 → 90, 6 → 75, 4 → 60, 1 → 40, none → 0. */
 export const activitiesScore = (held: number): number => tierScore(held, activityTiers);
-/** 有影响 pre-filled from the year's participants (参与人次): 1000 → 100, 500 → 90, 200 → 75, 100 → 60, 1 → 40, none → 0. */
-export const impactScore = (participants: number): number => tierScore(participants, participantTiers);
+/** 有影响's reach, from the year's participants (参与人次): 1000 → 100, 500 → 90, 200 → 75, 100 → 60, 1 → 40, none → 0. */
+export const participantsScore = (participants: number): number => tierScore(participants, participantTiers);
+
+/** Ratings count in 有影响 once the year has at least this many (fewer say little about a base). */
+export const MIN_RATINGS = 3;
+/** 有影响's weight of the residents' ratings (the rest is the reach). */
+export const RATING_WEIGHT = 0.3;
+
+/** The year's figures, as the statistics count them: activities held, participants, residents' ratings (1–5) and their average. */
+export interface YearFigures {
+  activities: number;
+  participants: number;
+  ratings: number;
+  averageRating: number;
+}
+
+/**
+ * 有影响 from the year's reach and how residents rated it: the participants' score alone while
+ * fewer than MIN_RATINGS ratings exist; else 70% the participants' score and 30% the average
+ * rating on a 0–100 scale (5 → 100, 1 → 20), rounded. An average outside 1–5 is held to it.
+ */
+export function impactScore(figures: Pick<YearFigures, "participants" | "ratings" | "averageRating">): number {
+  const reach = participantsScore(figures.participants);
+  if (figures.ratings < MIN_RATINGS) return reach;
+  const rated = (Math.min(5, Math.max(1, figures.averageRating)) / 5) * 100;
+  return Math.round((1 - RATING_WEIGHT) * reach + RATING_WEIGHT * rated);
+}
+
+/** 有影响's evidence: the participants, and the average rating with how many there are — 全年参与 120 人次，平均评分 4.6（25 条）. */
+export function impactEvidence(figures: Pick<YearFigures, "participants" | "ratings" | "averageRating">): string {
+  const reach = `全年参与 ${figures.participants} 人次`;
+  if (figures.ratings === 0) return `${reach}，暂无评分`;
+  const rated = `平均评分 ${figures.averageRating.toFixed(1)}（${figures.ratings} 条）`;
+  return figures.ratings < MIN_RATINGS ? `${reach}，${rated}，不足 ${MIN_RATINGS} 条未计入` : `${reach}，${rated}`;
+}
 
 export interface CriterionScore {
   criterion: AssessmentCriterion;
@@ -77,15 +110,15 @@ export interface CriterionScore {
 export const criteria = [AssessmentCriterion.ORGANIZATION, AssessmentCriterion.FUNDING, AssessmentCriterion.VENUE, AssessmentCriterion.ACTIVITIES, AssessmentCriterion.IMPACT] as const;
 
 /** The draft an assessor starts from: 有活动 and 有影响 pre-filled from the year's figures, the other three for the assessor. */
-export function prefill(figures: { activities: number; participants: number }): CriterionScore[] {
+export function prefill(figures: YearFigures): CriterionScore[] {
   return criteria.map((criterion) => {
     if (criterion === AssessmentCriterion.ACTIVITIES) {
       const score = activitiesScore(figures.activities);
       return { criterion, score, prefilled: score, evidence: `全年开展活动 ${figures.activities} 场` };
     }
     if (criterion === AssessmentCriterion.IMPACT) {
-      const score = impactScore(figures.participants);
-      return { criterion, score, prefilled: score, evidence: `全年参与 ${figures.participants} 人次` };
+      const score = impactScore(figures);
+      return { criterion, score, prefilled: score, evidence: impactEvidence(figures) };
     }
     return { criterion, score: 0, prefilled: -1, evidence: "" };
   });

@@ -210,8 +210,8 @@ export function registryService(store: RegistryStore, clock: Clock = () => new D
     async changeBaseStatus(request, context) {
       const baseId = requireId(request.baseId, "baseId");
       const status = requireEnum(BaseStatus, request.status, "status", "请选择基地状态", "Choose the base's status");
+      // A base revoked this way has its menu items withdrawn by the reaction to its event (messaging/base-revocations.ts).
       const changed = await bases.review(baseId, { type: "changeStatus", status, reason: request.reason }, cause(context));
-      await bases.withdrawOffers(changed, cause(context));
       return { base: baseMessage(changed) };
     },
 
@@ -236,7 +236,7 @@ export function registryService(store: RegistryStore, clock: Clock = () => new D
     },
 
     async draftBaseAssessment(request, context) {
-      const figures = { activities: Math.max(0, request.activities), participants: Math.max(0, request.participants) };
+      const figures = { activities: Math.max(0, request.activities), participants: Math.max(0, request.participants), ratings: Math.max(0, request.ratings), averageRating: Number.isFinite(request.averageRating) ? Math.max(0, request.averageRating) : 0 };
       return { scores: await bases.draft(requireId(request.baseId, "baseId"), figures, context.actor) };
     },
 
@@ -250,8 +250,8 @@ export function registryService(store: RegistryStore, clock: Clock = () => new D
     },
 
     async revokeBase(request, context) {
-      const { base, withdrawn } = await bases.revoke(requireId(request.baseId, "baseId"), request.reason, cause(context));
-      return { base: baseMessage(base), withdrawn };
+      // Its menu items are withdrawn afterwards, by the reaction to BaseRevoked: none in the call.
+      return { base: baseMessage(await bases.revoke(requireId(request.baseId, "baseId"), request.reason, cause(context))), withdrawn: 0 };
     },
 
     async listBaseDeadlines(request, context) {

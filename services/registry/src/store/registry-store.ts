@@ -9,6 +9,7 @@ import { outboxEntry, saveAggregate, type OutboxFields, type OutboxRelay, type S
 import type { Kind } from "../domain/errors.js";
 import { nameKeys } from "../domain/org-names.js";
 import { mappings, type Docs, type Fields, type ImportDoc, type States, type VolunteerDoc } from "./documents.js";
+import { Sequences } from "./sequences.js";
 
 export type { Kind } from "../domain/errors.js";
 
@@ -64,6 +65,8 @@ export class RegistryStore {
   readonly collections: Record<Kind, Collection<Document>>;
   private readonly volunteers: Collection<VolunteerDoc>;
   private readonly imports: Collection<ImportDoc>;
+  /** Numbers handed out in sequence (certificate numbers), each claimed by _id. */
+  readonly sequences: Sequences;
 
   constructor(
     private readonly db: Db,
@@ -80,6 +83,7 @@ export class RegistryStore {
     };
     this.volunteers = db.collection<VolunteerDoc>("volunteers");
     this.imports = db.collection<ImportDoc>("imports");
+    this.sequences = new Sequences(db.collection("sequences"));
   }
 
   private typed<K extends Kind>(kind: K): Collection<Docs[K]> {

@@ -1,10 +1,10 @@
 // Use cases of 科普基地: thin — load, authorize, decide (domain/base.ts), save.
 import { authorize, can, listScope } from "@kepu/access";
 import { Role, type Actor } from "@kepu/contracts/common/v1/envelope_pb";
-import { kepuError } from "@kepu/errors";
+import { isKepuError, kepuError } from "@kepu/errors";
 import * as base from "../domain/base.js";
 import type { BaseCommand, BaseState } from "../domain/base.js";
-import { beijingYear, certificateNumber, certificatePrefix, expiring, overdue, prefill, reviewerFits, type CriterionScore } from "../domain/base-rules.js";
+import { beijingYear, certificateNumber, expiring, overdue, prefill, reviewerFits, type CriterionScore, type YearFigures } from "../domain/base-rules.js";
 import * as menuItem from "../domain/menu-item.js";
 import { mappings } from "../store/documents.js";
 import type { Cause, RegistryStore } from "../store/registry-store.js";
@@ -67,17 +67,18 @@ export class Bases {
         if (!approval.approve) return base.decide(before, { type: "reviewApplication", approve: false, reason: approval.reason }, { now: this.clock() });
         const now = this.clock();
         const year = beijingYear(now);
-        // The year's next number at that level (a concurrent approval that takes the same one loses on the version and decides again).
-        const numbered = await this.store.find("bases", { certificateNumber: { $regex: `^${escapeRegex(certificatePrefix(before.level, year))}` } });
-        const number = certificateNumber(before.level, year, numbered.length + 1);
+        // The year's next number at that level, claimed by _id (store/sequences.ts): concurrent approvals
+        // get distinct numbers; this base deciding again (the version moved) keeps the one it claimed.
+        const sequence = await this.store.sequences.claim(`base-number:${before.level}:${year}`, before.baseId);
+        const number = certificateNumber(before.level, year, sequence);
         return base.decide(before, { type: "reviewApplication", approve: true, certificateNumber: number }, { now });
       },
       cause,
     );
   }
 
-  /** The assessor's draft: 有活动 and 有影响 pre-filled from the year's figures (the caller reads them from the statistics). */
-  async draft(baseId: string, figures: { activities: number; participants: number }, actor: Actor | undefined): Promise<CriterionScore[]> {
+  /** The assessor's draft: 有活动 and 有影响 pre-filled from the year's figures and ratings (the caller reads them from the statistics). */
+  async draft(baseId: string, figures: YearFigures, actor: Actor | undefined): Promise<CriterionScore[]> {
     const found = await this.store.load("bases", baseId);
     if (!found) throw registryErrors.notFound("bases", baseId, "baseId");
     const allowed = authorize("base.review", actor, placedFacts(found.state));
@@ -85,22 +86,34 @@ export class Bases {
     return prefill(figures);
   }
 
-  /** 撤销: the base's certification ends; the reaction to BaseRevoked withdraws its menu items. */
-  async revoke(baseId: string, reason: string, cause: Cause): Promise<{ base: BaseState; withdrawn: number }> {
-    const revoked = await this.review(baseId, { type: "revoke", reason }, cause);
-    return { base: revoked, withdrawn: await this.withdrawOffers(revoked, cause) };
+  /** 撤销: the base's certification ends; its menu items are withdrawn afterwards, by the reaction to BaseRevoked (messaging/base-revocations.ts). */
+  revoke(baseId: string, reason: string, cause: Cause): Promise<BaseState> {
+    return this.review(baseId, { type: "revoke", reason }, cause);
   }
 
-  /** On a revoked base (BaseRevoked, or a status change to revoked): its menu items are withdrawn (MenuItemWithdrawn), with the reason. */
-  async withdrawOffers(b: BaseState, cause: Cause): Promise<number> {
-    if (b.status !== BaseStatus.REVOKED) return 0;
+  /**
+   * The reaction to a revoked base (BaseRevoked, or a status change to revoked): its menu items
+   * still offered are withdrawn (MenuItemWithdrawn), with the reason; how many were. The base is
+   * read as stored now, so a repeat, a replay or an older event finds nothing left to withdraw
+   * (an item withdrawn meanwhile by someone else is skipped), and a crash halfway is finished by
+   * the event's redelivery.
+   */
+  async withdrawOffers(baseId: string, cause: Cause): Promise<number> {
+    const b = await this.store.state("bases", baseId);
+    if (b?.status !== BaseStatus.REVOKED) return 0;
     const items = await this.store.find("menu", { withdrawn: false, "item.providerId": b.baseId });
     const reason = `基地「${b.name}」已撤销认定：${b.reason || "—"}`;
+    let withdrawn = 0;
     for (const doc of items) {
       const item = mappings.menu.toState(doc);
-      await decideOnExisting(this.store, "menu", item.itemId, "itemId", menuItem.evolve, async (before) => menuItem.decide(before, { type: "withdraw", reason }, {}), cause);
+      try {
+        await decideOnExisting(this.store, "menu", item.itemId, "itemId", menuItem.evolve, async (before) => menuItem.decide(before, { type: "withdraw", reason }, {}), cause);
+        withdrawn++;
+      } catch (error) {
+        if (!(isKepuError(error) && error.code === alreadyWithdrawn)) throw error;
+      }
     }
-    return items.length;
+    return withdrawn;
   }
 
   /** Terms ending within `withinDays`, and last year's assessments not done, under an org. */
@@ -138,7 +151,6 @@ export class Bases {
   }
 }
 
-const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** The level of association the actor reviews for: the city's (and admins), a district's, or none. */
 function reviewerLevel(actor: Actor | undefined): "city" | "district" | "other" {
@@ -146,5 +158,8 @@ function reviewerLevel(actor: Actor | undefined): "city" | "district" | "other" 
   if (actor?.role === Role.DISTRICT_STAFF) return "district";
   return "other";
 }
+
+/** What withdrawing an item someone withdrew meanwhile is refused with (domain/errors.ts). */
+const alreadyWithdrawn = "ITEM_WITHDRAWN";
 
 const wrongLevel = () => kepuError("forbidden", "WRONG_REVIEW_LEVEL", "该级别的基地申请须由对应级别的科协审核", "An application at this level is reviewed by the association of that level", "baseId");
