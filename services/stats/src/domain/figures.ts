@@ -40,6 +40,9 @@ export interface ActivityFact {
   /** Who checked in: one resident id per check-in (a resident at two sessions is here twice). */
   residents: string[];
   serviceHours: number;
+  /** Residents' ratings of it (ActivityRated, 1–5): how many, and their sum (none when absent). */
+  ratings?: number;
+  ratingSum?: number;
 }
 
 /**
@@ -120,6 +123,9 @@ export interface Figures {
   demandByTheme: Record<string, number>;
   supplyByTheme: Record<string, number>;
   unmetByCommunity: Record<string, number>;
+  /** Residents' ratings of the slice's activities: how many, and their average (2 decimals; 0 without any). */
+  ratings: number;
+  averageRating: number;
 }
 
 const within = (at: Date | undefined, slice: Slice) => (!slice.from || (!!at && at >= slice.from)) && (!slice.to || (!!at && at <= slice.to));
@@ -183,7 +189,14 @@ export function computeFigures(facts: Facts, slice: Slice, themeName: (theme: nu
       (m) => themeName(m.theme),
     ),
     unmetByCommunity: countBy(live.filter((o) => !delivered(o)), (o) => o.communityId),
+    ...ratingsOf(activities),
   };
+}
+
+/** How many ratings the activities have, and their average (2 decimals; 0 without any). */
+export function ratingsOf(activities: ActivityFact[]): { ratings: number; averageRating: number } {
+  const ratings = activities.reduce((sum, a) => sum + (a.ratings ?? 0), 0);
+  return { ratings, averageRating: ratings > 0 ? round(activities.reduce((sum, a) => sum + (a.ratingSum ?? 0), 0) / ratings) : 0 };
 }
 
 export type Dimension = "district" | "street" | "community" | "theme" | "audience" | "format" | "campaign" | "day" | "week" | "month" | "year";

@@ -82,6 +82,11 @@ export function factChange(type: string, payload: Message, at: Date): Change | u
     }
     case "ActivityCancelled":
       return { kind: "activities", id: p.activityId as string, update: { $set: { status: "CANCELLED" } } };
+    case "ActivityRated": {
+      // One rating per event (the activity's version guards repeats); figures.ts averages them.
+      const { activityId, score } = payload as events.ActivityRated;
+      return { kind: "activities", id: activityId, update: { $inc: { ratings: 1, ratingSum: score } } };
+    }
     case "MenuItemPublished":
     case "MenuItemEdited": {
       const item = (payload as registry.MenuItemPublished).item;

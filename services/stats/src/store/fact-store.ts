@@ -103,7 +103,7 @@ export class FactStore {
     ]);
     const residents = new Map<string, string[]>(docs.map((d) => [String(d._id), []]));
     for (const c of checkIns) residents.get(c.activityId)?.push(c.residentId);
-    return docs.map((d) => ({ sessions: 0, participants: 0, serviceHours: 0, ...d, activityId: String(d._id), residents: residents.get(String(d._id))! }) as unknown as ActivityFact);
+    return docs.map((d) => ({ sessions: 0, participants: 0, serviceHours: 0, ratings: 0, ratingSum: 0, ...d, activityId: String(d._id), residents: residents.get(String(d._id))! }) as unknown as ActivityFact);
   }
 
   /** What the annual return of an org's subtree needs: its districts, their orders, activities, teams and bases. */
