@@ -17,6 +17,7 @@ import { accessKeyRing, Tokens } from "./auth/tokens.js";
 import { readConfig } from "./config.js";
 import { createDemoAccounts } from "./demo-accounts.js";
 import { composeGateway } from "./http/gateway.js";
+import { MenuCache, menuChanges } from "./http/menu-cache.js";
 
 const config = readConfig();
 const logger = createLogger({ service: "gateway", level: config.LOG_LEVEL });
@@ -41,6 +42,9 @@ relay.start();
 // A moved org's accounts take its new place (the registry's OrganizationMoved).
 const follower = orgFollower(engines.kafka, engines.group("registry"), engines.topic("registry"), accounts, logger);
 await follower.start();
+// The residents' cached menu is dropped whenever the registry's menu changes (an item withdrawn, edited, published).
+const menuFollower = menuChanges(engines.kafka, engines.group("menu-cache"), engines.topic("registry"), new MenuCache(redis, prefix), logger);
+await menuFollower.start();
 // Every call to a service carries a short token signed here, with the actor it acts for.
 const rpc = { signer: CallSigner.fromJwk(config.KEPU_CALL_SIGNING_KEY, "gateway") };
 const clients = {
@@ -62,6 +66,7 @@ gracefulShutdown(logger, [
   { name: "http", run: () => app.close() },
   { name: "grpc clients", run: async () => Object.values(clients).forEach((c) => c.close()) },
   { name: "org follower", run: () => follower.stop() },
+  { name: "menu follower", run: () => menuFollower.stop() },
   { name: "outbox relay", run: () => relay.stop() },
   { name: "engines", run: () => engines.close() },
 ]);

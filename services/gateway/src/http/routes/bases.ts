@@ -1,7 +1,8 @@
 // 科普基地 over HTTP: base staff apply; the association of the base's level reviews (approve →
 // numbered, a 5-year term; reject with a reason); the annual assessment drafted from the
-// statistics (有活动 from the year's activities, 有影响 from its participants), scored by the
-// assessor; renewal and revocation (its menu items withdrawn); expiring terms and overdue
+// statistics (有活动 from the year's activities, 有影响 from its participants and residents'
+// ratings), scored by the assessor; renewal and revocation (its menu items withdrawn right after,
+// by the registry's reaction to BaseRevoked); expiring terms and overdue
 // assessments. The registry decides who may (base.apply / base.review / base.readScores).
 import { randomUUID } from "node:crypto";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
@@ -70,7 +71,10 @@ const bases: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { clients }) 
     await clients.registry.draftBaseAssessment({ baseId, year: y, activities: 0, participants: 0 }, options);
     const slice = { orgId: base?.orgId ?? "", from: timestampFromDate(beijingNewYear(y)), to: timestampFromDate(beijingNewYear(y + 1)) };
     const figures = base ? (await clients.stats.getFigures({ slice }, options)).figures : undefined;
-    const res = await clients.registry.draftBaseAssessment({ baseId, year: y, activities: figures?.activities ?? 0, participants: figures?.participants ?? 0 }, options);
+    const res = await clients.registry.draftBaseAssessment(
+      { baseId, year: y, activities: figures?.activities ?? 0, participants: figures?.participants ?? 0, ratings: figures?.ratings ?? 0, averageRating: figures?.averageRating ?? 0 },
+      options,
+    );
     return json(r.DraftBaseAssessmentResponseSchema, res);
   });
 

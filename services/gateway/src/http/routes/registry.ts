@@ -3,18 +3,19 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 import { OrgKind } from "@kepu/contracts/common/v1/catalog_pb";
-import { MenuItemSchema, type MenuItem } from "@kepu/contracts/registry/v1/events_pb";
+import { MenuItemSchema } from "@kepu/contracts/registry/v1/events_pb";
 import * as r from "@kepu/contracts/registry/v1/service_pb";
 import { can } from "@kepu/access";
 import { isKepuError } from "@kepu/errors";
 import { json, rpcOptions } from "../app.js";
+import { MenuCache } from "../menu-cache.js";
 import { answers, enumName, enumValue, id, pageFields, paged, paging, params, protoJson, protoJsonWith, secured, strictObject, text } from "../schemas.js";
 import { gatewayActor, signedIn, type RouteOptions } from "./context.js";
 
 const page = ["page", "pageSize", "total"];
 
-const registry: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { clients }) => {
-  const menuCache = new Map<string, { at: number; items: MenuItem[] }>();
+const registry: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { clients, deps }) => {
+  const menuCache = new MenuCache(deps.redis, deps.prefix);
   const tags = ["registry"];
 
   const menuQuery = strictObject({ communityId: id("社区 / the community"), ...paging });
@@ -22,13 +23,10 @@ const registry: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { clients 
     const caller = signedIn(request);
     const { communityId } = request.query;
     // The menu changes rarely and reads are many: a cached answer is the registry's own, given again
-    // only to a caller the same access model lets read it (a miss asks the registry, which decides).
-    let cached = menuCache.get(communityId);
-    if (!cached || Date.now() - cached.at >= 30_000 || !can("menu.read", caller, { orgId: communityId })) {
-      cached = { at: Date.now(), items: (await clients.registry.listMenuForCommunity({ communityId }, rpcOptions(request, caller))).items };
-      menuCache.set(communityId, cached);
-    }
-    const one = paged("items", cached.items, (item) => item.itemId, request.query);
+    // only to a caller the same access model lets read it (a miss asks the registry, which decides),
+    // and dropped when the menu changes (../menu-cache.ts: an item withdrawn leaves the menu at once).
+    const items = await menuCache.items(communityId, can("menu.read", caller, { orgId: communityId }), async () => (await clients.registry.listMenuForCommunity({ communityId }, rpcOptions(request, caller))).items);
+    const one = paged("items", items, (item) => item.itemId, request.query);
     return { ...one, items: one.items.map((item) => json(MenuItemSchema, item)) };
   });
   app.get("/api/v1/orgs/:orgId", { schema: { tags, ...secured, params: params("orgId"), response: answers(protoJson(r.GetOrganizationResponseSchema)) } }, async (request) => {
