@@ -9,6 +9,7 @@ import type * as events from "@kepu/contracts/events/v1/events_pb";
 import type * as registry from "@kepu/contracts/registry/v1/events_pb";
 import type { Logger } from "@kepu/log";
 import type { CheckIn, FactKind, FactStore } from "../store/fact-store.js";
+import { campaignFactChange, sessionHours } from "./campaign-facts.js";
 
 const where = (place: OrgPlace | undefined) => ({
   path: place?.path ?? [],
@@ -65,7 +66,7 @@ export function factChange(type: string, payload: Message, at: Date): Change | u
     case "ActivityScheduled": {
       const a = payload as events.ActivityScheduled;
       const first = a.sessions.map((s) => (s.startsAt ? timestampDate(s.startsAt) : undefined)).filter(Boolean).sort()[0];
-      return { kind: "activities", id: a.activityId, update: { $set: { status: "SCHEDULED", theme: a.theme, audience: a.audience, format: a.format, campaignId: a.campaignId, orderId: a.orderId, startsAt: first ?? at, sessions: a.sessions.length, ...where(a.place) } } };
+      return { kind: "activities", id: a.activityId, update: { $set: { status: "SCHEDULED", theme: a.theme, audience: a.audience, format: a.format, campaignId: a.campaignId, orderId: a.orderId, startsAt: first ?? at, sessions: a.sessions.length, ...where(a.place), title: a.title, organizerOrgId: a.organizerOrgId, hours: sessionHours(a.sessions) } } };
     }
     case "SessionAdded":
       return { kind: "activities", id: p.activityId as string, update: { $inc: { sessions: 1 } } };
@@ -90,7 +91,7 @@ export function factChange(type: string, payload: Message, at: Date): Change | u
     case "MenuItemPublished":
     case "MenuItemEdited": {
       const item = (payload as registry.MenuItemPublished).item;
-      return item ? { kind: "menu", id: item.itemId, update: { $set: { theme: item.theme, areaOrgId: item.serviceAreaOrgId, withdrawn: false } } } : undefined;
+      return item ? { kind: "menu", id: item.itemId, update: { $set: { theme: item.theme, format: item.format, audiences: item.audiences, areaOrgId: item.serviceAreaOrgId, withdrawn: false } } } : undefined;
     }
     case "MenuItemWithdrawn":
       return { kind: "menu", id: p.itemId as string, update: { $set: { withdrawn: true } } };
@@ -128,7 +129,7 @@ export function factChange(type: string, payload: Message, at: Date): Change | u
     case "BaseStatusChanged":
       return { kind: "bases", id: p.baseId as string, update: { $set: { status: p.status as number } } };
     default:
-      return undefined;
+      return campaignFactChange(name, payload, at); // 报备 and the summary's flag (campaign-facts.ts)
   }
 }
 

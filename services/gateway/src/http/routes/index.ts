@@ -16,10 +16,11 @@ import menu from "./menu.js";
 import resources from "./resources.js";
 import bases from "./bases.js";
 import calendar from "./calendar.js";
+import campaigns from "./campaigns.js";
 import brands from "./brands.js";
 
 export type { Clients } from "./context.js";
 
 export async function registerRoutes(app: FastifyInstance, options: RouteOptions): Promise<void> {
-  for (const plugin of [auth, accounts, registry, teams, imports, menu, resources, bases, calendar, brands, orders, chain, activities, stats, notifications, webhooks]) await app.register(plugin, options);
+  for (const plugin of [auth, accounts, registry, teams, imports, menu, resources, bases, calendar, brands, orders, chain, activities, campaigns, stats, notifications, webhooks]) await app.register(plugin, options);
 }

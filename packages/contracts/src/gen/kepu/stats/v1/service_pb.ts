@@ -6,7 +6,7 @@ import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobu
 import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
-import type { Audience, Format, Theme } from "../../common/v1/catalog_pb.js";
+import type { Audience, Format, OrgKind, Theme } from "../../common/v1/catalog_pb.js";
 import { file_kepu_common_v1_catalog } from "../../common/v1/catalog_pb.js";
 import type { Message } from "@bufbuild/protobuf";
 
@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file kepu/stats/v1/service.proto.
  */
 export const file_kepu_stats_v1_service: GenFile = /*@__PURE__*/
-  fileDesc("ChtrZXB1L3N0YXRzL3YxL3NlcnZpY2UucHJvdG8SDWtlcHUuc3RhdHMudjEi+AEKBVNsaWNlEg4KBm9yZ19pZBgBIAEoCRIkCgV0aGVtZRgCIAEoDjIVLmtlcHUuY29tbW9uLnYxLlRoZW1lEioKCGF1ZGllbmNlGAMgASgOMhgua2VwdS5jb21tb24udjEuQXVkaWVuY2USJgoGZm9ybWF0GAQgASgOMhYua2VwdS5jb21tb24udjEuRm9ybWF0EhMKC2NhbXBhaWduX2lkGAUgASgJEigKBGZyb20YBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiYKAnRvGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJCCghEdXJhdGlvbhIUCgxtZWRpYW5faG91cnMYASABKAESEQoJcDkwX2hvdXJzGAIgASgBEg0KBWNvdW50GAMgASgFIvwHCgdGaWd1cmVzEkQKEG9yZGVyc19ieV9zdGF0dXMYASADKAsyKi5rZXB1LnN0YXRzLnYxLkZpZ3VyZXMuT3JkZXJzQnlTdGF0dXNFbnRyeRIOCgZvcmRlcnMYAiABKAUSMQoQdGltZV90b19kaXNwYXRjaBgDIAEoCzIXLmtlcHUuc3RhdHMudjEuRHVyYXRpb24SLwoOdGltZV90b19hY2NlcHQYBCABKAsyFy5rZXB1LnN0YXRzLnYxLkR1cmF0aW9uEjAKD3RpbWVfdG9fZGVsaXZlchgFIAEoCzIXLmtlcHUuc3RhdHMudjEuRHVyYXRpb24SFAoMZGVjbGluZV9yYXRlGAYgASgBEhQKDHRpbWVvdXRfcmF0ZRgHIAEoARIXCg9jb21wbGV0aW9uX3JhdGUYCCABKAESEgoKYWN0aXZpdGllcxgJIAEoBRIQCghzZXNzaW9ucxgKIAEoBRIUCgxwYXJ0aWNpcGFudHMYCyABKAUSGwoTdW5pcXVlX3BhcnRpY2lwYW50cxgMIAEoBRIVCg1zZXJ2aWNlX2hvdXJzGA0gASgBEhMKC2NvbW11bml0aWVzGA4gASgFEiEKGWNvbW11bml0aWVzX3dpdGhfYWN0aXZpdHkYDyABKAUSEAoIY292ZXJhZ2UYECABKAESQgoPZGVtYW5kX2J5X3RoZW1lGBEgAygLMikua2VwdS5zdGF0cy52MS5GaWd1cmVzLkRlbWFuZEJ5VGhlbWVFbnRyeRJCCg9zdXBwbHlfYnlfdGhlbWUYEiADKAsyKS5rZXB1LnN0YXRzLnYxLkZpZ3VyZXMuU3VwcGx5QnlUaGVtZUVudHJ5EkgKEnVubWV0X2J5X2NvbW11bml0eRgTIAMoCzIsLmtlcHUuc3RhdHMudjEuRmlndXJlcy5Vbm1ldEJ5Q29tbXVuaXR5RW50cnkSLwoLY29tcHV0ZWRfYXQYFCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB3JhdGluZ3MYFSABKAUSFgoOYXZlcmFnZV9yYXRpbmcYFiABKAEaNQoTT3JkZXJzQnlTdGF0dXNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAU6AjgBGjQKEkRlbWFuZEJ5VGhlbWVFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAU6AjgBGjQKElN1cHBseUJ5VGhlbWVFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAU6AjgBGjcKFVVubWV0QnlDb21tdW5pdHlFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAU6AjgBIjgKEUdldEZpZ3VyZXNSZXF1ZXN0EiMKBXNsaWNlGAEgASgLMhQua2VwdS5zdGF0cy52MS5TbGljZSI9ChJHZXRGaWd1cmVzUmVzcG9uc2USJwoHZmlndXJlcxgBIAEoCzIWLmtlcHUuc3RhdHMudjEuRmlndXJlcyKcAQoMQnJlYWtkb3duUm93EgsKA2tleRgBIAEoCRIOCgZvcmRlcnMYAiABKAUSEQoJZGVsaXZlcmVkGAMgASgFEhIKCmFjdGl2aXRpZXMYBCABKAUSFAoMcGFydGljaXBhbnRzGAUgASgFEhsKE3VuaXF1ZV9wYXJ0aWNpcGFudHMYBiABKAUSFQoNc2VydmljZV9ob3VycxgHIAEoASKOAQoTR2V0QnJlYWtkb3duUmVxdWVzdBIrCglkaW1lbnNpb24YASABKA4yGC5rZXB1LnN0YXRzLnYxLkRpbWVuc2lvbhIjCgVzbGljZRgCIAEoCzIULmtlcHUuc3RhdHMudjEuU2xpY2USJQoGcGVyaW9kGAMgASgOMhUua2VwdS5zdGF0cy52MS5QZXJpb2QiQQoUR2V0QnJlYWtkb3duUmVzcG9uc2USKQoEcm93cxgBIAMoCzIbLmtlcHUuc3RhdHMudjEuQnJlYWtkb3duUm93IjoKE1dhdGNoRmlndXJlc1JlcXVlc3QSIwoFc2xpY2UYASABKAsyFC5rZXB1LnN0YXRzLnYxLlNsaWNlIj8KFFdhdGNoRmlndXJlc1Jlc3BvbnNlEicKB2ZpZ3VyZXMYASABKAsyFi5rZXB1LnN0YXRzLnYxLkZpZ3VyZXMilQEKFEV4cG9ydEZpZ3VyZXNSZXF1ZXN0EisKBmZvcm1hdBgBIAEoDjIbLmtlcHUuc3RhdHMudjEuRXhwb3J0Rm9ybWF0EisKCWRpbWVuc2lvbhgCIAEoDjIYLmtlcHUuc3RhdHMudjEuRGltZW5zaW9uEiMKBXNsaWNlGAMgASgLMhQua2VwdS5zdGF0cy52MS5TbGljZSJQChVFeHBvcnRGaWd1cmVzUmVzcG9uc2USEAoIZmlsZW5hbWUYASABKAkSFAoMY29udGVudF90eXBlGAIgASgJEg8KB2NvbnRlbnQYAyABKAwiZgoZRXhwb3J0QW5udWFsUmV0dXJuUmVxdWVzdBIMCgR5ZWFyGAEgASgFEisKBmZvcm1hdBgCIAEoDjIbLmtlcHUuc3RhdHMudjEuRXhwb3J0Rm9ybWF0Eg4KBm9yZ19pZBgDIAEoCSJVChpFeHBvcnRBbm51YWxSZXR1cm5SZXNwb25zZRIQCghmaWxlbmFtZRgBIAEoCRIUCgxjb250ZW50X3R5cGUYAiABKAkSDwoHY29udGVudBgDIAEoDCIQCg5SZWJ1aWxkUmVxdWVzdCJNCg9SZWJ1aWxkUmVzcG9uc2USFgoOZXZlbnRzX2FwcGxpZWQYASABKAMSFAoMZXZlbnRzX3RvdGFsGAIgASgDEgwKBGRvbmUYAyABKAgiHAoaR2V0UHJvamVjdGlvblN0YXR1c1JlcXVlc3QijAEKG0dldFByb2plY3Rpb25TdGF0dXNSZXNwb25zZRIWCg5ldmVudHNfYXBwbGllZBgBIAEoAxIWCg5ldmVudHNfc2tpcHBlZBgCIAEoAxIVCg1kZWFkX2xldHRlcmVkGAMgASgDEhIKCnJlYnVpbGRpbmcYBCABKAgSEgoKZ2VuZXJhdGlvbhgFIAEoBSI2ChZHZXRQbGFuUHJvZ3Jlc3NSZXF1ZXN0Eg4KBm9yZ19pZBgBIAEoCRIMCgR5ZWFyGAIgASgFIpIBCg9QbGFuUHJvZ3Jlc3NSb3cSFAoMY29tbXVuaXR5X2lkGAEgASgJEhEKCXN0cmVldF9pZBgCIAEoCRITCgtkaXN0cmljdF9pZBgDIAEoCRIkCgV0aGVtZRgEIAEoDjIVLmtlcHUuY29tbW9uLnYxLlRoZW1lEg0KBW1vbnRoGAUgASgFEgwKBGRvbmUYBiABKAUiRwoXR2V0UGxhblByb2dyZXNzUmVzcG9uc2USLAoEcm93cxgBIAMoCzIeLmtlcHUuc3RhdHMudjEuUGxhblByb2dyZXNzUm93KmQKBlBlcmlvZBIWChJQRVJJT0RfVU5TUEVDSUZJRUQQABIOCgpQRVJJT0RfREFZEAESDwoLUEVSSU9EX1dFRUsQAhIQCgxQRVJJT0RfTU9OVEgQAxIPCgtQRVJJT0RfWUVBUhAEKt4BCglEaW1lbnNpb24SGQoVRElNRU5TSU9OX1VOU1BFQ0lGSUVEEAASFgoSRElNRU5TSU9OX0RJU1RSSUNUEAESFAoQRElNRU5TSU9OX1NUUkVFVBACEhcKE0RJTUVOU0lPTl9DT01NVU5JVFkQAxITCg9ESU1FTlNJT05fVEhFTUUQBBIWChJESU1FTlNJT05fQVVESUVOQ0UQBRIUChBESU1FTlNJT05fRk9STUFUEAYSFgoSRElNRU5TSU9OX0NBTVBBSUdOEAcSFAoQRElNRU5TSU9OX1BFUklPRBAIKlwKDEV4cG9ydEZvcm1hdBIdChlFWFBPUlRfRk9STUFUX1VOU1BFQ0lGSUVEEAASFQoRRVhQT1JUX0ZPUk1BVF9DU1YQARIWChJFWFBPUlRfRk9STUFUX1hMU1gQAjL4BQoMU3RhdHNTZXJ2aWNlElEKCkdldEZpZ3VyZXMSIC5rZXB1LnN0YXRzLnYxLkdldEZpZ3VyZXNSZXF1ZXN0GiEua2VwdS5zdGF0cy52MS5HZXRGaWd1cmVzUmVzcG9uc2USVwoMR2V0QnJlYWtkb3duEiIua2VwdS5zdGF0cy52MS5HZXRCcmVha2Rvd25SZXF1ZXN0GiMua2VwdS5zdGF0cy52MS5HZXRCcmVha2Rvd25SZXNwb25zZRJZCgxXYXRjaEZpZ3VyZXMSIi5rZXB1LnN0YXRzLnYxLldhdGNoRmlndXJlc1JlcXVlc3QaIy5rZXB1LnN0YXRzLnYxLldhdGNoRmlndXJlc1Jlc3BvbnNlMAESWgoNRXhwb3J0RmlndXJlcxIjLmtlcHUuc3RhdHMudjEuRXhwb3J0RmlndXJlc1JlcXVlc3QaJC5rZXB1LnN0YXRzLnYxLkV4cG9ydEZpZ3VyZXNSZXNwb25zZRJpChJFeHBvcnRBbm51YWxSZXR1cm4SKC5rZXB1LnN0YXRzLnYxLkV4cG9ydEFubnVhbFJldHVyblJlcXVlc3QaKS5rZXB1LnN0YXRzLnYxLkV4cG9ydEFubnVhbFJldHVyblJlc3BvbnNlEkoKB1JlYnVpbGQSHS5rZXB1LnN0YXRzLnYxLlJlYnVpbGRSZXF1ZXN0Gh4ua2VwdS5zdGF0cy52MS5SZWJ1aWxkUmVzcG9uc2UwARJsChNHZXRQcm9qZWN0aW9uU3RhdHVzEikua2VwdS5zdGF0cy52MS5HZXRQcm9qZWN0aW9uU3RhdHVzUmVxdWVzdBoqLmtlcHUuc3RhdHMudjEuR2V0UHJvamVjdGlvblN0YXR1c1Jlc3BvbnNlEmAKD0dldFBsYW5Qcm9ncmVzcxIlLmtlcHUuc3RhdHMudjEuR2V0UGxhblByb2dyZXNzUmVxdWVzdBomLmtlcHUuc3RhdHMudjEuR2V0UGxhblByb2dyZXNzUmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_timestamp, file_kepu_common_v1_catalog]);
+  fileDesc("ChtrZXB1L3N0YXRzL3YxL3NlcnZpY2UucHJvdG8SDWtlcHUuc3RhdHMudjEi0QIKBVNsaWNlEg4KBm9yZ19pZBgBIAEoCRIkCgV0aGVtZRgCIAEoDjIVLmtlcHUuY29tbW9uLnYxLlRoZW1lEioKCGF1ZGllbmNlGAMgASgOMhgua2VwdS5jb21tb24udjEuQXVkaWVuY2USJgoGZm9ybWF0GAQgASgOMhYua2VwdS5jb21tb24udjEuRm9ybWF0EhMKC2NhbXBhaWduX2lkGAUgASgJEigKBGZyb20YBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiYKAnRvGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIlCgZwZXJpb2QYCCABKA4yFS5rZXB1LnN0YXRzLnYxLlBlcmlvZBIMCgRkYXRlGAkgASgJEhEKCWZyb21fZGF0ZRgKIAEoCRIPCgd0b19kYXRlGAsgASgJIkIKCER1cmF0aW9uEhQKDG1lZGlhbl9ob3VycxgBIAEoARIRCglwOTBfaG91cnMYAiABKAESDQoFY291bnQYAyABKAUi/AcKB0ZpZ3VyZXMSRAoQb3JkZXJzX2J5X3N0YXR1cxgBIAMoCzIqLmtlcHUuc3RhdHMudjEuRmlndXJlcy5PcmRlcnNCeVN0YXR1c0VudHJ5Eg4KBm9yZGVycxgCIAEoBRIxChB0aW1lX3RvX2Rpc3BhdGNoGAMgASgLMhcua2VwdS5zdGF0cy52MS5EdXJhdGlvbhIvCg50aW1lX3RvX2FjY2VwdBgEIAEoCzIXLmtlcHUuc3RhdHMudjEuRHVyYXRpb24SMAoPdGltZV90b19kZWxpdmVyGAUgASgLMhcua2VwdS5zdGF0cy52MS5EdXJhdGlvbhIUCgxkZWNsaW5lX3JhdGUYBiABKAESFAoMdGltZW91dF9yYXRlGAcgASgBEhcKD2NvbXBsZXRpb25fcmF0ZRgIIAEoARISCgphY3Rpdml0aWVzGAkgASgFEhAKCHNlc3Npb25zGAogASgFEhQKDHBhcnRpY2lwYW50cxgLIAEoBRIbChN1bmlxdWVfcGFydGljaXBhbnRzGAwgASgFEhUKDXNlcnZpY2VfaG91cnMYDSABKAESEwoLY29tbXVuaXRpZXMYDiABKAUSIQoZY29tbXVuaXRpZXNfd2l0aF9hY3Rpdml0eRgPIAEoBRIQCghjb3ZlcmFnZRgQIAEoARJCCg9kZW1hbmRfYnlfdGhlbWUYESADKAsyKS5rZXB1LnN0YXRzLnYxLkZpZ3VyZXMuRGVtYW5kQnlUaGVtZUVudHJ5EkIKD3N1cHBseV9ieV90aGVtZRgSIAMoCzIpLmtlcHUuc3RhdHMudjEuRmlndXJlcy5TdXBwbHlCeVRoZW1lRW50cnkSSAoSdW5tZXRfYnlfY29tbXVuaXR5GBMgAygLMiwua2VwdS5zdGF0cy52MS5GaWd1cmVzLlVubWV0QnlDb21tdW5pdHlFbnRyeRIvCgtjb21wdXRlZF9hdBgUIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDwoHcmF0aW5ncxgVIAEoBRIWCg5hdmVyYWdlX3JhdGluZxgWIAEoARo1ChNPcmRlcnNCeVN0YXR1c0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoBToCOAEaNAoSRGVtYW5kQnlUaGVtZUVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoBToCOAEaNAoSU3VwcGx5QnlUaGVtZUVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoBToCOAEaNwoVVW5tZXRCeUNvbW11bml0eUVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoBToCOAEiOAoRR2V0RmlndXJlc1JlcXVlc3QSIwoFc2xpY2UYASABKAsyFC5rZXB1LnN0YXRzLnYxLlNsaWNlIj0KEkdldEZpZ3VyZXNSZXNwb25zZRInCgdmaWd1cmVzGAEgASgLMhYua2VwdS5zdGF0cy52MS5GaWd1cmVzIqoBCgxCcmVha2Rvd25Sb3cSCwoDa2V5GAEgASgJEg4KBm9yZGVycxgCIAEoBRIRCglkZWxpdmVyZWQYAyABKAUSEgoKYWN0aXZpdGllcxgEIAEoBRIUCgxwYXJ0aWNpcGFudHMYBSABKAUSGwoTdW5pcXVlX3BhcnRpY2lwYW50cxgGIAEoBRIVCg1zZXJ2aWNlX2hvdXJzGAcgASgBEgwKBG5hbWUYCCABKAkijgEKE0dldEJyZWFrZG93blJlcXVlc3QSKwoJZGltZW5zaW9uGAEgASgOMhgua2VwdS5zdGF0cy52MS5EaW1lbnNpb24SIwoFc2xpY2UYAiABKAsyFC5rZXB1LnN0YXRzLnYxLlNsaWNlEiUKBnBlcmlvZBgDIAEoDjIVLmtlcHUuc3RhdHMudjEuUGVyaW9kIkEKFEdldEJyZWFrZG93blJlc3BvbnNlEikKBHJvd3MYASADKAsyGy5rZXB1LnN0YXRzLnYxLkJyZWFrZG93blJvdyI6ChNXYXRjaEZpZ3VyZXNSZXF1ZXN0EiMKBXNsaWNlGAEgASgLMhQua2VwdS5zdGF0cy52MS5TbGljZSI/ChRXYXRjaEZpZ3VyZXNSZXNwb25zZRInCgdmaWd1cmVzGAEgASgLMhYua2VwdS5zdGF0cy52MS5GaWd1cmVzIrwBChRFeHBvcnRGaWd1cmVzUmVxdWVzdBIrCgZmb3JtYXQYASABKA4yGy5rZXB1LnN0YXRzLnYxLkV4cG9ydEZvcm1hdBIrCglkaW1lbnNpb24YAiABKA4yGC5rZXB1LnN0YXRzLnYxLkRpbWVuc2lvbhIjCgVzbGljZRgDIAEoCzIULmtlcHUuc3RhdHMudjEuU2xpY2USJQoGcGVyaW9kGAQgASgOMhUua2VwdS5zdGF0cy52MS5QZXJpb2QiUAoVRXhwb3J0RmlndXJlc1Jlc3BvbnNlEhAKCGZpbGVuYW1lGAEgASgJEhQKDGNvbnRlbnRfdHlwZRgCIAEoCRIPCgdjb250ZW50GAMgASgMImYKGUV4cG9ydEFubnVhbFJldHVyblJlcXVlc3QSDAoEeWVhchgBIAEoBRIrCgZmb3JtYXQYAiABKA4yGy5rZXB1LnN0YXRzLnYxLkV4cG9ydEZvcm1hdBIOCgZvcmdfaWQYAyABKAkiVQoaRXhwb3J0QW5udWFsUmV0dXJuUmVzcG9uc2USEAoIZmlsZW5hbWUYASABKAkSFAoMY29udGVudF90eXBlGAIgASgJEg8KB2NvbnRlbnQYAyABKAwiEAoOUmVidWlsZFJlcXVlc3QiTQoPUmVidWlsZFJlc3BvbnNlEhYKDmV2ZW50c19hcHBsaWVkGAEgASgDEhQKDGV2ZW50c190b3RhbBgCIAEoAxIMCgRkb25lGAMgASgIIhwKGkdldFByb2plY3Rpb25TdGF0dXNSZXF1ZXN0IowBChtHZXRQcm9qZWN0aW9uU3RhdHVzUmVzcG9uc2USFgoOZXZlbnRzX2FwcGxpZWQYASABKAMSFgoOZXZlbnRzX3NraXBwZWQYAiABKAMSFQoNZGVhZF9sZXR0ZXJlZBgDIAEoAxISCgpyZWJ1aWxkaW5nGAQgASgIEhIKCmdlbmVyYXRpb24YBSABKAUiNgoWR2V0UGxhblByb2dyZXNzUmVxdWVzdBIOCgZvcmdfaWQYASABKAkSDAoEeWVhchgCIAEoBSKSAQoPUGxhblByb2dyZXNzUm93EhQKDGNvbW11bml0eV9pZBgBIAEoCRIRCglzdHJlZXRfaWQYAiABKAkSEwoLZGlzdHJpY3RfaWQYAyABKAkSJAoFdGhlbWUYBCABKA4yFS5rZXB1LmNvbW1vbi52MS5UaGVtZRINCgVtb250aBgFIAEoBRIMCgRkb25lGAYgASgFIkcKF0dldFBsYW5Qcm9ncmVzc1Jlc3BvbnNlEiwKBHJvd3MYASADKAsyHi5rZXB1LnN0YXRzLnYxLlBsYW5Qcm9ncmVzc1JvdyJQChZHZXREZW1hbmRTdXBwbHlSZXF1ZXN0EiMKBXNsaWNlGAEgASgLMhQua2VwdS5zdGF0cy52MS5TbGljZRIRCglvcGVuX2RheXMYAiABKAUiswIKD0RlbWFuZFN1cHBseVJvdxIOCgZvcmdfaWQYASABKAkSDAoEbmFtZRgCIAEoCRImCgVsZXZlbBgDIAEoDjIXLmtlcHUuY29tbW9uLnYxLk9yZ0tpbmQSEQoJc3RyZWV0X2lkGAQgASgJEhMKC2Rpc3RyaWN0X2lkGAUgASgJEiQKBXRoZW1lGAYgASgOMhUua2VwdS5jb21tb24udjEuVGhlbWUSEgoKdGhlbWVfbmFtZRgHIAEoCRIOCgZvcmRlcnMYCCABKAUSEwoLb3Blbl9vcmRlcnMYCSABKAUSDQoFdW5tZXQYCiABKAUSEgoKbWVudV9pdGVtcxgLIAEoBRISCgphY3Rpdml0aWVzGAwgASgFEhwKFHVuc2VydmVkX2NvbW11bml0aWVzGA0gASgFIvYBChdHZXREZW1hbmRTdXBwbHlSZXNwb25zZRIzCgtjb21tdW5pdGllcxgBIAMoCzIeLmtlcHUuc3RhdHMudjEuRGVtYW5kU3VwcGx5Um93Ei8KB3N0cmVldHMYAiADKAsyHi5rZXB1LnN0YXRzLnYxLkRlbWFuZFN1cHBseVJvdxIxCglkaXN0cmljdHMYAyADKAsyHi5rZXB1LnN0YXRzLnYxLkRlbWFuZFN1cHBseVJvdxIRCglvcGVuX2RheXMYBCABKAUSLwoLY29tcHV0ZWRfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIoABChlFeHBvcnREZW1hbmRTdXBwbHlSZXF1ZXN0EisKBmZvcm1hdBgBIAEoDjIbLmtlcHUuc3RhdHMudjEuRXhwb3J0Rm9ybWF0EiMKBXNsaWNlGAIgASgLMhQua2VwdS5zdGF0cy52MS5TbGljZRIRCglvcGVuX2RheXMYAyABKAUiVQoaRXhwb3J0RGVtYW5kU3VwcGx5UmVzcG9uc2USEAoIZmlsZW5hbWUYASABKAkSFAoMY29udGVudF90eXBlGAIgASgJEg8KB2NvbnRlbnQYAyABKAwiLwoYR2V0Q2FtcGFpZ25Sb2xsdXBSZXF1ZXN0EhMKC2NhbXBhaWduX2lkGAEgASgJIpsBChFDYW1wYWlnblJvbGx1cFJvdxILCgNrZXkYASABKAkSDAoEbmFtZRgCIAEoCRISCgphY3Rpdml0aWVzGAMgASgFEhQKDHBhcnRpY2lwYW50cxgEIAEoBRIbChN1bmlxdWVfcGFydGljaXBhbnRzGAUgASgFEg0KBWhvdXJzGAYgASgBEhUKDXNlcnZpY2VfaG91cnMYByABKAEijwEKCUxhdGVGaWxlchITCgthY3Rpdml0eV9pZBgBIAEoCRINCgV0aXRsZRgCIAEoCRIYChBvcmdhbml6ZXJfb3JnX2lkGAMgASgJEhYKDm9yZ2FuaXplcl9uYW1lGAQgASgJEiwKCGZpbGVkX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLCAwoOQ2FtcGFpZ25Sb2xsdXASEwoLY2FtcGFpZ25faWQYASABKAkSEgoKYWN0aXZpdGllcxgCIAEoBRIUCgxwYXJ0aWNpcGFudHMYAyABKAUSGwoTdW5pcXVlX3BhcnRpY2lwYW50cxgEIAEoBRINCgVob3VycxgFIAEoARIVCg1zZXJ2aWNlX2hvdXJzGAYgASgBEhkKEXN1bW1hcmllc19vbl90aW1lGAcgASgFEhYKDnN1bW1hcmllc19sYXRlGAggASgFEhkKEXN1bW1hcmllc19taXNzaW5nGAkgASgFEhQKDG9uX3RpbWVfcmF0ZRgKIAEoARIyCghieV9sZXZlbBgLIAMoCzIgLmtlcHUuc3RhdHMudjEuQ2FtcGFpZ25Sb2xsdXBSb3cSMgoIYnlfdGhlbWUYDCADKAsyIC5rZXB1LnN0YXRzLnYxLkNhbXBhaWduUm9sbHVwUm93EjMKCWJ5X2Zvcm1hdBgNIAMoCzIgLmtlcHUuc3RhdHMudjEuQ2FtcGFpZ25Sb2xsdXBSb3cSLQoLbGF0ZV9maWxlcnMYDiADKAsyGC5rZXB1LnN0YXRzLnYxLkxhdGVGaWxlciJKChlHZXRDYW1wYWlnblJvbGx1cFJlc3BvbnNlEi0KBnJvbGx1cBgBIAEoCzIdLmtlcHUuc3RhdHMudjEuQ2FtcGFpZ25Sb2xsdXAidgobRXhwb3J0Q2FtcGFpZ25Sb2xsdXBSZXF1ZXN0EhMKC2NhbXBhaWduX2lkGAEgASgJEisKBmZvcm1hdBgCIAEoDjIbLmtlcHUuc3RhdHMudjEuRXhwb3J0Rm9ybWF0EhUKDWNhbXBhaWduX25hbWUYAyABKAkiVwocRXhwb3J0Q2FtcGFpZ25Sb2xsdXBSZXNwb25zZRIQCghmaWxlbmFtZRgBIAEoCRIUCgxjb250ZW50X3R5cGUYAiABKAkSDwoHY29udGVudBgDIAEoDCpkCgZQZXJpb2QSFgoSUEVSSU9EX1VOU1BFQ0lGSUVEEAASDgoKUEVSSU9EX0RBWRABEg8KC1BFUklPRF9XRUVLEAISEAoMUEVSSU9EX01PTlRIEAMSDwoLUEVSSU9EX1lFQVIQBCreAQoJRGltZW5zaW9uEhkKFURJTUVOU0lPTl9VTlNQRUNJRklFRBAAEhYKEkRJTUVOU0lPTl9ESVNUUklDVBABEhQKEERJTUVOU0lPTl9TVFJFRVQQAhIXChNESU1FTlNJT05fQ09NTVVOSVRZEAMSEwoPRElNRU5TSU9OX1RIRU1FEAQSFgoSRElNRU5TSU9OX0FVRElFTkNFEAUSFAoQRElNRU5TSU9OX0ZPUk1BVBAGEhYKEkRJTUVOU0lPTl9DQU1QQUlHThAHEhQKEERJTUVOU0lPTl9QRVJJT0QQCCpcCgxFeHBvcnRGb3JtYXQSHQoZRVhQT1JUX0ZPUk1BVF9VTlNQRUNJRklFRBAAEhUKEUVYUE9SVF9GT1JNQVRfQ1NWEAESFgoSRVhQT1JUX0ZPUk1BVF9YTFNYEAIyngkKDFN0YXRzU2VydmljZRJRCgpHZXRGaWd1cmVzEiAua2VwdS5zdGF0cy52MS5HZXRGaWd1cmVzUmVxdWVzdBohLmtlcHUuc3RhdHMudjEuR2V0RmlndXJlc1Jlc3BvbnNlElcKDEdldEJyZWFrZG93bhIiLmtlcHUuc3RhdHMudjEuR2V0QnJlYWtkb3duUmVxdWVzdBojLmtlcHUuc3RhdHMudjEuR2V0QnJlYWtkb3duUmVzcG9uc2USWQoMV2F0Y2hGaWd1cmVzEiIua2VwdS5zdGF0cy52MS5XYXRjaEZpZ3VyZXNSZXF1ZXN0GiMua2VwdS5zdGF0cy52MS5XYXRjaEZpZ3VyZXNSZXNwb25zZTABEloKDUV4cG9ydEZpZ3VyZXMSIy5rZXB1LnN0YXRzLnYxLkV4cG9ydEZpZ3VyZXNSZXF1ZXN0GiQua2VwdS5zdGF0cy52MS5FeHBvcnRGaWd1cmVzUmVzcG9uc2USaQoSRXhwb3J0QW5udWFsUmV0dXJuEigua2VwdS5zdGF0cy52MS5FeHBvcnRBbm51YWxSZXR1cm5SZXF1ZXN0Gikua2VwdS5zdGF0cy52MS5FeHBvcnRBbm51YWxSZXR1cm5SZXNwb25zZRJKCgdSZWJ1aWxkEh0ua2VwdS5zdGF0cy52MS5SZWJ1aWxkUmVxdWVzdBoeLmtlcHUuc3RhdHMudjEuUmVidWlsZFJlc3BvbnNlMAESbAoTR2V0UHJvamVjdGlvblN0YXR1cxIpLmtlcHUuc3RhdHMudjEuR2V0UHJvamVjdGlvblN0YXR1c1JlcXVlc3QaKi5rZXB1LnN0YXRzLnYxLkdldFByb2plY3Rpb25TdGF0dXNSZXNwb25zZRJmChFHZXRDYW1wYWlnblJvbGx1cBInLmtlcHUuc3RhdHMudjEuR2V0Q2FtcGFpZ25Sb2xsdXBSZXF1ZXN0Gigua2VwdS5zdGF0cy52MS5HZXRDYW1wYWlnblJvbGx1cFJlc3BvbnNlEm8KFEV4cG9ydENhbXBhaWduUm9sbHVwEioua2VwdS5zdGF0cy52MS5FeHBvcnRDYW1wYWlnblJvbGx1cFJlcXVlc3QaKy5rZXB1LnN0YXRzLnYxLkV4cG9ydENhbXBhaWduUm9sbHVwUmVzcG9uc2USYAoPR2V0UGxhblByb2dyZXNzEiUua2VwdS5zdGF0cy52MS5HZXRQbGFuUHJvZ3Jlc3NSZXF1ZXN0GiYua2VwdS5zdGF0cy52MS5HZXRQbGFuUHJvZ3Jlc3NSZXNwb25zZRJgCg9HZXREZW1hbmRTdXBwbHkSJS5rZXB1LnN0YXRzLnYxLkdldERlbWFuZFN1cHBseVJlcXVlc3QaJi5rZXB1LnN0YXRzLnYxLkdldERlbWFuZFN1cHBseVJlc3BvbnNlEmkKEkV4cG9ydERlbWFuZFN1cHBseRIoLmtlcHUuc3RhdHMudjEuRXhwb3J0RGVtYW5kU3VwcGx5UmVxdWVzdBopLmtlcHUuc3RhdHMudjEuRXhwb3J0RGVtYW5kU3VwcGx5UmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_timestamp, file_kepu_common_v1_catalog]);
 
 /**
  * Which part of the world a figure covers. Empty fields do not narrow.
@@ -58,6 +58,31 @@ export type Slice = Message<"kepu.stats.v1.Slice"> & {
    * @generated from field: google.protobuf.Timestamp to = 7;
    */
   to?: Timestamp;
+
+  /**
+   * A Beijing period holding a Beijing date ("2027-09-28"): that day, ISO week, month or year.
+   * Narrows together with from/to (both apply).
+   *
+   * @generated from field: kepu.stats.v1.Period period = 8;
+   */
+  period: Period;
+
+  /**
+   * @generated from field: string date = 9;
+   */
+  date: string;
+
+  /**
+   * Beijing dates, both included: 00:00 of from_date to 24:00 of to_date (beside from/to instants).
+   *
+   * @generated from field: string from_date = 10;
+   */
+  fromDate: string;
+
+  /**
+   * @generated from field: string to_date = 11;
+   */
+  toDate: string;
 };
 
 /**
@@ -300,6 +325,13 @@ export type BreakdownRow = Message<"kepu.stats.v1.BreakdownRow"> & {
    * @generated from field: double service_hours = 7;
    */
   serviceHours: number;
+
+  /**
+   * What a person reads for the key: the org's name, the theme's, audience's or format's Chinese label.
+   *
+   * @generated from field: string name = 8;
+   */
+  name: string;
 };
 
 /**
@@ -407,6 +439,13 @@ export type ExportFiguresRequest = Message<"kepu.stats.v1.ExportFiguresRequest">
    * @generated from field: kepu.stats.v1.Slice slice = 3;
    */
   slice?: Slice;
+
+  /**
+   * For DIMENSION_PERIOD.
+   *
+   * @generated from field: kepu.stats.v1.Period period = 4;
+   */
+  period: Period;
 };
 
 /**
@@ -675,6 +714,482 @@ export const GetPlanProgressResponseSchema: GenMessage<GetPlanProgressResponse> 
   messageDesc(file_kepu_stats_v1_service, 20);
 
 /**
+ * @generated from message kepu.stats.v1.GetDemandSupplyRequest
+ */
+export type GetDemandSupplyRequest = Message<"kepu.stats.v1.GetDemandSupplyRequest"> & {
+  /**
+   * @generated from field: kepu.stats.v1.Slice slice = 1;
+   */
+  slice?: Slice;
+
+  /**
+   * An order still open this many days after it was placed is unmet demand (0: the default, 14).
+   *
+   * @generated from field: int32 open_days = 2;
+   */
+  openDays: number;
+};
+
+/**
+ * Describes the message kepu.stats.v1.GetDemandSupplyRequest.
+ * Use `create(GetDemandSupplyRequestSchema)` to create a new message.
+ */
+export const GetDemandSupplyRequestSchema: GenMessage<GetDemandSupplyRequest> = /*@__PURE__*/
+  messageDesc(file_kepu_stats_v1_service, 21);
+
+/**
+ * One theme in one place (a community, or a street or district rolled up from its communities).
+ *
+ * @generated from message kepu.stats.v1.DemandSupplyRow
+ */
+export type DemandSupplyRow = Message<"kepu.stats.v1.DemandSupplyRow"> & {
+  /**
+   * @generated from field: string org_id = 1;
+   */
+  orgId: string;
+
+  /**
+   * @generated from field: string name = 2;
+   */
+  name: string;
+
+  /**
+   * @generated from field: kepu.common.v1.OrgKind level = 3;
+   */
+  level: OrgKind;
+
+  /**
+   * The street and district it lies in (empty for the level itself and above).
+   *
+   * @generated from field: string street_id = 4;
+   */
+  streetId: string;
+
+  /**
+   * @generated from field: string district_id = 5;
+   */
+  districtId: string;
+
+  /**
+   * @generated from field: kepu.common.v1.Theme theme = 6;
+   */
+  theme: Theme;
+
+  /**
+   * @generated from field: string theme_name = 7;
+   */
+  themeName: string;
+
+  /**
+   * Orders placed on the theme in the slice.
+   *
+   * @generated from field: int32 orders = 8;
+   */
+  orders: number;
+
+  /**
+   * Of them: not yet delivered, nor cancelled or rejected.
+   *
+   * @generated from field: int32 open_orders = 9;
+   */
+  openOrders: number;
+
+  /**
+   * Of the open ones: placed more than open_days days ago.
+   *
+   * @generated from field: int32 unmet = 10;
+   */
+  unmet: number;
+
+  /**
+   * Menu items on the theme whose service area covers the community (distinct items for a roll-up).
+   *
+   * @generated from field: int32 menu_items = 11;
+   */
+  menuItems: number;
+
+  /**
+   * Activities held on the theme (not cancelled).
+   *
+   * @generated from field: int32 activities = 12;
+   */
+  activities: number;
+
+  /**
+   * Communities where the theme was ordered and no menu item serves it (0 or 1 for a community).
+   *
+   * @generated from field: int32 unserved_communities = 13;
+   */
+  unservedCommunities: number;
+};
+
+/**
+ * Describes the message kepu.stats.v1.DemandSupplyRow.
+ * Use `create(DemandSupplyRowSchema)` to create a new message.
+ */
+export const DemandSupplyRowSchema: GenMessage<DemandSupplyRow> = /*@__PURE__*/
+  messageDesc(file_kepu_stats_v1_service, 22);
+
+/**
+ * @generated from message kepu.stats.v1.GetDemandSupplyResponse
+ */
+export type GetDemandSupplyResponse = Message<"kepu.stats.v1.GetDemandSupplyResponse"> & {
+  /**
+   * @generated from field: repeated kepu.stats.v1.DemandSupplyRow communities = 1;
+   */
+  communities: DemandSupplyRow[];
+
+  /**
+   * @generated from field: repeated kepu.stats.v1.DemandSupplyRow streets = 2;
+   */
+  streets: DemandSupplyRow[];
+
+  /**
+   * @generated from field: repeated kepu.stats.v1.DemandSupplyRow districts = 3;
+   */
+  districts: DemandSupplyRow[];
+
+  /**
+   * @generated from field: int32 open_days = 4;
+   */
+  openDays: number;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp computed_at = 5;
+   */
+  computedAt?: Timestamp;
+};
+
+/**
+ * Describes the message kepu.stats.v1.GetDemandSupplyResponse.
+ * Use `create(GetDemandSupplyResponseSchema)` to create a new message.
+ */
+export const GetDemandSupplyResponseSchema: GenMessage<GetDemandSupplyResponse> = /*@__PURE__*/
+  messageDesc(file_kepu_stats_v1_service, 23);
+
+/**
+ * @generated from message kepu.stats.v1.ExportDemandSupplyRequest
+ */
+export type ExportDemandSupplyRequest = Message<"kepu.stats.v1.ExportDemandSupplyRequest"> & {
+  /**
+   * @generated from field: kepu.stats.v1.ExportFormat format = 1;
+   */
+  format: ExportFormat;
+
+  /**
+   * @generated from field: kepu.stats.v1.Slice slice = 2;
+   */
+  slice?: Slice;
+
+  /**
+   * @generated from field: int32 open_days = 3;
+   */
+  openDays: number;
+};
+
+/**
+ * Describes the message kepu.stats.v1.ExportDemandSupplyRequest.
+ * Use `create(ExportDemandSupplyRequestSchema)` to create a new message.
+ */
+export const ExportDemandSupplyRequestSchema: GenMessage<ExportDemandSupplyRequest> = /*@__PURE__*/
+  messageDesc(file_kepu_stats_v1_service, 24);
+
+/**
+ * @generated from message kepu.stats.v1.ExportDemandSupplyResponse
+ */
+export type ExportDemandSupplyResponse = Message<"kepu.stats.v1.ExportDemandSupplyResponse"> & {
+  /**
+   * @generated from field: string filename = 1;
+   */
+  filename: string;
+
+  /**
+   * @generated from field: string content_type = 2;
+   */
+  contentType: string;
+
+  /**
+   * @generated from field: bytes content = 3;
+   */
+  content: Uint8Array;
+};
+
+/**
+ * Describes the message kepu.stats.v1.ExportDemandSupplyResponse.
+ * Use `create(ExportDemandSupplyResponseSchema)` to create a new message.
+ */
+export const ExportDemandSupplyResponseSchema: GenMessage<ExportDemandSupplyResponse> = /*@__PURE__*/
+  messageDesc(file_kepu_stats_v1_service, 25);
+
+/**
+ * @generated from message kepu.stats.v1.GetCampaignRollupRequest
+ */
+export type GetCampaignRollupRequest = Message<"kepu.stats.v1.GetCampaignRollupRequest"> & {
+  /**
+   * @generated from field: string campaign_id = 1;
+   */
+  campaignId: string;
+};
+
+/**
+ * Describes the message kepu.stats.v1.GetCampaignRollupRequest.
+ * Use `create(GetCampaignRollupRequestSchema)` to create a new message.
+ */
+export const GetCampaignRollupRequestSchema: GenMessage<GetCampaignRollupRequest> = /*@__PURE__*/
+  messageDesc(file_kepu_stats_v1_service, 26);
+
+/**
+ * One group of a campaign's roll-up: a level, theme or format (key: its code; name: its words).
+ *
+ * @generated from message kepu.stats.v1.CampaignRollupRow
+ */
+export type CampaignRollupRow = Message<"kepu.stats.v1.CampaignRollupRow"> & {
+  /**
+   * @generated from field: string key = 1;
+   */
+  key: string;
+
+  /**
+   * @generated from field: string name = 2;
+   */
+  name: string;
+
+  /**
+   * @generated from field: int32 activities = 3;
+   */
+  activities: number;
+
+  /**
+   * 参与人次 and distinct people.
+   *
+   * @generated from field: int32 participants = 4;
+   */
+  participants: number;
+
+  /**
+   * @generated from field: int32 unique_participants = 5;
+   */
+  uniqueParticipants: number;
+
+  /**
+   * Hours held (the sessions' length) and 志愿服务时长.
+   *
+   * @generated from field: double hours = 6;
+   */
+  hours: number;
+
+  /**
+   * @generated from field: double service_hours = 7;
+   */
+  serviceHours: number;
+};
+
+/**
+ * Describes the message kepu.stats.v1.CampaignRollupRow.
+ * Use `create(CampaignRollupRowSchema)` to create a new message.
+ */
+export const CampaignRollupRowSchema: GenMessage<CampaignRollupRow> = /*@__PURE__*/
+  messageDesc(file_kepu_stats_v1_service, 27);
+
+/**
+ * An activity whose 图文总结 came after the due date, or is missing past it, with its organizer's name.
+ *
+ * @generated from message kepu.stats.v1.LateFiler
+ */
+export type LateFiler = Message<"kepu.stats.v1.LateFiler"> & {
+  /**
+   * @generated from field: string activity_id = 1;
+   */
+  activityId: string;
+
+  /**
+   * @generated from field: string title = 2;
+   */
+  title: string;
+
+  /**
+   * @generated from field: string organizer_org_id = 3;
+   */
+  organizerOrgId: string;
+
+  /**
+   * @generated from field: string organizer_name = 4;
+   */
+  organizerName: string;
+
+  /**
+   * Unset when not filed yet.
+   *
+   * @generated from field: google.protobuf.Timestamp filed_at = 5;
+   */
+  filedAt?: Timestamp;
+};
+
+/**
+ * Describes the message kepu.stats.v1.LateFiler.
+ * Use `create(LateFilerSchema)` to create a new message.
+ */
+export const LateFilerSchema: GenMessage<LateFiler> = /*@__PURE__*/
+  messageDesc(file_kepu_stats_v1_service, 28);
+
+/**
+ * @generated from message kepu.stats.v1.CampaignRollup
+ */
+export type CampaignRollup = Message<"kepu.stats.v1.CampaignRollup"> & {
+  /**
+   * @generated from field: string campaign_id = 1;
+   */
+  campaignId: string;
+
+  /**
+   * @generated from field: int32 activities = 2;
+   */
+  activities: number;
+
+  /**
+   * @generated from field: int32 participants = 3;
+   */
+  participants: number;
+
+  /**
+   * @generated from field: int32 unique_participants = 4;
+   */
+  uniqueParticipants: number;
+
+  /**
+   * @generated from field: double hours = 5;
+   */
+  hours: number;
+
+  /**
+   * @generated from field: double service_hours = 6;
+   */
+  serviceHours: number;
+
+  /**
+   * @generated from field: int32 summaries_on_time = 7;
+   */
+  summariesOnTime: number;
+
+  /**
+   * @generated from field: int32 summaries_late = 8;
+   */
+  summariesLate: number;
+
+  /**
+   * @generated from field: int32 summaries_missing = 9;
+   */
+  summariesMissing: number;
+
+  /**
+   * On-time summaries of all registered activities (cancelled ones left out), 0–1.
+   *
+   * @generated from field: double on_time_rate = 10;
+   */
+  onTimeRate: number;
+
+  /**
+   * @generated from field: repeated kepu.stats.v1.CampaignRollupRow by_level = 11;
+   */
+  byLevel: CampaignRollupRow[];
+
+  /**
+   * @generated from field: repeated kepu.stats.v1.CampaignRollupRow by_theme = 12;
+   */
+  byTheme: CampaignRollupRow[];
+
+  /**
+   * @generated from field: repeated kepu.stats.v1.CampaignRollupRow by_format = 13;
+   */
+  byFormat: CampaignRollupRow[];
+
+  /**
+   * @generated from field: repeated kepu.stats.v1.LateFiler late_filers = 14;
+   */
+  lateFilers: LateFiler[];
+};
+
+/**
+ * Describes the message kepu.stats.v1.CampaignRollup.
+ * Use `create(CampaignRollupSchema)` to create a new message.
+ */
+export const CampaignRollupSchema: GenMessage<CampaignRollup> = /*@__PURE__*/
+  messageDesc(file_kepu_stats_v1_service, 29);
+
+/**
+ * @generated from message kepu.stats.v1.GetCampaignRollupResponse
+ */
+export type GetCampaignRollupResponse = Message<"kepu.stats.v1.GetCampaignRollupResponse"> & {
+  /**
+   * @generated from field: kepu.stats.v1.CampaignRollup rollup = 1;
+   */
+  rollup?: CampaignRollup;
+};
+
+/**
+ * Describes the message kepu.stats.v1.GetCampaignRollupResponse.
+ * Use `create(GetCampaignRollupResponseSchema)` to create a new message.
+ */
+export const GetCampaignRollupResponseSchema: GenMessage<GetCampaignRollupResponse> = /*@__PURE__*/
+  messageDesc(file_kepu_stats_v1_service, 30);
+
+/**
+ * @generated from message kepu.stats.v1.ExportCampaignRollupRequest
+ */
+export type ExportCampaignRollupRequest = Message<"kepu.stats.v1.ExportCampaignRollupRequest"> & {
+  /**
+   * @generated from field: string campaign_id = 1;
+   */
+  campaignId: string;
+
+  /**
+   * @generated from field: kepu.stats.v1.ExportFormat format = 2;
+   */
+  format: ExportFormat;
+
+  /**
+   * The campaign's name for the file's total row (the events service owns campaigns; the gateway looks it up).
+   *
+   * @generated from field: string campaign_name = 3;
+   */
+  campaignName: string;
+};
+
+/**
+ * Describes the message kepu.stats.v1.ExportCampaignRollupRequest.
+ * Use `create(ExportCampaignRollupRequestSchema)` to create a new message.
+ */
+export const ExportCampaignRollupRequestSchema: GenMessage<ExportCampaignRollupRequest> = /*@__PURE__*/
+  messageDesc(file_kepu_stats_v1_service, 31);
+
+/**
+ * @generated from message kepu.stats.v1.ExportCampaignRollupResponse
+ */
+export type ExportCampaignRollupResponse = Message<"kepu.stats.v1.ExportCampaignRollupResponse"> & {
+  /**
+   * @generated from field: string filename = 1;
+   */
+  filename: string;
+
+  /**
+   * @generated from field: string content_type = 2;
+   */
+  contentType: string;
+
+  /**
+   * @generated from field: bytes content = 3;
+   */
+  content: Uint8Array;
+};
+
+/**
+ * Describes the message kepu.stats.v1.ExportCampaignRollupResponse.
+ * Use `create(ExportCampaignRollupResponseSchema)` to create a new message.
+ */
+export const ExportCampaignRollupResponseSchema: GenMessage<ExportCampaignRollupResponse> = /*@__PURE__*/
+  messageDesc(file_kepu_stats_v1_service, 32);
+
+/**
  * @generated from enum kepu.stats.v1.Period
  */
 export enum Period {
@@ -862,6 +1377,25 @@ export const StatsService: GenService<{
     output: typeof GetProjectionStatusResponseSchema;
   },
   /**
+   * A campaign's roll-up (活动节点汇总): its registered activities by level, theme and format,
+   * 人次, distinct people, hours, the on-time 图文总结 rate and the late filers; and as a file.
+   *
+   * @generated from rpc kepu.stats.v1.StatsService.GetCampaignRollup
+   */
+  getCampaignRollup: {
+    methodKind: "unary";
+    input: typeof GetCampaignRollupRequestSchema;
+    output: typeof GetCampaignRollupResponseSchema;
+  },
+  /**
+   * @generated from rpc kepu.stats.v1.StatsService.ExportCampaignRollup
+   */
+  exportCampaignRollup: {
+    methodKind: "unary";
+    input: typeof ExportCampaignRollupRequestSchema;
+    output: typeof ExportCampaignRollupResponseSchema;
+  },
+  /**
    * 一社区一科普品牌: activities held (completed) per community × theme × Beijing month of a year,
    * within an org's subtree — the "done" against a brand's annual plan.
    *
@@ -871,6 +1405,25 @@ export const StatsService: GenService<{
     methodKind: "unary";
     input: typeof GetPlanProgressRequestSchema;
     output: typeof GetPlanProgressResponseSchema;
+  },
+  /**
+   * Demand against supply per theme × community, rolled up by street and district: orders placed,
+   * menu items serving the community, activities held, unmet demand.
+   *
+   * @generated from rpc kepu.stats.v1.StatsService.GetDemandSupply
+   */
+  getDemandSupply: {
+    methodKind: "unary";
+    input: typeof GetDemandSupplyRequestSchema;
+    output: typeof GetDemandSupplyResponseSchema;
+  },
+  /**
+   * @generated from rpc kepu.stats.v1.StatsService.ExportDemandSupply
+   */
+  exportDemandSupply: {
+    methodKind: "unary";
+    input: typeof ExportDemandSupplyRequestSchema;
+    output: typeof ExportDemandSupplyResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_kepu_stats_v1_service, 0);
