@@ -19,7 +19,7 @@ const facts: Facts = {
   activities: [
     { activityId: "a1", theme: 3, audience: 2, format: 1, path: ["sz", "sz-futian", "sz-futian-s1", "sz-futian-s1-c1"], districtId: "sz-futian", streetId: "sz-futian-s1", communityId: "sz-futian-s1-c1", campaignId: "kepu-month-2026", startsAt: h(40), sessions: 2, status: "COMPLETED", participants: 30, residents: [...residents(18), "r1", "r2"], serviceHours: 6 },
   ],
-  menu: [{ itemId: "m1", theme: 3, path: [], withdrawn: false }, { itemId: "m2", theme: 8, path: [], withdrawn: true }],
+  menu: [{ itemId: "m1", theme: 3, areaOrgId: "", withdrawn: false }, { itemId: "m2", theme: 8, areaOrgId: "", withdrawn: true }],
   communities: [
     { orgId: "sz-futian-s1-c1", kind: 4, path: ["sz", "sz-futian", "sz-futian-s1", "sz-futian-s1-c1"] },
     { orgId: "sz-futian-s1-c2", kind: 4, path: ["sz", "sz-futian", "sz-futian-s1", "sz-futian-s1-c2"] },

@@ -2,6 +2,9 @@
 // clearer as code anyway). Pure: the same facts and slice always give the same figures.
 // Days, ISO weeks, months and years are Beijing ones (@kepu/calendar, the deployment's zone).
 import { calendar, type Calendar, type Period } from "@kepu/calendar";
+import { inSlice, within, type Slice } from "./slice.js";
+
+export type { Slice } from "./slice.js";
 
 export interface OrderFact {
   orderId: string;
@@ -58,16 +61,20 @@ export const visits = (a: ActivityFact) => a.residents.length + walkIns(a);
 /** 参与人数 (people): distinct residents who checked in at any of the activities, plus their walk-ins. */
 export const people = (activities: ActivityFact[]) => new Set(activities.flatMap((a) => a.residents)).size + activities.reduce((sum, a) => sum + walkIns(a), 0);
 
+/** A menu item: offered in its service area's subtree (an empty area: legacy items, everywhere). */
 export interface MenuFact {
   itemId: string;
   theme: number;
-  path: string[];
+  format?: number;
+  audiences?: number[];
+  areaOrgId: string;
   withdrawn: boolean;
 }
 
 export interface OrgFact {
   orgId: string;
   kind: number;
+  name?: string;
   path: string[];
   /** When the registry closed it (OrganizationClosed); absent while open. */
   closedAt?: Date;
@@ -84,18 +91,26 @@ export interface Facts {
   activities: ActivityFact[];
   menu: MenuFact[];
   communities: OrgFact[];
+  /** Every org the registry told of (names, where service areas lie); the communities when absent. */
+  orgs?: OrgFact[];
 }
 
-export interface Slice {
-  orgId: string;
-  theme: number;
-  audience: number;
-  format: number;
-  campaignId: string;
-  /** Instants, both included. A reader's dates are Beijing days: 00:00 of the first to 24:00 of the last (`calendar.window`). */
-  from?: Date;
-  to?: Date;
+/** Where each org lies (it and its ancestors), by id. */
+export const pathsOf = (facts: Facts) => new Map((facts.orgs ?? facts.communities).map((o) => [o.orgId, o.path]));
+
+/**
+ * A menu item serves an org's slice when its service area covers the org (the area is the org or
+ * above it) or lies within the org's subtree (the item serves part of it). Every item serves the
+ * whole world (no org).
+ */
+export function servesOrg(item: MenuFact, orgId: string, paths: Map<string, string[]>): boolean {
+  if (!orgId || !item.areaOrgId) return true;
+  return (paths.get(orgId) ?? [orgId]).includes(item.areaOrgId) || (paths.get(item.areaOrgId) ?? [item.areaOrgId]).includes(orgId);
 }
+
+/** An item on the slice's theme, format and audience (each when asked), not withdrawn. */
+export const offersSlice = (item: MenuFact, slice: Slice) =>
+  !item.withdrawn && (!slice.theme || item.theme === slice.theme) && (!slice.format || item.format === slice.format) && (!slice.audience || (item.audiences ?? []).includes(slice.audience));
 
 export interface Duration {
   medianHours: number;
@@ -128,15 +143,8 @@ export interface Figures {
   averageRating: number;
 }
 
-const within = (at: Date | undefined, slice: Slice) => (!slice.from || (!!at && at >= slice.from)) && (!slice.to || (!!at && at <= slice.to));
-const inSlice = (fact: { path: string[]; theme: number; audience: number; format: number; campaignId: string }, slice: Slice) =>
-  (!slice.orgId || fact.path.includes(slice.orgId)) &&
-  (!slice.theme || fact.theme === slice.theme) &&
-  (!slice.audience || fact.audience === slice.audience) &&
-  (!slice.format || fact.format === slice.format) &&
-  (!slice.campaignId || fact.campaignId === slice.campaignId);
-
 export const ordersIn = (facts: Facts, slice: Slice) => facts.orders.filter((o) => inSlice(o, slice) && within(o.submittedAt, slice));
+/** Activities of the slice that were not cancelled: the ones held (or to be held). */
 export const activitiesIn = (facts: Facts, slice: Slice) => facts.activities.filter((a) => inSlice(a, slice) && within(a.startsAt, slice) && a.status !== "CANCELLED");
 
 const round = (n: number, places = 2) => Math.round(n * 10 ** places) / 10 ** places;
@@ -155,8 +163,8 @@ export function duration(orders: OrderFact[], from: (o: OrderFact) => Date | und
   return { medianHours: round(rank(0.5)), p90Hours: round(rank(0.9)), count: hours.length };
 }
 
-const delivered = (o: OrderFact) => o.status === "DELIVERED" || o.status === "RATED";
-const closedUnserved = (o: OrderFact) => o.status === "CANCELLED" || o.status === "REJECTED";
+export const delivered = (o: OrderFact) => o.status === "DELIVERED" || o.status === "RATED";
+export const closedUnserved = (o: OrderFact) => o.status === "CANCELLED" || o.status === "REJECTED";
 
 export function computeFigures(facts: Facts, slice: Slice, themeName: (theme: number) => string): Figures {
   const orders = ordersIn(facts, slice);
@@ -166,6 +174,7 @@ export function computeFigures(facts: Facts, slice: Slice, themeName: (theme: nu
   const communities = facts.communities.filter((c) => (!slice.orgId || c.path.includes(slice.orgId)) && openThrough(c, slice));
   const served = new Set(activities.map((a) => a.communityId).filter(Boolean));
   const live = orders.filter((o) => !closedUnserved(o));
+  const paths = pathsOf(facts);
   return {
     ordersByStatus: countBy(orders, (o) => o.status),
     orders: orders.length,
@@ -184,10 +193,7 @@ export function computeFigures(facts: Facts, slice: Slice, themeName: (theme: nu
     communitiesWithActivity: communities.filter((c) => served.has(c.orgId)).length,
     coverage: ratio(communities.filter((c) => served.has(c.orgId)).length, communities.length),
     demandByTheme: countBy(orders, (o) => themeName(o.theme)),
-    supplyByTheme: countBy(
-      facts.menu.filter((m) => !m.withdrawn && (!slice.theme || m.theme === slice.theme) && (!slice.orgId || m.path.includes(slice.orgId) || m.path.length === 0)),
-      (m) => themeName(m.theme),
-    ),
+    supplyByTheme: countBy(facts.menu.filter((m) => offersSlice(m, slice) && servesOrg(m, slice.orgId, paths)), (m) => themeName(m.theme)),
     unmetByCommunity: countBy(live.filter((o) => !delivered(o)), (o) => o.communityId),
     ...ratingsOf(activities),
   };
@@ -203,6 +209,8 @@ export type Dimension = "district" | "street" | "community" | "theme" | "audienc
 
 export interface BreakdownRow {
   key: string;
+  /** What a person reads: the org's name, the label of a theme, audience or format, the period's key. */
+  name: string;
   orders: number;
   delivered: number;
   activities: number;
@@ -235,8 +243,10 @@ export function breakdown(facts: Facts, slice: Slice, dimension: Dimension, labe
         return at ? cal.periodKey(at, dimension as Period) : "";
     }
   };
+  const names = new Map((facts.orgs ?? facts.communities).map((o) => [o.orgId, o.name ?? ""]));
+  const nameOf = (key: string) => (dimension === "district" || dimension === "street" || dimension === "community" ? names.get(key) || key : key);
   const rows = new Map<string, BreakdownRow>();
-  const row = (key: string) => rows.get(key) ?? rows.set(key, { key, orders: 0, delivered: 0, activities: 0, participants: 0, uniqueParticipants: 0, serviceHours: 0 }).get(key)!;
+  const row = (key: string) => rows.get(key) ?? rows.set(key, { key, name: nameOf(key), orders: 0, delivered: 0, activities: 0, participants: 0, uniqueParticipants: 0, serviceHours: 0 }).get(key)!;
   for (const o of ordersIn(facts, slice)) {
     const r = row(keyOf(o, o.submittedAt));
     r.orders++;

@@ -2,17 +2,21 @@ import type { MessageInitShape } from "@bufbuild/protobuf";
 import { timestampDate, timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { StatsService} from "@kepu/contracts/stats/v1/service_pb";
 import { Dimension as DimensionPb, ExportFormat, type FiguresSchema, type Slice as SlicePb } from "@kepu/contracts/stats/v1/service_pb";
+import type { Period } from "@kepu/calendar";
 import { can, isPrivileged, listScope } from "@kepu/access";
 import { calendar } from "@kepu/calendar";
 import type { Actor } from "@kepu/contracts/common/v1/envelope_pb";
 import { kepuError } from "@kepu/errors";
 import type { ServiceImplementation } from "@kepu/rpc";
 import { annualReturn, annualReturnColumns } from "../domain/annual-return.js";
-import { breakdownColumns, toCsv, toXlsx, type Column } from "../domain/export.js";
-import { breakdown, computeFigures, type Dimension, type Figures, type Slice } from "../domain/figures.js";
+import { DEFAULT_OPEN_DAYS, demandSupply } from "../domain/demand-supply.js";
+import { breakdownColumns, demandSupplyColumns, demandSupplyLines, toCsv, toXlsx, type Column } from "../domain/export.js";
+import { breakdown, computeFigures, type Dimension, type Figures } from "../domain/figures.js";
+import { resolveSlice, type Slice } from "../domain/slice.js";
 import { label, themeName } from "../domain/labels.js";
 import { planProgress } from "../domain/plan-progress.js";
 import type { Projector } from "../messaging/projector.js";
+import { campaignRollupService } from "./campaign-rollup-service.js";
 import type { FactStore } from "../store/fact-store.js";
 
 const dimensions: Record<number, Dimension> = {
@@ -24,10 +28,11 @@ const dimensions: Record<number, Dimension> = {
   [DimensionPb.FORMAT]: "format",
   [DimensionPb.CAMPAIGN]: "campaign",
 };
-const periods: Record<number, Dimension> = { 1: "day", 2: "week", 3: "month", 4: "year" };
+const periods: Record<number, Period> = { 1: "day", 2: "week", 3: "month", 4: "year" };
 
+/** The slice asked for, its Beijing period and dates resolved to instants (domain/slice.ts); a bad date is refused. */
 function sliceOf(slice: SlicePb | undefined): Slice {
-  return {
+  const resolved = resolveSlice({
     orgId: slice?.orgId ?? "",
     theme: slice?.theme ?? 0,
     audience: slice?.audience ?? 0,
@@ -35,7 +40,13 @@ function sliceOf(slice: SlicePb | undefined): Slice {
     campaignId: slice?.campaignId ?? "",
     ...(slice?.from ? { from: timestampDate(slice.from) } : {}),
     ...(slice?.to ? { to: timestampDate(slice.to) } : {}),
-  };
+    ...(slice?.period && periods[slice.period] ? { period: periods[slice.period] } : {}),
+    ...(slice?.date ? { date: slice.date } : {}),
+    ...(slice?.fromDate ? { fromDate: slice.fromDate } : {}),
+    ...(slice?.toDate ? { toDate: slice.toDate } : {}),
+  });
+  if (!resolved.ok) throw resolved.error;
+  return resolved.value;
 }
 
 const toMessage = (f: Figures): MessageInitShape<typeof FiguresSchema> => ({ ...f, computedAt: timestampFromDate(new Date()) });
@@ -77,8 +88,13 @@ export function statsService(store: FactStore, projector: Projector, rebuilder: 
     if (!d) throw kepuError("invalid", "BAD_DIMENSION", "请选择统计维度", "Choose a dimension", "dimension");
     return breakdown(await store.load(slice), slice, d, label);
   };
+  const demand = async (slice: Slice, openDays: number) => {
+    if (!Number.isInteger(openDays) || openDays < 0 || openDays > 3650) throw kepuError("invalid", "BAD_OPEN_DAYS", "超期天数须为 0 到 3650 的整数", "openDays must be a whole number from 0 to 3650", "openDays");
+    return demandSupply(await store.load(slice), slice, { openDays: openDays || DEFAULT_OPEN_DAYS, now: new Date(), themeName });
+  };
 
   return {
+    ...campaignRollupService(store, exportFile), // a campaign's roll-up and its export
     async getFigures(request, context) {
       return { figures: toMessage(await figures(await scopedSlice(request.slice, context.actor))) };
     },
@@ -105,8 +121,15 @@ export function statsService(store: FactStore, projector: Projector, rebuilder: 
       }
     },
     async exportFigures(request, context) {
-      const table = await rows(request.dimension || DimensionPb.DISTRICT, 0, await scopedSlice(request.slice, context.actor));
+      const table = await rows(request.dimension || DimensionPb.DISTRICT, request.period, await scopedSlice(request.slice, context.actor));
       return exportFile(request.format, `kepu-figures-${calendar.dayKey(new Date())}`, "科普统计", breakdownColumns, table);
+    },
+    async getDemandSupply(request, context) {
+      return { ...(await demand(await scopedSlice(request.slice, context.actor), request.openDays)), computedAt: timestampFromDate(new Date()) };
+    },
+    async exportDemandSupply(request, context) {
+      const table = await demand(await scopedSlice(request.slice, context.actor), request.openDays);
+      return exportFile(request.format, `kepu-demand-supply-${calendar.dayKey(new Date())}`, "需求与供给", demandSupplyColumns, demandSupplyLines(table));
     },
     async exportAnnualReturn(request, context) {
       const year = request.year;

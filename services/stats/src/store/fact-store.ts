@@ -74,17 +74,15 @@ export class FactStore {
     const filter: Filter<Document> = {};
     if (slice.orgId) filter.path = slice.orgId;
     if (slice.theme) filter.theme = slice.theme;
-    const [orders, activities, menu, orgs] = await Promise.all([
-      this.orders(filter),
-      this.activities(filter),
-      this.facts.menu.find({}).toArray(),
-      this.facts.orgs.find({ kind: OrgKind.COMMUNITY, ...(slice.orgId ? { path: slice.orgId } : {}) }).toArray(),
-    ]);
+    // Every org (a few thousand at most): names for the rows, and where menu items' service areas lie.
+    const [orders, activities, menu, orgDocs] = await Promise.all([this.orders(filter), this.activities(filter), this.facts.menu.find({}).toArray(), this.facts.orgs.find({}).toArray()]);
+    const orgs = orgDocs.map((d) => ({ ...d, orgId: String(d._id), path: d.path ?? [] }) as unknown as OrgFact);
     return {
       orders,
       activities,
-      menu: menu.map((d) => ({ ...d, itemId: String(d._id), path: d.path ?? [] }) as unknown as MenuFact),
-      communities: orgs.map((d) => ({ ...d, orgId: String(d._id) }) as unknown as OrgFact),
+      menu: menu.map((d) => ({ audiences: [], format: 0, areaOrgId: "", ...d, itemId: String(d._id) }) as unknown as MenuFact),
+      communities: orgs.filter((o) => o.kind === OrgKind.COMMUNITY && (!slice.orgId || o.path.includes(slice.orgId))),
+      orgs,
     };
   }
 
