@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { earliestDay, filterMenu, filtersOn, noFilter, preferredInstant, type MenuItem } from "../src/domain/menu";
 
-const item = (itemId: string, more: Partial<MenuItem>): MenuItem => ({ itemId, title: itemId, theme: "THEME_HEALTH", durationMinutes: 60, capacity: 30, ...more });
+const item = (itemId: string, more: Partial<MenuItem>): MenuItem => ({ itemId, title: itemId, description: "", theme: "THEME_HEALTH", format: "FORMAT_UNSPECIFIED", audiences: [], durationMinutes: 60, capacity: 30, leadTimeDays: 0, serviceAreaOrgId: "", providerKind: "PROVIDER_KIND_TEAM", providerId: "team-1", resourceIds: [], ...more });
 const items = [
   item("talk", { title: "健康养生讲座", description: "三甲医院医生讲解慢病管理", format: "FORMAT_EXPERT_TALK", audiences: ["AUDIENCE_ELDERLY"], serviceAreaOrgId: "sz-futian" }),
   item("phone", { title: "智能手机课堂", theme: "THEME_DIGITAL_LITERACY", format: "FORMAT_HANDS_ON", audiences: ["AUDIENCE_ELDERLY", "AUDIENCE_RESIDENTS"], serviceAreaOrgId: "sz-futian-yuanling" }),

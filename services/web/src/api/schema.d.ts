@@ -1926,6 +1926,10 @@ export interface paths {
                 query?: {
                     /** @description 组织（含其下级）/ the organization, with its subtree */
                     orgId?: string;
+                    /** @description 队名中的字 / words of the team's name */
+                    q?: string;
+                    /** @description 服务中或已停用 / active or deactivated */
+                    status?: "active" | "inactive";
                     /** @description 页码，从 0 开始 / page number, from 0 */
                     page?: number;
                     /** @description 每页条数，最多 200 / page size, at most 200 */
@@ -2965,7 +2969,11 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": Blob;
+                };
+            };
             responses: {
                 /** @description Default Response */
                 200: {
@@ -5436,6 +5444,631 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/communities/{communityId}/brand": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 社区科普品牌 / A community's brand */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 社区 / the community */
+                    communityId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            brand?: {
+                                communityId: string;
+                                communityName: string;
+                                name: string;
+                                /** @enum {string} */
+                                theme: "THEME_UNSPECIFIED" | "THEME_RURAL_REVITALIZATION" | "THEME_GREEN_LOW_CARBON" | "THEME_DIGITAL_LITERACY" | "THEME_DISASTER_PREVENTION" | "THEME_HEALTH" | "THEME_CIVILIZED_CUSTOMS" | "THEME_FOOD_SAFETY" | "THEME_ARTIFICIAL_INTELLIGENCE" | "THEME_RECYCLING" | "THEME_INTANGIBLE_HERITAGE" | "THEME_DEBUNKING" | "THEME_SCIENTIST_SPIRIT" | "THEME_AGRICULTURE" | "THEME_NUCLEAR" | "THEME_WATER";
+                                demoBase?: {
+                                    baseId: string;
+                                    name: string;
+                                };
+                                partnerBases: {
+                                    baseId: string;
+                                    name: string;
+                                }[];
+                                place?: {
+                                    orgId: string;
+                                    path: string[];
+                                    districtId: string;
+                                    streetId: string;
+                                    communityId: string;
+                                };
+                                slogan: string;
+                                plans: {
+                                    year: number;
+                                    targets: {
+                                        /** @enum {string} */
+                                        theme: "THEME_UNSPECIFIED" | "THEME_RURAL_REVITALIZATION" | "THEME_GREEN_LOW_CARBON" | "THEME_DIGITAL_LITERACY" | "THEME_DISASTER_PREVENTION" | "THEME_HEALTH" | "THEME_CIVILIZED_CUSTOMS" | "THEME_FOOD_SAFETY" | "THEME_ARTIFICIAL_INTELLIGENCE" | "THEME_RECYCLING" | "THEME_INTANGIBLE_HERITAGE" | "THEME_DEBUNKING" | "THEME_SCIENTIST_SPIRIT" | "THEME_AGRICULTURE" | "THEME_NUCLEAR" | "THEME_WATER";
+                                        month: number;
+                                        target: number;
+                                    }[];
+                                    audiences: ("AUDIENCE_UNSPECIFIED" | "AUDIENCE_YOUTH" | "AUDIENCE_ELDERLY" | "AUDIENCE_WOMEN_AND_FAMILIES" | "AUDIENCE_INDUSTRIAL_WORKERS" | "AUDIENCE_FARMERS" | "AUDIENCE_RESIDENTS")[];
+                                }[];
+                                writable: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        /** 设立或修改社区科普品牌 / Define or change the brand */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 社区 / the community */
+                    communityId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 品牌名称 / the brand's name */
+                        name: string;
+                        /** @enum {string} */
+                        theme: "THEME_RURAL_REVITALIZATION" | "THEME_GREEN_LOW_CARBON" | "THEME_DIGITAL_LITERACY" | "THEME_DISASTER_PREVENTION" | "THEME_HEALTH" | "THEME_CIVILIZED_CUSTOMS" | "THEME_FOOD_SAFETY" | "THEME_ARTIFICIAL_INTELLIGENCE" | "THEME_RECYCLING" | "THEME_INTANGIBLE_HERITAGE" | "THEME_DEBUNKING" | "THEME_SCIENTIST_SPIRIT" | "THEME_AGRICULTURE" | "THEME_NUCLEAR" | "THEME_WATER";
+                        /** @description 科普示范点（基地）/ the demonstration site, a base */
+                        demoBaseId: string;
+                        /** @description 合作基地 / partner bases */
+                        partnerBaseIds?: string[];
+                        /** @description 品牌口号 / slogan */
+                        slogan?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            brand?: {
+                                communityId: string;
+                                communityName: string;
+                                name: string;
+                                /** @enum {string} */
+                                theme: "THEME_UNSPECIFIED" | "THEME_RURAL_REVITALIZATION" | "THEME_GREEN_LOW_CARBON" | "THEME_DIGITAL_LITERACY" | "THEME_DISASTER_PREVENTION" | "THEME_HEALTH" | "THEME_CIVILIZED_CUSTOMS" | "THEME_FOOD_SAFETY" | "THEME_ARTIFICIAL_INTELLIGENCE" | "THEME_RECYCLING" | "THEME_INTANGIBLE_HERITAGE" | "THEME_DEBUNKING" | "THEME_SCIENTIST_SPIRIT" | "THEME_AGRICULTURE" | "THEME_NUCLEAR" | "THEME_WATER";
+                                demoBase?: {
+                                    baseId: string;
+                                    name: string;
+                                };
+                                partnerBases: {
+                                    baseId: string;
+                                    name: string;
+                                }[];
+                                place?: {
+                                    orgId: string;
+                                    path: string[];
+                                    districtId: string;
+                                    streetId: string;
+                                    communityId: string;
+                                };
+                                slogan: string;
+                                plans: {
+                                    year: number;
+                                    targets: {
+                                        /** @enum {string} */
+                                        theme: "THEME_UNSPECIFIED" | "THEME_RURAL_REVITALIZATION" | "THEME_GREEN_LOW_CARBON" | "THEME_DIGITAL_LITERACY" | "THEME_DISASTER_PREVENTION" | "THEME_HEALTH" | "THEME_CIVILIZED_CUSTOMS" | "THEME_FOOD_SAFETY" | "THEME_ARTIFICIAL_INTELLIGENCE" | "THEME_RECYCLING" | "THEME_INTANGIBLE_HERITAGE" | "THEME_DEBUNKING" | "THEME_SCIENTIST_SPIRIT" | "THEME_AGRICULTURE" | "THEME_NUCLEAR" | "THEME_WATER";
+                                        month: number;
+                                        target: number;
+                                    }[];
+                                    audiences: ("AUDIENCE_UNSPECIFIED" | "AUDIENCE_YOUTH" | "AUDIENCE_ELDERLY" | "AUDIENCE_WOMEN_AND_FAMILIES" | "AUDIENCE_INDUSTRIAL_WORKERS" | "AUDIENCE_FARMERS" | "AUDIENCE_RESIDENTS")[];
+                                }[];
+                                writable: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/communities/{communityId}/plan/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** 制定年度计划 / Set the annual plan */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 社区 / the community */
+                    communityId: string;
+                    /** @description 计划年度 / the plan's year */
+                    year: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 按主题和月份的目标 / targets by theme and month */
+                        targets: {
+                            /** @enum {string} */
+                            theme: "THEME_RURAL_REVITALIZATION" | "THEME_GREEN_LOW_CARBON" | "THEME_DIGITAL_LITERACY" | "THEME_DISASTER_PREVENTION" | "THEME_HEALTH" | "THEME_CIVILIZED_CUSTOMS" | "THEME_FOOD_SAFETY" | "THEME_ARTIFICIAL_INTELLIGENCE" | "THEME_RECYCLING" | "THEME_INTANGIBLE_HERITAGE" | "THEME_DEBUNKING" | "THEME_SCIENTIST_SPIRIT" | "THEME_AGRICULTURE" | "THEME_NUCLEAR" | "THEME_WATER";
+                            /** @description 月份 1–12（北京时间）/ the month */
+                            month: number;
+                            /** @description 目标场次 / activities to hold */
+                            target: number;
+                        }[];
+                        /** @description 服务人群 / audiences */
+                        audiences?: ("AUDIENCE_YOUTH" | "AUDIENCE_ELDERLY" | "AUDIENCE_WOMEN_AND_FAMILIES" | "AUDIENCE_INDUSTRIAL_WORKERS" | "AUDIENCE_FARMERS" | "AUDIENCE_RESIDENTS")[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            brand?: {
+                                communityId: string;
+                                communityName: string;
+                                name: string;
+                                /** @enum {string} */
+                                theme: "THEME_UNSPECIFIED" | "THEME_RURAL_REVITALIZATION" | "THEME_GREEN_LOW_CARBON" | "THEME_DIGITAL_LITERACY" | "THEME_DISASTER_PREVENTION" | "THEME_HEALTH" | "THEME_CIVILIZED_CUSTOMS" | "THEME_FOOD_SAFETY" | "THEME_ARTIFICIAL_INTELLIGENCE" | "THEME_RECYCLING" | "THEME_INTANGIBLE_HERITAGE" | "THEME_DEBUNKING" | "THEME_SCIENTIST_SPIRIT" | "THEME_AGRICULTURE" | "THEME_NUCLEAR" | "THEME_WATER";
+                                demoBase?: {
+                                    baseId: string;
+                                    name: string;
+                                };
+                                partnerBases: {
+                                    baseId: string;
+                                    name: string;
+                                }[];
+                                place?: {
+                                    orgId: string;
+                                    path: string[];
+                                    districtId: string;
+                                    streetId: string;
+                                    communityId: string;
+                                };
+                                slogan: string;
+                                plans: {
+                                    year: number;
+                                    targets: {
+                                        /** @enum {string} */
+                                        theme: "THEME_UNSPECIFIED" | "THEME_RURAL_REVITALIZATION" | "THEME_GREEN_LOW_CARBON" | "THEME_DIGITAL_LITERACY" | "THEME_DISASTER_PREVENTION" | "THEME_HEALTH" | "THEME_CIVILIZED_CUSTOMS" | "THEME_FOOD_SAFETY" | "THEME_ARTIFICIAL_INTELLIGENCE" | "THEME_RECYCLING" | "THEME_INTANGIBLE_HERITAGE" | "THEME_DEBUNKING" | "THEME_SCIENTIST_SPIRIT" | "THEME_AGRICULTURE" | "THEME_NUCLEAR" | "THEME_WATER";
+                                        month: number;
+                                        target: number;
+                                    }[];
+                                    audiences: ("AUDIENCE_UNSPECIFIED" | "AUDIENCE_YOUTH" | "AUDIENCE_ELDERLY" | "AUDIENCE_WOMEN_AND_FAMILIES" | "AUDIENCE_INDUSTRIAL_WORKERS" | "AUDIENCE_FARMERS" | "AUDIENCE_RESIDENTS")[];
+                                }[];
+                                writable: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/communities/{communityId}/plan/{year}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 年度计划完成情况 / Plan against done */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 社区 / the community */
+                    communityId: string;
+                    /** @description 计划年度 / the plan's year */
+                    year: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            communityId: string;
+                            communityName: string;
+                            brandName: string;
+                            year: number;
+                            /** @description 全年目标场次 / the year's target */
+                            target: number;
+                            /** @description 已开展（已完成）场次 / activities held */
+                            done: number;
+                            themes: {
+                                theme: string;
+                                target: number;
+                                done: number;
+                            }[];
+                            /** @description 主题 × 月份 / theme × month */
+                            cells: {
+                                theme: string;
+                                month: number;
+                                target: number;
+                                done: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/plan/{year}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 街道、区的品牌计划完成汇总 / Plans against done by street and district */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 街道、区或市 / a street, district or city */
+                    orgId: string;
+                    /** @description 计划年度 / the plan's year */
+                    year: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            orgId: string;
+                            orgName: string;
+                            year: number;
+                            target: number;
+                            done: number;
+                            districts: {
+                                orgId: string;
+                                name: string;
+                                parentId: string;
+                                communities: number;
+                                target: number;
+                                done: number;
+                            }[];
+                            streets: {
+                                orgId: string;
+                                name: string;
+                                parentId: string;
+                                communities: number;
+                                target: number;
+                                done: number;
+                            }[];
+                            communities: {
+                                communityId: string;
+                                name: string;
+                                brandName: string;
+                                streetId: string;
+                                districtId: string;
+                                target: number;
+                                done: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/residents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query: {
+                    /** @description 居民所在社区 / the residents' community */
+                    communityId: string;
+                    /** @description 姓名中的字 / part of the name */
+                    name?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            residents: {
+                                residentId: string;
+                                displayName: string;
+                                /** @description 138****5678 */
+                                phoneMasked: string;
+                                communityId: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orders": {
         parameters: {
             query?: never;
@@ -5521,6 +6154,20 @@ export interface paths {
                                     reason: string;
                                     teamIds: string[];
                                 }[];
+                                onBehalf?: {
+                                    placedById: string;
+                                    placedByName: string;
+                                    /** @enum {string} */
+                                    capacity: "PLACER_CAPACITY_UNSPECIFIED" | "PLACER_CAPACITY_COMMUNITY_WORKER" | "PLACER_CAPACITY_GRID_WORKER" | "PLACER_CAPACITY_INFORMANT";
+                                    residentId: string;
+                                    residentName: string;
+                                    residentHasAccount: boolean;
+                                    residentCommunityId: string;
+                                    residentPhoneMasked: string;
+                                    /** @enum {string} */
+                                    consent: "CONSENT_METHOD_UNSPECIFIED" | "CONSENT_METHOD_ORAL" | "CONSENT_METHOD_PHONE" | "CONSENT_METHOD_WRITTEN";
+                                    consentNote: string;
+                                };
                             }[];
                             total: number;
                             page: number;
@@ -5594,6 +6241,27 @@ export interface paths {
                         /** @description 下单的社区 / the ordering community */
                         communityId: string;
                         campaignId?: string;
+                        /** @description 代点单：社区工作者为本社区居民点单 / order on behalf of a resident of the worker's community */
+                        onBehalfOf?: {
+                            /** @description 已有账号的居民（GET /api/v1/residents 查得）/ a resident with an account, from GET /api/v1/residents */
+                            residentId?: string;
+                            /** @description 没有账号的居民的姓名 / the name of a person without an account */
+                            name?: string;
+                            /** @description 没有账号的居民的手机号（可选：有则短信告知）/ her mobile number, optional: she is told by SMS */
+                            phone?: string;
+                            /**
+                             * @description 必填：居民如何同意（口头/电话/书面），缺少时答 400 CONSENT_REQUIRED / required: how she agreed; without it 400 CONSENT_REQUIRED
+                             * @enum {string}
+                             */
+                            consent?: "CONSENT_METHOD_ORAL" | "CONSENT_METHOD_PHONE" | "CONSENT_METHOD_WRITTEN";
+                            /** @description 同意说明（可选）/ a note on the consent, optional */
+                            consentNote?: string;
+                            /**
+                             * @description 以何身份代点单（默认社区工作者）/ in what capacity: community worker (default), grid worker, informant
+                             * @enum {string}
+                             */
+                            capacity?: "PLACER_CAPACITY_COMMUNITY_WORKER" | "PLACER_CAPACITY_GRID_WORKER" | "PLACER_CAPACITY_INFORMANT";
+                        };
                     };
                 };
             };
@@ -5658,6 +6326,20 @@ export interface paths {
                                     reason: string;
                                     teamIds: string[];
                                 }[];
+                                onBehalf?: {
+                                    placedById: string;
+                                    placedByName: string;
+                                    /** @enum {string} */
+                                    capacity: "PLACER_CAPACITY_UNSPECIFIED" | "PLACER_CAPACITY_COMMUNITY_WORKER" | "PLACER_CAPACITY_GRID_WORKER" | "PLACER_CAPACITY_INFORMANT";
+                                    residentId: string;
+                                    residentName: string;
+                                    residentHasAccount: boolean;
+                                    residentCommunityId: string;
+                                    residentPhoneMasked: string;
+                                    /** @enum {string} */
+                                    consent: "CONSENT_METHOD_UNSPECIFIED" | "CONSENT_METHOD_ORAL" | "CONSENT_METHOD_PHONE" | "CONSENT_METHOD_WRITTEN";
+                                    consentNote: string;
+                                };
                             };
                         };
                     };
@@ -5782,6 +6464,20 @@ export interface paths {
                                     reason: string;
                                     teamIds: string[];
                                 }[];
+                                onBehalf?: {
+                                    placedById: string;
+                                    placedByName: string;
+                                    /** @enum {string} */
+                                    capacity: "PLACER_CAPACITY_UNSPECIFIED" | "PLACER_CAPACITY_COMMUNITY_WORKER" | "PLACER_CAPACITY_GRID_WORKER" | "PLACER_CAPACITY_INFORMANT";
+                                    residentId: string;
+                                    residentName: string;
+                                    residentHasAccount: boolean;
+                                    residentCommunityId: string;
+                                    residentPhoneMasked: string;
+                                    /** @enum {string} */
+                                    consent: "CONSENT_METHOD_UNSPECIFIED" | "CONSENT_METHOD_ORAL" | "CONSENT_METHOD_PHONE" | "CONSENT_METHOD_WRITTEN";
+                                    consentNote: string;
+                                };
                             };
                         };
                     };
@@ -6001,6 +6697,20 @@ export interface paths {
                                     reason: string;
                                     teamIds: string[];
                                 }[];
+                                onBehalf?: {
+                                    placedById: string;
+                                    placedByName: string;
+                                    /** @enum {string} */
+                                    capacity: "PLACER_CAPACITY_UNSPECIFIED" | "PLACER_CAPACITY_COMMUNITY_WORKER" | "PLACER_CAPACITY_GRID_WORKER" | "PLACER_CAPACITY_INFORMANT";
+                                    residentId: string;
+                                    residentName: string;
+                                    residentHasAccount: boolean;
+                                    residentCommunityId: string;
+                                    residentPhoneMasked: string;
+                                    /** @enum {string} */
+                                    consent: "CONSENT_METHOD_UNSPECIFIED" | "CONSENT_METHOD_ORAL" | "CONSENT_METHOD_PHONE" | "CONSENT_METHOD_WRITTEN";
+                                    consentNote: string;
+                                };
                             };
                         };
                     };
@@ -6133,6 +6843,20 @@ export interface paths {
                                     reason: string;
                                     teamIds: string[];
                                 }[];
+                                onBehalf?: {
+                                    placedById: string;
+                                    placedByName: string;
+                                    /** @enum {string} */
+                                    capacity: "PLACER_CAPACITY_UNSPECIFIED" | "PLACER_CAPACITY_COMMUNITY_WORKER" | "PLACER_CAPACITY_GRID_WORKER" | "PLACER_CAPACITY_INFORMANT";
+                                    residentId: string;
+                                    residentName: string;
+                                    residentHasAccount: boolean;
+                                    residentCommunityId: string;
+                                    residentPhoneMasked: string;
+                                    /** @enum {string} */
+                                    consent: "CONSENT_METHOD_UNSPECIFIED" | "CONSENT_METHOD_ORAL" | "CONSENT_METHOD_PHONE" | "CONSENT_METHOD_WRITTEN";
+                                    consentNote: string;
+                                };
                             };
                         };
                     };
@@ -6263,6 +6987,20 @@ export interface paths {
                                     reason: string;
                                     teamIds: string[];
                                 }[];
+                                onBehalf?: {
+                                    placedById: string;
+                                    placedByName: string;
+                                    /** @enum {string} */
+                                    capacity: "PLACER_CAPACITY_UNSPECIFIED" | "PLACER_CAPACITY_COMMUNITY_WORKER" | "PLACER_CAPACITY_GRID_WORKER" | "PLACER_CAPACITY_INFORMANT";
+                                    residentId: string;
+                                    residentName: string;
+                                    residentHasAccount: boolean;
+                                    residentCommunityId: string;
+                                    residentPhoneMasked: string;
+                                    /** @enum {string} */
+                                    consent: "CONSENT_METHOD_UNSPECIFIED" | "CONSENT_METHOD_ORAL" | "CONSENT_METHOD_PHONE" | "CONSENT_METHOD_WRITTEN";
+                                    consentNote: string;
+                                };
                             };
                         };
                     };
@@ -6393,6 +7131,20 @@ export interface paths {
                                     reason: string;
                                     teamIds: string[];
                                 }[];
+                                onBehalf?: {
+                                    placedById: string;
+                                    placedByName: string;
+                                    /** @enum {string} */
+                                    capacity: "PLACER_CAPACITY_UNSPECIFIED" | "PLACER_CAPACITY_COMMUNITY_WORKER" | "PLACER_CAPACITY_GRID_WORKER" | "PLACER_CAPACITY_INFORMANT";
+                                    residentId: string;
+                                    residentName: string;
+                                    residentHasAccount: boolean;
+                                    residentCommunityId: string;
+                                    residentPhoneMasked: string;
+                                    /** @enum {string} */
+                                    consent: "CONSENT_METHOD_UNSPECIFIED" | "CONSENT_METHOD_ORAL" | "CONSENT_METHOD_PHONE" | "CONSENT_METHOD_WRITTEN";
+                                    consentNote: string;
+                                };
                             };
                         };
                     };
@@ -6525,6 +7277,20 @@ export interface paths {
                                     reason: string;
                                     teamIds: string[];
                                 }[];
+                                onBehalf?: {
+                                    placedById: string;
+                                    placedByName: string;
+                                    /** @enum {string} */
+                                    capacity: "PLACER_CAPACITY_UNSPECIFIED" | "PLACER_CAPACITY_COMMUNITY_WORKER" | "PLACER_CAPACITY_GRID_WORKER" | "PLACER_CAPACITY_INFORMANT";
+                                    residentId: string;
+                                    residentName: string;
+                                    residentHasAccount: boolean;
+                                    residentCommunityId: string;
+                                    residentPhoneMasked: string;
+                                    /** @enum {string} */
+                                    consent: "CONSENT_METHOD_UNSPECIFIED" | "CONSENT_METHOD_ORAL" | "CONSENT_METHOD_PHONE" | "CONSENT_METHOD_WRITTEN";
+                                    consentNote: string;
+                                };
                             };
                         };
                     };
@@ -6657,6 +7423,20 @@ export interface paths {
                                     reason: string;
                                     teamIds: string[];
                                 }[];
+                                onBehalf?: {
+                                    placedById: string;
+                                    placedByName: string;
+                                    /** @enum {string} */
+                                    capacity: "PLACER_CAPACITY_UNSPECIFIED" | "PLACER_CAPACITY_COMMUNITY_WORKER" | "PLACER_CAPACITY_GRID_WORKER" | "PLACER_CAPACITY_INFORMANT";
+                                    residentId: string;
+                                    residentName: string;
+                                    residentHasAccount: boolean;
+                                    residentCommunityId: string;
+                                    residentPhoneMasked: string;
+                                    /** @enum {string} */
+                                    consent: "CONSENT_METHOD_UNSPECIFIED" | "CONSENT_METHOD_ORAL" | "CONSENT_METHOD_PHONE" | "CONSENT_METHOD_WRITTEN";
+                                    consentNote: string;
+                                };
                             };
                         };
                     };
@@ -6789,6 +7569,20 @@ export interface paths {
                                     reason: string;
                                     teamIds: string[];
                                 }[];
+                                onBehalf?: {
+                                    placedById: string;
+                                    placedByName: string;
+                                    /** @enum {string} */
+                                    capacity: "PLACER_CAPACITY_UNSPECIFIED" | "PLACER_CAPACITY_COMMUNITY_WORKER" | "PLACER_CAPACITY_GRID_WORKER" | "PLACER_CAPACITY_INFORMANT";
+                                    residentId: string;
+                                    residentName: string;
+                                    residentHasAccount: boolean;
+                                    residentCommunityId: string;
+                                    residentPhoneMasked: string;
+                                    /** @enum {string} */
+                                    consent: "CONSENT_METHOD_UNSPECIFIED" | "CONSENT_METHOD_ORAL" | "CONSENT_METHOD_PHONE" | "CONSENT_METHOD_WRITTEN";
+                                    consentNote: string;
+                                };
                             };
                         };
                     };
@@ -6922,6 +7716,20 @@ export interface paths {
                                     reason: string;
                                     teamIds: string[];
                                 }[];
+                                onBehalf?: {
+                                    placedById: string;
+                                    placedByName: string;
+                                    /** @enum {string} */
+                                    capacity: "PLACER_CAPACITY_UNSPECIFIED" | "PLACER_CAPACITY_COMMUNITY_WORKER" | "PLACER_CAPACITY_GRID_WORKER" | "PLACER_CAPACITY_INFORMANT";
+                                    residentId: string;
+                                    residentName: string;
+                                    residentHasAccount: boolean;
+                                    residentCommunityId: string;
+                                    residentPhoneMasked: string;
+                                    /** @enum {string} */
+                                    consent: "CONSENT_METHOD_UNSPECIFIED" | "CONSENT_METHOD_ORAL" | "CONSENT_METHOD_PHONE" | "CONSENT_METHOD_WRITTEN";
+                                    consentNote: string;
+                                };
                             };
                         };
                     };
@@ -7046,6 +7854,20 @@ export interface paths {
                                     reason: string;
                                     teamIds: string[];
                                 }[];
+                                onBehalf?: {
+                                    placedById: string;
+                                    placedByName: string;
+                                    /** @enum {string} */
+                                    capacity: "PLACER_CAPACITY_UNSPECIFIED" | "PLACER_CAPACITY_COMMUNITY_WORKER" | "PLACER_CAPACITY_GRID_WORKER" | "PLACER_CAPACITY_INFORMANT";
+                                    residentId: string;
+                                    residentName: string;
+                                    residentHasAccount: boolean;
+                                    residentCommunityId: string;
+                                    residentPhoneMasked: string;
+                                    /** @enum {string} */
+                                    consent: "CONSENT_METHOD_UNSPECIFIED" | "CONSENT_METHOD_ORAL" | "CONSENT_METHOD_PHONE" | "CONSENT_METHOD_WRITTEN";
+                                    consentNote: string;
+                                };
                             };
                             /** @description 组织、队伍编号 → 名称 / org and team ids → their names */
                             names: {
@@ -7098,6 +7920,10 @@ export interface paths {
                                 summaryFiledAt?: string;
                                 summaryLate: boolean;
                                 noAttendanceReason: string;
+                                /** @enum {string} */
+                                campaignLevel: "CAMPAIGN_LEVEL_UNSPECIFIED" | "CAMPAIGN_LEVEL_MAIN" | "CAMPAIGN_LEVEL_BRANCH" | "CAMPAIGN_LEVEL_DEPARTMENT" | "CAMPAIGN_LEVEL_JOINT";
+                                /** Format: date-time */
+                                registeredAt?: string;
                             };
                             attendance?: {
                                 /** @description 已预约（占座）/ seats taken */
@@ -7155,6 +7981,8 @@ export interface paths {
                                 };
                                 /** Format: date-time */
                                 computedAt?: string;
+                                ratings: number;
+                                averageRating: number;
                             };
                             /** @description 工作人员可见：每一步事件的编号（订单号@版本）/ staff only: each step's event key (order id@version) */
                             eventKeys?: string[];
@@ -7283,6 +8111,10 @@ export interface paths {
                                 summaryFiledAt?: string;
                                 summaryLate: boolean;
                                 noAttendanceReason: string;
+                                /** @enum {string} */
+                                campaignLevel: "CAMPAIGN_LEVEL_UNSPECIFIED" | "CAMPAIGN_LEVEL_MAIN" | "CAMPAIGN_LEVEL_BRANCH" | "CAMPAIGN_LEVEL_DEPARTMENT" | "CAMPAIGN_LEVEL_JOINT";
+                                /** Format: date-time */
+                                registeredAt?: string;
                             }[];
                             total: number;
                             page: number;
@@ -7417,6 +8249,10 @@ export interface paths {
                                 summaryFiledAt?: string;
                                 summaryLate: boolean;
                                 noAttendanceReason: string;
+                                /** @enum {string} */
+                                campaignLevel: "CAMPAIGN_LEVEL_UNSPECIFIED" | "CAMPAIGN_LEVEL_MAIN" | "CAMPAIGN_LEVEL_BRANCH" | "CAMPAIGN_LEVEL_DEPARTMENT" | "CAMPAIGN_LEVEL_JOINT";
+                                /** Format: date-time */
+                                registeredAt?: string;
                             };
                         };
                     };
@@ -7535,6 +8371,10 @@ export interface paths {
                                 summaryFiledAt?: string;
                                 summaryLate: boolean;
                                 noAttendanceReason: string;
+                                /** @enum {string} */
+                                campaignLevel: "CAMPAIGN_LEVEL_UNSPECIFIED" | "CAMPAIGN_LEVEL_MAIN" | "CAMPAIGN_LEVEL_BRANCH" | "CAMPAIGN_LEVEL_DEPARTMENT" | "CAMPAIGN_LEVEL_JOINT";
+                                /** Format: date-time */
+                                registeredAt?: string;
                             };
                         };
                     };
@@ -7763,6 +8603,10 @@ export interface paths {
                                 summaryFiledAt?: string;
                                 summaryLate: boolean;
                                 noAttendanceReason: string;
+                                /** @enum {string} */
+                                campaignLevel: "CAMPAIGN_LEVEL_UNSPECIFIED" | "CAMPAIGN_LEVEL_MAIN" | "CAMPAIGN_LEVEL_BRANCH" | "CAMPAIGN_LEVEL_DEPARTMENT" | "CAMPAIGN_LEVEL_JOINT";
+                                /** Format: date-time */
+                                registeredAt?: string;
                             };
                         };
                     };
@@ -8134,6 +8978,10 @@ export interface paths {
                                 summaryFiledAt?: string;
                                 summaryLate: boolean;
                                 noAttendanceReason: string;
+                                /** @enum {string} */
+                                campaignLevel: "CAMPAIGN_LEVEL_UNSPECIFIED" | "CAMPAIGN_LEVEL_MAIN" | "CAMPAIGN_LEVEL_BRANCH" | "CAMPAIGN_LEVEL_DEPARTMENT" | "CAMPAIGN_LEVEL_JOINT";
+                                /** Format: date-time */
+                                registeredAt?: string;
                             };
                         };
                     };
@@ -8257,6 +9105,10 @@ export interface paths {
                                 summaryFiledAt?: string;
                                 summaryLate: boolean;
                                 noAttendanceReason: string;
+                                /** @enum {string} */
+                                campaignLevel: "CAMPAIGN_LEVEL_UNSPECIFIED" | "CAMPAIGN_LEVEL_MAIN" | "CAMPAIGN_LEVEL_BRANCH" | "CAMPAIGN_LEVEL_DEPARTMENT" | "CAMPAIGN_LEVEL_JOINT";
+                                /** Format: date-time */
+                                registeredAt?: string;
                             }[];
                             page: number;
                             pageSize: number;
@@ -8754,6 +9606,717 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 活动节点列表 / Campaigns */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 年份 / the year */
+                    year?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            campaigns: {
+                                campaignId: string;
+                                name: string;
+                                firstDay: string;
+                                lastDay: string;
+                                themes: ("THEME_UNSPECIFIED" | "THEME_RURAL_REVITALIZATION" | "THEME_GREEN_LOW_CARBON" | "THEME_DIGITAL_LITERACY" | "THEME_DISASTER_PREVENTION" | "THEME_HEALTH" | "THEME_CIVILIZED_CUSTOMS" | "THEME_FOOD_SAFETY" | "THEME_ARTIFICIAL_INTELLIGENCE" | "THEME_RECYCLING" | "THEME_INTANGIBLE_HERITAGE" | "THEME_DEBUNKING" | "THEME_SCIENTIST_SPIRIT" | "THEME_AGRICULTURE" | "THEME_NUCLEAR" | "THEME_WATER")[];
+                                registrationOpens: string;
+                                registrationCloses: string;
+                                summaryDue: string;
+                                levels: ("CAMPAIGN_LEVEL_UNSPECIFIED" | "CAMPAIGN_LEVEL_MAIN" | "CAMPAIGN_LEVEL_BRANCH" | "CAMPAIGN_LEVEL_DEPARTMENT" | "CAMPAIGN_LEVEL_JOINT")[];
+                                ownerOrgId: string;
+                                recurring: string;
+                                version: string;
+                                ownerPath: string[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 新建活动节点 / Create a campaign */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 名称 / the campaign's name */
+                        name: string;
+                        /** @description 第一天（北京时间）/ first day, Beijing */
+                        firstDay: string;
+                        /** @description 最后一天 / last day */
+                        lastDay: string;
+                        themes?: ("THEME_RURAL_REVITALIZATION" | "THEME_GREEN_LOW_CARBON" | "THEME_DIGITAL_LITERACY" | "THEME_DISASTER_PREVENTION" | "THEME_HEALTH" | "THEME_CIVILIZED_CUSTOMS" | "THEME_FOOD_SAFETY" | "THEME_ARTIFICIAL_INTELLIGENCE" | "THEME_RECYCLING" | "THEME_INTANGIBLE_HERITAGE" | "THEME_DEBUNKING" | "THEME_SCIENTIST_SPIRIT" | "THEME_AGRICULTURE" | "THEME_NUCLEAR" | "THEME_WATER")[];
+                        /** @description 报备开始 / registration opens */
+                        registrationOpens: string;
+                        /** @description 报备截止（当天 24:00）/ registration closes at 24:00 of */
+                        registrationCloses: string;
+                        /** @description 图文总结截止（当天 24:00）/ summaries due by 24:00 of */
+                        summaryDue: string;
+                        /** @description 可报备的级别 / the levels it takes */
+                        levels: ("CAMPAIGN_LEVEL_MAIN" | "CAMPAIGN_LEVEL_BRANCH" | "CAMPAIGN_LEVEL_DEPARTMENT" | "CAMPAIGN_LEVEL_JOINT")[];
+                        /** @description 主办的科协（默认本单位）/ the owning association (yours by default) */
+                        ownerOrgId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            campaign?: {
+                                campaignId: string;
+                                name: string;
+                                firstDay: string;
+                                lastDay: string;
+                                themes: ("THEME_UNSPECIFIED" | "THEME_RURAL_REVITALIZATION" | "THEME_GREEN_LOW_CARBON" | "THEME_DIGITAL_LITERACY" | "THEME_DISASTER_PREVENTION" | "THEME_HEALTH" | "THEME_CIVILIZED_CUSTOMS" | "THEME_FOOD_SAFETY" | "THEME_ARTIFICIAL_INTELLIGENCE" | "THEME_RECYCLING" | "THEME_INTANGIBLE_HERITAGE" | "THEME_DEBUNKING" | "THEME_SCIENTIST_SPIRIT" | "THEME_AGRICULTURE" | "THEME_NUCLEAR" | "THEME_WATER")[];
+                                registrationOpens: string;
+                                registrationCloses: string;
+                                summaryDue: string;
+                                levels: ("CAMPAIGN_LEVEL_UNSPECIFIED" | "CAMPAIGN_LEVEL_MAIN" | "CAMPAIGN_LEVEL_BRANCH" | "CAMPAIGN_LEVEL_DEPARTMENT" | "CAMPAIGN_LEVEL_JOINT")[];
+                                ownerOrgId: string;
+                                recurring: string;
+                                version: string;
+                                ownerPath: string[];
+                            };
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaignId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 活动节点 / A campaign */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 活动节点 / the campaign */
+                    campaignId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            campaign?: {
+                                campaignId: string;
+                                name: string;
+                                firstDay: string;
+                                lastDay: string;
+                                themes: ("THEME_UNSPECIFIED" | "THEME_RURAL_REVITALIZATION" | "THEME_GREEN_LOW_CARBON" | "THEME_DIGITAL_LITERACY" | "THEME_DISASTER_PREVENTION" | "THEME_HEALTH" | "THEME_CIVILIZED_CUSTOMS" | "THEME_FOOD_SAFETY" | "THEME_ARTIFICIAL_INTELLIGENCE" | "THEME_RECYCLING" | "THEME_INTANGIBLE_HERITAGE" | "THEME_DEBUNKING" | "THEME_SCIENTIST_SPIRIT" | "THEME_AGRICULTURE" | "THEME_NUCLEAR" | "THEME_WATER")[];
+                                registrationOpens: string;
+                                registrationCloses: string;
+                                summaryDue: string;
+                                levels: ("CAMPAIGN_LEVEL_UNSPECIFIED" | "CAMPAIGN_LEVEL_MAIN" | "CAMPAIGN_LEVEL_BRANCH" | "CAMPAIGN_LEVEL_DEPARTMENT" | "CAMPAIGN_LEVEL_JOINT")[];
+                                ownerOrgId: string;
+                                recurring: string;
+                                version: string;
+                                ownerPath: string[];
+                            };
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        /** 修改活动节点 / Edit a campaign */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 活动节点 / the campaign */
+                    campaignId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 名称 / the campaign's name */
+                        name: string;
+                        /** @description 第一天（北京时间）/ first day, Beijing */
+                        firstDay: string;
+                        /** @description 最后一天 / last day */
+                        lastDay: string;
+                        themes?: ("THEME_RURAL_REVITALIZATION" | "THEME_GREEN_LOW_CARBON" | "THEME_DIGITAL_LITERACY" | "THEME_DISASTER_PREVENTION" | "THEME_HEALTH" | "THEME_CIVILIZED_CUSTOMS" | "THEME_FOOD_SAFETY" | "THEME_ARTIFICIAL_INTELLIGENCE" | "THEME_RECYCLING" | "THEME_INTANGIBLE_HERITAGE" | "THEME_DEBUNKING" | "THEME_SCIENTIST_SPIRIT" | "THEME_AGRICULTURE" | "THEME_NUCLEAR" | "THEME_WATER")[];
+                        /** @description 报备开始 / registration opens */
+                        registrationOpens: string;
+                        /** @description 报备截止（当天 24:00）/ registration closes at 24:00 of */
+                        registrationCloses: string;
+                        /** @description 图文总结截止（当天 24:00）/ summaries due by 24:00 of */
+                        summaryDue: string;
+                        /** @description 可报备的级别 / the levels it takes */
+                        levels: ("CAMPAIGN_LEVEL_MAIN" | "CAMPAIGN_LEVEL_BRANCH" | "CAMPAIGN_LEVEL_DEPARTMENT" | "CAMPAIGN_LEVEL_JOINT")[];
+                        /** @description 主办的科协（默认本单位）/ the owning association (yours by default) */
+                        ownerOrgId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            campaign?: {
+                                campaignId: string;
+                                name: string;
+                                firstDay: string;
+                                lastDay: string;
+                                themes: ("THEME_UNSPECIFIED" | "THEME_RURAL_REVITALIZATION" | "THEME_GREEN_LOW_CARBON" | "THEME_DIGITAL_LITERACY" | "THEME_DISASTER_PREVENTION" | "THEME_HEALTH" | "THEME_CIVILIZED_CUSTOMS" | "THEME_FOOD_SAFETY" | "THEME_ARTIFICIAL_INTELLIGENCE" | "THEME_RECYCLING" | "THEME_INTANGIBLE_HERITAGE" | "THEME_DEBUNKING" | "THEME_SCIENTIST_SPIRIT" | "THEME_AGRICULTURE" | "THEME_NUCLEAR" | "THEME_WATER")[];
+                                registrationOpens: string;
+                                registrationCloses: string;
+                                summaryDue: string;
+                                levels: ("CAMPAIGN_LEVEL_UNSPECIFIED" | "CAMPAIGN_LEVEL_MAIN" | "CAMPAIGN_LEVEL_BRANCH" | "CAMPAIGN_LEVEL_DEPARTMENT" | "CAMPAIGN_LEVEL_JOINT")[];
+                                ownerOrgId: string;
+                                recurring: string;
+                                version: string;
+                                ownerPath: string[];
+                            };
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/activities/{activityId}/campaign-registration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 报备活动到活动节点 / Register an activity to a campaign */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    activityId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 活动节点 / the campaign */
+                        campaignId: string;
+                        /** @enum {string} */
+                        level: "CAMPAIGN_LEVEL_MAIN" | "CAMPAIGN_LEVEL_BRANCH" | "CAMPAIGN_LEVEL_DEPARTMENT" | "CAMPAIGN_LEVEL_JOINT";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            activity?: {
+                                activityId: string;
+                                orderId: string;
+                                title: string;
+                                /** @enum {string} */
+                                theme: "THEME_UNSPECIFIED" | "THEME_RURAL_REVITALIZATION" | "THEME_GREEN_LOW_CARBON" | "THEME_DIGITAL_LITERACY" | "THEME_DISASTER_PREVENTION" | "THEME_HEALTH" | "THEME_CIVILIZED_CUSTOMS" | "THEME_FOOD_SAFETY" | "THEME_ARTIFICIAL_INTELLIGENCE" | "THEME_RECYCLING" | "THEME_INTANGIBLE_HERITAGE" | "THEME_DEBUNKING" | "THEME_SCIENTIST_SPIRIT" | "THEME_AGRICULTURE" | "THEME_NUCLEAR" | "THEME_WATER";
+                                /** @enum {string} */
+                                format: "FORMAT_UNSPECIFIED" | "FORMAT_EXPERT_TALK" | "FORMAT_HANDS_ON" | "FORMAT_EXHIBITION" | "FORMAT_SCIENCE_CARAVAN" | "FORMAT_STUDY_VISIT" | "FORMAT_CONSULTATION" | "FORMAT_ONLINE" | "FORMAT_READING" | "FORMAT_COMPETITION";
+                                /** @enum {string} */
+                                audience: "AUDIENCE_UNSPECIFIED" | "AUDIENCE_YOUTH" | "AUDIENCE_ELDERLY" | "AUDIENCE_WOMEN_AND_FAMILIES" | "AUDIENCE_INDUSTRIAL_WORKERS" | "AUDIENCE_FARMERS" | "AUDIENCE_RESIDENTS";
+                                organizerOrgId: string;
+                                place?: {
+                                    orgId: string;
+                                    path: string[];
+                                    districtId: string;
+                                    streetId: string;
+                                    communityId: string;
+                                };
+                                teamId: string;
+                                campaignId: string;
+                                sessions: {
+                                    session?: {
+                                        sessionId: string;
+                                        /** Format: date-time */
+                                        startsAt?: string;
+                                        /** Format: date-time */
+                                        endsAt?: string;
+                                        resourceId: string;
+                                        place: string;
+                                        capacity: number;
+                                    };
+                                    seatsTaken: number;
+                                    seatsLeft: number;
+                                    waitlistLength: number;
+                                }[];
+                                /** @enum {string} */
+                                status: "ACTIVITY_STATUS_UNSPECIFIED" | "ACTIVITY_STATUS_SCHEDULED" | "ACTIVITY_STATUS_COMPLETED" | "ACTIVITY_STATUS_CANCELLED";
+                                priorityCommunityId: string;
+                                summaryFiled: boolean;
+                                participants: number;
+                                uniqueParticipants: number;
+                                serviceHours: number;
+                                version: string;
+                                /** Format: date-time */
+                                summaryFiledAt?: string;
+                                summaryLate: boolean;
+                                noAttendanceReason: string;
+                                /** @enum {string} */
+                                campaignLevel: "CAMPAIGN_LEVEL_UNSPECIFIED" | "CAMPAIGN_LEVEL_MAIN" | "CAMPAIGN_LEVEL_BRANCH" | "CAMPAIGN_LEVEL_DEPARTMENT" | "CAMPAIGN_LEVEL_JOINT";
+                                /** Format: date-time */
+                                registeredAt?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaignId}/rollup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 活动节点汇总 / A campaign's roll-up */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 活动节点 / the campaign */
+                    campaignId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            campaign: {
+                                campaignId: string;
+                                name: string;
+                                firstDay: string;
+                                lastDay: string;
+                                themes: ("THEME_UNSPECIFIED" | "THEME_RURAL_REVITALIZATION" | "THEME_GREEN_LOW_CARBON" | "THEME_DIGITAL_LITERACY" | "THEME_DISASTER_PREVENTION" | "THEME_HEALTH" | "THEME_CIVILIZED_CUSTOMS" | "THEME_FOOD_SAFETY" | "THEME_ARTIFICIAL_INTELLIGENCE" | "THEME_RECYCLING" | "THEME_INTANGIBLE_HERITAGE" | "THEME_DEBUNKING" | "THEME_SCIENTIST_SPIRIT" | "THEME_AGRICULTURE" | "THEME_NUCLEAR" | "THEME_WATER")[];
+                                registrationOpens: string;
+                                registrationCloses: string;
+                                summaryDue: string;
+                                levels: ("CAMPAIGN_LEVEL_UNSPECIFIED" | "CAMPAIGN_LEVEL_MAIN" | "CAMPAIGN_LEVEL_BRANCH" | "CAMPAIGN_LEVEL_DEPARTMENT" | "CAMPAIGN_LEVEL_JOINT")[];
+                                ownerOrgId: string;
+                                recurring: string;
+                                version: string;
+                                ownerPath: string[];
+                            };
+                            rollup: {
+                                campaignId: string;
+                                activities: number;
+                                participants: number;
+                                uniqueParticipants: number;
+                                hours: number;
+                                serviceHours: number;
+                                summariesOnTime: number;
+                                summariesLate: number;
+                                summariesMissing: number;
+                                onTimeRate: number;
+                                byLevel: {
+                                    key: string;
+                                    name: string;
+                                    activities: number;
+                                    participants: number;
+                                    uniqueParticipants: number;
+                                    hours: number;
+                                    serviceHours: number;
+                                }[];
+                                byTheme: {
+                                    key: string;
+                                    name: string;
+                                    activities: number;
+                                    participants: number;
+                                    uniqueParticipants: number;
+                                    hours: number;
+                                    serviceHours: number;
+                                }[];
+                                byFormat: {
+                                    key: string;
+                                    name: string;
+                                    activities: number;
+                                    participants: number;
+                                    uniqueParticipants: number;
+                                    hours: number;
+                                    serviceHours: number;
+                                }[];
+                                lateFilers: {
+                                    activityId: string;
+                                    title: string;
+                                    organizerOrgId: string;
+                                    organizerName: string;
+                                    /** Format: date-time */
+                                    filedAt?: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaignId}/rollup/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 导出活动节点汇总 / Export a campaign's roll-up */
+        get: {
+            parameters: {
+                query?: {
+                    format?: "csv" | "xlsx";
+                };
+                header?: never;
+                path: {
+                    /** @description 活动节点 / the campaign */
+                    campaignId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description csv 或 xlsx 文件 / a csv or xlsx file */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv; charset=utf-8": Blob;
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": Blob;
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/stats/figures": {
         parameters: {
             query?: never;
@@ -8764,8 +10327,20 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description 组织（区、街道或社区）及其下级 / an org and its subtree */
                     orgId?: string;
                     campaignId?: string;
+                    theme?: "THEME_RURAL_REVITALIZATION" | "THEME_GREEN_LOW_CARBON" | "THEME_DIGITAL_LITERACY" | "THEME_DISASTER_PREVENTION" | "THEME_HEALTH" | "THEME_CIVILIZED_CUSTOMS" | "THEME_FOOD_SAFETY" | "THEME_ARTIFICIAL_INTELLIGENCE" | "THEME_RECYCLING" | "THEME_INTANGIBLE_HERITAGE" | "THEME_DEBUNKING" | "THEME_SCIENTIST_SPIRIT" | "THEME_AGRICULTURE" | "THEME_NUCLEAR" | "THEME_WATER";
+                    audience?: "AUDIENCE_YOUTH" | "AUDIENCE_ELDERLY" | "AUDIENCE_WOMEN_AND_FAMILIES" | "AUDIENCE_INDUSTRIAL_WORKERS" | "AUDIENCE_FARMERS" | "AUDIENCE_RESIDENTS";
+                    format?: "FORMAT_EXPERT_TALK" | "FORMAT_HANDS_ON" | "FORMAT_EXHIBITION" | "FORMAT_SCIENCE_CARAVAN" | "FORMAT_STUDY_VISIT" | "FORMAT_CONSULTATION" | "FORMAT_ONLINE" | "FORMAT_READING" | "FORMAT_COMPETITION";
+                    /** @description 起：北京日期（2027-09-01）或带时区的时间 / a Beijing date or a date-time with a zone */
+                    from?: string;
+                    /** @description 止（含当天）：北京日期（2027-09-01）或带时区的时间 / a Beijing date or a date-time with a zone */
+                    to?: string;
+                    /** @description 与 date 一起：date 所在的北京日、周、月或年 / with date: the Beijing day, week, month or year holding it */
+                    period?: "day" | "week" | "month" | "year";
+                    /** @description 北京日期，如 2027-09-28 / a Beijing date */
+                    date?: string;
                 };
                 header?: never;
                 path?: never;
@@ -8822,6 +10397,8 @@ export interface paths {
                                 };
                                 /** Format: date-time */
                                 computedAt?: string;
+                                ratings: number;
+                                averageRating: number;
                             };
                         };
                     };
@@ -8880,10 +10457,22 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description 组织（区、街道或社区）及其下级 / an org and its subtree */
                     orgId?: string;
                     campaignId?: string;
+                    theme?: "THEME_RURAL_REVITALIZATION" | "THEME_GREEN_LOW_CARBON" | "THEME_DIGITAL_LITERACY" | "THEME_DISASTER_PREVENTION" | "THEME_HEALTH" | "THEME_CIVILIZED_CUSTOMS" | "THEME_FOOD_SAFETY" | "THEME_ARTIFICIAL_INTELLIGENCE" | "THEME_RECYCLING" | "THEME_INTANGIBLE_HERITAGE" | "THEME_DEBUNKING" | "THEME_SCIENTIST_SPIRIT" | "THEME_AGRICULTURE" | "THEME_NUCLEAR" | "THEME_WATER";
+                    audience?: "AUDIENCE_YOUTH" | "AUDIENCE_ELDERLY" | "AUDIENCE_WOMEN_AND_FAMILIES" | "AUDIENCE_INDUSTRIAL_WORKERS" | "AUDIENCE_FARMERS" | "AUDIENCE_RESIDENTS";
                     format?: "csv" | "xlsx";
-                    dimension?: "district" | "street" | "community" | "theme" | "campaign";
+                    /** @description 起：北京日期（2027-09-01）或带时区的时间 / a Beijing date or a date-time with a zone */
+                    from?: string;
+                    /** @description 止（含当天）：北京日期（2027-09-01）或带时区的时间 / a Beijing date or a date-time with a zone */
+                    to?: string;
+                    /** @description 与 date 一起：date 所在的北京日、周、月或年 / with date: the Beijing day, week, month or year holding it */
+                    period?: "day" | "week" | "month" | "year";
+                    /** @description 北京日期，如 2027-09-28 / a Beijing date */
+                    date?: string;
+                    /** @description 分组维度：district 区 · street 街道 · community 社区 · theme 主题 · audience 人群 · format 形式 · campaign 活动节点 · day/week/month/year 北京时间的日、周、月、年 / what to group by */
+                    dimension?: "district" | "street" | "community" | "theme" | "audience" | "format" | "campaign" | "day" | "week" | "month" | "year";
                 };
                 header?: never;
                 path?: never;
@@ -9029,9 +10618,22 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description 组织（区、街道或社区）及其下级 / an org and its subtree */
                     orgId?: string;
                     campaignId?: string;
-                    dimension?: "district" | "street" | "community" | "theme" | "campaign";
+                    theme?: "THEME_RURAL_REVITALIZATION" | "THEME_GREEN_LOW_CARBON" | "THEME_DIGITAL_LITERACY" | "THEME_DISASTER_PREVENTION" | "THEME_HEALTH" | "THEME_CIVILIZED_CUSTOMS" | "THEME_FOOD_SAFETY" | "THEME_ARTIFICIAL_INTELLIGENCE" | "THEME_RECYCLING" | "THEME_INTANGIBLE_HERITAGE" | "THEME_DEBUNKING" | "THEME_SCIENTIST_SPIRIT" | "THEME_AGRICULTURE" | "THEME_NUCLEAR" | "THEME_WATER";
+                    audience?: "AUDIENCE_YOUTH" | "AUDIENCE_ELDERLY" | "AUDIENCE_WOMEN_AND_FAMILIES" | "AUDIENCE_INDUSTRIAL_WORKERS" | "AUDIENCE_FARMERS" | "AUDIENCE_RESIDENTS";
+                    format?: "FORMAT_EXPERT_TALK" | "FORMAT_HANDS_ON" | "FORMAT_EXHIBITION" | "FORMAT_SCIENCE_CARAVAN" | "FORMAT_STUDY_VISIT" | "FORMAT_CONSULTATION" | "FORMAT_ONLINE" | "FORMAT_READING" | "FORMAT_COMPETITION";
+                    /** @description 起：北京日期（2027-09-01）或带时区的时间 / a Beijing date or a date-time with a zone */
+                    from?: string;
+                    /** @description 止（含当天）：北京日期（2027-09-01）或带时区的时间 / a Beijing date or a date-time with a zone */
+                    to?: string;
+                    /** @description 与 date 一起：date 所在的北京日、周、月或年 / with date: the Beijing day, week, month or year holding it */
+                    period?: "day" | "week" | "month" | "year";
+                    /** @description 北京日期，如 2027-09-28 / a Beijing date */
+                    date?: string;
+                    /** @description 分组维度：district 区 · street 街道 · community 社区 · theme 主题 · audience 人群 · format 形式 · campaign 活动节点 · day/week/month/year 北京时间的日、周、月、年 / what to group by */
+                    dimension?: "district" | "street" | "community" | "theme" | "audience" | "format" | "campaign" | "day" | "week" | "month" | "year";
                 };
                 header?: never;
                 path?: never;
@@ -9054,8 +10656,237 @@ export interface paths {
                                 participants: number;
                                 uniqueParticipants: number;
                                 serviceHours: number;
+                                name: string;
                             }[];
                         };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stats/demand-supply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 组织（区、街道或社区）及其下级 / an org and its subtree */
+                    orgId?: string;
+                    campaignId?: string;
+                    theme?: "THEME_RURAL_REVITALIZATION" | "THEME_GREEN_LOW_CARBON" | "THEME_DIGITAL_LITERACY" | "THEME_DISASTER_PREVENTION" | "THEME_HEALTH" | "THEME_CIVILIZED_CUSTOMS" | "THEME_FOOD_SAFETY" | "THEME_ARTIFICIAL_INTELLIGENCE" | "THEME_RECYCLING" | "THEME_INTANGIBLE_HERITAGE" | "THEME_DEBUNKING" | "THEME_SCIENTIST_SPIRIT" | "THEME_AGRICULTURE" | "THEME_NUCLEAR" | "THEME_WATER";
+                    audience?: "AUDIENCE_YOUTH" | "AUDIENCE_ELDERLY" | "AUDIENCE_WOMEN_AND_FAMILIES" | "AUDIENCE_INDUSTRIAL_WORKERS" | "AUDIENCE_FARMERS" | "AUDIENCE_RESIDENTS";
+                    format?: "FORMAT_EXPERT_TALK" | "FORMAT_HANDS_ON" | "FORMAT_EXHIBITION" | "FORMAT_SCIENCE_CARAVAN" | "FORMAT_STUDY_VISIT" | "FORMAT_CONSULTATION" | "FORMAT_ONLINE" | "FORMAT_READING" | "FORMAT_COMPETITION";
+                    /** @description 起：北京日期（2027-09-01）或带时区的时间 / a Beijing date or a date-time with a zone */
+                    from?: string;
+                    /** @description 止（含当天）：北京日期（2027-09-01）或带时区的时间 / a Beijing date or a date-time with a zone */
+                    to?: string;
+                    /** @description 与 date 一起：date 所在的北京日、周、月或年 / with date: the Beijing day, week, month or year holding it */
+                    period?: "day" | "week" | "month" | "year";
+                    /** @description 北京日期，如 2027-09-28 / a Beijing date */
+                    date?: string;
+                    /** @description 点单后超过几天仍未完成算未满足需求（默认 14）/ days an order may stay open before it counts as unmet (default 14) */
+                    openDays?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            communities: {
+                                orgId: string;
+                                name: string;
+                                /** @enum {string} */
+                                level: "ORG_KIND_UNSPECIFIED" | "ORG_KIND_CITY" | "ORG_KIND_DISTRICT" | "ORG_KIND_STREET" | "ORG_KIND_COMMUNITY" | "ORG_KIND_ASSOCIATION" | "ORG_KIND_PRACTICE_CENTER" | "ORG_KIND_PRACTICE_INSTITUTE" | "ORG_KIND_PRACTICE_STATION" | "ORG_KIND_PRACTICE_POINT" | "ORG_KIND_PARTY_SERVICE_CENTER";
+                                streetId: string;
+                                districtId: string;
+                                /** @enum {string} */
+                                theme: "THEME_UNSPECIFIED" | "THEME_RURAL_REVITALIZATION" | "THEME_GREEN_LOW_CARBON" | "THEME_DIGITAL_LITERACY" | "THEME_DISASTER_PREVENTION" | "THEME_HEALTH" | "THEME_CIVILIZED_CUSTOMS" | "THEME_FOOD_SAFETY" | "THEME_ARTIFICIAL_INTELLIGENCE" | "THEME_RECYCLING" | "THEME_INTANGIBLE_HERITAGE" | "THEME_DEBUNKING" | "THEME_SCIENTIST_SPIRIT" | "THEME_AGRICULTURE" | "THEME_NUCLEAR" | "THEME_WATER";
+                                themeName: string;
+                                orders: number;
+                                openOrders: number;
+                                unmet: number;
+                                menuItems: number;
+                                activities: number;
+                                unservedCommunities: number;
+                            }[];
+                            streets: {
+                                orgId: string;
+                                name: string;
+                                /** @enum {string} */
+                                level: "ORG_KIND_UNSPECIFIED" | "ORG_KIND_CITY" | "ORG_KIND_DISTRICT" | "ORG_KIND_STREET" | "ORG_KIND_COMMUNITY" | "ORG_KIND_ASSOCIATION" | "ORG_KIND_PRACTICE_CENTER" | "ORG_KIND_PRACTICE_INSTITUTE" | "ORG_KIND_PRACTICE_STATION" | "ORG_KIND_PRACTICE_POINT" | "ORG_KIND_PARTY_SERVICE_CENTER";
+                                streetId: string;
+                                districtId: string;
+                                /** @enum {string} */
+                                theme: "THEME_UNSPECIFIED" | "THEME_RURAL_REVITALIZATION" | "THEME_GREEN_LOW_CARBON" | "THEME_DIGITAL_LITERACY" | "THEME_DISASTER_PREVENTION" | "THEME_HEALTH" | "THEME_CIVILIZED_CUSTOMS" | "THEME_FOOD_SAFETY" | "THEME_ARTIFICIAL_INTELLIGENCE" | "THEME_RECYCLING" | "THEME_INTANGIBLE_HERITAGE" | "THEME_DEBUNKING" | "THEME_SCIENTIST_SPIRIT" | "THEME_AGRICULTURE" | "THEME_NUCLEAR" | "THEME_WATER";
+                                themeName: string;
+                                orders: number;
+                                openOrders: number;
+                                unmet: number;
+                                menuItems: number;
+                                activities: number;
+                                unservedCommunities: number;
+                            }[];
+                            districts: {
+                                orgId: string;
+                                name: string;
+                                /** @enum {string} */
+                                level: "ORG_KIND_UNSPECIFIED" | "ORG_KIND_CITY" | "ORG_KIND_DISTRICT" | "ORG_KIND_STREET" | "ORG_KIND_COMMUNITY" | "ORG_KIND_ASSOCIATION" | "ORG_KIND_PRACTICE_CENTER" | "ORG_KIND_PRACTICE_INSTITUTE" | "ORG_KIND_PRACTICE_STATION" | "ORG_KIND_PRACTICE_POINT" | "ORG_KIND_PARTY_SERVICE_CENTER";
+                                streetId: string;
+                                districtId: string;
+                                /** @enum {string} */
+                                theme: "THEME_UNSPECIFIED" | "THEME_RURAL_REVITALIZATION" | "THEME_GREEN_LOW_CARBON" | "THEME_DIGITAL_LITERACY" | "THEME_DISASTER_PREVENTION" | "THEME_HEALTH" | "THEME_CIVILIZED_CUSTOMS" | "THEME_FOOD_SAFETY" | "THEME_ARTIFICIAL_INTELLIGENCE" | "THEME_RECYCLING" | "THEME_INTANGIBLE_HERITAGE" | "THEME_DEBUNKING" | "THEME_SCIENTIST_SPIRIT" | "THEME_AGRICULTURE" | "THEME_NUCLEAR" | "THEME_WATER";
+                                themeName: string;
+                                orders: number;
+                                openOrders: number;
+                                unmet: number;
+                                menuItems: number;
+                                activities: number;
+                                unservedCommunities: number;
+                            }[];
+                            openDays: number;
+                            /** Format: date-time */
+                            computedAt?: string;
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stats/demand-supply/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 组织（区、街道或社区）及其下级 / an org and its subtree */
+                    orgId?: string;
+                    campaignId?: string;
+                    theme?: "THEME_RURAL_REVITALIZATION" | "THEME_GREEN_LOW_CARBON" | "THEME_DIGITAL_LITERACY" | "THEME_DISASTER_PREVENTION" | "THEME_HEALTH" | "THEME_CIVILIZED_CUSTOMS" | "THEME_FOOD_SAFETY" | "THEME_ARTIFICIAL_INTELLIGENCE" | "THEME_RECYCLING" | "THEME_INTANGIBLE_HERITAGE" | "THEME_DEBUNKING" | "THEME_SCIENTIST_SPIRIT" | "THEME_AGRICULTURE" | "THEME_NUCLEAR" | "THEME_WATER";
+                    audience?: "AUDIENCE_YOUTH" | "AUDIENCE_ELDERLY" | "AUDIENCE_WOMEN_AND_FAMILIES" | "AUDIENCE_INDUSTRIAL_WORKERS" | "AUDIENCE_FARMERS" | "AUDIENCE_RESIDENTS";
+                    format?: "csv" | "xlsx";
+                    /** @description 起：北京日期（2027-09-01）或带时区的时间 / a Beijing date or a date-time with a zone */
+                    from?: string;
+                    /** @description 止（含当天）：北京日期（2027-09-01）或带时区的时间 / a Beijing date or a date-time with a zone */
+                    to?: string;
+                    /** @description 与 date 一起：date 所在的北京日、周、月或年 / with date: the Beijing day, week, month or year holding it */
+                    period?: "day" | "week" | "month" | "year";
+                    /** @description 北京日期，如 2027-09-28 / a Beijing date */
+                    date?: string;
+                    /** @description 点单后超过几天仍未完成算未满足需求（默认 14）/ days an order may stay open before it counts as unmet (default 14) */
+                    openDays?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 需求与供给 csv 或 xlsx / demand against supply as csv or xlsx */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv; charset=utf-8": Blob;
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": Blob;
                     };
                 };
                 /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
@@ -9112,8 +10943,20 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description 组织（区、街道或社区）及其下级 / an org and its subtree */
                     orgId?: string;
                     campaignId?: string;
+                    theme?: "THEME_RURAL_REVITALIZATION" | "THEME_GREEN_LOW_CARBON" | "THEME_DIGITAL_LITERACY" | "THEME_DISASTER_PREVENTION" | "THEME_HEALTH" | "THEME_CIVILIZED_CUSTOMS" | "THEME_FOOD_SAFETY" | "THEME_ARTIFICIAL_INTELLIGENCE" | "THEME_RECYCLING" | "THEME_INTANGIBLE_HERITAGE" | "THEME_DEBUNKING" | "THEME_SCIENTIST_SPIRIT" | "THEME_AGRICULTURE" | "THEME_NUCLEAR" | "THEME_WATER";
+                    audience?: "AUDIENCE_YOUTH" | "AUDIENCE_ELDERLY" | "AUDIENCE_WOMEN_AND_FAMILIES" | "AUDIENCE_INDUSTRIAL_WORKERS" | "AUDIENCE_FARMERS" | "AUDIENCE_RESIDENTS";
+                    format?: "FORMAT_EXPERT_TALK" | "FORMAT_HANDS_ON" | "FORMAT_EXHIBITION" | "FORMAT_SCIENCE_CARAVAN" | "FORMAT_STUDY_VISIT" | "FORMAT_CONSULTATION" | "FORMAT_ONLINE" | "FORMAT_READING" | "FORMAT_COMPETITION";
+                    /** @description 起：北京日期（2027-09-01）或带时区的时间 / a Beijing date or a date-time with a zone */
+                    from?: string;
+                    /** @description 止（含当天）：北京日期（2027-09-01）或带时区的时间 / a Beijing date or a date-time with a zone */
+                    to?: string;
+                    /** @description 与 date 一起：date 所在的北京日、周、月或年 / with date: the Beijing day, week, month or year holding it */
+                    period?: "day" | "week" | "month" | "year";
+                    /** @description 北京日期，如 2027-09-28 / a Beijing date */
+                    date?: string;
                 };
                 header?: never;
                 path?: never;

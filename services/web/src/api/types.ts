@@ -10,6 +10,13 @@ export type Answer<P extends keyof paths, M extends Method & keyof paths[P]> = p
 /** The JSON body a route takes: Body<"/api/v1/webhooks", "post">. */
 export type Body<P extends keyof paths, M extends Method & keyof paths[P]> = paths[P][M] extends { requestBody?: { content: { "application/json": infer T } } } ? T : never;
 
+/**
+ * T with the fields K always there. proto3's JSON marks every message and timestamp field optional;
+ * the services always set some of them (an order's request, a session's times): the domain's names
+ * say so once, where the pages read them (domain/activity.ts, order.ts, chain.ts).
+ */
+export type Present<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
+
 /** The routes answering server-sent events (api/sse.ts). */
 export type LiveFeed = Extract<keyof paths, `${string}/live`>;
 
@@ -36,6 +43,16 @@ export type TeamDetail = Answer<"/api/v1/teams/{teamId}", "get">["team"];
 export type Member = NonNullable<Answer<"/api/v1/teams/{teamId}/members", "get">["volunteers"]>[number];
 export type Account = Answer<"/api/v1/accounts", "get">["accounts"][number];
 export type Base = Answer<"/api/v1/bases", "get">["bases"][number];
+export type NewBase = Body<"/api/v1/bases/applications", "post">;
+export type AssessmentBody = Body<"/api/v1/bases/{baseId}/assessments", "post">;
+export type DraftScore = Answer<"/api/v1/bases/{baseId}/assessment-draft", "get">["scores"][number];
+export type Resource = Answer<"/api/v1/resources", "get">["resources"][number];
+export type NewResource = Body<"/api/v1/resources", "post">;
+export type ResourceQuery = NonNullable<paths["/api/v1/resources"]["get"]["parameters"]["query"]>;
+export type MenuItemRow = Answer<"/api/v1/menu-items", "get">["items"][number];
+export type NewMenuItem = Body<"/api/v1/menu-items", "post">;
+export type MenuItemChange = Body<"/api/v1/menu-items/{itemId}", "put">;
+export type ImportReport = Answer<"/api/v1/imports/{kind}", "post">;
 export type Figures = Answer<"/api/v1/stats/figures", "get">["figures"];
 export type BreakdownRow = Answer<"/api/v1/stats/breakdown", "get">["rows"][number];
 

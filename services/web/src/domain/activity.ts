@@ -1,29 +1,10 @@
-// An activity and a booking as the gateway's JSON gives them (the fields the pages read).
-export interface SessionView {
-  session: { sessionId: string; startsAt: string; endsAt: string; place: string; capacity: number };
-  seatsTaken: number;
-  seatsLeft: number;
-  waitlistLength: number;
-}
+// An activity and a booking as the gateway's JSON gives them: the generated types (api/schema.d.ts),
+// with what every scheduled session has — its times — marked as always there.
+import type { Activity as ApiActivity, Booking as ApiBooking, Present } from "../api/types";
 
-export interface Activity {
-  activityId: string;
-  orderId: string;
-  title: string;
-  theme: string;
-  status: string;
-  summaryFiled: boolean;
-  participants: number;
-  sessions: SessionView[];
-}
-
-export interface Booking {
-  bookingId: string;
-  activityId: string;
-  sessionId: string;
-  residentId: string;
-  status: string;
-  waitlistPosition: number;
-  activityTitle: string;
-  startsAt: string;
-}
+type ApiSessionView = ApiActivity["sessions"][number];
+export type SessionView = Omit<ApiSessionView, "session"> & { session: Present<NonNullable<ApiSessionView["session"]>, "startsAt" | "endsAt"> };
+/** An activity of any route that answers one (the list, an order's chain), its sessions with their times. */
+export type WithSessions<A extends { sessions: ApiSessionView[] }> = Omit<A, "sessions"> & { sessions: SessionView[] };
+export type Activity = WithSessions<ApiActivity>;
+export type Booking = ApiBooking;

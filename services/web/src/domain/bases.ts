@@ -1,5 +1,6 @@
 // 科普基地 as people read it: the five criteria, the results, the standings by name; dates on the
 // Beijing calendar; an assessment's draft checked as the registry checks it (0–100, evidence each).
+import type { DraftScore } from "../api/types";
 import type { Locale } from "./labels";
 
 type Words = Record<string, [string, string]>;
@@ -46,15 +47,11 @@ export function beijingDate(at: string | undefined): string {
 /** The Beijing year now. */
 export const beijingYearNow = (now = new Date()) => new Date(now.getTime() + 8 * 3_600_000).getUTCFullYear();
 
-export interface Score {
-  criterion: string;
-  score: number;
-  evidence: string;
-  prefilled: number;
-}
+/** One criterion of an assessment's draft, as the gateway answers it (prefilled -1: not from the statistics). */
+export type Score = DraftScore;
 
 /** What is wrong with the draft before it is sent: each score a whole number 0–100, each with its evidence. */
-export function draftProblem(scores: Score[], locale: Locale): string {
+export function draftProblem(scores: (Pick<Score, "score" | "evidence"> & { criterion: string })[], locale: Locale): string {
   const zh = locale === "zh";
   for (const s of scores) {
     if (!Number.isInteger(s.score) || s.score < 0 || s.score > 100) return zh ? `「${criterionName(s.criterion, locale)}」的得分须为 0 到 100 的整数` : `${criterionName(s.criterion, locale)}: a whole number from 0 to 100`;

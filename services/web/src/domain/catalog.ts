@@ -2,6 +2,7 @@
 // weekdays by name (never the API's codes on a screen), the registry's rule of what edit is material
 // (services/registry/src/domain/resource-review.ts, so the owner is told before saving), and the
 // checks the registry makes of a resource and a menu item, run in the browser first.
+import type { Resource as ApiResource } from "../api/types";
 import type { Locale } from "./labels";
 
 type Bilingual = Record<string, [zh: string, en: string]>;
@@ -50,23 +51,17 @@ export interface ResourceForm {
   openToOthers: boolean;
 }
 
-/** A resource as the API answers it (proto JSON: defaults left out). */
-export interface Resource {
-  resourceId: string;
-  kind?: string;
-  name: string;
-  ownerOrgId: string;
-  capacity?: number;
-  available?: boolean;
-  status?: string;
-  reviewNote?: string;
-  profile?: { description?: string; themes?: string[]; areaOrgIds?: string[]; availability?: { weekdays?: number[]; note?: string }; openToOthers?: boolean };
-}
+/** A resource as the API answers it. */
+export type Resource = ApiResource;
+
+/** What a form is filled from: a resource as answered (a test's may leave out what it does not need). */
+type ResourceFields = Pick<Resource, "name"> & Partial<Omit<Resource, "name" | "profile">> & { profile?: Partial<Omit<Profile, "availability">> & { availability?: Partial<NonNullable<Profile["availability"]>> } };
+type Profile = NonNullable<Resource["profile"]>;
 
 export const emptyResource = (): ResourceForm => ({ kind: "RESOURCE_KIND_VENUE", name: "", description: "", capacity: 0, themes: [], areaOrgIds: [], weekdays: [], availabilityNote: "", openToOthers: true });
 
-export function formOf(r: Resource): ResourceForm {
-  const p = r.profile ?? {};
+export function formOf(r: ResourceFields): ResourceForm {
+  const p: NonNullable<ResourceFields["profile"]> = r.profile ?? {};
   return { kind: r.kind ?? "", name: r.name, description: p.description ?? "", capacity: r.capacity ?? 0, themes: p.themes ?? [], areaOrgIds: p.areaOrgIds ?? [], weekdays: p.availability?.weekdays ?? [], availabilityNote: p.availability?.note ?? "", openToOthers: p.openToOthers ?? false };
 }
 

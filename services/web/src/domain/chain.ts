@@ -1,39 +1,12 @@
-// An order's whole chain as GET /api/v1/orders/{orderId}/chain answers it (the fields the page reads).
-import type { Activity } from "./activity";
+// An order's whole chain as GET /api/v1/orders/{orderId}/chain answers it: the generated type
+// (api/schema.d.ts), its order and activity as domain/order.ts and activity.ts name them.
+import type { OrderChain as ApiOrderChain } from "../api/types";
+import type { WithSessions } from "./activity";
+import type { WithRequest } from "./order";
 
-export interface ChainActor {
-  id: string;
-  role: string;
-  orgId: string;
-  displayName: string;
-}
-export interface ChainStep {
-  eventType: string;
-  occurredAt: string;
-  actor?: ChainActor;
-  reason: string;
-  teamIds: string[];
-}
-export interface OrderChain {
-  order: {
-    orderId: string;
-    status: string;
-    requesterId: string;
-    request: { title: string; description: string; theme: string; expectedParticipants: number; community?: { orgId: string; path: string[] } };
-    invitedTeamIds: string[];
-    acceptedTeamId: string;
-    activityId: string;
-    rating: number;
-    submittedAt: string;
-    timeline: ChainStep[];
-  };
-  names: Record<string, string>;
-  activity?: Activity & { organizerOrgId: string; teamId: string; orderId: string; serviceHours: number; uniqueParticipants: number; summaryFiled: boolean; noAttendanceReason: string };
-  attendance?: { booked: number; waitlisted: number; checkedIn?: number };
-  summary?: { text: string; photoUrls: string[]; filedAt?: string };
-  figures?: { orders: number; activities: number; participants: number; serviceHours: number; completionRate: number };
-  eventKeys?: string[];
-}
+export type OrderChain = Omit<ApiOrderChain, "order" | "activity"> & { order: WithRequest<ApiOrderChain["order"]>; activity?: WithSessions<NonNullable<ApiOrderChain["activity"]>> };
+export type ChainStep = OrderChain["order"]["timeline"][number];
+export type ChainActor = NonNullable<ChainStep["actor"]>;
 
 /** Who took a step, as a person reads it: the name, and the org or team they acted for. */
 export function stepActor(step: { actor?: ChainActor }, names: Record<string, string>): { name: string; org: string; automatic: boolean } {

@@ -1,19 +1,9 @@
 // The resident's menu (科普菜单): what a menu item is, and which items a search and the filters keep.
 // Pure: MenuPage.vue shows the result, menu.unit.spec.ts checks it.
+import type { MenuEntry } from "../api/types";
 
-export interface MenuItem {
-  itemId: string;
-  title: string;
-  description?: string;
-  theme: string;
-  format?: string;
-  audiences?: string[];
-  durationMinutes: number;
-  capacity: number;
-  leadTimeDays?: number;
-  serviceAreaOrgId?: string;
-  providerKind?: string;
-}
+/** A menu item as GET /api/v1/menu answers it: the generated type (api/schema.d.ts). */
+export type MenuItem = MenuEntry;
 
 export interface MenuFilter {
   /** Words in the title or the description (any case; every word must be found). */
@@ -41,7 +31,7 @@ export function filterMenu(items: MenuItem[], filter: MenuFilter, home: Home): M
     if (!words.every((w) => haystack.includes(w))) return false;
     if (filter.theme && item.theme !== filter.theme) return false;
     if (filter.format && item.format !== filter.format) return false;
-    if (filter.audience && !(item.audiences ?? []).includes(filter.audience)) return false;
+    if (filter.audience && !(item.audiences as readonly string[]).includes(filter.audience)) return false;
     if (filter.myStreet && !near.has(item.serviceAreaOrgId ?? "")) return false;
     return true;
   });

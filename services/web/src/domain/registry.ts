@@ -1,6 +1,7 @@
 // The registry's words and rules as the staff pages need them: org kinds and roles by name (never
 // the API's codes on a screen), which kinds may sit under which (the registry's org-tree.ts), which
 // roles one may give (@kepu/access's ladder), who is under 14, and ids made from names.
+import type { Account as ApiAccount, Member, Organization, Team as ApiTeam } from "../api/types";
 import type { Locale } from "./labels";
 
 type Bilingual = Record<string, [zh: string, en: string]>;
@@ -95,49 +96,11 @@ export function newId(prefix: string, random: () => number = Math.random): strin
   return `${prefix}-${tail}`.replace(/[^A-Za-z0-9_.:-]/g, "").slice(0, 120);
 }
 
-/** An org as the API answers it (proto JSON: defaults left out). */
-export interface Org {
-  orgId: string;
-  name: string;
-  kind: string;
-  parentId?: string;
-  place?: { path?: string[]; districtId?: string; streetId?: string; communityId?: string };
-  closed?: boolean;
-  servedCommunityIds?: string[];
-}
-
-export interface Team {
-  teamId: string;
-  name: string;
-  orgId: string;
-  themes?: string[];
-  serviceAreaOrgIds?: string[];
-  leaderId?: string;
-  memberCount?: number;
-  active?: boolean;
-}
-
-export interface Volunteer {
-  volunteerId: string;
-  realName: string;
-  phone: string;
-  skills?: string[];
-  minor?: boolean;
-  guardianConsent?: { guardianName?: string; guardianPhone?: string; relationship?: string; consentedAt?: string };
-  status?: string;
-}
-
-export interface Account {
-  account: string;
-  displayName: string;
-  role: string;
-  orgId: string;
-  path: string[];
-  status: "active" | "disabled";
-  mustChangePassword: boolean;
-  createdAt: string | null;
-  createdBy: string;
-}
+/** An org, a team, a volunteer and an account as the API answers them: the generated types (api/schema.d.ts). */
+export type Org = Organization;
+export type Team = ApiTeam;
+export type Volunteer = Member;
+export type Account = ApiAccount;
 
 /** The org kind each ladder role acts for (the gateway refuses another); others may sit at any org. */
 export function kindForRole(role: string): string {

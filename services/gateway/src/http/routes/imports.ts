@@ -69,7 +69,9 @@ const imports: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { clients }
     return reply.type(xlsxType).header("content-disposition", `attachment; filename="${request.params.kind}-template.xlsx"`).send(file);
   });
 
-  app.post("/api/v1/imports/:kind", { schema: { tags, ...secured, params: kindParams, consumes: [xlsxType], response: answers(protoJson(r.ImportRowsResponseSchema)) } }, async (request) => {
+  // The sheet itself is the body, declared so the typed client (services/web) may send it.
+  const sheetBody = { content: { [xlsxType]: { schema: { type: "string", format: "binary" } } } };
+  app.post("/api/v1/imports/:kind", { schema: { tags, ...secured, params: kindParams, consumes: [xlsxType], body: Type.Unsafe<Buffer>(sheetBody), response: answers(protoJson(r.ImportRowsResponseSchema)) } }, async (request) => {
     const caller = signedIn(request);
     const file = request.body;
     if (!Buffer.isBuffer(file)) throw kepuError("invalid", "XLSX_REQUIRED", "请以 .xlsx 文件作为请求体上传", `Upload the .xlsx file as the body (${xlsxType})`, "body");
