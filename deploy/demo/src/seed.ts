@@ -8,7 +8,7 @@ import { EventsService } from "@kepu/contracts/events/v1/service_pb";
 import { RegistryService } from "@kepu/contracts/registry/v1/service_pb";
 import { CallSigner, createRpcClient } from "@kepu/rpc";
 import { once, onceKnown, seedRegistry } from "./registry.js";
-import { kepuMonth, menu, orders, orgs } from "./shenzhen.js";
+import { brands, kepuMonth, menu, orders, orgs } from "./shenzhen.js";
 
 // Signs its calls with the key the services trust (deploy/local exports it; see .kepu/keys).
 const rpc = { signer: CallSigner.fromJwk(process.env.KEPU_CALL_SIGNING_KEY, "demo-seed") };
@@ -22,6 +22,11 @@ const year = new Date().getUTCFullYear();
 const started = Date.now();
 
 const registryCounts = await seedRegistry(registry, admin);
+// 一社区一科普品牌: the brands and this year's plans (defining the same brand again changes nothing).
+for (const { targets, audiences, ...brand } of brands) {
+  await registry.defineBrand(brand, admin);
+  await registry.setBrandPlan({ communityId: brand.communityId, year, targets, audiences }, admin);
+}
 
 for (const order of orders) {
   const item = menu.find((m) => m.itemId === order.menuItemId)!;
@@ -75,5 +80,5 @@ for (const [account, role, orgId, displayName] of demoAccounts) {
 }
 
 const communities = orgs.filter((o) => o.kind === OrgKind.COMMUNITY).length;
-console.log(`[demo] Shenzhen demo data ready in ${Date.now() - started} ms: ${orgs.length} organizations (${communities} communities), ${registryCounts}, ${orders.length} orders, ${kepuMonth.length} 科普月 activities, ${accountsMade} new demo accounts`);
+console.log(`[demo] Shenzhen demo data ready in ${Date.now() - started} ms: ${orgs.length} organizations (${communities} communities), ${registryCounts}, ${orders.length} orders, ${kepuMonth.length} 科普月 activities, ${brands.length} community brands with this year's plans, ${accountsMade} new demo accounts`);
 for (const client of [registry, dispatch, events]) client.close();

@@ -135,6 +135,22 @@ const futianBases: [string, string, BaseLevel, Theme[]][] = [
 ];
 export const bases = futianBases.map(([name, street, level, themes], i) => ({ baseId: `base-futian-${String(i + 1).padStart(2, "0")}`, name, orgId: `sz-futian-${street}`, level, themes }));
 
+/**
+ * 一社区一科普品牌: three Futian communities' brands (示范点 and partners from the bases above) and this
+ * year's plan of each — targets by theme and month, the audiences served.
+ */
+const baseNamed = (name: string) => bases.find((b) => b.name === name)!.baseId;
+export const brands = [
+  { communityId: demoCommunity, name: "红荔智慧健康", theme: Theme.HEALTH, slogan: "银龄乐学，健康同行", demo: "福田区健康教育基地", partners: ["华富数字阅读空间"], audiences: [Audience.ELDERLY], targets: [[Theme.HEALTH, [3, 5, 9, 11], 2], [Theme.DIGITAL_LITERACY, [6, 9], 1]] },
+  { communityId: "sz-futian-yuanling-c2", name: "园岭绿色再生", theme: Theme.RECYCLING, slogan: "垃圾分类，从我做起", demo: "园岭社区科技馆", partners: ["福田低碳生活体验馆"], audiences: [Audience.YOUTH, Audience.RESIDENTS], targets: [[Theme.RECYCLING, [4, 9], 2], [Theme.GREEN_LOW_CARBON, [6], 1]] },
+  { communityId: "sz-futian-nanyuan-c1", name: "南园非遗传承", theme: Theme.INTANGIBLE_HERITAGE, slogan: "指尖上的非遗", demo: "南园非遗工坊", partners: ["福田非遗数字资源馆"], audiences: [Audience.YOUTH], targets: [[Theme.INTANGIBLE_HERITAGE, [9], 2], [Theme.INTANGIBLE_HERITAGE, [12], 1]] },
+].map(({ demo, partners, targets, ...brand }) => ({
+  ...brand,
+  demoBaseId: baseNamed(demo),
+  partnerBaseIds: partners.map(baseNamed),
+  targets: (targets as [Theme, number[], number][]).flatMap(([theme, months, target]) => months.map((month) => ({ theme, month, target }))),
+}));
+
 // The 30 members of 福田区科技志愿服务队. Names and phones are made up (13800138xxx style
 // test numbers); they live in the registry only and are answered masked.
 const surnames = [..."王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹"];
