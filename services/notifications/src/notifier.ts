@@ -34,11 +34,14 @@ export class Notifier {
     const wanted = drafts.map((d, i) => ({ draft: d, note: stored[i]! })).filter(({ draft }) => draft.sms && draft.mailbox.startsWith("person:"));
     if (wanted.length === 0) return;
     const personOf = (mailbox: string) => mailbox.slice("person:".length);
-    const phones = await this.sms.optedIn([...new Set(wanted.map((w) => personOf(w.draft.mailbox)))]);
+    const phones = await Promise.all(wanted.map(({ draft }) => this.sms.phoneFor(personOf(draft.mailbox), draft.orderId)));
     const dueAt = smsDueAt(this.clock());
-    const docs = wanted
-      .filter((w) => phones.has(personOf(w.draft.mailbox)))
-      .map(({ draft, note }) => ({ _id: note._id, personId: personOf(draft.mailbox), text: smsText(draft.title, draft.body), status: "due" as const, dueAt, attempts: 0, reason: "", sentAt: null }));
+    const docs = wanted.flatMap(({ draft, note }, i) => {
+      const to = phones[i];
+      if (!to) return [];
+      const doc = { _id: note._id, personId: personOf(draft.mailbox), text: smsText(draft.title, draft.body), status: "due" as const, dueAt, attempts: 0, reason: "", sentAt: null };
+      return [to.viaContact ? { ...doc, contactOrderId: draft.orderId } : doc];
+    });
     await this.sms.enqueue(docs);
     await this.due.file("sms", dueAt, docs.map((d) => d._id));
   }

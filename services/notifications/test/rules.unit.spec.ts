@@ -9,6 +9,7 @@ const at = new Date("2027-09-20T06:00:00Z"); // 14:00 Beijing
 
 // Who is told what, per happening: [case, happening, [mailbox, kind, sms][]].
 const table: [string, Happening, [string, string, boolean][]][] = [
+  ["代点单: the resident, who ordered for her and how she agreed (SMS)", { kind: "orderPlacedForYou", order, placerName: "王芳", consent: ["电话确认", "agreed by phone"] }, [["person:r1", "order.placedForYou", true]]],
   ["派单: the resident and each invited team", { kind: "orderDispatched", order, teamIds: ["t1", "t2"] }, [["person:r1", "order.dispatched", false], ["team:t1", "order.offered", false], ["team:t2", "order.offered", false]]],
   ["接单: the resident, by which team (SMS)", { kind: "orderAccepted", order, teamName: "福田科普队" }, [["person:r1", "order.accepted", true]]],
   ["declined: the community", { kind: "orderDeclined", order, teamName: "福田科普队", reason: "时间冲突", stillOpen: false }, [["org:c1", "order.declined", false]]],
@@ -34,6 +35,12 @@ describe("who is told what", () => {
     const drafts = whoIsTold(happening);
     expect(drafts.map((d) => [d.mailbox, d.kind, d.sms])).toEqual(expected);
     for (const d of drafts) expect(d.title && d.body && d.titleEn && d.bodyEn).toBeTruthy();
+  });
+
+  it("代点单: names the placer and the consent, Chinese first", () => {
+    const [told] = whoIsTold({ kind: "orderPlacedForYou", order, placerName: "王芳", consent: ["电话确认", "agreed by phone"] });
+    expect(told!.body).toBe("王芳已为您代为点单「垃圾分类」（电话确认），社区派单、队伍接单后会再通知您");
+    expect(told!.bodyEn).toContain("agreed by phone");
   });
 
   it("says times in Beijing time", () => {

@@ -47,8 +47,9 @@ export class SmsDispatcher {
       return true;
     }
     const day = calendar.dayKey(now);
-    const phones = await this.store.optedIn([sms.personId]);
-    const decision = decideSms(now, await this.store.sentOn(sms.personId, day), this.policy.dailyCap, phones.has(sms.personId));
+    // Her own opted-in number, or (代点单, no settings of her own) the one noted with the order.
+    const to = await this.store.phoneFor(sms.personId, sms.contactOrderId ?? "");
+    const decision = decideSms(now, await this.store.sentOn(sms.personId, day), this.policy.dailyCap, to !== undefined);
     if (decision.kind === "skip") {
       if (decision.status === "capped") this.counters.capped++;
       await this.store.update(id, { status: decision.status });
@@ -60,7 +61,7 @@ export class SmsDispatcher {
       return true;
     }
     try {
-      await this.sender.send(phones.get(sms.personId)!, sms.text);
+      await this.sender.send(to!.phone, sms.text);
     } catch (error) {
       return this.failed(id, sms.attempts + 1, error, now);
     }

@@ -22,6 +22,7 @@ export interface OrderFacts {
  * one case, carrying the facts (names, the order's requester and community) it was seen with.
  */
 export type Happening =
+  | { kind: "orderPlacedForYou"; order: OrderFacts; placerName: string; consent: [string, string] } // 代点单: [zh, en] of how she agreed
   | { kind: "orderDispatched"; order: OrderFacts; teamIds: string[] }
   | { kind: "orderAccepted"; order: OrderFacts; teamName: string }
   | { kind: "orderDeclined"; order: OrderFacts; teamName: string; reason: string; stillOpen: boolean }
@@ -72,6 +73,19 @@ export function whoIsTold(happening: Happening): Draft[] {
 
 function tell(h: Happening): Draft[] {
   switch (h.kind) {
+    case "orderPlacedForYou": {
+      const placer = h.placerName || "社区工作者";
+      return [
+        draft(
+          personBox(h.order.requesterId),
+          "order.placedForYou",
+          ["已为您代为点单", `${placer}已为您代为点单${quoted(h.order.title)}（${h.consent[0]}），社区派单、队伍接单后会再通知您`],
+          ["An order placed for you", `${h.placerName || "Your community worker"} ordered "${h.order.title}" for you (${h.consent[1]}); you will be told when a team takes it`],
+          { orderId: h.order.orderId },
+          true,
+        ),
+      ];
+    }
     case "orderDispatched": {
       const ref = { orderId: h.order.orderId };
       return [

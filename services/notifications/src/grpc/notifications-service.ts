@@ -1,6 +1,8 @@
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { kepuError } from "@kepu/errors";
+import { maskPhone } from "@kepu/privacy";
+import { Role } from "@kepu/contracts/common/v1/envelope_pb";
 import type { NotificationSchema, NotificationsService } from "@kepu/contracts/notifications/v1/service_pb";
 import type { ServiceImplementation } from "@kepu/rpc";
 import { mailboxesOf } from "../domain/mailboxes.js";
@@ -99,6 +101,18 @@ export function notificationsService(inbox: InboxStore, sms: SmsStore): ServiceI
       if (smsEnabled && !phone && !(await sms.hasPhone(personId))) throw kepuError("invalid", "PHONE_REQUIRED", "开通短信提醒需要填写手机号", "Give a phone number to receive SMS", "settings.phone");
       const settings = await sms.setSettings(personId, smsEnabled, phone);
       return { settings: { smsEnabled: settings.smsEnabled, phone: settings.phoneMasked } };
+    },
+    // 代点单 for a resident without an account: the number her order's SMS go to. Only a community
+    // worker notes one, before the order exists; it is used only for that order's requester.
+    async noteOrderContact(request, context) {
+      if (context.actor?.role !== Role.COMMUNITY_WORKER) throw kepuError("forbidden", "ROLE_NOT_ALLOWED", "只有社区工作者可以为居民登记联系电话", "Only community workers note a resident's phone for an order");
+      const phone = request.phone.trim();
+      if (!phonePattern.test(phone)) throw kepuError("invalid", "BAD_PHONE", "请填写正确的 11 位手机号", "Enter a valid 11-digit mobile number", "onBehalfOf.phone");
+      if (!idPattern.test(request.orderId) || !idPattern.test(request.personId)) throw kepuError("invalid", "BAD_ID", "订单或居民编号无效", "Not an order or person id", "orderId");
+      if (!(await sms.noteContact(request.orderId, request.personId, context.actor.id, phone))) {
+        throw kepuError("conflict", "CONTACT_ALREADY_NOTED", "该订单已登记了其他联系电话", "Another phone was noted for this order");
+      }
+      return { phone: maskPhone(phone) };
     },
   };
 }

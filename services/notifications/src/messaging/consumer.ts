@@ -3,6 +3,7 @@ import type { Kafka } from "kafkajs";
 import { EventConsumer, occurredAt, type ConsumedEvent } from "@kepu/bus";
 import { Role } from "@kepu/contracts/common/v1/envelope_pb";
 import {
+  ConsentMethod,
   OrderAcceptedSchema,
   OrderCancelledSchema,
   OrderDeclinedSchema,
@@ -63,6 +64,14 @@ const baseStatusText: Record<BaseStatus, [string, string]> = {
   [BaseStatus.REJECTED]: ["申请未通过", "application rejected"],
 };
 
+/** How the resident agreed to an order placed for her (代点单), as she reads it. */
+const consentText: Record<ConsentMethod, [string, string]> = {
+  [ConsentMethod.UNSPECIFIED]: ["已确认", "agreed"],
+  [ConsentMethod.ORAL]: ["口头确认", "agreed in person"],
+  [ConsentMethod.PHONE]: ["电话确认", "agreed by phone"],
+  [ConsentMethod.WRITTEN]: ["书面确认", "agreed in writing"],
+};
+
 /**
  * One consumer group on every topic: each event updates the read model (names, orders,
  * activities, seats) and, through the pure rules, tells whom it concerns. The group commits an
@@ -104,6 +113,9 @@ export function notificationsConsumer(kafka: Kafka, groupId: string, topics: str
       const { orderId, requesterId, request } = e.payload;
       const title = request?.title || (await readModel.name(`menu:${request?.menuItemId ?? ""}`))?.name || "";
       await readModel.orderSubmitted(orderId, { requesterId, communityOrgId: request?.community?.orgId ?? "", communityPath: request?.community?.path ?? [], title });
+      // 代点单: the resident is told who ordered for her (by SMS too, if a phone is known).
+      const onBehalf = e.payload.onBehalf;
+      if (onBehalf) await tell(e, { kind: "orderPlacedForYou", order: await readModel.order(orderId), placerName: onBehalf.placedByName, consent: consentText[onBehalf.consent] ?? consentText[ConsentMethod.UNSPECIFIED] });
     })
     .on(OrderDispatchedSchema, async (e) => tell(e, { kind: "orderDispatched", order: await readModel.order(e.payload.orderId), teamIds: e.payload.teamIds }))
     .on(OrderAcceptedSchema, async (e) => {

@@ -12,6 +12,18 @@ export interface SmsDoc {
   attempts: number;
   reason: string;
   sentAt: Date | null;
+  /** 代点单: the order whose noted contact holds the phone, for a person who never set her own. */
+  contactOrderId?: string;
+}
+
+/** 代点单 for a resident without an account: the phone (encrypted) her order's SMS go to, by order. */
+interface ContactDoc {
+  _id: string;
+  personId: string;
+  notedBy: string;
+  phone: Binary;
+  phoneMasked: string;
+  notedAt: Date;
 }
 
 /** A person's channels: SMS opt-in and the phone given for it, encrypted (AES-256-GCM). */
@@ -61,6 +73,7 @@ export class SmsStore {
   readonly queue: Collection<SmsDoc>;
   private readonly settings: Collection<SettingsDoc>;
   private readonly days: Collection<DayCountDoc>;
+  private readonly contacts: Collection<ContactDoc>;
 
   constructor(
     db: Db,
@@ -69,6 +82,32 @@ export class SmsStore {
     this.queue = db.collection<SmsDoc>("sms");
     this.settings = db.collection<SettingsDoc>("settings");
     this.days = db.collection<DayCountDoc>("sms_days");
+    this.contacts = db.collection<ContactDoc>("order_contacts");
+  }
+
+  /**
+   * Notes the phone an order's SMS go to (代点单, a resident without an account). The first note
+   * of an order stands: the same again changes nothing, another person's is refused (false).
+   */
+  async noteContact(orderId: string, personId: string, notedBy: string, phone: string): Promise<boolean> {
+    const existing = await this.contacts.findOne({ _id: orderId });
+    if (existing) return existing.personId === personId && this.cipher.open(existing.phone) === phone;
+    await this.contacts.insertOne({ _id: orderId, personId, notedBy, phone: this.cipher.seal(phone), phoneMasked: maskPhone(phone), notedAt: new Date() }).catch((error: { code?: number }) => {
+      if (error.code !== 11000) throw error; // noted meanwhile by a retry: that one stands
+    });
+    return true;
+  }
+
+  /**
+   * Where a person's SMS about an order go: her own number if she opted in; none if she chose no
+   * SMS; else the number noted with the order (代点单), if any.
+   */
+  async phoneFor(personId: string, orderId: string): Promise<{ phone: string; viaContact: boolean } | undefined> {
+    const settings = await this.settings.findOne({ _id: personId });
+    if (settings?.smsEnabled && settings.phone) return { phone: this.cipher.open(settings.phone), viaContact: false };
+    if (settings || !orderId) return undefined;
+    const contact = await this.contacts.findOne({ _id: orderId });
+    return contact && contact.personId === personId ? { phone: this.cipher.open(contact.phone), viaContact: true } : undefined;
   }
 
   /** Queues SMS; one already queued (a redelivery) is left as it is. */
@@ -91,14 +130,6 @@ export class SmsStore {
   async getSettings(personId: string): Promise<Settings> {
     const doc = await this.settings.findOne({ _id: personId });
     return { smsEnabled: doc?.smsEnabled ?? false, phoneMasked: doc?.phoneMasked ?? "" };
-  }
-
-  /** Opted-in people among these, with their phones (in clear, for the sender only). */
-  async optedIn(personIds: string[]): Promise<Map<string, string>> {
-    const docs = await Promise.all(personIds.map((id) => this.settings.findOne({ _id: id })));
-    const phones = new Map<string, string>();
-    for (const doc of docs) if (doc?.smsEnabled && doc.phone) phones.set(doc._id, this.cipher.open(doc.phone));
-    return phones;
   }
 
   /** Sets SMS on or off; a new phone replaces the one kept, an empty one keeps it. */
