@@ -80,6 +80,8 @@ export const matrix = {
   "order.decline": [grant([Role.TEAM_LEADER], "offered")],
   "order.cancel": [grant([Role.RESIDENT], "own"), grant([Role.COMMUNITY_WORKER], "subtree"), grant(associations, "claimed")],
   "order.rate": [grant([Role.RESIDENT], "own")],
+  // 代点单: the community's workers (社区工作者, 网格员, 科普中国信息员) find a resident of their community by name (phones masked).
+  "resident.find": [grant([Role.COMMUNITY_WORKER], "subtree")],
 
   // Activities and sessions: published ones for residents to book; the organizer's subtree; the
   // accepting team for order-made ones.

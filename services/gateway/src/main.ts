@@ -12,6 +12,7 @@ import { OutboxRelay } from "@kepu/outbox";
 import { CallSigner, createRpcClient } from "@kepu/rpc";
 import { Accounts, HttpSmsCodeSender, LocalCodeSender, ResidentCodes } from "./auth/accounts.js";
 import { orgFollower } from "./auth/org-follower.js";
+import { ResidentDirectory } from "./auth/resident-directory.js";
 import { ResidentMoves } from "./auth/resident-moves.js";
 import { accessKeyRing, Tokens } from "./auth/tokens.js";
 import { readConfig } from "./config.js";
@@ -37,6 +38,8 @@ const sender = config.SMS_WEBHOOK_URL ? new HttpSmsCodeSender(config.SMS_WEBHOOK
 const codes = new ResidentCodes(redis, prefix, sender);
 const residentMoves = new ResidentMoves(engines.db!, events);
 await residentMoves.createIndexes();
+const residents = new ResidentDirectory(engines.db!);
+await residents.createIndexes();
 relay.watch([accounts.collection, residentMoves.collection]);
 relay.start();
 // A moved org's accounts take its new place (the registry's OrganizationMoved).
@@ -57,7 +60,7 @@ const clients = {
 
 };
 
-const deps = { logger, readiness: engines.readiness, redis, prefix, tokens, accounts, codes, residentMoves, corsOrigin: config.CORS_ORIGIN, ratePerMinute: config.RATE_LIMIT_PER_MINUTE, ipRatePerMinute: config.RATE_LIMIT_IP_PER_MINUTE, trustedProxies: config.TRUSTED_PROXIES, webDist: config.WEB_DIST };
+const deps = { logger, readiness: engines.readiness, redis, prefix, tokens, accounts, codes, residentMoves, residents, corsOrigin: config.CORS_ORIGIN, ratePerMinute: config.RATE_LIMIT_PER_MINUTE, ipRatePerMinute: config.RATE_LIMIT_IP_PER_MINUTE, trustedProxies: config.TRUSTED_PROXIES, webDist: config.WEB_DIST };
 const app = await composeGateway(deps, clients, engines.db!);
 await app.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
 logger.info({ httpPort: config.HTTP_PORT }, "gateway ready");

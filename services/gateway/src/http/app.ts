@@ -17,6 +17,7 @@ import { createHttpServer } from "@kepu/http";
 import type { Logger } from "@kepu/log";
 import type { Accounts, ResidentCodes } from "../auth/accounts.js";
 import type { ResidentMoves } from "../auth/resident-moves.js";
+import type { ResidentDirectory } from "../auth/resident-directory.js";
 import type { Caller, Tokens } from "../auth/tokens.js";
 
 declare module "fastify" {
@@ -34,6 +35,8 @@ export interface GatewayDeps {
   accounts: Accounts;
   codes: ResidentCodes;
   residentMoves: ResidentMoves;
+  /** Residents who signed in (name, community, phone masked), for 代点单. */
+  residents: ResidentDirectory;
   corsOrigin: string;
   /** Requests per minute per signed-in user, and per client address (signed in or not). */
   ratePerMinute: number;

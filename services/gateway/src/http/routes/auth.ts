@@ -33,7 +33,9 @@ const auth: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { deps, client
     const { phone, code, communityId, displayName } = request.body;
     const name = optionalName(displayName ?? "", "displayName", 20); // shown to staff: never a phone number (PHONE_IN_NAME)
     await requireCommunity(communityId, request.id);
-    return deps.tokens.issue(await deps.codes.signIn(phone, code, communityId, name));
+    const resident = await deps.codes.signIn(phone, code, communityId, name);
+    await deps.residents.signedIn(resident.id, phone, communityId, resident.displayName); // for 代点单: her community's workers find her by name
+    return deps.tokens.issue(resident);
   });
   // A resident moves to another community (picked like at sign-in): recorded with the date, and a new token for it.
   const moved = Type.Object({ ...tokenPair.properties, fromCommunityId: Type.String(), toCommunityId: Type.String(), movedAt: Type.String({ format: "date-time" }) });
@@ -42,6 +44,7 @@ const auth: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { deps, client
     const { communityId } = request.body;
     await requireCommunity(communityId, request.id);
     const move = await deps.residentMoves.record(caller.id, caller.orgId, communityId, { actor: caller, correlationId: request.id });
+    await deps.residents.moved(caller.id, communityId);
     const tokens = await deps.tokens.issue({ ...caller, orgId: communityId });
     return { ...tokens, fromCommunityId: move.fromCommunityId, toCommunityId: move.toCommunityId, movedAt: move.movedAt.toISOString() };
   });
