@@ -905,6 +905,11 @@ const specs: RouteSpec[] = [
       }),
     })),
   },
+  // 代点单: the residents of a community, found by name, for its workers only.
+  {
+    route: "GET /api/v1/residents",
+    targets: [C1, FOREIGN_C].map((c, i) => ({ name: i ? "foreign" : "own", make: async () => ({ path: `/api/v1/residents?communityId=${c}`, allowed: may("resident.find", { orgId: c, path: pathOf(c) }) }) })),
+  },
   listRoute("GET /api/v1/orders", "/api/v1/orders", "order.read", "orders", (o) => o.orderId, orderFacts, [["all", "?pageSize=200"], ["foreign", "?pageSize=200&orgId=sz-luohu"]]),
   // "/chain": the order's whole chain is read as the order is (its other parts are left out, never refused).
   ...["", "/suggestions", "/chain", "/resource-conflict"].map(

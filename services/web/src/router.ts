@@ -16,6 +16,8 @@ const routes: RouteRecordRaw[] = [
   { path: "/resident/activities", component: () => import("./views/resident/ActivitiesPage.vue"), meta: { roles: ["RESIDENT"] } },
   { path: "/resident/bookings", component: () => import("./views/resident/MyBookings.vue"), meta: { roles: ["RESIDENT"] } },
   { path: "/staff/orders", component: () => import("./views/staff/OrdersPage.vue"), meta: { roles: staffRoles } },
+  // 代点单: a community worker orders for a resident of her community (dispatch allows it to workers only).
+  { path: "/staff/proxy-order", component: () => import("./views/staff/ProxyOrderPage.vue"), meta: { roles: ["COMMUNITY_WORKER"] } },
   { path: "/staff/pool", component: () => import("./views/staff/PoolPage.vue"), meta: { roles: staffRoles } },
   { path: "/staff/teams", component: () => import("./views/staff/TeamsPage.vue"), meta: { roles: staffRoles } },
   { path: "/staff/overdue", component: () => import("./views/staff/OverduePage.vue"), meta: { roles: staffRoles } },
@@ -35,10 +37,6 @@ const routes: RouteRecordRaw[] = [
   { path: "/staff/resources", component: () => import("./views/staff/ResourceDirectory.vue"), meta: { roles: [...staffRoles, "BASE_STAFF", "TEAM_LEADER"] } },
   { path: "/staff/resource-review", component: () => import("./views/staff/ResourceReview.vue"), meta: { roles: accountKeepers } },
   { path: "/staff/menu-admin", component: () => import("./views/staff/MenuAdmin.vue"), meta: { roles: ["TEAM_LEADER", "BASE_STAFF", "DISTRICT_STAFF", "CITY_STAFF", "ADMIN"] } },
-  // A bookable resource's calendar (any staff, and the providers who book it); a mobile resource's
-  // rotation (the events service lets only the owning org or an admin plan it).
-  { path: "/resources/:resourceId/calendar", component: () => import("./views/staff/ResourceCalendar.vue"), meta: { roles: [...staffRoles, "BASE_STAFF", "TEAM_LEADER"] } },
-  { path: "/resources/:resourceId/rotation/:month", component: () => import("./views/staff/RotationPlanner.vue"), meta: { roles: [...staffRoles, "BASE_STAFF"] } },
   { path: "/dashboard", component: () => import("./views/DashboardPage.vue"), meta: { roles: [...staffRoles, "DASHBOARD_VIEWER"] } },
   // "/" renders nothing itself: the guard below sends it to the signed-in person's home or to the
   // sign-in page (so the catch-all's redirect to "/" ends there instead of looping).
