@@ -37,6 +37,10 @@ const routes: RouteRecordRaw[] = [
   { path: "/staff/resources", component: () => import("./views/staff/ResourceDirectory.vue"), meta: { roles: [...staffRoles, "BASE_STAFF", "TEAM_LEADER"] } },
   { path: "/staff/resource-review", component: () => import("./views/staff/ResourceReview.vue"), meta: { roles: accountKeepers } },
   { path: "/staff/menu-admin", component: () => import("./views/staff/MenuAdmin.vue"), meta: { roles: ["TEAM_LEADER", "BASE_STAFF", "DISTRICT_STAFF", "CITY_STAFF", "ADMIN"] } },
+  // A bookable resource's calendar (any staff, and the providers who book it); a mobile resource's
+  // rotation (the events service lets only the owning org or an admin plan it).
+  { path: "/resources/:resourceId/calendar", component: () => import("./views/staff/ResourceCalendar.vue"), meta: { roles: [...staffRoles, "BASE_STAFF", "TEAM_LEADER"] } },
+  { path: "/resources/:resourceId/rotation/:month", component: () => import("./views/staff/RotationPlanner.vue"), meta: { roles: [...staffRoles, "BASE_STAFF"] } },
   { path: "/dashboard", component: () => import("./views/DashboardPage.vue"), meta: { roles: [...staffRoles, "DASHBOARD_VIEWER"] } },
   // "/" renders nothing itself: the guard below sends it to the signed-in person's home or to the
   // sign-in page (so the catch-all's redirect to "/" ends there instead of looping).
