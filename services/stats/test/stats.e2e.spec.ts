@@ -166,7 +166,8 @@ describe("statistics from every event", () => {
     await workbook.xlsx.load(Buffer.from(xlsx.content) as never);
     const sheet = workbook.getWorksheet("科普统计")!;
     expect(sheet.getRow(1).getCell(5).value).toBe("参与人次 Visits");
-    expect(sheet.getRow(2).getCell(1).value).toBe("sz-futian");
+    expect(sheet.getRow(2).getCell(1).value).toBe("福田区"); // the district's name, its code in the last column
+    expect(sheet.getRow(2).getCell(8).value).toBe("sz-futian");
     const csv = await client.exportFigures({ format: ExportFormat.CSV, dimension: Dimension.DISTRICT, slice: {} }, asAdmin);
     expect([...csv.content.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(Buffer.from(csv.content).toString("utf8")).toContain("点单数 Orders");
@@ -235,9 +236,19 @@ describe("statistics from every event", () => {
       days: (await client.getBreakdown({ dimension: Dimension.PERIOD, period: Period.DAY, ...inLuohu() }, asAdmin)).rows.map((r) => ({ ...r, $typeName: undefined })),
       communities: (await client.getBreakdown({ dimension: Dimension.COMMUNITY, slice: {} }, asAdmin)).rows.map((r) => ({ ...r, $typeName: undefined })),
       annual: Buffer.from((await client.exportAnnualReturn({ year: 2027, format: ExportFormat.CSV }, asAdmin)).content).toString("utf8"),
+      // issue 19's figures: named rows by audience and format, a slice by theme and Beijing month, demand against supply
+      districts: (await client.getBreakdown({ dimension: Dimension.DISTRICT, slice: {} }, asAdmin)).rows.map((r) => [r.key, r.name, r.orders, r.activities]),
+      audiences: (await client.getBreakdown({ dimension: Dimension.AUDIENCE, slice: {} }, asAdmin)).rows.map((r) => [r.key, r.name, r.orders, r.activities]),
+      formats: (await client.getBreakdown({ dimension: Dimension.FORMAT, slice: {} }, asAdmin)).rows.map((r) => [r.key, r.name, r.orders, r.activities]),
+      digitalInSeptember: essentials((await client.getFigures({ slice: { theme: Theme.DIGITAL_LITERACY, period: Period.MONTH, date: "2026-09-01" } }, asAdmin)).figures!),
+      futianSupply: (await client.getFigures({ slice: { orgId: "sz-futian" } }, asAdmin)).figures!.supplyByTheme,
+      demandSupply: (({ computedAt: _, $typeName: __, ...rest }) => JSON.parse(JSON.stringify(rest)))(await client.getDemandSupply({ slice: {} }, asAdmin)),
     });
     const detailBefore = await detail();
     expect(detailBefore.luohu.uniqueParticipants).toBe(3);
+    expect(detailBefore.districts.slice(0, 2)).toEqual([["sz-futian", "福田区", 2, 1], ["sz-luohu", "罗湖区", 0, 3]]);
+    expect(detailBefore.digitalInSeptember.orders).toBe(1);
+    expect(detailBefore.demandSupply.communities.length).toBeGreaterThan(0);
     const progress = [];
     for await (const step of client.rebuild({}, asAdmin)) progress.push(step);
     expect(progress.at(-1)).toMatchObject({ done: true });
