@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { calendarIn } from "@kepu/calendar";
-import { campaignChoices, campaignYear } from "../src/domain/campaigns";
+import { campaignChoices, campaignYear, dayRange, keepsCampaigns, levelLabel, registrationOpenOn } from "../src/domain/campaigns";
 
 describe("campaignChoices", () => {
   it("lists this year's campaigns first, then last year's, with the ids the events service knows", () => {
@@ -13,5 +13,21 @@ describe("campaignChoices", () => {
     expect(campaignYear(new Date("2027-01-01T00:30+08:00"))).toBe(2027); // 2026-12-31T16:30Z
     expect(campaignYear(new Date("2026-12-31T23:30+08:00"))).toBe(2026);
     expect(campaignYear(new Date("2027-01-01T00:30+08:00"), calendarIn("Europe/Berlin"))).toBe(2026);
+  });
+});
+
+describe("campaigns as data on the page", () => {
+  it("names the levels and the unregistered group, in both languages", () => {
+    expect(levelLabel("CAMPAIGN_LEVEL_BRANCH", "zh")).toBe("分会场活动");
+    expect(levelLabel("CAMPAIGN_LEVEL_JOINT", "en")).toBe("Joint action");
+    expect(levelLabel("UNREGISTERED", "zh")).toBe("未报备");
+  });
+  it("lets the city and districts keep campaigns, not streets or workers", () => {
+    expect(["CITY_STAFF", "DISTRICT_STAFF", "STREET_STAFF", "COMMUNITY_WORKER"].map(keepsCampaigns)).toEqual([true, true, false, false]);
+  });
+  it("knows when 报备 is open, Beijing days", () => {
+    const c = { registrationOpens: "2027-08-21", registrationCloses: "2027-09-10" };
+    expect(["2027-08-20", "2027-08-21", "2027-09-10", "2027-09-11"].map((d) => registrationOpenOn(c, d))).toEqual([false, true, true, false]);
+    expect(dayRange("2027-05-30", "2027-05-30")).toBe("2027-05-30");
   });
 });

@@ -1,4 +1,4 @@
-import type { Collection, Db } from "mongodb";
+import { MongoBulkWriteError, type Collection, type Db } from "mongodb";
 import type { CampaignRecord } from "../domain/campaign.js";
 
 /** A campaign's document: the record less its id, which is the document's `_id`. */
@@ -42,9 +42,17 @@ export class CampaignStore {
 
   /** The recurring campaigns of some years, each stored once: an edited one is never overwritten. Returns how many were new. */
   async seed(records: CampaignRecord[]): Promise<number> {
-    let added = 0;
-    for (const record of records) if (await this.create(record)) added++;
-    return added;
+    // One read of the ids there are and one write of the rest: a start costs two round trips, not one per campaign.
+    const existing = new Set((await this.campaigns.find({}, { projection: { _id: 1 } }).toArray()).map((d) => d._id));
+    const missing = records.filter((r) => !existing.has(r.campaignId)).map(toDoc);
+    if (missing.length === 0) return 0;
+    try {
+      return (await this.campaigns.insertMany(missing, { ordered: false })).insertedCount;
+    } catch (error) {
+      // Another instance seeded the same ones meanwhile: theirs stand (duplicate keys only).
+      if (error instanceof MongoBulkWriteError && [error.writeErrors].flat().every((e) => e.code === 11000)) return error.insertedCount;
+      throw error;
+    }
   }
 }
 

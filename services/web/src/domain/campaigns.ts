@@ -25,3 +25,24 @@ export function campaignChoices(thisYear: number, yearsBack = 1): CampaignChoice
   const years = Array.from({ length: yearsBack + 1 }, (_, i) => thisYear - i);
   return years.flatMap((year) => campaignKinds.map((c) => ({ id: `${c.kind}-${year}`, zh: `${year} ${c.zh}`, en: `${year} ${c.en}` })));
 }
+
+/** The levels of the 2024 科普月 notice, as the API names them (CampaignLevel). */
+export const campaignLevels = {
+  CAMPAIGN_LEVEL_MAIN: ["主场活动", "Main venue"],
+  CAMPAIGN_LEVEL_BRANCH: ["分会场活动", "Branch venue"],
+  CAMPAIGN_LEVEL_DEPARTMENT: ["部门特色活动", "Department activity"],
+  CAMPAIGN_LEVEL_JOINT: ["联合行动", "Joint action"],
+} as const satisfies Record<string, [string, string]>;
+export type CampaignLevelName = keyof typeof campaignLevels;
+
+/** A level's words; the unregistered group of a roll-up is "未报备". */
+export const levelLabel = (level: string, lang: "zh" | "en") => (campaignLevels as Record<string, [string, string]>)[level]?.[lang === "zh" ? 0 : 1] ?? (lang === "zh" ? "未报备" : "Not registered");
+
+/** Who creates and edits campaigns: the city or a district association (and admins), as the events service checks it. */
+export const keepsCampaigns = (role: string) => ["DISTRICT_STAFF", "CITY_STAFF", "ADMIN"].includes(role);
+
+/** "2027-09-01 – 2027-09-30", or one day when it is one. */
+export const dayRange = (first: string, last: string) => (first === last ? first : `${first} – ${last}`);
+
+/** Whether 报备 to the campaign is open on a Beijing day ("YYYY-MM-DD" strings order as days). */
+export const registrationOpenOn = (c: { registrationOpens: string; registrationCloses: string }, day: string) => c.registrationOpens <= day && day <= c.registrationCloses;
