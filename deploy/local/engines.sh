@@ -205,6 +205,15 @@ start_kafka() {
   say "Kafka $kafka_version: starting on 127.0.0.1:$kafka_port, controller :$kafka_controller_port (pid $!)"
 }
 
+# A database FerretDB began to create when it was stopped has no metadata table, and FerretDB then
+# refuses to start at all: ferretdb/set-aside.py moves such files (they hold no collection) aside.
+set_aside_unreadable_databases() {
+  command -v python3 >/dev/null || return 0
+  python3 "$here/ferretdb/set-aside.py" "$1" | while read -r name; do
+    say "FerretDB: $name has no collections table (its creation was cut short): moved to $(dirname "$1")/set-aside/"
+  done
+}
+
 start_ferretdb() {
   if [[ -n "${MONGO_URL:-}" ]]; then
     say "MongoDB: MONGO_URL is set, using $MONGO_URL"
@@ -214,6 +223,7 @@ start_ferretdb() {
   local dir="$state/ferretdb"
   already_up FerretDB "$dir/pid" kepu-ferretdb "$mongo_port" mongo_healthy && return
   mkdir -p "$dir/data"
+  set_aside_unreadable_databases "$dir/data"
   launch "$ferretdb_bin" -listen "127.0.0.1:$mongo_port" -data "$dir/data" -log-level "${KEPU_FERRETDB_LOG_LEVEL:-warn}" \
     >> "$dir/ferretdb.log" 2>&1 < /dev/null &
   echo $! > "$dir/pid"
