@@ -10,8 +10,16 @@ const ignore = ["**/node_modules/**", "**/dist/**"];
 const engines = "./packages/testkit/src/global-setup.ts";
 const bundles = "./packages/testkit/src/build-services.ts";
 
+// Two test files at a time even on 2 cores: most of an e2e file's time is spent waiting on the
+// engines (consumer groups joining, Kafka's retention, a browser page), so the second core is
+// idle otherwise (CI took ~20 min with one). Every file has its own prefix, topics, ports and
+// build lock. The fault suite kills and starves processes: it runs alone, after all the others.
+const workers = Number(process.env.KEPU_TEST_WORKERS ?? 2);
+
 export default defineConfig({
   test: {
+    maxWorkers: workers,
+    minWorkers: 1,
     projects: [
       { test: { name: "unit", include: ["{packages,services,bench}/**/*.unit.spec.ts"], exclude: ignore } },
       {
@@ -20,7 +28,7 @@ export default defineConfig({
       {
         test: { name: "e2e", include: ["{packages,services,deploy}/**/*.e2e.spec.ts"], exclude: ignore, globalSetup: [engines, bundles], testTimeout: 120_000, hookTimeout: 120_000 },
       },
-      { test: { name: "faults", include: ["deploy/**/*.faults.spec.ts"], exclude: ignore, globalSetup: [bundles], testTimeout: 900_000, hookTimeout: 300_000 } },
+      { test: { name: "faults", include: ["deploy/**/*.faults.spec.ts"], exclude: ignore, globalSetup: [bundles], testTimeout: 900_000, hookTimeout: 300_000, poolOptions: { forks: { singleFork: true } } } },
     ],
   },
 });

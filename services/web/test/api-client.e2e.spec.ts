@@ -8,7 +8,7 @@ import type { Browser, Page, Request } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ServiceProcess, TestEngines, uniquePrefix, waitFor } from "@kepu/testkit";
 import { launchBrowser } from "./browser";
-import { distDir, ensureBuilt } from "./build";
+import { distDir, whenBuilt } from "./build";
 
 const engines = new TestEngines(uniquePrefix("apiclient"));
 const away = "127.0.0.1:1";
@@ -42,7 +42,7 @@ const storedTokens = (page: Page) => page.evaluate(() => JSON.parse(localStorage
 const setTokens = (page: Page, tokens: Tokens) => page.evaluate((t) => localStorage.setItem("kepu.tokens", JSON.stringify(t)), tokens);
 
 beforeAll(async () => {
-  ensureBuilt();
+  await whenBuilt();
   const peers = { REGISTRY_GRPC: away, DISPATCH_GRPC: away, EVENTS_GRPC: away, STATS_GRPC: away, NOTIFICATIONS_GRPC: away };
   gateway = await ServiceProcess.start("gateway", engines.serviceEnv({ ...peers, DEMO_ACCOUNTS: "1", WEB_DIST: distDir, RATE_LIMIT_PER_MINUTE: "1000", RATE_LIMIT_IP_PER_MINUTE: "100000" }));
   browser = await launchBrowser();

@@ -18,7 +18,7 @@ import { Platform } from "@kepu/faults/platform";
 import { createRpcClient } from "@kepu/rpc";
 import { ServiceProcess, TestEngines, testSigner, uniquePrefix, waitFor } from "@kepu/testkit";
 import { launchBrowser } from "./browser";
-import { distDir, ensureBuilt } from "./build";
+import { distDir, whenBuilt } from "./build";
 import { expectAccessible } from "./a11y";
 import { expectNoIds } from "./visible-ids";
 
@@ -43,7 +43,7 @@ async function seed(registryAddress: string) {
 }
 
 beforeAll(async () => {
-  ensureBuilt();
+  await whenBuilt();
   mkdirSync(shots, { recursive: true });
   await engines.createTopics(["registry", "dispatch", "events"].map((c) => engines.topic(c)));
   platform = await Platform.start(engines);
