@@ -14,6 +14,8 @@ export interface Column<T> {
   title?: (row: T) => string;
   /** Only on the page, not in the export (buttons). */
   noExport?: boolean;
+  /** Only in the export (what the page shows inside another column's cell). */
+  exportOnly?: boolean;
 }
 
 export interface FilterOption {
@@ -29,6 +31,8 @@ export interface FilterDef {
   options?: FilterOption[];
   /** The input's name attribute (tests and autofill find it by name). */
   name?: string;
+  /** What the empty control says ("全部角色"); the label when none. */
+  placeholder?: string;
   /** A select without "every one": it always has a value. */
   required?: boolean;
 }

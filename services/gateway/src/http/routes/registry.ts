@@ -109,9 +109,19 @@ const registry: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { clients,
     return json(r.CloseOrganizationResponseSchema, await clients.registry.closeOrganization({ orgId: request.params.orgId, reason: request.body.reason ?? "" }, rpcOptions(request, caller)));
   });
   const orgQuery = strictObject({ orgId: Type.Optional(id("组织（含其下级）/ the organization, with its subtree")), ...paging });
-  app.get("/api/v1/teams", { schema: { tags, ...secured, querystring: orgQuery, response: answers(protoJsonWith(r.ListTeamsResponseSchema, pageFields, page)) } }, async (request) => {
+  // The staff table's filters: words of the name, and active or deactivated.
+  const teamsQuery = strictObject({
+    orgId: Type.Optional(id("组织（含其下级）/ the organization, with its subtree")),
+    q: Type.Optional(text(40, "队名中的字 / words of the team's name")),
+    status: Type.Optional(Type.Union([Type.Literal("active"), Type.Literal("inactive")], { description: "服务中或已停用 / active or deactivated" })),
+    ...paging,
+  });
+  app.get("/api/v1/teams", { schema: { tags, ...secured, querystring: teamsQuery, response: answers(protoJsonWith(r.ListTeamsResponseSchema, pageFields, page)) } }, async (request) => {
     const caller = signedIn(request);
-    const { teams } = await clients.registry.listTeams({ orgId: request.query.orgId ?? "" }, rpcOptions(request, caller));
+    const { q, status } = request.query;
+    const words = (q ?? "").toLowerCase().split(/\s+/).filter(Boolean);
+    const { teams: all } = await clients.registry.listTeams({ orgId: request.query.orgId ?? "" }, rpcOptions(request, caller));
+    const teams = all.filter((team) => words.every((w) => team.name.toLowerCase().includes(w)) && (!status || team.active === (status === "active")));
     const one = paged("teams", teams, (team) => team.teamId, request.query);
     return { ...one, teams: one.teams.map((team) => json(r.TeamSchema, team)) };
   });
