@@ -42,6 +42,9 @@ const routes: RouteRecordRaw[] = [
   { path: "/resources/:resourceId/calendar", component: () => import("./views/staff/ResourceCalendar.vue"), meta: { roles: [...staffRoles, "BASE_STAFF", "TEAM_LEADER"] } },
   { path: "/resources/:resourceId/rotation/:month", component: () => import("./views/staff/RotationPlanner.vue"), meta: { roles: [...staffRoles, "BASE_STAFF"] } },
   { path: "/dashboard", component: () => import("./views/DashboardPage.vue"), meta: { roles: [...staffRoles, "DASHBOARD_VIEWER"] } },
+  // 一社区一科普品牌: a community's brand page (everyone signed in reads it; plan against done for staff), and the roll-up by street and district.
+  { path: "/brand/:communityId", component: () => import("./views/staff/BrandPage.vue"), meta: { roles: ["RESIDENT", ...staffRoles, "BASE_STAFF", "DASHBOARD_VIEWER"] } },
+  { path: "/brand-rollup", component: () => import("./views/staff/BrandRollup.vue"), meta: { roles: [...accountKeepers, "DASHBOARD_VIEWER"] } },
   // "/" renders nothing itself: the guard below sends it to the signed-in person's home or to the
   // sign-in page (so the catch-all's redirect to "/" ends there instead of looping).
   { path: "/", component: { render: () => null } },

@@ -1,0 +1,150 @@
+// Issue 16's 一社区一科普品牌 in a real browser: the district association opens 红荔社区's brand page,
+// defines its brand (theme 卫生健康, 示范点 福田科技馆) and this year's plan (2 activities on 卫生健康
+// this month); with the page left open, an activity of the community on that theme completes
+// (driven through the API) and the page's done goes from 0 to 1 of 2 without a reload (the live
+// feed); the roll-up shows the street and the district summing their communities; the community's
+// worker reads her brand page. Screenshots in test-artifacts/brands-journeys/, each checked for
+// machine ids and by axe.
+import { mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { BaseLevel } from "@kepu/contracts/registry/v1/events_pb";
+import { OrgKind, Theme } from "@kepu/contracts/common/v1/catalog_pb";
+import { Role } from "@kepu/contracts/common/v1/envelope_pb";
+import { RegistryService } from "@kepu/contracts/registry/v1/service_pb";
+import { Platform } from "@kepu/faults/platform";
+import { createRpcClient } from "@kepu/rpc";
+import { ServiceProcess, TestEngines, testSigner, uniquePrefix } from "@kepu/testkit";
+import { expectAccessible } from "./a11y";
+import { launchBrowser } from "./browser";
+import { distDir, whenBuilt } from "./build";
+import { expectNoIds } from "./visible-ids";
+
+const engines = new TestEngines(uniquePrefix("brandjourneys"));
+const shots = "test-artifacts/brands-journeys";
+const files = join(tmpdir(), engines.prefix);
+const community = "sz-futian-yuanling-c1";
+let platform: Platform;
+let gateway: ServiceProcess;
+let browser: Browser;
+
+/** Two hours ago, and its Beijing month: the activity is held then, in the plan's month. */
+const heldAt = new Date(Date.now() - 2 * 3_600_000);
+const month = new Date(heldAt.getTime() + 8 * 3_600_000).getUTCMonth() + 1;
+
+/** 深圳 → 福田区 → 园岭街道 → 红荔社区, and 福田科技馆, a certified district base. */
+async function seed(registryAddress: string) {
+  const client = createRpcClient(RegistryService, registryAddress, { signer: testSigner() });
+  const admin = { actor: { id: "admin", role: Role.ADMIN } };
+  const orgs: [string, string, OrgKind, string][] = [
+    ["sz", "深圳市", OrgKind.CITY, ""],
+    ["sz-futian", "福田区", OrgKind.DISTRICT, "sz"],
+    ["sz-futian-yuanling", "园岭街道", OrgKind.STREET, "sz-futian"],
+    [community, "红荔社区", OrgKind.COMMUNITY, "sz-futian-yuanling"],
+  ];
+  for (const [orgId, name, kind, parentId] of orgs) await client.registerOrganization({ orgId, name, kind, parentId }, admin);
+  await client.certifyBase({ baseId: "base-kjg", name: "福田科技馆", orgId: "sz-futian", level: BaseLevel.DISTRICT, termYears: 5, themes: [Theme.HEALTH] }, admin);
+  client.close();
+}
+
+beforeAll(async () => {
+  await whenBuilt();
+  mkdirSync(shots, { recursive: true });
+  mkdirSync(files, { recursive: true });
+  await engines.createTopics(["registry", "dispatch", "events"].map((c) => engines.topic(c)));
+  platform = await Platform.start(engines);
+  const peers = { REGISTRY_GRPC: platform.address("registry"), DISPATCH_GRPC: platform.address("dispatch"), EVENTS_GRPC: platform.address("events"), STATS_GRPC: platform.address("stats") };
+  gateway = await ServiceProcess.start("gateway", engines.serviceEnv({ ...peers, DEMO_ACCOUNTS: "1", WEB_DIST: distDir, RATE_LIMIT_PER_MINUTE: "1000", RATE_LIMIT_IP_PER_MINUTE: "100000" }));
+  await seed(platform.address("registry"));
+  browser = await launchBrowser();
+}, 420_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await gateway?.stop();
+  await platform?.stop();
+  await engines.cleanup();
+});
+
+async function signedIn(account: string): Promise<Page> {
+  const page = await (await browser.newContext({ locale: "zh-CN", viewport: { width: 1280, height: 900 } })).newPage();
+  onTestFailed(() => page.screenshot({ path: `${files}/failed-${account}.png`, fullPage: true }).then(() => undefined));
+  await page.goto(`${gateway.httpUrl}/sign-in`);
+  await page.locator("input[name=account]").fill(account);
+  await page.locator("input[name=password]").fill("kepu-demo");
+  await page.getByRole("button", { name: "登录" }).first().click();
+  await page.waitForURL((url) => !url.pathname.startsWith("/sign-in"));
+  return page;
+}
+/** A screenshot of a new page, which shows no machine id and passes axe (WCAG 2.1 A/AA; soft). */
+async function shot(page: Page, name: string) {
+  await expect.poll(() => page.locator(".el-loading-mask:visible").count(), { message: `${name} still loading` }).toBe(0);
+  await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
+  await expectNoIds(page, name);
+  await expectAccessible(page, name);
+}
+const told = (page: Page, text: string) => page.locator(".el-message").filter({ hasText: text }).first().waitFor();
+async function choose(page: Page, select: string, option: string) {
+  await page.locator(select).first().click();
+  await page.locator(".el-select-dropdown__item:visible").filter({ hasText: option }).first().click();
+}
+
+/** The gateway's API as the admin, for what happens elsewhere while the page is open. */
+async function api(method: string, path: string, body?: unknown, token?: string): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any -- the route's JSON
+  const response = await fetch(`${gateway.httpUrl}${path}`, { method, headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const answer = await response.json();
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(answer)}`);
+  return answer;
+}
+
+describe("issue 16 in the browser: 一社区一科普品牌, plan against done live", () => {
+  it("the district defines 红荔社区's brand and plan; an activity completes while the page is open: done 0 → 1 of 2", async () => {
+    const district = await signedIn("district");
+    await district.goto(`${gateway.httpUrl}/brand/${community}`);
+    await district.locator(".brand-page .brand-form").waitFor(); // no brand yet: the form to define one
+    await district.locator(".brand-form input[name=brand-name]").fill("红荔健康科普");
+    await choose(district, ".brand-form .pick-theme", "卫生健康");
+    await choose(district, ".brand-form .pick-demo", "福田科技馆");
+    await district.getByRole("button", { name: "保存品牌" }).click();
+    await told(district, "品牌「红荔健康科普」已保存");
+    await district.locator("[data-brand]").filter({ hasText: "福田科技馆" }).filter({ hasText: "红荔社区" }).waitFor();
+
+    await district.getByLabel(`卫生健康 ${month}月计划场次`).fill("2");
+    await district.getByRole("button", { name: "保存年度计划" }).click();
+    await told(district, "年度计划已保存，共 2 场");
+    const cell = district.locator(`[data-cell="THEME_HEALTH-${month}"]`);
+    await expect.poll(() => cell.textContent()).toBe("0 / 2");
+    await shot(district, "1-brand-and-plan");
+
+    // Elsewhere, through the API: an activity of 红荔社区 on 卫生健康 is held and completed.
+    const admin = (await api("POST", "/api/v1/auth/sign-in", { account: "admin", password: "kepu-demo" })).accessToken as string;
+    const session = { startsAt: heldAt.toISOString(), endsAt: new Date(heldAt.getTime() + 3_600_000).toISOString(), capacity: 30 };
+    const activityId = (await api("POST", "/api/v1/activities", { title: "红荔健康讲座", theme: "THEME_HEALTH", orgId: community, sessions: [session] }, admin)).activity.activityId as string;
+    await api("POST", `/api/v1/activities/${activityId}/summary`, { text: "健康讲座与互动体验，现场 8 人" }, admin);
+    await api("POST", `/api/v1/activities/${activityId}/complete`, { walkIns: 8 }, admin);
+
+    // The open page follows the live feed: no reload.
+    const url = district.url();
+    await expect.poll(() => cell.textContent(), { timeout: 30_000, message: "the page's done to reach 1 of 2" }).toBe("1 / 2");
+    expect(district.url()).toBe(url);
+    await district.locator("[data-totals]").filter({ hasText: "已开展 1 / 计划 2（50%）" }).waitFor();
+    await shot(district, "2-done-live");
+  });
+
+  it("the roll-up sums the street and the district; the community's worker reads her brand page", async () => {
+    const district = await signedIn("district");
+    await district.getByRole("link", { name: "品牌计划汇总" }).click();
+    await district.locator(".brand-rollup-page [data-rollup-total]").filter({ hasText: "已开展 1 / 计划 2" }).waitFor();
+    await district.locator(".brand-rollup-page .el-table__row").filter({ hasText: "园岭街道" }).filter({ hasText: "1 / 2" }).waitFor();
+    await district.locator(".brand-rollup-page .el-table__row").filter({ hasText: "红荔社区" }).filter({ hasText: "红荔健康科普" }).waitFor();
+    await shot(district, "3-rollup");
+
+    const worker = await signedIn("worker");
+    await worker.getByRole("link", { name: "科普品牌" }).click();
+    await worker.locator("[data-brand]").filter({ hasText: "红荔健康科普" }).waitFor();
+    await expect.poll(() => worker.locator(`[data-cell="THEME_HEALTH-${month}"]`).textContent()).toBe("1 / 2");
+    await shot(worker, "4-worker-brand-page");
+  });
+});
