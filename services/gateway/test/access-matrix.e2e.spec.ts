@@ -1075,6 +1075,8 @@ const specs: RouteSpec[] = [
   statsRoute("GET /api/v1/stats/export", "/api/v1/stats/export"),
   statsRoute("GET /api/v1/stats/annual-return", "/api/v1/stats/annual-return?year=2026"),
   statsRoute("GET /api/v1/stats/live", "/api/v1/stats/live"),
+  statsRoute("GET /api/v1/stats/demand-supply", "/api/v1/stats/demand-supply"),
+  statsRoute("GET /api/v1/stats/demand-supply/export", "/api/v1/stats/demand-supply/export"),
   // ---- Open311 GeoReport v2 (jurisdiction_id = a district) and the API keys other systems use
   ...open311Specs(),
   ...webhookSpecs(),
