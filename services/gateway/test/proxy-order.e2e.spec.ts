@@ -51,7 +51,7 @@ beforeAll(async () => {
   smsClock.to(nextBeijingTen());
   await engines.createTopics(["registry", "dispatch", "events"].map((c) => engines.topic(c)));
   for (const name of ["registry", "dispatch", "events", "notifications"]) {
-    const clock = name === "events" ? { TEST_CLOCK_FILE: eventsClock.file } : name === "notifications" ? { TEST_CLOCK_FILE: smsClock.file } : {};
+    const clock: Record<string, string> = name === "events" ? { TEST_CLOCK_FILE: eventsClock.file } : name === "notifications" ? { TEST_CLOCK_FILE: smsClock.file } : {};
     services.push(await ServiceProcess.start(name, engines.serviceEnv(clock)));
   }
   const [registry, dispatch, events, notifications] = services.map((s) => s.grpcAddress);
