@@ -168,6 +168,8 @@ describe("代点单: an order placed on behalf of a resident", () => {
     expect(await call("GET", `/api/v1/residents?communityId=${community}`, li)).toMatchObject({ status: 403 });
     expect(await call("POST", "/api/v1/orders", li, { ...menuOrder, onBehalfOf: { name: "邻居", consent: "CONSENT_METHOD_ORAL" } })).toMatchObject({ status: 403, body: { code: "RESIDENT_CANNOT_ORDER_FOR_OTHERS" } });
     expect(await call("POST", "/api/v1/orders", await signIn("worker"), { ...menuOrder, onBehalfOf: { residentId: "resident-nobody", consent: "CONSENT_METHOD_PHONE" } })).toMatchObject({ status: 400, body: { code: "RESIDENT_NOT_FOUND" } });
+    // A phone number is never a name (it would travel in the order's events).
+    expect(await call("POST", "/api/v1/orders", await signIn("worker"), { ...menuOrder, onBehalfOf: { name: "13700008809", consent: "CONSENT_METHOD_ORAL" } })).toMatchObject({ status: 400, body: { code: "PHONE_IN_NAME", field: "onBehalfOf.name" } });
     // None of these made an order for her.
     expect((await call("GET", "/api/v1/orders", li)).body.orders).toEqual([]);
   });

@@ -15,7 +15,7 @@ import { suggestTeams, type TeamProfile } from "../domain/suggest.js";
 import type { Orders } from "../orders.js";
 import type { OrderQuery, OrderReach, OrderStore, StoredOrder } from "../store/order-store.js";
 import type { TeamStore } from "../store/team-store.js";
-import { optionalText, requireId, requireText, validateRequest } from "./validate.js";
+import { optionalName, optionalText, requireId, requireText, validateRequest } from "./validate.js";
 
 type OrderMessage = MessageInitShape<typeof OrderSchema>;
 
@@ -68,7 +68,8 @@ export function dispatchService(orders: Orders, store: OrderStore, teams: TeamSt
       const campaignId = optionalText(request.campaignId, "campaignId", 80);
       if (!request.onBehalf) return command(orderId, { kind: "submit", requesterId: context.actor?.id ?? "", request: asked, campaignId }, context);
       // 代点单: the resident becomes the requester; the placer is the caller.
-      const placed = placeOnBehalf(context.actor, request.onBehalf, asked.community);
+      const named = { ...request.onBehalf, residentName: optionalName(request.onBehalf.residentName, "onBehalfOf.name", 20), consentNote: optionalText(request.onBehalf.consentNote, "onBehalfOf.consentNote", 200) }; // never a phone number in a name; masked in the note
+      const placed = placeOnBehalf(context.actor, named, asked.community);
       if (!placed.ok) throw placed.error;
       return command(orderId, { kind: "submit", requesterId: placed.value.residentId, request: asked, campaignId, onBehalf: placed.value }, context);
     },

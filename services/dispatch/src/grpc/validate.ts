@@ -23,4 +23,4 @@ export function validateRequest(request: OrderRequest | undefined): OrderRequest
   return request;
 }
 
-export { optionalText, requireId, requireText } from "@kepu/input";
+export { optionalName, optionalText, requireId, requireText } from "@kepu/input";
