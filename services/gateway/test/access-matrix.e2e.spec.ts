@@ -835,6 +835,35 @@ function baseSpecs(): RouteSpec[] {
   ];
 }
 
+// ---- 一社区一科普品牌 (issue 16): everyone signed in reads a brand; the community's worker and the
+// street and district above it write the brand and its plans; plan against done is read by those who
+// read the community's figures (the stats service decides). Each community gets its brand first (admin).
+const brandCommunities: [string, string][] = [["own", C1], ["foreign", FOREIGN_C]];
+const brandBody = (c: string) => ({ name: `矩阵品牌 ${c === C1 ? "红荔" : "罗湖"}`, theme: "THEME_HEALTH", demoBaseId: c === C1 ? "base-sz-futian" : "base-sz-luohu" });
+const brandDoc = (c: string) => async () => strip(await db("registry").collection("brands").findOne({ _id: c as never }));
+async function branded(c: string): Promise<string> {
+  ok(await call("PUT", `/api/v1/communities/${c}/brand`, admin().token, brandBody(c)), "brand");
+  return c;
+}
+function brandSpecs(): RouteSpec[] {
+  const each = (route: string, cell: (c: string) => Omit<Cell, "allowed">, allowed: (c: string) => (who: Person) => Promise<boolean>): RouteSpec => ({
+    route,
+    targets: brandCommunities.map(([name, c]) => ({ name, make: async () => ({ ...cell(await branded(c)), allowed: allowed(c) }) })),
+  });
+  const writes = (c: string) => may("brand.write", { path: pathOf(c), orgId: c });
+  const readsDone = (orgId: string) => may("figures.read", { path: pathOf(orgId) });
+  return [
+    each("GET /api/v1/communities/{communityId}/brand", (c) => ({ path: `/api/v1/communities/${c}/brand` }), () => may("brand.read", {})),
+    each("PUT /api/v1/communities/{communityId}/brand", (c) => ({ method: "PUT", path: `/api/v1/communities/${c}/brand`, body: { ...brandBody(c), slogan: "矩阵：改口号" }, snapshot: brandDoc(c) }), writes),
+    each("PUT /api/v1/communities/{communityId}/plan/{year}", (c) => ({ method: "PUT", path: `/api/v1/communities/${c}/plan/2026`, body: { targets: [{ theme: "THEME_HEALTH", month: 9, target: 2 }] }, snapshot: brandDoc(c) }), writes),
+    each("GET /api/v1/communities/{communityId}/plan/{year}/progress", (c) => ({ path: `/api/v1/communities/${c}/plan/2026/progress` }), readsDone),
+    {
+      route: "GET /api/v1/orgs/{orgId}/plan/{year}/progress",
+      targets: [["own", "sz-futian"], ["foreign", "sz-luohu"]].map(([name, orgId]) => ({ name: name!, make: async () => ({ path: `/api/v1/orgs/${orgId}/plan/2026/progress`, allowed: readsDone(orgId!) }) })),
+    },
+  ];
+}
+
 // ---- resources' calendars and a mobile resource's rotation (issue 16), kept by the events service:
 // any staff member reads a calendar; only the org that owns the resource (or an admin) plans its rotation.
 const rotationMonth = "2027-09";
@@ -892,6 +921,7 @@ const specs: RouteSpec[] = [
   },
   listRoute("GET /api/v1/bases", "/api/v1/bases", "base.read", "bases", (b) => b.baseId, (b) => ({ path: b.place.path, orgId: b.orgId }), [["own", "?orgId=sz-futian"], ["foreign", "?orgId=sz-luohu"]]),
   ...baseSpecs(),
+  ...brandSpecs(),
   // ---- orders
   {
     route: "POST /api/v1/orders",
