@@ -21,6 +21,9 @@ const routes: RouteRecordRaw[] = [
   { path: "/staff/pool", component: () => import("./views/staff/PoolPage.vue"), meta: { roles: staffRoles } },
   { path: "/staff/teams", component: () => import("./views/staff/TeamsPage.vue"), meta: { roles: staffRoles } },
   { path: "/staff/overdue", component: () => import("./views/staff/OverduePage.vue"), meta: { roles: staffRoles } },
+  // Campaigns as data (活动节点): everyone on the staff reads them, the city and districts keep them; each one's roll-up and export.
+  { path: "/staff/campaigns", component: () => import("./views/staff/CampaignsPage.vue"), meta: { roles: [...staffRoles, "BASE_STAFF"] } },
+  { path: "/staff/campaigns/:campaignId/rollup", component: () => import("./views/staff/CampaignRollup.vue"), meta: { roles: [...staffRoles, "DASHBOARD_VIEWER"] } },
   { path: "/staff/bases", component: () => import("./views/staff/BasesPage.vue"), meta: { roles: [...staffRoles, "BASE_STAFF"] } },
   { path: "/staff/activities", component: () => import("./views/staff/ActivitiesAdmin.vue"), meta: { roles: [...staffRoles, "BASE_STAFF"] } },
   { path: "/team/inbox", component: () => import("./views/leader/TeamInbox.vue"), meta: { roles: ["TEAM_LEADER", "TEAM_MEMBER"] } },
