@@ -19,7 +19,7 @@ export function conflictReason(conflict: Pick<OrderSchedulingConflicted, "heldBy
   const span = [when(conflict.startsAt), when(conflict.endsAt).slice(11)].filter(Boolean).join("–");
   const by = conflict.heldByTitle || "另一场活动";
   const byEn = conflict.heldByTitle || "another activity";
-  return `活动未能排期：所用资源在北京时间 ${span} 已被「${by}」占用，请与居民另约时间 / Not scheduled: a resource it uses is held then (${span} Beijing time) by "${byEn}"; agree another time with the resident`;
+  return `本单的时段（北京时间 ${span}）所用资源已被「${by}」占用：活动未排期，订单仍为已接单，请与居民另约时间 / In the order's time (${span} Beijing time) a resource it uses is held by "${byEn}": nothing is scheduled and the order stays accepted; agree another time with the resident`;
 }
 
 /** The timeline step for the event: by the system, keyed by the event's id. */
