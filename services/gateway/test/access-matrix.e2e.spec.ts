@@ -252,6 +252,56 @@ function listRoute(route: string, path: string, action: Action, key: string, idO
   };
 }
 
+// ---- campaigns (活动节点): read by everyone signed in; created and edited by the city or a district over
+// the owner's place; 报备 by the activity's organizers; the roll-up for those who read figures.
+const beijingDay = (days: number) => new Date(Date.now() + 8 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10);
+/** A campaign running now (yesterday to a month ahead, 报备 open three weeks), owned by `ownerOrgId`. */
+const campaignBody = (ownerOrgId: string, name: string) => ({
+  name, firstDay: beijingDay(-1), lastDay: beijingDay(30), registrationOpens: beijingDay(-1), registrationCloses: beijingDay(20), summaryDue: beijingDay(28),
+  levels: ["CAMPAIGN_LEVEL_MAIN", "CAMPAIGN_LEVEL_BRANCH"], ownerOrgId,
+});
+const campaignOf = async (ownerOrgId: string) => ok(await call("POST", "/api/v1/campaigns", admin().token, campaignBody(ownerOrgId, `矩阵活动节点 ${++seq}`)), "campaign").campaign.campaignId as string;
+const campaignDoc = (campaignId: string) => async () => db("events").collection("campaigns").findOne({ _id: campaignId as never });
+function campaignSpecs(): RouteSpec[] {
+  const owners: [string, string][] = [["own", "sz-futian"], ["foreign", "sz-luohu"]];
+  return [
+    { route: "GET /api/v1/campaigns", targets: [{ name: "all", make: async () => ({ path: "/api/v1/campaigns?year=2026", allowed: may("campaign.read") }) }] },
+    {
+      route: "POST /api/v1/campaigns",
+      targets: owners.map(([name, owner]) => ({
+        name,
+        make: async () => {
+          const title = `矩阵新建节点 ${++seq}`;
+          return { path: "/api/v1/campaigns", body: campaignBody(owner, title), allowed: may("campaign.change", { path: pathOf(owner) }), snapshot: async () => db("events").collection("campaigns").countDocuments({ name: title }) };
+        },
+      })),
+    },
+    { route: "GET /api/v1/campaigns/{campaignId}", targets: [{ name: "seeded", make: async () => ({ path: "/api/v1/campaigns/kepu-month-2026", allowed: may("campaign.read") }) }] },
+    {
+      route: "PUT /api/v1/campaigns/{campaignId}",
+      targets: owners.map(([name, owner]) => ({
+        name,
+        make: async () => {
+          const campaignId = await campaignOf(owner);
+          return { method: "PUT", path: `/api/v1/campaigns/${campaignId}`, body: campaignBody(owner, `矩阵改名节点 ${++seq}`), allowed: may("campaign.change", { path: pathOf(owner) }), snapshot: campaignDoc(campaignId) };
+        },
+      })),
+    },
+    {
+      route: "POST /api/v1/activities/{activityId}/campaign-registration",
+      targets: activityTargets((name, make) => ({
+        name,
+        make: async () => {
+          const campaignId = await campaignOf("sz");
+          return (await activityWrite("campaign-registration", { campaignId, level: "CAMPAIGN_LEVEL_BRANCH" }, "activity.organize", make, name).make());
+        },
+      })),
+    },
+    { route: "GET /api/v1/campaigns/{campaignId}/rollup", targets: [{ name: "city's", make: async () => ({ path: `/api/v1/campaigns/${await campaignOf("sz")}/rollup`, allowed: mayEver("figures.read") }) }] },
+    { route: "GET /api/v1/campaigns/{campaignId}/rollup/export", targets: [{ name: "city's", make: async () => ({ path: `/api/v1/campaigns/${await campaignOf("sz")}/rollup/export?format=csv`, allowed: mayEver("figures.read") }) }] },
+  ];
+}
+
 // ---- Open311: the menu of a district as services, its orders as service requests (arrays, not objects)
 const districtOf = (orgId: string) => pathOf(orgId)[1] ?? "";
 const arrayOf = (a: Answer): Json[] => (typeof a.body.text === "string" && a.body.text.startsWith("[") ? JSON.parse(a.body.text) : []);
@@ -1107,6 +1157,7 @@ const specs: RouteSpec[] = [
   statsRoute("GET /api/v1/stats/live", "/api/v1/stats/live"),
   statsRoute("GET /api/v1/stats/demand-supply", "/api/v1/stats/demand-supply"),
   statsRoute("GET /api/v1/stats/demand-supply/export", "/api/v1/stats/demand-supply/export"),
+  ...campaignSpecs(),
   // ---- Open311 GeoReport v2 (jurisdiction_id = a district) and the API keys other systems use
   ...open311Specs(),
   ...webhookSpecs(),
