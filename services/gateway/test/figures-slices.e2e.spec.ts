@@ -181,7 +181,7 @@ describe("demand against supply (需求与供给)", () => {
     const themes = ["THEME_HEALTH", "THEME_DIGITAL_LITERACY"];
     const menuOf = async (communityId: string) => (ok(await get(`/api/v1/menu?communityId=${communityId}&pageSize=200`)).items as { theme: string; itemId: string }[]);
     const expectedRows = [];
-    const menus = { [hongli]: await menuOf(hongli), [baihua]: await menuOf(baihua) };
+    const menus: Record<string, { theme: string; itemId: string }[]> = { [hongli]: await menuOf(hongli), [baihua]: await menuOf(baihua) };
     for (const c of [baihua, hongli].sort()) {
       for (const theme of themes) {
         const placed = orders.filter((o) => o.community === c && o.theme === theme).length;
