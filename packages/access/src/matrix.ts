@@ -60,10 +60,11 @@ export const matrix = {
   "base.apply": [grant([Role.BASE_STAFF], "ownOrg")],
   "base.review": [grant(associations, "subtree")],
 
-  // 一社区一科普品牌: the brand page is public; the plan against done for the subtree's staff.
+  // 一社区一科普品牌: the brand page is public; the plan against done for the subtree's staff. The
+  // community's worker writes the brand and its annual plans; the street and district above it
+  // comment and approve (PRODUCT.md, "Who owns what").
   "brand.read": [grant(people, "any")],
-  // The brand and its annual plans are written by the community's worker and the street and district above it.
-  "brand.write": [grant([Role.COMMUNITY_WORKER], "subtree"), grant([Role.STREET_STAFF, Role.DISTRICT_STAFF], "subtree")],
+  "brand.write": [grant([Role.COMMUNITY_WORKER], "subtree")],
   "plan.read": [grant(orgStaff, "subtree")],
   "plan.change": [grant([Role.COMMUNITY_WORKER], "subtree")],
   "plan.approve": [grant(associations, "subtree")],
@@ -102,6 +103,12 @@ export const matrix = {
   "notification.read": [grant(people, "own")],
   "webhook.manage": [grant(associations, "subtree")],
   "audit.read": [],
+
+  // 科普教育学分: a resident registers herself (or a child) as a student and reads her credits; a
+  // school's export for the school's own staff (an account at the school's org) and the associations above it.
+  "student.register": [grant([Role.RESIDENT], "any")],
+  "credit.readOwn": [grant([Role.RESIDENT], "own")],
+  "credit.export": [grant(staff, "ownOrg"), grant(associations, "subtree")],
 } as const satisfies Record<string, readonly Grant[]>;
 
 export type Action = keyof typeof matrix;

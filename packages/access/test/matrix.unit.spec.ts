@@ -141,9 +141,10 @@ const cases: Case[] = [
   // brand and plan
   ["everyone reads a brand page", resident, "brand.read", {}, true],
   ["the community's worker writes its brand", worker, "brand.write", { path: own }, true],
-  ["the street above writes it", street, "brand.write", { path: own }, true],
-  ["the district above writes it", district, "brand.write", { path: own }, true],
-  ["a district does not write another district's brand", district, "brand.write", { path: foreign }, false],
+  ["the street above comments and approves, it does not write it", street, "brand.write", { path: own }, false],
+  ["nor does the district above", district, "brand.write", { path: own }, false],
+  ["the district approves its communities' plans", district, "plan.approve", { path: own }, true],
+  ["a district does not approve another district's", district, "plan.approve", { path: foreign }, false],
   ["a worker does not write a foreign community's brand", actor(Role.COMMUNITY_WORKER, foreign[3]!), "brand.write", { path: own }, false],
   ["residents do not write brands", resident, "brand.write", { path: own }, false],
   ["base staff do not write brands", base, "brand.write", { path: own }, false],
@@ -178,6 +179,16 @@ const cases: Case[] = [
   ["only admins read the audit log", city, "audit.read", {}, false],
   ["admins do everything", admin, "audit.read", {}, true],
   ["admins read any order", admin, "order.read", { path: foreign }, true],
+  // 科普教育学分: a school of Futian (an org under the district), its staff, another school's
+  ["a resident says she is a student", resident, "student.register", {}, true],
+  ["staff do not register students", worker, "student.register", {}, false],
+  ["a student reads her own credits", resident, "credit.readOwn", { ownerId: "resident-a" }, true],
+  ["another resident does not read hers", otherResident, "credit.readOwn", { ownerId: "resident-a" }, false],
+  ["the school's staff export its credits", actor(Role.BASE_STAFF, "sz-futian-school-1"), "credit.export", { orgId: "sz-futian-school-1", path: ["sz", "sz-futian", "sz-futian-school-1"] }, true],
+  ["another school's staff do not", actor(Role.BASE_STAFF, "sz-futian-school-2"), "credit.export", { orgId: "sz-futian-school-1", path: ["sz", "sz-futian", "sz-futian-school-1"] }, false],
+  ["the district association exports its schools' credits", district, "credit.export", { orgId: "sz-futian-school-1", path: ["sz", "sz-futian", "sz-futian-school-1"] }, true],
+  ["another district's association does not", district, "credit.export", { orgId: "sz-nanshan-school-1", path: ["sz", "sz-nanshan", "sz-nanshan-school-1"] }, false],
+  ["residents do not export a school's credits", resident, "credit.export", { orgId: c1, path: own }, false],
 ];
 
 describe("the ownership matrix, cell by cell (PRODUCT.md, 'Who owns what')", () => {

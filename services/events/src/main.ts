@@ -17,6 +17,8 @@ import { registryConsumer } from "./messaging/registry-consumer.js";
 import { ActivityStore } from "./store/activity-store.js";
 import { CalendarStore } from "./store/calendar-store.js";
 import { CampaignStore } from "./store/campaign-store.js";
+import { Credits } from "./credits.js";
+import { CreditStore } from "./store/credit-store.js";
 import { RegistryStore } from "./store/registry-store.js";
 import { SeatLedger } from "./store/seat-ledger.js";
 
@@ -34,7 +36,9 @@ const campaignStore = new CampaignStore(engines.db!);
 const campaigns = new Campaigns(campaignStore);
 // The recurring campaigns (科普月, 科技活动周, 科技工作者日, 食品安全宣传周) as data, each year once; edits are kept.
 await campaigns.seedRecurring(config.CAMPAIGN_SEED_FIRST_YEAR, calendar.yearOf(clock()) + 1, { orgId: config.CAMPAIGN_CITY_ORG_ID, path: [config.CAMPAIGN_CITY_ORG_ID] });
-const relay = new OutboxRelay({ collections: [store.activities, store.bookings, store.conflicts], publisher: engines.publisher, logger });
+const creditStore = new CreditStore(engines.db!, engines.topic("events"));
+await creditStore.createIndexes();
+const relay = new OutboxRelay({ collections: [store.activities, store.bookings, store.conflicts, creditStore.credits], publisher: engines.publisher, logger });
 const activities = new Activities(
   store,
   seats,
@@ -62,7 +66,7 @@ const rpc = new RpcServer({
   onRefused: (problem, method) => logger.warn({ problem, method }, "call refused: no valid call token"),
   onUnexpectedError: (err, method) => logger.error({ err, method }, "rpc failed"),
 })
-  .add(EventsService, eventsService(activities, store, seats, clock, new Rotations(calendars, registry), campaigns))
+  .add(EventsService, eventsService(activities, store, seats, clock, new Rotations(calendars, registry), campaigns, new Credits(creditStore, store, relay, clock)))
   .add(DiagnosticsService, diagnostics("events", engines.readiness));
 const http = createHttpServer({ logger, readiness: engines.readiness });
 

@@ -57,6 +57,8 @@ export interface ActivityRecord {
   startsAt: Date;
   /** The resources of the menu item behind an order's activity, reserved for each of its sessions. */
   itemResourceIds?: string[];
+  /** 计学分: a student's confirmed attendance earns 科普教育学分 (domain/credits.ts). */
+  forCredit?: boolean;
   version: number;
 }
 

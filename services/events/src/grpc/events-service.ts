@@ -13,6 +13,8 @@ import type { Reservation } from "../domain/calendar.js";
 import type { RotationPlan } from "../domain/rotation.js";
 import type { Rotations } from "../rotations.js";
 import type { Campaigns } from "../campaigns.js";
+import type { Credits } from "../credits.js";
+import { creditService } from "./credit-service.js";
 import { summaryOverdue, type Campaign } from "../domain/campaign.js";
 import { campaignService } from "./campaign-service.js";
 import type { ActivityRecord, ActivityStore, BookingRecord } from "../store/activity-store.js";
@@ -58,7 +60,7 @@ const planOf = (p: { month: string; stayDays: number; travelDays: number; stays:
   unplaced: p.unplaced.slice(0, 500),
 });
 
-export function eventsService(activities: Activities, store: ActivityStore, seats: SeatLedger, clock: () => Date, rotations: Rotations, campaigns: Campaigns): ServiceImplementation<typeof EventsService> {
+export function eventsService(activities: Activities, store: ActivityStore, seats: SeatLedger, clock: () => Date, rotations: Rotations, campaigns: Campaigns, credits?: Credits): ServiceImplementation<typeof EventsService> {
   // Staff of the organizer's subtree and the team see a summary and its photos; everyone once it is filed.
   const summaryVisible = (activity: ActivityRecord, actor: Actor | undefined) => can("summary.read", actor, activityFacts(activity)) || (activity.summaryFiled && can("summary.readPublished", actor));
   const view = async ({ summaryFiledAt, registeredAt, ...a }: ActivityRecord): Promise<MessageInitShape<typeof ActivitySchema>> => ({
@@ -101,6 +103,7 @@ export function eventsService(activities: Activities, store: ActivityStore, seat
 
   return {
     ...campaignService(campaigns),
+    ...creditService(credits),
     async registerToCampaign(request, context) {
       const activity = await activities.registerToCampaign(id(request.activityId, "activityId"), id(request.campaignId, "campaignId"), request.level, context.actor, { correlationId: context.correlationId }); // 报备
       return { activity: await view(activity) };
@@ -130,6 +133,7 @@ export function eventsService(activities: Activities, store: ActivityStore, seat
           campaignId: text(request.campaignId, "campaignId", 80),
           sessions,
           priorityCommunityId: "",
+          forCredit: request.forCredit,
         },
         context.actor,
         { correlationId: context.correlationId },
@@ -176,6 +180,7 @@ export function eventsService(activities: Activities, store: ActivityStore, seat
     },
     async checkIn(request, context) {
       const booking = await activities.checkIn(request.token, request.bookingId ? id(request.bookingId, "bookingId") : "", context.actor, { correlationId: context.correlationId });
+      await credits?.afterCheckIn(booking, context.actor, { correlationId: context.correlationId }); // 科普教育学分, once per activity and student
       return { booking: bookingMessage(booking) };
     },
     async listAttendance(request, context) {

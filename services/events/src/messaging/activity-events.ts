@@ -57,6 +57,7 @@ function scheduledPayload(a: ActivityRecord): MessageInitShape<typeof ActivitySc
     teamId: a.teamId,
     campaignId: a.campaignId,
     priorityCommunityId: a.priorityCommunityId,
+    forCredit: a.forCredit === true,
     sessions: a.sessions.map((s) => ({ sessionId: s.sessionId, startsAt: timestampFromDate(s.startsAt), endsAt: timestampFromDate(s.endsAt), resourceId: s.resourceId, place: s.place, capacity: s.capacity })),
   };
 }

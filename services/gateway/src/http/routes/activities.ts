@@ -22,6 +22,7 @@ const activityBody = strictObject({
   campaignId: Type.Optional(text(80)),
   teamId: Type.Optional(id()),
   sessions: Type.Array(sessionInput, { minItems: 1, maxItems: 20 }),
+  forCredit: Type.Optional(Type.Boolean({ description: "计学分 / students' attendance earns 科普教育学分" })),
 });
 // 志愿服务时长: who served, what, from when to when; the events service rounds and records it.
 const hoursBody = strictObject({ volunteerId: id(), serviceContent: text(200), startedAt: dateTime(), endedAt: dateTime() });
@@ -52,7 +53,7 @@ const activities: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { client
     const b = request.body;
     const place = (await clients.registry.getOrganization({ orgId: b.orgId }, rpcOptions(request, caller))).organization?.place;
     const sessions = b.sessions.map((x) => ({ startsAt: timestamp(x.startsAt), endsAt: timestamp(x.endsAt), resourceId: x.resourceId ?? "", place: x.place ?? "", capacity: x.capacity }));
-    const input = { title: b.title, theme: enumValue(Theme, "THEME_", b.theme), format: enumValue(Format, "FORMAT_", b.format), audience: enumValue(Audience, "AUDIENCE_", b.audience), ...(place ? { place } : {}), campaignId: b.campaignId ?? "", teamId: b.teamId ?? "", sessions };
+    const input = { title: b.title, theme: enumValue(Theme, "THEME_", b.theme), format: enumValue(Format, "FORMAT_", b.format), audience: enumValue(Audience, "AUDIENCE_", b.audience), ...(place ? { place } : {}), campaignId: b.campaignId ?? "", teamId: b.teamId ?? "", sessions, forCredit: b.forCredit ?? false };
     return json(e.PublishActivityResponseSchema, await clients.events.publishActivity(input, rpcOptions(request, caller))); // 发布活动
   });
   app.get("/api/v1/activities/:activityId/attendance", { schema: { tags, ...secured, params: activity("activityId"), querystring: strictObject(paging), response: answers(protoJsonWith(e.ListAttendanceResponseSchema, pageFields, page)) } }, async (request) => {
