@@ -19,6 +19,10 @@ export const configSchema = serviceEnv({ httpPort: 4102, grpcPort: 5102 }).exten
     }),
   /** How often the escalation timer looks for orders whose hop has timed out. */
   TIMER_INTERVAL_MS: z.coerce.number().int().positive().default(5_000),
+  /** Merged demand: neighbouring communities are those of one district (the registry has no street adjacency), or of one street. */
+  MERGE_NEIGHBOURHOOD: z.enum(["district", "street"]).default("district"),
+  /** Merged demand: at most this many days between the wanted dates of one suggested group. */
+  MERGE_WINDOW_DAYS: z.coerce.number().int().positive().max(90).default(14),
 });
 
 export type Config = z.infer<typeof configSchema>;

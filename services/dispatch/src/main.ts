@@ -9,7 +9,9 @@ import { DispatchService } from "@kepu/contracts/dispatch/v1/service_pb";
 import { readConfig } from "./config.js";
 import { dispatchService } from "./grpc/dispatch-service.js";
 import { activityConsumer, registryConsumer } from "./messaging/consumers.js";
+import { Merges } from "./merges.js";
 import { Orders } from "./orders.js";
+import { MergeStore } from "./store/merge-store.js";
 import { CatalogStore, readModelReferences } from "./store/catalog-store.js";
 import { OrderStore } from "./store/order-store.js";
 import { TeamStore } from "./store/team-store.js";
@@ -24,9 +26,12 @@ const clock = () => new Date();
 const store = new OrderStore(db, engines.topic("dispatch"));
 const teams = new TeamStore(db);
 const catalog = new CatalogStore(db);
+const mergeStore = new MergeStore(db, engines.topic("dispatch"));
 await store.createIndexes();
-const relay = new OutboxRelay({ collections: [store.orders], publisher: engines.publisher, logger });
+await mergeStore.createIndexes();
+const relay = new OutboxRelay({ collections: [store.orders, mergeStore.merges], publisher: engines.publisher, logger });
 const orders = new Orders(store, relay, config.DISPATCH_DEADLINES, clock, logger, readModelReferences(catalog, teams), (at) => calendar.dateOf(at));
+const merges = new Merges(mergeStore, store, orders, relay, clock, logger, { neighbourhood: config.MERGE_NEIGHBOURHOOD, defaultWindowDays: config.MERGE_WINDOW_DAYS });
 const timer = new EscalationTimer(store, orders, clock, logger);
 const consumers = [
   // A group of its own for the whole registry read model (teams, members, orgs, menu items): a new
@@ -40,7 +45,7 @@ const rpc = new RpcServer({
   onRefused: (problem, method) => logger.warn({ problem, method }, "call refused: no valid call token"),
   onUnexpectedError: (err, method) => logger.error({ err, method }, "rpc failed"),
 })
-  .add(DispatchService, dispatchService(orders, store, teams))
+  .add(DispatchService, dispatchService(orders, store, teams, merges))
   .add(DiagnosticsService, diagnostics("dispatch", engines.readiness));
 const http = createHttpServer({ logger, readiness: engines.readiness });
 

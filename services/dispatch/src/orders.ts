@@ -2,7 +2,7 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import { ActorSchema, Role, type Actor } from "@kepu/contracts/common/v1/envelope_pb";
-import { kepuError } from "@kepu/errors";
+import { isKepuError, kepuError } from "@kepu/errors";
 import type { Logger } from "@kepu/log";
 import { serializedWrite } from "@kepu/mongo";
 import type { OutboxRelay } from "@kepu/outbox";
@@ -105,6 +105,22 @@ export class Orders {
       if (after.state.version !== before?.version) count++;
     }
     return count;
+  }
+
+  /**
+   * A merge group's lead was scheduled or delivered (merge.ts): each other order of the group
+   * follows it with the same command, as the system. One that moved on (cancelled) is left as it is.
+   */
+  async followLead(lead: OrderState, command: OrderCommand, cause: Cause): Promise<void> {
+    for (const member of lead.mergedOrders ?? []) {
+      if (member.orderId === lead.orderId) continue;
+      try {
+        await this.handle(member.orderId, command, systemActor, cause);
+      } catch (error) {
+        if (!(isKepuError(error) && error.code === "ORDER_WRONG_STATUS")) throw error;
+        this.log.warn({ orderId: member.orderId, leadOrderId: lead.orderId }, "a merged order moved on before its group's activity");
+      }
+    }
   }
 
   /** What the read model holds of the references this command names. */

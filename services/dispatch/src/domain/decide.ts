@@ -1,7 +1,8 @@
 import { fail, ok, type Result } from "@kepu/errors";
-import { OrderHolder, OrderStage, OrderStatus, type OnBehalf, type OrderRequest } from "@kepu/contracts/dispatch/v1/events_pb";
+import { OrderHolder, OrderStage, OrderStatus, type MergedOrder, type OnBehalf, type OrderRequest } from "@kepu/contracts/dispatch/v1/events_pb";
 import { deadlinesFor, hoursAfter, type DeadlinesByDistrict } from "./deadlines.js";
 import { orderErrors } from "./errors.js";
+import { mergeErrors } from "./merge.js";
 import type { OrderEvent, OrderState } from "./order.js";
 import { movedPlace, relocationReason, type KnownOrg } from "./references.js";
 
@@ -20,7 +21,9 @@ export type OrderCommand =
   | { kind: "cancel"; reason: string }
   | { kind: "reject"; reason: string }
   /** The order's community moved (the registry's OrganizationMoved): `moved` is where it sits now; `names` names the orgs on both places. */
-  | { kind: "relocate"; moved: KnownOrg; names: Readonly<Record<string, string>> };
+  | { kind: "relocate"; moved: KnownOrg; names: Readonly<Record<string, string>> }
+  /** A confirmed merge (merge.ts): the order joins the group led by `leadOrderId`. */
+  | { kind: "merge"; mergeId: string; leadOrderId: string; orders: MergedOrder[]; reason: string };
 
 export interface DecisionContext {
   now: Date;
@@ -49,6 +52,15 @@ export function decide(state: OrderState | undefined, command: OrderCommand, con
   const deadlines = deadlinesFor(context.deadlines, state.request.community?.districtId ?? "");
   const due = (holder: OrderHolder, hours: number) => (nextHolder(holder) === undefined ? undefined : hoursAfter(context.now, hours));
   const wrong = (zh: string, en: string) => fail<OrderEvent[]>(orderErrors.wrongStatus({ zh, en }, state.status));
+  // A merged follower is dispatched through its group's lead; it follows the lead's activity.
+  const follower = Boolean(state.mergeId && state.leadOrderId !== state.orderId);
+  if (follower && state.status === OrderStatus.SUBMITTED && ["dispatch", "pool", "claim", "accept", "decline", "reject"].includes(command.kind)) {
+    return fail(mergeErrors.mergedMember());
+  }
+  if (follower && state.status === OrderStatus.SUBMITTED && command.kind === "schedule") return ok([{ kind: "OrderScheduled", activityId: command.activityId, startsAt: command.startsAt }]);
+  if (follower && state.status === OrderStatus.SUBMITTED && command.kind === "deliver") {
+    return ok([{ kind: "OrderDelivered", activityId: command.activityId, participants: command.participants, serviceHours: command.serviceHours }]);
+  }
 
   switch (command.kind) {
     case "dispatch": {
@@ -94,6 +106,11 @@ export function decide(state: OrderState | undefined, command: OrderCommand, con
       return ok([{ kind: "OrderRejected", reason: command.reason }]);
     case "relocate":
       return relocate(state, command);
+    case "merge":
+      if (state.mergeId === command.mergeId) return ok([]); // a retried confirmation
+      if (state.mergeId) return fail(mergeErrors.alreadyMerged(state.orderId));
+      if (state.status !== OrderStatus.SUBMITTED) return fail(mergeErrors.notOpen(state.orderId));
+      return ok([{ kind: "OrdersMerged", mergeId: command.mergeId, leadOrderId: command.leadOrderId, orders: command.orders, reason: command.reason }]);
   }
 }
 

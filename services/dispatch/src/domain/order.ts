@@ -1,6 +1,6 @@
 import type { OrgPlace } from "@kepu/contracts/common/v1/catalog_pb";
 import type { Actor } from "@kepu/contracts/common/v1/envelope_pb";
-import { OrderHolder, OrderStage, OrderStatus, type OnBehalf, type OrderRequest } from "@kepu/contracts/dispatch/v1/events_pb";
+import { OrderHolder, OrderStage, OrderStatus, type MergedOrder, type OnBehalf, type OrderRequest } from "@kepu/contracts/dispatch/v1/events_pb";
 
 /** An order as the decider sees it (rebuilt from its events by `evolve`). */
 export interface OrderState {
@@ -25,6 +25,10 @@ export interface OrderState {
   dueStage: OrderStage;
   /** 代点单: who placed the order for the resident and how she agreed (on-behalf.ts). */
   onBehalf: OnBehalf | undefined;
+  /** Merged demand (merge.ts): the group it is in, the order that carries it, and the group's orders (lead first). */
+  mergeId?: string;
+  leadOrderId?: string;
+  mergedOrders?: MergedOrder[];
 }
 
 /** What happened to an order; each becomes one protobuf event on kepu.dispatch.v1. */
@@ -41,7 +45,8 @@ export type OrderEvent =
   | { kind: "OrderRated"; score: number; comment: string }
   | { kind: "OrderCancelled"; reason: string; previousStatus: OrderStatus }
   | { kind: "OrderRejected"; reason: string }
-  | { kind: "OrderCommunityMoved"; community: OrgPlace; fromPath: string[]; reason: string };
+  | { kind: "OrderCommunityMoved"; community: OrgPlace; fromPath: string[]; reason: string }
+  | { kind: "OrdersMerged"; mergeId: string; leadOrderId: string; orders: MergedOrder[]; reason: string };
 
 /** An event as stored and published: what happened, to which version, when and by whom. */
 export interface RecordedOrderEvent {
@@ -118,5 +123,10 @@ export function evolve(state: OrderState | undefined, event: OrderEvent, orderId
     case "OrderCommunityMoved":
       // Only the place changes: who holds the order, its status and its timers stay as they were.
       return { ...next, request: { ...state.request, community: event.community } };
+    case "OrdersMerged": {
+      const merged = { ...next, mergeId: event.mergeId, leadOrderId: event.leadOrderId, mergedOrders: event.orders };
+      // A follower waits for the lead's activity: no timer of its own.
+      return event.leadOrderId === orderId ? merged : { ...merged, dueAt: undefined, dueStage: OrderStage.UNSPECIFIED };
+    }
   }
 }

@@ -55,6 +55,8 @@ function actionOf(command: OrderCommand, state: OrderState | undefined): Action 
     case "pool":
     case "reject":
       return "order.handleAtCommunity";
+    case "merge":
+      return "order.read"; // who may merge is merge.ts's rule (workers and streets over each order), checked before
     case "claim":
       return "order.claim";
     case "accept":

@@ -12,7 +12,9 @@ import { orderErrors } from "../domain/errors.js";
 import { placeOnBehalf } from "../domain/on-behalf.js";
 import { canRead, orderFacts } from "../domain/policy.js";
 import { suggestTeams, type TeamProfile } from "../domain/suggest.js";
+import type { Merges } from "../merges.js";
 import type { Orders } from "../orders.js";
+import { mergeRpcs } from "./merge-service.js";
 import type { OrderQuery, OrderReach, OrderStore, StoredOrder } from "../store/order-store.js";
 import type { TeamStore } from "../store/team-store.js";
 import { optionalName, optionalText, requireId, requireText, validateRequest } from "./validate.js";
@@ -37,6 +39,8 @@ export function toOrderMessage({ state, timeline }: StoredOrder): OrderMessage {
     submittedAt: timestampFromDate(state.submittedAt),
     dueAt: state.dueAt ? timestampFromDate(state.dueAt) : undefined,
     ...(state.onBehalf ? { onBehalf: state.onBehalf } : {}),
+    mergeId: state.mergeId ?? "",
+    leadOrderId: state.leadOrderId ?? "",
     timeline: timeline.map((step) => ({
       eventType: step.eventType,
       occurredAt: timestampFromDate(step.at),
@@ -48,7 +52,7 @@ export function toOrderMessage({ state, timeline }: StoredOrder): OrderMessage {
 }
 
 /** The gRPC edge: validates every request, then hands a command to the use cases. */
-export function dispatchService(orders: Orders, store: OrderStore, teams: TeamStore): ServiceImplementation<typeof DispatchService> {
+export function dispatchService(orders: Orders, store: OrderStore, teams: TeamStore, merges: Merges): ServiceImplementation<typeof DispatchService> {
   const command = async (orderId: string, cmd: OrderCommand, context: CallContext) => ({
     order: toOrderMessage(await orders.handle(requireId(orderId, "orderId"), cmd, context.actor, { correlationId: context.correlationId })),
   });
@@ -62,6 +66,7 @@ export function dispatchService(orders: Orders, store: OrderStore, teams: TeamSt
   };
 
   return {
+    ...mergeRpcs(merges),
     async submitOrder(request, context) {
       const orderId = request.orderId ? requireId(request.orderId, "orderId") : uuidv7();
       const asked = validateRequest(request.request);

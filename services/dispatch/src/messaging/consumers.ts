@@ -93,7 +93,10 @@ export function activityConsumer(kafka: Kafka, groupId: string, topic: string, o
   const run = async (orderId: string, command: OrderCommand, event: ConsumedEvent<unknown>) => {
     if (!orderId) return; // an activity published directly, not from an order
     try {
-      await orders.handle(orderId, command, systemActor, { correlationId: event.envelope.correlationId, causationId: event.envelope.eventId });
+      const cause = { correlationId: event.envelope.correlationId, causationId: event.envelope.eventId };
+      const lead = await orders.handle(orderId, command, systemActor, cause);
+      // A merge group's activity carries each of its orders: the followers are scheduled and delivered with the lead.
+      if (lead.state.mergeId && lead.state.leadOrderId === orderId) await orders.followLead(lead.state, command, cause);
     } catch (error) {
       // The order moved on (e.g. cancelled) before the activity's news arrived: nothing to do.
       if (isKepuError(error) && error.code === "ORDER_WRONG_STATUS") return log.warn({ orderId, code: error.code }, "activity event for an order in another state");

@@ -15,6 +15,7 @@ import {
   OrderRejectedSchema,
   OrderScheduledSchema,
   OrderSubmittedSchema,
+  OrdersMergedSchema,
 } from "@kepu/contracts/dispatch/v1/events_pb";
 import { onBehalfReason } from "../domain/on-behalf.js";
 import type { OrderEvent, OrderState, RecordedOrderEvent } from "../domain/order.js";
@@ -37,7 +38,14 @@ function toPayload(orderId: string, event: OrderEvent, state: OrderState): Paylo
     case "OrderClaimed":
       return p(OrderClaimedSchema, { orderId, associationOrgId: event.associationOrgId });
     case "OrderAccepted":
-      return p(OrderAcceptedSchema, { orderId, teamId: event.teamId, request: state.request, requesterId: state.requesterId, campaignId: state.campaignId });
+      return p(OrderAcceptedSchema, {
+        orderId,
+        teamId: event.teamId,
+        request: state.request,
+        requesterId: state.requesterId,
+        campaignId: state.campaignId,
+        ...(state.mergeId && state.leadOrderId === orderId ? { mergeId: state.mergeId, mergedOrders: state.mergedOrders ?? [] } : {}),
+      });
     case "OrderDeclined":
       return p(OrderDeclinedSchema, { orderId, teamId: event.teamId, reason: event.reason, returnedTo: event.returnedTo, stillOpen: event.stillOpen });
     case "OrderEscalated":
@@ -54,6 +62,8 @@ function toPayload(orderId: string, event: OrderEvent, state: OrderState): Paylo
       return p(OrderRejectedSchema, { orderId, reason: event.reason });
     case "OrderCommunityMoved":
       return p(OrderCommunityMovedSchema, { orderId, community: event.community, fromPath: event.fromPath, reason: event.reason });
+    case "OrdersMerged":
+      return p(OrdersMergedSchema, { orderId, mergeId: event.mergeId, leadOrderId: event.leadOrderId, orders: event.orders });
   }
 }
 

@@ -1,6 +1,6 @@
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { Binary, type Collection, type Db, type Document, type Filter } from "mongodb";
-import { OnBehalfSchema, OrderRequestSchema, OrderStatus } from "@kepu/contracts/dispatch/v1/events_pb";
+import { MergedOrderSchema, OnBehalfSchema, OrderRequestSchema, OrderStatus } from "@kepu/contracts/dispatch/v1/events_pb";
 import type { EventEnvelope } from "@kepu/bus";
 import { updateIfVersion } from "@kepu/mongo";
 import { saveAggregate, type SaveResult } from "@kepu/outbox";
@@ -49,6 +49,10 @@ interface OrderDocument {
   timeline: TimelineRecord[];
   /** 代点单: the OnBehalf, protobuf-encoded; absent for a resident's own order. */
   onBehalf?: Binary | null;
+  /** Merged demand: the group, its lead order, and the group's orders (MergedOrder, protobuf-encoded). */
+  mergeId?: string;
+  leadOrderId?: string;
+  mergedOrders?: Binary[];
 }
 
 /** One way an order is within someone's reach (see @kepu/access scopes); a list takes their union. */
@@ -215,6 +219,9 @@ function toDocument(state: OrderState, timeline: TimelineRecord[]): Omit<OrderDo
     dueStage: state.dueStage,
     timeline,
     onBehalf: state.onBehalf ? new Binary(toBinary(OnBehalfSchema, state.onBehalf)) : null,
+    mergeId: state.mergeId ?? "",
+    leadOrderId: state.leadOrderId ?? "",
+    mergedOrders: (state.mergedOrders ?? []).map((o) => new Binary(toBinary(MergedOrderSchema, o))),
   };
 }
 
@@ -237,5 +244,6 @@ function toState(doc: OrderDocument): OrderState {
     dueAt: doc.dueAt ?? undefined,
     dueStage: doc.dueStage,
     onBehalf: doc.onBehalf ? fromBinary(OnBehalfSchema, doc.onBehalf.buffer) : undefined,
+    ...(doc.mergeId ? { mergeId: doc.mergeId, leadOrderId: doc.leadOrderId ?? "", mergedOrders: (doc.mergedOrders ?? []).map((b) => fromBinary(MergedOrderSchema, b.buffer)) } : {}),
   };
 }

@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file kepu/dispatch/v1/events.proto.
  */
 export const file_kepu_dispatch_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("Ch1rZXB1L2Rpc3BhdGNoL3YxL2V2ZW50cy5wcm90bxIQa2VwdS5kaXNwYXRjaC52MSLCAgoMT3JkZXJSZXF1ZXN0EhQKDG1lbnVfaXRlbV9pZBgBIAEoCRINCgV0aXRsZRgCIAEoCRITCgtkZXNjcmlwdGlvbhgDIAEoCRIkCgV0aGVtZRgEIAEoDjIVLmtlcHUuY29tbW9uLnYxLlRoZW1lEiYKBmZvcm1hdBgFIAEoDjIWLmtlcHUuY29tbW9uLnYxLkZvcm1hdBIqCghhdWRpZW5jZRgGIAEoDjIYLmtlcHUuY29tbW9uLnYxLkF1ZGllbmNlEh0KFWV4cGVjdGVkX3BhcnRpY2lwYW50cxgHIAEoBRIyCg5wcmVmZXJyZWRfZGF0ZRgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASKwoJY29tbXVuaXR5GAkgASgLMhgua2VwdS5jb21tb24udjEuT3JnUGxhY2UirQEKDk9yZGVyU3VibWl0dGVkEhAKCG9yZGVyX2lkGAEgASgJEhQKDHJlcXVlc3Rlcl9pZBgCIAEoCRIvCgdyZXF1ZXN0GAMgASgLMh4ua2VwdS5kaXNwYXRjaC52MS5PcmRlclJlcXVlc3QSEwoLY2FtcGFpZ25faWQYBCABKAkSLQoJb25fYmVoYWxmGAUgASgLMhoua2VwdS5kaXNwYXRjaC52MS5PbkJlaGFsZiK8AgoIT25CZWhhbGYSFAoMcGxhY2VkX2J5X2lkGAEgASgJEhYKDnBsYWNlZF9ieV9uYW1lGAIgASgJEjIKCGNhcGFjaXR5GAMgASgOMiAua2VwdS5kaXNwYXRjaC52MS5QbGFjZXJDYXBhY2l0eRITCgtyZXNpZGVudF9pZBgEIAEoCRIVCg1yZXNpZGVudF9uYW1lGAUgASgJEhwKFHJlc2lkZW50X2hhc19hY2NvdW50GAYgASgIEh0KFXJlc2lkZW50X2NvbW11bml0eV9pZBgHIAEoCRIdChVyZXNpZGVudF9waG9uZV9tYXNrZWQYCCABKAkSMAoHY29uc2VudBgJIAEoDjIfLmtlcHUuZGlzcGF0Y2gudjEuQ29uc2VudE1ldGhvZBIUCgxjb25zZW50X25vdGUYCiABKAkicgoPT3JkZXJEaXNwYXRjaGVkEhAKCG9yZGVyX2lkGAEgASgJEhAKCHRlYW1faWRzGAIgAygJEi0KCWFjY2VwdF9ieRgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDAoEbm90ZRgEIAEoCSJECgtPcmRlclBvb2xlZBIQCghvcmRlcl9pZBgBIAEoCRITCgtwb29sX29yZ19pZBgCIAEoCRIOCgZyZWFzb24YAyABKAkiPAoMT3JkZXJDbGFpbWVkEhAKCG9yZGVyX2lkGAEgASgJEhoKEmFzc29jaWF0aW9uX29yZ19pZBgCIAEoCSKOAQoNT3JkZXJBY2NlcHRlZBIQCghvcmRlcl9pZBgBIAEoCRIPCgd0ZWFtX2lkGAIgASgJEi8KB3JlcXVlc3QYAyABKAsyHi5rZXB1LmRpc3BhdGNoLnYxLk9yZGVyUmVxdWVzdBIUCgxyZXF1ZXN0ZXJfaWQYBCABKAkSEwoLY2FtcGFpZ25faWQYBSABKAkiigEKDU9yZGVyRGVjbGluZWQSEAoIb3JkZXJfaWQYASABKAkSDwoHdGVhbV9pZBgCIAEoCRIOCgZyZWFzb24YAyABKAkSMgoLcmV0dXJuZWRfdG8YBCABKA4yHS5rZXB1LmRpc3BhdGNoLnYxLk9yZGVySG9sZGVyEhIKCnN0aWxsX29wZW4YBSABKAgiygEKDk9yZGVyRXNjYWxhdGVkEhAKCG9yZGVyX2lkGAEgASgJEisKBXN0YWdlGAIgASgOMhwua2VwdS5kaXNwYXRjaC52MS5PcmRlclN0YWdlEisKBGZyb20YAyABKA4yHS5rZXB1LmRpc3BhdGNoLnYxLk9yZGVySG9sZGVyEikKAnRvGAQgASgOMh0ua2VwdS5kaXNwYXRjaC52MS5PcmRlckhvbGRlchIRCgl0b19vcmdfaWQYBSABKAkSDgoGcmVhc29uGAYgASgJImYKDk9yZGVyU2NoZWR1bGVkEhAKCG9yZGVyX2lkGAEgASgJEhMKC2FjdGl2aXR5X2lkGAIgASgJEi0KCXN0YXJ0c19hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiZAoOT3JkZXJEZWxpdmVyZWQSEAoIb3JkZXJfaWQYASABKAkSEwoLYWN0aXZpdHlfaWQYAiABKAkSFAoMcGFydGljaXBhbnRzGAMgASgFEhUKDXNlcnZpY2VfaG91cnMYBCABKAEiPgoKT3JkZXJSYXRlZBIQCghvcmRlcl9pZBgBIAEoCRINCgVzY29yZRgCIAEoBRIPCgdjb21tZW50GAMgASgJImoKDk9yZGVyQ2FuY2VsbGVkEhAKCG9yZGVyX2lkGAEgASgJEg4KBnJlYXNvbhgCIAEoCRI2Cg9wcmV2aW91c19zdGF0dXMYAyABKA4yHS5rZXB1LmRpc3BhdGNoLnYxLk9yZGVyU3RhdHVzIjEKDU9yZGVyUmVqZWN0ZWQSEAoIb3JkZXJfaWQYASABKAkSDgoGcmVhc29uGAIgASgJIncKE09yZGVyQ29tbXVuaXR5TW92ZWQSEAoIb3JkZXJfaWQYASABKAkSKwoJY29tbXVuaXR5GAIgASgLMhgua2VwdS5jb21tb24udjEuT3JnUGxhY2USEQoJZnJvbV9wYXRoGAMgAygJEg4KBnJlYXNvbhgEIAEoCSq5AgoLT3JkZXJTdGF0dXMSHAoYT1JERVJfU1RBVFVTX1VOU1BFQ0lGSUVEEAASGgoWT1JERVJfU1RBVFVTX1NVQk1JVFRFRBABEhsKF09SREVSX1NUQVRVU19ESVNQQVRDSEVEEAISFwoTT1JERVJfU1RBVFVTX1BPT0xFRBADEhgKFE9SREVSX1NUQVRVU19DTEFJTUVEEAQSGQoVT1JERVJfU1RBVFVTX0FDQ0VQVEVEEAUSGgoWT1JERVJfU1RBVFVTX1NDSEVEVUxFRBAGEhoKFk9SREVSX1NUQVRVU19ERUxJVkVSRUQQBxIWChJPUkRFUl9TVEFUVVNfUkFURUQQCBIaChZPUkRFUl9TVEFUVVNfQ0FOQ0VMTEVEEAkSGQoVT1JERVJfU1RBVFVTX1JFSkVDVEVEEAoqkQEKC09yZGVySG9sZGVyEhwKGE9SREVSX0hPTERFUl9VTlNQRUNJRklFRBAAEhoKFk9SREVSX0hPTERFUl9DT01NVU5JVFkQARIhCh1PUkRFUl9IT0xERVJfQVNTT0NJQVRJT05fUE9PTBACEiUKIU9SREVSX0hPTERFUl9ESVNUUklDVF9BU1NPQ0lBVElPThADKn4KDUNvbnNlbnRNZXRob2QSHgoaQ09OU0VOVF9NRVRIT0RfVU5TUEVDSUZJRUQQABIXChNDT05TRU5UX01FVEhPRF9PUkFMEAESGAoUQ09OU0VOVF9NRVRIT0RfUEhPTkUQAhIaChZDT05TRU5UX01FVEhPRF9XUklUVEVOEAMqlwEKDlBsYWNlckNhcGFjaXR5Eh8KG1BMQUNFUl9DQVBBQ0lUWV9VTlNQRUNJRklFRBAAEiQKIFBMQUNFUl9DQVBBQ0lUWV9DT01NVU5JVFlfV09SS0VSEAESHwobUExBQ0VSX0NBUEFDSVRZX0dSSURfV09SS0VSEAISHQoZUExBQ0VSX0NBUEFDSVRZX0lORk9STUFOVBADKnIKCk9yZGVyU3RhZ2USGwoXT1JERVJfU1RBR0VfVU5TUEVDSUZJRUQQABIYChRPUkRFUl9TVEFHRV9ESVNQQVRDSBABEhYKEk9SREVSX1NUQUdFX0FDQ0VQVBACEhUKEU9SREVSX1NUQUdFX0NMQUlNEANiBnByb3RvMw", [file_google_protobuf_timestamp, file_kepu_common_v1_catalog]);
+  fileDesc("Ch1rZXB1L2Rpc3BhdGNoL3YxL2V2ZW50cy5wcm90bxIQa2VwdS5kaXNwYXRjaC52MSLCAgoMT3JkZXJSZXF1ZXN0EhQKDG1lbnVfaXRlbV9pZBgBIAEoCRINCgV0aXRsZRgCIAEoCRITCgtkZXNjcmlwdGlvbhgDIAEoCRIkCgV0aGVtZRgEIAEoDjIVLmtlcHUuY29tbW9uLnYxLlRoZW1lEiYKBmZvcm1hdBgFIAEoDjIWLmtlcHUuY29tbW9uLnYxLkZvcm1hdBIqCghhdWRpZW5jZRgGIAEoDjIYLmtlcHUuY29tbW9uLnYxLkF1ZGllbmNlEh0KFWV4cGVjdGVkX3BhcnRpY2lwYW50cxgHIAEoBRIyCg5wcmVmZXJyZWRfZGF0ZRgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASKwoJY29tbXVuaXR5GAkgASgLMhgua2VwdS5jb21tb24udjEuT3JnUGxhY2UirQEKDk9yZGVyU3VibWl0dGVkEhAKCG9yZGVyX2lkGAEgASgJEhQKDHJlcXVlc3Rlcl9pZBgCIAEoCRIvCgdyZXF1ZXN0GAMgASgLMh4ua2VwdS5kaXNwYXRjaC52MS5PcmRlclJlcXVlc3QSEwoLY2FtcGFpZ25faWQYBCABKAkSLQoJb25fYmVoYWxmGAUgASgLMhoua2VwdS5kaXNwYXRjaC52MS5PbkJlaGFsZiK8AgoIT25CZWhhbGYSFAoMcGxhY2VkX2J5X2lkGAEgASgJEhYKDnBsYWNlZF9ieV9uYW1lGAIgASgJEjIKCGNhcGFjaXR5GAMgASgOMiAua2VwdS5kaXNwYXRjaC52MS5QbGFjZXJDYXBhY2l0eRITCgtyZXNpZGVudF9pZBgEIAEoCRIVCg1yZXNpZGVudF9uYW1lGAUgASgJEhwKFHJlc2lkZW50X2hhc19hY2NvdW50GAYgASgIEh0KFXJlc2lkZW50X2NvbW11bml0eV9pZBgHIAEoCRIdChVyZXNpZGVudF9waG9uZV9tYXNrZWQYCCABKAkSMAoHY29uc2VudBgJIAEoDjIfLmtlcHUuZGlzcGF0Y2gudjEuQ29uc2VudE1ldGhvZBIUCgxjb25zZW50X25vdGUYCiABKAkicgoPT3JkZXJEaXNwYXRjaGVkEhAKCG9yZGVyX2lkGAEgASgJEhAKCHRlYW1faWRzGAIgAygJEi0KCWFjY2VwdF9ieRgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDAoEbm90ZRgEIAEoCSJECgtPcmRlclBvb2xlZBIQCghvcmRlcl9pZBgBIAEoCRITCgtwb29sX29yZ19pZBgCIAEoCRIOCgZyZWFzb24YAyABKAkiPAoMT3JkZXJDbGFpbWVkEhAKCG9yZGVyX2lkGAEgASgJEhoKEmFzc29jaWF0aW9uX29yZ19pZBgCIAEoCSLWAQoNT3JkZXJBY2NlcHRlZBIQCghvcmRlcl9pZBgBIAEoCRIPCgd0ZWFtX2lkGAIgASgJEi8KB3JlcXVlc3QYAyABKAsyHi5rZXB1LmRpc3BhdGNoLnYxLk9yZGVyUmVxdWVzdBIUCgxyZXF1ZXN0ZXJfaWQYBCABKAkSEwoLY2FtcGFpZ25faWQYBSABKAkSEAoIbWVyZ2VfaWQYBiABKAkSNAoNbWVyZ2VkX29yZGVycxgHIAMoCzIdLmtlcHUuZGlzcGF0Y2gudjEuTWVyZ2VkT3JkZXIiigEKDU9yZGVyRGVjbGluZWQSEAoIb3JkZXJfaWQYASABKAkSDwoHdGVhbV9pZBgCIAEoCRIOCgZyZWFzb24YAyABKAkSMgoLcmV0dXJuZWRfdG8YBCABKA4yHS5rZXB1LmRpc3BhdGNoLnYxLk9yZGVySG9sZGVyEhIKCnN0aWxsX29wZW4YBSABKAgiygEKDk9yZGVyRXNjYWxhdGVkEhAKCG9yZGVyX2lkGAEgASgJEisKBXN0YWdlGAIgASgOMhwua2VwdS5kaXNwYXRjaC52MS5PcmRlclN0YWdlEisKBGZyb20YAyABKA4yHS5rZXB1LmRpc3BhdGNoLnYxLk9yZGVySG9sZGVyEikKAnRvGAQgASgOMh0ua2VwdS5kaXNwYXRjaC52MS5PcmRlckhvbGRlchIRCgl0b19vcmdfaWQYBSABKAkSDgoGcmVhc29uGAYgASgJImYKDk9yZGVyU2NoZWR1bGVkEhAKCG9yZGVyX2lkGAEgASgJEhMKC2FjdGl2aXR5X2lkGAIgASgJEi0KCXN0YXJ0c19hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiZAoOT3JkZXJEZWxpdmVyZWQSEAoIb3JkZXJfaWQYASABKAkSEwoLYWN0aXZpdHlfaWQYAiABKAkSFAoMcGFydGljaXBhbnRzGAMgASgFEhUKDXNlcnZpY2VfaG91cnMYBCABKAEiPgoKT3JkZXJSYXRlZBIQCghvcmRlcl9pZBgBIAEoCRINCgVzY29yZRgCIAEoBRIPCgdjb21tZW50GAMgASgJImoKDk9yZGVyQ2FuY2VsbGVkEhAKCG9yZGVyX2lkGAEgASgJEg4KBnJlYXNvbhgCIAEoCRI2Cg9wcmV2aW91c19zdGF0dXMYAyABKA4yHS5rZXB1LmRpc3BhdGNoLnYxLk9yZGVyU3RhdHVzIjEKDU9yZGVyUmVqZWN0ZWQSEAoIb3JkZXJfaWQYASABKAkSDgoGcmVhc29uGAIgASgJIncKE09yZGVyQ29tbXVuaXR5TW92ZWQSEAoIb3JkZXJfaWQYASABKAkSKwoJY29tbXVuaXR5GAIgASgLMhgua2VwdS5jb21tb24udjEuT3JnUGxhY2USEQoJZnJvbV9wYXRoGAMgAygJEg4KBnJlYXNvbhgEIAEoCSJeCg1NZXJnZVByb3Bvc2VkEhAKCG1lcmdlX2lkGAEgASgJEhEKCW9yZGVyX2lkcxgCIAMoCRIaChJwcm9wb3NlZF9ieV9vcmdfaWQYAyABKAkSDAoEbm90ZRgEIAEoCSI0Cg5NZXJnZUNvbnNlbnRlZBIQCghtZXJnZV9pZBgBIAEoCRIQCghvcmRlcl9pZBgCIAEoCSJDCg1NZXJnZURlY2xpbmVkEhAKCG1lcmdlX2lkGAEgASgJEhAKCG9yZGVyX2lkGAIgASgJEg4KBnJlYXNvbhgDIAEoCSKBAQoLTWVyZ2VkT3JkZXISEAoIb3JkZXJfaWQYASABKAkSFAoMcmVxdWVzdGVyX2lkGAIgASgJEisKCWNvbW11bml0eRgDIAEoCzIYLmtlcHUuY29tbW9uLnYxLk9yZ1BsYWNlEh0KFWV4cGVjdGVkX3BhcnRpY2lwYW50cxgEIAEoBSJ4CgxPcmRlcnNNZXJnZWQSEAoIb3JkZXJfaWQYASABKAkSEAoIbWVyZ2VfaWQYAiABKAkSFQoNbGVhZF9vcmRlcl9pZBgDIAEoCRItCgZvcmRlcnMYBCADKAsyHS5rZXB1LmRpc3BhdGNoLnYxLk1lcmdlZE9yZGVyKrkCCgtPcmRlclN0YXR1cxIcChhPUkRFUl9TVEFUVVNfVU5TUEVDSUZJRUQQABIaChZPUkRFUl9TVEFUVVNfU1VCTUlUVEVEEAESGwoXT1JERVJfU1RBVFVTX0RJU1BBVENIRUQQAhIXChNPUkRFUl9TVEFUVVNfUE9PTEVEEAMSGAoUT1JERVJfU1RBVFVTX0NMQUlNRUQQBBIZChVPUkRFUl9TVEFUVVNfQUNDRVBURUQQBRIaChZPUkRFUl9TVEFUVVNfU0NIRURVTEVEEAYSGgoWT1JERVJfU1RBVFVTX0RFTElWRVJFRBAHEhYKEk9SREVSX1NUQVRVU19SQVRFRBAIEhoKFk9SREVSX1NUQVRVU19DQU5DRUxMRUQQCRIZChVPUkRFUl9TVEFUVVNfUkVKRUNURUQQCiqRAQoLT3JkZXJIb2xkZXISHAoYT1JERVJfSE9MREVSX1VOU1BFQ0lGSUVEEAASGgoWT1JERVJfSE9MREVSX0NPTU1VTklUWRABEiEKHU9SREVSX0hPTERFUl9BU1NPQ0lBVElPTl9QT09MEAISJQohT1JERVJfSE9MREVSX0RJU1RSSUNUX0FTU09DSUFUSU9OEAMqfgoNQ29uc2VudE1ldGhvZBIeChpDT05TRU5UX01FVEhPRF9VTlNQRUNJRklFRBAAEhcKE0NPTlNFTlRfTUVUSE9EX09SQUwQARIYChRDT05TRU5UX01FVEhPRF9QSE9ORRACEhoKFkNPTlNFTlRfTUVUSE9EX1dSSVRURU4QAyqXAQoOUGxhY2VyQ2FwYWNpdHkSHwobUExBQ0VSX0NBUEFDSVRZX1VOU1BFQ0lGSUVEEAASJAogUExBQ0VSX0NBUEFDSVRZX0NPTU1VTklUWV9XT1JLRVIQARIfChtQTEFDRVJfQ0FQQUNJVFlfR1JJRF9XT1JLRVIQAhIdChlQTEFDRVJfQ0FQQUNJVFlfSU5GT1JNQU5UEAMqcgoKT3JkZXJTdGFnZRIbChdPUkRFUl9TVEFHRV9VTlNQRUNJRklFRBAAEhgKFE9SREVSX1NUQUdFX0RJU1BBVENIEAESFgoST1JERVJfU1RBR0VfQUNDRVBUEAISFQoRT1JERVJfU1RBR0VfQ0xBSU0QA2IGcHJvdG8z", [file_google_protobuf_timestamp, file_kepu_common_v1_catalog]);
 
 /**
  * What a resident asked for. Repeated in OrderAccepted so the events service can create the
@@ -311,6 +311,19 @@ export type OrderAccepted = Message<"kepu.dispatch.v1.OrderAccepted"> & {
    * @generated from field: string campaign_id = 5;
    */
   campaignId: string;
+
+  /**
+   * Set when the order leads a merge group: every order of the group (the lead first). The
+   * events service makes one activity holding seats for each ordering community.
+   *
+   * @generated from field: string merge_id = 6;
+   */
+  mergeId: string;
+
+  /**
+   * @generated from field: repeated kepu.dispatch.v1.MergedOrder merged_orders = 7;
+   */
+  mergedOrders: MergedOrder[];
 };
 
 /**
@@ -587,6 +600,168 @@ export type OrderCommunityMoved = Message<"kepu.dispatch.v1.OrderCommunityMoved"
  */
 export const OrderCommunityMovedSchema: GenMessage<OrderCommunityMoved> = /*@__PURE__*/
   messageDesc(file_kepu_dispatch_v1_events, 14);
+
+/**
+ * Merged demand (合并需求): open orders on one theme from neighbouring communities, carried out as
+ * one activity. The merge is its own aggregate (keyed by merge_id); each requester consents or
+ * keeps her own order. Proposed by the community worker or the street.
+ *
+ * @generated from message kepu.dispatch.v1.MergeProposed
+ */
+export type MergeProposed = Message<"kepu.dispatch.v1.MergeProposed"> & {
+  /**
+   * @generated from field: string merge_id = 1;
+   */
+  mergeId: string;
+
+  /**
+   * @generated from field: repeated string order_ids = 2;
+   */
+  orderIds: string[];
+
+  /**
+   * The org of the person who proposed it (a community or a street).
+   *
+   * @generated from field: string proposed_by_org_id = 3;
+   */
+  proposedByOrgId: string;
+
+  /**
+   * @generated from field: string note = 4;
+   */
+  note: string;
+};
+
+/**
+ * Describes the message kepu.dispatch.v1.MergeProposed.
+ * Use `create(MergeProposedSchema)` to create a new message.
+ */
+export const MergeProposedSchema: GenMessage<MergeProposed> = /*@__PURE__*/
+  messageDesc(file_kepu_dispatch_v1_events, 15);
+
+/**
+ * A requester (or the worker who placed her 代点单) agreed that her order be merged.
+ *
+ * @generated from message kepu.dispatch.v1.MergeConsented
+ */
+export type MergeConsented = Message<"kepu.dispatch.v1.MergeConsented"> & {
+  /**
+   * @generated from field: string merge_id = 1;
+   */
+  mergeId: string;
+
+  /**
+   * @generated from field: string order_id = 2;
+   */
+  orderId: string;
+};
+
+/**
+ * Describes the message kepu.dispatch.v1.MergeConsented.
+ * Use `create(MergeConsentedSchema)` to create a new message.
+ */
+export const MergeConsentedSchema: GenMessage<MergeConsented> = /*@__PURE__*/
+  messageDesc(file_kepu_dispatch_v1_events, 16);
+
+/**
+ * A requester keeps her own order: it stays as it was.
+ *
+ * @generated from message kepu.dispatch.v1.MergeDeclined
+ */
+export type MergeDeclined = Message<"kepu.dispatch.v1.MergeDeclined"> & {
+  /**
+   * @generated from field: string merge_id = 1;
+   */
+  mergeId: string;
+
+  /**
+   * @generated from field: string order_id = 2;
+   */
+  orderId: string;
+
+  /**
+   * @generated from field: string reason = 3;
+   */
+  reason: string;
+};
+
+/**
+ * Describes the message kepu.dispatch.v1.MergeDeclined.
+ * Use `create(MergeDeclinedSchema)` to create a new message.
+ */
+export const MergeDeclinedSchema: GenMessage<MergeDeclined> = /*@__PURE__*/
+  messageDesc(file_kepu_dispatch_v1_events, 17);
+
+/**
+ * One order of a merge group, as the merged activity needs it.
+ *
+ * @generated from message kepu.dispatch.v1.MergedOrder
+ */
+export type MergedOrder = Message<"kepu.dispatch.v1.MergedOrder"> & {
+  /**
+   * @generated from field: string order_id = 1;
+   */
+  orderId: string;
+
+  /**
+   * @generated from field: string requester_id = 2;
+   */
+  requesterId: string;
+
+  /**
+   * @generated from field: kepu.common.v1.OrgPlace community = 3;
+   */
+  community?: OrgPlace;
+
+  /**
+   * @generated from field: int32 expected_participants = 4;
+   */
+  expectedParticipants: number;
+};
+
+/**
+ * Describes the message kepu.dispatch.v1.MergedOrder.
+ * Use `create(MergedOrderSchema)` to create a new message.
+ */
+export const MergedOrderSchema: GenMessage<MergedOrder> = /*@__PURE__*/
+  messageDesc(file_kepu_dispatch_v1_events, 18);
+
+/**
+ * Keyed by each consenting order: the order is now part of one merge group, dispatched and
+ * accepted once through its lead order; the others follow the lead's activity.
+ *
+ * @generated from message kepu.dispatch.v1.OrdersMerged
+ */
+export type OrdersMerged = Message<"kepu.dispatch.v1.OrdersMerged"> & {
+  /**
+   * @generated from field: string order_id = 1;
+   */
+  orderId: string;
+
+  /**
+   * @generated from field: string merge_id = 2;
+   */
+  mergeId: string;
+
+  /**
+   * @generated from field: string lead_order_id = 3;
+   */
+  leadOrderId: string;
+
+  /**
+   * Every order of the group, the lead first.
+   *
+   * @generated from field: repeated kepu.dispatch.v1.MergedOrder orders = 4;
+   */
+  orders: MergedOrder[];
+};
+
+/**
+ * Describes the message kepu.dispatch.v1.OrdersMerged.
+ * Use `create(OrdersMergedSchema)` to create a new message.
+ */
+export const OrdersMergedSchema: GenMessage<OrdersMerged> = /*@__PURE__*/
+  messageDesc(file_kepu_dispatch_v1_events, 19);
 
 /**
  * @generated from enum kepu.dispatch.v1.OrderStatus

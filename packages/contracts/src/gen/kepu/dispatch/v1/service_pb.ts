@@ -2,11 +2,11 @@
 // @generated from file kepu/dispatch/v1/service.proto (package kepu.dispatch.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
-import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
+import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
-import type { Theme } from "../../common/v1/catalog_pb.js";
+import type { Audience, Theme } from "../../common/v1/catalog_pb.js";
 import { file_kepu_common_v1_catalog } from "../../common/v1/catalog_pb.js";
 import type { Actor } from "../../common/v1/envelope_pb.js";
 import { file_kepu_common_v1_envelope } from "../../common/v1/envelope_pb.js";
@@ -18,7 +18,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file kepu/dispatch/v1/service.proto.
  */
 export const file_kepu_dispatch_v1_service: GenFile = /*@__PURE__*/
-  fileDesc("Ch5rZXB1L2Rpc3BhdGNoL3YxL3NlcnZpY2UucHJvdG8SEGtlcHUuZGlzcGF0Y2gudjEinAEKDVRpbWVsaW5lRW50cnkSEgoKZXZlbnRfdHlwZRgBIAEoCRIvCgtvY2N1cnJlZF9hdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASJAoFYWN0b3IYAyABKAsyFS5rZXB1LmNvbW1vbi52MS5BY3RvchIOCgZyZWFzb24YBCABKAkSEAoIdGVhbV9pZHMYBSADKAkimAQKBU9yZGVyEhAKCG9yZGVyX2lkGAEgASgJEi0KBnN0YXR1cxgCIAEoDjIdLmtlcHUuZGlzcGF0Y2gudjEuT3JkZXJTdGF0dXMSFAoMcmVxdWVzdGVyX2lkGAMgASgJEi8KB3JlcXVlc3QYBCABKAsyHi5rZXB1LmRpc3BhdGNoLnYxLk9yZGVyUmVxdWVzdBITCgtjYW1wYWlnbl9pZBgFIAEoCRItCgZob2xkZXIYBiABKA4yHS5rZXB1LmRpc3BhdGNoLnYxLk9yZGVySG9sZGVyEhgKEGludml0ZWRfdGVhbV9pZHMYByADKAkSGQoRZGVjbGluZWRfdGVhbV9pZHMYCCADKAkSGAoQYWNjZXB0ZWRfdGVhbV9pZBgJIAEoCRITCgthY3Rpdml0eV9pZBgKIAEoCRIOCgZyYXRpbmcYCyABKAUSDwoHdmVyc2lvbhgMIAEoAxIwCgxzdWJtaXR0ZWRfYXQYDSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEioKBmR1ZV9hdBgOIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMQoIdGltZWxpbmUYDyADKAsyHy5rZXB1LmRpc3BhdGNoLnYxLlRpbWVsaW5lRW50cnkSLQoJb25fYmVoYWxmGBAgASgLMhoua2VwdS5kaXNwYXRjaC52MS5PbkJlaGFsZiKbAQoSU3VibWl0T3JkZXJSZXF1ZXN0Ei8KB3JlcXVlc3QYASABKAsyHi5rZXB1LmRpc3BhdGNoLnYxLk9yZGVyUmVxdWVzdBITCgtjYW1wYWlnbl9pZBgCIAEoCRIQCghvcmRlcl9pZBgDIAEoCRItCglvbl9iZWhhbGYYBCABKAsyGi5rZXB1LmRpc3BhdGNoLnYxLk9uQmVoYWxmIj0KE1N1Ym1pdE9yZGVyUmVzcG9uc2USJgoFb3JkZXIYASABKAsyFy5rZXB1LmRpc3BhdGNoLnYxLk9yZGVyIkgKFERpc3BhdGNoT3JkZXJSZXF1ZXN0EhAKCG9yZGVyX2lkGAEgASgJEhAKCHRlYW1faWRzGAIgAygJEgwKBG5vdGUYAyABKAkiPwoVRGlzcGF0Y2hPcmRlclJlc3BvbnNlEiYKBW9yZGVyGAEgASgLMhcua2VwdS5kaXNwYXRjaC52MS5PcmRlciI0ChBQb29sT3JkZXJSZXF1ZXN0EhAKCG9yZGVyX2lkGAEgASgJEg4KBnJlYXNvbhgCIAEoCSI7ChFQb29sT3JkZXJSZXNwb25zZRImCgVvcmRlchgBIAEoCzIXLmtlcHUuZGlzcGF0Y2gudjEuT3JkZXIiJQoRQ2xhaW1PcmRlclJlcXVlc3QSEAoIb3JkZXJfaWQYASABKAkiPAoSQ2xhaW1PcmRlclJlc3BvbnNlEiYKBW9yZGVyGAEgASgLMhcua2VwdS5kaXNwYXRjaC52MS5PcmRlciI3ChJBY2NlcHRPcmRlclJlcXVlc3QSEAoIb3JkZXJfaWQYASABKAkSDwoHdGVhbV9pZBgCIAEoCSI9ChNBY2NlcHRPcmRlclJlc3BvbnNlEiYKBW9yZGVyGAEgASgLMhcua2VwdS5kaXNwYXRjaC52MS5PcmRlciJIChNEZWNsaW5lT3JkZXJSZXF1ZXN0EhAKCG9yZGVyX2lkGAEgASgJEg8KB3RlYW1faWQYAiABKAkSDgoGcmVhc29uGAMgASgJIj4KFERlY2xpbmVPcmRlclJlc3BvbnNlEiYKBW9yZGVyGAEgASgLMhcua2VwdS5kaXNwYXRjaC52MS5PcmRlciI2ChJDYW5jZWxPcmRlclJlcXVlc3QSEAoIb3JkZXJfaWQYASABKAkSDgoGcmVhc29uGAIgASgJIj0KE0NhbmNlbE9yZGVyUmVzcG9uc2USJgoFb3JkZXIYASABKAsyFy5rZXB1LmRpc3BhdGNoLnYxLk9yZGVyIjYKElJlamVjdE9yZGVyUmVxdWVzdBIQCghvcmRlcl9pZBgBIAEoCRIOCgZyZWFzb24YAiABKAkiPQoTUmVqZWN0T3JkZXJSZXNwb25zZRImCgVvcmRlchgBIAEoCzIXLmtlcHUuZGlzcGF0Y2gudjEuT3JkZXIiRAoQUmF0ZU9yZGVyUmVxdWVzdBIQCghvcmRlcl9pZBgBIAEoCRINCgVzY29yZRgCIAEoBRIPCgdjb21tZW50GAMgASgJIjsKEVJhdGVPcmRlclJlc3BvbnNlEiYKBW9yZGVyGAEgASgLMhcua2VwdS5kaXNwYXRjaC52MS5PcmRlciIjCg9HZXRPcmRlclJlcXVlc3QSEAoIb3JkZXJfaWQYASABKAkiOgoQR2V0T3JkZXJSZXNwb25zZRImCgVvcmRlchgBIAEoCzIXLmtlcHUuZGlzcGF0Y2gudjEuT3JkZXIinAEKEUxpc3RPcmRlcnNSZXF1ZXN0Eg4KBm9yZ19pZBgBIAEoCRIvCghzdGF0dXNlcxgCIAMoDjIdLmtlcHUuZGlzcGF0Y2gudjEuT3JkZXJTdGF0dXMSDwoHdGVhbV9pZBgDIAEoCRIUCgxyZXF1ZXN0ZXJfaWQYBCABKAkSEQoJcGFnZV9zaXplGAUgASgFEgwKBHBhZ2UYBiABKAUiTAoSTGlzdE9yZGVyc1Jlc3BvbnNlEicKBm9yZGVycxgBIAMoCzIXLmtlcHUuZGlzcGF0Y2gudjEuT3JkZXISDQoFdG90YWwYAiABKAUiNgoTU3VnZ2VzdFRlYW1zUmVxdWVzdBIQCghvcmRlcl9pZBgBIAEoCRINCgVsaW1pdBgCIAEoBSJRCglTY29yZVBhcnQSDgoGZmFjdG9yGAEgASgJEg4KBnBvaW50cxgCIAEoARIRCglyZWFzb25femgYAyABKAkSEQoJcmVhc29uX2VuGAQgASgJIpYBCg5UZWFtU3VnZ2VzdGlvbhIPCgd0ZWFtX2lkGAEgASgJEhEKCXRlYW1fbmFtZRgCIAEoCRINCgVzY29yZRgDIAEoARIqCgVwYXJ0cxgEIAMoCzIbLmtlcHUuZGlzcGF0Y2gudjEuU2NvcmVQYXJ0EiUKBnRoZW1lcxgFIAMoDjIVLmtlcHUuY29tbW9uLnYxLlRoZW1lIk0KFFN1Z2dlc3RUZWFtc1Jlc3BvbnNlEjUKC3N1Z2dlc3Rpb25zGAEgAygLMiAua2VwdS5kaXNwYXRjaC52MS5UZWFtU3VnZ2VzdGlvbjLSCAoPRGlzcGF0Y2hTZXJ2aWNlEloKC1N1Ym1pdE9yZGVyEiQua2VwdS5kaXNwYXRjaC52MS5TdWJtaXRPcmRlclJlcXVlc3QaJS5rZXB1LmRpc3BhdGNoLnYxLlN1Ym1pdE9yZGVyUmVzcG9uc2USYAoNRGlzcGF0Y2hPcmRlchImLmtlcHUuZGlzcGF0Y2gudjEuRGlzcGF0Y2hPcmRlclJlcXVlc3QaJy5rZXB1LmRpc3BhdGNoLnYxLkRpc3BhdGNoT3JkZXJSZXNwb25zZRJUCglQb29sT3JkZXISIi5rZXB1LmRpc3BhdGNoLnYxLlBvb2xPcmRlclJlcXVlc3QaIy5rZXB1LmRpc3BhdGNoLnYxLlBvb2xPcmRlclJlc3BvbnNlElcKCkNsYWltT3JkZXISIy5rZXB1LmRpc3BhdGNoLnYxLkNsYWltT3JkZXJSZXF1ZXN0GiQua2VwdS5kaXNwYXRjaC52MS5DbGFpbU9yZGVyUmVzcG9uc2USWgoLQWNjZXB0T3JkZXISJC5rZXB1LmRpc3BhdGNoLnYxLkFjY2VwdE9yZGVyUmVxdWVzdBolLmtlcHUuZGlzcGF0Y2gudjEuQWNjZXB0T3JkZXJSZXNwb25zZRJdCgxEZWNsaW5lT3JkZXISJS5rZXB1LmRpc3BhdGNoLnYxLkRlY2xpbmVPcmRlclJlcXVlc3QaJi5rZXB1LmRpc3BhdGNoLnYxLkRlY2xpbmVPcmRlclJlc3BvbnNlEloKC0NhbmNlbE9yZGVyEiQua2VwdS5kaXNwYXRjaC52MS5DYW5jZWxPcmRlclJlcXVlc3QaJS5rZXB1LmRpc3BhdGNoLnYxLkNhbmNlbE9yZGVyUmVzcG9uc2USWgoLUmVqZWN0T3JkZXISJC5rZXB1LmRpc3BhdGNoLnYxLlJlamVjdE9yZGVyUmVxdWVzdBolLmtlcHUuZGlzcGF0Y2gudjEuUmVqZWN0T3JkZXJSZXNwb25zZRJUCglSYXRlT3JkZXISIi5rZXB1LmRpc3BhdGNoLnYxLlJhdGVPcmRlclJlcXVlc3QaIy5rZXB1LmRpc3BhdGNoLnYxLlJhdGVPcmRlclJlc3BvbnNlElEKCEdldE9yZGVyEiEua2VwdS5kaXNwYXRjaC52MS5HZXRPcmRlclJlcXVlc3QaIi5rZXB1LmRpc3BhdGNoLnYxLkdldE9yZGVyUmVzcG9uc2USVwoKTGlzdE9yZGVycxIjLmtlcHUuZGlzcGF0Y2gudjEuTGlzdE9yZGVyc1JlcXVlc3QaJC5rZXB1LmRpc3BhdGNoLnYxLkxpc3RPcmRlcnNSZXNwb25zZRJdCgxTdWdnZXN0VGVhbXMSJS5rZXB1LmRpc3BhdGNoLnYxLlN1Z2dlc3RUZWFtc1JlcXVlc3QaJi5rZXB1LmRpc3BhdGNoLnYxLlN1Z2dlc3RUZWFtc1Jlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_timestamp, file_kepu_common_v1_catalog, file_kepu_common_v1_envelope, file_kepu_dispatch_v1_events]);
+  fileDesc("Ch5rZXB1L2Rpc3BhdGNoL3YxL3NlcnZpY2UucHJvdG8SEGtlcHUuZGlzcGF0Y2gudjEinAEKDVRpbWVsaW5lRW50cnkSEgoKZXZlbnRfdHlwZRgBIAEoCRIvCgtvY2N1cnJlZF9hdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASJAoFYWN0b3IYAyABKAsyFS5rZXB1LmNvbW1vbi52MS5BY3RvchIOCgZyZWFzb24YBCABKAkSEAoIdGVhbV9pZHMYBSADKAkiwQQKBU9yZGVyEhAKCG9yZGVyX2lkGAEgASgJEi0KBnN0YXR1cxgCIAEoDjIdLmtlcHUuZGlzcGF0Y2gudjEuT3JkZXJTdGF0dXMSFAoMcmVxdWVzdGVyX2lkGAMgASgJEi8KB3JlcXVlc3QYBCABKAsyHi5rZXB1LmRpc3BhdGNoLnYxLk9yZGVyUmVxdWVzdBITCgtjYW1wYWlnbl9pZBgFIAEoCRItCgZob2xkZXIYBiABKA4yHS5rZXB1LmRpc3BhdGNoLnYxLk9yZGVySG9sZGVyEhgKEGludml0ZWRfdGVhbV9pZHMYByADKAkSGQoRZGVjbGluZWRfdGVhbV9pZHMYCCADKAkSGAoQYWNjZXB0ZWRfdGVhbV9pZBgJIAEoCRITCgthY3Rpdml0eV9pZBgKIAEoCRIOCgZyYXRpbmcYCyABKAUSDwoHdmVyc2lvbhgMIAEoAxIwCgxzdWJtaXR0ZWRfYXQYDSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEioKBmR1ZV9hdBgOIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMQoIdGltZWxpbmUYDyADKAsyHy5rZXB1LmRpc3BhdGNoLnYxLlRpbWVsaW5lRW50cnkSLQoJb25fYmVoYWxmGBAgASgLMhoua2VwdS5kaXNwYXRjaC52MS5PbkJlaGFsZhIQCghtZXJnZV9pZBgRIAEoCRIVCg1sZWFkX29yZGVyX2lkGBIgASgJIpsBChJTdWJtaXRPcmRlclJlcXVlc3QSLwoHcmVxdWVzdBgBIAEoCzIeLmtlcHUuZGlzcGF0Y2gudjEuT3JkZXJSZXF1ZXN0EhMKC2NhbXBhaWduX2lkGAIgASgJEhAKCG9yZGVyX2lkGAMgASgJEi0KCW9uX2JlaGFsZhgEIAEoCzIaLmtlcHUuZGlzcGF0Y2gudjEuT25CZWhhbGYiPQoTU3VibWl0T3JkZXJSZXNwb25zZRImCgVvcmRlchgBIAEoCzIXLmtlcHUuZGlzcGF0Y2gudjEuT3JkZXIiSAoURGlzcGF0Y2hPcmRlclJlcXVlc3QSEAoIb3JkZXJfaWQYASABKAkSEAoIdGVhbV9pZHMYAiADKAkSDAoEbm90ZRgDIAEoCSI/ChVEaXNwYXRjaE9yZGVyUmVzcG9uc2USJgoFb3JkZXIYASABKAsyFy5rZXB1LmRpc3BhdGNoLnYxLk9yZGVyIjQKEFBvb2xPcmRlclJlcXVlc3QSEAoIb3JkZXJfaWQYASABKAkSDgoGcmVhc29uGAIgASgJIjsKEVBvb2xPcmRlclJlc3BvbnNlEiYKBW9yZGVyGAEgASgLMhcua2VwdS5kaXNwYXRjaC52MS5PcmRlciIlChFDbGFpbU9yZGVyUmVxdWVzdBIQCghvcmRlcl9pZBgBIAEoCSI8ChJDbGFpbU9yZGVyUmVzcG9uc2USJgoFb3JkZXIYASABKAsyFy5rZXB1LmRpc3BhdGNoLnYxLk9yZGVyIjcKEkFjY2VwdE9yZGVyUmVxdWVzdBIQCghvcmRlcl9pZBgBIAEoCRIPCgd0ZWFtX2lkGAIgASgJIj0KE0FjY2VwdE9yZGVyUmVzcG9uc2USJgoFb3JkZXIYASABKAsyFy5rZXB1LmRpc3BhdGNoLnYxLk9yZGVyIkgKE0RlY2xpbmVPcmRlclJlcXVlc3QSEAoIb3JkZXJfaWQYASABKAkSDwoHdGVhbV9pZBgCIAEoCRIOCgZyZWFzb24YAyABKAkiPgoURGVjbGluZU9yZGVyUmVzcG9uc2USJgoFb3JkZXIYASABKAsyFy5rZXB1LmRpc3BhdGNoLnYxLk9yZGVyIjYKEkNhbmNlbE9yZGVyUmVxdWVzdBIQCghvcmRlcl9pZBgBIAEoCRIOCgZyZWFzb24YAiABKAkiPQoTQ2FuY2VsT3JkZXJSZXNwb25zZRImCgVvcmRlchgBIAEoCzIXLmtlcHUuZGlzcGF0Y2gudjEuT3JkZXIiNgoSUmVqZWN0T3JkZXJSZXF1ZXN0EhAKCG9yZGVyX2lkGAEgASgJEg4KBnJlYXNvbhgCIAEoCSI9ChNSZWplY3RPcmRlclJlc3BvbnNlEiYKBW9yZGVyGAEgASgLMhcua2VwdS5kaXNwYXRjaC52MS5PcmRlciJEChBSYXRlT3JkZXJSZXF1ZXN0EhAKCG9yZGVyX2lkGAEgASgJEg0KBXNjb3JlGAIgASgFEg8KB2NvbW1lbnQYAyABKAkiOwoRUmF0ZU9yZGVyUmVzcG9uc2USJgoFb3JkZXIYASABKAsyFy5rZXB1LmRpc3BhdGNoLnYxLk9yZGVyIiMKD0dldE9yZGVyUmVxdWVzdBIQCghvcmRlcl9pZBgBIAEoCSI6ChBHZXRPcmRlclJlc3BvbnNlEiYKBW9yZGVyGAEgASgLMhcua2VwdS5kaXNwYXRjaC52MS5PcmRlciKcAQoRTGlzdE9yZGVyc1JlcXVlc3QSDgoGb3JnX2lkGAEgASgJEi8KCHN0YXR1c2VzGAIgAygOMh0ua2VwdS5kaXNwYXRjaC52MS5PcmRlclN0YXR1cxIPCgd0ZWFtX2lkGAMgASgJEhQKDHJlcXVlc3Rlcl9pZBgEIAEoCRIRCglwYWdlX3NpemUYBSABKAUSDAoEcGFnZRgGIAEoBSJMChJMaXN0T3JkZXJzUmVzcG9uc2USJwoGb3JkZXJzGAEgAygLMhcua2VwdS5kaXNwYXRjaC52MS5PcmRlchINCgV0b3RhbBgCIAEoBSI2ChNTdWdnZXN0VGVhbXNSZXF1ZXN0EhAKCG9yZGVyX2lkGAEgASgJEg0KBWxpbWl0GAIgASgFIlEKCVNjb3JlUGFydBIOCgZmYWN0b3IYASABKAkSDgoGcG9pbnRzGAIgASgBEhEKCXJlYXNvbl96aBgDIAEoCRIRCglyZWFzb25fZW4YBCABKAkilgEKDlRlYW1TdWdnZXN0aW9uEg8KB3RlYW1faWQYASABKAkSEQoJdGVhbV9uYW1lGAIgASgJEg0KBXNjb3JlGAMgASgBEioKBXBhcnRzGAQgAygLMhsua2VwdS5kaXNwYXRjaC52MS5TY29yZVBhcnQSJQoGdGhlbWVzGAUgAygOMhUua2VwdS5jb21tb24udjEuVGhlbWUiTQoUU3VnZ2VzdFRlYW1zUmVzcG9uc2USNQoLc3VnZ2VzdGlvbnMYASADKAsyIC5rZXB1LmRpc3BhdGNoLnYxLlRlYW1TdWdnZXN0aW9uIqICCg9NZXJnZVN1Z2dlc3Rpb24SEQoJb3JkZXJfaWRzGAEgAygJEiQKBXRoZW1lGAIgASgOMhUua2VwdS5jb21tb24udjEuVGhlbWUSKgoIYXVkaWVuY2UYAyABKA4yGC5rZXB1LmNvbW1vbi52MS5BdWRpZW5jZRITCgthcmVhX29yZ19pZBgEIAEoCRIVCg1jb21tdW5pdHlfaWRzGAUgAygJEiwKCGVhcmxpZXN0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIqCgZsYXRlc3QYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhEKCXJlYXNvbl96aBgIIAEoCRIRCglyZWFzb25fZW4YCSABKAkiOwoUU3VnZ2VzdE1lcmdlc1JlcXVlc3QSDgoGb3JnX2lkGAEgASgJEhMKC3dpbmRvd19kYXlzGAIgASgFIk8KFVN1Z2dlc3RNZXJnZXNSZXNwb25zZRI2CgtzdWdnZXN0aW9ucxgBIAMoCzIhLmtlcHUuZGlzcGF0Y2gudjEuTWVyZ2VTdWdnZXN0aW9uIqIBCgtNZXJnZU1lbWJlchIQCghvcmRlcl9pZBgBIAEoCRItCgZhbnN3ZXIYAiABKA4yHS5rZXB1LmRpc3BhdGNoLnYxLk1lcmdlQW5zd2VyEhYKDmFuc3dlcmVkX2J5X2lkGAMgASgJEg4KBnJlYXNvbhgEIAEoCRIUCgxjb21tdW5pdHlfaWQYBSABKAkSFAoMcmVxdWVzdGVyX2lkGAYgASgJIuIBCgVNZXJnZRIQCghtZXJnZV9pZBgBIAEoCRItCgZzdGF0dXMYAiABKA4yHS5rZXB1LmRpc3BhdGNoLnYxLk1lcmdlU3RhdHVzEi4KB21lbWJlcnMYAyADKAsyHS5rZXB1LmRpc3BhdGNoLnYxLk1lcmdlTWVtYmVyEhYKDnByb3Bvc2VkX2J5X2lkGAQgASgJEhoKEnByb3Bvc2VkX2J5X29yZ19pZBgFIAEoCRIVCg1sZWFkX29yZGVyX2lkGAYgASgJEg8KB3ZlcnNpb24YByABKAMSDAoEbm90ZRgIIAEoCSJIChNQcm9wb3NlTWVyZ2VSZXF1ZXN0EhEKCW9yZGVyX2lkcxgBIAMoCRIMCgRub3RlGAIgASgJEhAKCG1lcmdlX2lkGAMgASgJIlkKEkFuc3dlck1lcmdlUmVxdWVzdBIQCghtZXJnZV9pZBgBIAEoCRIQCghvcmRlcl9pZBgCIAEoCRIPCgdjb25zZW50GAMgASgIEg4KBnJlYXNvbhgEIAEoCSInChNDb25maXJtTWVyZ2VSZXF1ZXN0EhAKCG1lcmdlX2lkGAEgASgJIjUKD0dldE1lcmdlUmVxdWVzdBIQCghtZXJnZV9pZBgBIAEoCRIQCghvcmRlcl9pZBgCIAEoCSI3Cg1NZXJnZVJlc3BvbnNlEiYKBW1lcmdlGAEgASgLMhcua2VwdS5kaXNwYXRjaC52MS5NZXJnZSpfCgtNZXJnZVN0YXR1cxIcChhNRVJHRV9TVEFUVVNfVU5TUEVDSUZJRUQQABIZChVNRVJHRV9TVEFUVVNfUFJPUE9TRUQQARIXChNNRVJHRV9TVEFUVVNfTUVSR0VEEAIqfAoLTWVyZ2VBbnN3ZXISHAoYTUVSR0VfQU5TV0VSX1VOU1BFQ0lGSUVEEAASGAoUTUVSR0VfQU5TV0VSX1BFTkRJTkcQARIaChZNRVJHRV9BTlNXRVJfQ09OU0VOVEVEEAISGQoVTUVSR0VfQU5TV0VSX0RFQ0xJTkVEEAMyigwKD0Rpc3BhdGNoU2VydmljZRJaCgtTdWJtaXRPcmRlchIkLmtlcHUuZGlzcGF0Y2gudjEuU3VibWl0T3JkZXJSZXF1ZXN0GiUua2VwdS5kaXNwYXRjaC52MS5TdWJtaXRPcmRlclJlc3BvbnNlEmAKDURpc3BhdGNoT3JkZXISJi5rZXB1LmRpc3BhdGNoLnYxLkRpc3BhdGNoT3JkZXJSZXF1ZXN0Gicua2VwdS5kaXNwYXRjaC52MS5EaXNwYXRjaE9yZGVyUmVzcG9uc2USVAoJUG9vbE9yZGVyEiIua2VwdS5kaXNwYXRjaC52MS5Qb29sT3JkZXJSZXF1ZXN0GiMua2VwdS5kaXNwYXRjaC52MS5Qb29sT3JkZXJSZXNwb25zZRJXCgpDbGFpbU9yZGVyEiMua2VwdS5kaXNwYXRjaC52MS5DbGFpbU9yZGVyUmVxdWVzdBokLmtlcHUuZGlzcGF0Y2gudjEuQ2xhaW1PcmRlclJlc3BvbnNlEloKC0FjY2VwdE9yZGVyEiQua2VwdS5kaXNwYXRjaC52MS5BY2NlcHRPcmRlclJlcXVlc3QaJS5rZXB1LmRpc3BhdGNoLnYxLkFjY2VwdE9yZGVyUmVzcG9uc2USXQoMRGVjbGluZU9yZGVyEiUua2VwdS5kaXNwYXRjaC52MS5EZWNsaW5lT3JkZXJSZXF1ZXN0GiYua2VwdS5kaXNwYXRjaC52MS5EZWNsaW5lT3JkZXJSZXNwb25zZRJaCgtDYW5jZWxPcmRlchIkLmtlcHUuZGlzcGF0Y2gudjEuQ2FuY2VsT3JkZXJSZXF1ZXN0GiUua2VwdS5kaXNwYXRjaC52MS5DYW5jZWxPcmRlclJlc3BvbnNlEloKC1JlamVjdE9yZGVyEiQua2VwdS5kaXNwYXRjaC52MS5SZWplY3RPcmRlclJlcXVlc3QaJS5rZXB1LmRpc3BhdGNoLnYxLlJlamVjdE9yZGVyUmVzcG9uc2USVAoJUmF0ZU9yZGVyEiIua2VwdS5kaXNwYXRjaC52MS5SYXRlT3JkZXJSZXF1ZXN0GiMua2VwdS5kaXNwYXRjaC52MS5SYXRlT3JkZXJSZXNwb25zZRJRCghHZXRPcmRlchIhLmtlcHUuZGlzcGF0Y2gudjEuR2V0T3JkZXJSZXF1ZXN0GiIua2VwdS5kaXNwYXRjaC52MS5HZXRPcmRlclJlc3BvbnNlElcKCkxpc3RPcmRlcnMSIy5rZXB1LmRpc3BhdGNoLnYxLkxpc3RPcmRlcnNSZXF1ZXN0GiQua2VwdS5kaXNwYXRjaC52MS5MaXN0T3JkZXJzUmVzcG9uc2USXQoMU3VnZ2VzdFRlYW1zEiUua2VwdS5kaXNwYXRjaC52MS5TdWdnZXN0VGVhbXNSZXF1ZXN0GiYua2VwdS5kaXNwYXRjaC52MS5TdWdnZXN0VGVhbXNSZXNwb25zZRJgCg1TdWdnZXN0TWVyZ2VzEiYua2VwdS5kaXNwYXRjaC52MS5TdWdnZXN0TWVyZ2VzUmVxdWVzdBonLmtlcHUuZGlzcGF0Y2gudjEuU3VnZ2VzdE1lcmdlc1Jlc3BvbnNlElYKDFByb3Bvc2VNZXJnZRIlLmtlcHUuZGlzcGF0Y2gudjEuUHJvcG9zZU1lcmdlUmVxdWVzdBofLmtlcHUuZGlzcGF0Y2gudjEuTWVyZ2VSZXNwb25zZRJUCgtBbnN3ZXJNZXJnZRIkLmtlcHUuZGlzcGF0Y2gudjEuQW5zd2VyTWVyZ2VSZXF1ZXN0Gh8ua2VwdS5kaXNwYXRjaC52MS5NZXJnZVJlc3BvbnNlElYKDENvbmZpcm1NZXJnZRIlLmtlcHUuZGlzcGF0Y2gudjEuQ29uZmlybU1lcmdlUmVxdWVzdBofLmtlcHUuZGlzcGF0Y2gudjEuTWVyZ2VSZXNwb25zZRJOCghHZXRNZXJnZRIhLmtlcHUuZGlzcGF0Y2gudjEuR2V0TWVyZ2VSZXF1ZXN0Gh8ua2VwdS5kaXNwYXRjaC52MS5NZXJnZVJlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_timestamp, file_kepu_common_v1_catalog, file_kepu_common_v1_envelope, file_kepu_dispatch_v1_events]);
 
 /**
  * One step of an order's life, for its timeline: what happened, when, who, why.
@@ -146,6 +146,18 @@ export type Order = Message<"kepu.dispatch.v1.Order"> & {
    * @generated from field: kepu.dispatch.v1.OnBehalf on_behalf = 16;
    */
   onBehalf?: OnBehalf;
+
+  /**
+   * Set once the order is part of a merge group: the group and the order that carries it.
+   *
+   * @generated from field: string merge_id = 17;
+   */
+  mergeId: string;
+
+  /**
+   * @generated from field: string lead_order_id = 18;
+   */
+  leadOrderId: string;
 };
 
 /**
@@ -744,6 +756,395 @@ export const SuggestTeamsResponseSchema: GenMessage<SuggestTeamsResponse> = /*@_
   messageDesc(file_kepu_dispatch_v1_service, 27);
 
 /**
+ * A group of open orders that could be one merged activity: same theme, compatible audience,
+ * neighbouring communities, wanted dates within the window.
+ *
+ * @generated from message kepu.dispatch.v1.MergeSuggestion
+ */
+export type MergeSuggestion = Message<"kepu.dispatch.v1.MergeSuggestion"> & {
+  /**
+   * @generated from field: repeated string order_ids = 1;
+   */
+  orderIds: string[];
+
+  /**
+   * @generated from field: kepu.common.v1.Theme theme = 2;
+   */
+  theme: Theme;
+
+  /**
+   * @generated from field: kepu.common.v1.Audience audience = 3;
+   */
+  audience: Audience;
+
+  /**
+   * The street (or district) the communities share.
+   *
+   * @generated from field: string area_org_id = 4;
+   */
+  areaOrgId: string;
+
+  /**
+   * @generated from field: repeated string community_ids = 5;
+   */
+  communityIds: string[];
+
+  /**
+   * @generated from field: google.protobuf.Timestamp earliest = 6;
+   */
+  earliest?: Timestamp;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp latest = 7;
+   */
+  latest?: Timestamp;
+
+  /**
+   * @generated from field: string reason_zh = 8;
+   */
+  reasonZh: string;
+
+  /**
+   * @generated from field: string reason_en = 9;
+   */
+  reasonEn: string;
+};
+
+/**
+ * Describes the message kepu.dispatch.v1.MergeSuggestion.
+ * Use `create(MergeSuggestionSchema)` to create a new message.
+ */
+export const MergeSuggestionSchema: GenMessage<MergeSuggestion> = /*@__PURE__*/
+  messageDesc(file_kepu_dispatch_v1_service, 28);
+
+/**
+ * @generated from message kepu.dispatch.v1.SuggestMergesRequest
+ */
+export type SuggestMergesRequest = Message<"kepu.dispatch.v1.SuggestMergesRequest"> & {
+  /**
+   * Open orders of communities in this org's subtree (a street, a district).
+   *
+   * @generated from field: string org_id = 1;
+   */
+  orgId: string;
+
+  /**
+   * Days between the earliest and latest wanted date in one group; 0 = the default (14).
+   *
+   * @generated from field: int32 window_days = 2;
+   */
+  windowDays: number;
+};
+
+/**
+ * Describes the message kepu.dispatch.v1.SuggestMergesRequest.
+ * Use `create(SuggestMergesRequestSchema)` to create a new message.
+ */
+export const SuggestMergesRequestSchema: GenMessage<SuggestMergesRequest> = /*@__PURE__*/
+  messageDesc(file_kepu_dispatch_v1_service, 29);
+
+/**
+ * @generated from message kepu.dispatch.v1.SuggestMergesResponse
+ */
+export type SuggestMergesResponse = Message<"kepu.dispatch.v1.SuggestMergesResponse"> & {
+  /**
+   * @generated from field: repeated kepu.dispatch.v1.MergeSuggestion suggestions = 1;
+   */
+  suggestions: MergeSuggestion[];
+};
+
+/**
+ * Describes the message kepu.dispatch.v1.SuggestMergesResponse.
+ * Use `create(SuggestMergesResponseSchema)` to create a new message.
+ */
+export const SuggestMergesResponseSchema: GenMessage<SuggestMergesResponse> = /*@__PURE__*/
+  messageDesc(file_kepu_dispatch_v1_service, 30);
+
+/**
+ * @generated from message kepu.dispatch.v1.MergeMember
+ */
+export type MergeMember = Message<"kepu.dispatch.v1.MergeMember"> & {
+  /**
+   * @generated from field: string order_id = 1;
+   */
+  orderId: string;
+
+  /**
+   * @generated from field: kepu.dispatch.v1.MergeAnswer answer = 2;
+   */
+  answer: MergeAnswer;
+
+  /**
+   * @generated from field: string answered_by_id = 3;
+   */
+  answeredById: string;
+
+  /**
+   * @generated from field: string reason = 4;
+   */
+  reason: string;
+
+  /**
+   * @generated from field: string community_id = 5;
+   */
+  communityId: string;
+
+  /**
+   * @generated from field: string requester_id = 6;
+   */
+  requesterId: string;
+};
+
+/**
+ * Describes the message kepu.dispatch.v1.MergeMember.
+ * Use `create(MergeMemberSchema)` to create a new message.
+ */
+export const MergeMemberSchema: GenMessage<MergeMember> = /*@__PURE__*/
+  messageDesc(file_kepu_dispatch_v1_service, 31);
+
+/**
+ * @generated from message kepu.dispatch.v1.Merge
+ */
+export type Merge = Message<"kepu.dispatch.v1.Merge"> & {
+  /**
+   * @generated from field: string merge_id = 1;
+   */
+  mergeId: string;
+
+  /**
+   * @generated from field: kepu.dispatch.v1.MergeStatus status = 2;
+   */
+  status: MergeStatus;
+
+  /**
+   * @generated from field: repeated kepu.dispatch.v1.MergeMember members = 3;
+   */
+  members: MergeMember[];
+
+  /**
+   * @generated from field: string proposed_by_id = 4;
+   */
+  proposedById: string;
+
+  /**
+   * @generated from field: string proposed_by_org_id = 5;
+   */
+  proposedByOrgId: string;
+
+  /**
+   * Set once merged: the order dispatched and accepted for the whole group.
+   *
+   * @generated from field: string lead_order_id = 6;
+   */
+  leadOrderId: string;
+
+  /**
+   * @generated from field: int64 version = 7;
+   */
+  version: bigint;
+
+  /**
+   * @generated from field: string note = 8;
+   */
+  note: string;
+};
+
+/**
+ * Describes the message kepu.dispatch.v1.Merge.
+ * Use `create(MergeSchema)` to create a new message.
+ */
+export const MergeSchema: GenMessage<Merge> = /*@__PURE__*/
+  messageDesc(file_kepu_dispatch_v1_service, 32);
+
+/**
+ * @generated from message kepu.dispatch.v1.ProposeMergeRequest
+ */
+export type ProposeMergeRequest = Message<"kepu.dispatch.v1.ProposeMergeRequest"> & {
+  /**
+   * @generated from field: repeated string order_ids = 1;
+   */
+  orderIds: string[];
+
+  /**
+   * @generated from field: string note = 2;
+   */
+  note: string;
+
+  /**
+   * Optional: the client's id, so a retried proposal creates nothing twice.
+   *
+   * @generated from field: string merge_id = 3;
+   */
+  mergeId: string;
+};
+
+/**
+ * Describes the message kepu.dispatch.v1.ProposeMergeRequest.
+ * Use `create(ProposeMergeRequestSchema)` to create a new message.
+ */
+export const ProposeMergeRequestSchema: GenMessage<ProposeMergeRequest> = /*@__PURE__*/
+  messageDesc(file_kepu_dispatch_v1_service, 33);
+
+/**
+ * @generated from message kepu.dispatch.v1.AnswerMergeRequest
+ */
+export type AnswerMergeRequest = Message<"kepu.dispatch.v1.AnswerMergeRequest"> & {
+  /**
+   * @generated from field: string merge_id = 1;
+   */
+  mergeId: string;
+
+  /**
+   * @generated from field: string order_id = 2;
+   */
+  orderId: string;
+
+  /**
+   * True: merge my order; false: keep my own order.
+   *
+   * @generated from field: bool consent = 3;
+   */
+  consent: boolean;
+
+  /**
+   * @generated from field: string reason = 4;
+   */
+  reason: string;
+};
+
+/**
+ * Describes the message kepu.dispatch.v1.AnswerMergeRequest.
+ * Use `create(AnswerMergeRequestSchema)` to create a new message.
+ */
+export const AnswerMergeRequestSchema: GenMessage<AnswerMergeRequest> = /*@__PURE__*/
+  messageDesc(file_kepu_dispatch_v1_service, 34);
+
+/**
+ * @generated from message kepu.dispatch.v1.ConfirmMergeRequest
+ */
+export type ConfirmMergeRequest = Message<"kepu.dispatch.v1.ConfirmMergeRequest"> & {
+  /**
+   * @generated from field: string merge_id = 1;
+   */
+  mergeId: string;
+};
+
+/**
+ * Describes the message kepu.dispatch.v1.ConfirmMergeRequest.
+ * Use `create(ConfirmMergeRequestSchema)` to create a new message.
+ */
+export const ConfirmMergeRequestSchema: GenMessage<ConfirmMergeRequest> = /*@__PURE__*/
+  messageDesc(file_kepu_dispatch_v1_service, 35);
+
+/**
+ * @generated from message kepu.dispatch.v1.GetMergeRequest
+ */
+export type GetMergeRequest = Message<"kepu.dispatch.v1.GetMergeRequest"> & {
+  /**
+   * @generated from field: string merge_id = 1;
+   */
+  mergeId: string;
+
+  /**
+   * Instead of merge_id: the newest merge naming this order (a requester's order page asks so).
+   *
+   * @generated from field: string order_id = 2;
+   */
+  orderId: string;
+};
+
+/**
+ * Describes the message kepu.dispatch.v1.GetMergeRequest.
+ * Use `create(GetMergeRequestSchema)` to create a new message.
+ */
+export const GetMergeRequestSchema: GenMessage<GetMergeRequest> = /*@__PURE__*/
+  messageDesc(file_kepu_dispatch_v1_service, 36);
+
+/**
+ * @generated from message kepu.dispatch.v1.MergeResponse
+ */
+export type MergeResponse = Message<"kepu.dispatch.v1.MergeResponse"> & {
+  /**
+   * @generated from field: kepu.dispatch.v1.Merge merge = 1;
+   */
+  merge?: Merge;
+};
+
+/**
+ * Describes the message kepu.dispatch.v1.MergeResponse.
+ * Use `create(MergeResponseSchema)` to create a new message.
+ */
+export const MergeResponseSchema: GenMessage<MergeResponse> = /*@__PURE__*/
+  messageDesc(file_kepu_dispatch_v1_service, 37);
+
+/**
+ * @generated from enum kepu.dispatch.v1.MergeStatus
+ */
+export enum MergeStatus {
+  /**
+   * @generated from enum value: MERGE_STATUS_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * 待确认
+   *
+   * @generated from enum value: MERGE_STATUS_PROPOSED = 1;
+   */
+  PROPOSED = 1,
+
+  /**
+   * 已合并
+   *
+   * @generated from enum value: MERGE_STATUS_MERGED = 2;
+   */
+  MERGED = 2,
+}
+
+/**
+ * Describes the enum kepu.dispatch.v1.MergeStatus.
+ */
+export const MergeStatusSchema: GenEnum<MergeStatus> = /*@__PURE__*/
+  enumDesc(file_kepu_dispatch_v1_service, 0);
+
+/**
+ * @generated from enum kepu.dispatch.v1.MergeAnswer
+ */
+export enum MergeAnswer {
+  /**
+   * @generated from enum value: MERGE_ANSWER_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * 待答复
+   *
+   * @generated from enum value: MERGE_ANSWER_PENDING = 1;
+   */
+  PENDING = 1,
+
+  /**
+   * 同意合并
+   *
+   * @generated from enum value: MERGE_ANSWER_CONSENTED = 2;
+   */
+  CONSENTED = 2,
+
+  /**
+   * 保留原订单
+   *
+   * @generated from enum value: MERGE_ANSWER_DECLINED = 3;
+   */
+  DECLINED = 3,
+}
+
+/**
+ * Describes the enum kepu.dispatch.v1.MergeAnswer.
+ */
+export const MergeAnswerSchema: GenEnum<MergeAnswer> = /*@__PURE__*/
+  enumDesc(file_kepu_dispatch_v1_service, 1);
+
+/**
  * The order workflow 点单 → 派单 → 领单 → 接单. Who acts comes from the call's actor (metadata):
  * staff act on their org subtree, team leaders for their team (actor.org_id = team id), residents
  * for their own orders. Every command answers with the order as it is afterwards.
@@ -856,6 +1257,48 @@ export const DispatchService: GenService<{
     methodKind: "unary";
     input: typeof SuggestTeamsRequestSchema;
     output: typeof SuggestTeamsResponseSchema;
+  },
+  /**
+   * Merged demand (合并需求): suggestions, proposal, each requester's answer, confirmation.
+   *
+   * @generated from rpc kepu.dispatch.v1.DispatchService.SuggestMerges
+   */
+  suggestMerges: {
+    methodKind: "unary";
+    input: typeof SuggestMergesRequestSchema;
+    output: typeof SuggestMergesResponseSchema;
+  },
+  /**
+   * @generated from rpc kepu.dispatch.v1.DispatchService.ProposeMerge
+   */
+  proposeMerge: {
+    methodKind: "unary";
+    input: typeof ProposeMergeRequestSchema;
+    output: typeof MergeResponseSchema;
+  },
+  /**
+   * @generated from rpc kepu.dispatch.v1.DispatchService.AnswerMerge
+   */
+  answerMerge: {
+    methodKind: "unary";
+    input: typeof AnswerMergeRequestSchema;
+    output: typeof MergeResponseSchema;
+  },
+  /**
+   * @generated from rpc kepu.dispatch.v1.DispatchService.ConfirmMerge
+   */
+  confirmMerge: {
+    methodKind: "unary";
+    input: typeof ConfirmMergeRequestSchema;
+    output: typeof MergeResponseSchema;
+  },
+  /**
+   * @generated from rpc kepu.dispatch.v1.DispatchService.GetMerge
+   */
+  getMerge: {
+    methodKind: "unary";
+    input: typeof GetMergeRequestSchema;
+    output: typeof MergeResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_kepu_dispatch_v1_service, 0);
