@@ -71,7 +71,7 @@ beforeAll(async () => {
   redis = new Redis(engines.urls.redisUrl);
   await seed(platform.address("registry"));
   // 红荔: two health orders and one 数字素养 (nothing on its menu serves that); 百花: two 数字素养 orders.
-  const residents = { [hongli]: await residentOf(hongli, "13700007771"), [baihua]: await residentOf(baihua, "13700007772") };
+  const residents: Record<string, string> = { [hongli]: await residentOf(hongli, "13700007771"), [baihua]: await residentOf(baihua, "13700007772") };
   const orders: [string, string][] = [[hongli, "THEME_HEALTH"], [hongli, "THEME_HEALTH"], [hongli, "THEME_DIGITAL_LITERACY"], [baihua, "THEME_DIGITAL_LITERACY"], [baihua, "THEME_DIGITAL_LITERACY"]];
   for (const [communityId, theme] of orders) {
     await waitFor(async () => post("/api/v1/orders", { title: "想听的科普", theme, communityId, expectedParticipants: 10 }, residents[communityId]).then(() => true).catch(() => false), { what: "dispatch to take the order", timeoutMs: 30_000 });
