@@ -22,7 +22,7 @@ import { ServiceProcess, TestEngines, testSigner, uniquePrefix, waitFor } from "
 import { expectAccessible } from "./a11y";
 import { launchBrowser } from "./browser";
 import { distDir, ensureBuilt } from "./build";
-import { expectNoIds } from "./visible-ids";
+import { visibleIds } from "./visible-ids";
 
 const engines = new TestEngines(uniquePrefix("bell"));
 const redis = new Redis(engines.urls.redisUrl);
@@ -65,6 +65,12 @@ async function call<T>(method: string, path: string, token: string, body?: unkno
 }
 
 const staffToken = async (account: string) => (await (await fetch(`${gateway.httpUrl}/api/v1/auth/sign-in`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ account, password: "kepu-demo" }) })).json() as { accessToken: string }).accessToken;
+
+/** Each screenshot checked like the other journeys' — soft, so one page's finding does not hide the next pages'. */
+async function checked(page: Page, what: string) {
+  expect.soft(await visibleIds(page), `machine ids visible on ${what} (${page.url()})`).toEqual([]);
+  await expectAccessible(page, what);
+}
 
 interface Tokens { accessToken: string; refreshToken: string }
 
@@ -132,8 +138,7 @@ describe("the bell and the webhooks page in a browser", () => {
     await resident.locator(".open-inbox").click();
     await resident.getByText("暂时没有消息").waitFor();
     await resident.screenshot({ path: `${shots}/13-resident-inbox-empty.png`, fullPage: true });
-    await expectNoIds(resident, "13-resident-inbox-empty");
-    await expectAccessible(resident, "13-resident-inbox-empty");
+    await checked(resident, "13-resident-inbox-empty");
     await resident.keyboard.press("Escape");
 
     // 派单 and 接单 happen elsewhere; the open page hears of each without a reload.
@@ -152,8 +157,7 @@ describe("the bell and the webhooks page in a browser", () => {
     expect(await notices.nth(1).textContent()).toContain("福田区科技志愿服务队");
     expect(await notices.first().locator("time").textContent()).toContain("北京时间");
     await resident.screenshot({ path: `${shots}/14-resident-bell-live.png`, fullPage: true });
-    await expectNoIds(resident, "14-resident-bell-live");
-    await expectAccessible(resident, "14-resident-bell-live");
+    await checked(resident, "14-resident-bell-live");
 
     // One read, then all; the count follows.
     await notices.nth(2).locator(".mark-read").click();
@@ -174,8 +178,7 @@ describe("the bell and the webhooks page in a browser", () => {
     await resident.locator(".open-inbox").click();
     await expect.poll(titles).toEqual(["Scheduled", "Order accepted", "Order dispatched"]);
     await resident.screenshot({ path: `${shots}/15-resident-inbox-en.png`, fullPage: true });
-    await expectNoIds(resident, "15-resident-inbox-en");
-    await expectAccessible(resident, "15-resident-inbox-en");
+    await checked(resident, "15-resident-inbox-en");
     await resident.keyboard.press("Escape");
     await resident.locator(".inbox-drawer").waitFor({ state: "hidden" });
     await resident.getByRole("button", { name: "中文" }).click();
@@ -191,8 +194,7 @@ describe("the bell and the webhooks page in a browser", () => {
     await resident.locator(".open-settings").click();
     await expect.poll(() => resident.locator("input[name=smsPhone]").getAttribute("placeholder")).toContain("137****6666");
     await resident.screenshot({ path: `${shots}/16-resident-sms-settings.png`, fullPage: true });
-    await expectNoIds(resident, "16-resident-sms-settings");
-    await expectAccessible(resident, "16-resident-sms-settings");
+    await checked(resident, "16-resident-sms-settings");
     const settings = await call<{ settings: { smsEnabled: boolean; phone: string } }>("GET", "/api/v1/me/notification-settings", tokens.accessToken);
     expect(settings.settings).toEqual({ smsEnabled: true, phone: "137****6666" });
   }, 180_000);
@@ -202,8 +204,7 @@ describe("the bell and the webhooks page in a browser", () => {
     await district.goto(`${gateway.httpUrl}/admin/webhooks`);
     await district.getByText("还没有订阅").waitFor();
     await district.screenshot({ path: `${shots}/17-district-webhooks-empty.png`, fullPage: true });
-    await expectNoIds(district, "17-district-webhooks-empty");
-    await expectAccessible(district, "17-district-webhooks-empty");
+    await checked(district, "17-district-webhooks-empty");
 
     const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/kepu-hook`;
     await district.locator(".new-webhook").click();
@@ -239,8 +240,7 @@ describe("the bell and the webhooks page in a browser", () => {
     expect(await deliveries.first().locator(".status-code").textContent()).toBe("200");
     expect(await deliveries.first().textContent()).toContain("居民点单");
     await district.screenshot({ path: `${shots}/18-district-webhook-log.png`, fullPage: true });
-    await expectNoIds(district, "18-district-webhook-log");
-    await expectAccessible(district, "18-district-webhook-log");
+    await checked(district, "18-district-webhook-log");
 
     // Redeliver asks first, then says what happened; the receiver gets the same event again.
     await deliveries.first().locator(".redeliver").click();
@@ -261,8 +261,7 @@ describe("the bell and the webhooks page in a browser", () => {
     await district.getByText("订阅已停用").first().waitFor();
     await row.getByText("已停用").waitFor();
     await district.screenshot({ path: `${shots}/19-district-webhooks.png`, fullPage: true });
-    await expectNoIds(district, "19-district-webhooks");
-    await expectAccessible(district, "19-district-webhooks");
+    await checked(district, "19-district-webhooks");
 
     // Deleted after asking: the list is empty again.
     await row.locator(".delete").click();
