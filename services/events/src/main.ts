@@ -13,6 +13,7 @@ import { readConfig } from "./config.js";
 import { Rotations } from "./rotations.js";
 import { eventsService } from "./grpc/events-service.js";
 import { orderConsumer } from "./messaging/order-consumer.js";
+import { MergeHoldStore } from "./merged-activity.js";
 import { registryConsumer } from "./messaging/registry-consumer.js";
 import { ActivityStore } from "./store/activity-store.js";
 import { CalendarStore } from "./store/calendar-store.js";
@@ -58,7 +59,7 @@ const activities = new Activities(
   calendars,
   campaignStore,
 );
-const consumer = orderConsumer(engines.kafka, engines.group("orders"), engines.topic("dispatch"), activities, logger);
+const consumer = orderConsumer(engines.kafka, engines.group("orders"), engines.topic("dispatch"), activities, logger, new MergeHoldStore(engines.db!));
 const registryNews = registryConsumer(engines.kafka, engines.group("registry"), engines.topic("registry"), registry, logger);
 
 const rpc = new RpcServer({

@@ -19,9 +19,10 @@ import calendar from "./calendar.js";
 import campaigns from "./campaigns.js";
 import brands from "./brands.js";
 import credits from "./credits.js";
+import merges from "./merges.js";
 
 export type { Clients } from "./context.js";
 
 export async function registerRoutes(app: FastifyInstance, options: RouteOptions): Promise<void> {
-  for (const plugin of [auth, accounts, registry, teams, imports, menu, resources, bases, calendar, brands, orders, chain, activities, campaigns, credits, stats, notifications, webhooks]) await app.register(plugin, options);
+  for (const plugin of [auth, accounts, registry, teams, imports, menu, resources, bases, calendar, brands, orders, merges, chain, activities, campaigns, credits, stats, notifications, webhooks]) await app.register(plugin, options);
 }
