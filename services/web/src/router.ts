@@ -15,6 +15,7 @@ const routes: RouteRecordRaw[] = [
   { path: "/resident/orders", component: () => import("./views/resident/MyOrders.vue"), meta: { roles: ["RESIDENT"] } },
   { path: "/resident/activities", component: () => import("./views/resident/ActivitiesPage.vue"), meta: { roles: ["RESIDENT"] } },
   { path: "/resident/bookings", component: () => import("./views/resident/MyBookings.vue"), meta: { roles: ["RESIDENT"] } },
+  { path: "/resident/credits", component: () => import("./views/resident/MyCredits.vue"), meta: { roles: ["RESIDENT"] } }, // 我的学分
   { path: "/staff/orders", component: () => import("./views/staff/OrdersPage.vue"), meta: { roles: staffRoles } },
   // 代点单: a community worker orders for a resident of her community (dispatch allows it to workers only).
   { path: "/staff/proxy-order", component: () => import("./views/staff/ProxyOrderPage.vue"), meta: { roles: ["COMMUNITY_WORKER"] } },

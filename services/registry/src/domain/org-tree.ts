@@ -24,6 +24,7 @@ const allowedParents: Record<OrgKind, OrgKind[]> = {
   [OrgKind.PRACTICE_STATION]: [OrgKind.PRACTICE_INSTITUTE],
   [OrgKind.PRACTICE_POINT]: [OrgKind.PRACTICE_STATION],
   [OrgKind.PARTY_SERVICE_CENTER]: [OrgKind.STREET, OrgKind.COMMUNITY],
+  [OrgKind.SCHOOL]: [OrgKind.DISTRICT, OrgKind.STREET],
 };
 
 /** Each kind's name as users say it: in Chinese (the template's and the reports' word), and in English. */
@@ -39,6 +40,7 @@ export const orgKindNames: Record<OrgKind, { zh: string; en: string }> = {
   [OrgKind.PRACTICE_STATION]: { zh: "新时代文明实践站", en: "civilization practice station" },
   [OrgKind.PRACTICE_POINT]: { zh: "新时代文明实践点", en: "civilization practice point" },
   [OrgKind.PARTY_SERVICE_CENTER]: { zh: "党群服务中心", en: "Party and public service centre" },
+  [OrgKind.SCHOOL]: { zh: "学校", en: "school" },
 };
 
 const nameOf = (kind: OrgKind) => orgKindNames[kind] ?? { zh: `类型 ${kind}`, en: `kind ${kind}` };

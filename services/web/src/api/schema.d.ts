@@ -1152,7 +1152,7 @@ export interface paths {
                                 orgId: string;
                                 name: string;
                                 /** @enum {string} */
-                                kind: "ORG_KIND_UNSPECIFIED" | "ORG_KIND_CITY" | "ORG_KIND_DISTRICT" | "ORG_KIND_STREET" | "ORG_KIND_COMMUNITY" | "ORG_KIND_ASSOCIATION" | "ORG_KIND_PRACTICE_CENTER" | "ORG_KIND_PRACTICE_INSTITUTE" | "ORG_KIND_PRACTICE_STATION" | "ORG_KIND_PRACTICE_POINT" | "ORG_KIND_PARTY_SERVICE_CENTER";
+                                kind: "ORG_KIND_UNSPECIFIED" | "ORG_KIND_CITY" | "ORG_KIND_DISTRICT" | "ORG_KIND_STREET" | "ORG_KIND_COMMUNITY" | "ORG_KIND_ASSOCIATION" | "ORG_KIND_PRACTICE_CENTER" | "ORG_KIND_PRACTICE_INSTITUTE" | "ORG_KIND_PRACTICE_STATION" | "ORG_KIND_PRACTICE_POINT" | "ORG_KIND_PARTY_SERVICE_CENTER" | "ORG_KIND_SCHOOL";
                                 parentId: string;
                                 place?: {
                                     orgId: string;
@@ -1239,7 +1239,7 @@ export interface paths {
                                 orgId: string;
                                 name: string;
                                 /** @enum {string} */
-                                kind: "ORG_KIND_UNSPECIFIED" | "ORG_KIND_CITY" | "ORG_KIND_DISTRICT" | "ORG_KIND_STREET" | "ORG_KIND_COMMUNITY" | "ORG_KIND_ASSOCIATION" | "ORG_KIND_PRACTICE_CENTER" | "ORG_KIND_PRACTICE_INSTITUTE" | "ORG_KIND_PRACTICE_STATION" | "ORG_KIND_PRACTICE_POINT" | "ORG_KIND_PARTY_SERVICE_CENTER";
+                                kind: "ORG_KIND_UNSPECIFIED" | "ORG_KIND_CITY" | "ORG_KIND_DISTRICT" | "ORG_KIND_STREET" | "ORG_KIND_COMMUNITY" | "ORG_KIND_ASSOCIATION" | "ORG_KIND_PRACTICE_CENTER" | "ORG_KIND_PRACTICE_INSTITUTE" | "ORG_KIND_PRACTICE_STATION" | "ORG_KIND_PRACTICE_POINT" | "ORG_KIND_PARTY_SERVICE_CENTER" | "ORG_KIND_SCHOOL";
                                 parentId: string;
                                 place?: {
                                     orgId: string;
@@ -1381,7 +1381,7 @@ export interface paths {
                 query: {
                     /** @description 名称的一部分或拼音首字母（如 ylsq）/ part of the name, or its pinyin initials */
                     q: string;
-                    kind?: "ORG_KIND_CITY" | "ORG_KIND_DISTRICT" | "ORG_KIND_STREET" | "ORG_KIND_COMMUNITY" | "ORG_KIND_ASSOCIATION" | "ORG_KIND_PRACTICE_CENTER" | "ORG_KIND_PRACTICE_INSTITUTE" | "ORG_KIND_PRACTICE_STATION" | "ORG_KIND_PRACTICE_POINT" | "ORG_KIND_PARTY_SERVICE_CENTER";
+                    kind?: "ORG_KIND_CITY" | "ORG_KIND_DISTRICT" | "ORG_KIND_STREET" | "ORG_KIND_COMMUNITY" | "ORG_KIND_ASSOCIATION" | "ORG_KIND_PRACTICE_CENTER" | "ORG_KIND_PRACTICE_INSTITUTE" | "ORG_KIND_PRACTICE_STATION" | "ORG_KIND_PRACTICE_POINT" | "ORG_KIND_PARTY_SERVICE_CENTER" | "ORG_KIND_SCHOOL";
                     /** @description 只在此组织之下 / only within this org's subtree */
                     underOrgId?: string;
                     /** @description 最多条数（默认 20）/ at most (20 by default) */
@@ -1404,7 +1404,7 @@ export interface paths {
                                 orgId: string;
                                 name: string;
                                 /** @enum {string} */
-                                kind: "ORG_KIND_UNSPECIFIED" | "ORG_KIND_CITY" | "ORG_KIND_DISTRICT" | "ORG_KIND_STREET" | "ORG_KIND_COMMUNITY" | "ORG_KIND_ASSOCIATION" | "ORG_KIND_PRACTICE_CENTER" | "ORG_KIND_PRACTICE_INSTITUTE" | "ORG_KIND_PRACTICE_STATION" | "ORG_KIND_PRACTICE_POINT" | "ORG_KIND_PARTY_SERVICE_CENTER";
+                                kind: "ORG_KIND_UNSPECIFIED" | "ORG_KIND_CITY" | "ORG_KIND_DISTRICT" | "ORG_KIND_STREET" | "ORG_KIND_COMMUNITY" | "ORG_KIND_ASSOCIATION" | "ORG_KIND_PRACTICE_CENTER" | "ORG_KIND_PRACTICE_INSTITUTE" | "ORG_KIND_PRACTICE_STATION" | "ORG_KIND_PRACTICE_POINT" | "ORG_KIND_PARTY_SERVICE_CENTER" | "ORG_KIND_SCHOOL";
                                 parentId: string;
                                 place?: {
                                     orgId: string;
@@ -1471,7 +1471,7 @@ export interface paths {
                         /** @description 名称 / the name */
                         name: string;
                         /** @enum {string} */
-                        kind: "ORG_KIND_CITY" | "ORG_KIND_DISTRICT" | "ORG_KIND_STREET" | "ORG_KIND_COMMUNITY" | "ORG_KIND_ASSOCIATION" | "ORG_KIND_PRACTICE_CENTER" | "ORG_KIND_PRACTICE_INSTITUTE" | "ORG_KIND_PRACTICE_STATION" | "ORG_KIND_PRACTICE_POINT" | "ORG_KIND_PARTY_SERVICE_CENTER";
+                        kind: "ORG_KIND_CITY" | "ORG_KIND_DISTRICT" | "ORG_KIND_STREET" | "ORG_KIND_COMMUNITY" | "ORG_KIND_ASSOCIATION" | "ORG_KIND_PRACTICE_CENTER" | "ORG_KIND_PRACTICE_INSTITUTE" | "ORG_KIND_PRACTICE_STATION" | "ORG_KIND_PRACTICE_POINT" | "ORG_KIND_PARTY_SERVICE_CENTER" | "ORG_KIND_SCHOOL";
                         /** @description 上级组织（市级组织没有）/ the parent (none for a city) */
                         parentId?: string;
                     };
@@ -1489,7 +1489,7 @@ export interface paths {
                                 orgId: string;
                                 name: string;
                                 /** @enum {string} */
-                                kind: "ORG_KIND_UNSPECIFIED" | "ORG_KIND_CITY" | "ORG_KIND_DISTRICT" | "ORG_KIND_STREET" | "ORG_KIND_COMMUNITY" | "ORG_KIND_ASSOCIATION" | "ORG_KIND_PRACTICE_CENTER" | "ORG_KIND_PRACTICE_INSTITUTE" | "ORG_KIND_PRACTICE_STATION" | "ORG_KIND_PRACTICE_POINT" | "ORG_KIND_PARTY_SERVICE_CENTER";
+                                kind: "ORG_KIND_UNSPECIFIED" | "ORG_KIND_CITY" | "ORG_KIND_DISTRICT" | "ORG_KIND_STREET" | "ORG_KIND_COMMUNITY" | "ORG_KIND_ASSOCIATION" | "ORG_KIND_PRACTICE_CENTER" | "ORG_KIND_PRACTICE_INSTITUTE" | "ORG_KIND_PRACTICE_STATION" | "ORG_KIND_PRACTICE_POINT" | "ORG_KIND_PARTY_SERVICE_CENTER" | "ORG_KIND_SCHOOL";
                                 parentId: string;
                                 place?: {
                                     orgId: string;
@@ -1556,7 +1556,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    kind?: "ORG_KIND_CITY" | "ORG_KIND_DISTRICT" | "ORG_KIND_STREET" | "ORG_KIND_COMMUNITY" | "ORG_KIND_ASSOCIATION" | "ORG_KIND_PRACTICE_CENTER" | "ORG_KIND_PRACTICE_INSTITUTE" | "ORG_KIND_PRACTICE_STATION" | "ORG_KIND_PRACTICE_POINT" | "ORG_KIND_PARTY_SERVICE_CENTER";
+                    kind?: "ORG_KIND_CITY" | "ORG_KIND_DISTRICT" | "ORG_KIND_STREET" | "ORG_KIND_COMMUNITY" | "ORG_KIND_ASSOCIATION" | "ORG_KIND_PRACTICE_CENTER" | "ORG_KIND_PRACTICE_INSTITUTE" | "ORG_KIND_PRACTICE_STATION" | "ORG_KIND_PRACTICE_POINT" | "ORG_KIND_PARTY_SERVICE_CENTER" | "ORG_KIND_SCHOOL";
                 };
                 header?: never;
                 path: {
@@ -1577,7 +1577,7 @@ export interface paths {
                                 orgId: string;
                                 name: string;
                                 /** @enum {string} */
-                                kind: "ORG_KIND_UNSPECIFIED" | "ORG_KIND_CITY" | "ORG_KIND_DISTRICT" | "ORG_KIND_STREET" | "ORG_KIND_COMMUNITY" | "ORG_KIND_ASSOCIATION" | "ORG_KIND_PRACTICE_CENTER" | "ORG_KIND_PRACTICE_INSTITUTE" | "ORG_KIND_PRACTICE_STATION" | "ORG_KIND_PRACTICE_POINT" | "ORG_KIND_PARTY_SERVICE_CENTER";
+                                kind: "ORG_KIND_UNSPECIFIED" | "ORG_KIND_CITY" | "ORG_KIND_DISTRICT" | "ORG_KIND_STREET" | "ORG_KIND_COMMUNITY" | "ORG_KIND_ASSOCIATION" | "ORG_KIND_PRACTICE_CENTER" | "ORG_KIND_PRACTICE_INSTITUTE" | "ORG_KIND_PRACTICE_STATION" | "ORG_KIND_PRACTICE_POINT" | "ORG_KIND_PARTY_SERVICE_CENTER" | "ORG_KIND_SCHOOL";
                                 parentId: string;
                                 place?: {
                                     orgId: string;
@@ -1665,7 +1665,7 @@ export interface paths {
                                 orgId: string;
                                 name: string;
                                 /** @enum {string} */
-                                kind: "ORG_KIND_UNSPECIFIED" | "ORG_KIND_CITY" | "ORG_KIND_DISTRICT" | "ORG_KIND_STREET" | "ORG_KIND_COMMUNITY" | "ORG_KIND_ASSOCIATION" | "ORG_KIND_PRACTICE_CENTER" | "ORG_KIND_PRACTICE_INSTITUTE" | "ORG_KIND_PRACTICE_STATION" | "ORG_KIND_PRACTICE_POINT" | "ORG_KIND_PARTY_SERVICE_CENTER";
+                                kind: "ORG_KIND_UNSPECIFIED" | "ORG_KIND_CITY" | "ORG_KIND_DISTRICT" | "ORG_KIND_STREET" | "ORG_KIND_COMMUNITY" | "ORG_KIND_ASSOCIATION" | "ORG_KIND_PRACTICE_CENTER" | "ORG_KIND_PRACTICE_INSTITUTE" | "ORG_KIND_PRACTICE_STATION" | "ORG_KIND_PRACTICE_POINT" | "ORG_KIND_PARTY_SERVICE_CENTER" | "ORG_KIND_SCHOOL";
                                 parentId: string;
                                 place?: {
                                     orgId: string;
@@ -1762,7 +1762,7 @@ export interface paths {
                                 orgId: string;
                                 name: string;
                                 /** @enum {string} */
-                                kind: "ORG_KIND_UNSPECIFIED" | "ORG_KIND_CITY" | "ORG_KIND_DISTRICT" | "ORG_KIND_STREET" | "ORG_KIND_COMMUNITY" | "ORG_KIND_ASSOCIATION" | "ORG_KIND_PRACTICE_CENTER" | "ORG_KIND_PRACTICE_INSTITUTE" | "ORG_KIND_PRACTICE_STATION" | "ORG_KIND_PRACTICE_POINT" | "ORG_KIND_PARTY_SERVICE_CENTER";
+                                kind: "ORG_KIND_UNSPECIFIED" | "ORG_KIND_CITY" | "ORG_KIND_DISTRICT" | "ORG_KIND_STREET" | "ORG_KIND_COMMUNITY" | "ORG_KIND_ASSOCIATION" | "ORG_KIND_PRACTICE_CENTER" | "ORG_KIND_PRACTICE_INSTITUTE" | "ORG_KIND_PRACTICE_STATION" | "ORG_KIND_PRACTICE_POINT" | "ORG_KIND_PARTY_SERVICE_CENTER" | "ORG_KIND_SCHOOL";
                                 parentId: string;
                                 place?: {
                                     orgId: string;
@@ -1857,7 +1857,7 @@ export interface paths {
                                 orgId: string;
                                 name: string;
                                 /** @enum {string} */
-                                kind: "ORG_KIND_UNSPECIFIED" | "ORG_KIND_CITY" | "ORG_KIND_DISTRICT" | "ORG_KIND_STREET" | "ORG_KIND_COMMUNITY" | "ORG_KIND_ASSOCIATION" | "ORG_KIND_PRACTICE_CENTER" | "ORG_KIND_PRACTICE_INSTITUTE" | "ORG_KIND_PRACTICE_STATION" | "ORG_KIND_PRACTICE_POINT" | "ORG_KIND_PARTY_SERVICE_CENTER";
+                                kind: "ORG_KIND_UNSPECIFIED" | "ORG_KIND_CITY" | "ORG_KIND_DISTRICT" | "ORG_KIND_STREET" | "ORG_KIND_COMMUNITY" | "ORG_KIND_ASSOCIATION" | "ORG_KIND_PRACTICE_CENTER" | "ORG_KIND_PRACTICE_INSTITUTE" | "ORG_KIND_PRACTICE_STATION" | "ORG_KIND_PRACTICE_POINT" | "ORG_KIND_PARTY_SERVICE_CENTER" | "ORG_KIND_SCHOOL";
                                 parentId: string;
                                 place?: {
                                     orgId: string;
@@ -5502,8 +5502,14 @@ export interface paths {
                                         target: number;
                                     }[];
                                     audiences: ("AUDIENCE_UNSPECIFIED" | "AUDIENCE_YOUTH" | "AUDIENCE_ELDERLY" | "AUDIENCE_WOMEN_AND_FAMILIES" | "AUDIENCE_INDUSTRIAL_WORKERS" | "AUDIENCE_FARMERS" | "AUDIENCE_RESIDENTS")[];
+                                    /** @enum {string} */
+                                    status: "BRAND_PLAN_STATUS_UNSPECIFIED" | "BRAND_PLAN_STATUS_AWAITING_APPROVAL" | "BRAND_PLAN_STATUS_APPROVED" | "BRAND_PLAN_STATUS_RETURNED";
+                                    reviewComment: string;
+                                    reviewerOrgId: string;
+                                    reviewerOrgName: string;
                                 }[];
                                 writable: boolean;
+                                reviewable: boolean;
                             };
                         };
                     };
@@ -5610,8 +5616,14 @@ export interface paths {
                                         target: number;
                                     }[];
                                     audiences: ("AUDIENCE_UNSPECIFIED" | "AUDIENCE_YOUTH" | "AUDIENCE_ELDERLY" | "AUDIENCE_WOMEN_AND_FAMILIES" | "AUDIENCE_INDUSTRIAL_WORKERS" | "AUDIENCE_FARMERS" | "AUDIENCE_RESIDENTS")[];
+                                    /** @enum {string} */
+                                    status: "BRAND_PLAN_STATUS_UNSPECIFIED" | "BRAND_PLAN_STATUS_AWAITING_APPROVAL" | "BRAND_PLAN_STATUS_APPROVED" | "BRAND_PLAN_STATUS_RETURNED";
+                                    reviewComment: string;
+                                    reviewerOrgId: string;
+                                    reviewerOrgName: string;
                                 }[];
                                 writable: boolean;
+                                reviewable: boolean;
                             };
                         };
                     };
@@ -5736,8 +5748,14 @@ export interface paths {
                                         target: number;
                                     }[];
                                     audiences: ("AUDIENCE_UNSPECIFIED" | "AUDIENCE_YOUTH" | "AUDIENCE_ELDERLY" | "AUDIENCE_WOMEN_AND_FAMILIES" | "AUDIENCE_INDUSTRIAL_WORKERS" | "AUDIENCE_FARMERS" | "AUDIENCE_RESIDENTS")[];
+                                    /** @enum {string} */
+                                    status: "BRAND_PLAN_STATUS_UNSPECIFIED" | "BRAND_PLAN_STATUS_AWAITING_APPROVAL" | "BRAND_PLAN_STATUS_APPROVED" | "BRAND_PLAN_STATUS_RETURNED";
+                                    reviewComment: string;
+                                    reviewerOrgId: string;
+                                    reviewerOrgName: string;
                                 }[];
                                 writable: boolean;
+                                reviewable: boolean;
                             };
                         };
                     };
@@ -5779,6 +5797,131 @@ export interface paths {
             };
         };
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/communities/{communityId}/plan/{year}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 审批年度计划：批准或退回修改 / Approve a plan, or return it with a comment */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 社区 / the community */
+                    communityId: string;
+                    /** @description 计划年度 / the plan's year */
+                    year: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description approve 批准 / return 退回修改 */
+                        decision: "approve" | "return";
+                        /** @description 审批意见（退回时必填）/ the comment, required to return */
+                        comment?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            brand?: {
+                                communityId: string;
+                                communityName: string;
+                                name: string;
+                                /** @enum {string} */
+                                theme: "THEME_UNSPECIFIED" | "THEME_RURAL_REVITALIZATION" | "THEME_GREEN_LOW_CARBON" | "THEME_DIGITAL_LITERACY" | "THEME_DISASTER_PREVENTION" | "THEME_HEALTH" | "THEME_CIVILIZED_CUSTOMS" | "THEME_FOOD_SAFETY" | "THEME_ARTIFICIAL_INTELLIGENCE" | "THEME_RECYCLING" | "THEME_INTANGIBLE_HERITAGE" | "THEME_DEBUNKING" | "THEME_SCIENTIST_SPIRIT" | "THEME_AGRICULTURE" | "THEME_NUCLEAR" | "THEME_WATER";
+                                demoBase?: {
+                                    baseId: string;
+                                    name: string;
+                                };
+                                partnerBases: {
+                                    baseId: string;
+                                    name: string;
+                                }[];
+                                place?: {
+                                    orgId: string;
+                                    path: string[];
+                                    districtId: string;
+                                    streetId: string;
+                                    communityId: string;
+                                };
+                                slogan: string;
+                                plans: {
+                                    year: number;
+                                    targets: {
+                                        /** @enum {string} */
+                                        theme: "THEME_UNSPECIFIED" | "THEME_RURAL_REVITALIZATION" | "THEME_GREEN_LOW_CARBON" | "THEME_DIGITAL_LITERACY" | "THEME_DISASTER_PREVENTION" | "THEME_HEALTH" | "THEME_CIVILIZED_CUSTOMS" | "THEME_FOOD_SAFETY" | "THEME_ARTIFICIAL_INTELLIGENCE" | "THEME_RECYCLING" | "THEME_INTANGIBLE_HERITAGE" | "THEME_DEBUNKING" | "THEME_SCIENTIST_SPIRIT" | "THEME_AGRICULTURE" | "THEME_NUCLEAR" | "THEME_WATER";
+                                        month: number;
+                                        target: number;
+                                    }[];
+                                    audiences: ("AUDIENCE_UNSPECIFIED" | "AUDIENCE_YOUTH" | "AUDIENCE_ELDERLY" | "AUDIENCE_WOMEN_AND_FAMILIES" | "AUDIENCE_INDUSTRIAL_WORKERS" | "AUDIENCE_FARMERS" | "AUDIENCE_RESIDENTS")[];
+                                    /** @enum {string} */
+                                    status: "BRAND_PLAN_STATUS_UNSPECIFIED" | "BRAND_PLAN_STATUS_AWAITING_APPROVAL" | "BRAND_PLAN_STATUS_APPROVED" | "BRAND_PLAN_STATUS_RETURNED";
+                                    reviewComment: string;
+                                    reviewerOrgId: string;
+                                    reviewerOrgName: string;
+                                }[];
+                                writable: boolean;
+                                reviewable: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -6168,6 +6311,8 @@ export interface paths {
                                     consent: "CONSENT_METHOD_UNSPECIFIED" | "CONSENT_METHOD_ORAL" | "CONSENT_METHOD_PHONE" | "CONSENT_METHOD_WRITTEN";
                                     consentNote: string;
                                 };
+                                mergeId: string;
+                                leadOrderId: string;
                             }[];
                             total: number;
                             page: number;
@@ -6340,6 +6485,8 @@ export interface paths {
                                     consent: "CONSENT_METHOD_UNSPECIFIED" | "CONSENT_METHOD_ORAL" | "CONSENT_METHOD_PHONE" | "CONSENT_METHOD_WRITTEN";
                                     consentNote: string;
                                 };
+                                mergeId: string;
+                                leadOrderId: string;
                             };
                         };
                     };
@@ -6478,6 +6625,8 @@ export interface paths {
                                     consent: "CONSENT_METHOD_UNSPECIFIED" | "CONSENT_METHOD_ORAL" | "CONSENT_METHOD_PHONE" | "CONSENT_METHOD_WRITTEN";
                                     consentNote: string;
                                 };
+                                mergeId: string;
+                                leadOrderId: string;
                             };
                         };
                     };
@@ -6711,6 +6860,8 @@ export interface paths {
                                     consent: "CONSENT_METHOD_UNSPECIFIED" | "CONSENT_METHOD_ORAL" | "CONSENT_METHOD_PHONE" | "CONSENT_METHOD_WRITTEN";
                                     consentNote: string;
                                 };
+                                mergeId: string;
+                                leadOrderId: string;
                             };
                         };
                     };
@@ -6857,6 +7008,8 @@ export interface paths {
                                     consent: "CONSENT_METHOD_UNSPECIFIED" | "CONSENT_METHOD_ORAL" | "CONSENT_METHOD_PHONE" | "CONSENT_METHOD_WRITTEN";
                                     consentNote: string;
                                 };
+                                mergeId: string;
+                                leadOrderId: string;
                             };
                         };
                     };
@@ -7001,6 +7154,8 @@ export interface paths {
                                     consent: "CONSENT_METHOD_UNSPECIFIED" | "CONSENT_METHOD_ORAL" | "CONSENT_METHOD_PHONE" | "CONSENT_METHOD_WRITTEN";
                                     consentNote: string;
                                 };
+                                mergeId: string;
+                                leadOrderId: string;
                             };
                         };
                     };
@@ -7145,6 +7300,8 @@ export interface paths {
                                     consent: "CONSENT_METHOD_UNSPECIFIED" | "CONSENT_METHOD_ORAL" | "CONSENT_METHOD_PHONE" | "CONSENT_METHOD_WRITTEN";
                                     consentNote: string;
                                 };
+                                mergeId: string;
+                                leadOrderId: string;
                             };
                         };
                     };
@@ -7291,6 +7448,8 @@ export interface paths {
                                     consent: "CONSENT_METHOD_UNSPECIFIED" | "CONSENT_METHOD_ORAL" | "CONSENT_METHOD_PHONE" | "CONSENT_METHOD_WRITTEN";
                                     consentNote: string;
                                 };
+                                mergeId: string;
+                                leadOrderId: string;
                             };
                         };
                     };
@@ -7437,6 +7596,8 @@ export interface paths {
                                     consent: "CONSENT_METHOD_UNSPECIFIED" | "CONSENT_METHOD_ORAL" | "CONSENT_METHOD_PHONE" | "CONSENT_METHOD_WRITTEN";
                                     consentNote: string;
                                 };
+                                mergeId: string;
+                                leadOrderId: string;
                             };
                         };
                     };
@@ -7583,6 +7744,8 @@ export interface paths {
                                     consent: "CONSENT_METHOD_UNSPECIFIED" | "CONSENT_METHOD_ORAL" | "CONSENT_METHOD_PHONE" | "CONSENT_METHOD_WRITTEN";
                                     consentNote: string;
                                 };
+                                mergeId: string;
+                                leadOrderId: string;
                             };
                         };
                     };
@@ -7730,6 +7893,671 @@ export interface paths {
                                     consent: "CONSENT_METHOD_UNSPECIFIED" | "CONSENT_METHOD_ORAL" | "CONSENT_METHOD_PHONE" | "CONSENT_METHOD_WRITTEN";
                                     consentNote: string;
                                 };
+                                mergeId: string;
+                                leadOrderId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/merge-suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query: {
+                    /** @description 街道或区：其下各社区的待派订单 / a street or district: the open orders of its communities */
+                    orgId: string;
+                    /** @description 同组订单期望日期最多相隔几天（默认 14）/ at most this many days between wanted dates (default 14) */
+                    windowDays?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            suggestions: {
+                                orderIds: string[];
+                                /** @enum {string} */
+                                theme: "THEME_UNSPECIFIED" | "THEME_RURAL_REVITALIZATION" | "THEME_GREEN_LOW_CARBON" | "THEME_DIGITAL_LITERACY" | "THEME_DISASTER_PREVENTION" | "THEME_HEALTH" | "THEME_CIVILIZED_CUSTOMS" | "THEME_FOOD_SAFETY" | "THEME_ARTIFICIAL_INTELLIGENCE" | "THEME_RECYCLING" | "THEME_INTANGIBLE_HERITAGE" | "THEME_DEBUNKING" | "THEME_SCIENTIST_SPIRIT" | "THEME_AGRICULTURE" | "THEME_NUCLEAR" | "THEME_WATER";
+                                /** @enum {string} */
+                                audience: "AUDIENCE_UNSPECIFIED" | "AUDIENCE_YOUTH" | "AUDIENCE_ELDERLY" | "AUDIENCE_WOMEN_AND_FAMILIES" | "AUDIENCE_INDUSTRIAL_WORKERS" | "AUDIENCE_FARMERS" | "AUDIENCE_RESIDENTS";
+                                areaOrgId: string;
+                                communityIds: string[];
+                                /** Format: date-time */
+                                earliest?: string;
+                                /** Format: date-time */
+                                latest?: string;
+                                reasonZh: string;
+                                reasonEn: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/merges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 要合并的订单 / the orders to merge */
+                        orderIds: string[];
+                        /** @description 给点单人的说明 / a note for the requesters */
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            merge?: {
+                                mergeId: string;
+                                /** @enum {string} */
+                                status: "MERGE_STATUS_UNSPECIFIED" | "MERGE_STATUS_PROPOSED" | "MERGE_STATUS_MERGED";
+                                members: {
+                                    orderId: string;
+                                    /** @enum {string} */
+                                    answer: "MERGE_ANSWER_UNSPECIFIED" | "MERGE_ANSWER_PENDING" | "MERGE_ANSWER_CONSENTED" | "MERGE_ANSWER_DECLINED";
+                                    answeredById: string;
+                                    reason: string;
+                                    communityId: string;
+                                    requesterId: string;
+                                }[];
+                                proposedById: string;
+                                proposedByOrgId: string;
+                                leadOrderId: string;
+                                version: string;
+                                note: string;
+                            };
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/merges/{mergeId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    mergeId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            merge?: {
+                                mergeId: string;
+                                /** @enum {string} */
+                                status: "MERGE_STATUS_UNSPECIFIED" | "MERGE_STATUS_PROPOSED" | "MERGE_STATUS_MERGED";
+                                members: {
+                                    orderId: string;
+                                    /** @enum {string} */
+                                    answer: "MERGE_ANSWER_UNSPECIFIED" | "MERGE_ANSWER_PENDING" | "MERGE_ANSWER_CONSENTED" | "MERGE_ANSWER_DECLINED";
+                                    answeredById: string;
+                                    reason: string;
+                                    communityId: string;
+                                    requesterId: string;
+                                }[];
+                                proposedById: string;
+                                proposedByOrgId: string;
+                                leadOrderId: string;
+                                version: string;
+                                note: string;
+                            };
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/{orderId}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    orderId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            merge?: {
+                                mergeId: string;
+                                /** @enum {string} */
+                                status: "MERGE_STATUS_UNSPECIFIED" | "MERGE_STATUS_PROPOSED" | "MERGE_STATUS_MERGED";
+                                members: {
+                                    orderId: string;
+                                    /** @enum {string} */
+                                    answer: "MERGE_ANSWER_UNSPECIFIED" | "MERGE_ANSWER_PENDING" | "MERGE_ANSWER_CONSENTED" | "MERGE_ANSWER_DECLINED";
+                                    answeredById: string;
+                                    reason: string;
+                                    communityId: string;
+                                    requesterId: string;
+                                }[];
+                                proposedById: string;
+                                proposedByOrgId: string;
+                                leadOrderId: string;
+                                version: string;
+                                note: string;
+                            };
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/merges/{mergeId}/consent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    mergeId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 答复的订单（本人的，或代点单的）/ the order answered for: one's own, or a 代点单 one placed */
+                        orderId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            merge?: {
+                                mergeId: string;
+                                /** @enum {string} */
+                                status: "MERGE_STATUS_UNSPECIFIED" | "MERGE_STATUS_PROPOSED" | "MERGE_STATUS_MERGED";
+                                members: {
+                                    orderId: string;
+                                    /** @enum {string} */
+                                    answer: "MERGE_ANSWER_UNSPECIFIED" | "MERGE_ANSWER_PENDING" | "MERGE_ANSWER_CONSENTED" | "MERGE_ANSWER_DECLINED";
+                                    answeredById: string;
+                                    reason: string;
+                                    communityId: string;
+                                    requesterId: string;
+                                }[];
+                                proposedById: string;
+                                proposedByOrgId: string;
+                                leadOrderId: string;
+                                version: string;
+                                note: string;
+                            };
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/merges/{mergeId}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    mergeId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 答复的订单（本人的，或代点单的）/ the order answered for: one's own, or a 代点单 one placed */
+                        orderId: string;
+                        /** @description 保留原订单的原因（可选）/ why she keeps her own order, optional */
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            merge?: {
+                                mergeId: string;
+                                /** @enum {string} */
+                                status: "MERGE_STATUS_UNSPECIFIED" | "MERGE_STATUS_PROPOSED" | "MERGE_STATUS_MERGED";
+                                members: {
+                                    orderId: string;
+                                    /** @enum {string} */
+                                    answer: "MERGE_ANSWER_UNSPECIFIED" | "MERGE_ANSWER_PENDING" | "MERGE_ANSWER_CONSENTED" | "MERGE_ANSWER_DECLINED";
+                                    answeredById: string;
+                                    reason: string;
+                                    communityId: string;
+                                    requesterId: string;
+                                }[];
+                                proposedById: string;
+                                proposedByOrgId: string;
+                                leadOrderId: string;
+                                version: string;
+                                note: string;
+                            };
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/merges/{mergeId}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    mergeId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            merge?: {
+                                mergeId: string;
+                                /** @enum {string} */
+                                status: "MERGE_STATUS_UNSPECIFIED" | "MERGE_STATUS_PROPOSED" | "MERGE_STATUS_MERGED";
+                                members: {
+                                    orderId: string;
+                                    /** @enum {string} */
+                                    answer: "MERGE_ANSWER_UNSPECIFIED" | "MERGE_ANSWER_PENDING" | "MERGE_ANSWER_CONSENTED" | "MERGE_ANSWER_DECLINED";
+                                    answeredById: string;
+                                    reason: string;
+                                    communityId: string;
+                                    requesterId: string;
+                                }[];
+                                proposedById: string;
+                                proposedByOrgId: string;
+                                leadOrderId: string;
+                                version: string;
+                                note: string;
                             };
                         };
                     };
@@ -7868,6 +8696,8 @@ export interface paths {
                                     consent: "CONSENT_METHOD_UNSPECIFIED" | "CONSENT_METHOD_ORAL" | "CONSENT_METHOD_PHONE" | "CONSENT_METHOD_WRITTEN";
                                     consentNote: string;
                                 };
+                                mergeId: string;
+                                leadOrderId: string;
                             };
                             /** @description 组织、队伍编号 → 名称 / org and team ids → their names */
                             names: {
@@ -7924,6 +8754,7 @@ export interface paths {
                                 campaignLevel: "CAMPAIGN_LEVEL_UNSPECIFIED" | "CAMPAIGN_LEVEL_MAIN" | "CAMPAIGN_LEVEL_BRANCH" | "CAMPAIGN_LEVEL_DEPARTMENT" | "CAMPAIGN_LEVEL_JOINT";
                                 /** Format: date-time */
                                 registeredAt?: string;
+                                forCredit: boolean;
                             };
                             attendance?: {
                                 /** @description 已预约（占座）/ seats taken */
@@ -8115,6 +8946,7 @@ export interface paths {
                                 campaignLevel: "CAMPAIGN_LEVEL_UNSPECIFIED" | "CAMPAIGN_LEVEL_MAIN" | "CAMPAIGN_LEVEL_BRANCH" | "CAMPAIGN_LEVEL_DEPARTMENT" | "CAMPAIGN_LEVEL_JOINT";
                                 /** Format: date-time */
                                 registeredAt?: string;
+                                forCredit: boolean;
                             }[];
                             total: number;
                             page: number;
@@ -8191,6 +9023,8 @@ export interface paths {
                             place?: string;
                             capacity: number;
                         }[];
+                        /** @description 计学分 / students' attendance earns 科普教育学分 */
+                        forCredit?: boolean;
                     };
                 };
             };
@@ -8253,6 +9087,7 @@ export interface paths {
                                 campaignLevel: "CAMPAIGN_LEVEL_UNSPECIFIED" | "CAMPAIGN_LEVEL_MAIN" | "CAMPAIGN_LEVEL_BRANCH" | "CAMPAIGN_LEVEL_DEPARTMENT" | "CAMPAIGN_LEVEL_JOINT";
                                 /** Format: date-time */
                                 registeredAt?: string;
+                                forCredit: boolean;
                             };
                         };
                     };
@@ -8375,6 +9210,7 @@ export interface paths {
                                 campaignLevel: "CAMPAIGN_LEVEL_UNSPECIFIED" | "CAMPAIGN_LEVEL_MAIN" | "CAMPAIGN_LEVEL_BRANCH" | "CAMPAIGN_LEVEL_DEPARTMENT" | "CAMPAIGN_LEVEL_JOINT";
                                 /** Format: date-time */
                                 registeredAt?: string;
+                                forCredit: boolean;
                             };
                         };
                     };
@@ -8607,6 +9443,7 @@ export interface paths {
                                 campaignLevel: "CAMPAIGN_LEVEL_UNSPECIFIED" | "CAMPAIGN_LEVEL_MAIN" | "CAMPAIGN_LEVEL_BRANCH" | "CAMPAIGN_LEVEL_DEPARTMENT" | "CAMPAIGN_LEVEL_JOINT";
                                 /** Format: date-time */
                                 registeredAt?: string;
+                                forCredit: boolean;
                             };
                         };
                     };
@@ -8982,6 +9819,7 @@ export interface paths {
                                 campaignLevel: "CAMPAIGN_LEVEL_UNSPECIFIED" | "CAMPAIGN_LEVEL_MAIN" | "CAMPAIGN_LEVEL_BRANCH" | "CAMPAIGN_LEVEL_DEPARTMENT" | "CAMPAIGN_LEVEL_JOINT";
                                 /** Format: date-time */
                                 registeredAt?: string;
+                                forCredit: boolean;
                             };
                         };
                     };
@@ -9109,6 +9947,7 @@ export interface paths {
                                 campaignLevel: "CAMPAIGN_LEVEL_UNSPECIFIED" | "CAMPAIGN_LEVEL_MAIN" | "CAMPAIGN_LEVEL_BRANCH" | "CAMPAIGN_LEVEL_DEPARTMENT" | "CAMPAIGN_LEVEL_JOINT";
                                 /** Format: date-time */
                                 registeredAt?: string;
+                                forCredit: boolean;
                             }[];
                             page: number;
                             pageSize: number;
@@ -10059,6 +10898,7 @@ export interface paths {
                                 campaignLevel: "CAMPAIGN_LEVEL_UNSPECIFIED" | "CAMPAIGN_LEVEL_MAIN" | "CAMPAIGN_LEVEL_BRANCH" | "CAMPAIGN_LEVEL_DEPARTMENT" | "CAMPAIGN_LEVEL_JOINT";
                                 /** Format: date-time */
                                 registeredAt?: string;
+                                forCredit: boolean;
                             };
                         };
                     };
@@ -10270,6 +11110,266 @@ export interface paths {
                     };
                     content: {
                         "text/csv; charset=utf-8": Blob;
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": Blob;
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/students": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 登记学生身份或添加孩子 / Say you are a student, or add a child */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 学生姓名 / the student's name */
+                        name: string;
+                        /** @description 学校（组织树中的学校）/ the school, an org of the tree */
+                        schoolId: string;
+                        /** @description 年级 / grade */
+                        grade: string;
+                        /** @description 家长为孩子添加 / a parent adds a child */
+                        child?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            student?: {
+                                studentId: string;
+                                name: string;
+                                schoolId: string;
+                                schoolName: string;
+                                schoolPath: string[];
+                                grade: string;
+                                guardianId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/credits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的学分 / My credits (and my children's) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            students: {
+                                studentId: string;
+                                name: string;
+                                schoolId: string;
+                                schoolName: string;
+                                schoolPath: string[];
+                                grade: string;
+                                guardianId: string;
+                            }[];
+                            credits: {
+                                studentId: string;
+                                studentName: string;
+                                schoolId: string;
+                                schoolName: string;
+                                grade: string;
+                                activityId: string;
+                                activityTitle: string;
+                                hours: number;
+                                credits: number;
+                                confirmedBy: string;
+                                /** Format: date-time */
+                                confirmedAt?: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/schools/{schoolId}/credits/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 导出学校的学分 / Export a school's credits (xlsx) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 学校 / the school */
+                    schoolId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description xlsx 文件 / an xlsx file */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": Blob;
                     };
                 };
@@ -10749,7 +11849,7 @@ export interface paths {
                                 orgId: string;
                                 name: string;
                                 /** @enum {string} */
-                                level: "ORG_KIND_UNSPECIFIED" | "ORG_KIND_CITY" | "ORG_KIND_DISTRICT" | "ORG_KIND_STREET" | "ORG_KIND_COMMUNITY" | "ORG_KIND_ASSOCIATION" | "ORG_KIND_PRACTICE_CENTER" | "ORG_KIND_PRACTICE_INSTITUTE" | "ORG_KIND_PRACTICE_STATION" | "ORG_KIND_PRACTICE_POINT" | "ORG_KIND_PARTY_SERVICE_CENTER";
+                                level: "ORG_KIND_UNSPECIFIED" | "ORG_KIND_CITY" | "ORG_KIND_DISTRICT" | "ORG_KIND_STREET" | "ORG_KIND_COMMUNITY" | "ORG_KIND_ASSOCIATION" | "ORG_KIND_PRACTICE_CENTER" | "ORG_KIND_PRACTICE_INSTITUTE" | "ORG_KIND_PRACTICE_STATION" | "ORG_KIND_PRACTICE_POINT" | "ORG_KIND_PARTY_SERVICE_CENTER" | "ORG_KIND_SCHOOL";
                                 streetId: string;
                                 districtId: string;
                                 /** @enum {string} */
@@ -10766,7 +11866,7 @@ export interface paths {
                                 orgId: string;
                                 name: string;
                                 /** @enum {string} */
-                                level: "ORG_KIND_UNSPECIFIED" | "ORG_KIND_CITY" | "ORG_KIND_DISTRICT" | "ORG_KIND_STREET" | "ORG_KIND_COMMUNITY" | "ORG_KIND_ASSOCIATION" | "ORG_KIND_PRACTICE_CENTER" | "ORG_KIND_PRACTICE_INSTITUTE" | "ORG_KIND_PRACTICE_STATION" | "ORG_KIND_PRACTICE_POINT" | "ORG_KIND_PARTY_SERVICE_CENTER";
+                                level: "ORG_KIND_UNSPECIFIED" | "ORG_KIND_CITY" | "ORG_KIND_DISTRICT" | "ORG_KIND_STREET" | "ORG_KIND_COMMUNITY" | "ORG_KIND_ASSOCIATION" | "ORG_KIND_PRACTICE_CENTER" | "ORG_KIND_PRACTICE_INSTITUTE" | "ORG_KIND_PRACTICE_STATION" | "ORG_KIND_PRACTICE_POINT" | "ORG_KIND_PARTY_SERVICE_CENTER" | "ORG_KIND_SCHOOL";
                                 streetId: string;
                                 districtId: string;
                                 /** @enum {string} */
@@ -10783,7 +11883,7 @@ export interface paths {
                                 orgId: string;
                                 name: string;
                                 /** @enum {string} */
-                                level: "ORG_KIND_UNSPECIFIED" | "ORG_KIND_CITY" | "ORG_KIND_DISTRICT" | "ORG_KIND_STREET" | "ORG_KIND_COMMUNITY" | "ORG_KIND_ASSOCIATION" | "ORG_KIND_PRACTICE_CENTER" | "ORG_KIND_PRACTICE_INSTITUTE" | "ORG_KIND_PRACTICE_STATION" | "ORG_KIND_PRACTICE_POINT" | "ORG_KIND_PARTY_SERVICE_CENTER";
+                                level: "ORG_KIND_UNSPECIFIED" | "ORG_KIND_CITY" | "ORG_KIND_DISTRICT" | "ORG_KIND_STREET" | "ORG_KIND_COMMUNITY" | "ORG_KIND_ASSOCIATION" | "ORG_KIND_PRACTICE_CENTER" | "ORG_KIND_PRACTICE_INSTITUTE" | "ORG_KIND_PRACTICE_STATION" | "ORG_KIND_PRACTICE_POINT" | "ORG_KIND_PARTY_SERVICE_CENTER" | "ORG_KIND_SCHOOL";
                                 streetId: string;
                                 districtId: string;
                                 /** @enum {string} */

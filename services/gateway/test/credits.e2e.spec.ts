@@ -1,0 +1,83 @@
+// 科普教育学分 (issue 19) through HTTP only, every service a process: two residents of 红荔 say they
+// are students of a Futian school (an org of kind 学校 under the district); both book an activity
+// marked 计学分; the organizer checks one in (twice: one record); only she has a credit, with the
+// session's hours and the rule's credits (1 per 2 hours); she reads it at /api/v1/me/credits; the
+// school's export (xlsx, read back with exceljs) holds exactly her row; the district reads it too,
+// a foreign school's staff and a resident are refused.
+import ExcelJS from "exceljs";
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Platform, community, type Answer } from "./platform.js";
+
+let platform: Platform;
+const tokens: Record<string, string> = {};
+const call = (who: string, method: string, path: string, body?: unknown) => platform.call(method, path, tokens[who], body, { "idempotency-key": randomUUID() });
+const expectStatus = (answer: Answer, status: number) => {
+  expect(answer.status, JSON.stringify(answer.body)).toBe(status);
+  return answer.body;
+};
+const school = "sz-futian-school-1";
+const foreignSchool = "sz-luohu-school-1";
+
+beforeAll(async () => {
+  platform = await Platform.start("credits");
+  for (const account of ["worker", "district", "admin"]) tokens[account] = await platform.signIn(account);
+  expectStatus(await call("admin", "POST", "/api/v1/orgs", { orgId: school, name: "福田实验小学", kind: "ORG_KIND_SCHOOL", parentId: "sz-futian" }), 201);
+  expectStatus(await call("admin", "POST", "/api/v1/orgs", { orgId: foreignSchool, name: "罗湖外国语学校", kind: "ORG_KIND_SCHOOL", parentId: "sz-luohu" }), 201);
+  // Each school's staff: an account at the school's org.
+  for (const [account, orgId] of [["school-staff", school], ["foreign-staff", foreignSchool]] as const) {
+    expectStatus(await call("admin", "POST", "/api/v1/accounts", { account, displayName: `${orgId} 老师`, role: "BASE_STAFF", orgId, initialPassword: "kepu-school-1", mustChangePassword: false }), 200);
+    tokens[account] = (await platform.call("POST", "/api/v1/auth/sign-in", undefined, { account, password: "kepu-school-1" })).body.accessToken as string;
+  }
+  tokens.ana = await platform.resident("13700001111");
+  tokens.bo = await platform.resident("13700002222");
+}, 240_000);
+afterAll(() => platform?.stop());
+
+describe("科普教育学分: credits from attendance, seen and exported", () => {
+  let activityId = "";
+  let anaBooking = "";
+
+  it("residents say they are students of a school; a parent adds a child; a school that is not one of the tree is refused", async () => {
+    const ana = expectStatus(await call("ana", "POST", "/api/v1/me/students", { name: "王小明", schoolId: school, grade: "五年级" }), 200).student;
+    expect(ana).toMatchObject({ name: "王小明", schoolId: school, schoolName: "福田实验小学", grade: "五年级" });
+    expectStatus(await call("bo", "POST", "/api/v1/me/students", { name: "李小红", schoolId: school, grade: "六年级" }), 200);
+    const child = expectStatus(await call("bo", "POST", "/api/v1/me/students", { name: "李小华", schoolId: school, grade: "二年级", child: true }), 200).student;
+    expect(child.studentId).toMatch(/^stu-/);
+    expect(expectStatus(await call("bo", "GET", "/api/v1/me/credits"), 200).students.map((s: { name: string }) => s.name).sort()).toEqual(["李小华", "李小红"]);
+    expect((await call("ana", "POST", "/api/v1/me/students", { name: "王小明", schoolId: "sz-no-such-school", grade: "五年级" })).status).toBe(404);
+    expect((await call("worker", "POST", "/api/v1/me/students", { name: "王小明", schoolId: school, grade: "五年级" })).status).toBe(403);
+  });
+
+  it("an activity marked for credit, both book, the organizer checks one in (twice): only she has a credit, 3 hours → 1.5", async () => {
+    const startsAt = new Date(Date.now() + 40 * 60_000);
+    const session = { startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 3 * 3_600_000).toISOString(), capacity: 30 };
+    const activity = expectStatus(await call("worker", "POST", "/api/v1/activities", { title: "少年科学营：天文观测", theme: "THEME_HEALTH", orgId: community, sessions: [session], forCredit: true }), 200).activity;
+    expect(activity.forCredit).toBe(true);
+    activityId = activity.activityId;
+    const sessionId = activity.sessions[0].session.sessionId;
+    anaBooking = expectStatus(await call("ana", "POST", `/api/v1/activities/${activityId}/sessions/${sessionId}/bookings`), 200).booking.bookingId;
+    expectStatus(await call("bo", "POST", `/api/v1/activities/${activityId}/sessions/${sessionId}/bookings`), 200);
+    for (let i = 0; i < 2; i++) expectStatus(await call("worker", "POST", "/api/v1/check-ins", { bookingId: anaBooking }), 200);
+
+    const mine = expectStatus(await call("ana", "GET", "/api/v1/me/credits"), 200);
+    expect(mine.credits).toHaveLength(1);
+    expect(mine.credits[0]).toMatchObject({ studentName: "王小明", schoolId: school, schoolName: "福田实验小学", grade: "五年级", activityId, activityTitle: "少年科学营：天文观测", hours: 3, credits: 1.5 });
+    expect(mine.credits[0].confirmedBy).not.toBe("");
+    expect(expectStatus(await call("bo", "GET", "/api/v1/me/credits"), 200).credits ?? []).toHaveLength(0); // booked, not checked in
+  });
+
+  it("the school's export has exactly her row; the district reads it; a foreign school's staff and a resident are refused", async () => {
+    const exported = await fetch(`${platform.gateway.httpUrl}/api/v1/schools/${school}/credits/export`, { headers: { authorization: `Bearer ${tokens["school-staff"]}` } });
+    expect(exported.status).toBe(200);
+    expect(exported.headers.get("content-type")).toContain("spreadsheetml");
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(Buffer.from(await exported.arrayBuffer()) as never);
+    const rows = (book.worksheets[0]!.getSheetValues() as unknown[][]).filter(Boolean).map((r) => r.slice(1));
+    expect(rows).toHaveLength(2);
+    expect(rows[1]!.slice(0, 6)).toEqual(["王小明", "福田实验小学", "五年级", "少年科学营：天文观测", 3, 1.5]);
+    expect((await call("district", "GET", `/api/v1/schools/${school}/credits/export`)).status).toBe(200);
+    expect((await call("foreign-staff", "GET", `/api/v1/schools/${school}/credits/export`)).status).toBe(403);
+    expect((await call("ana", "GET", `/api/v1/schools/${school}/credits/export`)).status).toBe(403);
+  });
+});
