@@ -148,6 +148,7 @@ describe("merged demand: proposal, consent, confirmation (decideMerge)", () => {
     const merged = run(answered, { kind: "confirm", orders: [a, b, c] });
     expect(merged).toMatchObject({ status: MergeStatus.MERGED, leadOrderId: "a", mergedOrderIds: ["a", "c"] });
     expect(decideMerge(merged, { kind: "confirm", orders: [a, b, c] }, streetStaff)).toEqual({ ok: true, value: [] });
+    expect(refusal(merged, { kind: "confirm", orders: [a, b, c] }, resident("a"))).toBe("NOT_MERGE_PROPOSER");
     expect(refusal(merged, { kind: "answer", order: b, consent: true, reason: "" }, resident("b"))).toBe("MERGE_ALREADY_CONFIRMED");
   });
 

@@ -227,8 +227,8 @@ export function decideMerge(state: MergeState | undefined, command: MergeCommand
     if (member.answer === answer) return ok([]);
     return ok([command.consent ? { kind: "MergeConsented", orderId: member.orderId, byId: actor.id } : { kind: "MergeDeclined", orderId: member.orderId, byId: actor.id, reason: command.reason.trim() }]);
   }
-  if (state.status === MergeStatus.MERGED) return ok([]); // confirmed already
   if (actor?.id !== state.proposedById && actor?.role !== Role.ADMIN) return fail(mergeErrors.notProposer());
+  if (state.status === MergeStatus.MERGED) return ok([]); // confirmed already
   const current = new Map(command.orders.map((o) => [o.orderId, o]));
   const joining = state.members
     .filter((m) => m.answer === MergeAnswer.CONSENTED)
