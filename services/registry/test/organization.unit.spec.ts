@@ -4,7 +4,7 @@ import { decide, evolve, requireCommunity, type OrgState } from "../src/domain/o
 import { city, events, futian, hongli, outcome, yuanling } from "./registry-fixtures.js";
 
 const K = OrgKind;
-const kinds = [K.CITY, K.DISTRICT, K.STREET, K.COMMUNITY, K.ASSOCIATION, K.PRACTICE_CENTER, K.PRACTICE_INSTITUTE, K.PRACTICE_STATION, K.PRACTICE_POINT, K.PARTY_SERVICE_CENTER];
+const kinds = [K.CITY, K.DISTRICT, K.STREET, K.COMMUNITY, K.ASSOCIATION, K.PRACTICE_CENTER, K.PRACTICE_INSTITUTE, K.PRACTICE_STATION, K.PRACTICE_POINT, K.PARTY_SERVICE_CENTER, K.SCHOOL];
 
 // The tree as PRODUCT.md draws it: the kinds each kind may sit under. 市 is the root.
 const parentsOf: Record<number, OrgKind[]> = {
@@ -18,6 +18,7 @@ const parentsOf: Record<number, OrgKind[]> = {
   [K.PRACTICE_STATION]: [K.PRACTICE_INSTITUTE],
   [K.PRACTICE_POINT]: [K.PRACTICE_STATION],
   [K.PARTY_SERVICE_CENTER]: [K.STREET, K.COMMUNITY],
+  [K.SCHOOL]: [K.DISTRICT, K.STREET], // 学校 (科普教育学分)
 };
 
 /** A parent of each kind, placed (its path does not matter to the kind rule). */

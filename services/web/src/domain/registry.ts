@@ -17,6 +17,7 @@ export const orgKinds: Bilingual = {
   PRACTICE_STATION: ["新时代文明实践站", "Civilization practice station"],
   PRACTICE_POINT: ["新时代文明实践点", "Civilization practice point"],
   PARTY_SERVICE_CENTER: ["党群服务中心", "Party-masses service centre"],
+  SCHOOL: ["学校", "School"],
 };
 
 export const roles: Bilingual = {
@@ -54,6 +55,7 @@ const allowedParents: Record<string, string[]> = {
   PRACTICE_STATION: ["PRACTICE_INSTITUTE"],
   PRACTICE_POINT: ["PRACTICE_STATION"],
   PARTY_SERVICE_CENTER: ["STREET", "COMMUNITY"],
+  SCHOOL: ["DISTRICT", "STREET"],
 };
 
 /** The kinds a new org under a parent of this kind may have, as API names (ORG_KIND_…). */
