@@ -947,6 +947,29 @@ function calendarSpecs(): RouteSpec[] {
   ];
 }
 
+// ---- 科普教育学分 (issue 19): a resident says she is a student of a school (an org of kind 学校) and
+// reads her credits; a school's credits are exported by its own staff and the associations above it.
+const schools: [string, string, string][] = [["own", "sz-futian-school-m", "sz-futian"], ["foreign", "sz-luohu-school-m", "sz-luohu"]];
+const madeSchools = new Set<string>();
+async function school(orgId: string, parentId: string): Promise<string> {
+  if (!madeSchools.has(orgId)) ok(await call("POST", "/api/v1/orgs", admin().token, { orgId, name: `矩阵学校 ${orgId}`, kind: "ORG_KIND_SCHOOL", parentId }), "school");
+  madeSchools.add(orgId);
+  return orgId;
+}
+function creditSpecs(): RouteSpec[] {
+  return [
+    {
+      route: "POST /api/v1/me/students",
+      targets: [{ name: "self", make: async () => ({ path: "/api/v1/me/students", body: { name: "矩阵学生", schoolId: await school(schools[0]![1], schools[0]![2]), grade: "五年级" }, allowed: may("student.register"), snapshot: async () => db("events").collection("students").countDocuments({}) }) }],
+    },
+    { route: "GET /api/v1/me/credits", targets: [{ name: "self", make: async () => ({ path: "/api/v1/me/credits", allowed: async (who) => can("credit.readOwn", who, { ownerId: who.id }) }) }] },
+    {
+      route: "GET /api/v1/schools/{schoolId}/credits/export",
+      targets: schools.map(([name, orgId, parentId]) => ({ name, make: async () => ({ path: `/api/v1/schools/${await school(orgId, parentId)}/credits/export`, allowed: may("credit.export", { orgId, path: [...pathOf(parentId), orgId] }) }) })),
+    },
+  ];
+}
+
 const specs: RouteSpec[] = [
   { route: "GET /api/v1/me", targets: [{ name: "self", make: async () => ({ path: "/api/v1/me", allowed: async () => true }) }] },
   // ---- registry
@@ -972,6 +995,7 @@ const specs: RouteSpec[] = [
   listRoute("GET /api/v1/bases", "/api/v1/bases", "base.read", "bases", (b) => b.baseId, (b) => ({ path: b.place.path, orgId: b.orgId }), [["own", "?orgId=sz-futian"], ["foreign", "?orgId=sz-luohu"]]),
   ...baseSpecs(),
   ...brandSpecs(),
+  ...creditSpecs(),
   // ---- orders
   {
     route: "POST /api/v1/orders",
