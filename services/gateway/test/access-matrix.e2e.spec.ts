@@ -885,9 +885,10 @@ function baseSpecs(): RouteSpec[] {
   ];
 }
 
-// ---- 一社区一科普品牌 (issue 16): everyone signed in reads a brand; the community's worker and the
-// street and district above it write the brand and its plans; plan against done is read by those who
-// read the community's figures (the stats service decides). Each community gets its brand first (admin).
+// ---- 一社区一科普品牌 (issue 16): everyone signed in reads a brand; the community's worker writes the
+// brand and its plans, the street and district above it approve or return a plan; plan against done is
+// read by those who read the community's figures (the stats service decides). Each community gets its
+// brand first (admin), and a plan before a review.
 const brandCommunities: [string, string][] = [["own", C1], ["foreign", FOREIGN_C]];
 const brandBody = (c: string) => ({ name: `矩阵品牌 ${c === C1 ? "红荔" : "罗湖"}`, theme: "THEME_HEALTH", demoBaseId: c === C1 ? "base-sz-futian" : "base-sz-luohu" });
 const brandDoc = (c: string) => async () => strip(await db("registry").collection("brands").findOne({ _id: c as never }));
@@ -901,11 +902,24 @@ function brandSpecs(): RouteSpec[] {
     targets: brandCommunities.map(([name, c]) => ({ name, make: async () => ({ ...cell(await branded(c)), allowed: allowed(c) }) })),
   });
   const writes = (c: string) => may("brand.write", { path: pathOf(c), orgId: c });
+  const plans = (c: string) => may("plan.change", { path: pathOf(c), orgId: c });
+  const reviews = (c: string) => may("plan.approve", { path: pathOf(c), orgId: c });
+  const planned = async (c: string) => ok(await call("PUT", `/api/v1/communities/${c}/plan/2026`, admin().token, { targets: [{ theme: "THEME_HEALTH", month: 9, target: 1 }] }), "plan");
   const readsDone = (orgId: string) => may("figures.read", { path: pathOf(orgId) });
   return [
     each("GET /api/v1/communities/{communityId}/brand", (c) => ({ path: `/api/v1/communities/${c}/brand` }), () => may("brand.read", {})),
     each("PUT /api/v1/communities/{communityId}/brand", (c) => ({ method: "PUT", path: `/api/v1/communities/${c}/brand`, body: { ...brandBody(c), slogan: "矩阵：改口号" }, snapshot: brandDoc(c) }), writes),
-    each("PUT /api/v1/communities/{communityId}/plan/{year}", (c) => ({ method: "PUT", path: `/api/v1/communities/${c}/plan/2026`, body: { targets: [{ theme: "THEME_HEALTH", month: 9, target: 2 }] }, snapshot: brandDoc(c) }), writes),
+    each("PUT /api/v1/communities/{communityId}/plan/{year}", (c) => ({ method: "PUT", path: `/api/v1/communities/${c}/plan/2026`, body: { targets: [{ theme: "THEME_HEALTH", month: 9, target: 2 }] }, snapshot: brandDoc(c) }), plans),
+    {
+      route: "POST /api/v1/communities/{communityId}/plan/{year}/review",
+      targets: brandCommunities.map(([name, c]) => ({
+        name,
+        make: async () => {
+          await planned(await branded(c));
+          return { method: "POST", path: `/api/v1/communities/${c}/plan/2026/review`, body: { decision: "return", comment: "矩阵：请补充九月的活动" }, snapshot: brandDoc(c), allowed: reviews(c) };
+        },
+      })),
+    },
     each("GET /api/v1/communities/{communityId}/plan/{year}/progress", (c) => ({ path: `/api/v1/communities/${c}/plan/2026/progress` }), readsDone),
     {
       route: "GET /api/v1/orgs/{orgId}/plan/{year}/progress",

@@ -1,8 +1,9 @@
-// Issue 16's 一社区一科普品牌 through HTTP only, every service a process: a district officer gives a
-// community its brand (示范点 a certified base) and its annual plan; an activity of that community
-// on a planned theme completes and the progress shows done 1 of the target; the street and the
-// district roll-ups are the sums of their communities; a foreign community's worker may neither
-// write another community's brand nor read its progress.
+// Issue 16's 一社区一科普品牌 through HTTP only, every service a process: the community's worker gives
+// her community its brand (示范点 a certified base) and its annual plan; the street returns the plan
+// with a comment, she changes it, the district approves it (PRODUCT.md: the worker writes, the street
+// and district comment and approve); an activity of that community on a planned theme completes and
+// the progress shows done 1 of the target; the street and the district roll-ups are the sums of their
+// communities; a foreign community's worker may neither write another community's brand nor read its progress.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "@kepu/testkit";
 import { Platform, type Answer } from "./platform.js";
@@ -44,27 +45,42 @@ const complete = async (communityId: string, theme: string, title: string) => {
 };
 
 describe("一社区一科普品牌: plan against done over HTTP", () => {
-  it("the district defines a community's brand with its 示范点: names, never ids, on the page; a base that does not exist is refused", async () => {
-    expectStatus(await call("district", "PUT", `/api/v1/communities/${hongli}/brand`, { name: "红荔健康科普", theme: "THEME_HEALTH", demoBaseId: "base-none" }), 404, "BASE_NOT_FOUND");
+  it("the community's worker defines its brand with its 示范点: names, never ids, on the page; a base that does not exist is refused; the district does not write it", async () => {
+    expectStatus(await call("worker", "PUT", `/api/v1/communities/${hongli}/brand`, { name: "红荔健康科普", theme: "THEME_HEALTH", demoBaseId: "base-none" }), 404, "BASE_NOT_FOUND");
     expectStatus(await call("worker", "GET", `/api/v1/communities/${hongli}/brand`), 404, "BRAND_NOT_FOUND");
-    const brand = expectStatus(await call("district", "PUT", `/api/v1/communities/${hongli}/brand`, { name: "红荔健康科普", theme: "THEME_HEALTH", demoBaseId: baseId, slogan: "健康生活从科普开始" }), 200).brand;
-    expect(brand).toMatchObject({ communityId: hongli, communityName: hongli, name: "红荔健康科普", theme: "THEME_HEALTH", demoBase: { baseId, name: "福田科技馆" }, writable: true });
-    // Everyone signed in reads the brand page; the community's worker may change it.
-    expect(expectStatus(await call("worker", "GET", `/api/v1/communities/${hongli}/brand`), 200).brand).toMatchObject({ name: "红荔健康科普", writable: true });
-    expect(expectStatus(await call("base", "GET", `/api/v1/communities/${hongli}/brand`), 200).brand.writable).toBe(false);
+    expectStatus(await call("district", "PUT", `/api/v1/communities/${hongli}/brand`, { name: "红荔健康科普", theme: "THEME_HEALTH", demoBaseId: baseId }), 403, "ROLE_NOT_ALLOWED");
+    const brand = expectStatus(await call("worker", "PUT", `/api/v1/communities/${hongli}/brand`, { name: "红荔健康科普", theme: "THEME_HEALTH", demoBaseId: baseId, slogan: "健康生活从科普开始" }), 200).brand;
+    expect(brand).toMatchObject({ communityId: hongli, communityName: hongli, name: "红荔健康科普", theme: "THEME_HEALTH", demoBase: { baseId, name: "福田科技馆" }, writable: true, reviewable: false });
+    // Everyone signed in reads the brand page; the district above may review its plans.
+    expect(expectStatus(await call("district", "GET", `/api/v1/communities/${hongli}/brand`), 200).brand).toMatchObject({ name: "红荔健康科普", writable: false, reviewable: true });
+    expect(expectStatus(await call("base", "GET", `/api/v1/communities/${hongli}/brand`), 200).brand).toMatchObject({ writable: false, reviewable: false });
   });
 
-  it("sets the year's plan (a bad month or a negative target refused by the edge), and the street the second community's", async () => {
-    expectStatus(await call("district", "PUT", `/api/v1/communities/${hongli}/plan/${year}`, { targets: [{ theme: "THEME_HEALTH", month: 13, target: 1 }] }), 400);
-    expectStatus(await call("district", "PUT", `/api/v1/communities/${hongli}/plan/${year}`, { targets: [{ theme: "THEME_HEALTH", month, target: -1 }] }), 400);
+  it("the worker sets the year's plan (a bad month or a negative target refused by the edge); the street returns it with a comment, she changes it, the district approves it", async () => {
+    const planPath = `/api/v1/communities/${hongli}/plan/${year}`;
+    expectStatus(await call("worker", "PUT", planPath, { targets: [{ theme: "THEME_HEALTH", month: 13, target: 1 }] }), 400);
+    expectStatus(await call("worker", "PUT", planPath, { targets: [{ theme: "THEME_HEALTH", month, target: -1 }] }), 400);
     const targets = [
       { theme: "THEME_HEALTH", month, target: 2 },
       { theme: "THEME_DIGITAL_LITERACY", month: (month % 12) + 1, target: 1 },
     ];
-    const plans = expectStatus(await call("district", "PUT", `/api/v1/communities/${hongli}/plan/${year}`, { targets, audiences: ["AUDIENCE_ELDERLY"] }), 200).brand.plans;
-    expect(plans).toEqual([{ year, targets: expect.arrayContaining(targets), audiences: ["AUDIENCE_ELDERLY"] }]);
-    expectStatus(await call("street", "PUT", `/api/v1/communities/${second}/brand`, { name: "园岭数字生活", theme: "THEME_DIGITAL_LITERACY", demoBaseId: baseId }), 200);
-    expectStatus(await call("street", "PUT", `/api/v1/communities/${second}/plan/${year}`, { targets: [{ theme: "THEME_HEALTH", month, target: 3 }] }), 200);
+    expectStatus(await call("street", "PUT", planPath, { targets }), 403, "ROLE_NOT_ALLOWED");
+    const plans = expectStatus(await call("worker", "PUT", planPath, { targets: targets.slice(0, 1), audiences: ["AUDIENCE_ELDERLY"] }), 200).brand.plans;
+    expect(plans).toEqual([expect.objectContaining({ year, targets: targets.slice(0, 1), audiences: ["AUDIENCE_ELDERLY"], status: "BRAND_PLAN_STATUS_AWAITING_APPROVAL" })]);
+
+    expectStatus(await call("worker", "POST", `${planPath}/review`, { decision: "approve" }), 403, "ROLE_NOT_ALLOWED");
+    expectStatus(await call("street", "POST", `${planPath}/review`, { decision: "return" }), 400, "COMMENT_REQUIRED");
+    const returned = expectStatus(await call("street", "POST", `${planPath}/review`, { decision: "return", comment: "下个月请加一场数字素养课" }), 200).brand.plans[0];
+    expect(returned).toMatchObject({ status: "BRAND_PLAN_STATUS_RETURNED", reviewComment: "下个月请加一场数字素养课", reviewerOrgName: "sz-futian-yuanling" });
+    expectStatus(await call("district", "POST", `${planPath}/review`, { decision: "approve" }), 409, "PLAN_RETURNED");
+
+    expectStatus(await call("worker", "PUT", planPath, { targets, audiences: ["AUDIENCE_ELDERLY"] }), 200);
+    const approved = expectStatus(await call("district", "POST", `${planPath}/review`, { decision: "approve", comment: "同意" }), 200).brand.plans[0];
+    expect(approved).toMatchObject({ year, targets: expect.arrayContaining(targets), status: "BRAND_PLAN_STATUS_APPROVED", reviewComment: "同意", reviewerOrgName: "sz-futian" });
+
+    // The second community has no worker account here: the admin keeps its brand and plan.
+    expectStatus(await call("admin", "PUT", `/api/v1/communities/${second}/brand`, { name: "园岭数字生活", theme: "THEME_DIGITAL_LITERACY", demoBaseId: baseId }), 200);
+    expectStatus(await call("admin", "PUT", `/api/v1/communities/${second}/plan/${year}`, { targets: [{ theme: "THEME_HEALTH", month, target: 3 }] }), 200);
   });
 
   it("an activity of the community on the planned theme completes: done 1 of 2; the street and the district sum their communities", async () => {
@@ -107,9 +123,10 @@ describe("一社区一科普品牌: plan against done over HTTP", () => {
     expectStatus(await call("admin", "PUT", `/api/v1/communities/${luohu}/brand`, { name: "罗湖环保科普", theme: "THEME_GREEN_LOW_CARBON", demoBaseId: baseId }), 200);
     expectStatus(await call("worker", "PUT", `/api/v1/communities/${luohu}/brand`, { name: "不是我的品牌", theme: "THEME_HEALTH", demoBaseId: baseId }), 403, "OUTSIDE_YOUR_SCOPE");
     expectStatus(await call("worker", "PUT", `/api/v1/communities/${luohu}/plan/${year}`, { targets: [{ theme: "THEME_HEALTH", month, target: 9 }] }), 403, "OUTSIDE_YOUR_SCOPE");
-    expectStatus(await call("district", "PUT", `/api/v1/communities/${luohu}/brand`, { name: "不是我的品牌", theme: "THEME_HEALTH", demoBaseId: baseId }), 403, "OUTSIDE_YOUR_SCOPE");
+    expectStatus(await call("admin", "PUT", `/api/v1/communities/${luohu}/plan/${year}`, { targets: [{ theme: "THEME_HEALTH", month, target: 1 }] }), 200);
+    expectStatus(await call("district", "POST", `/api/v1/communities/${luohu}/plan/${year}/review`, { decision: "approve" }), 403, "OUTSIDE_YOUR_SCOPE");
     expectStatus(await call("worker", "GET", `/api/v1/communities/${luohu}/plan/${year}/progress`), 404);
     expectStatus(await call("district", "GET", `/api/v1/orgs/sz-luohu/plan/${year}/progress`), 404);
-    expect(expectStatus(await call("worker", "GET", `/api/v1/communities/${luohu}/brand`), 200).brand).toMatchObject({ name: "罗湖环保科普", plans: [], writable: false });
+    expect(expectStatus(await call("worker", "GET", `/api/v1/communities/${luohu}/brand`), 200).brand).toMatchObject({ name: "罗湖环保科普", plans: [expect.objectContaining({ status: "BRAND_PLAN_STATUS_AWAITING_APPROVAL" })], writable: false });
   });
 });

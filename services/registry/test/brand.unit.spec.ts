@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Audience, Theme } from "@kepu/contracts/common/v1/catalog_pb";
-import { checkPlan, decide, evolve, planOf, type BrandCommand, type BrandContext, type BrandState } from "../src/domain/brand.js";
+import type { Result } from "@kepu/errors";
+import { checkPlan, decide, evolve, planOf, type BrandCommand, type BrandContext, type BrandEvent, type BrandState } from "../src/domain/brand.js";
 import { events, hongli, outcome, yuanling } from "./registry-fixtures.js";
 
 const bases = new Set(["base-kjg", "base-lib", "base-park"]);
@@ -68,7 +69,7 @@ describe("the brand decider (一社区一科普品牌)", () => {
     const replaced = events(decide(next, plan({ targets: [{ theme: Theme.HEALTH, month: 9, target: 0 }] }), {})).reduce(evolve, next);
     expect(planOf(replaced, 2026).targets).toEqual([{ theme: Theme.HEALTH, month: 9, target: 0 }]);
     expect(planOf(replaced, 2027).targets).toEqual([{ theme: Theme.HEALTH, month: 1, target: 1 }]);
-    expect(planOf(replaced, 2030)).toEqual({ year: 2030, targets: [], audiences: [] });
+    expect(planOf(replaced, 2030)).toMatchObject({ year: 2030, targets: [], audiences: [] });
   });
 
   it("asks for the brand before its plan", () => {
@@ -86,6 +87,38 @@ describe("the brand decider (一社区一科普品牌)", () => {
     ["a year out of range", { year: 1999 }, "BAD_YEAR"],
   ])("refuses a plan with %s", (_what, over, code) => {
     expect(outcome(decide(defined, plan(over), {}))).toBe(code);
+  });
+
+  // 审批: the street or district above approves a plan, or returns it with a comment; the worker's change asks again.
+  describe("the plan's review", () => {
+    const planned = events(decide(defined, plan(), {})).reduce(evolve, defined);
+    const review = (state: BrandState, approve: boolean, comment = ""): Result<BrandEvent[]> => decide(state, { type: "reviewPlan", year: 2026, approve, comment, reviewerOrgId: "sz-futian" });
+    const after = (state: BrandState, approve: boolean, comment = "") => events(review(state, approve, comment)).reduce(evolve, state);
+
+    it("a plan set awaits approval, and is approved with an optional comment", () => {
+      expect(planOf(planned, 2026)).toMatchObject({ status: "awaitingApproval", reviewComment: "", reviewerOrgId: "" });
+      expect(planOf(after(planned, true, "同意"), 2026)).toMatchObject({ status: "approved", reviewComment: "同意", reviewerOrgId: "sz-futian" });
+    });
+
+    it("approving an approved plan changes nothing", () => {
+      expect(events(review(after(planned, true), true))).toEqual([]);
+    });
+
+    it("a returned plan keeps the comment; set again, it awaits approval again", () => {
+      const returned = after(planned, false, "九月请加一场防诈骗讲座");
+      expect(planOf(returned, 2026)).toMatchObject({ status: "returned", reviewComment: "九月请加一场防诈骗讲座" });
+      expect(outcome(review(returned, true))).toBe("PLAN_RETURNED");
+      const changed = events(decide(returned, plan(), {})).reduce(evolve, returned);
+      expect(planOf(changed, 2026)).toMatchObject({ status: "awaitingApproval", reviewComment: "" });
+    });
+
+    it.each<[string, BrandState, boolean, string, string]>([
+      ["a return without a comment", planned, false, "  ", "COMMENT_REQUIRED"],
+      ["a comment over 200 characters", planned, true, "意".repeat(201), "COMMENT_TOO_LONG"],
+      ["a year without a plan", defined, true, "", "PLAN_NOT_SET"],
+    ])("refuses %s", (_what, state, approve, comment, code) => {
+      expect(outcome(review(state, approve, comment))).toBe(code);
+    });
   });
 
   it("gives every refusal in Chinese first and English second, naming the field", () => {

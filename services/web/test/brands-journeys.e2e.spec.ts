@@ -1,10 +1,10 @@
-// Issue 16's 一社区一科普品牌 in a real browser: the district association opens 红荔社区's brand page,
-// defines its brand (theme 卫生健康, 示范点 福田科技馆) and this year's plan (2 activities on 卫生健康
-// this month); with the page left open, an activity of the community on that theme completes
-// (driven through the API) and the page's done goes from 0 to 1 of 2 without a reload (the live
-// feed); the roll-up shows the street and the district summing their communities; the community's
-// worker reads her brand page. Screenshots in test-artifacts/brands-journeys/, each checked for
-// machine ids and by axe.
+// Issue 16's 一社区一科普品牌 in a real browser: 红荔社区's worker opens her brand page, defines its
+// brand (theme 卫生健康, 示范点 福田科技馆) and this year's plan (2 activities on 卫生健康 this month);
+// with the page left open, an activity of the community on that theme completes (driven through the
+// API) and the page's done goes from 0 to 1 of 2 without a reload (the live feed); the district's
+// roll-up sums the street and the district; the district returns the plan with a typed comment, the
+// worker sends it again, the district approves it (审批). Screenshots in test-artifacts/brands-journeys/,
+// each checked for machine ids and by axe.
 import { mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -100,23 +100,24 @@ async function api(method: string, path: string, body?: unknown, token?: string)
 }
 
 describe("issue 16 in the browser: 一社区一科普品牌, plan against done live", () => {
-  it("the district defines 红荔社区's brand and plan; an activity completes while the page is open: done 0 → 1 of 2", async () => {
-    const district = await signedIn("district");
-    await district.goto(`${gateway.httpUrl}/brand/${community}`);
-    await district.locator(".brand-page .brand-form").waitFor(); // no brand yet: the form to define one
-    await district.locator(".brand-form input[name=brand-name]").fill("红荔健康科普");
-    await choose(district, ".brand-form .pick-theme", "卫生健康");
-    await choose(district, ".brand-form .pick-demo", "福田科技馆");
-    await district.getByRole("button", { name: "保存品牌" }).click();
-    await told(district, "品牌「红荔健康科普」已保存");
-    await district.locator("[data-brand]").filter({ hasText: "福田科技馆" }).filter({ hasText: "红荔社区" }).waitFor();
+  it("the worker defines 红荔社区's brand and plan; an activity completes while the page is open: done 0 → 1 of 2", async () => {
+    const worker = await signedIn("worker");
+    await worker.getByRole("link", { name: "科普品牌" }).click();
+    await worker.locator(".brand-page .brand-form").waitFor(); // no brand yet: the form to define one
+    await worker.locator(".brand-form input[name=brand-name]").fill("红荔健康科普");
+    await choose(worker, ".brand-form .pick-theme", "卫生健康");
+    await choose(worker, ".brand-form .pick-demo", "福田科技馆");
+    await worker.getByRole("button", { name: "保存品牌" }).click();
+    await told(worker, "品牌「红荔健康科普」已保存");
+    await worker.locator("[data-brand]").filter({ hasText: "福田科技馆" }).filter({ hasText: "红荔社区" }).waitFor();
 
-    await district.getByLabel(`卫生健康 ${month}月计划场次`).fill("2");
-    await district.getByRole("button", { name: "保存年度计划" }).click();
-    await told(district, "年度计划已保存，共 2 场");
-    const cell = district.locator(`[data-cell="THEME_HEALTH-${month}"]`);
+    await worker.getByLabel(`卫生健康 ${month}月计划场次`).fill("2");
+    await worker.getByRole("button", { name: "保存年度计划" }).click();
+    await told(worker, "年度计划已保存，共 2 场");
+    await worker.locator("[data-plan-status]").filter({ hasText: "待审批" }).waitFor();
+    const cell = worker.locator(`[data-cell="THEME_HEALTH-${month}"]`);
     await expect.poll(() => cell.textContent()).toBe("0 / 2");
-    await shot(district, "1-brand-and-plan");
+    await shot(worker, "1-brand-and-plan");
 
     // Elsewhere, through the API: an activity of 红荔社区 on 卫生健康 is held and completed.
     const admin = (await api("POST", "/api/v1/auth/sign-in", { account: "admin", password: "kepu-demo" })).accessToken as string;
@@ -126,14 +127,14 @@ describe("issue 16 in the browser: 一社区一科普品牌, plan against done l
     await api("POST", `/api/v1/activities/${activityId}/complete`, { walkIns: 8 }, admin);
 
     // The open page follows the live feed: no reload.
-    const url = district.url();
+    const url = worker.url();
     await expect.poll(() => cell.textContent(), { timeout: 30_000, message: "the page's done to reach 1 of 2" }).toBe("1 / 2");
-    expect(district.url()).toBe(url);
-    await district.locator("[data-totals]").filter({ hasText: "已开展 1 / 计划 2（50%）" }).waitFor();
-    await shot(district, "2-done-live");
+    expect(worker.url()).toBe(url);
+    await worker.locator("[data-totals]").filter({ hasText: "已开展 1 / 计划 2（50%）" }).waitFor();
+    await shot(worker, "2-done-live");
   });
 
-  it("the roll-up sums the street and the district; the community's worker reads her brand page", async () => {
+  it("the district's roll-up sums the street and the district; it returns the plan with a comment, the worker sends it again, the district approves it", async () => {
     const district = await signedIn("district");
     await district.getByRole("link", { name: "品牌计划汇总" }).click();
     await district.locator(".brand-rollup-page [data-rollup-total]").filter({ hasText: "已开展 1 / 计划 2" }).waitFor();
@@ -141,10 +142,29 @@ describe("issue 16 in the browser: 一社区一科普品牌, plan against done l
     await district.locator(".brand-rollup-page .el-table__row").filter({ hasText: "红荔社区" }).filter({ hasText: "红荔健康科普" }).waitFor();
     await shot(district, "3-rollup");
 
+    await district.goto(`${gateway.httpUrl}/brand/${community}`);
+    await district.locator("[data-plan-status]").filter({ hasText: "待审批" }).waitFor();
+    await district.getByRole("button", { name: "退回修改" }).click();
+    const dialog = district.locator(".el-dialog:visible");
+    await dialog.locator("textarea").fill("请在下个月加一场防范电信诈骗讲座");
+    await dialog.getByRole("button", { name: "退回修改" }).click();
+    await told(district, "年度计划已退回社区修改");
+    await district.locator("[data-review]").filter({ hasText: "福田区：请在下个月加一场防范电信诈骗讲座" }).waitFor();
+    await shot(district, "4-plan-returned");
+
     const worker = await signedIn("worker");
     await worker.getByRole("link", { name: "科普品牌" }).click();
-    await worker.locator("[data-brand]").filter({ hasText: "红荔健康科普" }).waitFor();
-    await expect.poll(() => worker.locator(`[data-cell="THEME_HEALTH-${month}"]`).textContent()).toBe("1 / 2");
-    await shot(worker, "4-worker-brand-page");
+    await worker.locator("[data-plan-status]").filter({ hasText: "已退回修改" }).waitFor();
+    await worker.locator("[data-review]").filter({ hasText: "请在下个月加一场防范电信诈骗讲座" }).waitFor();
+    await worker.getByLabel(`卫生健康 ${(month % 12) + 1}月计划场次`).fill("1");
+    await worker.getByRole("button", { name: "保存年度计划" }).click();
+    await told(worker, "年度计划已保存，共 3 场");
+    await worker.locator("[data-plan-status]").filter({ hasText: "待审批" }).waitFor();
+
+    await district.reload();
+    await district.getByRole("button", { name: "批准计划" }).click();
+    await told(district, "年度计划已批准");
+    await district.locator("[data-plan-status]").filter({ hasText: "已批准" }).waitFor();
+    await shot(district, "5-plan-approved");
   });
 });

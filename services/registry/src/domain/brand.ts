@@ -15,10 +15,22 @@ export interface BrandTarget {
   target: number;
 }
 
-export interface BrandPlan {
+/** An annual plan as the community's worker sets it. */
+export interface BrandPlanInput {
   year: number;
   targets: BrandTarget[];
   audiences: Audience[];
+}
+
+/** 待审批 → 已批准, or 退回修改 with a comment; setting the plan again makes it await approval again. */
+export type PlanStatus = "awaitingApproval" | "approved" | "returned";
+
+export interface BrandPlan extends BrandPlanInput {
+  status: PlanStatus;
+  /** The reviewer's comment; always given when returned. */
+  reviewComment: string;
+  /** The street or district association that reviewed it last. */
+  reviewerOrgId: string;
 }
 
 export interface BrandState {
@@ -37,7 +49,8 @@ export interface BrandState {
 
 export type BrandCommand =
   | { type: "define"; communityId: string; name: string; theme: Theme; demoBaseId: string; partnerBaseIds: string[]; slogan: string }
-  | ({ type: "setPlan" } & BrandPlan);
+  | ({ type: "setPlan" } & BrandPlanInput)
+  | { type: "reviewPlan"; year: number; approve: boolean; comment: string; reviewerOrgId: string };
 
 /** What the use case loaded: the community (define), and which of the bases named exist. */
 export interface BrandContext {
@@ -47,7 +60,8 @@ export interface BrandContext {
 
 export type BrandEvent =
   | { type: "BrandDefined"; communityId: string; name: string; theme: Theme; demoBaseId: string; partnerBaseIds: string[]; slogan: string; place: Place }
-  | ({ type: "BrandPlanSet"; communityId: string } & BrandPlan);
+  | ({ type: "BrandPlanSet"; communityId: string } & BrandPlanInput)
+  | { type: "BrandPlanReviewed"; communityId: string; year: number; approved: boolean; comment: string; reviewerOrgId: string };
 
 export const MAX_TARGET = 1000;
 const MAX_PARTNERS = 20;
@@ -86,7 +100,7 @@ function define(state: BrandState | undefined, command: Extract<BrandCommand, { 
 }
 
 /** An annual plan as asked: a year, months 1–12, targets whole numbers ≥ 0, catalog themes and audiences, each theme × month once. */
-export function checkPlan(plan: BrandPlan): Result<BrandPlan> {
+export function checkPlan(plan: BrandPlanInput): Result<BrandPlanInput> {
   if (!Number.isInteger(plan.year) || plan.year < 2000 || plan.year > 2100) return invalid("BAD_YEAR", "请填写计划年度，例如 2026", "Give the plan's year, e.g. 2026", "year");
   const seen = new Set<string>();
   for (const [i, t] of plan.targets.entries()) {
@@ -102,9 +116,24 @@ export function checkPlan(plan: BrandPlan): Result<BrandPlan> {
   return ok({ year: plan.year, targets, audiences: [...new Set(plan.audiences)] });
 }
 
+const MAX_COMMENT = 200;
+
+/** 审批: approve a plan awaiting approval (again: nothing), or return any plan with a comment. */
+function reviewPlan(state: BrandState, command: Extract<BrandCommand, { type: "reviewPlan" }>): Result<BrandEvent[]> {
+  const plan = state.plans[command.year];
+  if (!plan) return fail(kepuError("conflict", "PLAN_NOT_SET", `${command.year} 年的计划尚未制定，无可审批`, `There is no ${command.year} plan to review yet`, "year"));
+  const comment = command.comment.trim();
+  if ([...comment].length > MAX_COMMENT) return invalid("COMMENT_TOO_LONG", `审批意见最多 ${MAX_COMMENT} 字`, `A review comment is at most ${MAX_COMMENT} characters`, "comment");
+  if (!command.approve && !comment) return invalid("COMMENT_REQUIRED", "退回修改时请写明意见", "Say what to change when returning a plan", "comment");
+  if (command.approve && plan.status === "approved") return ok([]);
+  if (command.approve && plan.status === "returned") return fail(kepuError("conflict", "PLAN_RETURNED", "该计划已退回修改，请等社区修改后再审批", "The plan was returned; approve it once the community has changed it", "year"));
+  return ok([{ type: "BrandPlanReviewed", communityId: state.communityId, year: command.year, approved: command.approve, comment, reviewerOrgId: command.reviewerOrgId }]);
+}
+
 export function decide(state: BrandState | undefined, command: BrandCommand, context: BrandContext = {}): Result<BrandEvent[]> {
   if (command.type === "define") return define(state, command, context);
   if (!state) return fail(kepuError("conflict", "BRAND_NOT_DEFINED", "请先设立社区科普品牌，再制定年度计划", "Define the community's brand before its annual plan", "communityId"));
+  if (command.type === "reviewPlan") return reviewPlan(state, command);
   const plan = checkPlan(command);
   if (!plan.ok) return plan;
   return ok([{ type: "BrandPlanSet", communityId: state.communityId, ...plan.value }]);
@@ -115,10 +144,16 @@ export function evolve(state: BrandState | undefined, event: BrandEvent): BrandS
     const { type: _t, ...brand } = event;
     return { ...brand, plans: state?.plans ?? {} };
   }
-  if (!state) throw new Error("BrandPlanSet before BrandDefined");
-  const { type: _t, communityId: _c, ...plan } = event;
+  if (!state) throw new Error(`${event.type} before BrandDefined`);
+  if (event.type === "BrandPlanReviewed") {
+    const plan = state.plans[event.year]!;
+    const reviewed: BrandPlan = { ...plan, status: event.approved ? "approved" : "returned", reviewComment: event.comment, reviewerOrgId: event.reviewerOrgId };
+    return { ...state, plans: { ...state.plans, [event.year]: reviewed } };
+  }
+  const { type: _t, communityId: _c, ...input } = event;
+  const plan: BrandPlan = { ...input, status: "awaitingApproval", reviewComment: "", reviewerOrgId: "" };
   return { ...state, plans: { ...state.plans, [plan.year]: plan } };
 }
 
 /** The plan of a year, or an empty one. */
-export const planOf = (state: BrandState, year: number): BrandPlan => state.plans[year] ?? { year, targets: [], audiences: [] };
+export const planOf = (state: BrandState, year: number): BrandPlan => state.plans[year] ?? { year, targets: [], audiences: [], status: "awaitingApproval", reviewComment: "", reviewerOrgId: "" };

@@ -2,7 +2,7 @@
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { MenuItemSchema, type MenuItem } from "@kepu/contracts/registry/v1/events_pb";
-import { VolunteerStatus, type BaseSchema, type BrandSchema, type OrganizationSchema, type ResourceSchema, type TeamSchema, type VolunteerSchema } from "@kepu/contracts/registry/v1/service_pb";
+import { BrandPlanStatus, VolunteerStatus, type BaseSchema, type BrandSchema, type OrganizationSchema, type ResourceSchema, type TeamSchema, type VolunteerSchema } from "@kepu/contracts/registry/v1/service_pb";
 import { maskName, maskPhone } from "@kepu/privacy";
 import type { BaseState } from "../domain/base.js";
 import type { BrandView } from "../use-cases/brands.js";
@@ -91,8 +91,10 @@ export function volunteerMessage(v: VolunteerDoc, clear: boolean): MessageInitSh
   };
 }
 
-/** A brand with its community's and bases' names, its plans by year, and whether the caller may change it. */
-export const brandMessage = ({ brand, communityName, baseNames, writable }: BrandView): MessageInitShape<typeof BrandSchema> => ({
+const planStatus = { awaitingApproval: BrandPlanStatus.AWAITING_APPROVAL, approved: BrandPlanStatus.APPROVED, returned: BrandPlanStatus.RETURNED } as const;
+
+/** A brand with its community's and bases' names, its plans by year (each with its review), and what the caller may do. */
+export const brandMessage = ({ brand, communityName, baseNames, orgNames, writable, reviewable }: BrandView): MessageInitShape<typeof BrandSchema> => ({
   communityId: brand.communityId,
   communityName,
   name: brand.name,
@@ -101,6 +103,9 @@ export const brandMessage = ({ brand, communityName, baseNames, writable }: Bran
   partnerBases: brand.partnerBaseIds.map((baseId) => ({ baseId, name: baseNames.get(baseId) ?? "" })),
   place: brand.place,
   slogan: brand.slogan,
-  plans: Object.values(brand.plans).sort((a, b) => a.year - b.year),
+  plans: Object.values(brand.plans)
+    .sort((a, b) => a.year - b.year)
+    .map((plan) => ({ ...plan, status: planStatus[plan.status], reviewerOrgName: orgNames.get(plan.reviewerOrgId) ?? "" })),
   writable,
+  reviewable,
 });

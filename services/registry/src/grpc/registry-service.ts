@@ -371,5 +371,10 @@ export function registryService(store: RegistryStore, clock: Clock = () => new D
     async listBrands(request, context) {
       return { brands: (await brands.list(optionalId(request.orgId, "orgId"), context.actor)).map(brandMessage) };
     },
+
+    async reviewBrandPlan(request, context) {
+      const review = { year: request.year, approve: request.approve, comment: request.comment };
+      return { brand: brandMessage(await brands.reviewPlan(requireId(request.communityId, "communityId"), review, cause(context))) };
+    },
   };
 }

@@ -11,6 +11,7 @@ import {
   BaseRevokedSchema,
   BaseStatusChangedSchema,
   BrandDefinedSchema,
+  BrandPlanReviewedSchema,
   BrandPlanSetSchema,
   MenuItemEditedSchema,
   MenuItemPublishedSchema,
@@ -147,6 +148,10 @@ export function toMessage(event: RegistryEvent): Outgoing {
     case "BrandPlanSet": {
       const { type: _t, ...payload } = event;
       return message(BrandPlanSetSchema, payload);
+    }
+    case "BrandPlanReviewed": {
+      const { type: _t, ...payload } = event;
+      return message(BrandPlanReviewedSchema, payload);
     }
   }
 }

@@ -223,7 +223,7 @@ export const mappings: { [K in Kind]: Mapping<K> } = {
       partnerBaseIds: partnerBaseIds ?? [],
       slogan: slogan ?? "",
       place: storedPlace(place),
-      plans: Object.fromEntries(Object.entries(plans ?? {}).map(([year, plan]) => [Number(year), { year: Number(year), targets: plan.targets ?? [], audiences: plan.audiences ?? [] }])),
+      plans: Object.fromEntries(Object.entries(plans ?? {}).map(([year, plan]) => [Number(year), { year: Number(year), targets: plan.targets ?? [], audiences: plan.audiences ?? [], status: plan.status ?? "awaitingApproval", reviewComment: plan.reviewComment ?? "", reviewerOrgId: plan.reviewerOrgId ?? "" }])),
     }),
     toFields: ({ name, theme, demoBaseId, partnerBaseIds, slogan, place, plans }) => ({
       name,
@@ -232,7 +232,7 @@ export const mappings: { [K in Kind]: Mapping<K> } = {
       partnerBaseIds: [...partnerBaseIds],
       slogan,
       place: storedPlace(place),
-      plans: Object.fromEntries(Object.entries(plans).map(([year, plan]) => [String(year), { year: plan.year, targets: plan.targets.map(({ theme: t, month, target }) => ({ theme: t, month, target })), audiences: [...plan.audiences] }])),
+      plans: Object.fromEntries(Object.entries(plans).map(([year, plan]) => [String(year), { ...plan, targets: plan.targets.map(({ theme: t, month, target }) => ({ theme: t, month, target })), audiences: [...plan.audiences] }])),
     }),
   },
 };

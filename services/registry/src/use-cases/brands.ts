@@ -1,10 +1,11 @@
-// Use cases of 一社区一科普品牌: thin — load the community and the bases named, authorize
-// (brand.write: the community's worker, the street and district above it), decide
-// (domain/brand.ts), save. The brand page is public to everyone signed in (brand.read).
+// Use cases of 一社区一科普品牌: thin — load the community and the bases named, authorize, decide
+// (domain/brand.ts), save. The community's worker writes the brand (brand.write) and its annual
+// plans (plan.change); the street and district above it approve or return a plan with a comment
+// (plan.approve). The brand page is public to everyone signed in (brand.read).
 import { authorize, can, listScope } from "@kepu/access";
 import type { Actor } from "@kepu/contracts/common/v1/envelope_pb";
 import * as brand from "../domain/brand.js";
-import type { BrandCommand, BrandPlan, BrandState } from "../domain/brand.js";
+import type { BrandCommand, BrandPlanInput, BrandState } from "../domain/brand.js";
 import { registryErrors } from "../domain/errors.js";
 import { mappings } from "../store/documents.js";
 import type { Cause, RegistryStore } from "../store/registry-store.js";
@@ -12,15 +13,23 @@ import { placedFacts } from "./access.js";
 import { decideAndSave, decideOnExisting } from "./decisions.js";
 import type { Organizations } from "./organizations.js";
 
-/** A brand as a reader sees it: with the names of its community and bases, and whether she may change it. */
+/** A brand as a reader sees it: with the names of its community, bases and plan reviewers, and what she may do. */
 export interface BrandView {
   brand: BrandState;
   communityName: string;
   baseNames: ReadonlyMap<string, string>;
+  orgNames: ReadonlyMap<string, string>;
   writable: boolean;
+  reviewable: boolean;
 }
 
 const brandFacts = (b: Pick<BrandState, "place" | "communityId">) => placedFacts({ place: b.place, orgId: b.communityId });
+const reviewers = (b: BrandState) => Object.values(b.plans).map((p) => p.reviewerOrgId).filter(Boolean);
+
+function viewOf(b: BrandState, orgNames: ReadonlyMap<string, string>, baseNames: ReadonlyMap<string, string>, actor: Actor | undefined): BrandView {
+  const facts = brandFacts(b);
+  return { brand: b, communityName: orgNames.get(b.communityId) ?? "", baseNames, orgNames, writable: can("brand.write", actor, facts), reviewable: can("plan.approve", actor, facts) };
+}
 
 export class Brands {
   constructor(
@@ -49,7 +58,7 @@ export class Brands {
   }
 
   /** 年度计划: replaces the year's plan of a defined brand. */
-  async setPlan(communityId: string, plan: BrandPlan, cause: Cause): Promise<BrandView> {
+  async setPlan(communityId: string, plan: BrandPlanInput, cause: Cause): Promise<BrandView> {
     const saved = await decideOnExisting(
       this.store,
       "brands",
@@ -57,8 +66,25 @@ export class Brands {
       "communityId",
       brand.evolve,
       async (before) => {
-        const allowed = authorize("brand.write", cause.actor, brandFacts(before));
+        const allowed = authorize("plan.change", cause.actor, brandFacts(before));
         return allowed.ok ? brand.decide(before, { type: "setPlan", ...plan }) : allowed;
+      },
+      cause,
+    );
+    return this.view(saved, cause.actor);
+  }
+
+  /** 审批: the street or district above the community approves a year's plan, or returns it with a comment. */
+  async reviewPlan(communityId: string, review: { year: number; approve: boolean; comment: string }, cause: Cause): Promise<BrandView> {
+    const saved = await decideOnExisting(
+      this.store,
+      "brands",
+      communityId,
+      "communityId",
+      brand.evolve,
+      async (before) => {
+        const allowed = authorize("plan.approve", cause.actor, brandFacts(before));
+        return allowed.ok ? brand.decide(before, { type: "reviewPlan", ...review, reviewerOrgId: cause.actor?.orgId ?? "" }) : allowed;
       },
       cause,
     );
@@ -77,18 +103,17 @@ export class Brands {
     listScope("brand.read", actor);
     const docs = await this.store.find("brands", orgId ? { "place.path": orgId } : {});
     const states = docs.map((d) => mappings.brands.toState(d));
-    const [communities, bases] = await Promise.all([
-      this.store.states("organizations", states.map((b) => b.communityId)),
+    const [orgs, bases] = await Promise.all([
+      this.store.states("organizations", states.flatMap((b) => [b.communityId, ...reviewers(b)])),
       this.store.states("bases", states.flatMap((b) => [b.demoBaseId, ...b.partnerBaseIds])),
     ]);
     const baseNames = new Map([...bases].map(([id, b]) => [id, b.name]));
-    return states
-      .map((b) => ({ brand: b, communityName: communities.get(b.communityId)?.name ?? "", baseNames, writable: can("brand.write", actor, brandFacts(b)) }))
-      .sort((a, b) => a.brand.communityId.localeCompare(b.brand.communityId));
+    const orgNames = new Map([...orgs].map(([id, o]) => [id, o.name]));
+    return states.map((b) => viewOf(b, orgNames, baseNames, actor)).sort((a, b) => a.brand.communityId.localeCompare(b.brand.communityId));
   }
 
   private async view(b: BrandState, actor: Actor | undefined): Promise<BrandView> {
-    const [community, bases] = await Promise.all([this.store.state("organizations", b.communityId), this.store.states("bases", [b.demoBaseId, ...b.partnerBaseIds])]);
-    return { brand: b, communityName: community?.name ?? "", baseNames: new Map([...bases].map(([id, x]) => [id, x.name])), writable: can("brand.write", actor, brandFacts(b)) };
+    const [orgs, bases] = await Promise.all([this.store.states("organizations", [b.communityId, ...reviewers(b)]), this.store.states("bases", [b.demoBaseId, ...b.partnerBaseIds])]);
+    return viewOf(b, new Map([...orgs].map(([id, o]) => [id, o.name])), new Map([...bases].map(([id, x]) => [id, x.name])), actor);
   }
 }

@@ -27,4 +27,5 @@ export const reasonRules = {
   decline: { label: ["婉拒原因", "Why you decline"], max: 500, required: true }, // dispatch DeclineOrder: requireText
   cancelBooking: { label: ["取消原因", "Why you cancel"], max: 200, required: true }, // the gateway: at most 200
   noAttendance: { label: ["无人参加的原因", "Why nobody came"], max: 500, required: true }, // events: required when nobody attended
+  returnPlan: { label: ["退回意见", "What to change"], max: 200, required: true }, // registry ReviewBrandPlan: a comment to return a plan
 } satisfies Record<string, ReasonRule>;

@@ -1,6 +1,6 @@
 // 一社区一科普品牌 over HTTP: a community's brand (name, theme, 示范点, partner bases) and its annual
-// plans, owned by the registry (brand.read for everyone signed in, brand.write for the community's
-// worker and the street and district above it); plan against done, the done counted by the stats
+// plans, owned by the registry (brand.read for everyone signed in; the community's worker writes
+// them, the street and district above it approve or return a plan with a comment); plan against done, the done counted by the stats
 // service (completed activities per theme × Beijing month; figures.read for the subtree), for one
 // community and rolled up by street and district. The page follows /api/v1/stats/live for its
 // community and reads the progress again on each `figures` event.
@@ -108,6 +108,17 @@ const brands: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { clients })
     const targets = request.body.targets.map((t) => ({ theme: enumValue(Theme, "THEME_", t.theme), month: t.month, target: t.target }));
     const audiences = (request.body.audiences ?? []).map((a) => enumValue(Audience, "AUDIENCE_", a));
     return json(r.SetBrandPlanResponseSchema, await clients.registry.setBrandPlan({ communityId: request.params.communityId, year: request.params.year, targets, audiences }, rpcOptions(request, caller)));
+  });
+
+  const reviewBody = strictObject({
+    decision: Type.Union([Type.Literal("approve"), Type.Literal("return")], { description: "approve 批准 / return 退回修改" }),
+    comment: Type.Optional(text(200, "审批意见（退回时必填）/ the comment, required to return")),
+  });
+  app.post("/api/v1/communities/:communityId/plan/:year/review", { schema: { tags, summary: "审批年度计划：批准或退回修改 / Approve a plan, or return it with a comment", ...secured, params: planParams, body: reviewBody, response: answers(protoJson(r.ReviewBrandPlanResponseSchema)) } }, async (request) => {
+    const caller = signedIn(request);
+    const { communityId, year: y } = request.params;
+    const review = { communityId, year: y, approve: request.body.decision === "approve", comment: request.body.comment ?? "" };
+    return json(r.ReviewBrandPlanResponseSchema, await clients.registry.reviewBrandPlan(review, rpcOptions(request, caller)));
   });
 
   // Plan against done: the stats service decides who reads the done (the subtree's staff; another's is not found).
