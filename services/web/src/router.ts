@@ -19,6 +19,7 @@ const routes: RouteRecordRaw[] = [
   { path: "/staff/orders", component: () => import("./views/staff/OrdersPage.vue"), meta: { roles: staffRoles } },
   // 代点单: a community worker orders for a resident of her community (dispatch allows it to workers only).
   { path: "/staff/proxy-order", component: () => import("./views/staff/ProxyOrderPage.vue"), meta: { roles: ["COMMUNITY_WORKER"] } },
+  { path: "/staff/merges", component: () => import("./views/staff/MergePage.vue"), meta: { roles: ["COMMUNITY_WORKER", "STREET_STAFF"] } }, // 合并需求
   { path: "/staff/pool", component: () => import("./views/staff/PoolPage.vue"), meta: { roles: staffRoles } },
   { path: "/staff/teams", component: () => import("./views/staff/TeamsPage.vue"), meta: { roles: staffRoles } },
   { path: "/staff/overdue", component: () => import("./views/staff/OverduePage.vue"), meta: { roles: staffRoles } },

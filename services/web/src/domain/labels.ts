@@ -69,6 +69,7 @@ export const timelineSteps: Bilingual = {
   OrderCancelled: ["已取消", "Cancelled"],
   OrderRejected: ["已驳回", "Rejected"],
   OrderCommunityMoved: ["社区调整到新的街道/区", "Community moved to another street or district"],
+  OrdersMerged: ["与相邻社区订单合并", "Merged with neighbouring communities' orders"],
   OrderSchedulingConflicted: ["活动未能排期（资源已被占用）", "Not scheduled: a resource was held"],
 };
 
