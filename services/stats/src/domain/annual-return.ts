@@ -5,6 +5,7 @@
 import { calendar, type Calendar } from "@kepu/calendar";
 import type { Column } from "./export.js";
 import { people, visits, type ActivityFact, type OrderFact } from "./figures.js";
+import { label } from "./labels.js";
 
 export interface TeamFact {
   teamId: string;
@@ -22,6 +23,8 @@ export interface BaseFact {
   level: number;
   /** BaseStatus: 1 active. */
   status: number;
+  /** The themes it offers (Theme numbers), when the store knows them: the by-theme table counts a base under each. */
+  themes?: number[];
 }
 
 export interface District {
@@ -138,3 +141,68 @@ export const annualReturnColumns: Column<AnnualReturnRow>[] = [
   { key: "orders", header: "群众点单 Orders" },
   { key: "ordersDelivered", header: "已完成 Delivered" },
 ];
+
+/** The district table's figures the by-theme and by-audience tables have too (科普统计's 分主题 / 分对象 sheets). */
+const groupFigures = ["activities", "sessions", "participants", "uniqueParticipants", "volunteerTurns", "serviceHours", "bases"] as const;
+/** One row of the by-theme or by-audience table. */
+export type AnnualReturnGroupRow = { group: string } & Pick<AnnualReturnRow, (typeof groupFigures)[number]>;
+const isGroupFigure = (key: string): key is (typeof groupFigures)[number] => (groupFigures as readonly string[]).includes(key);
+
+/**
+ * The year's activities of the listed districts grouped by one field (theme or audience), one row
+ * per value that has any (in the value's order, named), then 合计. As in the district table: a
+ * cancelled activity or one of another year does not count; 参与人数 are distinct within a row and
+ * across all in the total. `bases` counts the active bases of the districts per value when `basesOf`
+ * says which values a base serves (a base under two themes counts in each row, once in the total).
+ */
+function annualReturnBy(facts: AnnualReturnFacts, year: number, valueOf: (a: ActivityFact) => number, nameOf: (v: number) => string, basesOf: ((b: BaseFact) => number[]) | undefined, cal: Calendar): AnnualReturnGroupRow[] {
+  const districts = new Set(facts.districts.map((d) => d.orgId));
+  const held = (facts.activities as ActivityWithVolunteers[]).filter((a) => districts.has(a.districtId) && a.status !== "CANCELLED" && !!a.startsAt && cal.yearOf(a.startsAt) === year);
+  const bases = facts.bases.filter((b) => districts.has(b.districtId) && b.status === ACTIVE);
+  const values = new Set([...held.map(valueOf), ...(basesOf ? bases.flatMap(basesOf) : [])]);
+  const row = (group: string, list: ActivityWithVolunteers[], baseCount: number): AnnualReturnGroupRow => ({
+    group,
+    activities: list.length,
+    sessions: list.reduce((n, a) => n + a.sessions, 0),
+    participants: list.reduce((n, a) => n + visits(a), 0),
+    uniqueParticipants: people(list),
+    volunteerTurns: list.reduce((n, a) => n + (a.volunteers ?? 0), 0),
+    serviceHours: round(list.reduce((n, a) => n + a.serviceHours, 0)),
+    bases: baseCount,
+  });
+  const rows = [...values].sort((x, y) => x - y).map((v) => row(nameOf(v), held.filter((a) => valueOf(a) === v), basesOf ? bases.filter((b) => basesOf(b).includes(v)).length : 0));
+  return [...rows, row("合计 Total", held, basesOf ? bases.filter((b) => basesOf(b).length > 0).length : 0)];
+}
+
+/** 分主题: the year's activities by theme, with the active bases offering each theme. */
+export const annualReturnByTheme = (facts: AnnualReturnFacts, year: number, cal: Calendar = calendar) =>
+  annualReturnBy(facts, year, (a) => a.theme, (v) => label("theme", v), (b) => b.themes ?? [], cal);
+
+/** 分对象: the year's activities by audience (bases are not registered by audience: their column stays 0 and the sheet leaves it out). */
+export const annualReturnByAudience = (facts: AnnualReturnFacts, year: number, cal: Calendar = calendar) =>
+  annualReturnBy(facts, year, (a) => a.audience, (v) => label("audience", v), undefined, cal);
+
+/** The group's header, then the district table's headers of the figures it has (bases only when `withBases`). */
+const groupColumns = (first: string, withBases: boolean): Column<AnnualReturnGroupRow>[] => [
+  { key: "group", header: first },
+  ...annualReturnColumns.flatMap((c) => (isGroupFigure(c.key) && (withBases || c.key !== "bases") ? [{ key: c.key, header: c.header }] : [])),
+];
+export const annualReturnByThemeColumns = groupColumns("主题 Theme", true);
+export const annualReturnByAudienceColumns = groupColumns("对象 Audience", false);
+
+/** A sheet of the return's workbook: its name, columns and rows. */
+export interface AnnualReturnSheet {
+  name: string;
+  columns: Column<never>[];
+  rows: object[];
+}
+
+/** The return as the 科普统计 workbook: 分地区 (one row per district), 分主题 and 分对象, each with its 合计. */
+export function annualReturnSheets(facts: AnnualReturnFacts, year: number, cal: Calendar = calendar): AnnualReturnSheet[] {
+  const sheet = <Row extends object>(name: string, columns: Column<Row>[], rows: Row[]): AnnualReturnSheet => ({ name, columns: columns as unknown as Column<never>[], rows });
+  return [
+    sheet(`${year}年科普统计 分地区`, annualReturnColumns, annualReturn(facts, year, cal)),
+    sheet(`${year}年科普统计 分主题`, annualReturnByThemeColumns, annualReturnByTheme(facts, year, cal)),
+    sheet(`${year}年科普统计 分对象`, annualReturnByAudienceColumns, annualReturnByAudience(facts, year, cal)),
+  ];
+}

@@ -63,11 +63,18 @@ export function toCsv<Row>(columns: Column<Row>[], rows: Row[]): Buffer {
 }
 
 export async function toXlsx<Row>(columns: Column<Row>[], rows: Row[], sheetName: string): Promise<Buffer> {
+  return toXlsxSheets([{ name: sheetName, columns: columns as unknown as Column<never>[], rows: rows as object[] }]);
+}
+
+/** A workbook of several sheets (the annual return's 分地区 / 分主题 / 分对象), each with its bold header row. */
+export async function toXlsxSheets(sheets: { name: string; columns: Column<never>[]; rows: object[] }[]): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = "Kepu 科普";
-  const sheet = workbook.addWorksheet(sheetName);
-  sheet.columns = columns.map((c, i) => ({ header: c.header, key: c.key, width: i === 0 ? 28 : 16 }));
-  sheet.getRow(1).font = { bold: true };
-  for (const row of rows) sheet.addRow(row);
+  for (const { name, columns, rows } of sheets) {
+    const sheet = workbook.addWorksheet(name);
+    sheet.columns = columns.map((c, i) => ({ header: c.header, key: c.key, width: i === 0 ? 28 : 16 }));
+    sheet.getRow(1).font = { bold: true };
+    for (const row of rows) sheet.addRow(row);
+  }
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }

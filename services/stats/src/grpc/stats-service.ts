@@ -8,9 +8,9 @@ import { calendar } from "@kepu/calendar";
 import type { Actor } from "@kepu/contracts/common/v1/envelope_pb";
 import { kepuError } from "@kepu/errors";
 import type { ServiceImplementation } from "@kepu/rpc";
-import { annualReturn, annualReturnColumns } from "../domain/annual-return.js";
+import { annualReturn, annualReturnColumns, annualReturnSheets } from "../domain/annual-return.js";
 import { DEFAULT_OPEN_DAYS, demandSupply } from "../domain/demand-supply.js";
-import { breakdownColumns, demandSupplyColumns, demandSupplyLines, toCsv, toXlsx, type Column } from "../domain/export.js";
+import { breakdownColumns, demandSupplyColumns, demandSupplyLines, toCsv, toXlsx, toXlsxSheets, type Column } from "../domain/export.js";
 import { breakdown, computeFigures, type Dimension, type Figures } from "../domain/figures.js";
 import { resolveSlice, type Slice } from "../domain/slice.js";
 import { label, themeName } from "../domain/labels.js";
@@ -135,8 +135,11 @@ export function statsService(store: FactStore, projector: Projector, rebuilder: 
       const year = request.year;
       if (!Number.isInteger(year) || year < 2000 || year > 2100) throw kepuError("invalid", "BAD_YEAR", "请填写年份，例如 2026", "Give a year, e.g. 2026", "year");
       const orgId = await scopedOrg(request.orgId, context.actor);
-      const table = annualReturn(await store.loadAnnualReturn(orgId), year);
-      return exportFile(request.format, `kepu-annual-return-${orgId || "all"}-${year}`, `${year}年科普统计`, annualReturnColumns, table);
+      const facts = await store.loadAnnualReturn(orgId);
+      const name = `kepu-annual-return-${orgId || "all"}-${year}`;
+      // xlsx: the 科普统计 workbook (分地区, 分主题, 分对象); csv: the district table.
+      if (request.format === ExportFormat.XLSX) return { filename: `${name}.xlsx`, contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", content: await toXlsxSheets(annualReturnSheets(facts, year)) };
+      return exportFile(request.format, name, `${year}年科普统计`, annualReturnColumns, annualReturn(facts, year));
     },
     async *rebuild(_request, context) {
       operatorsOnly(context.actor);

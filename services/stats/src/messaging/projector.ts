@@ -124,7 +124,7 @@ export function factChange(type: string, payload: Message, at: Date): Change | u
       return { kind: "teams", id: p.teamId as string, update: { $inc: { volunteers: -1 } } };
     case "BaseCertified": {
       const b = payload as registry.BaseCertified;
-      return { kind: "bases", id: b.baseId, update: { $set: { level: b.level, status: b.status, ...where(b.place) } } };
+      return { kind: "bases", id: b.baseId, update: { $set: { level: b.level, status: b.status, themes: [...b.themes], ...where(b.place) } } };
     }
     case "BaseStatusChanged":
       return { kind: "bases", id: p.baseId as string, update: { $set: { status: p.status as number } } };
