@@ -434,6 +434,84 @@ async function webhookDelivery(district: string): Promise<string> {
 }
 const subscriptionDocs = async () => (await db("notifications").collection("webhook_subscriptions").find({}).toArray()).map((d) => [d._id, d.enabled, d.disabledReason, d.deleted ?? false]);
 
+// ---- 合并需求 (merged demand, dispatch): suggestions for those who list orders over a subtree;
+// proposing by a community worker or the street (or an admin) over every order named; each order's
+// requester answers for it (a 代点单's placer too); the proposer confirms; a merge is read by whoever
+// reads one of its orders. Merges are made by the community's worker over two of residentA's orders.
+const proposers = [Role.COMMUNITY_WORKER, Role.STREET_STAFF, Role.ADMIN];
+const listsSubtree = async (who: Person) => {
+  try {
+    const scope = listScope("order.read", who);
+    return scope.all || scope.scopes.includes("subtree");
+  } catch {
+    return false;
+  }
+};
+const mergeDoc = (mergeId: string) => async () => strip(await db("dispatch").collection("merges").findOne({ _id: mergeId as never }));
+async function mergeOf(orderIds: string[], by: Person): Promise<string> {
+  return ok(await call("POST", "/api/v1/merges", by.token, { orderIds }), "merge").merge.mergeId as string;
+}
+const readsAnyOf = (orderIds: string[]) => async (who: Person) => (await Promise.all(orderIds.map(async (id) => can("order.read", who, orderFacts(await order(id), who))))).some(Boolean);
+function mergeSpecs(): RouteSpec[] {
+  const pairs: [string, () => Promise<string[]>][] = [
+    ["own", async () => [await own(), await own()]],
+    ["foreign", async () => [await foreign(), await foreign()]],
+  ];
+  const merged = async (consented: boolean) => {
+    const orderIds = [await own(), await own()];
+    const mergeId = await mergeOf(orderIds, worker());
+    if (consented) for (const orderId of orderIds) ok(await call("POST", `/api/v1/merges/${mergeId}/consent`, residentA().token, { orderId }), "consent");
+    return { mergeId, orderIds };
+  };
+  const answer = (action: string): RouteSpec => ({
+    route: `POST /api/v1/merges/{mergeId}/${action}`,
+    targets: [
+      {
+        name: "residentA's order",
+        make: async () => {
+          const { mergeId, orderIds } = await merged(false);
+          return { path: `/api/v1/merges/${mergeId}/${action}`, body: { orderId: orderIds[0] }, allowed: async (who) => who.id === (await order(orderIds[0]!)).requesterId, snapshot: mergeDoc(mergeId) };
+        },
+      },
+    ],
+  });
+  return [
+    {
+      route: "GET /api/v1/orders/merge-suggestions",
+      targets: [["own", "sz-futian-yuanling"], ["foreign", "sz-luohu-s"]].map(([name, orgId]) => ({ name: name!, make: async () => ({ path: `/api/v1/orders/merge-suggestions?orgId=${orgId}`, allowed: listsSubtree }) })),
+    },
+    {
+      route: "POST /api/v1/merges",
+      targets: pairs.map(([name, make]) => ({
+        name,
+        make: async () => {
+          const orderIds = await make();
+          return {
+            path: "/api/v1/merges",
+            body: { orderIds },
+            allowed: async (who) => proposers.includes(who.role) && (await Promise.all(orderIds.map(async (id) => can("order.read", who, orderFacts(await order(id), who))))).every(Boolean),
+            snapshot: async () => db("dispatch").collection("merges").countDocuments({ orderIds: orderIds[0] }),
+          };
+        },
+      })),
+    },
+    {
+      route: "GET /api/v1/merges/{mergeId}",
+      targets: [{ name: "own", make: async () => { const { mergeId, orderIds } = await merged(false); return { path: `/api/v1/merges/${mergeId}`, allowed: async (who) => who.id === worker().id || (await readsAnyOf(orderIds)(who)) }; } }],
+    },
+    {
+      route: "GET /api/v1/orders/{orderId}/merge",
+      targets: [{ name: "own", make: async () => { const { orderIds } = await merged(false); return { path: `/api/v1/orders/${orderIds[0]}/merge`, allowed: async (who) => who.id === worker().id || (await readsAnyOf(orderIds)(who)) }; } }],
+    },
+    answer("consent"),
+    answer("decline"),
+    {
+      route: "POST /api/v1/merges/{mergeId}/confirm",
+      targets: [{ name: "own, both consented", make: async () => { const { mergeId } = await merged(true); return { path: `/api/v1/merges/${mergeId}/confirm`, body: {}, allowed: async (who) => who.id === worker().id || who.role === Role.ADMIN, snapshot: mergeDoc(mergeId) }; } }],
+    },
+  ];
+}
+
 function webhookSpecs(): RouteSpec[] {
   const manages = (district: string) => may("webhook.manage", { path: pathOf(district) });
   const bySubscription = (method: string, suffix: string, body?: object): Target[] =>
@@ -1196,6 +1274,7 @@ const specs: RouteSpec[] = [
   statsRoute("GET /api/v1/stats/demand-supply", "/api/v1/stats/demand-supply"),
   statsRoute("GET /api/v1/stats/demand-supply/export", "/api/v1/stats/demand-supply/export"),
   ...campaignSpecs(),
+  ...mergeSpecs(),
   // ---- Open311 GeoReport v2 (jurisdiction_id = a district) and the API keys other systems use
   ...open311Specs(),
   ...webhookSpecs(),
