@@ -12,7 +12,6 @@ import { Format, OrgKind, OrgPlaceSchema, Theme } from "@kepu/contracts/common/v
 import { Role } from "@kepu/contracts/common/v1/envelope_pb";
 import * as events from "@kepu/contracts/events/v1/events_pb";
 import * as registry from "@kepu/contracts/registry/v1/events_pb";
-import { ExportFormat } from "@kepu/contracts/stats/v1/service_pb";
 import { createLogger } from "@kepu/log";
 import { TestEngines, uniquePrefix, waitFor } from "@kepu/testkit";
 import { ratingsOf } from "../src/domain/figures.js";

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { calendarIn } from "@kepu/calendar";
-import { campaignChoices, campaignYear, dayRange, keepsCampaigns, levelLabel, registrationOpenOn } from "../src/domain/campaigns";
+import { campaignChoices, campaignOptions, campaignYear, currentCampaign, dayRange, formatOfCode, keepsCampaigns, levelLabel, registrationOpenOn, themeOfCode } from "../src/domain/campaigns";
+import { formats, themes } from "../src/domain/labels";
 
 describe("campaignChoices", () => {
   it("lists this year's campaigns first, then last year's, with the ids the events service knows", () => {
@@ -29,5 +30,32 @@ describe("campaigns as data on the page", () => {
     const c = { registrationOpens: "2027-08-21", registrationCloses: "2027-09-10" };
     expect(["2027-08-20", "2027-08-21", "2027-09-10", "2027-09-11"].map((d) => registrationOpenOn(c, d))).toEqual([false, true, true, false]);
     expect(dayRange("2027-05-30", "2027-05-30")).toBe("2027-05-30");
+  });
+});
+
+describe("campaign filters from data (GET /api/v1/campaigns)", () => {
+  const listed = [
+    { campaignId: "c-week", name: "2026年全国科技活动周", firstDay: "2026-05-17" },
+    { campaignId: "c-month", name: "2026年全国科普日暨深圳科普月", firstDay: "2026-09-01" },
+    { campaignId: "c-next", name: "2027年全国科技活动周", firstDay: "2027-05-16" },
+  ];
+  it("offers the campaigns by their names, newest first", () => {
+    expect(campaignOptions(listed)).toEqual([
+      { value: "c-next", label: "2027年全国科技活动周" },
+      { value: "c-month", label: "2026年全国科普日暨深圳科普月" },
+      { value: "c-week", label: "2026年全国科技活动周" },
+    ]);
+  });
+  it("shows first the newest begun by the Beijing day, else the earliest to come, else none", () => {
+    expect(currentCampaign(listed, "2026-10-01")).toBe("c-month");
+    expect(currentCampaign(listed, "2026-09-01")).toBe("c-month");
+    expect(currentCampaign(listed, "2026-08-31")).toBe("c-week");
+    expect(currentCampaign(listed, "2025-01-01")).toBe("c-week");
+    expect(currentCampaign([], "2026-10-01")).toBe("");
+  });
+  it("names every theme and format code by key, each a label the page has", () => {
+    expect(Object.values(themeOfCode).sort()).toEqual(Object.keys(themes).sort());
+    expect(Object.values(formatOfCode).sort()).toEqual(Object.keys(formats).sort());
+    expect([themeOfCode["5"], themeOfCode["15"], formatOfCode["2"]]).toEqual(["HEALTH", "WATER", "HANDS_ON"]);
   });
 });

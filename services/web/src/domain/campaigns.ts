@@ -46,3 +46,22 @@ export const dayRange = (first: string, last: string) => (first === last ? first
 
 /** Whether 报备 to the campaign is open on a Beijing day ("YYYY-MM-DD" strings order as days). */
 export const registrationOpenOn = (c: { registrationOpens: string; registrationCloses: string }, day: string) => c.registrationOpens <= day && day <= c.registrationCloses;
+
+type Listed = { campaignId: string; name: string; firstDay: string };
+const newestFirst = (list: Listed[]) => [...list].sort((a, b) => b.firstDay.localeCompare(a.firstDay) || a.name.localeCompare(b.name));
+
+/** The campaigns as GET /api/v1/campaigns lists them, as a filter's options: by their names (data), newest first. */
+export const campaignOptions = (list: Listed[]) => newestFirst(list).map((c) => ({ value: c.campaignId, label: c.name }));
+
+/** The campaign a page shows first: the newest one begun by the Beijing day, else the earliest to come; "" when none. */
+export const currentCampaign = (list: Listed[], day: string) => {
+  const sorted = newestFirst(list);
+  return (sorted.find((c) => c.firstDay <= day) ?? sorted.at(-1))?.campaignId ?? "";
+};
+
+/** The roll-up's groups are keyed by the proto's numbers (Theme, Format in catalog.proto): each number's name, by key — never by list order. */
+export const themeOfCode: Record<string, string> = {
+  "1": "RURAL_REVITALIZATION", "2": "GREEN_LOW_CARBON", "3": "DIGITAL_LITERACY", "4": "DISASTER_PREVENTION", "5": "HEALTH", "6": "CIVILIZED_CUSTOMS", "7": "FOOD_SAFETY", "8": "ARTIFICIAL_INTELLIGENCE",
+  "9": "RECYCLING", "10": "INTANGIBLE_HERITAGE", "11": "DEBUNKING", "12": "SCIENTIST_SPIRIT", "13": "AGRICULTURE", "14": "NUCLEAR", "15": "WATER",
+};
+export const formatOfCode: Record<string, string> = { "1": "EXPERT_TALK", "2": "HANDS_ON", "3": "EXHIBITION", "4": "SCIENCE_CARAVAN", "5": "STUDY_VISIT", "6": "CONSULTATION", "7": "ONLINE", "8": "READING", "9": "COMPETITION" };
