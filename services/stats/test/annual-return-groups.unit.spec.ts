@@ -81,7 +81,7 @@ describe("annual return by audience (分对象)", () => {
 describe("the workbook's sheets", () => {
   it("are 分地区, 分主题 and 分对象: one xlsx workbook, each sheet with its headers and 合计", async () => {
     const sheets = annualReturnSheets(facts, 2026, cal);
-    expect(sheets.map((s) => s.name)).toEqual(["2026年科普统计 分地区", "2026年科普统计 分主题", "2026年科普统计 分对象"]);
+    expect(sheets.map((s) => s.name)).toEqual(["2026年科普统计", "2026年科普统计 分主题", "2026年科普统计 分对象"]);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load((await toXlsxSheets(sheets)) as never);
     expect(workbook.worksheets.map((w) => w.name)).toEqual(sheets.map((s) => s.name));

@@ -197,11 +197,11 @@ export interface AnnualReturnSheet {
   rows: object[];
 }
 
-/** The return as the 科普统计 workbook: 分地区 (one row per district), 分主题 and 分对象, each with its 合计. */
+/** The return as the 科普统计 workbook: the district table (one row per district), 分主题 and 分对象, each with its 合计. */
 export function annualReturnSheets(facts: AnnualReturnFacts, year: number, cal: Calendar = calendar): AnnualReturnSheet[] {
   const sheet = <Row extends object>(name: string, columns: Column<Row>[], rows: Row[]): AnnualReturnSheet => ({ name, columns: columns as unknown as Column<never>[], rows });
   return [
-    sheet(`${year}年科普统计 分地区`, annualReturnColumns, annualReturn(facts, year, cal)),
+    sheet(`${year}年科普统计`, annualReturnColumns, annualReturn(facts, year, cal)), // the name the one-sheet return had
     sheet(`${year}年科普统计 分主题`, annualReturnByThemeColumns, annualReturnByTheme(facts, year, cal)),
     sheet(`${year}年科普统计 分对象`, annualReturnByAudienceColumns, annualReturnByAudience(facts, year, cal)),
   ];
