@@ -51,8 +51,15 @@ export interface ConsumerDeps {
 }
 
 
-const sessionFacts = (sessions: Session[]): SessionFacts[] =>
-  sessions.filter((s) => s.startsAt).map((s) => ({ sessionId: s.sessionId, startsAt: timestampDate(s.startsAt!), place: s.place }));
+/**
+ * A session's place as people read it: an activity made from an order is held in its community, and
+ * the events service gives the community's org id as the place; a notice names the community instead.
+ * Any other place is the organizer's own words.
+ */
+async function sessionFacts(sessions: Session[], readModel: ConsumerDeps["readModel"]): Promise<SessionFacts[]> {
+  const placeName = async (place: string) => (place ? ((await readModel.name(`org:${place}`))?.name ?? place) : "");
+  return Promise.all(sessions.filter((s) => s.startsAt).map(async (s) => ({ sessionId: s.sessionId, startsAt: timestampDate(s.startsAt!), place: await placeName(s.place) })));
+}
 
 const baseStatusText: Record<BaseStatus, [string, string]> = {
   [BaseStatus.UNSPECIFIED]: ["状态已更新", "status updated"],
@@ -142,7 +149,7 @@ export function notificationsConsumer(kafka: Kafka, groupId: string, topics: str
     // Events: activities, sessions, bookings.
     .on(ActivityScheduledSchema, async (e) => {
       const { activityId, orderId, title, organizerOrgId, sessions } = e.payload;
-      const facts = sessionFacts(sessions);
+      const facts = await sessionFacts(sessions, readModel);
       await readModel.activityScheduled(activityId, { title, orderId, organizerOrgId, sessions: facts });
       await reminders.schedule(activityId, facts);
       if (orderId) {
@@ -151,7 +158,7 @@ export function notificationsConsumer(kafka: Kafka, groupId: string, topics: str
       }
     })
     .on(SessionAddedSchema, async (e) => {
-      const facts = sessionFacts(e.payload.session ? [e.payload.session] : []);
+      const facts = await sessionFacts(e.payload.session ? [e.payload.session] : [], readModel);
       for (const session of facts) await readModel.sessionAdded(e.payload.activityId, session);
       await reminders.schedule(e.payload.activityId, facts);
     })
