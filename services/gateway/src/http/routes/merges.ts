@@ -10,7 +10,8 @@ import { signedIn, type RouteOptions } from "./context.js";
 
 const merges: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { clients }) => {
   const tags = ["merges"];
-  const mergeAnswer = answers(protoJson(d.MergeResponseSchema));
+  // Every merge call answers the same shape: the merge as it stands after it.
+  const mergeAnswer = answers(protoJson(d.GetMergeResponseSchema));
 
   const suggestQuery = strictObject({
     orgId: id("街道或区：其下各社区的待派订单 / a street or district: the open orders of its communities"),
@@ -29,17 +30,17 @@ const merges: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { clients })
   app.post("/api/v1/merges", { config: { idempotent: true }, schema: { tags, ...secured, body: proposeBody, response: mergeAnswer } }, async (request) => {
     const caller = signedIn(request);
     const res = await clients.dispatch.proposeMerge({ orderIds: request.body.orderIds, note: request.body.note ?? "" }, rpcOptions(request, caller));
-    return json(d.MergeResponseSchema, res);
+    return json(d.ProposeMergeResponseSchema, res);
   });
 
   app.get("/api/v1/merges/:mergeId", { schema: { tags, ...secured, params: params("mergeId"), response: mergeAnswer } }, async (request) => {
     const caller = signedIn(request);
-    return json(d.MergeResponseSchema, await clients.dispatch.getMerge({ mergeId: request.params.mergeId }, rpcOptions(request, caller)));
+    return json(d.GetMergeResponseSchema, await clients.dispatch.getMerge({ mergeId: request.params.mergeId }, rpcOptions(request, caller)));
   });
   // The requester's order page: the newest merge naming her order, if any (404 MERGE_NOT_FOUND when none).
   app.get("/api/v1/orders/:orderId/merge", { schema: { tags, ...secured, params: params("orderId"), response: mergeAnswer } }, async (request) => {
     const caller = signedIn(request);
-    return json(d.MergeResponseSchema, await clients.dispatch.getMerge({ orderId: request.params.orderId }, rpcOptions(request, caller)));
+    return json(d.GetMergeResponseSchema, await clients.dispatch.getMerge({ orderId: request.params.orderId }, rpcOptions(request, caller)));
   });
 
   const answerBody = (declining: boolean) =>
@@ -55,12 +56,12 @@ const merges: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { clients })
       const caller = signedIn(request);
       const body = request.body as { orderId: string; reason?: string };
       const res = await clients.dispatch.answerMerge({ mergeId: request.params.mergeId, orderId: body.orderId, consent, reason: body.reason ?? "" }, rpcOptions(request, caller));
-      return json(d.MergeResponseSchema, res);
+      return json(d.AnswerMergeResponseSchema, res);
     });
   }
   app.post("/api/v1/merges/:mergeId/confirm", { schema: { tags, ...secured, params: params("mergeId"), body: Type.Optional(strictObject({})), response: mergeAnswer } }, async (request) => {
     const caller = signedIn(request);
-    return json(d.MergeResponseSchema, await clients.dispatch.confirmMerge({ mergeId: request.params.mergeId }, rpcOptions(request, caller)));
+    return json(d.ConfirmMergeResponseSchema, await clients.dispatch.confirmMerge({ mergeId: request.params.mergeId }, rpcOptions(request, caller)));
   });
 };
 
