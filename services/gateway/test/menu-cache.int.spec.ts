@@ -48,7 +48,23 @@ beforeAll(async () => {
     },
     { what: "the follower to have joined", timeoutMs: 30_000 },
   );
+  // Warm-up events sent while it joined may still be on their way: each would move the version
+  // mid-test. Wait until the group has committed up to the topic's end.
+  await waitFor(() => caughtUp(`${engines.prefix}kepu.gateway.menu-cache`), { what: "the follower to have read every warm-up event", timeoutMs: 30_000 });
 });
+
+/** Whether the group's committed offsets reach the end of every partition of the topic. */
+async function caughtUp(groupId: string): Promise<boolean> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const [ends, [committed]] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })]);
+    const at = new Map(committed!.partitions.map((p) => [p.partition, Number(p.offset)]));
+    return ends.every((e) => Number(e.high) === 0 || at.get(e.partition) === Number(e.high));
+  } finally {
+    await admin.disconnect();
+  }
+}
 
 afterAll(async () => {
   await follower.stop();

@@ -92,7 +92,7 @@ describe("the typed API client in a browser", () => {
     expect(answer.status()).toBe(503);
     const { messageZh } = (await answer.json()) as { messageZh: string };
     expect(messageZh).toBeTruthy();
-    await page.locator(".el-message--error").filter({ hasText: messageZh }).waitFor();
+    await page.locator(".el-message--error").filter({ hasText: messageZh }).first().waitFor(); // the list reloading may say the same
 
     // A refresh token the gateway refuses (an ended session): the tokens are dropped and the
     // person is sent to sign in.
