@@ -1,5 +1,5 @@
 // The journeys test the built app as the gateway serves it: build it when dist/ is older than src/.
-import { execFile, execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,16 +16,12 @@ function newest(dir: string): number {
 
 const fresh = () => existsSync(join(distDir, "index.html")) && statSync(join(distDir, "index.html")).mtimeMs > newest(join(webDir, "src"));
 
-export function ensureBuilt(): void {
-  if (fresh()) return;
-  execFileSync("pnpm", ["exec", "vite", "build", "--logLevel", "error", "--outDir", distDir], { cwd: webDir, stdio: "inherit" });
-}
-
 /**
- * ensureBuilt without blocking the test worker (a build of minutes inside execFileSync starves
- * vitest's worker RPC: "Timeout calling onTaskUpdate"), and once for the test files that start
- * together: the first takes a lock folder next to the build, the others wait for it and then find
- * the build fresh.
+ * Builds the app when src/ is newer than the build, without blocking the test worker (a build of
+ * minutes inside execFileSync starves vitest's worker RPC: "Timeout calling onTaskUpdate"), and once
+ * for the test files that start together: the first takes a lock folder next to the build, the
+ * others wait for it and then find the build fresh. (A second build beside it would empty the
+ * folder the first one is writing and serving.)
  */
 export async function whenBuilt(): Promise<void> {
   const lock = `${distDir.replace(/\/+$/, "")}.building`;

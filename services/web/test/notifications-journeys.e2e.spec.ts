@@ -21,7 +21,7 @@ import { createRpcClient } from "@kepu/rpc";
 import { ServiceProcess, TestEngines, testSigner, uniquePrefix, waitFor } from "@kepu/testkit";
 import { expectAccessible } from "./a11y";
 import { launchBrowser } from "./browser";
-import { distDir, ensureBuilt } from "./build";
+import { distDir, whenBuilt } from "./build";
 import { visibleIds } from "./visible-ids";
 
 const engines = new TestEngines(uniquePrefix("bell"));
@@ -100,7 +100,7 @@ async function pageAs(who: { account: string } | { tokens: Tokens }, viewport = 
 const unread = (page: Page) => page.locator(".bell").getAttribute("data-unread");
 
 beforeAll(async () => {
-  ensureBuilt();
+  await whenBuilt();
   mkdirSync(shots, { recursive: true });
   await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
   await engines.createTopics(["registry", "dispatch", "events"].map((c) => engines.topic(c)));
