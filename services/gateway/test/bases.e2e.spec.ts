@@ -11,16 +11,11 @@ import { Role } from "@kepu/contracts/common/v1/envelope_pb";
 import { EventsService } from "@kepu/contracts/events/v1/service_pb";
 import { createRpcClient } from "@kepu/rpc";
 import { testSigner, waitFor } from "@kepu/testkit";
-import { community, Platform, type Answer } from "./platform.js";
+import { community, Platform, expectStatus } from "./platform.js";
 
 let platform: Platform;
 const tokens: Record<string, string> = {};
 const call = (who: string, method: string, path: string, body?: unknown, headers?: Record<string, string>) => platform.call(method, path, tokens[who], body, headers);
-const expectStatus = (answer: Answer, status: number, code?: string) => {
-  expect(answer.status, JSON.stringify(answer.body)).toBe(status);
-  if (code) expect(answer.body.code).toBe(code);
-  return answer.body;
-};
 
 const application = { name: "福田科技馆", orgId: "sz-futian", level: "BASE_LEVEL_CITY", themes: ["THEME_HEALTH"], offers: "常设展厅 2000 平方米、每周末科普课程" };
 const day = 86_400_000;

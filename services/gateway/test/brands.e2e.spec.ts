@@ -6,16 +6,11 @@
 // communities; a foreign community's worker may neither write another community's brand nor read its progress.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "@kepu/testkit";
-import { Platform, type Answer } from "./platform.js";
+import { Platform, expectStatus } from "./platform.js";
 
 let platform: Platform;
 const tokens: Record<string, string> = {};
 const call = (who: string, method: string, path: string, body?: unknown) => platform.call(method, path, tokens[who], body);
-const expectStatus = (answer: Answer, status: number, code?: string) => {
-  expect(answer.status, JSON.stringify(answer.body)).toBe(status);
-  if (code) expect(answer.body.code).toBe(code);
-  return answer.body;
-};
 
 const hongli = "sz-futian-yuanling-c1";
 const second = "sz-futian-yuanling-c2";

@@ -7,15 +7,11 @@
 import ExcelJS from "exceljs";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Platform, community, type Answer } from "./platform.js";
+import { Platform, community, expectStatus } from "./platform.js";
 
 let platform: Platform;
 const tokens: Record<string, string> = {};
 const call = (who: string, method: string, path: string, body?: unknown) => platform.call(method, path, tokens[who], body, { "idempotency-key": randomUUID() });
-const expectStatus = (answer: Answer, status: number) => {
-  expect(answer.status, JSON.stringify(answer.body)).toBe(status);
-  return answer.body;
-};
 const school = "sz-futian-school-1";
 const foreignSchool = "sz-luohu-school-1";
 

@@ -7,16 +7,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeEnvelope } from "@kepu/bus";
 import { waitFor } from "@kepu/testkit";
-import { community, Platform, type Answer } from "./platform.js";
+import { community, Platform, expectStatus } from "./platform.js";
 
 let platform: Platform;
 const tokens: Record<string, string> = {};
 const call = (who: string, method: string, path: string, body?: unknown, headers?: Record<string, string>) => platform.call(method, path, tokens[who], body, headers);
-const expectStatus = (answer: Answer, status: number, code?: string) => {
-  expect(answer.status, JSON.stringify(answer.body)).toBe(status);
-  if (code) expect(answer.body.code).toBe(code);
-  return answer.body;
-};
 
 const venue = {
   ownerOrgId: "sz-futian",

@@ -1,5 +1,6 @@
 // The platform a gateway test talks to: the five services and the gateway as processes on the
 // test's own engines (prefix), a little of Shenzhen in the registry, and HTTP helpers.
+import { expect } from "vitest";
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -32,6 +33,13 @@ export interface Answer {
   status: number;
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- whatever JSON the route answers
   headers: Headers;
+}
+
+/** The answer's body, once its status (and, given one, its error code) is the one expected; the body is in the message otherwise. */
+export function expectStatus(answer: Answer, status: number, code?: string): Answer["body"] {
+  expect(answer.status, JSON.stringify(answer.body)).toBe(status);
+  if (code) expect(answer.body.code).toBe(code);
+  return answer.body;
 }
 
 export class Platform {
