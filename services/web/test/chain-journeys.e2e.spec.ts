@@ -149,7 +149,7 @@ describe("the order-chain page and the confirmations (issue 17)", () => {
     const leaderPage = await pageWith(leader, "/team/inbox");
     await open(leaderPage, "健康养生讲座");
     await row(leaderPage, "健康养生讲座").locator(".do-accept").click();
-    await leaderPage.getByText("已接单").first().waitFor();
+    await leaderPage.getByText("已接单").filter({ visible: true }).first().waitFor(); // the schedule's status filter lists 已接单 too, hidden
     await leaderPage.locator(".schedule .el-table__row").filter({ hasText: "健康养生讲座" }).waitFor({ timeout: 25_000 });
     await shot(leaderPage, "1-leader-schedule-after-accept.png");
 
