@@ -32,6 +32,8 @@ let clients: Clients;
 let workload: Workload;
 const contexts = ["registry", "dispatch", "events"];
 let startedAt = 0;
+// The engines' URLs this suite replaces; files after it in the same fork (the restarts test) need them back.
+const sharedEngineUrls = { KAFKA_BROKERS: process.env.KAFKA_BROKERS, MONGO_URL: process.env.MONGO_URL, REDIS_URL: process.env.REDIS_URL };
 
 beforeAll(async () => {
   // The store's data folder gets a disk of its own (a tmpfs) that the disk-full scenario fills;
@@ -49,6 +51,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
+  for (const [name, url] of Object.entries(sharedEngineUrls)) if (url === undefined) delete process.env[name]; else process.env[name] = url;
   printReports(reports);
   mkdirSync("test-artifacts/faults", { recursive: true });
   writeFileSync("test-artifacts/faults.json", JSON.stringify({ scale: full ? "full" : "short", load, reports }, null, 2));
