@@ -16,9 +16,11 @@ import type { OutboxRelay } from "@kepu/outbox";
 import { activityFacts, bookingFacts } from "./domain/access.js";
 import { monthOf, monthsSpanned, type Reservation } from "./domain/calendar.js";
 import { decideActivity, evolveActivity, type ActivityCommand, type ActivityContext, type ActivityEvent } from "./domain/activity.js";
-import { decideBook, decideBooking, type BookingContext } from "./domain/booking.js";
+import { attendeeOf, decideBook, decideBooking, type BookingContext } from "./domain/booking.js";
 import { activityErrors as errors } from "./domain/errors.js";
 import { campaignOf, type Campaign } from "./domain/campaign.js";
+import { knownSeats } from "./domain/known-seats.js";
+import { sessionHolds } from "./domain/seat-holds.js";
 import { checkInToken, overlaps, serviceHours, verifyCheckInToken } from "./domain/rules.js";
 import type { TimeRules } from "./domain/windows.js";
 import { activityEnvelope } from "./messaging/activity-events.js";
@@ -142,11 +144,20 @@ export class Activities {
     return after;
   }
 
-  private async openSeats(activity: ActivityRecord): Promise<void> {
+  /**
+   * Loads the sessions' seats into the ledger: capacity and the seats held for the ordering
+   * communities (a merge group's holds, or the ordering community's share) until the priority
+   * window ends. Opening them again changes nothing, but loads a merge group's holds recorded since.
+   * `rebuild` names the one session Redis lost: its seats and waitlist are restored from the store.
+   */
+  private async openSeats(activity: ActivityRecord, rebuild?: string): Promise<void> {
+    const merged = await this.store.mergeHoldsOf(activity.activityId);
     for (const session of activity.sessions) {
-      const reserved = activity.priorityCommunityId ? Math.floor(session.capacity * this.rules.priorityShare) : 0;
-      const priorityUntil = new Date(session.startsAt.getTime() - this.rules.priorityHoursBeforeStart * 3_600_000);
-      await this.seats.openSession(session.sessionId, { capacity: session.capacity, reserved, priorityCommunity: activity.priorityCommunityId, priorityUntil });
+      if (rebuild && session.sessionId !== rebuild) continue;
+      const holds = sessionHolds({ capacity: session.capacity, priorityCommunityId: activity.priorityCommunityId, priorityShare: this.rules.priorityShare, ...(merged ? { merged } : {}) });
+      const priorityUntil = new Date(new Date(session.startsAt).getTime() - this.rules.priorityHoursBeforeStart * 3_600_000);
+      const known = rebuild ? knownSeats(await this.store.bookingsOf({ activityId: activity.activityId }), session.sessionId) : undefined;
+      await this.seats.openSession(session.sessionId, { capacity: session.capacity, holds, holdsFrom: merged ? "merge" : "priority", priorityUntil }, known);
     }
   }
 
@@ -161,10 +172,15 @@ export class Activities {
    * is held then, no activity is made: OrderSchedulingConflicted names the session in the way and
    * the order stays 已接单 for the team to pick another time. Returns undefined then.
    */
-  async createFromOrder(accepted: OrderAccepted, actor: Actor | undefined, cause: Cause): Promise<ActivityRecord | undefined> {
+  async createFromOrder(accepted: OrderAccepted, actor: Actor | undefined, cause: Cause, recordHolds?: (activity: ActivityRecord) => Promise<unknown>): Promise<ActivityRecord | undefined> {
     const activityId = `act-${accepted.orderId}`;
     const existing = await this.store.load(activityId);
-    if (existing) return existing; // delivered again
+    if (existing) {
+      // Delivered again: the holds recorded (once) and loaded, in case the first delivery stopped before.
+      await recordHolds?.(existing);
+      await this.openSeats(existing);
+      return existing;
+    }
     const request = accepted.request;
     const community = request?.community;
     const now = this.clock();
@@ -206,6 +222,7 @@ export class Activities {
       await this.recordConflict(activity, error, actor, cause);
       return undefined;
     }
+    await recordHolds?.(activity); // before its seats open: the holds are loaded with them
     return this.create(activity, { kind: "schedule", activity, references: { listedResources: new Set(resources) }, history: false }, actor, cause, campaign);
   }
 
@@ -306,30 +323,46 @@ export class Activities {
     return undefined;
   }
 
-  /** 预约: a seat if one is free for this resident, else a place on the waitlist. */
-  async book(activityId: string, sessionId: string, actor: Actor | undefined, cause: Cause): Promise<BookingRecord> {
+  /**
+   * 预约: a seat if one is free for the attendee, else a place on the waitlist. The attendee is the
+   * resident, or a child of hers (`child`, checked by the caller to be hers): the seat, and the
+   * per-person limit, are the attendee's; the booking stays the resident's.
+   */
+  async book(activityId: string, sessionId: string, actor: Actor | undefined, cause: Cause, child?: { studentId: string; name: string }): Promise<BookingRecord> {
     if (!actor || !can("booking.make", actor)) throw errors.residentsOnly();
     const activity = await this.recentActivity(activityId);
     if (!activity) throw errors.notFound(activityId);
     must(decideBook(activity, sessionId, this.context()));
-    const outcome = await this.seats.book(sessionId, actor.id, `bk-${uuidv7()}`, actor.orgId, this.clock(), { waitlist: this.rules.waitlistMax, perPerson: this.rules.perPersonMax });
-    if (outcome.kind === "full") throw errors.waitlistFull();
+    const attendeeId = child?.studentId ?? actor.id;
+    const attempt = () => this.seats.book(sessionId, attendeeId, `bk-${uuidv7()}`, actor.orgId, this.clock(), { waitlist: this.rules.waitlistMax, perPerson: this.rules.perPersonMax });
+    let outcome = await attempt();
+    if (outcome.kind === "no_session") {
+      // Redis lost the session's keys (restarted without its file): rebuilt from the store, once.
+      await this.openSeats((await this.store.load(activityId)) ?? activity, sessionId);
+      outcome = await attempt();
+    }
+    if (outcome.kind === "full") throw outcome.reason && outcome.reason !== "full" ? errors.seatsHeld(outcome.reason) : errors.waitlistFull();
     if (outcome.kind === "limit") throw errors.limitReached(this.rules.perPersonMax);
     if (outcome.kind === "no_session") throw errors.sessionNotFound(sessionId);
     const existing = await this.store.booking(outcome.bookingId);
-    if (existing) return existing; // the same resident asked again: same answer
+    if (existing) return existing; // the same attendee asked again: same answer
+    const waitReason = outcome.kind === "waitlisted" && (outcome.reason === "hold_used" || outcome.reason === "held_for_others") ? outcome.reason : undefined;
     const booking: BookingRecord = {
       bookingId: outcome.bookingId,
       activityId,
       sessionId,
       residentId: actor.id,
       communityId: actor.orgId,
+      attendeeId,
+      ...(child ? { attendeeName: child.name } : {}),
+      ...(outcome.kind === "seated" ? { seatFrom: outcome.from } : {}),
+      ...(waitReason ? { waitReason } : {}),
       status: outcome.kind === "seated" ? "SEATED" : "WAITLISTED",
       waitlistPosition: outcome.kind === "waitlisted" ? outcome.position : 0,
       bookedAt: this.clock(),
       version: 1,
     };
-    const made = this.bookingEvent(booking, BookingMadeSchema, { activityId, sessionId, bookingId: booking.bookingId, residentId: actor.id, communityId: actor.orgId, waitlisted: booking.status === "WAITLISTED", waitlistPosition: booking.waitlistPosition }, actor, cause);
+    const made = this.bookingEvent(booking, BookingMadeSchema, { activityId, sessionId, bookingId: booking.bookingId, residentId: actor.id, communityId: actor.orgId, waitlisted: booking.status === "WAITLISTED", waitlistPosition: booking.waitlistPosition, attendeeId }, actor, cause);
     // A conflict means the same booking was saved by an earlier attempt of this resident: same answer.
     await this.store.saveBooking(undefined, booking, [made]);
     this.relay.kick(this.store.bookings, booking.bookingId);
@@ -371,13 +404,13 @@ export class Activities {
     if (!booking || !can("booking.own", actor, bookingFacts(booking))) throw errors.bookingNotFound(bookingId);
     const { session } = await this.sessionOf(booking);
     if (must(decideBooking(booking, session, { kind: "cancel" }, this.context())) === "same") return { booking, promoted: "" };
-    const outcome = await this.seats.cancel(booking.sessionId, booking.residentId);
+    const outcome = await this.seats.cancel(booking.sessionId, attendeeOf(booking), this.clock());
     const promoted = outcome.kind === "cancelled" ? outcome.promoted : undefined;
     const where = { activityId: booking.activityId, sessionId: booking.sessionId };
     const cancelled = await this.moveBooking(booking, "CANCELLED", BookingCancelledSchema, { ...where, bookingId, residentId: booking.residentId, reason }, actor, cause);
     const next = promoted ? await this.store.booking(promoted.bookingId) : undefined;
-    if (next && must(decideBooking(next, session, { kind: "promote" }, this.context())) === "SEATED") {
-      await this.moveBooking(next, "SEATED", BookingPromotedSchema, { ...where, bookingId: next.bookingId, residentId: next.residentId }, actor, cause);
+    if (next && promoted && must(decideBooking(next, session, { kind: "promote" }, this.context())) === "SEATED") {
+      await this.moveBooking({ ...next, seatFrom: promoted.from }, "SEATED", BookingPromotedSchema, { ...where, bookingId: next.bookingId, residentId: next.residentId }, actor, cause);
     }
     return { booking: cancelled, promoted: promoted?.bookingId ?? "" };
   }
@@ -397,7 +430,7 @@ export class Activities {
     requireAccess("activity.organize", actor, activityFacts(activity));
     if (must(decideBooking(booking, session, { kind: "checkIn" }, this.context())) === "same") return booking;
     // Check-ins count toward the activity's attendance: they are the activity's events.
-    const attendee = { bookingId: id, sessionId: booking.sessionId, residentId: booking.residentId, status: booking.status };
+    const attendee = { bookingId: id, sessionId: booking.sessionId, residentId: attendeeOf(booking), status: booking.status };
     await this.change(booking.activityId, actor, cause, () => ({ kind: "checkIn", attendee, method: token ? "qr" : "staff" }));
     const checkedIn = { ...booking, status: "CHECKED_IN" as const, version: booking.version + 1 };
     await this.store.saveBooking(booking, checkedIn, []);

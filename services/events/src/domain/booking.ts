@@ -12,13 +12,25 @@ export interface BookingRecord {
   bookingId: string;
   activityId: string;
   sessionId: string;
+  /** Who booked (and owns the booking): the resident. */
   residentId: string;
   communityId: string;
+  /** Whom the seat is for: the resident, or a child of hers (a student id); absent in older bookings (the resident). */
+  attendeeId?: string;
+  /** The child's name when the seat is for a child. */
+  attendeeName?: string;
+  /** Where the seat came from: a community's hold (its id) or "*" (domain/seat-holds.ts); absent while waitlisted. */
+  seatFrom?: string;
+  /** Why a waitlisted booking got none of the free seats: they were held for other communities. */
+  waitReason?: "hold_used" | "held_for_others";
   status: BookingStatusName;
   waitlistPosition: number;
   bookedAt: Date;
   version: number;
 }
+
+/** Whom a booking's seat is for (bookings made before attendees were kept: the resident). */
+export const attendeeOf = (booking: Pick<BookingRecord, "attendeeId" | "residentId">): string => booking.attendeeId || booking.residentId;
 
 export interface BookingContext {
   now: Date;

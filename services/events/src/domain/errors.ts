@@ -23,6 +23,12 @@ export const activityErrors = {
   alreadyCheckedIn: () => kepuError("conflict", "ALREADY_CHECKED_IN", "已签到的预约不能取消", "A booking that has checked in cannot be cancelled"),
   summaryMissing: () => kepuError("conflict", "SUMMARY_MISSING", "请先提交图文总结", "File the summary (图文总结) first"),
   cannotRate: () => kepuError("forbidden", "CANNOT_RATE", "只有签到的参与者或点单人可以评价", "Only attendees who checked in, or the requester, can rate"),
+  // Seats held for the ordering communities (issue 19).
+  seatsHeld: (reason: "hold_used" | "held_for_others") =>
+    reason === "hold_used"
+      ? kepuError("conflict", "COMMUNITY_HOLD_TAKEN", "本社区预留名额已满，其余名额为其他下单社区预留，预留期结束后开放", "Your community's reserved seats are taken; the other seats are held for the other ordering communities until the reservation period ends")
+      : kepuError("conflict", "SEATS_HELD_FOR_COMMUNITIES", "剩余名额为下单社区预留，预留期结束后开放", "The remaining seats are reserved for the ordering communities until the reservation period ends"),
+  notYourStudent: (studentId: string) => kepuError("forbidden", "STUDENT_NOT_YOURS", `学生 ${studentId} 不是您登记的孩子`, `Student ${studentId} is not a child you registered`, "studentId"),
   residentsOnly: () => kepuError("forbidden", "RESIDENTS_ONLY", "请以居民身份预约", "Book as a resident"),
   signIn: () => kepuError("unauthenticated", "NOT_SIGNED_IN", "请先登录", "Please sign in first"),
   // Time windows (issue 14).

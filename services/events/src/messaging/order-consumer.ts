@@ -12,8 +12,8 @@ export function orderConsumer(kafka: Kafka, groupId: string, topic: string, acti
       const cause = { correlationId: envelope.correlationId, causationId: envelope.eventId };
       if (!isMergeGroup(payload) || !mergeHolds) return void (await activities.createFromOrder(payload, envelope.actor, cause));
       // A merge group's lead: one activity for the group, seats held for each ordering community.
-      const activity = await activities.createFromOrder(groupAcceptance(payload), envelope.actor, cause);
-      if (activity) await mergeHolds.record(activity, payload);
+      // The holds are recorded before the activity's seats open, and loaded with them (again on redelivery).
+      await activities.createFromOrder(groupAcceptance(payload), envelope.actor, cause, (activity) => mergeHolds.record(activity, payload));
     })
     .on(OrderCancelledSchema, async ({ payload, envelope }) => {
       await activities.cancelForOrder(payload.orderId, payload.reason, envelope.actor, { correlationId: envelope.correlationId, causationId: envelope.eventId });

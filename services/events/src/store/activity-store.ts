@@ -4,6 +4,7 @@ import { saveAggregate, type SaveResult } from "@kepu/outbox";
 
 import type { ActivityRecord } from "../domain/activity.js";
 import type { BookingRecord } from "../domain/booking.js";
+import type { SeatHold } from "../domain/merge-seats.js";
 
 export type { ActivityRecord, ActivityStatusName, Place, SessionRecord } from "../domain/activity.js";
 export type { BookingRecord, BookingStatusName } from "../domain/booking.js";
@@ -36,6 +37,8 @@ export class ActivityStore {
   readonly hours: Collection<Document>;
   readonly summaries: Collection<Document>;
   readonly photos: Collection<Document>;
+  /** The seats each ordering community holds on a merge group's activity (written by merged-activity.ts). */
+  readonly mergeHolds: Collection<Document>;
   /** Accepted orders whose activity could not be scheduled (a resource was held), keyed by the activity id they would have had. */
   readonly conflicts: Collection<Document>;
 
@@ -49,6 +52,13 @@ export class ActivityStore {
     this.summaries = db.collection("summaries");
     this.conflicts = db.collection("scheduling_conflicts");
     this.photos = db.collection("photos");
+    this.mergeHolds = db.collection("merge_seat_holds");
+  }
+
+  /** A merge group's holds on this activity (the capacity they were split from), if it is one. */
+  async mergeHoldsOf(activityId: string): Promise<{ capacity: number; holds: SeatHold[] } | undefined> {
+    const doc = await this.mergeHolds.findOne({ _id: activityId as never });
+    return doc ? { capacity: Number(doc.capacity ?? 0), holds: (doc.holds as SeatHold[] | undefined) ?? [] } : undefined;
   }
 
   /** A photo for an activity's summary (图文总结), kept as bytes beside the activity. */
