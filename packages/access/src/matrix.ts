@@ -109,6 +109,11 @@ export const matrix = {
   "student.register": [grant([Role.RESIDENT], "any")],
   "credit.readOwn": [grant([Role.RESIDENT], "own")],
   "credit.export": [grant(staff, "ownOrg"), grant(associations, "subtree")],
+  // Credit rules: read by all staff and teams (they organize activities for credit); set by the city
+  // association for the city and a district association for its district (over the owner's place);
+  // a campaign's rule also needs campaign.change over the campaign's owner.
+  "creditRule.read": [grant(staff, "any"), grant(teamPeople, "any")],
+  "creditRule.change": [grant(treeKeepers, "subtree")],
 } as const satisfies Record<string, readonly Grant[]>;
 
 export type Action = keyof typeof matrix;

@@ -189,6 +189,16 @@ const cases: Case[] = [
   ["the district association exports its schools' credits", district, "credit.export", { orgId: "sz-futian-school-1", path: ["sz", "sz-futian", "sz-futian-school-1"] }, true],
   ["another district's association does not", district, "credit.export", { orgId: "sz-nanshan-school-1", path: ["sz", "sz-nanshan", "sz-nanshan-school-1"] }, false],
   ["residents do not export a school's credits", resident, "credit.export", { orgId: c1, path: own }, false],
+  // credit rules: read by staff and teams; set by the city for the city, a district for its district
+  ["a worker reads the credit rules", worker, "creditRule.read", {}, true],
+  ["a team leader reads the credit rules", leader, "creditRule.read", {}, true],
+  ["a resident does not read the credit rules", resident, "creditRule.read", {}, false],
+  ["the district sets its district's credit rules", district, "creditRule.change", { path: ["sz", "sz-futian"] }, true],
+  ["the district does not set the city's", district, "creditRule.change", { path: ["sz"] }, false],
+  ["the district does not set another district's", district, "creditRule.change", { path: ["sz", "sz-nanshan"] }, false],
+  ["the city sets a district's credit rules", city, "creditRule.change", { path: ["sz", "sz-futian"] }, true],
+  ["a worker does not set credit rules", worker, "creditRule.change", { path: own }, false],
+  ["a street does not set credit rules", street, "creditRule.change", { path: own }, false],
 ];
 
 describe("the ownership matrix, cell by cell (PRODUCT.md, 'Who owns what')", () => {

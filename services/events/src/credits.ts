@@ -11,7 +11,8 @@ import { CreditAwardedSchema } from "@kepu/contracts/events/v1/events_pb";
 import type { Result } from "@kepu/errors";
 import type { OutboxRelay } from "@kepu/outbox";
 import type { Cause } from "./activities.js";
-import { creditId, decideCredit, defaultCreditRules, validateStudent, type CreditRecord, type CreditRule, type Student, type StudentInput } from "./domain/credits.js";
+import type { CreditRules } from "./credit-rules.js";
+import { creditId, decideCredit, defaultCreditRules, validateStudent, type CreditRecord, type Student, type StudentInput } from "./domain/credits.js";
 import type { ActivityStore, BookingRecord } from "./store/activity-store.js";
 import type { CreditStore } from "./store/credit-store.js";
 
@@ -26,7 +27,8 @@ export class Credits {
     private readonly activities: ActivityStore,
     private readonly relay: OutboxRelay,
     private readonly clock: () => Date,
-    private readonly rules: readonly CreditRule[] = defaultCreditRules,
+    /** The credit rules as the associations set them, read at each check-in; the built-in default without. */
+    readonly rules?: CreditRules,
   ) {}
 
   /** The resident herself as a student (her id is the student's), or a child of hers (a new id each). */
@@ -55,7 +57,7 @@ export class Credits {
         confirmedBy: actor?.id ?? "",
         now: this.clock(),
       },
-      this.rules,
+      this.rules ? await this.rules.forPlace(activity.place.path) : defaultCreditRules,
     );
     if (!credit) return existing;
     const { creditId: id, studentId, schoolId, hours, credits, confirmedBy, confirmedAt, bookingId } = credit;

@@ -20,6 +20,8 @@ import { CalendarStore } from "./store/calendar-store.js";
 import { CampaignStore } from "./store/campaign-store.js";
 import { Credits } from "./credits.js";
 import { CreditStore } from "./store/credit-store.js";
+import { CreditRules } from "./credit-rules.js";
+import { CreditRuleStore } from "./store/credit-rule-store.js";
 import { RegistryStore } from "./store/registry-store.js";
 import { SeatLedger } from "./store/seat-ledger.js";
 
@@ -39,7 +41,8 @@ const campaigns = new Campaigns(campaignStore);
 await campaigns.seedRecurring(config.CAMPAIGN_SEED_FIRST_YEAR, calendar.yearOf(clock()) + 1, { orgId: config.CAMPAIGN_CITY_ORG_ID, path: [config.CAMPAIGN_CITY_ORG_ID] });
 const creditStore = new CreditStore(engines.db!, engines.topic("events"));
 await creditStore.createIndexes();
-const relay = new OutboxRelay({ collections: [store.activities, store.bookings, store.conflicts, creditStore.credits], publisher: engines.publisher, logger });
+const creditRuleStore = new CreditRuleStore(engines.db!, engines.topic("events"));
+const relay = new OutboxRelay({ collections: [store.activities, store.bookings, store.conflicts, creditStore.credits, creditRuleStore.sets], publisher: engines.publisher, logger });
 const activities = new Activities(
   store,
   seats,
@@ -67,7 +70,7 @@ const rpc = new RpcServer({
   onRefused: (problem, method) => logger.warn({ problem, method }, "call refused: no valid call token"),
   onUnexpectedError: (err, method) => logger.error({ err, method }, "rpc failed"),
 })
-  .add(EventsService, eventsService(activities, store, seats, clock, new Rotations(calendars, registry), campaigns, new Credits(creditStore, store, relay, clock)))
+  .add(EventsService, eventsService(activities, store, seats, clock, new Rotations(calendars, registry), campaigns, new Credits(creditStore, store, relay, clock, new CreditRules(creditRuleStore, campaignStore, relay, clock))))
   .add(DiagnosticsService, diagnostics("events", engines.readiness));
 const http = createHttpServer({ logger, readiness: engines.readiness });
 

@@ -1,6 +1,6 @@
 // 科普教育学分: what a check-in earns, as a table (services/events/src/domain/credits.ts).
 import { describe, expect, it } from "vitest";
-import { creditsFor, decideCredit, ruleFor, validateStudent, type CreditFacts, type CreditRule, type Student } from "../src/domain/credits.js";
+import { applicableRules, creditsFor, decideCredit, defaultCreditRules, ruleFor, validateCreditRules, validateStudent, type CreditFacts, type CreditRule, type CreditRuleSet, type Student } from "../src/domain/credits.js";
 
 const student: Student = { studentId: "res-1", name: "王小明", schoolId: "sz-futian-school-1", schoolName: "福田实验小学", schoolPath: ["sz", "sz-futian", "sz-futian-school-1"], grade: "五年级", guardianId: "" };
 const at = (iso: string) => new Date(iso);
@@ -51,5 +51,76 @@ describe("a check-in's credit", () => {
       const result = validateStudent({ name: "王小明", schoolId: "s1", schoolName: "", schoolPath: [], grade: "五年级", ...bad });
       expect(result.ok).toBe(false);
     }
+  });
+});
+
+// Stored rule sets: the city's apply city-wide, a district's in its district; most specific rule first,
+// the deeper owner first among equals, the built-in default where nothing fits.
+const setOf = (ownerPath: string[], rules: Partial<CreditRule>[]): CreditRuleSet => ({
+  ownerOrgId: ownerPath.at(-1)!,
+  ownerPath,
+  rules: rules.map((r) => ({ campaignId: "", theme: 0, format: 0, hoursPerCredit: 1, capPerActivity: 3, ...r })),
+  version: 1,
+  changedBy: "x",
+  changedAt: at("2027-09-01T00:00:00Z"),
+});
+const cityGeneral = setOf(["sz"], [{ hoursPerCredit: 3, capPerActivity: 1 }]);
+const futian = setOf(["sz", "sz-futian"], [{ campaignId: "cmp-futian", hoursPerCredit: 1, capPerActivity: 3 }, { theme: 3, hoursPerCredit: 0.5, capPerActivity: 5 }]);
+const cityTheme = setOf(["sz"], [{ theme: 3, hoursPerCredit: 1, capPerActivity: 1 }]);
+const inFutian = ["sz", "sz-futian", "sz-futian-yuanling", "sz-futian-yuanling-c1"];
+const inLuohu = ["sz", "sz-luohu", "sz-luohu-s", "sz-luohu-s-c"];
+
+describe("stored credit rules at a check-in (3 hours)", () => {
+  it.each([
+    ["nothing stored: the built-in default, 1 per 2 hours → 1.5", [], inFutian, {}, 1.5],
+    ["the district's campaign rule in its district: 1 per hour, cap 3 → 3", [futian], inFutian, { campaignId: "cmp-futian" }, 3],
+    ["an activity outside that campaign in the district: the default → 1.5", [futian], inFutian, {}, 1.5],
+    ["the district's rule does not reach another district: the default → 1.5", [futian], inLuohu, { campaignId: "cmp-futian" }, 1.5],
+    ["the city's general rule reaches every district: 1 per 3 hours, cap 1 → 1", [cityGeneral], inLuohu, {}, 1],
+    ["the district's campaign rule before the city's general one → 3", [cityGeneral, futian], inFutian, { campaignId: "cmp-futian" }, 3],
+    ["the district's theme rule before the city's for the same theme: 1 per half hour, cap 5 → 5", [cityTheme, futian], inFutian, { theme: 3 }, 5],
+    ["the city's theme rule where the district has none → 1", [cityTheme, futian], inLuohu, { theme: 3 }, 1],
+    ["a campaign rule before a theme rule → 3", [futian], inFutian, { campaignId: "cmp-futian", theme: 3 }, 3],
+  ])("%s", (_what, sets: CreditRuleSet[], path: string[], activity: Partial<CreditFacts["activity"]>, credits: number) => {
+    const credit = decideCredit(facts({ activity: { ...base.activity, theme: 1, ...activity } }), applicableRules(sets, path));
+    expect(credit?.credits).toBe(credits);
+  });
+
+  it("ends with the built-in default, whatever is stored", () => {
+    expect(applicableRules([futian], inFutian).at(-1)).toEqual(defaultCreditRules[0]);
+    expect(applicableRules([], inLuohu)).toEqual(defaultCreditRules);
+  });
+});
+
+describe("a rule set as given", () => {
+  const known = { campaignIds: new Set(["cmp-futian"]), themes: new Set([1, 2, 3]), formats: new Set([1, 2]) };
+  const rule = (r: Partial<CreditRule>): CreditRule => ({ campaignId: "", theme: 0, format: 0, hoursPerCredit: 1, capPerActivity: 3, ...r });
+  it("takes positive numbers within bounds, a known campaign, catalog themes and formats", () => {
+    const result = validateCreditRules([rule({ campaignId: "cmp-futian" }), rule({ theme: 3, format: 2, hoursPerCredit: 0.5, capPerActivity: 10 }), rule({})], known);
+    expect(result).toMatchObject({ ok: true, value: { length: 3 } });
+    expect(validateCreditRules([], known)).toMatchObject({ ok: true, value: [] });
+  });
+  it.each([
+    ["hours per credit 0", rule({ hoursPerCredit: 0 }), "BAD_HOURS_PER_CREDIT", "每学分所需小时数"],
+    ["hours per credit negative", rule({ hoursPerCredit: -1 }), "BAD_HOURS_PER_CREDIT", "每学分所需小时数"],
+    ["hours per credit over a day", rule({ hoursPerCredit: 25 }), "BAD_HOURS_PER_CREDIT", "不超过 24"],
+    ["a cap of 0", rule({ capPerActivity: 0 }), "BAD_CREDIT_CAP", "学分上限"],
+    ["a cap over 10", rule({ capPerActivity: 11 }), "BAD_CREDIT_CAP", "不超过 10"],
+    ["a cap that is not a number", rule({ capPerActivity: Number.NaN }), "BAD_CREDIT_CAP", "学分上限"],
+    ["an unknown campaign", rule({ campaignId: "cmp-none" }), "CREDIT_RULE_CAMPAIGN_UNKNOWN", "活动节点 cmp-none 不存在"],
+    ["an unknown theme", rule({ theme: 99 }), "CREDIT_RULE_THEME_UNKNOWN", "主题"],
+    ["an unknown format", rule({ format: 99 }), "CREDIT_RULE_FORMAT_UNKNOWN", "形式"],
+  ])("refuses %s, in Chinese first and English", (_what, bad, code, zh) => {
+    const result = validateCreditRules([rule({ theme: 1 }), bad], known);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.code).toBe(code);
+    expect(result.error.zh).toContain("第 2 条规则");
+    expect(result.error.zh).toContain(zh);
+    expect(result.error.en).toMatch(/^Rule 2: /);
+  });
+  it("refuses two rules for the same campaign, theme and format, and more than 50", () => {
+    expect(validateCreditRules([rule({ theme: 2 }), rule({ theme: 2, hoursPerCredit: 3 })], known)).toMatchObject({ ok: false, error: { code: "CREDIT_RULE_DUPLICATE" } });
+    expect(validateCreditRules(Array.from({ length: 51 }, (_, i) => rule({ hoursPerCredit: 1 + i / 100 })), known)).toMatchObject({ ok: false, error: { code: "TOO_MANY_CREDIT_RULES" } });
   });
 });

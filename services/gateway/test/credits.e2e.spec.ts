@@ -76,4 +76,49 @@ describe("科普教育学分: credits from attendance, seen and exported", () =>
     expect((await call("foreign-staff", "GET", `/api/v1/schools/${school}/credits/export`)).status).toBe(403);
     expect((await call("ana", "GET", `/api/v1/schools/${school}/credits/export`)).status).toBe(403);
   });
+
+  // Credit rules as data (issue 19): the district association sets a rule for its campaign; a check-in after it follows it.
+  it("the district sets 1 credit per hour, at most 3, for its campaign: 3 hours in it earn 3, outside it the default 1.5; a record made before keeps its 1.5", async () => {
+    const day = (days: number) => new Date(Date.now() + 8 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10);
+    const campaignBody = { name: "福田少年科学节", firstDay: day(-1), lastDay: day(30), registrationOpens: day(-1), registrationCloses: day(20), summaryDue: day(28), levels: ["CAMPAIGN_LEVEL_MAIN"] };
+    const campaignId = expectStatus(await call("district", "POST", "/api/v1/campaigns", campaignBody), 200).campaign.campaignId as string;
+    const before = expectStatus(await call("district", "GET", "/api/v1/credit-rules"), 200);
+    expect(before.defaultRule).toMatchObject({ hoursPerCredit: 2, capPerActivity: 2 });
+    const version = (before.sets ?? []).find((s: { ownerOrgId: string }) => s.ownerOrgId === "sz-futian")?.version ?? 0;
+    const set = expectStatus(await call("district", "PUT", "/api/v1/credit-rules/sz-futian", { rules: [{ campaignId, hoursPerCredit: 1, capPerActivity: 3 }], expectedVersion: version }), 200).set;
+    expect(set).toMatchObject({ ownerOrgId: "sz-futian", ownerPath: ["sz", "sz-futian"], rules: [{ campaignId, hoursPerCredit: 1, capPerActivity: 3 }], version: version + 1 });
+    expect(expectStatus(await call("worker", "GET", "/api/v1/credit-rules"), 200).sets).toContainEqual(expect.objectContaining({ ownerOrgId: "sz-futian", version: version + 1 }));
+
+    const checkedIn = async (who: string, title: string, extra: Record<string, unknown>) => {
+      const startsAt = new Date(Date.now() + 40 * 60_000);
+      const session = { startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 3 * 3_600_000).toISOString(), capacity: 30 };
+      const activity = expectStatus(await call("worker", "POST", "/api/v1/activities", { title, theme: "THEME_HEALTH", orgId: community, sessions: [session], forCredit: true, ...extra }), 200).activity;
+      const booking = expectStatus(await call(who, "POST", `/api/v1/activities/${activity.activityId}/sessions/${activity.sessions[0].session.sessionId}/bookings`), 200).booking.bookingId;
+      expectStatus(await call("worker", "POST", "/api/v1/check-ins", { bookingId: booking }), 200);
+      return activity.activityId as string;
+    };
+    const inCampaign = await checkedIn("ana", "少年科学节：机器人", { campaignId });
+    const outside = await checkedIn("bo", "少年科学营：植物观察", {});
+    const credit = async (who: string, id: string) => (expectStatus(await call(who, "GET", "/api/v1/me/credits"), 200).credits as { activityId: string; hours: number; credits: number }[]).find((c) => c.activityId === id);
+    expect(await credit("ana", inCampaign)).toMatchObject({ hours: 3, credits: 3 });
+    expect(await credit("bo", outside)).toMatchObject({ hours: 3, credits: 1.5 });
+    expect(await credit("ana", activityId)).toMatchObject({ hours: 3, credits: 1.5 }); // made before the rule: kept
+  });
+
+  it("a community worker may not set credit rules (403), nor a district another's; a bad rule answers 400 in Chinese and changes nothing", async () => {
+    const current = () => call("district", "GET", "/api/v1/credit-rules").then((a) => (expectStatus(a, 200).sets as { ownerOrgId: string; version: number }[]).find((s) => s.ownerOrgId === "sz-futian"));
+    const before = await current();
+    const version = before?.version ?? 0;
+    const rule = { theme: "THEME_HEALTH", hoursPerCredit: 1, capPerActivity: 2 };
+    expectStatus(await call("worker", "PUT", "/api/v1/credit-rules/sz-futian", { rules: [rule], expectedVersion: version }), 403);
+    expectStatus(await call("district", "PUT", "/api/v1/credit-rules/sz-luohu", { rules: [rule], expectedVersion: 0 }), 403);
+    const zeroHours = expectStatus(await call("district", "PUT", "/api/v1/credit-rules/sz-futian", { rules: [{ ...rule, hoursPerCredit: 0 }], expectedVersion: version }), 400, "BAD_HOURS_PER_CREDIT");
+    expect(zeroHours.messageZh).toContain("每学分所需小时数须大于 0");
+    expect(zeroHours.messageEn).toContain("hours per credit");
+    const unknown = expectStatus(await call("district", "PUT", "/api/v1/credit-rules/sz-futian", { rules: [{ ...rule, campaignId: "cmp-no-such" }], expectedVersion: version }), 400, "CREDIT_RULE_CAMPAIGN_UNKNOWN");
+    expect(unknown.messageZh).toContain("活动节点 cmp-no-such 不存在");
+    expectStatus(await call("district", "PUT", `/api/v1/credit-rules/${community}`, { rules: [rule], expectedVersion: 0 }), 400, "CREDIT_RULE_OWNER");
+    expectStatus(await call("district", "PUT", "/api/v1/credit-rules/sz-futian", { rules: [rule], expectedVersion: version + 5 }), 409, "CREDIT_RULES_CHANGED");
+    expect(await current()).toEqual(before);
+  });
 });

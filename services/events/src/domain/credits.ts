@@ -64,7 +64,32 @@ export interface CreditFacts {
 
 export const creditId = (activityId: string, studentId: string) => `${activityId}:${studentId}`;
 
-/** The rule for an activity: its campaign's and type's, its campaign's, its type's, its theme's, then the general one. */
+/**
+ * One association's credit rules as stored (collection `credit_rules`, `_id` = the owner's org id):
+ * the city's apply city-wide, a district's to activities placed in its district.
+ */
+export interface CreditRuleSet {
+  ownerOrgId: string;
+  /** The owner and its ancestors in the org tree. */
+  ownerPath: string[];
+  rules: CreditRule[];
+  version: number;
+  changedBy: string;
+  changedAt: Date;
+}
+
+/**
+ * The rules for an activity placed at `path` (its org and ancestors), in the order `ruleFor` breaks
+ * ties: the sets of owners on the path, the deepest owner first (a district's before the city's),
+ * then the built-in default.
+ */
+export function applicableRules(sets: readonly CreditRuleSet[], path: readonly string[]): CreditRule[] {
+  const depth = (s: CreditRuleSet) => path.indexOf(s.ownerOrgId);
+  const owners = sets.filter((s) => depth(s) >= 0).sort((a, b) => depth(b) - depth(a));
+  return [...owners.flatMap((s) => s.rules), ...defaultCreditRules];
+}
+
+/** The rule for an activity: its campaign's and type's, its campaign's, its type's, its theme's, then the general one; among equals, the first given. */
 export function ruleFor(rules: readonly CreditRule[], activity: { campaignId: string; theme: number; format: number }): CreditRule | undefined {
   const fits = (r: CreditRule) => (!r.campaignId || r.campaignId === activity.campaignId) && (!r.theme || r.theme === activity.theme) && (!r.format || r.format === activity.format);
   const weight = (r: CreditRule) => (r.campaignId ? 4 : 0) + (r.theme ? 2 : 0) + (r.format ? 1 : 0);
@@ -118,4 +143,40 @@ export function validateStudent(input: StudentInput): Result<StudentInput> {
   const grade = input.grade.trim();
   if (!grade || [...grade].length > 20) return fail(kepuError("invalid", "GRADE_REQUIRED", "请填写年级（至多 20 字）", "Give the grade (at most 20 characters)", "grade"));
   return ok({ ...input, name, grade, schoolName: input.schoolName.trim().slice(0, 50) });
+}
+
+/** What a rule may say: hours per credit in (0, 24], a cap in (0, 10], at most 50 rules per set. */
+export const creditRuleLimits = { maxHoursPerCredit: 24, maxCap: 10, maxRules: 50 } as const;
+
+/** What the use case knows exists: the campaigns the rules name, the catalog's theme and format values. */
+export interface CreditRuleReferences {
+  campaignIds: ReadonlySet<string>;
+  themes: ReadonlySet<number>;
+  formats: ReadonlySet<number>;
+}
+
+const ruleError = (index: number, code: string, zh: string, en: string, field: string) => kepuError("invalid", code, `第 ${index + 1} 条规则：${zh}`, `Rule ${index + 1}: ${en}`, `rules[${index}].${field}`);
+
+/** A rule set as given: each rule's numbers positive and within bounds, its campaign known, its theme and format of the catalog, no two for the same campaign and type. */
+export function validateCreditRules(rules: readonly CreditRule[], known: CreditRuleReferences): Result<CreditRule[]> {
+  const { maxHoursPerCredit, maxCap, maxRules } = creditRuleLimits;
+  if (rules.length > maxRules) return fail(kepuError("invalid", "TOO_MANY_CREDIT_RULES", `学分规则至多 ${maxRules} 条`, `At most ${maxRules} credit rules`, "rules"));
+  const seen = new Set<string>();
+  const valid: CreditRule[] = [];
+  for (const [i, r] of rules.entries()) {
+    if (!(Number.isFinite(r.hoursPerCredit) && r.hoursPerCredit > 0 && r.hoursPerCredit <= maxHoursPerCredit)) {
+      return fail(ruleError(i, "BAD_HOURS_PER_CREDIT", `每学分所需小时数须大于 0 且不超过 ${maxHoursPerCredit}`, `hours per credit must be above 0 and at most ${maxHoursPerCredit}`, "hoursPerCredit"));
+    }
+    if (!(Number.isFinite(r.capPerActivity) && r.capPerActivity > 0 && r.capPerActivity <= maxCap)) {
+      return fail(ruleError(i, "BAD_CREDIT_CAP", `每次活动学分上限须大于 0 且不超过 ${maxCap}`, `the cap per activity must be above 0 and at most ${maxCap}`, "capPerActivity"));
+    }
+    if (r.campaignId && !known.campaignIds.has(r.campaignId)) return fail(ruleError(i, "CREDIT_RULE_CAMPAIGN_UNKNOWN", `活动节点 ${r.campaignId} 不存在`, `there is no campaign ${r.campaignId}`, "campaignId"));
+    if (r.theme && !known.themes.has(r.theme)) return fail(ruleError(i, "CREDIT_RULE_THEME_UNKNOWN", "主题不在目录中", "the theme is not one of the catalog", "theme"));
+    if (r.format && !known.formats.has(r.format)) return fail(ruleError(i, "CREDIT_RULE_FORMAT_UNKNOWN", "形式不在目录中", "the format is not one of the catalog", "format"));
+    const key = `${r.campaignId}|${r.theme}|${r.format}`;
+    if (seen.has(key)) return fail(ruleError(i, "CREDIT_RULE_DUPLICATE", "与前面的规则适用范围相同（同一活动节点、主题和形式）", "it is for the same campaign, theme and format as an earlier one", "campaignId"));
+    seen.add(key);
+    valid.push({ campaignId: r.campaignId, theme: r.theme, format: r.format, hoursPerCredit: r.hoursPerCredit, capPerActivity: r.capPerActivity });
+  }
+  return ok(valid);
 }

@@ -9303,6 +9303,10 @@ export interface paths {
                                 activityTitle: string;
                                 /** Format: date-time */
                                 startsAt?: string;
+                                attendeeId: string;
+                                attendeeName: string;
+                                waitReasonZh: string;
+                                waitReasonEn: string;
                             }[];
                             checkedIn: number;
                             page: number;
@@ -10021,7 +10025,13 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": {
+                        studentId?: string;
+                    };
+                };
+            };
             responses: {
                 /** @description Default Response */
                 200: {
@@ -10044,6 +10054,10 @@ export interface paths {
                                 activityTitle: string;
                                 /** Format: date-time */
                                 startsAt?: string;
+                                attendeeId: string;
+                                attendeeName: string;
+                                waitReasonZh: string;
+                                waitReasonEn: string;
                             };
                         };
                     };
@@ -10132,6 +10146,10 @@ export interface paths {
                                 activityTitle: string;
                                 /** Format: date-time */
                                 startsAt?: string;
+                                attendeeId: string;
+                                attendeeName: string;
+                                waitReasonZh: string;
+                                waitReasonEn: string;
                             }[];
                             page: number;
                             pageSize: number;
@@ -10230,6 +10248,10 @@ export interface paths {
                                 activityTitle: string;
                                 /** Format: date-time */
                                 startsAt?: string;
+                                attendeeId: string;
+                                attendeeName: string;
+                                waitReasonZh: string;
+                                waitReasonEn: string;
                             };
                             promotedBookingId: string;
                         };
@@ -10399,6 +10421,10 @@ export interface paths {
                                 activityTitle: string;
                                 /** Format: date-time */
                                 startsAt?: string;
+                                attendeeId: string;
+                                attendeeName: string;
+                                waitReasonZh: string;
+                                waitReasonEn: string;
                             };
                         };
                     };
@@ -11337,6 +11363,214 @@ export interface paths {
             };
         };
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credit-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 学分规则 / Credit rules of the city and its districts */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            sets: {
+                                ownerOrgId: string;
+                                ownerPath: string[];
+                                rules: {
+                                    campaignId: string;
+                                    /** @enum {string} */
+                                    theme: "THEME_UNSPECIFIED" | "THEME_RURAL_REVITALIZATION" | "THEME_GREEN_LOW_CARBON" | "THEME_DIGITAL_LITERACY" | "THEME_DISASTER_PREVENTION" | "THEME_HEALTH" | "THEME_CIVILIZED_CUSTOMS" | "THEME_FOOD_SAFETY" | "THEME_ARTIFICIAL_INTELLIGENCE" | "THEME_RECYCLING" | "THEME_INTANGIBLE_HERITAGE" | "THEME_DEBUNKING" | "THEME_SCIENTIST_SPIRIT" | "THEME_AGRICULTURE" | "THEME_NUCLEAR" | "THEME_WATER";
+                                    /** @enum {string} */
+                                    format: "FORMAT_UNSPECIFIED" | "FORMAT_EXPERT_TALK" | "FORMAT_HANDS_ON" | "FORMAT_EXHIBITION" | "FORMAT_SCIENCE_CARAVAN" | "FORMAT_STUDY_VISIT" | "FORMAT_CONSULTATION" | "FORMAT_ONLINE" | "FORMAT_READING" | "FORMAT_COMPETITION";
+                                    hoursPerCredit: number;
+                                    capPerActivity: number;
+                                }[];
+                                version: number;
+                                changedBy: string;
+                                /** Format: date-time */
+                                changedAt?: string;
+                            }[];
+                            defaultRule?: {
+                                campaignId: string;
+                                /** @enum {string} */
+                                theme: "THEME_UNSPECIFIED" | "THEME_RURAL_REVITALIZATION" | "THEME_GREEN_LOW_CARBON" | "THEME_DIGITAL_LITERACY" | "THEME_DISASTER_PREVENTION" | "THEME_HEALTH" | "THEME_CIVILIZED_CUSTOMS" | "THEME_FOOD_SAFETY" | "THEME_ARTIFICIAL_INTELLIGENCE" | "THEME_RECYCLING" | "THEME_INTANGIBLE_HERITAGE" | "THEME_DEBUNKING" | "THEME_SCIENTIST_SPIRIT" | "THEME_AGRICULTURE" | "THEME_NUCLEAR" | "THEME_WATER";
+                                /** @enum {string} */
+                                format: "FORMAT_UNSPECIFIED" | "FORMAT_EXPERT_TALK" | "FORMAT_HANDS_ON" | "FORMAT_EXHIBITION" | "FORMAT_SCIENCE_CARAVAN" | "FORMAT_STUDY_VISIT" | "FORMAT_CONSULTATION" | "FORMAT_ONLINE" | "FORMAT_READING" | "FORMAT_COMPETITION";
+                                hoursPerCredit: number;
+                                capPerActivity: number;
+                            };
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credit-rules/{orgId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** 设置市或区科协的学分规则 / Set an association's credit rules */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 市或区 / the city or district */
+                    orgId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 整套规则（替换原有的）/ the whole set, replacing the one there is */
+                        rules: {
+                            /** @description 活动节点（不填：任何）/ the campaign, none for any */
+                            campaignId?: string;
+                            /** @enum {string} */
+                            theme?: "THEME_RURAL_REVITALIZATION" | "THEME_GREEN_LOW_CARBON" | "THEME_DIGITAL_LITERACY" | "THEME_DISASTER_PREVENTION" | "THEME_HEALTH" | "THEME_CIVILIZED_CUSTOMS" | "THEME_FOOD_SAFETY" | "THEME_ARTIFICIAL_INTELLIGENCE" | "THEME_RECYCLING" | "THEME_INTANGIBLE_HERITAGE" | "THEME_DEBUNKING" | "THEME_SCIENTIST_SPIRIT" | "THEME_AGRICULTURE" | "THEME_NUCLEAR" | "THEME_WATER";
+                            /** @enum {string} */
+                            format?: "FORMAT_EXPERT_TALK" | "FORMAT_HANDS_ON" | "FORMAT_EXHIBITION" | "FORMAT_SCIENCE_CARAVAN" | "FORMAT_STUDY_VISIT" | "FORMAT_CONSULTATION" | "FORMAT_ONLINE" | "FORMAT_READING" | "FORMAT_COMPETITION";
+                            /** @description 每学分所需小时数 / hours per credit */
+                            hoursPerCredit: number;
+                            /** @description 每次活动学分上限 / at most this many credits per activity */
+                            capPerActivity: number;
+                        }[];
+                        /** @description 读到的版本（尚无：0）/ the version read, 0 for none yet */
+                        expectedVersion: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            set?: {
+                                ownerOrgId: string;
+                                ownerPath: string[];
+                                rules: {
+                                    campaignId: string;
+                                    /** @enum {string} */
+                                    theme: "THEME_UNSPECIFIED" | "THEME_RURAL_REVITALIZATION" | "THEME_GREEN_LOW_CARBON" | "THEME_DIGITAL_LITERACY" | "THEME_DISASTER_PREVENTION" | "THEME_HEALTH" | "THEME_CIVILIZED_CUSTOMS" | "THEME_FOOD_SAFETY" | "THEME_ARTIFICIAL_INTELLIGENCE" | "THEME_RECYCLING" | "THEME_INTANGIBLE_HERITAGE" | "THEME_DEBUNKING" | "THEME_SCIENTIST_SPIRIT" | "THEME_AGRICULTURE" | "THEME_NUCLEAR" | "THEME_WATER";
+                                    /** @enum {string} */
+                                    format: "FORMAT_UNSPECIFIED" | "FORMAT_EXPERT_TALK" | "FORMAT_HANDS_ON" | "FORMAT_EXHIBITION" | "FORMAT_SCIENCE_CARAVAN" | "FORMAT_STUDY_VISIT" | "FORMAT_CONSULTATION" | "FORMAT_ONLINE" | "FORMAT_READING" | "FORMAT_COMPETITION";
+                                    hoursPerCredit: number;
+                                    capPerActivity: number;
+                                }[];
+                                version: number;
+                                changedBy: string;
+                                /** Format: date-time */
+                                changedAt?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
         post?: never;
         delete?: never;
         options?: never;

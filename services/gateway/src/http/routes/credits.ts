@@ -1,13 +1,16 @@
 // 科普教育学分 over HTTP (events service: student.register and credit.readOwn for residents,
 // credit.export for a school's own staff and the associations above it). A school is an org of the
 // org tree: the gateway reads its name and place from the registry and hands them on.
+// Credit rules (creditRule.read for staff and teams; creditRule.change for the city and a district
+// association over the owner's place): the gateway reads the owner's place and kind from the registry.
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import ExcelJS from "exceljs";
 import { Type } from "typebox";
 import { timestampDate } from "@bufbuild/protobuf/wkt";
+import { Format, Theme } from "@kepu/contracts/common/v1/catalog_pb";
 import * as e from "@kepu/contracts/events/v1/service_pb";
 import { json, rpcOptions } from "../app.js";
-import { answers, fileAnswer, id, protoJson, secured, strictObject, text } from "../schemas.js";
+import { answers, enumName, enumValue, fileAnswer, id, protoJson, secured, strictObject, text } from "../schemas.js";
 import { signedIn, type RouteOptions } from "./context.js";
 
 const studentBody = strictObject({
@@ -15,6 +18,17 @@ const studentBody = strictObject({
   schoolId: id("学校（组织树中的学校）/ the school, an org of the tree"),
   grade: text(20, "年级 / grade"),
   child: Type.Optional(Type.Boolean({ description: "家长为孩子添加 / a parent adds a child" })),
+});
+const ruleBody = strictObject({
+  campaignId: Type.Optional(id("活动节点（不填：任何）/ the campaign, none for any")),
+  theme: Type.Optional(enumName(Theme, "THEME_")),
+  format: Type.Optional(enumName(Format, "FORMAT_")),
+  hoursPerCredit: Type.Number({ description: "每学分所需小时数 / hours per credit" }),
+  capPerActivity: Type.Number({ description: "每次活动学分上限 / at most this many credits per activity" }),
+});
+const ruleSetBody = strictObject({
+  rules: Type.Array(ruleBody, { maxItems: 100, description: "整套规则（替换原有的）/ the whole set, replacing the one there is" }),
+  expectedVersion: Type.Integer({ minimum: 0, description: "读到的版本（尚无：0）/ the version read, 0 for none yet" }),
 });
 /** An instant as Beijing people read it: "2027-09-05 10:00". */
 const beijing = (at: Date) => new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace("T", " ");
@@ -46,6 +60,21 @@ const credits: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { clients }
     const caller = signedIn(request);
     return json(e.ListMyCreditsResponseSchema, await clients.events.listMyCredits({}, rpcOptions(request, caller)));
   });
+  app.get("/api/v1/credit-rules", { schema: { tags, summary: "学分规则 / Credit rules of the city and its districts", ...secured, response: answers(protoJson(e.ListCreditRulesResponseSchema)) } }, async (request) => {
+    const caller = signedIn(request);
+    return json(e.ListCreditRulesResponseSchema, await clients.events.listCreditRules({}, rpcOptions(request, caller)));
+  });
+  app.put(
+    "/api/v1/credit-rules/:orgId",
+    { schema: { tags, summary: "设置市或区科协的学分规则 / Set an association's credit rules", ...secured, params: strictObject({ orgId: id("市或区 / the city or district") }), body: ruleSetBody, response: answers(protoJson(e.SetCreditRulesResponseSchema)) } },
+    async (request) => {
+      const caller = signedIn(request);
+      const { organization: owner } = await clients.registry.getOrganization({ orgId: request.params.orgId }, rpcOptions(request, caller));
+      const rules = request.body.rules.map((r) => ({ campaignId: r.campaignId ?? "", theme: enumValue(Theme, "THEME_", r.theme), format: enumValue(Format, "FORMAT_", r.format), hoursPerCredit: r.hoursPerCredit, capPerActivity: r.capPerActivity }));
+      const input = { ownerOrgId: request.params.orgId, ownerPath: owner?.place?.path ?? [], ownerKind: owner?.kind ?? 0, rules, expectedVersion: request.body.expectedVersion };
+      return json(e.SetCreditRulesResponseSchema, await clients.events.setCreditRules(input, rpcOptions(request, caller)));
+    },
+  );
   app.get(
     "/api/v1/schools/:schoolId/credits/export",
     { schema: { tags, summary: "导出学校的学分 / Export a school's credits (xlsx)", ...secured, params: strictObject({ schoolId: id("学校 / the school") }), response: fileAnswer([xlsxType], "xlsx 文件 / an xlsx file") } },
