@@ -17,21 +17,24 @@ export async function once(write: () => Promise<unknown>): Promise<void> {
   }
 }
 
-/** References dispatch has not heard of yet: it learns the registry from its events, within moments. */
-const notKnownYet = ["COMMUNITY_NOT_FOUND", "MENU_ITEM_NOT_FOUND", "TEAM_NOT_FOUND", "TEAM_HAS_NO_MEMBERS"];
+/** References dispatch (or the events service) has not heard of yet: each learns the registry from its events, within moments. */
+const notKnownYet = ["COMMUNITY_NOT_FOUND", "MENU_ITEM_NOT_FOUND", "TEAM_NOT_FOUND", "TEAM_HAS_NO_MEMBERS", "RESOURCE_NOT_LISTED"];
 
-/** `once`, tried again for up to a minute while dispatch has not yet heard of what the write names. */
-export async function onceKnown(write: () => Promise<unknown>): Promise<void> {
+/** A write tried again for up to a minute while the service has not yet heard of what it names; its answer. */
+export async function whenKnown<T>(write: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + 60_000;
   for (;;) {
     try {
-      return await once(write);
+      return await write();
     } catch (error) {
       if (!isKepuError(error) || !notKnownYet.includes(error.code) || Date.now() > deadline) throw error;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
 }
+
+/** `once`, tried again while the service has not yet heard of what the write names. */
+export const onceKnown = (write: () => Promise<unknown>): Promise<void> => whenKnown(() => once(write));
 
 /** Orgs by depth in the tree, so each level is written in parallel after its parents. */
 function byTreeLevel(seeds: typeof orgs): (typeof orgs)[] {

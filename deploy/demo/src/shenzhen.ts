@@ -31,6 +31,9 @@ const otherDistricts: [string, string, [string, string, string[]][]][] = [
 
 const slug = (i: number) => `c${i + 1}`;
 
+/** A school of the org tree (ORG_KIND_SCHOOL), under 园岭街道: where the demo student studies (科普教育学分). */
+export const demoSchool = { orgId: "sz-futian-yuanling-school-1", name: "园岭小学", kind: OrgKind.SCHOOL, parentId: "sz-futian-yuanling" };
+
 export const orgs: OrgSeed[] = [
   { orgId: "sz", name: "深圳市", kind: OrgKind.CITY, parentId: "" },
   { orgId: "sz-kx", name: "深圳市科学技术协会", kind: OrgKind.ASSOCIATION, parentId: "sz" },
@@ -52,6 +55,7 @@ export const orgs: OrgSeed[] = [
       ...communities.map((c, i) => ({ orgId: `sz-${district}-${key}-${slug(i)}`, name: c, kind: OrgKind.COMMUNITY, parentId: `sz-${district}-${key}` })),
     ]),
   ]),
+  demoSchool,
 ];
 
 /**
@@ -183,6 +187,7 @@ export const resources = [
   { resourceId: "venue-huafu-reading", kind: ResourceKind.VENUE, name: "华富数字阅读空间", ownerOrgId: "sz-futian-huafu", capacity: 40 },
   { resourceId: "facility-futian-planetarium", kind: ResourceKind.FACILITY, name: "福田区青少年科技活动中心球幕影院", ownerOrgId: "sz-futian", capacity: 120 },
   { resourceId: "equipment-sz-caravan-1", kind: ResourceKind.EQUIPMENT, name: "深圳市科协科普大篷车 1 号车", ownerOrgId: "sz-kx", capacity: 0 },
+  { resourceId: "equipment-futian-caravan-1", kind: ResourceKind.EQUIPMENT, name: "福田区科普大篷车", ownerOrgId: "sz-futian", capacity: 0 },
   { resourceId: "equipment-futian-vr", kind: ResourceKind.EQUIPMENT, name: "VR 防灾体验套装（10 套）", ownerOrgId: "sz-futian-kx", capacity: 10 },
   { resourceId: "work-futian-mangrove-film", kind: ResourceKind.WORK, name: "科普短片《红树林里的鸟》", ownerOrgId: "sz-futian-kx", capacity: 0 },
   { resourceId: "product-futian-robot-kit", kind: ResourceKind.PRODUCT, name: "青少年 AI 机器人套件", ownerOrgId: "sz-futian-fubao", capacity: 30 },
@@ -260,3 +265,48 @@ export const kepuMonth = [
   { title: "华富数字科普展", community: "sz-futian-huafu-c2", theme: Theme.DIGITAL_LITERACY, day: 20, capacity: 80 },
   { title: "南园非遗数据库体验", community: "sz-futian-nanyuan-c1", theme: Theme.INTANGIBLE_HERITAGE, day: 27, capacity: 30 },
 ];
+
+// ---------------------------------------------------------------- issues 16 and 19 (the features a newcomer looks for)
+
+/** 报备 levels of the 科普月 sessions above (CampaignLevel: 1 主场, 2 分会场, 3 部门特色, 4 联合行动), by title, with the 人次 who came. */
+export const kepuMonthReport: Record<string, { level: 1 | 2 | 3 | 4; walkIns: number; summary: string }> = {
+  "科普月开幕式：科学嘉年华": { level: 1, walkIns: 186, summary: "科普月开幕式在福山社区广场举行，设机器人、航天、气象等 12 个互动展位，区科协、街道和 6 支志愿队参与。" },
+  "红荔社区 AI 光影数字阅读": { level: 2, walkIns: 38, summary: "红荔社区组织居民体验 AI 光影数字阅读，志愿者讲解大模型与数字阅读，老人和孩子一同参与。" },
+  "园岭再生资源科普园开放日": { level: 2, walkIns: 54, summary: "园岭再生资源科普园开放日：垃圾分类互动游戏与再生资源手工，居民现场投放可回收物。" },
+  "华富数字科普展": { level: 3, walkIns: 71, summary: "华富街道数字科普展展出数字生活、反诈与智慧医疗展板，数字科普队现场答疑。" },
+  "南园非遗数据库体验": { level: 4, walkIns: 26, summary: "南园社区联合福田非遗数字资源馆开展非遗数据库体验，青少年动手检索与制作非遗卡片。" },
+};
+
+/** 科普教育学分: a student resident of 红荔社区, and a parent there who registered her child. */
+export const credits = {
+  student: { residentId: "demo-resident-student-1", name: "林小雨", grade: "初一" },
+  parent: { residentId: "demo-resident-parent-1", child: { name: "陈果果", grade: "三年级" } },
+  activity: { title: "红荔社区青少年科学实验课（计学分）", theme: Theme.SCIENTIST_SPIRIT, format: Format.HANDS_ON, audience: Audience.YOUTH, capacity: 30, place: "红荔社区党群服务中心" },
+};
+
+/** Three open orders on one theme and audience from three 园岭街道 communities: the merge suggestion the street sees (合并需求). */
+export const mergeOrders = [
+  { orderId: "demo-merge-order-1", menuItemId: "menu-anti-fraud", community: demoCommunity }, // 红荔社区
+  { orderId: "demo-merge-order-2", menuItemId: "menu-anti-fraud", community: "sz-futian-yuanling-c2" }, // 百花社区
+  { orderId: "demo-merge-order-3", menuItemId: "menu-anti-fraud", community: "sz-futian-yuanling-c4" }, // 上林社区
+];
+
+/** 福田区科普大篷车's rotation next month across four Futian communities (three days each, a travel day between); the district plans it. */
+export const caravanRotation = {
+  resourceId: "equipment-futian-caravan-1",
+  communities: [demoCommunity, "sz-futian-huafu-c1", "sz-futian-nanyuan-c1", "sz-futian-fubao-c1"],
+  stayDays: 3,
+  travelDays: 1,
+};
+
+/** Two sessions next month that hold 福田区科技馆报告厅 (its calendar). */
+export const venueBookings = {
+  resourceId: "venue-futian-kjg-hall",
+  title: "福田科技馆报告厅：院士科普讲座",
+  theme: Theme.SCIENTIST_SPIRIT,
+  community: "sz-futian-lianhua-c1", // 景田社区, where the 科技馆 stands
+  sessions: [
+    { day: 12, hour: 14, minutes: 120, capacity: 200 },
+    { day: 19, hour: 14, minutes: 120, capacity: 200 },
+  ],
+};
