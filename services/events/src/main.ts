@@ -24,13 +24,17 @@ import { CreditRules } from "./credit-rules.js";
 import { CreditRuleStore } from "./store/credit-rule-store.js";
 import { RegistryStore } from "./store/registry-store.js";
 import { SeatLedger } from "./store/seat-ledger.js";
+import { BookingIndex } from "./store/booking-index.js";
 
 const config = readConfig();
 const logger = createLogger({ service: "events", level: config.LOG_LEVEL });
 const engines = await connectEngines("events", config, { topics: ["events", "dispatch", "registry"], redis: true }, logger);
 const clock = clockFrom(config.TEST_CLOCK_FILE);
 
-const store = new ActivityStore(engines.db!, engines.topic("events"));
+// 我的预约 from a sorted set per resident (docs/decisions/query-side.md), rebuilt from the store at
+// each start in the background: it repairs a crash between a booking's store write and its ZADD.
+const bookingIndex = new BookingIndex(engines.redis!, engines.db!.collection("bookings"), `${config.KEPU_PREFIX}kepu:events:`);
+const store = new ActivityStore(engines.db!, engines.topic("events"), bookingIndex);
 await store.createIndexes();
 const registry = new RegistryStore(engines.db!);
 const seats = new SeatLedger(engines.redis!, `${config.KEPU_PREFIX}kepu:events:`);
@@ -80,6 +84,10 @@ await registryNews.start();
 const grpcPort = await rpc.listen(config.GRPC_HOST, config.GRPC_PORT);
 await http.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
 logger.info({ httpPort: config.HTTP_PORT, grpcPort }, "events ready");
+bookingIndex.rebuild().then(
+  (bookings) => logger.info({ bookings }, "booking index rebuilt from the store"),
+  (err: unknown) => logger.error({ err }, "booking index rebuild failed: residents' bookings are read from the sets as they are"),
+);
 
 gracefulShutdown(logger, [
   { name: "http", run: () => http.close() },

@@ -4,6 +4,7 @@ import { saveAggregate, type SaveResult } from "@kepu/outbox";
 
 import type { ActivityRecord } from "../domain/activity.js";
 import type { BookingRecord } from "../domain/booking.js";
+import type { BookingIndex } from "./booking-index.js";
 import type { SeatHold } from "../domain/merge-seats.js";
 
 export type { ActivityRecord, ActivityStatusName, Place, SessionRecord } from "../domain/activity.js";
@@ -45,6 +46,8 @@ export class ActivityStore {
   constructor(
     db: Db,
     private readonly topic: string,
+    /** A resident's bookings from a sorted set instead of a scan (store/booking-index.ts); without it, the scan. */
+    private readonly index?: BookingIndex,
   ) {
     this.activities = db.collection("activities");
     this.bookings = db.collection("bookings");
@@ -114,7 +117,9 @@ export class ActivityStore {
    */
   async saveBooking(before: BookingRecord | undefined, after: BookingRecord, events: EventEnvelope[]): Promise<SaveResult> {
     const { bookingId, version, ...state } = after;
-    return saveAggregate(this.bookings, { id: bookingId, expectedVersion: before?.version ?? 0, version, state, topic: this.topic, events, key: after.activityId });
+    const saved = await saveAggregate(this.bookings, { id: bookingId, expectedVersion: before?.version ?? 0, version, state, topic: this.topic, events, key: after.activityId });
+    if (!before) await this.index?.added(after); // after the store: a crash in between is repaired by the rebuild at start
+    return saved;
   }
 
   async booking(bookingId: string): Promise<BookingRecord | undefined> {
@@ -125,6 +130,7 @@ export class ActivityStore {
   }
 
   async bookingsOf(filter: { residentId?: string; activityId?: string }): Promise<BookingRecord[]> {
+    if (this.index && filter.residentId && !filter.activityId) return this.index.bookingsOf(filter.residentId);
     const docs = await this.bookings.find(filter, { projection: { outbox: 0 } }).sort({ bookedAt: 1 }).toArray();
     return docs.map((doc) => ({ ...doc, bookingId: String(doc._id) }) as unknown as BookingRecord);
   }
