@@ -13,6 +13,8 @@ import type { OutboxRelay } from "@kepu/outbox";
 import type { Cause } from "./activities.js";
 import type { CreditRules } from "./credit-rules.js";
 import { creditId, decideCredit, defaultCreditRules, validateStudent, type CreditRecord, type Student, type StudentInput } from "./domain/credits.js";
+import { attendeeOf } from "./domain/booking.js";
+import { activityErrors } from "./domain/errors.js";
 import type { ActivityStore, BookingRecord } from "./store/activity-store.js";
 import type { CreditStore } from "./store/credit-store.js";
 
@@ -40,12 +42,20 @@ export class Credits {
     return student;
   }
 
+  /** A child the caller registered (guardian = caller), to book a seat for; a student not hers is refused. */
+  async childOf(studentId: string, actor: Actor | undefined): Promise<{ studentId: string; name: string }> {
+    if (!actor) throw activityErrors.signIn();
+    const student = await this.store.student(studentId);
+    if (!student || student.guardianId !== actor.id) throw activityErrors.notYourStudent(studentId);
+    return { studentId: student.studentId, name: student.name };
+  }
+
   /** After a check-in (or the same one again): the credit it earns, saved once; undefined when it earns none. */
   async afterCheckIn(booking: BookingRecord, actor: Actor | undefined, cause: Cause): Promise<CreditRecord | undefined> {
     const activity = await this.activities.load(booking.activityId);
     const session = activity?.sessions.find((s) => s.sessionId === booking.sessionId);
     if (!activity || !session) return undefined;
-    const student = await this.store.student(booking.residentId);
+    const student = await this.store.student(attendeeOf(booking)); // the child's, when a parent booked for her
     const existing = student ? await this.store.credit(creditId(activity.activityId, student.studentId)) : undefined;
     const credit = decideCredit(
       {

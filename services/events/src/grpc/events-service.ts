@@ -9,6 +9,7 @@ import { optionalText, requireId, requireText } from "@kepu/input";
 import type { ServiceImplementation } from "@kepu/rpc";
 import type { Activities } from "../activities.js";
 import { activityFacts } from "../domain/access.js";
+import { activityErrors } from "../domain/errors.js";
 import type { Reservation } from "../domain/calendar.js";
 import type { RotationPlan } from "../domain/rotation.js";
 import type { Rotations } from "../rotations.js";
@@ -46,6 +47,9 @@ export function bookingMessage(b: BookingRecord, activity?: ActivityRecord): Mes
     bookedAt: timestampFromDate(new Date(b.bookedAt)),
     activityTitle: activity?.title ?? "",
     startsAt: session ? timestampFromDate(new Date(session.startsAt)) : undefined,
+    attendeeId: b.attendeeId || b.residentId,
+    attendeeName: b.attendeeName ?? "",
+    ...(b.status === "WAITLISTED" && b.waitReason ? { waitReasonZh: activityErrors.seatsHeld(b.waitReason).zh, waitReasonEn: activityErrors.seatsHeld(b.waitReason).en } : {}),
   };
 }
 
@@ -159,7 +163,9 @@ export function eventsService(activities: Activities, store: ActivityStore, seat
       return { activities: await Promise.all(found.map(view)), total };
     },
     async book(request, context) {
-      const booking = await activities.book(id(request.activityId, "activityId"), id(request.sessionId, "sessionId"), context.actor, { correlationId: context.correlationId });
+      // A seat for a child: one of the caller's students (guardian = caller), checked before any seat is taken.
+      const child = request.studentId ? await credits?.childOf(id(request.studentId, "studentId"), context.actor) : undefined;
+      const booking = await activities.book(id(request.activityId, "activityId"), id(request.sessionId, "sessionId"), context.actor, { correlationId: context.correlationId }, child);
       return { booking: bookingMessage(booking, await store.load(booking.activityId)) };
     },
     async cancelBooking(request, context) {

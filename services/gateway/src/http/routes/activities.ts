@@ -102,10 +102,13 @@ const activities: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { client
   });
 
   // ---- bookings and check-ins ------------------------------------------------------------------
-  app.post("/api/v1/activities/:activityId/sessions/:sessionId/bookings", { ...creates, schema: { tags, ...secured, headers: idempotencyHeader, params: params("activityId", "sessionId"), response: answers(protoJson(e.BookResponseSchema)) } }, async (request) => {
+  // studentId: a seat for a child of the caller's (one she registered under 我的学分); none for herself.
+  // The body is optional: a booking for herself may send none (it always could).
+  const noBodyIsEmpty = async (request: { body?: unknown }) => void (request.body ??= {});
+  app.post("/api/v1/activities/:activityId/sessions/:sessionId/bookings", { ...creates, preValidation: noBodyIsEmpty, schema: { tags, ...secured, headers: idempotencyHeader, params: params("activityId", "sessionId"), body: strictObject({ studentId: Type.Optional(id()) }), response: answers(protoJson(e.BookResponseSchema)) } }, async (request) => {
     const caller = signedIn(request);
     const { activityId, sessionId } = request.params;
-    return json(e.BookResponseSchema, await clients.events.book({ activityId, sessionId }, rpcOptions(request, caller))); // 预约
+    return json(e.BookResponseSchema, await clients.events.book({ activityId, sessionId, studentId: request.body.studentId ?? "" }, rpcOptions(request, caller))); // 预约
   });
   app.get("/api/v1/me/bookings", { schema: { tags, ...secured, querystring: strictObject(paging), response: answers(protoJsonWith(e.ListMyBookingsResponseSchema, pageFields, page)) } }, async (request) => {
     const caller = signedIn(request);
