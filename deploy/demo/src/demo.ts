@@ -73,11 +73,14 @@ export async function seedDemo({ registry, dispatch, events, gatewayUrl }: DemoT
   // Issues 16 and 19: 报备 and 图文总结, merged demand, 科普教育学分, the caravan's rotation, a venue's calendar.
   const clients: DemoClients = { dispatch, events, admin, placeOf };
   const next = nextBeijingMonth(now);
-  const campaign = await seedCampaign(clients, campaignId, now);
-  const mergeable = await seedMergeDemand(clients);
-  const credit = await seedCredits(clients, now);
-  const stays = await seedRotation(clients, next.key);
-  const venueSessions = await seedVenueCalendar(clients, next);
+  // Each touches its own activities, orders and resources: they run side by side.
+  const [campaign, mergeable, credit, stays, venueSessions] = await Promise.all([
+    seedCampaign(clients, campaignId, now),
+    seedMergeDemand(clients),
+    seedCredits(clients, now),
+    seedRotation(clients, next.key),
+    seedVenueCalendar(clients, next),
+  ]);
 
   const accountsMade = await seedAccounts(gatewayUrl);
   const communities = orgs.filter((o) => o.kind === OrgKind.COMMUNITY).length;

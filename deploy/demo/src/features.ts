@@ -46,26 +46,26 @@ const notNow = ["REGISTRATION_NOT_OPEN", "REGISTRATION_CLOSED", "REGISTRATION_AF
  */
 export async function seedCampaign({ events, admin }: DemoClients, campaignId: string, now: Date): Promise<{ registered: number; summaries: number; late: number }> {
   const { activities } = await events.listActivities({ campaignId, pageSize: 50 }, admin);
-  const counts = { registered: 0, summaries: 0, late: 0 };
-  for (const session of kepuMonth) {
-    const report = kepuMonthReport[session.title]!;
-    let activity = activities.find((a) => a.title === session.title);
-    if (!activity) continue;
-    if (!activity.campaignLevel && activity.status === ActivityStatus.SCHEDULED) {
-      try {
-        activity = (await events.registerToCampaign({ activityId: activity.activityId, campaignId, level: report.level }, admin)).activity!;
-      } catch (error) {
-        if (!(isKepuError(error) && notNow.includes(error.code))) throw error;
+  const reported = await Promise.all(
+    kepuMonth.map(async (session) => {
+      const report = kepuMonthReport[session.title]!;
+      let activity = activities.find((a) => a.title === session.title);
+      if (!activity) return undefined;
+      if (!activity.campaignLevel && activity.status === ActivityStatus.SCHEDULED) {
+        try {
+          activity = (await events.registerToCampaign({ activityId: activity.activityId, campaignId, level: report.level }, admin)).activity!;
+        } catch (error) {
+          if (!(isKepuError(error) && notNow.includes(error.code))) throw error;
+        }
       }
-    }
-    const ended = activity.sessions.every((s) => s.session?.endsAt && Number(s.session.endsAt.seconds) * 1000 <= now.getTime());
-    if (ended && !activity.summaryFiled) activity = (await events.fileSummary({ activityId: activity.activityId, text: report.summary }, admin)).activity!;
-    if (ended && activity.status === ActivityStatus.SCHEDULED) activity = (await events.completeActivity({ activityId: activity.activityId, walkIns: report.walkIns }, admin)).activity!;
-    if (activity.campaignLevel) counts.registered++;
-    if (activity.summaryFiled) counts.summaries++;
-    if (activity.summaryLate) counts.late++;
-  }
-  return counts;
+      const ended = activity.sessions.every((s) => s.session?.endsAt && Number(s.session.endsAt.seconds) * 1000 <= now.getTime());
+      if (ended && !activity.summaryFiled) activity = (await events.fileSummary({ activityId: activity.activityId, text: report.summary }, admin)).activity!;
+      if (ended && activity.status === ActivityStatus.SCHEDULED) activity = (await events.completeActivity({ activityId: activity.activityId, walkIns: report.walkIns }, admin)).activity!;
+      return activity;
+    }),
+  );
+  const held = reported.filter((a) => a !== undefined);
+  return { registered: held.filter((a) => a.campaignLevel).length, summaries: held.filter((a) => a.summaryFiled).length, late: held.filter((a) => a.summaryLate).length };
 }
 
 /** Three open orders on one theme from three 园岭街道 communities: dispatch suggests merging them. They stay unmerged. */

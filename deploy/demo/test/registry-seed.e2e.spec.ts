@@ -15,7 +15,7 @@ let client: ReturnType<typeof createRpcClient<typeof RegistryService>>;
 beforeAll(async () => {
   await engines.createTopics([engines.topic("registry")]);
   registry = await ServiceProcess.start("registry", engines.serviceEnv());
-  client = createRpcClient(RegistryService, registry.grpcAddress, { signer: testSigner() });
+  client = createRpcClient(RegistryService, registry.grpcAddress, { signer: testSigner(), timeoutMs: 30_000 }); // the seed writes ~100 things at once; a loaded CI machine is slow
 });
 
 afterAll(async () => {
