@@ -2,7 +2,9 @@
 // are students of a Futian school (an org of kind 学校 under the district); both book an activity
 // marked 计学分; the organizer checks one in (twice: one record); only she has a credit, with the
 // session's hours and the rule's credits (1 per 2 hours); she reads it at /api/v1/me/credits; the
-// school's export (xlsx, read back with exceljs) holds exactly her row; the district reads it too,
+// school's export (xlsx, read back with exceljs) holds her row; a parent books for her child (beside
+// her own seat) and the child's check-in earns the child's credit, seen by the parent and in the
+// export; the district reads it too,
 // a foreign school's staff and a resident are refused.
 import ExcelJS from "exceljs";
 import { randomUUID } from "node:crypto";
@@ -63,15 +65,38 @@ describe("科普教育学分: credits from attendance, seen and exported", () =>
     expect(expectStatus(await call("bo", "GET", "/api/v1/me/credits"), 200).credits ?? []).toHaveLength(0); // booked, not checked in
   });
 
-  it("the school's export has exactly her row; the district reads it; a foreign school's staff and a resident are refused", async () => {
+  it("a parent books a seat for her child beside her own; the child's check-in earns the child's credit, seen by the parent", async () => {
+    const { students } = expectStatus(await call("bo", "GET", "/api/v1/me/credits"), 200);
+    const child = students.find((st: { name: string }) => st.name === "李小华");
+    const sessionId = (expectStatus(await call("worker", "GET", `/api/v1/activities/${activityId}`), 200).activity.sessions[0].session.sessionId) as string;
+    const bookings = `/api/v1/activities/${activityId}/sessions/${sessionId}/bookings`;
+    // Only her own child: another resident naming him is refused.
+    expect(await call("ana", "POST", bookings, { studentId: child.studentId })).toMatchObject({ status: 403, body: { code: "STUDENT_NOT_YOURS" } });
+    const forChild = expectStatus(await call("bo", "POST", bookings, { studentId: child.studentId }), 200).booking;
+    expect(forChild).toMatchObject({ status: "BOOKING_STATUS_SEATED", attendeeId: child.studentId, attendeeName: "李小华" });
+    // Her own seat in the same session is another booking; 我的预约 says whom each is for.
+    const mine = expectStatus(await call("bo", "GET", "/api/v1/me/bookings"), 200).bookings as { bookingId: string; attendeeId: string; attendeeName?: string }[];
+    expect(mine).toHaveLength(2);
+    expect(mine.find((bk) => bk.bookingId === forChild.bookingId)).toMatchObject({ attendeeId: child.studentId, attendeeName: "李小华" });
+    expect(mine.find((bk) => bk.bookingId !== forChild.bookingId)?.attendeeName ?? "").toBe("");
+    expectStatus(await call("worker", "POST", "/api/v1/check-ins", { bookingId: forChild.bookingId }), 200);
+    const credits = expectStatus(await call("bo", "GET", "/api/v1/me/credits"), 200).credits;
+    expect(credits).toHaveLength(1);
+    expect(credits[0]).toMatchObject({ studentId: child.studentId, studentName: "李小华", schoolId: school, grade: "二年级", activityId, hours: 3, credits: 1.5 });
+  });
+
+  it("the school's export has her row and the child's; the district reads it; a foreign school's staff and a resident are refused", async () => {
     const exported = await fetch(`${platform.gateway.httpUrl}/api/v1/schools/${school}/credits/export`, { headers: { authorization: `Bearer ${tokens["school-staff"]}` } });
     expect(exported.status).toBe(200);
     expect(exported.headers.get("content-type")).toContain("spreadsheetml");
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(Buffer.from(await exported.arrayBuffer()) as never);
     const rows = (book.worksheets[0]!.getSheetValues() as unknown[][]).filter(Boolean).map((r) => r.slice(1));
-    expect(rows).toHaveLength(2);
-    expect(rows[1]!.slice(0, 6)).toEqual(["王小明", "福田实验小学", "五年级", "少年科学营：天文观测", 3, 1.5]);
+    expect(rows).toHaveLength(3);
+    expect(rows.slice(1).map((r) => r.slice(0, 6)).sort()).toEqual([
+      ["李小华", "福田实验小学", "二年级", "少年科学营：天文观测", 3, 1.5],
+      ["王小明", "福田实验小学", "五年级", "少年科学营：天文观测", 3, 1.5],
+    ]);
     expect((await call("district", "GET", `/api/v1/schools/${school}/credits/export`)).status).toBe(200);
     expect((await call("foreign-staff", "GET", `/api/v1/schools/${school}/credits/export`)).status).toBe(403);
     expect((await call("ana", "GET", `/api/v1/schools/${school}/credits/export`)).status).toBe(403);

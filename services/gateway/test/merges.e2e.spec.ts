@@ -2,7 +2,8 @@
 // street order the same health talk for dates a few days apart. The suggestion groups the three; the
 // street proposes the merge; two requesters consent and one keeps her own order; the street confirms.
 // The group is dispatched and accepted once, through its lead order; one activity holds seats for
-// the two consenting communities; when it is held both consenting orders are delivered, and the
+// the two consenting communities (enforced at booking: the third community's resident waits inside
+// the priority window, is seated after it); when it is held both consenting orders are delivered, and the
 // third is untouched (still submitted, in no group).
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -129,8 +130,26 @@ describe("合并需求: three orders of one street, two consent", () => {
     expect((await call("GET", `/api/v1/activities/act-${c}`, worker)).status).toBe(404);
     await waitFor(async () => (await call("GET", `/api/v1/orders/${c}`, zhao)).body.order?.status === "ORDER_STATUS_SCHEDULED", { what: "the follower scheduled with the lead" });
 
-    // Held: both consenting orders are delivered; the third is untouched.
+    // The holds are enforced at booking: inside the priority window (until 48 hours before the start)
+    // a resident of the declining, hold-less community gets none of the held seats — she is
+    // waitlisted and told why — while the holding communities' residents are seated from their holds.
     const session = activity.sessions[0].session;
+    const bookings = `/api/v1/activities/${activity.activityId}/sessions/${session.sessionId}/bookings`;
+    const wangWaits = await call("POST", bookings, wang, {});
+    expect(wangWaits.status).toBe(200);
+    expect(wangWaits.body.booking).toMatchObject({ status: "BOOKING_STATUS_WAITLISTED", waitlistPosition: 1, waitReasonZh: "剩余名额为下单社区预留，预留期结束后开放" });
+    expect(wangWaits.body.booking.waitReasonEn).toContain("reserved for the ordering communities");
+    for (const token of [li, zhao]) expect((await call("POST", bookings, token, {})).body.booking?.status).toBe("BOOKING_STATUS_SEATED");
+    const mine = (await call("GET", "/api/v1/me/bookings", wang)).body.bookings;
+    expect(mine.map((bk: { bookingId: string; status: string; waitReasonZh?: string }) => [bk.bookingId, bk.status, bk.waitReasonZh])).toEqual([[wangWaits.body.booking.bookingId, "BOOKING_STATUS_WAITLISTED", "剩余名额为下单社区预留，预留期结束后开放"]]);
+    // After the window every free seat is open to all: she leaves the line and books again, seated.
+    eventsClock.to(new Date(Date.parse(session.startsAt) - 47 * 3_600_000));
+    expect((await call("POST", `/api/v1/bookings/${wangWaits.body.booking.bookingId}/cancel`, wang, {})).body.booking?.status).toBe("BOOKING_STATUS_CANCELLED");
+    const wangSeated = await call("POST", bookings, wang, {});
+    expect(wangSeated.body.booking).toMatchObject({ status: "BOOKING_STATUS_SEATED" });
+    expect(wangSeated.body.booking.waitReasonZh ?? "").toBe("");
+
+    // Held: both consenting orders are delivered; the third is untouched.
     eventsClock.to(new Date(Date.parse(session.endsAt) + 60_000));
     expect((await call("POST", `/api/v1/activities/${activity.activityId}/summary`, worker, { text: "两个社区的居民一起听健康养生讲座。" })).status).toBe(200);
     expect((await call("POST", `/api/v1/activities/${activity.activityId}/complete`, worker, { walkIns: 30 })).body.activity).toMatchObject({ status: "ACTIVITY_STATUS_COMPLETED" });
