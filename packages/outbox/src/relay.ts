@@ -14,6 +14,12 @@ export interface RelayOptions {
    * another replica's). Also the first thing the relay does when it starts.
    */
   sweepIntervalMs?: number;
+  /**
+   * While sweeps find nothing, each waits twice as long as the one before, up to this (default
+   * 60 s, never below `sweepIntervalMs`): an idle platform rests. A sweep that finds events, a
+   * failed round or a writer's kick brings the interval back to `sweepIntervalMs`.
+   */
+  maxSweepIntervalMs?: number;
   /** Documents read per collection per sweep. */
   batchSize?: number;
 }
@@ -33,7 +39,8 @@ interface PendingDoc {
  * Writers announce what they wrote (`kick(collection, id)`) and the relay rereads just those
  * documents by _id. Looking for pending events by `outboxCount` scans the whole collection on
  * FerretDB (it filters outside SQLite, ~80 µs a document), so that sweep only runs at start, every
- * `sweepIntervalMs`, and when a writer kicks without saying what it wrote.
+ * `sweepIntervalMs` (slowing down to `maxSweepIntervalMs` while it finds nothing), and when a writer
+ * kicks without saying what it wrote.
  */
 export class OutboxRelay {
   private running = false;
@@ -42,12 +49,20 @@ export class OutboxRelay {
   private kicked = false;
   private sweepDue = true;
   private sweepDueSince = 0;
+  /** The wait before the next periodic sweep: `sweepIntervalMs`, doubled after each sweep that found nothing. */
+  private sweepEveryMs = 0;
+  private sweepTimer: NodeJS.Timeout | undefined;
   private readonly announced = new Map<Collection<Document>, Set<string>>();
   private readonly log: Logger;
   /** Messages published since start, for health and benchmarks. */
   published = 0;
   /** Sweeps completed since start. */
   sweeps = 0;
+
+  /** How long the relay waits now between periodic sweeps (it grows while they find nothing). */
+  get sweepIntervalNowMs(): number {
+    return this.sweepEveryMs;
+  }
 
   constructor(private readonly options: RelayOptions) {
     this.log = options.logger.child({ component: "outbox-relay" });
@@ -69,6 +84,7 @@ export class OutboxRelay {
    * written and only it is reread; without one, the relay sweeps every collection.
    */
   kick(collection?: Collection<Document>, id?: string): void {
+    this.workArrived();
     if (collection && id !== undefined) {
       const ids = this.announced.get(collection) ?? new Set<string>();
       this.announced.set(collection, ids.add(id));
@@ -88,6 +104,28 @@ export class OutboxRelay {
     return this.options.sweepIntervalMs ?? 5_000;
   }
 
+  private get maxSweepIntervalMs(): number {
+    return Math.max(this.options.maxSweepIntervalMs ?? 60_000, this.sweepIntervalMs);
+  }
+
+  /** The next periodic sweep in `sweepEveryMs` (one timer at a time; it does not keep the process alive). */
+  private scheduleSweep(): void {
+    clearTimeout(this.sweepTimer);
+    if (!this.running) return;
+    this.sweepTimer = setTimeout(() => {
+      this.markSweepDue();
+      this.kicked = true;
+      this.wake?.();
+    }, this.sweepEveryMs).unref();
+  }
+
+  /** Work arrives: the sweeps that had slowed down while idle come back to `sweepIntervalMs`. */
+  private workArrived(): void {
+    if (this.sweepEveryMs <= this.sweepIntervalMs) return;
+    this.sweepEveryMs = this.sweepIntervalMs;
+    this.scheduleSweep();
+  }
+
   async stop(): Promise<void> {
     this.running = false;
     this.wake?.();
@@ -95,7 +133,7 @@ export class OutboxRelay {
   }
 
   private async run(): Promise<void> {
-    const sweeps = setInterval(() => this.kick(), this.sweepIntervalMs).unref();
+    this.sweepEveryMs = this.sweepIntervalMs;
     try {
       while (this.running) {
         this.kicked = false;
@@ -110,6 +148,7 @@ export class OutboxRelay {
           sent = this.announced.size > 0 && !sweepOverdue ? await this.relayAnnounced() : this.sweepDue ? await this.sweepAll() : 0;
         } catch (error) {
           this.markSweepDue(); // what was announced may not have gone out: look everywhere next time
+          this.workArrived(); // and soon, not after an idle interval
           this.log.warn({ err: error }, "outbox relay round failed; retrying");
         }
         if (sent > 0 || this.kicked) continue;
@@ -117,7 +156,7 @@ export class OutboxRelay {
         this.wake = undefined;
       }
     } finally {
-      clearInterval(sweeps);
+      clearTimeout(this.sweepTimer);
     }
   }
 
@@ -126,13 +165,20 @@ export class OutboxRelay {
     this.sweepDue = false;
     const batchSize = this.options.batchSize ?? 200;
     let sent = 0;
-    for (const collection of this.options.collections) {
-      const docs = (await collection.find({ outboxCount: { $gt: 0 } }, { projection: { outbox: 1 } }).limit(batchSize).toArray()) as unknown as PendingDoc[];
-      sent += await this.publish(collection, docs);
-      if (docs.length >= batchSize) this.markSweepDue(); // a full batch: more may wait
+    let found = true; // until the sweep completes: a failed one is retried at the base interval
+    try {
+      for (const collection of this.options.collections) {
+        const docs = (await collection.find({ outboxCount: { $gt: 0 } }, { projection: { outbox: 1 } }).limit(batchSize).toArray()) as unknown as PendingDoc[];
+        sent += await this.publish(collection, docs);
+        if (docs.length >= batchSize) this.markSweepDue(); // a full batch: more may wait
+      }
+      found = sent > 0;
+      this.sweeps += 1;
+      return sent;
+    } finally {
+      this.sweepEveryMs = found ? this.sweepIntervalMs : Math.min(this.sweepEveryMs * 2, this.maxSweepIntervalMs);
+      this.scheduleSweep();
     }
-    this.sweeps += 1;
-    return sent;
   }
 
   /** Up to `announcedPerRound` announced documents of each collection; the rest wait for the next round. */

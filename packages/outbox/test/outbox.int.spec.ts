@@ -90,6 +90,35 @@ describe("outbox", () => {
     relay = undefined;
   });
 
+  it("sweeps less and less often while it finds nothing, and as often as configured again once work arrives", async () => {
+    const topic = engines.topic("idle");
+    await engines.createTopics([topic], 1);
+    const docs = collection("idle");
+    relay = new OutboxRelay({ collections: [docs], publisher, logger, sweepIntervalMs: 50, maxSweepIntervalMs: 400 });
+    relay.start();
+    // Each empty sweep doubles the wait: the start sweep makes it 100 ms, the next 200, the third the 400 ceiling.
+    await waitFor(async () => relay!.sweepIntervalNowMs === 400, { what: "the sweeps slowed down to the ceiling" });
+    const sweepsAtRest = relay.sweeps;
+    expect(sweepsAtRest).toBeGreaterThanOrEqual(3);
+
+    // An event nobody announced is still found, by a slow sweep.
+    const untold = probe("untold", 1);
+    await saveAggregate(docs, { id: "untold", expectedVersion: 0, version: 1, state: {}, topic, events: [untold] });
+    await engines.readTopic(topic, (m) => m.length >= 1);
+    expect(relay.sweeps).toBeGreaterThan(sweepsAtRest);
+    await waitFor(async () => relay!.sweepIntervalNowMs === 400, { what: "resting again" });
+
+    // A writer's announcement brings the pace back at once.
+    const told = probe("told", 1);
+    await saveAggregate(docs, { id: "told", expectedVersion: 0, version: 1, state: {}, topic, events: [told] });
+    relay.kick(docs, "told");
+    expect(relay.sweepIntervalNowMs).toBe(50);
+    const both = await engines.readTopic(topic, (m) => m.length >= 2);
+    expect(both.map((m) => decodeEnvelope(m.value).eventId)).toEqual([untold.eventId, told.eventId]);
+    await relay.stop();
+    relay = undefined;
+  });
+
   it("publishes a bulk of announced documents by _id even while sweeps fall due, not 200 at a time by scanning", async () => {
     const topic = engines.topic("bulk");
     await engines.createTopics([topic], 1);
