@@ -148,15 +148,17 @@ export class Activities {
    * Loads the sessions' seats into the ledger: capacity and the seats held for the ordering
    * communities (a merge group's holds, or the ordering community's share) until the priority
    * window ends. Opening them again changes nothing, but loads a merge group's holds recorded since.
-   * `rebuild` names the one session Redis lost: its seats and waitlist are restored from the store.
+   * A session Redis lost (restarted without its file) is opened with the seats and waitlist the
+   * store knows of; `only` names the one session a booking found missing.
    */
-  private async openSeats(activity: ActivityRecord, rebuild?: string): Promise<void> {
+  private async openSeats(activity: ActivityRecord, only?: string): Promise<void> {
     const merged = await this.store.mergeHoldsOf(activity.activityId);
+    const bookings = activity.version > 0 ? await this.store.bookingsOf({ activityId: activity.activityId }) : [];
     for (const session of activity.sessions) {
-      if (rebuild && session.sessionId !== rebuild) continue;
+      if (only && session.sessionId !== only) continue;
       const holds = sessionHolds({ capacity: session.capacity, priorityCommunityId: activity.priorityCommunityId, priorityShare: this.rules.priorityShare, ...(merged ? { merged } : {}) });
       const priorityUntil = new Date(new Date(session.startsAt).getTime() - this.rules.priorityHoursBeforeStart * 3_600_000);
-      const known = rebuild ? knownSeats(await this.store.bookingsOf({ activityId: activity.activityId }), session.sessionId) : undefined;
+      const known = knownSeats(bookings, session.sessionId);
       await this.seats.openSession(session.sessionId, { capacity: session.capacity, holds, holdsFrom: merged ? "merge" : "priority", priorityUntil }, known);
     }
   }

@@ -6,12 +6,14 @@ import { afterAll, describe, expect, it } from "vitest";
 import { EventPublisher } from "@kepu/bus";
 import { OrgPlaceSchema } from "@kepu/contracts/common/v1/catalog_pb";
 import { Role } from "@kepu/contracts/common/v1/envelope_pb";
-import { OrderAcceptedSchema, OrderRequestSchema } from "@kepu/contracts/dispatch/v1/events_pb";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import { MergedOrderSchema, OrderAcceptedSchema, OrderRequestSchema } from "@kepu/contracts/dispatch/v1/events_pb";
 import { createLogger } from "@kepu/log";
 import { detectEngine } from "@kepu/mongo";
 import { OutboxRelay } from "@kepu/outbox";
 import { TestEngines, uniquePrefix } from "@kepu/testkit";
 import { Activities } from "../src/activities.js";
+import { groupAcceptance, MergeHoldStore } from "../src/merged-activity.js";
 import { ActivityStore, type BookingRecord } from "../src/store/activity-store.js";
 import { CalendarStore } from "../src/store/calendar-store.js";
 import { RegistryStore } from "../src/store/registry-store.js";
@@ -60,5 +62,51 @@ describe("an activity made from an accepted order", () => {
 
     const booking = await earliest!;
     expect(booking.status).toBe("SEATED");
+  });
+});
+
+describe("a merge group's activity: seats held per ordering community", () => {
+  it("enforces the holds at booking, and keeps them (and every seat) after a redelivered OrderAccepted and after Redis lost its keys", async () => {
+    await mongo.connect();
+    const db = mongo.db(engines.database("events"));
+    await detectEngine(db);
+    const store = new ActivityStore(db, engines.topic("events"));
+    const relay = new OutboxRelay({ collections: [store.activities, store.bookings], publisher, logger });
+    const activities = new Activities(store, new SeatLedger(redis, engines.prefix), relay, { ...rules, priorityShare: 0.5 }, () => new Date(), new RegistryStore(db), new CalendarStore(db));
+    const holds = new MergeHoldStore(db);
+    const place = (c: string) => create(OrgPlaceSchema, { orgId: c, path: ["sz", "d1", "s1", c], districtId: "d1", streetId: "s1", communityId: c });
+    const preferredDate = timestampFromDate(new Date(Date.now() + 10 * 86_400_000)); // inside the window (it ends 24 h before)
+    const request = create(OrderRequestSchema, { title: "健康讲座", community: place("c1"), expectedParticipants: 1, preferredDate });
+    const mergedOrders = [create(MergedOrderSchema, { orderId: "o-m1", community: place("c1"), expectedParticipants: 1 }), create(MergedOrderSchema, { orderId: "o-m3", community: place("c3"), expectedParticipants: 1 })];
+    const accepted = create(OrderAcceptedSchema, { orderId: "o-m1", teamId: "t1", requesterId: "r-1", mergeId: "m-1", mergedOrders, request });
+    const deliver = () => activities.createFromOrder(groupAcceptance(accepted), undefined, { correlationId: "accepted" }, (activity) => holds.record(activity, accepted));
+    const activity = (await deliver())!;
+    const sessionId = activity.sessions[0]!.sessionId;
+    expect((await holds.of(activity.activityId))?.holds).toEqual([{ communityId: "c1", seats: 1 }, { communityId: "c3", seats: 1 }]);
+    const book = (resident: string, community: string) => activities.book(activity.activityId, sessionId, { id: resident, role: Role.RESIDENT, orgId: community } as never, { correlationId: resident });
+
+    const li = await book("r-li", "c1");
+    expect(li).toMatchObject({ status: "SEATED", seatFrom: "c1", attendeeId: "r-li" });
+    expect(await book("r-wang", "c2")).toMatchObject({ status: "WAITLISTED", waitReason: "held_for_others" });
+    expect(await book("r-li-2", "c1")).toMatchObject({ status: "WAITLISTED", waitReason: "hold_used" });
+
+    // Delivered again: nothing changes. Redis loses the session's keys: the next booking rebuilds it from the store.
+    await deliver();
+    expect(await activities.book(activity.activityId, sessionId, { id: "r-li", role: Role.RESIDENT, orgId: "c1" } as never, { correlationId: "again" })).toMatchObject({ bookingId: li.bookingId });
+    const lost = await redis.keys(`${engines.prefix}seats:${sessionId}:*`);
+    expect(lost.length).toBeGreaterThan(0);
+    await redis.del(...lost);
+    expect(await book("r-zhao", "c3")).toMatchObject({ status: "SEATED", seatFrom: "c3" });
+    expect(await book("r-li", "c1")).toMatchObject({ bookingId: li.bookingId, status: "SEATED" }); // her seat survived
+    // The waitlist survived too, in its order: li's cancellation seats the first in line who may take c1's seat (r-li-2, not r-wang).
+    const { promoted } = await activities.cancelBooking(li.bookingId, "", { id: "r-li", role: Role.RESIDENT, orgId: "c1" } as never, { correlationId: "cancel" });
+    expect((await store.booking(promoted))?.residentId).toBe("r-li-2");
+
+    // Lost again, and the order redelivered before anyone books: the seats and the holds come back with it.
+    await redis.del(...(await redis.keys(`${engines.prefix}seats:${sessionId}:*`)));
+    await deliver();
+    expect(await redis.hgetall(`${engines.prefix}seats:${sessionId}:holds`)).toEqual({ c1: "1", c3: "1" });
+    expect(await redis.hlen(`${engines.prefix}seats:${sessionId}:booked`)).toBe(2);
+    expect(await redis.lrange(`${engines.prefix}seats:${sessionId}:wait`, 0, -1)).toHaveLength(1);
   });
 });
