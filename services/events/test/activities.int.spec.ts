@@ -33,15 +33,21 @@ afterAll(async () => {
   await engines.cleanup();
 });
 
+/** The use cases on this file's database and Redis prefix. */
+async function useCases(over: Partial<typeof rules> = {}) {
+  await mongo.connect();
+  const db = mongo.db(engines.database("events"));
+  await detectEngine(db);
+  const store = new ActivityStore(db, engines.topic("events"));
+  await store.createIndexes();
+  const relay = new OutboxRelay({ collections: [store.activities, store.bookings], publisher, logger });
+  const activities = new Activities(store, new SeatLedger(redis, engines.prefix), relay, { ...rules, ...over }, () => new Date(), new RegistryStore(db), new CalendarStore(db));
+  return { db, store, activities };
+}
+
 describe("an activity made from an accepted order", () => {
   it("can be booked the moment it can be read: its seats are open before it is saved", async () => {
-    await mongo.connect();
-    const db = mongo.db(engines.database("events"));
-    await detectEngine(db);
-    const store = new ActivityStore(db, engines.topic("events"));
-    await store.createIndexes();
-    const relay = new OutboxRelay({ collections: [store.activities, store.bookings], publisher, logger });
-    const activities = new Activities(store, new SeatLedger(redis, engines.prefix), relay, rules, () => new Date(), new RegistryStore(db), new CalendarStore(db));
+    const { store, activities } = await useCases();
 
     // A resident who books as soon as the new activity is in the database, as a fast client would.
     let earliest: Promise<BookingRecord> | undefined;
@@ -67,12 +73,7 @@ describe("an activity made from an accepted order", () => {
 
 describe("a merge group's activity: seats held per ordering community", () => {
   it("enforces the holds at booking, and keeps them (and every seat) after a redelivered OrderAccepted and after Redis lost its keys", async () => {
-    await mongo.connect();
-    const db = mongo.db(engines.database("events"));
-    await detectEngine(db);
-    const store = new ActivityStore(db, engines.topic("events"));
-    const relay = new OutboxRelay({ collections: [store.activities, store.bookings], publisher, logger });
-    const activities = new Activities(store, new SeatLedger(redis, engines.prefix), relay, { ...rules, priorityShare: 0.5 }, () => new Date(), new RegistryStore(db), new CalendarStore(db));
+    const { db, store, activities } = await useCases({ priorityShare: 0.5 });
     const holds = new MergeHoldStore(db);
     const place = (c: string) => create(OrgPlaceSchema, { orgId: c, path: ["sz", "d1", "s1", c], districtId: "d1", streetId: "s1", communityId: c });
     const preferredDate = timestampFromDate(new Date(Date.now() + 10 * 86_400_000)); // inside the window (it ends 24 h before)
