@@ -116,4 +116,13 @@ describe("the seat ledger", () => {
     expect(await ledger.cancel("s-family-1", "stu-kid", now)).toMatchObject({ kind: "cancelled", bookingId: "b-kid" });
     expect((await ledger.counts("s-family-1")).taken).toBe(1);
   });
+
+  it("cancels a seat booked before holds were kept (entry without its hold) as an open one", async () => {
+    await ledger.openSession("s-old", open(2));
+    await redis.hset(`${engines.prefix}seats:s-old:booked`, "old", "b-old|c1");
+    await redis.hincrby(`${engines.prefix}seats:s-old:meta`, "open", 1);
+    expect(await ledger.book("s-old", "old", "b-new", "c1", now, limits)).toEqual({ kind: "seated", bookingId: "b-old", from: "*" });
+    expect(await ledger.cancel("s-old", "old", now)).toEqual({ kind: "cancelled", bookingId: "b-old" });
+    expect(await redis.hget(`${engines.prefix}seats:s-old:meta`, "open")).toBe("0");
+  });
 });

@@ -35,7 +35,7 @@ const bookScript = `${drawLua}
 local meta, holds, used, booked, wait, waitmap, person = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
 local attendee, bookingId, community, now, waitMax, personMax = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
 local seated = redis.call('HGET', booked, attendee)
-if seated then return {'seated', string.match(seated, '^[^|]+'), 0, string.match(seated, '[^|]*$')} end
+if seated then return {'seated', string.match(seated, '^[^|]+'), 0, string.match(seated, '^[^|]+|[^|]*|(.*)$') or '${OPEN_SEAT}'} end
 local waiting = redis.call('HGET', waitmap, attendee)
 if waiting then return {'waitlisted', waiting, 0, ''} end
 if not redis.call('HGET', meta, 'capacity') then return {'no_session', '', 0, ''} end
@@ -61,7 +61,9 @@ local meta, holds, used, booked, wait, waitmap, person = KEYS[1], KEYS[2], KEYS[
 local attendee, now = ARGV[1], tonumber(ARGV[2])
 local seated = redis.call('HGET', booked, attendee)
 if seated then
-  local bookingId, from = string.match(seated, '^([^|]+)|[^|]*|(.*)$')
+  -- A seat booked before holds were kept ("bookingId|community") counts as an open one.
+  local bookingId = string.match(seated, '^[^|]+')
+  local from = string.match(seated, '^[^|]+|[^|]*|(.*)$') or '${OPEN_SEAT}'
   redis.call('HDEL', booked, attendee)
   redis.call('SREM', person, meta)
   take(meta, used, from, -1)
