@@ -1059,6 +1059,20 @@ function creditSpecs(): RouteSpec[] {
       route: "GET /api/v1/schools/{schoolId}/credits/export",
       targets: schools.map(([name, orgId, parentId]) => ({ name, make: async () => ({ path: `/api/v1/schools/${await school(orgId, parentId)}/credits/export`, allowed: may("credit.export", { orgId, path: [...pathOf(parentId), orgId] }) }) })),
     },
+    // Credit rules: read by staff and teams; set by the city for the city, a district for its district (the
+    // version is read when the cell is made: a later writer of the same cell gets 409, still not refused).
+    { route: "GET /api/v1/credit-rules", targets: [{ name: "all", make: async () => ({ path: "/api/v1/credit-rules", allowed: may("creditRule.read") }) }] },
+    {
+      route: "PUT /api/v1/credit-rules/{orgId}",
+      targets: ([["own", "sz-futian"], ["foreign", "sz-luohu"]] as const).map(([name, owner]) => ({
+        name,
+        make: async () => {
+          const version = ((await adminGet("/api/v1/credit-rules")).sets as Json[] | undefined)?.find((s) => s.ownerOrgId === owner)?.version ?? 0;
+          const body = { rules: [{ theme: "THEME_HEALTH", hoursPerCredit: 1, capPerActivity: 2 }], expectedVersion: version };
+          return { method: "PUT", path: `/api/v1/credit-rules/${owner}`, body, allowed: may("creditRule.change", { path: pathOf(owner) }), snapshot: async () => db("events").collection("credit_rules").findOne({ _id: owner as never }, { projection: { rules: 1, version: 1 } }) };
+        },
+      })),
+    },
   ];
 }
 

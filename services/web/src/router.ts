@@ -25,6 +25,8 @@ const routes: RouteRecordRaw[] = [
   { path: "/staff/overdue", component: () => import("./views/staff/OverduePage.vue"), meta: { roles: staffRoles } },
   // Campaigns as data (活动节点): everyone on the staff reads them, the city and districts keep them; each one's roll-up and export.
   { path: "/staff/campaigns", component: () => import("./views/staff/CampaignsPage.vue"), meta: { roles: [...staffRoles, "BASE_STAFF"] } },
+  // 科普教育学分 credit rules: all staff read them; the city and district associations set theirs (the events service checks).
+  { path: "/staff/credit-rules", component: () => import("./views/staff/CreditRules.vue"), meta: { roles: staffRoles } },
   { path: "/staff/campaigns/:campaignId/rollup", component: () => import("./views/staff/CampaignRollup.vue"), meta: { roles: [...staffRoles, "DASHBOARD_VIEWER"] } },
   { path: "/staff/bases", component: () => import("./views/staff/BasesPage.vue"), meta: { roles: [...staffRoles, "BASE_STAFF"] } },
   { path: "/staff/activities", component: () => import("./views/staff/ActivitiesAdmin.vue"), meta: { roles: [...staffRoles, "BASE_STAFF"] } },
