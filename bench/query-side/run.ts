@@ -16,7 +16,9 @@
 // `{_id: {$in: ids}}` find, and one findOne per id in parallel ("subtree": findOne only, $in is a
 // scan). Every answer is compared with the scan's. Also records the write cost of keeping each
 // index, and the load average (the machine is shared). Writes bench/results/query-side.json.
+import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
+import { fileURLToPath } from "node:url";
 import { MongoClient } from "mongodb";
 import { Redis } from "ioredis";
 import { TestEngines, uniquePrefix } from "@kepu/testkit";
@@ -82,6 +84,9 @@ async function measure(n: number) {
   // Seeding: documents by insertMany in batches, each batch's ZADDs in one pipeline; the read
   // model built in memory (newest first) and written whole.
   const batch = 5_000;
+  // The read model loses at 100,000 (its writes grow with its lists): beyond BENCH_READ_MODEL_MAX
+  // only the sorted sets are measured, against the scan.
+  const readModelOn = n <= Number(process.env.BENCH_READ_MODEL_MAX ?? 100_000);
   const seededSeconds = { documents: 0, zsets: 0, readModel: 0 };
   const readModel = new Map<string, string[]>();
   for (let from = 0; from < n; from += batch) {
@@ -92,7 +97,7 @@ async function measure(n: number) {
       const keys = listKeys(d);
       for (const key of [keys.mine, ...keys.subtree]) {
         pipeline.zadd(zsetKey(key), d.bookedAt.getTime(), d._id);
-        (readModel.get(key) ?? readModel.set(key, []).get(key)!).push(d._id);
+        if (readModelOn) (readModel.get(key) ?? readModel.set(key, []).get(key)!).push(d._id);
       }
     }
     seededSeconds.zsets += (await timed(() => pipeline.exec())).ms / 1000;
@@ -100,7 +105,7 @@ async function measure(n: number) {
   const listDocs = [...readModel].map(([key, ids]) => ({ _id: key, ids: ids.reverse() }));
   readModel.clear();
   for (let from = 0; from < listDocs.length; from += 500) seededSeconds.readModel += (await timed(() => lists.insertMany(listDocs.slice(from, from + 500), { ordered: false }))).ms / 1000;
-  const longestList = Math.max(...listDocs.map((d) => d.ids.length));
+  const longestList = Math.max(0, ...listDocs.map((d) => d.ids.length));
   listDocs.length = 0;
 
   // The scan is slow at size (and the machine shared): a few scanned queries per shape, each
@@ -113,6 +118,8 @@ async function measure(n: number) {
   const orgs = ["sz", "d1", "s7", "c42", "d3", "s13", "c5"];
   const statuses: Status[] = ["BOOKED", "CHECKED_IN", "CANCELLED"];
   const samples: Record<string, number[]> = { "mine: scan": [], ...(withIn ? { "mine: redis-zset+$in": [], "mine: read-model+$in": [] } : {}), "mine: redis-zset+findOne": [], "mine: read-model+findOne": [], "subtree: scan": [], "subtree: redis-zset+findOne": [], "subtree: read-model+findOne": [] };
+  if (!readModelOn) for (const name of Object.keys(samples)) if (name.includes("read-model")) delete samples[name];
+  const measured = (answers: [string, () => Promise<Booking[]>][]) => (readModelOn ? answers : answers.filter(([name]) => !name.startsWith("read-model")));
   let mismatches = 0;
   let emptyAnswers = 0;
   const same = (a: Booking[], b: Booking[]) => a.length === b.length && a.every((d, i) => d._id === b[i]?._id);
@@ -142,7 +149,7 @@ async function measure(n: number) {
     const scan = q < scanned;
     const residentId = `r${(q * 7919) % residents}`;
     const mine = zsetKey(`resident:${residentId}`);
-    await compare("mine", scan ? () => bookings.find({ residentId }).sort({ bookedAt: -1 }).limit(pageSize).toArray() : undefined, [
+    await compare("mine", scan ? () => bookings.find({ residentId }).sort({ bookedAt: -1 }).limit(pageSize).toArray() : undefined, measured([
       ["redis-zset+findOne", () => redis.zrevrange(mine, 0, pageSize - 1).then(byOne)],
       ["read-model+findOne", () => listed(`resident:${residentId}`, 0).then(byOne)],
       ...(withIn && scan
@@ -151,14 +158,14 @@ async function measure(n: number) {
             ["read-model+$in", () => listed(`resident:${residentId}`, 0).then(byIn)],
           ] as [string, () => Promise<Booking[]>][])
         : []),
-    ]);
+    ]));
     const org = orgs[q % orgs.length]!;
     const status = statuses[q % statuses.length]!;
     const key = `org:${org}:${status}`;
-    await compare("subtree", scan ? () => bookings.find({ path: org, status }).sort({ bookedAt: -1 }).skip(pageSize).limit(pageSize).toArray() : undefined, [
+    await compare("subtree", scan ? () => bookings.find({ path: org, status }).sort({ bookedAt: -1 }).skip(pageSize).limit(pageSize).toArray() : undefined, measured([
       ["redis-zset+findOne", () => redis.zrevrange(zsetKey(key), pageSize, 2 * pageSize - 1).then(byOne)],
       ["read-model+findOne", () => listed(key, pageSize).then(byOne)],
-    ]);
+    ]));
     if (scan) console.log(`  scanned query ${q + 1}/${scanned} (load ${load().join(" ")})`);
   }
 
@@ -181,7 +188,7 @@ async function measure(n: number) {
         })
       ).ms,
     );
-    writes["insert + 5 $push read model"]!.push(
+    if (readModelOn) writes["insert + 5 $push read model"]!.push(
       (
         await timed(async () => {
           await bookings.insertOne(withList!);
@@ -202,7 +209,7 @@ async function measure(n: number) {
         })
       ).ms,
     );
-    writes["status change + 4 $pull/4 $push read model"]!.push(
+    if (readModelOn) writes["status change + 4 $pull/4 $push read model"]!.push(
       (
         await timed(async () => {
           await cancel(withList!);
@@ -212,6 +219,7 @@ async function measure(n: number) {
       ).ms,
     );
   }
+  if (!readModelOn) for (const name of Object.keys(writes)) if (name.includes("read model")) delete writes[name];
   const redisMemory = /used_memory:(\d+)/.exec(await redis.info("memory"))?.[1];
   await db.dropDatabase();
   const result = {
@@ -236,6 +244,11 @@ try {
   const runs = [];
   for (const n of sizes) runs.push(await measure(n));
   const rows = runs.flatMap((r) => Object.entries(r.readMs).map(([candidate, p]) => ({ stored: r.stored, candidate, p50: p.p50, p99: p.p99, mismatches: r.mismatches })));
+  // BENCH_APPEND=1 keeps the recorded runs of other sizes (a long size run alone, e.g. 1,000,000).
+  if (process.env.BENCH_APPEND === "1") {
+    const recorded = JSON.parse(readFileSync(fileURLToPath(new URL("../results/query-side.json", import.meta.url)), "utf8")) as { runs: { stored: number }[] };
+    runs.unshift(...(recorded.runs.filter((r) => !sizes.includes(r.stored)) as typeof runs));
+  }
   writeResult("query-side", { lists: { mine: "a resident's newest 20 bookings", subtree: "page 2 (21–40), newest first, of one status's bookings under one org (path prefix)" }, baseline: "scan (find by an indexed field, today's way)", runs }, rows);
 } finally {
   await engines.cleanup();
