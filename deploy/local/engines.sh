@@ -196,8 +196,10 @@ start_kafka() {
     say "Kafka: storage formatted (cluster id $id)"
   fi
   : > "$dir/logs/kafka.log"
+  # -XX:-UsePerfData: no hsperfdata counters, so no sampler thread waking 20 times a second (an idle
+  # broker's cost, issue 20); jps/jstat do not list the broker, jcmd still works.
   # shellcheck disable=SC2086 # the heap options are several words
-  launch java $kafka_heap -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:+ExitOnOutOfMemoryError \
+  launch java $kafka_heap -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData \
     -Djava.awt.headless=true "$log4j" -Dkafka.logs.dir="$dir/logs" \
     -cp "$cp" kafka.Kafka "$dir/server.properties" > "$dir/logs/stdout.log" 2>&1 < /dev/null &
   echo $! > "$dir/pid"
@@ -244,8 +246,10 @@ start_redis() {
   # and fsynced before Redis answers (appendfsync always), so a seat it acknowledged survives a
   # SIGKILL or a lost machine. Measured in docs/operations.md ("Faults"): with the booking storm's
   # concurrency Redis fsyncs once per batch and keeps its throughput. KEPU_REDIS_APPENDFSYNC overrides.
+  # --hz 1: Redis's background cron (active expiry, client checks) once a second when idle instead of
+  # ten times (issue 20); dynamic-hz raises it with many clients. An expired key is never served either way.
   launch redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$dir" --daemonize no \
-    --logfile "$dir/redis.log" --save "" --appendonly yes --appendfsync "${KEPU_REDIS_APPENDFSYNC:-always}" --maxclients 10000 \
+    --logfile "$dir/redis.log" --save "" --appendonly yes --appendfsync "${KEPU_REDIS_APPENDFSYNC:-always}" --maxclients 10000 --hz 1 \
     > "$dir/stdout.log" 2>&1 < /dev/null &
   echo $! > "$dir/pid"
   waiting+=(Redis)

@@ -77,7 +77,7 @@ func serve(args []string) int {
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
-	go indexIDs(ctx, abs, 500*time.Millisecond)
+	go indexIDs(ctx, abs, time.Second)
 	log.Printf("kepu-ferretdb serving %s with SQLite in %s (log level %s)", *addr, abs, lvl)
 	if err := f.Run(ctx); err != nil && ctx.Err() == nil {
 		log.Printf("FerretDB stopped: %v", err)
