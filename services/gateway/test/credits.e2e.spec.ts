@@ -130,7 +130,7 @@ describe("科普教育学分: credits from attendance, seen and exported", () =>
     expect(await credit("ana", activityId)).toMatchObject({ hours: 3, credits: 1.5 }); // made before the rule: kept
   });
 
-  it("a community worker may not set credit rules (403), nor a district another's; a bad rule answers 400 in Chinese and changes nothing", async () => {
+  it("a community worker may not set credit rules (403), nor a district another's or one for the city's campaign; a bad rule answers 400 in Chinese and changes nothing", async () => {
     const current = () => call("district", "GET", "/api/v1/credit-rules").then((a) => (expectStatus(a, 200).sets as { ownerOrgId: string; version: number }[]).find((s) => s.ownerOrgId === "sz-futian"));
     const before = await current();
     const version = before?.version ?? 0;
@@ -143,6 +143,8 @@ describe("科普教育学分: credits from attendance, seen and exported", () =>
     const unknown = expectStatus(await call("district", "PUT", "/api/v1/credit-rules/sz-futian", { rules: [{ ...rule, campaignId: "cmp-no-such" }], expectedVersion: version }), 400, "CREDIT_RULE_CAMPAIGN_UNKNOWN");
     expect(unknown.messageZh).toContain("活动节点 cmp-no-such 不存在");
     expectStatus(await call("district", "PUT", `/api/v1/credit-rules/${community}`, { rules: [rule], expectedVersion: 0 }), 400, "CREDIT_RULE_OWNER");
+    // A campaign's rule is its owner's: the district may not set one for the city's 科普月, even in its own set.
+    expectStatus(await call("district", "PUT", "/api/v1/credit-rules/sz-futian", { rules: [{ ...rule, campaignId: "kepu-month-2026" }], expectedVersion: version }), 403);
     expectStatus(await call("district", "PUT", "/api/v1/credit-rules/sz-futian", { rules: [rule], expectedVersion: version + 5 }), 409, "CREDIT_RULES_CHANGED");
     expect(await current()).toEqual(before);
   });
