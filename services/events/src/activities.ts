@@ -347,7 +347,12 @@ export class Activities {
     if (outcome.kind === "limit") throw errors.limitReached(this.rules.perPersonMax);
     if (outcome.kind === "no_session") throw errors.sessionNotFound(sessionId);
     const existing = await this.store.booking(outcome.bookingId);
-    if (existing) return existing; // the same attendee asked again: same answer
+    if (existing) {
+      // The same attendee asked again: same answer. Her earlier attempt may have stored the booking
+      // and failed before 我的预约's index heard of it; asking again repairs that.
+      await this.store.reindexBooking(existing);
+      return existing;
+    }
     const waitReason = outcome.kind === "waitlisted" && (outcome.reason === "hold_used" || outcome.reason === "held_for_others") ? outcome.reason : undefined;
     const booking: BookingRecord = {
       bookingId: outcome.bookingId,

@@ -82,4 +82,12 @@ describe("the booking index (我的预约 without a scan)", () => {
     expect(await indexed.bookingsOf({ residentId: "r-3" })).toEqual(await scanning.bookingsOf({ residentId: "r-3" }));
     expect((await indexed.bookingsOf({ residentId: "r-3" })).map((b) => b.bookingId)).toContain("bk-500");
   });
+
+  it("repairs it too when the resident asks again (the booking use case re-indexes what it finds stored)", async () => {
+    const lost = booking(501, "r-4");
+    await scanning.saveBooking(undefined, lost, []); // stored, never indexed: her first attempt failed after the store's write
+    expect((await indexed.bookingsOf({ residentId: "r-4" })).map((b) => b.bookingId)).not.toContain("bk-501");
+    await indexed.reindexBooking((await indexed.booking("bk-501"))!);
+    expect((await indexed.bookingsOf({ residentId: "r-4" })).map((b) => b.bookingId)).toContain("bk-501");
+  });
 });

@@ -122,6 +122,11 @@ export class ActivityStore {
     return saved;
   }
 
+  /** A booking stored by an earlier attempt whose index write may have failed: indexed again (idempotent). */
+  async reindexBooking(booking: BookingRecord): Promise<void> {
+    await this.index?.added(booking);
+  }
+
   async booking(bookingId: string): Promise<BookingRecord | undefined> {
     const doc = await this.bookings.findOne({ _id: bookingId as never });
     if (!doc) return undefined;
