@@ -5,86 +5,27 @@
 // term; the district assesses the year from the draft (有活动 / 有影响 pre-filled from the
 // statistics, the other three typed with evidence), sees the result; the term is on the expiring
 // list; revoking asks the reason and withdraws its menu items. Screenshots in test-artifacts/bases/.
-import { mkdirSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
-import { Format, OrgKind, Theme } from "@kepu/contracts/common/v1/catalog_pb";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Format, Theme } from "@kepu/contracts/common/v1/catalog_pb";
 import { ProviderKind } from "@kepu/contracts/registry/v1/events_pb";
 import { Role } from "@kepu/contracts/common/v1/envelope_pb";
 import { RegistryService } from "@kepu/contracts/registry/v1/service_pb";
-import { Platform } from "@kepu/faults/platform";
 import { createRpcClient } from "@kepu/rpc";
-import { ServiceProcess, TestEngines, testSigner, uniquePrefix, waitFor } from "@kepu/testkit";
-import { expectAccessible } from "./a11y";
-import { launchBrowser } from "./browser";
-import { distDir, whenBuilt } from "./build";
-import { expectNoIds } from "./visible-ids";
+import { testSigner, waitFor } from "@kepu/testkit";
+import { JourneyPlatform, choose, told } from "./journey-platform";
 
-const engines = new TestEngines(uniquePrefix("basejourneys"));
-const shots = "test-artifacts/bases";
-const files = join(tmpdir(), engines.prefix);
-let platform: Platform;
-let gateway: ServiceProcess;
-let browser: Browser;
+let j: JourneyPlatform;
 
 /** 深圳 → 福田区 → 园岭街道 → 红荔社区, and the demo team. */
-async function seed(registryAddress: string) {
-  const client = createRpcClient(RegistryService, registryAddress, { signer: testSigner() });
-  const admin = { actor: { id: "admin", role: Role.ADMIN } };
-  const orgs: [string, string, OrgKind, string][] = [
-    ["sz", "深圳市", OrgKind.CITY, ""],
-    ["sz-futian", "福田区", OrgKind.DISTRICT, "sz"],
-    ["sz-futian-yuanling", "园岭街道", OrgKind.STREET, "sz-futian"],
-    ["sz-futian-yuanling-c1", "红荔社区", OrgKind.COMMUNITY, "sz-futian-yuanling"],
-  ];
-  for (const [orgId, name, kind, parentId] of orgs) await client.registerOrganization({ orgId, name, kind, parentId }, admin);
-  await client.registerTeam({ teamId: "team-futian", name: "福田区科技志愿服务队", orgId: "sz-futian", themes: [Theme.HEALTH], serviceAreaOrgIds: ["sz-futian"] }, admin);
-  client.close();
-}
-
 beforeAll(async () => {
-  await whenBuilt();
-  mkdirSync(shots, { recursive: true });
-  mkdirSync(files, { recursive: true });
-  await engines.createTopics(["registry", "dispatch", "events"].map((c) => engines.topic(c)));
-  platform = await Platform.start(engines);
-  const peers = { REGISTRY_GRPC: platform.address("registry"), DISPATCH_GRPC: platform.address("dispatch"), EVENTS_GRPC: platform.address("events"), STATS_GRPC: platform.address("stats") };
-  gateway = await ServiceProcess.start("gateway", engines.serviceEnv({ ...peers, DEMO_ACCOUNTS: "1", WEB_DIST: distDir, RATE_LIMIT_PER_MINUTE: "1000", RATE_LIMIT_IP_PER_MINUTE: "100000" }));
-  await seed(platform.address("registry"));
-  browser = await launchBrowser();
+  j = await JourneyPlatform.start({ name: "basejourneys", shots: "test-artifacts/bases" });
 }, 420_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await gateway?.stop();
-  await platform?.stop();
-  await engines.cleanup();
-});
+afterAll(() => j?.stop());
 
-async function signedIn(account: string): Promise<Page> {
-  const page = await (await browser.newContext({ locale: "zh-CN", viewport: { width: 1280, height: 900 } })).newPage();
-  onTestFailed(() => page.screenshot({ path: `${files}/failed-${account}.png`, fullPage: true }).then(() => undefined));
-  await page.goto(`${gateway.httpUrl}/sign-in`);
-  await page.locator("input[name=account]").fill(account);
-  await page.locator("input[name=password]").fill("kepu-demo");
-  await page.getByRole("button", { name: "登录" }).first().click();
-  await page.waitForURL((url) => !url.pathname.startsWith("/sign-in"));
-  return page;
-}
-/** A screenshot of a new page, which shows no machine id and passes axe (WCAG 2.1 A/AA; soft). */
-async function shot(page: Page, name: string) {
-  await expect.poll(() => page.locator(".el-loading-mask:visible").count(), { message: `${name} still loading` }).toBe(0);
-  await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
-  await expectNoIds(page, name);
-  await expectAccessible(page, name);
-}
-const told = (page: Page, text: string) => page.locator(".el-message").filter({ hasText: text }).first().waitFor();
-async function choose(page: Page, select: string, option: string) {
-  await page.locator(select).first().click();
-  await page.locator(".el-select-dropdown__item:visible").filter({ hasText: option }).first().click();
-}
+const signedIn = (account: string) => j.signedIn(account);
+const shot = (page: Page, name: string) => j.shot(page, name);
 async function confirm(page: Page, question: string) {
   await page.locator(".el-message-box").filter({ hasText: question }).waitFor();
   await page.locator(".el-message-box .el-button--primary").click();
@@ -110,7 +51,7 @@ describe("issue 16 in the browser: 科普基地 from application to revocation",
     await shot(base, "1-base-applied");
 
     const district = await signedIn("district");
-    await district.goto(`${gateway.httpUrl}/staff/bases`);
+    await district.goto(`${j.gateway.httpUrl}/staff/bases`);
     await district.locator(".queue .el-table__row").filter({ hasText: "福田旧展馆" }).waitFor();
     await shot(district, "2-review-queue");
     await district.locator(".queue .el-table__row").filter({ hasText: "福田旧展馆" }).locator(".do-reject").click();
@@ -133,7 +74,7 @@ describe("issue 16 in the browser: 科普基地 from application to revocation",
 
   it("the district assesses the year from the pre-filled draft; the term is on the expiring list; revoking asks the reason", async () => {
     const district = await signedIn("district");
-    await district.goto(`${gateway.httpUrl}/staff/bases`);
+    await district.goto(`${j.gateway.httpUrl}/staff/bases`);
     const row = district.locator(".bases .el-table__row").filter({ hasText: "福田科技馆" });
     await row.locator(".do-assess").click();
     await district.locator(".assess-dialog .draft .el-table__row").nth(4).waitFor();
@@ -162,7 +103,7 @@ describe("issue 16 in the browser: 科普基地 from application to revocation",
     await shot(district, "5-bases-deadlines");
 
     // The base offers an item on the menu; revoking withdraws it.
-    const client = createRpcClient(RegistryService, platform.address("registry"), { signer: testSigner() });
+    const client = createRpcClient(RegistryService, j.platform.address("registry"), { signer: testSigner() });
     const admin = { actor: { id: "admin", role: Role.ADMIN } };
     const baseId = (await client.listBases({ orgId: "" }, admin)).bases.find((b) => b.name === "福田科技馆")!.baseId;
     const item = { itemId: "menu-base-class", title: "科技馆周末课堂", theme: Theme.HEALTH, format: Format.HANDS_ON, durationMinutes: 90, capacity: 40, serviceAreaOrgId: "sz-futian", providerKind: ProviderKind.BASE, providerId: baseId };

@@ -5,95 +5,36 @@
 // roll-up sums the street and the district; the district returns the plan with a typed comment, the
 // worker sends it again, the district approves it (审批). Screenshots in test-artifacts/brands-journeys/,
 // each checked for machine ids and by axe.
-import { mkdirSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BaseLevel } from "@kepu/contracts/registry/v1/events_pb";
-import { OrgKind, Theme } from "@kepu/contracts/common/v1/catalog_pb";
-import { Role } from "@kepu/contracts/common/v1/envelope_pb";
-import { RegistryService } from "@kepu/contracts/registry/v1/service_pb";
-import { Platform } from "@kepu/faults/platform";
-import { createRpcClient } from "@kepu/rpc";
-import { ServiceProcess, TestEngines, testSigner, uniquePrefix } from "@kepu/testkit";
-import { expectAccessible } from "./a11y";
-import { launchBrowser } from "./browser";
-import { distDir, whenBuilt } from "./build";
-import { expectNoIds } from "./visible-ids";
+import { Theme } from "@kepu/contracts/common/v1/catalog_pb";
+import { JourneyPlatform, admin, choose, community, told } from "./journey-platform";
 
-const engines = new TestEngines(uniquePrefix("brandjourneys"));
-const shots = "test-artifacts/brands-journeys";
-const files = join(tmpdir(), engines.prefix);
-const community = "sz-futian-yuanling-c1";
-let platform: Platform;
-let gateway: ServiceProcess;
-let browser: Browser;
+let j: JourneyPlatform;
 
 /** Two hours ago, and its Beijing month: the activity is held then, in the plan's month. */
 const heldAt = new Date(Date.now() - 2 * 3_600_000);
 const month = new Date(heldAt.getTime() + 8 * 3_600_000).getUTCMonth() + 1;
 
 /** 深圳 → 福田区 → 园岭街道 → 红荔社区, and 福田科技馆, a certified district base. */
-async function seed(registryAddress: string) {
-  const client = createRpcClient(RegistryService, registryAddress, { signer: testSigner() });
-  const admin = { actor: { id: "admin", role: Role.ADMIN } };
-  const orgs: [string, string, OrgKind, string][] = [
-    ["sz", "深圳市", OrgKind.CITY, ""],
-    ["sz-futian", "福田区", OrgKind.DISTRICT, "sz"],
-    ["sz-futian-yuanling", "园岭街道", OrgKind.STREET, "sz-futian"],
-    [community, "红荔社区", OrgKind.COMMUNITY, "sz-futian-yuanling"],
-  ];
-  for (const [orgId, name, kind, parentId] of orgs) await client.registerOrganization({ orgId, name, kind, parentId }, admin);
-  await client.certifyBase({ baseId: "base-kjg", name: "福田科技馆", orgId: "sz-futian", level: BaseLevel.DISTRICT, termYears: 5, themes: [Theme.HEALTH] }, admin);
-  client.close();
-}
-
 beforeAll(async () => {
-  await whenBuilt();
-  mkdirSync(shots, { recursive: true });
-  mkdirSync(files, { recursive: true });
-  await engines.createTopics(["registry", "dispatch", "events"].map((c) => engines.topic(c)));
-  platform = await Platform.start(engines);
-  const peers = { REGISTRY_GRPC: platform.address("registry"), DISPATCH_GRPC: platform.address("dispatch"), EVENTS_GRPC: platform.address("events"), STATS_GRPC: platform.address("stats") };
-  gateway = await ServiceProcess.start("gateway", engines.serviceEnv({ ...peers, DEMO_ACCOUNTS: "1", WEB_DIST: distDir, RATE_LIMIT_PER_MINUTE: "1000", RATE_LIMIT_IP_PER_MINUTE: "100000" }));
-  await seed(platform.address("registry"));
-  browser = await launchBrowser();
+  j = await JourneyPlatform.start({
+    name: "brandjourneys",
+    shots: "test-artifacts/brands-journeys",
+    team: false,
+    seed: async (client) => void (await client.certifyBase({ baseId: "base-kjg", name: "福田科技馆", orgId: "sz-futian", level: BaseLevel.DISTRICT, termYears: 5, themes: [Theme.HEALTH] }, admin)),
+  });
 }, 420_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await gateway?.stop();
-  await platform?.stop();
-  await engines.cleanup();
-});
+afterAll(() => j?.stop());
 
-async function signedIn(account: string): Promise<Page> {
-  const page = await (await browser.newContext({ locale: "zh-CN", viewport: { width: 1280, height: 900 } })).newPage();
-  onTestFailed(() => page.screenshot({ path: `${files}/failed-${account}.png`, fullPage: true }).then(() => undefined));
-  await page.goto(`${gateway.httpUrl}/sign-in`);
-  await page.locator("input[name=account]").fill(account);
-  await page.locator("input[name=password]").fill("kepu-demo");
-  await page.getByRole("button", { name: "登录" }).first().click();
-  await page.waitForURL((url) => !url.pathname.startsWith("/sign-in"));
-  return page;
-}
-/** A screenshot of a new page, which shows no machine id and passes axe (WCAG 2.1 A/AA; soft). */
-async function shot(page: Page, name: string) {
-  await expect.poll(() => page.locator(".el-loading-mask:visible").count(), { message: `${name} still loading` }).toBe(0);
-  await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
-  await expectNoIds(page, name);
-  await expectAccessible(page, name);
-}
-const told = (page: Page, text: string) => page.locator(".el-message").filter({ hasText: text }).first().waitFor();
-async function choose(page: Page, select: string, option: string) {
-  await page.locator(select).first().click();
-  await page.locator(".el-select-dropdown__item:visible").filter({ hasText: option }).first().click();
-}
+const signedIn = (account: string) => j.signedIn(account);
+const shot = (page: Page, name: string) => j.shot(page, name);
 
 /** The gateway's API as the admin, for what happens elsewhere while the page is open. */
 async function api(method: string, path: string, body?: unknown, token?: string): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any -- the route's JSON
-  const response = await fetch(`${gateway.httpUrl}${path}`, { method, headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const response = await fetch(`${j.gateway.httpUrl}${path}`, { method, headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: body === undefined ? undefined : JSON.stringify(body) });
   const answer = await response.json();
   if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(answer)}`);
   return answer;
@@ -142,7 +83,7 @@ describe("issue 16 in the browser: 一社区一科普品牌, plan against done l
     await district.locator(".brand-rollup-page .el-table__row").filter({ hasText: "红荔社区" }).filter({ hasText: "红荔健康科普" }).waitFor();
     await shot(district, "3-rollup");
 
-    await district.goto(`${gateway.httpUrl}/brand/${community}`);
+    await district.goto(`${j.gateway.httpUrl}/brand/${community}`);
     await district.locator("[data-plan-status]").filter({ hasText: "待审批" }).waitFor();
     await district.getByRole("button", { name: "退回修改" }).click();
     const dialog = district.locator(".el-dialog:visible");

@@ -4,29 +4,13 @@
 // the campaigns as data, by name; the city's roll-up page counts it by level, theme and format (in
 // English too: groups named by their key, not by list order), and 导出 downloads a csv whose rows say
 // the same. Screenshots in test-artifacts/campaigns-journeys/, each without machine ids and through axe.
-import { mkdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
-import { OrgKind, Theme } from "@kepu/contracts/common/v1/catalog_pb";
-import { Role } from "@kepu/contracts/common/v1/envelope_pb";
-import { RegistryService } from "@kepu/contracts/registry/v1/service_pb";
+import { readFileSync } from "node:fs";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { calendar } from "@kepu/calendar";
-import { Platform } from "@kepu/faults/platform";
-import { createRpcClient } from "@kepu/rpc";
-import { ServiceProcess, TestEngines, testSigner, uniquePrefix } from "@kepu/testkit";
-import { expectAccessible } from "./a11y";
-import { launchBrowser } from "./browser";
-import { distDir, whenBuilt } from "./build";
-import { expectNoIds } from "./visible-ids";
+import { JourneyPlatform, choose, told } from "./journey-platform";
 
-const engines = new TestEngines(uniquePrefix("campaignjourneys"));
-const shots = "test-artifacts/campaigns-journeys";
-const files = join(tmpdir(), engines.prefix);
-let platform: Platform;
-let gateway: ServiceProcess;
-let browser: Browser;
+let j: JourneyPlatform;
 
 // The campaign's days around today (Beijing): it began ten days ago and its 报备 is open until twenty days on.
 const dayOffset = (days: number) => calendar.dayKey(new Date(Date.now() + days * 86_400_000));
@@ -34,61 +18,14 @@ const campaign = { name: "冬季科普宣传周", firstDay: dayOffset(-10), last
 const title = "冬季健康养生讲座";
 
 /** 深圳 → 福田区 → 园岭街道 → 红荔社区 (the worker's), and the demo team. */
-async function seed(registryAddress: string) {
-  const client = createRpcClient(RegistryService, registryAddress, { signer: testSigner() });
-  const admin = { actor: { id: "admin", role: Role.ADMIN } };
-  const orgs: [string, string, OrgKind, string][] = [
-    ["sz", "深圳市", OrgKind.CITY, ""],
-    ["sz-futian", "福田区", OrgKind.DISTRICT, "sz"],
-    ["sz-futian-yuanling", "园岭街道", OrgKind.STREET, "sz-futian"],
-    ["sz-futian-yuanling-c1", "红荔社区", OrgKind.COMMUNITY, "sz-futian-yuanling"],
-  ];
-  for (const [orgId, name, kind, parentId] of orgs) await client.registerOrganization({ orgId, name, kind, parentId }, admin);
-  await client.registerTeam({ teamId: "team-futian", name: "福田区科技志愿服务队", orgId: "sz-futian", themes: [Theme.HEALTH], serviceAreaOrgIds: ["sz-futian"] }, admin);
-  client.close();
-}
-
 beforeAll(async () => {
-  await whenBuilt();
-  mkdirSync(shots, { recursive: true });
-  mkdirSync(files, { recursive: true });
-  await engines.createTopics(["registry", "dispatch", "events"].map((c) => engines.topic(c)));
-  platform = await Platform.start(engines);
-  const peers = { REGISTRY_GRPC: platform.address("registry"), DISPATCH_GRPC: platform.address("dispatch"), EVENTS_GRPC: platform.address("events"), STATS_GRPC: platform.address("stats") };
-  gateway = await ServiceProcess.start("gateway", engines.serviceEnv({ ...peers, DEMO_ACCOUNTS: "1", WEB_DIST: distDir, RATE_LIMIT_PER_MINUTE: "1000", RATE_LIMIT_IP_PER_MINUTE: "100000" }));
-  await seed(platform.address("registry"));
-  browser = await launchBrowser();
+  j = await JourneyPlatform.start({ name: "campaignjourneys", shots: "test-artifacts/campaigns-journeys" });
 }, 420_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await gateway?.stop();
-  await platform?.stop();
-  await engines.cleanup();
-});
+afterAll(() => j?.stop());
 
-async function signedIn(account: string): Promise<Page> {
-  const page = await (await browser.newContext({ locale: "zh-CN", viewport: { width: 1280, height: 900 }, acceptDownloads: true })).newPage();
-  onTestFailed(() => page.screenshot({ path: `${files}/failed-${account}.png`, fullPage: true }).then(() => undefined));
-  await page.goto(`${gateway.httpUrl}/sign-in`);
-  await page.locator("input[name=account]").fill(account);
-  await page.locator("input[name=password]").fill("kepu-demo");
-  await page.getByRole("button", { name: "登录" }).first().click();
-  await page.waitForURL((url) => !url.pathname.startsWith("/sign-in"));
-  return page;
-}
-/** A screenshot of a new page, which shows no machine id and passes axe (WCAG 2.1 A/AA; soft). */
-async function shot(page: Page, name: string) {
-  await expect.poll(() => page.locator(".el-loading-mask:visible").count(), { message: `${name} still loading` }).toBe(0);
-  await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
-  await expectNoIds(page, name);
-  await expectAccessible(page, name);
-}
-const told = (page: Page, text: string) => page.locator(".el-message").filter({ hasText: text }).first().waitFor();
-async function choose(page: Page, select: string, option: string, nth = 0) {
-  await page.locator(select).nth(nth).click();
-  await page.locator(".el-select-dropdown__item:visible").filter({ hasText: option }).first().click();
-}
+const signedIn = (account: string) => j.signedIn(account);
+const shot = (page: Page, name: string) => j.shot(page, name);
 async function typeDay(page: Page, label: string, day: string) {
   const input = page.locator(`.el-dialog input[aria-label="${label}"]`);
   await input.fill(day);
@@ -98,7 +35,7 @@ async function typeDay(page: Page, label: string, day: string) {
 describe("issue 19 in the browser: a campaign created, an activity registered to it, its roll-up and export", () => {
   it("the city creates the campaign; the form names what is missing before sending", async () => {
     const city = await signedIn("city");
-    await city.goto(`${gateway.httpUrl}/staff/campaigns`);
+    await city.goto(`${j.gateway.httpUrl}/staff/campaigns`);
     await city.locator(".campaigns-page h2").waitFor();
     await city.locator(".new-campaign").click();
     await city.locator(".save-campaign").click();
@@ -121,7 +58,7 @@ describe("issue 19 in the browser: a campaign created, an activity registered to
 
   it("the worker publishes an activity, registers it (报备) as a 主场活动 and finds it by the campaign's name", async () => {
     const worker = await signedIn("worker");
-    await worker.goto(`${gateway.httpUrl}/staff/activities`);
+    await worker.goto(`${j.gateway.httpUrl}/staff/activities`);
     await worker.locator(".publish input[name=activityTitle]").fill(title);
     await worker.locator(".do-publish").click();
     const row = worker.locator(".activity-row").filter({ hasText: title });
@@ -147,7 +84,7 @@ describe("issue 19 in the browser: a campaign created, an activity registered to
 
   it("the roll-up counts it by level, theme and format, in English by key; the export's rows say the same", async () => {
     const city = await signedIn("city");
-    await city.goto(`${gateway.httpUrl}/staff/campaigns`);
+    await city.goto(`${j.gateway.httpUrl}/staff/campaigns`);
     await city.locator(".campaigns .el-table__row").filter({ hasText: campaign.name }).locator(".to-rollup").click();
     await city.locator(".campaign-rollup-page h2").filter({ hasText: campaign.name }).waitFor();
     // The stats service learns of the 报备 from the events topic: reload until it has.

@@ -57,6 +57,8 @@ export interface JourneyOptions {
   shots: string;
   /** Orgs registered after the standard four. */
   orgs?: OrgRow[];
+  /** Whether the demo team is registered (yes unless false). */
+  team?: boolean;
   /** The demo team's themes ([HEALTH] unless said). */
   teamThemes?: Theme[];
   /** The team's one volunteer (a team takes orders once it has people). */
@@ -109,7 +111,7 @@ export class JourneyPlatform {
     const client = createRpcClient(RegistryService, this.platform.address("registry"), { signer: testSigner() });
     try {
       for (const [orgId, name, kind, parentId] of [...standardOrgs, ...(o.orgs ?? [])]) await client.registerOrganization({ orgId, name, kind, parentId }, admin);
-      await client.registerTeam({ teamId: team, name: "福田区科技志愿服务队", orgId: district, themes: o.teamThemes ?? [Theme.HEALTH], serviceAreaOrgIds: [district] }, admin);
+      if (o.team !== false) await client.registerTeam({ teamId: team, name: "福田区科技志愿服务队", orgId: district, themes: o.teamThemes ?? [Theme.HEALTH], serviceAreaOrgIds: [district] }, admin);
       if (o.volunteer) await client.addVolunteer({ teamId: team, ...o.volunteer }, admin);
       for (const item of o.menu ?? []) await client.publishMenuItem(item, admin);
       await o.seed?.(client);

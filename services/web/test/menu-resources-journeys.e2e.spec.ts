@@ -5,88 +5,30 @@
 // publishes a menu item using it in 菜单管理 (asked first); the district withdraws an item with its
 // reason; a material edit of the venue is asked first and sends it back to review. Screenshots of
 // every new page in test-artifacts/menu-resources/.
-import { mkdirSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
-import { Format, OrgKind, Theme } from "@kepu/contracts/common/v1/catalog_pb";
-import { Role } from "@kepu/contracts/common/v1/envelope_pb";
-import { BaseLevel, ProviderKind } from "@kepu/contracts/registry/v1/events_pb";
-import { RegistryService } from "@kepu/contracts/registry/v1/service_pb";
-import { Platform } from "@kepu/faults/platform";
-import { createRpcClient } from "@kepu/rpc";
-import { ServiceProcess, TestEngines, testSigner, uniquePrefix } from "@kepu/testkit";
-import { expectAccessible } from "./a11y";
-import { launchBrowser } from "./browser";
-import { distDir, whenBuilt } from "./build";
-import { expectNoIds } from "./visible-ids";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Format, Theme } from "@kepu/contracts/common/v1/catalog_pb";
+import { BaseLevel } from "@kepu/contracts/registry/v1/events_pb";
+import { JourneyPlatform, admin, choose, teamItem, told } from "./journey-platform";
 
-const engines = new TestEngines(uniquePrefix("menujourneys"));
-const shots = "test-artifacts/menu-resources";
-const files = join(tmpdir(), engines.prefix);
-let platform: Platform;
-let gateway: ServiceProcess;
-let browser: Browser;
+let j: JourneyPlatform;
 
 /** 深圳 → 福田区 → 园岭街道 → 红荔社区, the demo leader's team, 福田科技馆, and an item of the team's to withdraw. */
-async function seed(registryAddress: string) {
-  const client = createRpcClient(RegistryService, registryAddress, { signer: testSigner() });
-  const admin = { actor: { id: "admin", role: Role.ADMIN } };
-  const orgs: [string, string, OrgKind, string][] = [
-    ["sz", "深圳市", OrgKind.CITY, ""],
-    ["sz-futian", "福田区", OrgKind.DISTRICT, "sz"],
-    ["sz-futian-yuanling", "园岭街道", OrgKind.STREET, "sz-futian"],
-    ["sz-futian-yuanling-c1", "红荔社区", OrgKind.COMMUNITY, "sz-futian-yuanling"],
-  ];
-  for (const [orgId, name, kind, parentId] of orgs) await client.registerOrganization({ orgId, name, kind, parentId }, admin);
-  await client.registerTeam({ teamId: "team-futian", name: "福田区科技志愿服务队", orgId: "sz-futian", themes: [Theme.HEALTH], serviceAreaOrgIds: ["sz-futian"] }, admin);
-  await client.certifyBase({ baseId: "base-futian", name: "福田科技馆", orgId: "sz-futian", level: BaseLevel.DISTRICT, termYears: 5, themes: [Theme.HEALTH] }, admin);
-  await client.publishMenuItem({ item: { itemId: "menu-old-talk", title: "旧版防诈讲座", theme: Theme.DEBUNKING, format: Format.EXPERT_TALK, durationMinutes: 60, capacity: 40, serviceAreaOrgId: "sz-futian", providerKind: ProviderKind.TEAM, providerId: "team-futian" } }, admin);
-  client.close();
-}
-
 beforeAll(async () => {
-  await whenBuilt();
-  mkdirSync(shots, { recursive: true });
-  mkdirSync(files, { recursive: true });
-  await engines.createTopics(["registry", "dispatch", "events"].map((c) => engines.topic(c)));
-  platform = await Platform.start(engines);
-  const peers = { REGISTRY_GRPC: platform.address("registry"), DISPATCH_GRPC: platform.address("dispatch"), EVENTS_GRPC: platform.address("events"), STATS_GRPC: platform.address("stats") };
-  gateway = await ServiceProcess.start("gateway", engines.serviceEnv({ ...peers, DEMO_ACCOUNTS: "1", WEB_DIST: distDir, RATE_LIMIT_PER_MINUTE: "1000", RATE_LIMIT_IP_PER_MINUTE: "100000" }));
-  await seed(platform.address("registry"));
-  browser = await launchBrowser();
+  j = await JourneyPlatform.start({
+    name: "menujourneys",
+    shots: "test-artifacts/menu-resources",
+    seed: async (client) => {
+      await client.certifyBase({ baseId: "base-futian", name: "福田科技馆", orgId: "sz-futian", level: BaseLevel.DISTRICT, termYears: 5, themes: [Theme.HEALTH] }, admin);
+      await client.publishMenuItem(teamItem("menu-old-talk", "旧版防诈讲座", Theme.DEBUNKING, Format.EXPERT_TALK, 40), admin);
+    },
+  });
 }, 420_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await gateway?.stop();
-  await platform?.stop();
-  await engines.cleanup();
-});
+afterAll(() => j?.stop());
 
-async function signedIn(account: string): Promise<Page> {
-  const page = await (await browser.newContext({ locale: "zh-CN", viewport: { width: 1280, height: 900 } })).newPage();
-  onTestFailed(() => page.screenshot({ path: `${files}/failed-${account}.png`, fullPage: true }).then(() => undefined));
-  await page.goto(`${gateway.httpUrl}/sign-in`);
-  await page.locator("input[name=account]").fill(account);
-  await page.locator("input[name=password]").fill("kepu-demo");
-  await page.getByRole("button", { name: "登录" }).first().click();
-  await page.waitForURL((url) => !url.pathname.startsWith("/sign-in"));
-  return page;
-}
-/** A screenshot of a new page, which shows no machine id and passes axe (WCAG 2.1 A/AA; soft). */
-async function shot(page: Page, name: string) {
-  await expect.poll(() => page.locator(".el-loading-mask:visible").count(), { message: `${name} still loading` }).toBe(0);
-  await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
-  await expectNoIds(page, name);
-  await expectAccessible(page, name);
-}
-const told = (page: Page, text: string) => page.locator(".el-message").filter({ hasText: text }).first().waitFor();
-async function choose(page: Page, select: string, option: string) {
-  await page.locator(select).first().click();
-  await page.locator(".el-select-dropdown__item:visible").filter({ hasText: option }).first().click();
-}
+const signedIn = (account: string) => j.signedIn(account);
+const shot = (page: Page, name: string) => j.shot(page, name);
 /** Element Plus's confirmation box: its question, then its primary button. */
 async function confirm(page: Page, question: string) {
   await page.locator(".el-message-box").filter({ hasText: question }).waitFor();
