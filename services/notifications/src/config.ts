@@ -18,8 +18,12 @@ export const configSchema = serviceEnv({ httpPort: 4105, grpcPort: 5105 })
      * in production; elsewhere a fixed development key.
      */
     NOTIFICATIONS_PHONE_KEY: z.string().default(""),
-    /** How often the timers (reminders, due SMS) look for work; never faster than once a second. */
-    TIMER_INTERVAL_MS: z.coerce.number().int().min(1_000).default(1_000),
+    /**
+     * How often the timers (reminders, due SMS, webhook retries) look for work; never faster than
+     * once a second. 2 s by default: each pass queries the store, and at 1 s this timer was the
+     * largest idle cost left among the services (issue 20, bench/results/idle.json).
+     */
+    TIMER_INTERVAL_MS: z.coerce.number().int().min(1_000).default(2_000),
     /** Hours before a session starts that its booked residents are reminded. */
     REMINDER_HOURS: z.coerce.number().positive().default(24),
     /** Webhooks: the first retry's delay after a failed delivery; each next one doubles (tests set it short). */
