@@ -6,72 +6,38 @@
 // (25, server-paged) export whole too. Then every converted list page, screenshotted into
 // test-artifacts/tables-journeys/, with no visible machine id (visible-ids.ts) and no serious or
 // critical axe violation (a11y.ts).
-import { mkdirSync, readFileSync } from "node:fs";
-import type { Browser, Page } from "playwright-core";
+import { readFileSync } from "node:fs";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { OrgKind, Theme } from "@kepu/contracts/common/v1/catalog_pb";
-import { Role } from "@kepu/contracts/common/v1/envelope_pb";
-import { RegistryService } from "@kepu/contracts/registry/v1/service_pb";
-import { Platform } from "@kepu/faults/platform";
-import { createRpcClient } from "@kepu/rpc";
-import { ServiceProcess, TestEngines, testSigner, uniquePrefix } from "@kepu/testkit";
+import { Theme } from "@kepu/contracts/common/v1/catalog_pb";
 import { bom, parseCsv } from "../src/domain/table";
 import { expectAccessible, settled } from "./a11y";
-import { launchBrowser } from "./browser";
-import { distDir, whenBuilt } from "./build";
+import { JourneyPlatform, admin } from "./journey-platform";
 import { expectNoIds } from "./visible-ids";
 
-const engines = new TestEngines(uniquePrefix("tables"));
 const shots = "test-artifacts/tables-journeys";
-const community = "sz-futian-yuanling-c1";
 const healthTeams = 24;
 const techTeams = 6;
 const members = 25;
-let platform: Platform;
-let gateway: ServiceProcess;
-let browser: Browser;
-
-async function seed(registryAddress: string) {
-  const client = createRpcClient(RegistryService, registryAddress, { signer: testSigner() });
-  const admin = { actor: { id: "admin", role: Role.ADMIN } };
-  for (const [orgId, name, kind, parentId] of [["sz", "深圳市", OrgKind.CITY, ""], ["sz-futian", "福田区", OrgKind.DISTRICT, "sz"], ["sz-futian-yuanling", "园岭街道", OrgKind.STREET, "sz-futian"], [community, "红荔社区", OrgKind.COMMUNITY, "sz-futian-yuanling"]] as const) {
-    await client.registerOrganization({ orgId, name, kind, parentId }, admin);
-  }
-  await client.registerTeam({ teamId: "team-futian", name: "福田区科技志愿服务队", orgId: "sz-futian", themes: [Theme.HEALTH], serviceAreaOrgIds: ["sz-futian"] }, admin);
-  const two = (i: number) => String(i + 1).padStart(2, "0");
-  for (let i = 0; i < healthTeams; i += 1) await client.registerTeam({ teamId: `team-health-${two(i)}`, name: `园岭健康志愿队 ${two(i)}`, orgId: "sz-futian-yuanling", themes: [Theme.HEALTH], serviceAreaOrgIds: ["sz-futian-yuanling"] }, admin);
-  for (let i = 0; i < techTeams; i += 1) await client.registerTeam({ teamId: `team-tech-${two(i)}`, name: `福田科创志愿队 ${two(i)}`, orgId: "sz-futian", themes: [Theme.ARTIFICIAL_INTELLIGENCE], serviceAreaOrgIds: ["sz-futian"] }, admin);
-  for (let i = 0; i < members; i += 1) await client.addVolunteer({ teamId: "team-futian", volunteerId: `vol-${two(i)}`, realName: `队员${two(i)}`, phone: `138000000${two(i)}`, skills: [Theme.HEALTH] }, admin);
-  client.close();
-}
+let j: JourneyPlatform;
 
 beforeAll(async () => {
-  await whenBuilt();
-  mkdirSync(shots, { recursive: true });
-  await engines.createTopics(["registry", "dispatch", "events"].map((c) => engines.topic(c)));
-  platform = await Platform.start(engines);
-  const peers = { REGISTRY_GRPC: platform.address("registry"), DISPATCH_GRPC: platform.address("dispatch"), EVENTS_GRPC: platform.address("events"), STATS_GRPC: platform.address("stats") };
-  gateway = await ServiceProcess.start("gateway", engines.serviceEnv({ ...peers, DEMO_ACCOUNTS: "1", WEB_DIST: distDir, RATE_LIMIT_PER_MINUTE: "1000", RATE_LIMIT_IP_PER_MINUTE: "100000" }));
-  await seed(platform.address("registry"));
-  browser = await launchBrowser();
+  j = await JourneyPlatform.start({
+    name: "tables",
+    shots,
+    viewport: { width: 1280, height: 860 },
+    seed: async (client) => {
+      const two = (i: number) => String(i + 1).padStart(2, "0");
+      for (let i = 0; i < healthTeams; i += 1) await client.registerTeam({ teamId: `team-health-${two(i)}`, name: `园岭健康志愿队 ${two(i)}`, orgId: "sz-futian-yuanling", themes: [Theme.HEALTH], serviceAreaOrgIds: ["sz-futian-yuanling"] }, admin);
+      for (let i = 0; i < techTeams; i += 1) await client.registerTeam({ teamId: `team-tech-${two(i)}`, name: `福田科创志愿队 ${two(i)}`, orgId: "sz-futian", themes: [Theme.ARTIFICIAL_INTELLIGENCE], serviceAreaOrgIds: ["sz-futian"] }, admin);
+      for (let i = 0; i < members; i += 1) await client.addVolunteer({ teamId: "team-futian", volunteerId: `vol-${two(i)}`, realName: `队员${two(i)}`, phone: `138000000${two(i)}`, skills: [Theme.HEALTH] }, admin);
+    },
+  });
 }, 420_000); // the build (when src/ changed) and five services on two shared cores
 
-afterAll(async () => {
-  await browser?.close();
-  await gateway?.stop();
-  await platform?.stop();
-  await engines.cleanup();
-});
+afterAll(() => j?.stop());
 
-async function pageAs(account: string): Promise<Page> {
-  const page = await (await browser.newContext({ locale: "zh-CN", viewport: { width: 1280, height: 860 }, acceptDownloads: true })).newPage();
-  await page.goto(`${gateway.httpUrl}/sign-in`);
-  await page.locator("input[name=account]").fill(account);
-  await page.locator("input[name=password]").fill("kepu-demo");
-  await page.getByRole("button", { name: "登录" }).first().click();
-  await page.waitForURL((url) => !url.pathname.startsWith("/sign-in"));
-  return page;
-}
+const pageAs = (account: string) => j.signedIn(account);
 
 /** The table's rows once its loading has finished. */
 async function rowsOf(page: Page, table: string): Promise<number> {
@@ -96,7 +62,7 @@ async function exported(page: Page, table: string): Promise<{ name: string; text
 describe("the staff tables in a browser: filters, pages, export", () => {
   it("the teams list: 20 a page, filtered by name, page 2, and an export of every filtered row", async () => {
     const district = await pageAs("district");
-    await district.goto(`${gateway.httpUrl}/staff/teams`);
+    await district.goto(`${j.gateway.httpUrl}/staff/teams`);
     await expect.poll(() => rowsOf(district, ".teams"), { timeout: 20_000 }).toBe(20);
     await district.locator(".teams .el-pagination").getByText(`共 ${1 + healthTeams + techTeams} 条`).waitFor();
     await shot(district, "1-district-teams-page-1");
@@ -132,7 +98,7 @@ describe("the staff tables in a browser: filters, pages, export", () => {
 
   it("a team's members: paged by the gateway, exported whole", async () => {
     const district = await pageAs("district");
-    await district.goto(`${gateway.httpUrl}/staff/teams/team-futian`);
+    await district.goto(`${j.gateway.httpUrl}/staff/teams/team-futian`);
     await expect.poll(() => rowsOf(district, ".members"), { timeout: 20_000 }).toBe(20);
     await district.locator(".members .el-pager li").filter({ hasText: /^2$/ }).click();
     await expect.poll(() => rowsOf(district, ".members")).toBe(members - 20);
@@ -160,14 +126,14 @@ describe("the staff tables in a browser: filters, pages, export", () => {
     for (const [account, path, table, name] of pages) {
       const page = signedIn.get(account) ?? (await pageAs(account));
       signedIn.set(account, page);
-      await page.goto(`${gateway.httpUrl}${path}`);
+      await page.goto(`${j.gateway.httpUrl}${path}`);
       await page.locator(`${table} .do-export`).waitFor();
       await page.locator(`${table} .el-loading-mask`).waitFor({ state: "hidden" });
       await shot(page, name);
     }
     // The accounts list exports every account the admin keeps (the demo accounts), as many as the table counts.
     const admin = await pageAs("admin");
-    await admin.goto(`${gateway.httpUrl}/staff/accounts`);
+    await admin.goto(`${j.gateway.httpUrl}/staff/accounts`);
     await expect.poll(() => rowsOf(admin, ".accounts"), { timeout: 20_000 }).toBeGreaterThan(1);
     const shown = await rowsOf(admin, ".accounts");
     const file = await exported(admin, ".accounts");
