@@ -45,7 +45,7 @@ const timers = [
   { where: "packages/bus/src/consumer.ts", what: "kafkajs group heartbeat (heartbeatInterval)", intervalMs: "1,000 (sent between fetches)" },
   { where: "kafkajs src/network/requestQueue (every producer, consumer and admin connection)", what: "scheduleCheckPendingRequests re-armed itself with setTimeout(<0) even with nothing pending (kafkajs #1556, #1704)", intervalMs: "~1 before (≈1,000 wake-ups/s per connection) → none when idle after (patches/kafkajs@2.2.4.patch)" },
   { where: "packages/outbox/src/relay.ts", what: "outbox sweep of every collection by outboxCount", intervalMs: "5,000 fixed before → 5,000 doubling to 60,000 while sweeps find nothing, back to 5,000 when a writer kicks" },
-  { where: "services/notifications/src/timers.ts", what: "notifications timers (reminders, webhooks due)", intervalMs: "1,000 (TIMER_INTERVAL_MS)" },
+  { where: "services/notifications/src/timers.ts", what: "notifications timers (reminders, SMS and webhooks due)", intervalMs: "1,000 before → 2,000 after (TIMER_INTERVAL_MS default)" },
   { where: "services/dispatch/src/timers.ts", what: "dispatch timers (order deadlines)", intervalMs: "5,000 (TIMER_INTERVAL_MS)" },
   { where: "services/gateway/src/http/sse.ts", what: "SSE heartbeat, per open stream only", intervalMs: "15,000" },
   { where: "mongodb driver", what: "server monitor heartbeat per client", intervalMs: "10,000 (heartbeatFrequencyMS default)" },
