@@ -9,85 +9,39 @@
 // last, those who never had it come first and each stay says why; a stay is moved before saving,
 // the plan saved, a stay moved too close to the next one is refused (by community names) and then
 // moved; the caravan's calendar shows the stays by name. Screenshots in test-artifacts/calendar-journeys/.
-import { mkdirSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { Redis } from "ioredis";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OrgKind, Theme } from "@kepu/contracts/common/v1/catalog_pb";
-import { Role } from "@kepu/contracts/common/v1/envelope_pb";
 import { BaseLevel } from "@kepu/contracts/registry/v1/events_pb";
-import { RegistryService } from "@kepu/contracts/registry/v1/service_pb";
-import { Platform } from "@kepu/faults/platform";
-import { createRpcClient } from "@kepu/rpc";
-import { ServiceProcess, TestEngines, testSigner, uniquePrefix, waitFor } from "@kepu/testkit";
-import { expectAccessible } from "./a11y";
-import { launchBrowser } from "./browser";
-import { distDir, whenBuilt } from "./build";
-import { expectNoIds } from "./visible-ids";
+import { waitFor } from "@kepu/testkit";
+import { JourneyPlatform, admin, community, street, told, type Tokens } from "./journey-platform";
 
-const engines = new TestEngines(uniquePrefix("caljourneys"));
-const redis = new Redis(engines.urls.redisUrl);
-const shots = "test-artifacts/calendar-journeys";
-const files = join(tmpdir(), engines.prefix);
-const community = "sz-futian-yuanling-c1";
 const communities: [string, string][] = [
   [community, "红荔社区"],
   ["sz-futian-yuanling-c2", "园东社区"],
   ["sz-futian-yuanling-c3", "华林社区"],
   ["sz-futian-yuanling-c4", "通新岭社区"],
 ];
-let platform: Platform;
-let gateway: ServiceProcess;
-let browser: Browser;
-
-async function seed(registryAddress: string) {
-  const client = createRpcClient(RegistryService, registryAddress, { signer: testSigner() });
-  const admin = { actor: { id: "admin", role: Role.ADMIN } };
-  const orgs: [string, string, OrgKind, string][] = [
-    ["sz", "深圳市", OrgKind.CITY, ""],
-    ["sz-futian", "福田区", OrgKind.DISTRICT, "sz"],
-    ["sz-futian-yuanling", "园岭街道", OrgKind.STREET, "sz-futian"],
-    ...communities.map(([id, name]): [string, string, OrgKind, string] => [id, name, OrgKind.COMMUNITY, "sz-futian-yuanling"]),
-  ];
-  for (const [orgId, name, kind, parentId] of orgs) await client.registerOrganization({ orgId, name, kind, parentId }, admin);
-  await client.registerTeam({ teamId: "team-futian", name: "福田区科技志愿服务队", orgId: "sz-futian", themes: [Theme.HEALTH], serviceAreaOrgIds: ["sz-futian"] }, admin);
-  await client.addVolunteer({ teamId: "team-futian", volunteerId: "vol-wang", realName: "王老师", phone: "13800138001", skills: [Theme.HEALTH] }, admin);
-  await client.certifyBase({ baseId: "base-futian", name: "福田科技馆", orgId: "sz-futian", level: BaseLevel.DISTRICT, termYears: 5, themes: [Theme.HEALTH] }, admin);
-  client.close();
-}
+let j: JourneyPlatform;
 
 beforeAll(async () => {
-  await whenBuilt();
-  mkdirSync(shots, { recursive: true });
-  mkdirSync(files, { recursive: true });
-  await engines.createTopics(["registry", "dispatch", "events"].map((c) => engines.topic(c)));
-  platform = await Platform.start(engines);
-  const peers = { REGISTRY_GRPC: platform.address("registry"), DISPATCH_GRPC: platform.address("dispatch"), EVENTS_GRPC: platform.address("events"), STATS_GRPC: platform.address("stats") };
-  gateway = await ServiceProcess.start("gateway", engines.serviceEnv({ ...peers, DEMO_ACCOUNTS: "1", WEB_DIST: distDir, RATE_LIMIT_PER_MINUTE: "1000", RATE_LIMIT_IP_PER_MINUTE: "100000" }));
-  await seed(platform.address("registry"));
-  await engines.waitForDocuments("dispatch", "orgs", [community]);
-  await engines.waitForDocuments("dispatch", "teams", ["team-futian"], (team) => (team.memberIds as string[] | undefined)?.length === 1);
-  browser = await launchBrowser();
+  j = await JourneyPlatform.start({
+    name: "caljourneys",
+    shots: "test-artifacts/calendar-journeys",
+    orgs: communities.slice(1).map(([id, name]) => [id, name, OrgKind.COMMUNITY, street]),
+    volunteer: { volunteerId: "vol-wang", realName: "王老师", phone: "13800138001", skills: [Theme.HEALTH] },
+    seed: async (client) => void (await client.certifyBase({ baseId: "base-futian", name: "福田科技馆", orgId: "sz-futian", level: BaseLevel.DISTRICT, termYears: 5, themes: [Theme.HEALTH] }, admin)),
+  });
+  await j.engines.waitForDocuments("dispatch", "orgs", [community]);
+  await j.engines.waitForDocuments("dispatch", "teams", ["team-futian"], (team) => (team.memberIds as string[] | undefined)?.length === 1);
 }, 420_000); // a build and five services on two shared cores
 
-afterAll(async () => {
-  await browser?.close();
-  await gateway?.stop();
-  await platform?.stop();
-  redis.disconnect();
-  await engines.cleanup();
-});
+afterAll(() => j?.stop());
 
 // ---- the API, as the people in the journey -------------------------------------------------------
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-interface Tokens {
-  accessToken: string;
-  refreshToken: string;
-}
 async function answer(method: string, path: string, token: string | undefined, body?: unknown): Promise<{ status: number; body: Json }> {
-  const response = await fetch(`${gateway.httpUrl}${path}`, { method, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { "content-type": "application/json" } : {}) }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  const response = await fetch(`${j.gateway.httpUrl}${path}`, { method, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { "content-type": "application/json" } : {}) }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
   return { status: response.status, body: (await response.json()) as Json };
 }
 async function call(method: string, path: string, who: Tokens, body?: unknown): Promise<Json> {
@@ -95,30 +49,10 @@ async function call(method: string, path: string, who: Tokens, body?: unknown): 
   if (got.status !== 200) throw new Error(`${method} ${path}: ${got.status} ${JSON.stringify(got.body)}`);
   return got.body;
 }
-const staff = async (account: string) => (await answer("POST", "/api/v1/auth/sign-in", undefined, { account, password: "kepu-demo" })).body as Tokens;
-async function resident(phone: string, displayName: string): Promise<Tokens> {
-  await answer("POST", "/api/v1/auth/resident-code", undefined, { phone });
-  const code = await waitFor(async () => (await redis.get(`${engines.prefix}kepu:gateway:otp-outbox:${phone}`)) ?? undefined, { what: "the one-time code" });
-  return (await answer("POST", "/api/v1/auth/resident-sign-in", undefined, { phone, code, communityId: community, displayName })).body as Tokens;
-}
-
-/** A page signed in with these tokens (the app keeps them in localStorage). */
-async function pageWith(tokens: Tokens, path: string, name: string): Promise<Page> {
-  const context = await browser.newContext({ locale: "zh-CN", viewport: { width: 1280, height: 900 } });
-  await context.addInitScript((saved) => localStorage.setItem("kepu.tokens", saved), JSON.stringify(tokens));
-  const page = await context.newPage();
-  onTestFailed(() => page.screenshot({ path: `${files}/failed-${name}.png`, fullPage: true }).then(() => undefined));
-  await page.goto(`${gateway.httpUrl}${path}`);
-  return page;
-}
-/** A screenshot of a new page, which shows no machine id and passes axe (WCAG 2.1 A/AA). */
-async function shot(page: Page, name: string) {
-  await expect.poll(() => page.locator(".el-loading-mask:visible").count(), { message: `${name} still loading` }).toBe(0);
-  await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
-  await expectNoIds(page, name);
-  await expectAccessible(page, name);
-}
-const told = (page: Page, text: string) => page.locator(".el-message").filter({ hasText: text }).first().waitFor();
+const staff = (account: string) => j.staff(account);
+const resident = (phone: string, displayName: string) => j.resident(phone, community, displayName);
+const pageWith = (tokens: Tokens, path: string, name: string) => j.pageWith(tokens, path, name);
+const shot = (page: Page, name: string) => j.shot(page, name);
 const row = (page: Page, rowText: string) => page.locator(".el-collapse-item").filter({ hasText: rowText });
 
 // 10:00 Beijing (02:00 UTC), 12 days from now; the second order half an hour later.
@@ -179,7 +113,7 @@ describe("issue 16's calendars in the browser", () => {
     await call("POST", `/api/v1/orders/${secondOrder}/accept`, leader!, {});
     await waitFor(async () => ((await call("GET", `/api/v1/orders/${secondOrder}/chain`, worker!)).order.timeline.some((s: Json) => /OrderSchedulingConflicted$/.test(s.eventType)) ? true : undefined), { what: "the conflict on the order's timeline", timeoutMs: 30_000 });
 
-    await page.goto(`${gateway.httpUrl}/orders/${secondOrder}`);
+    await page.goto(`${j.gateway.httpUrl}/orders/${secondOrder}`);
     const step = page.locator(".chain-step").filter({ hasText: "活动未能排期（资源已被占用）" });
     await step.filter({ hasText: `本单的时段（北京时间 ${day} 10:30–12:00）所用资源已被「星空观测夜（第一场）」占用` }).waitFor();
     await step.getByText("系统自动").waitFor();
@@ -205,7 +139,7 @@ describe("issue 16's calendars in the browser", () => {
     await page.locator(".directory .el-table__row").filter({ hasText: "福田科普大篷车" }).getByRole("link", { name: "日历" }).click();
     await page.locator(".resource-calendar .to-rotation").click();
     await page.locator(".rotation-planner h2").filter({ hasText: "福田科普大篷车的巡回计划" }).waitFor();
-    await page.goto(`${gateway.httpUrl}/resources/${caravanId}/rotation/2027-09`);
+    await page.goto(`${j.gateway.httpUrl}/resources/${caravanId}/rotation/2027-09`);
     await page.locator(".rotation-planner h2").filter({ hasText: "福田科普大篷车的巡回计划" }).waitFor();
     await page.locator(".plan").getByText("还没有计划").waitFor();
 
