@@ -113,6 +113,7 @@ export class OutboxRelay {
     clearTimeout(this.sweepTimer);
     if (!this.running) return;
     this.sweepTimer = setTimeout(() => {
+      this.sweepTimer = undefined;
       this.markSweepDue();
       this.kicked = true;
       this.wake?.();
@@ -148,10 +149,14 @@ export class OutboxRelay {
           sent = this.announced.size > 0 && !sweepOverdue ? await this.relayAnnounced() : this.sweepDue ? await this.sweepAll() : 0;
         } catch (error) {
           this.markSweepDue(); // what was announced may not have gone out: look everywhere next time
-          this.workArrived(); // and soon, not after an idle interval
+          // and soon, not after an idle interval — even when the failed round was the one the
+          // sweep timer had woken (a broker down: nobody else may kick before it is back)
+          this.sweepEveryMs = this.sweepIntervalMs;
+          this.scheduleSweep();
           this.log.warn({ err: error }, "outbox relay round failed; retrying");
         }
         if (sent > 0 || this.kicked) continue;
+        if (this.sweepTimer === undefined) this.scheduleSweep(); // the relay never rests without its next sweep due
         await new Promise<void>((resolve) => (this.wake = resolve));
         this.wake = undefined;
       }
