@@ -1056,6 +1056,10 @@ function creditSpecs(): RouteSpec[] {
     },
     { route: "GET /api/v1/me/credits", targets: [{ name: "self", make: async () => ({ path: "/api/v1/me/credits", allowed: async (who) => can("credit.readOwn", who, { ownerId: who.id }) }) }] },
     {
+      route: "GET /api/v1/schools/{schoolId}/credits",
+      targets: schools.map(([name, orgId, parentId]) => ({ name, make: async () => ({ path: `/api/v1/schools/${await school(orgId, parentId)}/credits`, allowed: may("credit.export", { orgId, path: [...pathOf(parentId), orgId] }) }) })),
+    },
+    {
       route: "GET /api/v1/schools/{schoolId}/credits/export",
       targets: schools.map(([name, orgId, parentId]) => ({ name, make: async () => ({ path: `/api/v1/schools/${await school(orgId, parentId)}/credits/export`, allowed: may("credit.export", { orgId, path: [...pathOf(parentId), orgId] }) }) })),
     },

@@ -27,6 +27,8 @@ const routes: RouteRecordRaw[] = [
   { path: "/staff/campaigns", component: () => import("./views/staff/CampaignsPage.vue"), meta: { roles: [...staffRoles, "BASE_STAFF"] } },
   // 科普教育学分 credit rules: all staff read them; the city and district associations set theirs (the events service checks).
   { path: "/staff/credit-rules", component: () => import("./views/staff/CreditRules.vue"), meta: { roles: staffRoles } },
+  // A school's credits and their xlsx: the school's own account (base staff at the school) and the associations above it.
+  { path: "/staff/school-credits", component: () => import("./views/staff/SchoolCredits.vue"), meta: { roles: [...staffRoles, "BASE_STAFF"] } },
   { path: "/staff/campaigns/:campaignId/rollup", component: () => import("./views/staff/CampaignRollup.vue"), meta: { roles: [...staffRoles, "DASHBOARD_VIEWER"] } },
   { path: "/staff/bases", component: () => import("./views/staff/BasesPage.vue"), meta: { roles: [...staffRoles, "BASE_STAFF"] } },
   { path: "/staff/activities", component: () => import("./views/staff/ActivitiesAdmin.vue"), meta: { roles: [...staffRoles, "BASE_STAFF"] } },

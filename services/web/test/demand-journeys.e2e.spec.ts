@@ -8,6 +8,7 @@
 // is an xlsx holding her row. (c) A campaign a district created is offered by name on the dashboard.
 // Screenshots in test-artifacts/demand-journeys/, each without machine ids and through axe.
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import ExcelJS from "exceljs";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -128,16 +129,21 @@ describe("issue 19 in the browser: merged demand, 我的学分, campaigns as dat
     await page.locator(".student .total").filter({ hasText: "累计 1.5 学分" }).waitFor();
     await j.shot(page, "6-my-credits");
 
-    // The school's staff (an account at the school) exports its credits: an xlsx with exactly her row.
+    // The school's staff (an account at the school) finds her credit on 学校学分, its school chosen
+    // already, and exports the school's xlsx from there: exactly her row.
     const admin = await j.staff("admin");
     await j.call("POST", "/api/v1/accounts", admin.accessToken, { account: "school-chen", displayName: "陈老师", role: "BASE_STAFF", orgId: school, initialPassword: "kepu-school-1", mustChangePassword: false }, { "idempotency-key": randomUUID() });
     const teacher = (await j.call("POST", "/api/v1/auth/sign-in", undefined, { account: "school-chen", password: "kepu-school-1" })) as Tokens;
-    const exported = await fetch(j.url(`/api/v1/schools/${school}/credits/export`), { headers: { authorization: `Bearer ${teacher.accessToken}` } });
-    expect(exported.status).toBe(200);
-    expect(exported.headers.get("content-type")).toContain("spreadsheetml");
-    expect(exported.headers.get("content-disposition")).toContain(".xlsx");
+    const schoolPage = await j.pageWith(teacher, "/staff/school-credits", "teacher");
+    const record = schoolPage.locator(".credit-records .el-table__row").filter({ hasText: "少年科学营：天文观测" });
+    await record.waitFor();
+    expect((await record.locator("td").allTextContents()).slice(0, 5)).toEqual(["王小明", "五年级", "少年科学营：天文观测", "3", "1.5"]);
+    await j.shot(schoolPage, "8-school-credits");
+    const [download] = await Promise.all([schoolPage.waitForEvent("download"), schoolPage.locator(".export-xlsx").click()]);
+    expect(download.suggestedFilename()).toMatch(/\.xlsx$/);
+    await told(schoolPage, "已导出 Excel");
     const book = new ExcelJS.Workbook();
-    await book.xlsx.load((await exported.arrayBuffer()) as never);
+    await book.xlsx.load(readFileSync((await download.path())!) as never);
     const rows = (book.worksheets[0]!.getSheetValues() as unknown[][]).filter(Boolean).map((r) => r.slice(1));
     expect(rows).toHaveLength(2);
     expect(rows[1]!.slice(0, 6)).toEqual(["王小明", "福田实验小学", "五年级", "少年科学营：天文观测", 3, 1.5]);

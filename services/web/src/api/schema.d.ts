@@ -11578,6 +11578,94 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/schools/{schoolId}/credits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 学校的学分 / A school's credits */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 学校 / the school */
+                    schoolId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            credits: {
+                                studentId: string;
+                                studentName: string;
+                                schoolId: string;
+                                schoolName: string;
+                                grade: string;
+                                activityId: string;
+                                activityTitle: string;
+                                hours: number;
+                                credits: number;
+                                confirmedBy: string;
+                                /** Format: date-time */
+                                confirmedAt?: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description 错误（中文在前，英文在后）/ An error, Chinese first, English second */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 机器可读的错误码 / machine-readable code */
+                            code: string;
+                            /** @description 中文 / English */
+                            message: string;
+                            messageZh: string;
+                            messageEn: string;
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/schools/{schoolId}/credits/export": {
         parameters: {
             query?: never;

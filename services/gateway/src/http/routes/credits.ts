@@ -4,6 +4,7 @@
 // Credit rules (creditRule.read for staff and teams; creditRule.change for the city and a district
 // association over the owner's place): the gateway reads the owner's place and kind from the registry.
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import type { FastifyRequest } from "fastify";
 import ExcelJS from "exceljs";
 import { Type } from "typebox";
 import { timestampDate } from "@bufbuild/protobuf/wkt";
@@ -75,14 +76,25 @@ const credits: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { clients }
       return json(e.SetCreditRulesResponseSchema, await clients.events.setCreditRules(input, rpcOptions(request, caller)));
     },
   );
+  const schoolParams = strictObject({ schoolId: id("学校 / the school") });
+  /** A school's name and credits; the events service checks credit.export against its place. */
+  const schoolCredits = async (request: FastifyRequest, schoolId: string) => {
+    const caller = signedIn(request);
+    const { organization: school } = await clients.registry.getOrganization({ orgId: schoolId }, rpcOptions(request, caller));
+    const answer = await clients.events.listSchoolCredits({ schoolId, schoolPath: school?.place?.path ?? [] }, rpcOptions(request, caller));
+    return { schoolName: school?.name ?? "", answer };
+  };
+  app.get(
+    "/api/v1/schools/:schoolId/credits",
+    { schema: { tags, summary: "学校的学分 / A school's credits", ...secured, params: schoolParams, response: answers(protoJson(e.ListSchoolCreditsResponseSchema)) } },
+    async (request) => json(e.ListSchoolCreditsResponseSchema, (await schoolCredits(request, request.params.schoolId)).answer),
+  );
   app.get(
     "/api/v1/schools/:schoolId/credits/export",
-    { schema: { tags, summary: "导出学校的学分 / Export a school's credits (xlsx)", ...secured, params: strictObject({ schoolId: id("学校 / the school") }), response: fileAnswer([xlsxType], "xlsx 文件 / an xlsx file") } },
+    { schema: { tags, summary: "导出学校的学分 / Export a school's credits (xlsx)", ...secured, params: schoolParams, response: fileAnswer([xlsxType], "xlsx 文件 / an xlsx file") } },
     async (request, reply) => {
-      const caller = signedIn(request);
-      const { organization: school } = await clients.registry.getOrganization({ orgId: request.params.schoolId }, rpcOptions(request, caller));
-      const answer = await clients.events.listSchoolCredits({ schoolId: request.params.schoolId, schoolPath: school?.place?.path ?? [] }, rpcOptions(request, caller));
-      const file = await creditsWorkbook(school?.name ?? "", answer.credits);
+      const { schoolName, answer } = await schoolCredits(request, request.params.schoolId);
+      const file = await creditsWorkbook(schoolName, answer.credits);
       return reply.header("content-type", xlsxType).header("content-disposition", `attachment; filename="credits-${request.params.schoolId}.xlsx"`).send(file);
     },
   );
