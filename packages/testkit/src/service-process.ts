@@ -15,14 +15,28 @@ export const testLogDir = process.env.KEPU_TEST_LOG_DIR ?? fileURLToPath(new URL
  * range (32768–60999), where any outgoing connection may take a port the OS just handed out —
  * and a service restarted on its old ports would then fail to bind. Clear of every fixed port the
  * project's engines use.
+ *
+ * A port is free only until someone binds it, and a service binds seconds after it is picked: so
+ * each vitest worker picks from a slice of its own (by VITEST_POOL_ID), and no port is handed out
+ * twice by one process. Two files running side by side once picked the same port (CI, 1 December:
+ * EADDRINUSE).
  */
 export async function freePort(): Promise<number> {
+  const slices = 4;
+  const size = 5_000 / slices;
+  const slice = (Number(process.env.VITEST_POOL_ID ?? 1) - 1 + slices) % slices;
   for (let attempt = 1; ; attempt++) {
-    const port = 21_000 + Math.floor(Math.random() * 5_000);
-    if (await canListen(port)) return port;
-    if (attempt >= 50) throw new Error("no free port in 21000–25999 after 50 tries");
+    const port = 21_000 + slice * size + Math.floor(Math.random() * size);
+    if (!handedOut.has(port)) {
+      if (handedOut.size >= size / 2) handedOut.clear(); // a worker that runs many files: the old ones are long bound or released
+      handedOut.add(port); // before the check: two calls at once must not both take it
+      if (await canListen(port)) return port;
+      handedOut.delete(port);
+    }
+    if (attempt >= 100) throw new Error(`no free port in ${21_000 + slice * size}–${21_000 + (slice + 1) * size - 1} after 100 tries`);
   }
 }
+const handedOut = new Set<number>();
 
 function canListen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -48,9 +62,17 @@ export class ServiceProcess {
   ) {}
 
   static async start(name: string, env: Record<string, string>): Promise<ServiceProcess> {
-    const service = new ServiceProcess(name, await freePort(), await freePort(), env);
-    await service.launch();
-    return service;
+    for (let attempt = 1; ; attempt++) {
+      const service = new ServiceProcess(name, await freePort(), await freePort(), env);
+      try {
+        await service.launch();
+        return service;
+      } catch (error) {
+        // Another process bound a picked port between the pick and the service's bind: pick again.
+        if (attempt < 3 && service.logs().includes("EADDRINUSE")) continue;
+        throw error;
+      }
+    }
   }
 
   /** The running process's id (undefined before launch or after exit). */
