@@ -12,7 +12,7 @@ import type { Result } from "@kepu/errors";
 import type { OutboxRelay } from "@kepu/outbox";
 import type { Cause } from "./activities.js";
 import type { CreditRules } from "./credit-rules.js";
-import { creditId, decideCredit, defaultCreditRules, validateStudent, type CreditRecord, type Student, type StudentInput } from "./domain/credits.js";
+import { creditId, decideCredit, validateStudent, type CreditRecord, type Student, type StudentInput } from "./domain/credits.js";
 import { attendeeOf } from "./domain/booking.js";
 import { activityErrors } from "./domain/errors.js";
 import type { ActivityStore, BookingRecord } from "./store/activity-store.js";
@@ -29,8 +29,8 @@ export class Credits {
     private readonly activities: ActivityStore,
     private readonly relay: OutboxRelay,
     private readonly clock: () => Date,
-    /** The credit rules as the associations set them, read at each check-in; the built-in default without. */
-    readonly rules?: CreditRules,
+    /** The credit rules as the associations set them, read at each check-in (the built-in default where none fits). */
+    readonly rules: CreditRules,
   ) {}
 
   /** The resident herself as a student (her id is the student's), or a child of hers (a new id each). */
@@ -67,7 +67,7 @@ export class Credits {
         confirmedBy: actor?.id ?? "",
         now: this.clock(),
       },
-      this.rules ? await this.rules.forPlace(activity.place.path) : defaultCreditRules,
+      await this.rules.forPlace(activity.place.path),
     );
     if (!credit) return existing;
     const { creditId: id, studentId, schoolId, hours, credits, confirmedBy, confirmedAt, bookingId } = credit;

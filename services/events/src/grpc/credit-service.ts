@@ -35,12 +35,12 @@ export function creditService(credits: Credits | undefined): CreditMethods {
       return { credits: records.map(creditMessage) };
     },
     async listCreditRules(_request, context) {
-      if (!credits?.rules) throw unavailable();
+      if (!credits) throw unavailable();
       const sets = await credits.rules.list(context.actor);
       return { sets: sets.map(ruleSetMessage), defaultRule: defaultCreditRules[0] };
     },
     async setCreditRules(request, context) {
-      if (!credits?.rules) throw unavailable();
+      if (!credits) throw unavailable();
       const input = { ownerOrgId: requireId(request.ownerOrgId, "ownerOrgId"), ownerPath: request.ownerPath.slice(0, 10), ownerKind: request.ownerKind, rules: request.rules.map(ruleOf), expectedVersion: request.expectedVersion };
       return { set: ruleSetMessage(await credits.rules.set(input, context.actor, { correlationId: context.correlationId })) };
     },
