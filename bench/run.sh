@@ -12,3 +12,4 @@ for run in bench/*/run.ts; do
   printf '\n\033[1m== %s\033[0m\n' "$run"
   node --import tsx "$run"
 done
+node --import tsx bench/lib/readme-table.ts >/dev/null   # the README's table, from the result files
