@@ -13,17 +13,20 @@ import { Merges } from "./merges.js";
 import { Orders } from "./orders.js";
 import { MergeStore } from "./store/merge-store.js";
 import { CatalogStore, readModelReferences } from "./store/catalog-store.js";
+import { OrderIndex } from "./store/order-index.js";
 import { OrderStore } from "./store/order-store.js";
 import { TeamStore } from "./store/team-store.js";
 import { EscalationTimer } from "./timers.js";
 
 const config = readConfig();
 const logger = createLogger({ service: "dispatch", level: config.LOG_LEVEL });
-const engines = await connectEngines("dispatch", config, { topics: ["dispatch", "registry", "events"] }, logger);
+const engines = await connectEngines("dispatch", config, { topics: ["dispatch", "registry", "events"], redis: true }, logger);
 const db = engines.db!;
 const clock = () => new Date();
 
-const store = new OrderStore(db, engines.topic("dispatch"));
+// The lists' index (issue 20): Redis sorted sets, rebuilt in the background when its marker is missing (reads wait for it).
+const orderIndex = new OrderIndex(engines.redis!, db.collection("orders"), `${config.KEPU_PREFIX}kepu:dispatch:`);
+const store = new OrderStore(db, engines.topic("dispatch"), orderIndex);
 const teams = new TeamStore(db);
 const catalog = new CatalogStore(db);
 const mergeStore = new MergeStore(db, engines.topic("dispatch"));
@@ -50,6 +53,7 @@ const rpc = new RpcServer({
 const http = createHttpServer({ logger, readiness: engines.readiness });
 
 relay.start();
+orderIndex.ready().catch((err: unknown) => logger.error({ err }, "order index rebuild failed; the next read tries again"));
 await Promise.all(consumers.map((c) => c.start()));
 timer.start(config.TIMER_INTERVAL_MS);
 const grpcPort = await rpc.listen(config.GRPC_HOST, config.GRPC_PORT);

@@ -134,16 +134,9 @@ async function scopedQuery(request: ListOrdersRequest, actor: Actor | undefined,
 
 async function teamProfiles(store: OrderStore, teams: TeamStore): Promise<TeamProfile[]> {
   const all = await teams.all();
-  const history = await store.teamHistory(all.map((t) => t.teamId));
-  return all.map((team) => {
-    const mine = history.filter((o) => o.acceptedTeamId === team.teamId);
-    const rated = mine.filter((o) => o.rating > 0);
-    return {
-      ...team,
-      openOrders: mine.filter((o) => o.status === OrderStatus.ACCEPTED || o.status === OrderStatus.SCHEDULED).length,
-      accepted: mine.length,
-      declined: history.filter((o) => o.declinedTeamIds.includes(team.teamId)).length,
-      rating: rated.length > 0 ? rated.reduce((sum, o) => sum + o.rating, 0) / rated.length : 0,
-    };
+  const counts = await store.teamCounts(all.map((t) => t.teamId));
+  return all.map((team, i) => {
+    const { openOrders, accepted, declined, rated, ratingSum } = counts[i]!;
+    return { ...team, openOrders, accepted, declined, rating: rated > 0 ? ratingSum / rated : 0 };
   });
 }

@@ -6,6 +6,8 @@ import { updateIfVersion } from "@kepu/mongo";
 import { saveAggregate, type SaveResult } from "@kepu/outbox";
 import type { OrderState } from "../domain/order.js";
 import { openStatuses } from "../domain/references.js";
+import type { IndexedOrder } from "./order-keys.js";
+import type { OrderIndex, TeamCounts } from "./order-index.js";
 
 /** One step of the order's timeline, as stored. */
 export interface TimelineRecord {
@@ -87,6 +89,8 @@ export class OrderStore {
   constructor(
     db: Db,
     private readonly topic: string,
+    /** The lists' index (order-index.ts); without it every list is a scan of the collection (the reference the index is tested against). */
+    readonly index?: OrderIndex,
   ) {
     this.orders = db.collection("orders");
   }
@@ -116,6 +120,7 @@ export class OrderStore {
   /** Saves the new state with its timeline steps and events in one write (see @kepu/outbox). */
   async save(before: StoredOrder | undefined, after: OrderState, steps: TimelineRecord[], events: EventEnvelope[]): Promise<SaveResult> {
     const timeline = [...(before?.timeline ?? []), ...steps];
+    await this.index?.adding(indexedOfState(after));
     const result = await saveAggregate(this.orders, {
       id: after.orderId,
       expectedVersion: before?.state.version ?? 0,
@@ -124,8 +129,10 @@ export class OrderStore {
       topic: this.topic,
       events,
     });
-    if (result === "saved") this.remember({ state: after, timeline });
-    else this.recent.delete(after.orderId);
+    if (result === "saved") {
+      this.remember({ state: after, timeline });
+      await this.index?.added(before && indexedOfState(before.state), indexedOfState(after));
+    } else this.recent.delete(after.orderId);
     return result;
   }
 
@@ -153,17 +160,26 @@ export class OrderStore {
    * move of the community takes along (Orders.relocateCommunity).
    */
   async openOrdersOf(communityId: string): Promise<string[]> {
+    if (this.index) {
+      const docs = await Promise.all((await this.index.openIn(communityId, openStatuses)).map((id) => this.orders.findOne({ _id: id as never }, { projection: { status: 1, communityPath: 1 } })));
+      return docs.flatMap((d) => (d && openStatuses.includes(d.status) && (d.communityPath as string[]).includes(communityId) ? [String(d._id)] : []));
+    }
     const docs = await this.orders.find({ communityPath: communityId, status: { $in: [...openStatuses] } }, { projection: { _id: 1 } }).toArray();
     return docs.map((d) => String(d._id));
   }
 
   /** Orders whose current hop has timed out by `now`. */
   async due(now: Date, limit = 100): Promise<string[]> {
+    if (this.index) return this.index.due(now, limit, (id) => this.orders.findOne({ _id: id as never }, { projection: { dueAt: 1 } }));
     const docs = await this.orders.find({ dueAt: { $lte: now } }, { projection: { _id: 1 } }).limit(limit).toArray();
     return docs.map((d) => String(d._id));
   }
 
   async list(query: OrderQuery): Promise<{ orders: StoredOrder[]; total: number }> {
+    if (this.index) {
+      const { docs, total } = await this.index.list(query, (id) => this.orders.findOne({ _id: id as never }, { projection: { outbox: 0 } }));
+      return { orders: (docs as unknown as OrderDocument[]).map((doc) => ({ state: toState(doc), timeline: doc.timeline })), total };
+    }
     const filter: Filter<Document> = {};
     const and: Filter<Document>[] = query.withinOrgIds.map((org) => ({ communityPath: org }));
     if (query.statuses.length > 0) and.push({ status: { $in: query.statuses } });
@@ -181,6 +197,24 @@ export class OrderStore {
     return { orders: docs.map((doc) => ({ state: toState(doc), timeline: doc.timeline })), total };
   }
 
+  /** What the suggestions count of each team's work: from the index's counts when there is one, else from teamHistory's scan. */
+  async teamCounts(teamIds: string[]): Promise<TeamCounts[]> {
+    if (this.index) return this.index.teamCounts(teamIds);
+    const history = await this.teamHistory(teamIds);
+    return teamIds.map((teamId) => {
+      const mine = history.filter((o) => o.acceptedTeamId === teamId);
+      const rated = mine.filter((o) => o.rating > 0);
+      return {
+        teamId,
+        openOrders: mine.filter((o) => o.status === OrderStatus.ACCEPTED || o.status === OrderStatus.SCHEDULED).length,
+        accepted: mine.length,
+        declined: history.filter((o) => o.declinedTeamIds.includes(teamId)).length,
+        rated: rated.length,
+        ratingSum: rated.reduce((sum, o) => sum + o.rating, 0),
+      };
+    });
+  }
+
   /** What the suggestions need to know of teams' work: their orders, few fields. */
   async teamHistory(teamIds: string[]): Promise<Pick<OrderState, "status" | "acceptedTeamId" | "declinedTeamIds" | "rating">[]> {
     if (teamIds.length === 0) return [];
@@ -189,6 +223,12 @@ export class OrderStore {
       .toArray();
     return docs.map((d) => ({ status: d.status, acceptedTeamId: d.acceptedTeamId, declinedTeamIds: d.declinedTeamIds ?? [], rating: d.rating ?? 0 }));
   }
+}
+
+/** The fields of a state the index keys on (as toDocument stores them). */
+function indexedOfState(state: OrderState): IndexedOrder {
+  const { orderId, status, requesterId, invitedTeamIds, declinedTeamIds, acceptedTeamId, rating, submittedAt } = state;
+  return { orderId, status, requesterId, communityPath: state.request.community?.path ?? [], invitedTeamIds, declinedTeamIds, acceptedTeamId, rating, submittedAt, dueAt: state.dueAt ?? null };
 }
 
 function reachFilter(reach: OrderReach): Filter<Document> {
