@@ -2,7 +2,7 @@
 // order and query, "in every term's union of the plan's keys" must equal the store's filter.
 import { describe, expect, it } from "vitest";
 import { OrderStatus } from "@kepu/contracts/dispatch/v1/events_pb";
-import { listKeysOf, matchesQuery, planList, ratedKeyOf, type IndexedOrder } from "../src/store/order-keys.js";
+import { intersectionKeys, listKeysOf, matchesQuery, planList, ratedKeyOf, type IndexedOrder } from "../src/store/order-keys.js";
 import type { OrderQuery, OrderReach } from "../src/store/order-store.js";
 
 const order = (over: Partial<IndexedOrder> = {}): IndexedOrder => ({
@@ -105,5 +105,13 @@ describe("a list's plan", () => {
     }
     expect(differing).toEqual([]);
     expect(compared).toBe(80_000);
+    // The narrowed intersections a union's size is counted with hold exactly the orders in all the keys.
+    const unions = [["offered:t-1", "acc:t-1", "org:ft:s:3"], ["acc:t-2", "org:s1:s:3", "org:ns:s:3"], ["req:r-1", "org:ft"], ["offered:t-2", "org:c2:s:2", "team:t-2"]];
+    for (const keys of unions)
+      for (const o of orders) {
+        const narrowed = intersectionKeys(keys);
+        const own = keysOf.get(o)!;
+        expect(narrowed ? narrowed.every((k) => own.has(k)) : false).toBe(keys.every((k) => own.has(k)));
+      }
   });
 });

@@ -16,7 +16,7 @@ import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { Collection, Document } from "mongodb";
 import { OrderStatus } from "@kepu/contracts/dispatch/v1/events_pb";
-import { listKeysOf, matchesQuery, planList, ratedKeyOf, withStatus, type IndexedOrder } from "./order-keys.js";
+import { intersectionKeys, listKeysOf, matchesQuery, planList, ratedKeyOf, withStatus, type IndexedOrder } from "./order-keys.js";
 import type { OrderQuery } from "./order-store.js";
 
 type Pipeline = ReturnType<Redis["pipeline"]>;
@@ -78,9 +78,12 @@ export class OrderIndex {
 
   /** Before the store's write: the order joins the lists of its new state (and `due` no later than its deadline). */
   async adding(after: IndexedOrder): Promise<void> {
-    const pipeline = this.redis.pipeline();
-    this.add(pipeline, after);
-    await run(pipeline);
+    await run(this.addAll([after]));
+  }
+
+  /** Many new orders at once, stored meanwhile (an import; the bench's seeding): one pipeline, one ZADD per key. */
+  async addingMany(orders: IndexedOrder[]): Promise<void> {
+    await run(this.addAll(orders));
   }
 
   /** After the store's write: the order leaves the lists its old state was in and the new one is not. */
@@ -96,14 +99,6 @@ export class OrderIndex {
     await run(pipeline);
   }
 
-  private add(pipeline: Pipeline, order: IndexedOrder): void {
-    const score = order.submittedAt.getTime();
-    for (const key of listKeysOf(order)) pipeline.zadd(this.key(key), score, order.orderId);
-    const rated = ratedKeyOf(order);
-    if (rated) pipeline.zadd(this.key(rated.key), rated.score, order.orderId);
-    if (order.dueAt) pipeline.zadd(this.key("due"), "LT", order.dueAt.getTime(), order.orderId);
-  }
-
   /** Waits for the index to be built (a rebuild when its marker is missing). */
   async ready(): Promise<void> {
     if (this.building) await this.building;
@@ -113,63 +108,98 @@ export class OrderIndex {
   /**
    * A page of the list, newest first, with its total: the documents as stored (by `_id`). `read`
    * fetches one document; an id whose document no longer matches is dropped from the keys it was
-   * read from and the page is filled from further ids.
+   * read from and the page is filled from further ids. Most lists are one sorted set; a union of a
+   * few (a team's list: offered, accepted, the pool of its areas) is merged here from each set's
+   * first ids, its size counted from the narrowed intersections (intersectionKeys); anything else
+   * (an intersection: a requested org inside the caller's, a requester and a team) is combined by
+   * Redis into a short-lived key, which costs the smallest set's size.
    */
   async list(query: OrderQuery, read: (id: string) => Promise<Document | null>): Promise<{ docs: Document[]; total: number }> {
-    await this.ready();
+    if (this.building) await this.building;
     const plan = planList(query);
     const keys = [...new Set(plan.flat())];
-    const sizes = keys.length > 0 ? ((await run(keys.reduce((p, k) => p.zcard(this.key(k)), this.redis.pipeline()))) as number[]) : [];
+    const [built, ...sizes] = (await run(keys.reduce((p, k) => p.zcard(this.key(k)), this.redis.pipeline().exists(this.builtKey)))) as number[];
+    if (!built) {
+      await this.rebuild();
+      return this.list(query, read);
+    }
     const size = new Map(keys.map((k, i) => [k, sizes[i]!]));
     const terms = plan.map((term) => term.filter((k) => size.get(k)! > 0));
     if (terms.length === 0 || terms.some((t) => t.length === 0)) return { docs: [], total: 0 };
-    const temp: string[] = [];
+    const sources = [...new Set(terms.flat())].map((k) => this.key(k));
+    if (terms.length === 1 && terms[0]!.length === 1) {
+      const key = sources[0]!;
+      return this.page(query, size.get(terms[0]![0]!)!, (from, count) => this.redis.zrevrange(key, from, from + count - 1), sources, read);
+    }
+    if (terms.length === 1 && terms[0]!.length <= 4) {
+      const total = await this.unionSize(terms[0]!, size);
+      return this.page(query, total, (from, count) => this.merged(sources, from, count), sources, read);
+    }
+    const temp = this.key(`tmp:${randomUUID()}`);
     try {
-      const source = await this.combined(terms, temp);
-      return await this.page(source, query, read, (id) => [...new Set(terms.flat())].map((k) => [this.key(k), id] as const));
+      const total = await this.combine(terms, temp);
+      return await this.page(query, total, (from, count) => this.redis.zrevrange(temp, from, from + count - 1), [...sources, temp], read);
     } finally {
-      if (temp.length > 0) await this.redis.del(...temp);
+      this.redis.del(temp).catch(() => undefined); // expires in a minute anyway
     }
   }
 
-  /** One key holding the plan's orders: a list key itself, or short-lived unions and an intersection of them. */
-  private async combined(terms: string[][], temp: string[]): Promise<string> {
-    if (terms.length === 1 && terms[0]!.length === 1) return this.key(terms[0]![0]!);
-    const tempKey = () => {
-      const key = this.key(`tmp:${randomUUID()}`);
-      temp.push(key);
-      return key;
-    };
+  /** Ids from..from+count-1 of the union of the keys, newest first (each key's first from+count ids hold them). */
+  private async merged(keys: string[], from: number, count: number): Promise<string[]> {
+    const ranges = (await run(keys.reduce((p, k) => p.zrevrange(k, 0, from + count - 1, "WITHSCORES"), this.redis.pipeline()))) as string[][];
+    const scores = new Map<string, number>();
+    for (const range of ranges) for (let i = 0; i < range.length; i += 2) scores.set(range[i]!, Number(range[i + 1]));
+    const ids = [...scores.keys()].sort((a, b) => scores.get(b)! - scores.get(a)! || (a < b ? 1 : a > b ? -1 : 0));
+    return ids.slice(from, from + count);
+  }
+
+  /** |A ∪ B ∪ …| by inclusion–exclusion, each intersection counted on its narrowed keys (mostly empty or small). */
+  private async unionSize(keys: string[], size: Map<string, number>): Promise<number> {
+    const pipeline = this.redis.pipeline();
+    const signs: number[] = [];
+    for (let mask = 1; mask < 1 << keys.length; mask++) {
+      const subset = keys.filter((_, i) => mask & (1 << i));
+      if (subset.length < 2) continue;
+      const narrowed = intersectionKeys(subset);
+      if (!narrowed) continue;
+      pipeline.call("ZINTERCARD", narrowed.length, ...narrowed.map((k) => this.key(k)));
+      signs.push(subset.length % 2 === 0 ? -1 : 1);
+    }
+    const counts = signs.length > 0 ? ((await run(pipeline)) as number[]) : [];
+    return keys.reduce((sum, k) => sum + size.get(k)!, 0) + counts.reduce((sum, n, i) => sum + signs[i]! * n, 0);
+  }
+
+  /** The plan's orders into `temp` (unions of its terms, then their intersection); returns how many. */
+  private async combine(terms: string[][], temp: string): Promise<number> {
     const pipeline = this.redis.multi();
-    const sets = terms.map((term) => {
+    const sets = terms.map((term, i) => {
       if (term.length === 1) return this.key(term[0]!);
-      const union = tempKey();
+      const union = `${temp}:u${i}`;
       pipeline.zunionstore(union, term.length, ...term.map((k) => this.key(k)), "AGGREGATE", "MAX");
       return union;
     });
-    let result = sets[0]!;
-    if (sets.length > 1) {
-      result = tempKey();
-      pipeline.zinterstore(result, sets.length, ...sets, "AGGREGATE", "MAX");
-    }
-    for (const key of temp) pipeline.pexpire(key, 60_000); // gone even if this process dies before its DEL
-    await run(pipeline);
-    return result;
+    if (sets.length > 1) pipeline.zinterstore(temp, sets.length, ...sets, "AGGREGATE", "MAX");
+    else pipeline.zunionstore(temp, 1, sets[0]!);
+    pipeline.pexpire(temp, 60_000); // gone even if this process dies before its DEL
+    const unions = sets.filter((k) => k.startsWith(`${temp}:u`));
+    if (unions.length > 0) pipeline.del(...unions);
+    pipeline.zcard(temp);
+    const results = await run(pipeline);
+    return results.at(-1) as number;
   }
 
   private async page(
-    source: string,
     query: OrderQuery,
+    total: number,
+    range: (from: number, count: number) => Promise<string[]>,
+    sources: string[],
     read: (id: string) => Promise<Document | null>,
-    sourcesOf: (id: string) => (readonly [string, string])[],
   ): Promise<{ docs: Document[]; total: number }> {
     const docs: Document[] = [];
     let stale = 0;
     let from = query.page * query.pageSize;
-    const [total] = (await run(this.redis.pipeline().zcard(source))) as number[];
-    while (docs.length < query.pageSize && from < total! - stale) {
-      const want = query.pageSize - docs.length;
-      const ids = await this.redis.zrevrange(source, from, from + want - 1);
+    while (docs.length < query.pageSize && from < total - stale) {
+      const ids = await range(from, query.pageSize - docs.length);
       if (ids.length === 0) break;
       const found = await Promise.all(ids.map(read));
       const drop = this.redis.pipeline();
@@ -177,16 +207,15 @@ export class OrderIndex {
       found.forEach((doc, i) => {
         if (doc && matchesQuery(indexedOf(doc), query)) return docs.push(doc);
         dropped++;
-        // Out of the list keys its order is no longer in, and out of the set being paged, so the ids after it move up.
+        // Out of the keys its order is no longer in (the set being paged among them), so the ids after it move up.
         const current = doc ? new Set(listKeysOf(indexedOf(doc)).map((k) => this.key(k))) : new Set<string>();
-        for (const [key, id] of sourcesOf(ids[i]!)) if (!current.has(key)) drop.zrem(key, id);
-        drop.zrem(source, ids[i]!);
+        for (const key of sources) if (!current.has(key)) drop.zrem(key, ids[i]!);
       });
       if (dropped > 0) await run(drop);
       stale += dropped;
       from += ids.length - dropped;
     }
-    return { docs, total: total! - stale };
+    return { docs, total: total - stale };
   }
 
   /**
@@ -242,9 +271,10 @@ export class OrderIndex {
   }
 
   /**
-   * Adds every stored order to its keys (one scan of the store, in pipelines of 1,000) and marks
-   * the index built. Writes meanwhile add themselves; both are idempotent, so they mix safely. One
-   * rebuild at a time: callers that arrive meanwhile share it. Returns how many orders.
+   * Adds every stored order to its keys (one scan of the store; per 1,000 orders one pipeline of one
+   * variadic ZADD per key, sent while the next 1,000 are read) and marks the index built. Writes
+   * meanwhile add themselves; both are idempotent, so they mix safely. One rebuild at a time:
+   * callers that arrive meanwhile share it. Returns how many orders.
    */
   rebuild(): Promise<number> {
     this.building ??= this.fill().finally(() => (this.building = undefined));
@@ -253,16 +283,42 @@ export class OrderIndex {
 
   private async fill(): Promise<number> {
     let count = 0;
-    let pipeline = this.redis.pipeline();
-    for await (const doc of this.orders.find({}, { projection: indexedFields })) {
-      this.add(pipeline, indexedOf(doc));
-      if (++count % 1_000 === 0) {
-        await run(pipeline);
-        pipeline = this.redis.pipeline();
-      }
+    let batch: IndexedOrder[] = [];
+    let sending: Promise<unknown> = Promise.resolve();
+    const send = async () => {
+      await sending;
+      sending = run(this.addAll(batch));
+      batch = [];
+    };
+    for await (const doc of this.orders.find({}, { projection: indexedFields, batchSize: 2_000 })) {
+      batch.push(indexedOf(doc));
+      if (++count % 1_000 === 0) await send();
     }
-    await run(pipeline);
+    await send();
+    await sending;
     await this.redis.set(this.builtKey, new Date().toISOString());
     return count;
+  }
+
+  /** A pipeline adding the orders to their keys: one ZADD per key. */
+  private addAll(orders: IndexedOrder[]): Pipeline {
+    const byKey = new Map<string, (string | number)[]>();
+    const put = (key: string, score: number, id: string) => {
+      const args = byKey.get(key);
+      if (args) args.push(score, id);
+      else byKey.set(key, [score, id]);
+    };
+    const due: (string | number)[] = [];
+    for (const order of orders) {
+      const score = order.submittedAt.getTime();
+      for (const key of listKeysOf(order)) put(key, score, order.orderId);
+      const rated = ratedKeyOf(order);
+      if (rated) put(rated.key, rated.score, order.orderId);
+      if (order.dueAt) due.push(order.dueAt.getTime(), order.orderId);
+    }
+    const pipeline = this.redis.pipeline();
+    for (const [key, args] of byKey) pipeline.zadd(this.key(key), ...args);
+    if (due.length > 0) pipeline.zadd(this.key("due"), "LT", ...due);
+    return pipeline;
   }
 }

@@ -126,3 +126,16 @@ function withinReach(order: IndexedOrder, reach: OrderReach): boolean {
   if ("acceptedBy" in reach) return order.acceptedTeamId === reach.acceptedBy;
   return order.status === OrderStatus.POOLED && reach.pooledWithin.some((org) => order.communityPath.includes(org));
 }
+
+/**
+ * Keys whose intersection holds the same orders as the intersection of `keys`, as small as the key
+ * scheme allows (for counting a union's size): undefined when it is surely empty. Keys of one
+ * status only (offered:, …:s:<status>) of two different statuses share nothing; with one such
+ * status, every other key may be narrowed to its list of that status.
+ */
+export function intersectionKeys(keys: readonly string[]): string[] | undefined {
+  const fixed = [...new Set(keys.map(fixedStatus).filter((s) => s !== undefined))];
+  if (fixed.length > 1) return undefined;
+  if (fixed.length === 0) return [...keys];
+  return keys.map((key) => (fixedStatus(key) === undefined && statusable.test(key) ? withStatus(key, fixed[0]!) : key));
+}
