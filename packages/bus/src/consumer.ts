@@ -120,10 +120,12 @@ export class EventConsumer {
   private newConsumer(): Consumer {
     // A session of 6 s (the broker's minimum): a member whose process was killed leaves the group
     // that soon, so the restarted service's join — which waits for it — completes within seconds.
-    // A fetch the broker holds up to 1 s when there is nothing to read (it answers as soon as a
-    // message arrives, so this is no latency): an idle consumer wakes once a second, not ten times
-    // (issue 20, bench/idle). kafkajs heartbeats after each fetch, so still once per heartbeatInterval.
-    const consumer = this.kafka.consumer({ groupId: this.options.groupId, sessionTimeout: 6_000, heartbeatInterval: 1_000, maxWaitTimeInMs: 1_000 });
+    // A fetch the broker holds up to 2 s when there is nothing to read (it answers as soon as a
+    // message arrives, so this is no latency) and a heartbeat every 2 s (three per session): an idle
+    // consumer sends one request a second, where it sent two at 1 s — each costs the broker and the
+    // service, and requests were most of both's idle CPU (issue 20, bench/idle: Kafka's request threads,
+    // kafkajs in every service). kafkajs heartbeats after each fetch, so once per heartbeatInterval.
+    const consumer = this.kafka.consumer({ groupId: this.options.groupId, sessionTimeout: 6_000, heartbeatInterval: 2_000, maxWaitTimeInMs: 2_000 });
     // kafkajs restarts itself after retriable errors only; after any other crash (or once its own
     // retries are spent, e.g. a broker down for long) the consumer would stay stopped while the
     // service looks healthy. The group must keep flowing, so a crash always leads to a restart.
