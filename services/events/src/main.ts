@@ -25,16 +25,19 @@ import { CreditRuleStore } from "./store/credit-rule-store.js";
 import { RegistryStore } from "./store/registry-store.js";
 import { SeatLedger } from "./store/seat-ledger.js";
 import { BookingIndex } from "./store/booking-index.js";
+import { ActivityIndex } from "./store/activity-index.js";
 
 const config = readConfig();
 const logger = createLogger({ service: "events", level: config.LOG_LEVEL });
 const engines = await connectEngines("events", config, { topics: ["events", "dispatch", "registry"], redis: true }, logger);
 const clock = clockFrom(config.TEST_CLOCK_FILE);
 
-// 我的预约 from a sorted set per resident (docs/decisions/query-side.md), rebuilt from the store at
-// each start in the background: it repairs a crash between a booking's store write and its ZADD.
+// The lists from Redis sorted sets (docs/decisions/query-side.md): bookings by resident and by
+// activity, activities by subtree, status, team…; supersets of the store, rebuilt only when their
+// `built` marker is missing (checked in the background once ready).
 const bookingIndex = new BookingIndex(engines.redis!, engines.db!.collection("bookings"), `${config.KEPU_PREFIX}kepu:events:`);
-const store = new ActivityStore(engines.db!, engines.topic("events"), bookingIndex);
+const activityIndex = new ActivityIndex(engines.redis!, engines.db!.collection("activities"), `${config.KEPU_PREFIX}kepu:events:`);
+const store = new ActivityStore(engines.db!, engines.topic("events"), { bookings: bookingIndex, activities: activityIndex });
 await store.createIndexes();
 const registry = new RegistryStore(engines.db!);
 const seats = new SeatLedger(engines.redis!, `${config.KEPU_PREFIX}kepu:events:`);
@@ -84,10 +87,8 @@ await registryNews.start();
 const grpcPort = await rpc.listen(config.GRPC_HOST, config.GRPC_PORT);
 await http.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
 logger.info({ httpPort: config.HTTP_PORT, grpcPort }, "events ready");
-bookingIndex.rebuild().then(
-  (bookings) => logger.info({ bookings }, "booking index rebuilt from the store"),
-  (err: unknown) => logger.error({ err }, "booking index rebuild failed: residents' bookings are read from the sets as they are"),
-);
+for (const [name, index] of [["booking", bookingIndex], ["activity", activityIndex]] as const)
+  index.ready().catch((err: unknown) => logger.error({ err, index: name }, "index rebuild failed: the next read tries again"));
 
 gracefulShutdown(logger, [
   { name: "http", run: () => http.close() },

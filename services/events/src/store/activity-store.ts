@@ -4,6 +4,7 @@ import { saveAggregate, type SaveResult } from "@kepu/outbox";
 
 import type { ActivityRecord } from "../domain/activity.js";
 import type { BookingRecord } from "../domain/booking.js";
+import type { ActivityIndex } from "./activity-index.js";
 import type { BookingIndex } from "./booking-index.js";
 import type { SeatHold } from "../domain/merge-seats.js";
 
@@ -46,8 +47,11 @@ export class ActivityStore {
   constructor(
     db: Db,
     private readonly topic: string,
-    /** A resident's bookings from a sorted set instead of a scan (store/booking-index.ts); without it, the scan. */
-    private readonly index?: BookingIndex,
+    /**
+     * The lists from Redis sorted sets instead of scans (issue 20): bookings by resident and by
+     * activity (booking-index.ts), activities (activity-index.ts); without them, the scans.
+     */
+    private readonly indexes: { bookings?: BookingIndex; activities?: ActivityIndex } = {},
   ) {
     this.activities = db.collection("activities");
     this.bookings = db.collection("bookings");
@@ -91,12 +95,20 @@ export class ActivityStore {
     return doc ? toRecord(doc) : undefined;
   }
 
-  save(before: ActivityRecord | undefined, after: ActivityRecord, events: EventEnvelope[]): Promise<SaveResult> {
+  /** The index's new entries before the store's write, its old ones out after it (a superset meanwhile). */
+  async save(before: ActivityRecord | undefined, after: ActivityRecord, events: EventEnvelope[]): Promise<SaveResult> {
     const { activityId: _id, version, ...state } = after;
-    return saveAggregate(this.activities, { id: after.activityId, expectedVersion: before?.version ?? 0, version, state, topic: this.topic, events });
+    await this.indexes.activities?.adding(before, after);
+    const saved = await saveAggregate(this.activities, { id: after.activityId, expectedVersion: before?.version ?? 0, version, state, topic: this.topic, events });
+    if (saved === "saved") await this.indexes.activities?.added(before, after); // a conflict: the winner's write moved it
+    return saved;
   }
 
   async list(query: ActivityQuery): Promise<{ activities: ActivityRecord[]; total: number }> {
+    if (this.indexes.activities) {
+      const { docs, total } = await this.indexes.activities.list(query);
+      return { activities: docs.map(toRecord), total };
+    }
     const and: Filter<Document>[] = query.withinOrgIds.map((org) => ({ "place.path": org }));
     if (query.theme) and.push({ theme: query.theme });
     if (query.campaignId) and.push({ campaignId: query.campaignId });
@@ -117,14 +129,13 @@ export class ActivityStore {
    */
   async saveBooking(before: BookingRecord | undefined, after: BookingRecord, events: EventEnvelope[]): Promise<SaveResult> {
     const { bookingId, version, ...state } = after;
-    const saved = await saveAggregate(this.bookings, { id: bookingId, expectedVersion: before?.version ?? 0, version, state, topic: this.topic, events, key: after.activityId });
-    if (!before) await this.index?.added(after); // after the store: a crash in between is repaired by the rebuild at start
-    return saved;
+    if (!before) await this.indexes.bookings?.adding(after); // before the store: a crash in between leaves an id a read skips
+    return saveAggregate(this.bookings, { id: bookingId, expectedVersion: before?.version ?? 0, version, state, topic: this.topic, events, key: after.activityId });
   }
 
   /** A booking stored by an earlier attempt whose index write may have failed: indexed again (idempotent). */
   async reindexBooking(booking: BookingRecord): Promise<void> {
-    await this.index?.added(booking);
+    await this.indexes.bookings?.adding(booking);
   }
 
   async booking(bookingId: string): Promise<BookingRecord | undefined> {
@@ -135,7 +146,7 @@ export class ActivityStore {
   }
 
   async bookingsOf(filter: { residentId?: string; activityId?: string }): Promise<BookingRecord[]> {
-    if (this.index && filter.residentId && !filter.activityId) return this.index.bookingsOf(filter.residentId);
+    if (this.indexes.bookings && (filter.residentId || filter.activityId)) return this.indexes.bookings.bookingsOf(filter);
     const docs = await this.bookings.find(filter, { projection: { outbox: 0 } }).sort({ bookedAt: 1 }).toArray();
     return docs.map((doc) => ({ ...doc, bookingId: String(doc._id) }) as unknown as BookingRecord);
   }

@@ -1,80 +1,54 @@
-// A resident's bookings (我的预约) without a scan (issue 20; docs/decisions/query-side.md). FerretDB v1
-// serves a find by anything but a lone `_id` by reading the whole collection, so her list is a
-// Redis sorted set of booking ids (score: booked-at), kept after each new booking is stored, and
-// the bookings are then read one by one by `_id`. The store stays the truth: the set only says
-// which ids to read, and it is rebuilt from the store (one scan) when Redis lost it or when a
-// process may have died between the store's write and the set's (every start).
+// A resident's bookings (我的预约) and an activity's (its attendance, the seat ledger's rebuild,
+// OrderAccepted's redelivery) without a scan (issue 20; docs/decisions/query-side.md). FerretDB v1
+// serves a find by anything but a lone `_id` by reading the whole collection, so each list is a
+// Redis sorted set of booking ids (score: booked-at) and the bookings are then read one by one by
+// `_id`. A booking's resident, activity and booked-at never change, so its entries are written once,
+// BEFORE the store's write: a crash in between leaves an id without a booking, which a read skips.
+// No start rebuilds; a rebuild (one scan) runs only when the `built` marker is missing.
 import type { Redis } from "ioredis";
 import type { Collection, Document } from "mongodb";
 import type { BookingRecord } from "../domain/booking.js";
+import { bookingKeysOf } from "./activity-keys.js";
+import { run, SortedIndex, type Pipeline } from "./sorted-index.js";
 
-type Pipeline = ReturnType<Redis["pipeline"]>;
+type Indexed = Pick<BookingRecord, "bookingId" | "residentId" | "activityId" | "bookedAt">;
 
-/** Runs a pipeline; a command's error (returned, not thrown, by ioredis) fails the whole. */
-async function run(pipeline: Pipeline): Promise<void> {
-  const failed = (await pipeline.exec())?.find(([err]) => err);
-  if (failed) throw failed[0];
-}
-
-type Indexed = Pick<BookingRecord, "bookingId" | "residentId" | "bookedAt">;
-
-export class BookingIndex {
-  private building: Promise<number> | undefined;
+export class BookingIndex extends SortedIndex {
+  /** v2: the activity's keys joined the resident's (v1, `index-built`, had only hers). */
+  protected readonly builtKey = "index-built:2";
 
   constructor(
-    private readonly redis: Redis,
-    private readonly bookings: Collection<Document>,
+    redis: Redis,
+    bookings: Collection<Document>,
     /** Key prefix, e.g. `<KEPU_PREFIX>kepu:events:`. */
-    private readonly prefix: string,
-  ) {}
-
-  private key(residentId: string): string {
-    return `${this.prefix}bookings:resident:${residentId}`;
+    prefix: string,
+  ) {
+    super(redis, bookings, `${prefix}bookings:`, { residentId: 1, activityId: 1, bookedAt: 1 });
   }
 
-  /** Present once a rebuild has filled the sets: its absence means Redis lost them (or never had them). */
-  private get builtKey(): string {
-    return `${this.prefix}bookings:index-built`;
+  protected addTo(pipeline: Pipeline, doc: Document): void {
+    const score = new Date(doc.bookedAt as Date).getTime();
+    for (const key of bookingKeysOf({ residentId: String(doc.residentId), activityId: String(doc.activityId) })) pipeline.zadd(this.key(key), score, String(doc._id));
   }
 
-  /**
-   * After the store holds a new booking. A booking's resident and booked-at never change, so this
-   * is the only write the index needs; repeating it changes nothing.
-   */
-  async added(booking: Indexed): Promise<void> {
-    await this.redis.zadd(this.key(booking.residentId), new Date(booking.bookedAt).getTime(), booking.bookingId);
-  }
-
-  /** Her bookings oldest first (as the store's scan sorts them), each read by `_id`. */
-  async bookingsOf(residentId: string): Promise<BookingRecord[]> {
-    if (!(await this.redis.exists(this.builtKey))) await this.rebuild();
-    const ids = await this.redis.zrange(this.key(residentId), 0, -1);
-    const docs = await Promise.all(ids.map((id) => this.bookings.findOne({ _id: id as never }, { projection: { outbox: 0 } })));
-    return docs.flatMap((doc) => (doc && doc.residentId === residentId ? [{ ...doc, bookingId: String(doc._id) } as unknown as BookingRecord] : []));
-  }
-
-  /**
-   * Adds every stored booking to its resident's set (one scan of the store, in pipelines of 1,000)
-   * and marks the index built. Writes meanwhile add themselves; both are idempotent, so they mix
-   * safely. One rebuild at a time: callers that arrive meanwhile share it. Returns how many.
-   */
-  rebuild(): Promise<number> {
-    this.building ??= this.fill().finally(() => (this.building = undefined));
-    return this.building;
-  }
-
-  private async fill(): Promise<number> {
-    let count = 0;
-    let pipeline = this.redis.pipeline();
-    for await (const doc of this.bookings.find({}, { projection: { residentId: 1, bookedAt: 1 } })) {
-      pipeline.zadd(this.key(String(doc.residentId)), new Date(doc.bookedAt as Date).getTime(), String(doc._id));
-      if (++count % 1_000 === 0) {
-        await run(pipeline);
-        pipeline = this.redis.pipeline();
-      }
-    }
+  /** Before the store holds a new booking (idempotent: an attempt repeated adds nothing). */
+  async adding(booking: Indexed): Promise<void> {
+    const pipeline = this.redis.pipeline();
+    this.addTo(pipeline, { ...booking, _id: booking.bookingId });
     await run(pipeline);
-    await this.redis.set(this.builtKey, new Date().toISOString());
-    return count;
+  }
+
+  /**
+   * Her bookings, or the activity's (both given: the activity's, hers among them), oldest first as
+   * the store's scan sorts them, each read by `_id`; an id whose booking is not (yet) stored is skipped.
+   */
+  async bookingsOf(filter: { residentId?: string; activityId?: string }): Promise<BookingRecord[]> {
+    await this.ready();
+    const key = filter.activityId ? `activity:${filter.activityId}` : `resident:${filter.residentId}`;
+    const ids = await this.redis.zrange(this.key(key), 0, -1);
+    const docs = await Promise.all(ids.map((id) => this.read(id)));
+    return docs.flatMap((doc) =>
+      doc && (!filter.residentId || doc.residentId === filter.residentId) && (!filter.activityId || doc.activityId === filter.activityId) ? [{ ...doc, bookingId: String(doc._id) } as unknown as BookingRecord] : [],
+    );
   }
 }
