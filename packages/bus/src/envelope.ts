@@ -2,6 +2,7 @@ import { create, fromBinary, toBinary, type DescMessage, type MessageInitShape }
 import { timestampDate, timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { v7 as uuidv7 } from "uuid";
 import { ActorSchema, EventEnvelopeSchema, type Actor, type EventEnvelope } from "@kepu/contracts/common/v1/envelope_pb";
+import { readEnvelope, writeEnvelope } from "./envelope-wire.js";
 
 export { EventEnvelopeSchema, ActorSchema, type EventEnvelope, type Actor };
 
@@ -32,12 +33,12 @@ export function newEvent<D extends DescMessage>(schema: D, payload: MessageInitS
 }
 
 export function encodeEnvelope(envelope: EventEnvelope): Uint8Array {
-  return toBinary(EventEnvelopeSchema, envelope);
+  return writeEnvelope(envelope) ?? toBinary(EventEnvelopeSchema, envelope);
 }
 
 /** Throws on bytes that are not an envelope; the consumer dead-letters those. */
 export function decodeEnvelope(bytes: Uint8Array): EventEnvelope {
-  const envelope = fromBinary(EventEnvelopeSchema, bytes);
+  const envelope = readEnvelope(bytes) ?? fromBinary(EventEnvelopeSchema, bytes);
   if (!envelope.eventId || !envelope.type || !envelope.aggregateId) {
     throw new Error("envelope lacks event_id, type or aggregate_id");
   }
