@@ -41,6 +41,59 @@ function parts(met: Record<string, boolean>): string {
 
 /** One describer per result file, in the table's order. */
 export const describers: Record<string, (r: Result) => Row> = {
+  workflow: (r) => ({
+    what: `${n(r.params.orders)} whole order lives (点单 → 派单 → 接单 → activity → bookings → 签到 → summary → DELIVERED), ${n(r.params.concurrency)} in flight${when(r)}`,
+    figures: `${n(r.ordersPerSecond, 1)} lives/s; submitted → dashboard feed p50 ${ms(r.submittedToDashboardMs.p50)}, p99 ${ms(r.submittedToDashboardMs.p99)}`,
+    target: "≥ 100 lives/s; p99 ≤ 1 s (issue 20)",
+    met: parts({ "100/s": r.ordersPerSecond >= 100, p99: r.submittedToDashboardMs.p99 <= 1000 }),
+  }),
+  "booking-storm": (r) => ({
+    what: `${n(r.params.residents)} residents, ${n(r.params.concurrency)} at once, ${n(r.params.seats)} seats, through the gateway's HTTP API; baseline a bare fastify hello in the same run${when(r)}`,
+    figures: `${n(r.seated)} seated, ${n(r.outcomes.BOOKING_STATUS_WAITLISTED ?? 0)} waitlisted, ${n(r.outcomes.WAITLIST_FULL ?? 0)} told the waitlist is full; ${n(r.attemptsPerSecond)} attempts/s vs hello ${n(r.baseline.attemptsPerSecond)}/s = ${n(r.ratio, 2)}×; p99 ${ms(r.latencyMs.p99)}; CPU per attempt: ${perProcess(r.cpuMsPerAttempt, "ms")}`,
+    target: "exact; ≥ 0.5× hello; p99 ≤ 400 ms (issue 20)",
+    met: parts({ exact: r.exactlySeatsBooked, ratio: r.ratio >= 0.5, p99: r.latencyMs.p99 <= 400 }),
+  }),
+  bus: (r) => ({
+    what: `${n(r.params.messages)} × ${n(r.params.messageBytes / 1024)} KB events, acks=${r.params.acks}, ${r.params.partitions} partitions, vs raw kafkajs in the same run${when(r)}`,
+    figures: `publish ${n(r.summary.bus.publishPerSec)}/s (raw ${n(r.summary.raw.publishPerSec)}) = ${n(r.ratio.publish, 2)}×; consume ${n(r.summary.bus.consumePerSec)}/s (raw ${n(r.summary.raw.consumePerSec)}) = ${n(r.ratio.consume, 2)}×`,
+    target: "≥ 0.8× raw (issue 20)",
+    met: parts({ publish: r.ratio.publish >= 0.8, consume: r.ratio.consume >= 0.8 }),
+  }),
+  "stats-replay": (r) => ({
+    what: `${n(r.params.events)} events (${n(r.params.orderLives)} lives) replayed by the Rebuild RPC from offset 0; baseline a raw kafkajs group reading the same topics${when(r)}`,
+    figures: `${n(r.eventsPerSecond)} events/s (raw read ${n(r.baseline.eventsPerSecond)}/s); figures identical: ${r.figuresMatch ? "yes" : "no"}; stats peak RSS ${n(r.peakRssMb)} MB`,
+    target: "1M events ≥ 20,000/s, identical; ≤ 300 MB (issue 20)",
+    met: parts({ "1M": r.params.events >= 1_000_000, speed: r.eventsPerSecond >= 20000, figures: r.figuresMatch, memory: r.peakRssMb <= 300 }),
+  }),
+  idle: (r) => {
+    const runs = r.summary.idleCpuPctOfOneCore as Record<string, number>;
+    const [latest, pct] = Object.entries(runs).at(-1)!;
+    const rss = r.summary.servicesIdleRssMbMax[latest] as Record<string, number>;
+    return {
+      what: `the whole platform at rest (engines of its own, every service, the supervisor, the demo data), ready + 30 s settled, CPU time of every process over 60 s; run "${latest}"${when(r)}`,
+      figures: `${n(pct, 2)} % of one core (first run ${n(runs.before ?? pct, 2)} %): ${perProcess(r.summary.perProcessCpuPct[latest], "%")}; idle RSS ${perProcess(rss, "MB")}`,
+      target: "≤ 3 % of one core; each service ≤ 150 MB idle (issue 20)",
+      met: parts({ cpu: pct <= 3, memory: Object.values(rss).every((mb) => mb <= 150) }),
+    };
+  },
+  memory: (r) => ({
+    what: `each service's RSS at rest and at its peak under load (${r.params.load.split(/[,(]/)[0].trim()})${when(r)}`,
+    figures: `idle ${perProcess(r.rssMb.idle, "MB")}; under load ${perProcess(r.rssMb.underLoadPeak, "MB")}`,
+    target: `≤ ${r.targets.idleMb} MB idle, ≤ ${r.targets.underLoadMb} MB under load (issue 20)`,
+    met: parts({ idle: r.met.idle, "under load": r.met.underLoad }),
+  }),
+  "query-side": (r) => {
+    const [small, large] = [r.runs[0], r.runs.at(-1)];
+    const p50 = (run: Result, key: string) => ms(run.readMs[key].p50);
+    return {
+      what: `the candidates for the query side side by side at ${r.runs.map((run: Result) => n(run.stored)).join(" / ")} stored bookings: a scan by an indexed field (the old way), a Redis sorted set per list, a read-model document per list, documents then read by \`_id\`${when(r)}`,
+      figures: `我的预约 p50: scan ${p50(small, "mine: scan")} / ${p50(large, "mine: scan")}, sorted set ${p50(small, "mine: redis-zset+findOne")} / ${p50(large, "mine: redis-zset+findOne")}; mismatches ${n(r.runs.reduce((sum: number, run: Result) => sum + run.mismatches, 0))}`,
+      target: "a candidate chosen on measured figures (issue 20)",
+      met: "chosen: sorted sets ([docs/decisions/query-side.md](docs/decisions/query-side.md))",
+    };
+  },
+  "scale-dispatch": scaleRow("orders"),
+  "scale-events": scaleRow("bookings"),
   "dispatch-race": (r) => ({
     what: `${n(r.params.teams)} teams race to accept each of ${n(r.params.orders)} orders over gRPC${when(r)}`,
     figures: `${r.exactlyOneWinnerPerOrder ? "exactly one winner per order" : "NOT one winner per order"}, ${n(r.losersToldAlreadyAccepted)} losers told \`ORDER_ALREADY_ACCEPTED\`; ${n(r.attemptsPerSecond)} attempts/s; accept p50 ${ms(r.acceptLatencyMs.p50)}, p99 ${ms(r.acceptLatencyMs.p99)}`,
@@ -80,6 +133,34 @@ export const describers: Record<string, (r: Result) => Row> = {
     met: r.lastResidentHasIt && r.notificationsStored === r.residents,
   }),
 };
+
+/** "gateway 1.4 ms, events 0.9 ms": a figure per process. */
+function perProcess(figures: Record<string, number>, unit: string): string {
+  return Object.entries(figures)
+    .map(([process, value]) => `${process} ${n(value, value < 10 ? 2 : 1)}${unit === "%" ? " " : " "}${unit}`)
+    .join(", ");
+}
+
+/** bench/scale's parts: each list's p99 at every stored size, judged at the largest. */
+function scaleRow(stored: string): (r: Result) => Row {
+  return (r) => {
+    const sizes = r.sizes as Result[];
+    const largest = sizes.at(-1);
+    const lists = Object.keys(largest.lists);
+    const p99s = (list: string) => sizes.map((size) => ms(size.lists[list].p99)).join(" / ");
+    return {
+      what: `every list ${r.name === "scale-dispatch" ? "dispatch" : "events"} owns, 200 asks each through the service's gRPC API, at ${sizes.map((size) => n(size.size)).join(" / ")} stored ${stored}; baseline the same query by a full scan${when(r)}`,
+      figures: `p99 ${lists.map((list) => `${list} ${p99s(list)}`).join("; ")}; mismatches with the scan ${n(r.totalMismatches)}`,
+      target: "p99 ≤ 50 ms at 1M and ≤ 2× its 10k value; same answers (issue 20)",
+      met: parts({
+        "1M": largest.size >= 1_000_000,
+        "50 ms": lists.every((list) => largest.lists[list].p99 <= 50),
+        "2×": lists.every((list) => largest.lists[list].p99 <= 2 * sizes[0].lists[list].p99),
+        "same answers": r.totalMismatches === 0,
+      }),
+    };
+  };
+}
 
 export function renderTable(read: (name: string) => Result | undefined = readResult): string {
   const lines = ["| benchmark | what ran | figures | target | met? |", "|---|---|---|---|---|"];
