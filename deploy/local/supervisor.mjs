@@ -35,19 +35,12 @@ const log = (level, msg, fields = {}) => process.stdout.write(`${JSON.stringify(
 
 // ---- the daemon -------------------------------------------------------------------------------
 
-// V8 flags of every service process (issue 20, memory). --max-semi-space-size=2: the young generation's
-// two halves grow to 2 MB instead of 16, which start-up's allocations otherwise leave resident — the
-// gateway alone at rest 178 → 131 (4 MB) → 129 MB RSS; in the whole platform after the demo data
-// (bench/idle) the gateway's idle max 154 MB at 4 MB, 149 at 2, its peak under load 311 → 299 MB. The
-// cost is more frequent (each smaller) scavenges under load. KEPU_NODE_FLAGS replaces them ("" for none).
-const nodeFlags = (process.env.KEPU_NODE_FLAGS ?? "--max-semi-space-size=2").split(/\s+/).filter(Boolean);
-
 /** One supervised service: its ports, the process running it now, and how often it crashed lately. */
 class Service {
   constructor(name, httpPort, grpcPort) {
     Object.assign(this, { name, httpPort, grpcPort, process: undefined, crashes: 0, stopping: false });
     this.dir = join(repo, "services", name);
-    this.entry = process.env.KEPU_FROM_SOURCE === "1" ? { execArgv: [...nodeFlags, "--import", "tsx"], file: "src/main.ts" } : { execArgv: nodeFlags, file: "dist/main.js" };
+    this.entry = process.env.KEPU_FROM_SOURCE === "1" ? { execArgv: ["--import", "tsx"], file: "src/main.ts" } : { execArgv: [], file: "dist/main.js" };
     this.env = { HTTP_PORT: String(httpPort), ...(grpcPort ? { GRPC_PORT: String(grpcPort) } : {}) };
   }
 

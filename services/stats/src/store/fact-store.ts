@@ -1,5 +1,5 @@
 import { MongoBulkWriteError, type Collection, type Db, type Document, type Filter, type UpdateFilter } from "mongodb";
-import { applyUpdate, applyVersionedBatch, type VersionedChange } from "@kepu/idempotency";
+import { applyVersionedBatch } from "@kepu/idempotency";
 import { OrgKind } from "@kepu/contracts/common/v1/catalog_pb";
 import type { AnnualReturnFacts, BaseFact, TeamFact } from "../domain/annual-return.js";
 import type { ActivityFact, Facts, MenuFact, OrderFact, OrgFact, Slice } from "../domain/figures.js";
@@ -18,34 +18,6 @@ export interface CheckIn {
 
 type CheckInDoc = Omit<CheckIn, "id"> & { _id: string };
 const DUPLICATE_KEY = 11000;
-/** How many fact ids the store remembers as written (a few MB): their changes skip the insert attempt. */
-const knownLimit = 100_000;
-
-/**
- * One document's changes as the read-then-replace path would apply them to a document it has not
- * seen: the first, then each of a newer version than the one before (a repeat inside the batch
- * changes nothing).
- */
-export function newerEach(list: VersionedChange[]): VersionedChange[] {
-  const kept: VersionedChange[] = [];
-  for (const change of list) if (kept.length === 0 || change.version > kept.at(-1)!.version) kept.push(change);
-  return kept;
-}
-
-/** The document a run of changes makes from nothing: what an upsert of them all would leave. */
-export function documentFrom(id: string, list: VersionedChange[]): Document {
-  let doc: Document = { _id: id };
-  for (const change of list) doc = { ...applyUpdate(doc, change.update), version: change.version };
-  return doc;
-}
-
-/** The indexes of an unordered insert's documents that were already there; other errors are thrown. */
-function duplicatesOf(error: unknown): number[] {
-  if (!(error instanceof MongoBulkWriteError)) throw error;
-  const errors = [error.writeErrors].flat();
-  if (!errors.every((e) => e.code === DUPLICATE_KEY)) throw error;
-  return errors.map((e) => e.index);
-}
 
 /** One fact document per aggregate, updated at most once per event (by aggregate version). */
 export class FactStore {
@@ -53,8 +25,6 @@ export class FactStore {
   /** Who checked in where, one document per check-in: people are counted distinct across activities from these. */
   readonly checkIns: Collection<CheckInDoc>;
   readonly meta: Collection<Document>;
-  /** Fact ids this process has seen written (`kind/id`), oldest first; forgotten on reset. A stale entry only costs a read. */
-  private readonly known = new Set<string>();
 
   constructor(db: Db) {
     this.facts = {
@@ -85,57 +55,18 @@ export class FactStore {
     try {
       return (await this.checkIns.insertMany(docs, { ordered: false })).insertedCount;
     } catch (error) {
-      return docs.length - duplicatesOf(error).length;
+      const duplicatesOnly = error instanceof MongoBulkWriteError && [error.writeErrors].flat().every((e) => e.code === DUPLICATE_KEY);
+      if (!duplicatesOnly) throw error;
+      return error.insertedCount;
     }
   }
 
-  /**
-   * Many events' changes, in order; returns how many applied (the rest were already seen).
-   * A document not known to exist is first inserted whole, made from its changes — one insert for
-   * all such documents of a kind, which is how a replay meets nearly every fact (each aggregate's
-   * events lie together in its partition). Where the insert finds the document already there,
-   * and for documents known to exist, the changes go the read-and-replace way that skips what the
-   * document's version has seen (applyVersionedBatch): a redelivery changes nothing either way.
-   */
+  /** Many events' changes, in order; returns how many applied (the rest were already seen). */
   async applyAll(changes: { kind: FactKind; id: string; version: number; update: UpdateFilter<Document> }[]): Promise<number> {
-    const byKind = new Map<FactKind, Map<string, VersionedChange[]>>();
-    for (const { kind, ...change } of changes) {
-      const byId = byKind.get(kind) ?? byKind.set(kind, new Map()).get(kind)!;
-      (byId.get(change.id) ?? byId.set(change.id, []).get(change.id)!).push(change);
-    }
-    const applied = await Promise.all([...byKind].map(([kind, byId]) => this.applyKind(kind, byId)));
+    const byKind = new Map<FactKind, typeof changes>();
+    for (const change of changes) (byKind.get(change.kind) ?? byKind.set(change.kind, []).get(change.kind)!).push(change);
+    const applied = await Promise.all([...byKind].map(([kind, list]) => applyVersionedBatch(this.facts[kind], list)));
     return applied.reduce((sum, n) => sum + n, 0);
-  }
-
-  private async applyKind(kind: FactKind, byId: Map<string, VersionedChange[]>): Promise<number> {
-    const collection = this.facts[kind];
-    const fresh: [string, VersionedChange[]][] = [];
-    const existing: VersionedChange[] = [];
-    for (const [id, list] of byId) {
-      if (this.known.has(`${kind}/${id}`)) existing.push(...list);
-      else fresh.push([id, newerEach(list)]);
-    }
-    let inserted = 0;
-    if (fresh.length > 0) {
-      const docs = fresh.map(([id, list]) => documentFrom(id, list));
-      let duplicates: number[] = [];
-      try {
-        await collection.insertMany(docs, { ordered: false });
-      } catch (error) {
-        duplicates = duplicatesOf(error);
-      }
-      const there = new Set(duplicates);
-      fresh.forEach(([id], i) => (there.has(i) ? existing.push(...byId.get(id)!) : (inserted += fresh[i]![1].length)));
-    }
-    const replaced = existing.length > 0 ? await applyVersionedBatch(collection, existing) : 0;
-    for (const id of byId.keys()) this.remember(`${kind}/${id}`);
-    return inserted + replaced;
-  }
-
-  private remember(key: string): void {
-    this.known.delete(key);
-    this.known.add(key);
-    if (this.known.size > knownLimit) this.known.delete(this.known.values().next().value!);
   }
 
   /** The facts a slice needs: narrowed by org subtree and the dimensions in the database, the rest in code. */
@@ -194,7 +125,6 @@ export class FactStore {
 
   /** Forget every fact: the start of a rebuild by replay. */
   async reset(): Promise<void> {
-    this.known.clear();
     for (const collection of Object.values(this.facts)) await collection.deleteMany({});
     await this.checkIns.deleteMany({});
   }
