@@ -66,6 +66,7 @@ beforeAll(async () => {
     KEPU_SKIP_BUNDLE: "1", // the e2e tier bundled the services before any test ran
     DEMO_ACCOUNTS: "1",
     RATE_LIMIT_PER_MINUTE: "100000",
+    RATE_LIMIT_IP_PER_MINUTE: "100000", // every simulated user comes from 127.0.0.1
     LOG_LEVEL: "info",
     KEPU_GATEWAY_PORT: String(ports["gateway:http"]),
     ...Object.fromEntries(names.slice(0, 4).flatMap((name) => [
