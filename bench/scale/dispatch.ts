@@ -20,7 +20,7 @@
 // ~3–5 min, the scans the rest). BENCH_PREFIX reuses a database seeded by an earlier run (kept with
 // BENCH_KEEP=1), so a 1M run may append to an earlier 100k one.
 import { create, toBinary } from "@bufbuild/protobuf";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { Binary, MongoClient, type Document } from "mongodb";
 import { Redis } from "ioredis";
@@ -33,7 +33,9 @@ import { ServiceProcess, TestEngines, testSigner, uniquePrefix } from "@kepu/tes
 import { indexedOf, OrderIndex } from "../../services/dispatch/src/store/order-index.js";
 import { matchesQuery, type IndexedOrder } from "../../services/dispatch/src/store/order-keys.js";
 import { OrderStore, type OrderQuery } from "../../services/dispatch/src/store/order-store.js";
-import { percentiles, writeResult } from "../lib/report.js";
+import { cpuMs, listenerPid } from "../lib/cpu.js";
+import { writeResult } from "../lib/report.js";
+import { scaleTargets, summary, type Summary } from "./targets.js";
 
 const sizes = (process.env.BENCH_SIZES ?? "10000,100000,1000000").split(",").map(Number);
 const asks = Number(process.env.BENCH_QUERIES ?? 200);
@@ -123,10 +125,10 @@ async function seedTo(n: number): Promise<{ seconds: number; added: number }> {
   // BENCH_INDEX_FROM: a reused database whose seeding was cut off after its store writes (before the index existed
   // for them): the orders from there on are added to the index again (idempotent; the seeded orders are deterministic).
   for (let from = Number(process.env.BENCH_INDEX_FROM ?? have); from < have; from += 1_000)
-    await index.addingMany(Array.from({ length: Math.min(1_000, have - from) }, (_, k) => indexedOf(orderDoc(from + k))));
+    await index.adding(...Array.from({ length: Math.min(1_000, have - from) }, (_, k) => indexedOf(orderDoc(from + k))));
   for (let from = have; from < n; from += 1_000) {
     const batch = Array.from({ length: Math.min(1_000, n - from) }, (_, k) => orderDoc(from + k));
-    await index.addingMany(batch.map(indexedOf)); // the write path: index entries first, then the store
+    await index.adding(...batch.map(indexedOf)); // the write path: index entries first, then the store
     await orders.insertMany(batch);
   }
   return { seconds: (performance.now() - started) / 1000, added: Math.max(0, n - have) };
@@ -174,35 +176,15 @@ function teamAsk(team: { teamId: string; area: string }, statuses: OrderStatus[]
 
 // ---- CPU time per process (utime+stime from /proc/<pid>/stat, in ms): where an ask's time goes.
 // FerretDB and Redis are the shared engines: their CPU includes whatever else ran meanwhile.
-const tickMs = 10; // USER_HZ = 100 on Linux
-function cpuMs(pid: number | undefined): number {
-  if (!pid) return 0;
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return (Number(fields[11]) + Number(fields[12])) * tickMs;
-  } catch {
-    return 0;
-  }
-}
-function pidOf(match: (cmdline: string) => boolean): number | undefined {
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (match(readFileSync(`/proc/${entry}/cmdline`, "utf8").replaceAll("\0", " "))) return Number(entry);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return undefined;
-}
 const mongoPort = new URL(engines.urls.mongoUrl).port;
 const redisPort = new URL(engines.urls.redisUrl).port;
-const enginePids = { ferretdb: pidOf((c) => c.includes("ferretdb") && c.includes(`:${mongoPort}`)), redis: pidOf((c) => c.includes("redis-server") && c.includes(`:${redisPort}`)) };
+const enginePids = { ferretdb: listenerPid(Number(mongoPort)), redis: listenerPid(Number(redisPort)) };
+const used = (pid: number | undefined) => (pid === undefined ? 0 : (cpuMs(pid) ?? 0));
 /** CPU ms per ask of each process over `run`. */
 async function cpuPerAsk(pids: Record<string, number | undefined>, count: number, run: () => Promise<void>): Promise<Record<string, number>> {
-  const before = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuMs(pid)]));
+  const before = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, used(pid)]));
   await run();
-  return Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, Math.round(((cpuMs(pid) - before[name]!) / count) * 100) / 100]));
+  return Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, Math.round(((used(pid) - before[name]!) / count) * 100) / 100]));
 }
 
 const answerOf = (r: { orders: { orderId?: string; state?: { orderId: string } }[]; total: number | bigint }) => ({
@@ -217,34 +199,14 @@ async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; value: T }
   return { ms: performance.now() - started, value };
 }
 
-type Summary = ReturnType<typeof summary>;
 
 /** Writes the result file with the sizes done so far (after each size: a long run that stops still leaves its figures). */
 function report(): void {
-  const at = (n: number) => results.find((r) => r.size === n)?.lists as Record<string, Summary> | undefined;
   const done = results.map((r) => r.size as number);
-  const smallest = at(Math.min(...done));
-  const largest = at(Math.max(...done));
-  const targets = Object.fromEntries(
-    Object.keys(largest ?? {}).map((list) => {
-      const big = largest![list]!;
-      const small = smallest![list]!;
-      return [
-        list,
-        {
-          atSize: Math.max(...done),
-          p99LE50ms: { value: big.p99, met: Math.max(...done) >= 1_000_000 ? big.p99 <= 50 : null },
-          p99AtMostTwiceSmallest: { value: Math.round((big.p99 / small.p99) * 100) / 100, met: big.p99 <= 2 * small.p99 },
-          ratioToScanP50: big.p50 > 0 ? Math.round(big.scanP50 / big.p50) : null,
-          noMismatch: { met: big.mismatches === 0 },
-        },
-      ];
-    }),
-  );
+  const { targets, totalMismatches } = scaleTargets(results as { size: number; lists: Record<string, Summary> }[]);
   const rows = results.flatMap((r) =>
     Object.entries(r.lists as Record<string, Summary>).map(([list, s]) => ({ size: r.size as number, list, p50: s.p50, p99: s.p99, scanP50: s.scanP50, ratio: s.scanP50 && s.p50 ? Math.round(s.scanP50 / s.p50) : 0, mismatches: s.mismatches })),
   );
-  const totalMismatches = results.reduce((sum, r) => sum + Object.values(r.lists as Record<string, Summary>).reduce((m, s) => m + s.mismatches, 0), 0);
   writeResult(
     "scale-dispatch",
     {
@@ -385,11 +347,6 @@ try {
   await service?.stop();
 }
 
-function summary(samples: number[], scans: number[], compared: number, mismatches: number) {
-  const p = percentiles(samples);
-  const s = percentiles(scans);
-  return { asks: samples.length, p50: p.p50, p99: p.p99, max: p.max, scans: scans.length, scanP50: s.p50, scanP99: s.p99, compared, mismatches };
-}
 
 if (!keep) await engines.cleanup();
 await mongo.close();

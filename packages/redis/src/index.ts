@@ -16,3 +16,16 @@ export async function redisReady(redis: Redis): Promise<boolean> {
     return false;
   }
 }
+
+type Pipeline = ReturnType<Redis["pipeline"]>;
+
+/**
+ * Runs a pipeline (or a MULTI) and returns each command's reply. ioredis returns a command's error
+ * beside the others instead of throwing it: here the first one fails the whole.
+ */
+export async function execPipeline(pipeline: Pipeline): Promise<unknown[]> {
+  const results = (await pipeline.exec()) ?? [];
+  const failed = results.find(([err]) => err);
+  if (failed) throw failed[0];
+  return results.map(([, value]) => value);
+}

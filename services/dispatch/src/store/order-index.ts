@@ -16,18 +16,11 @@ import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { Collection, Document } from "mongodb";
 import { OrderStatus } from "@kepu/contracts/dispatch/v1/events_pb";
+import { execPipeline as run } from "@kepu/redis";
 import { intersectionKeys, listKeysOf, matchesQuery, planList, ratedKeyOf, withStatus, type IndexedOrder } from "./order-keys.js";
 import type { OrderQuery } from "./order-store.js";
 
 type Pipeline = ReturnType<Redis["pipeline"]>;
-
-/** Runs a pipeline; a command's error (returned, not thrown, by ioredis) fails the whole. */
-async function run(pipeline: Pipeline): Promise<unknown[]> {
-  const results = (await pipeline.exec()) ?? [];
-  const failed = results.find(([err]) => err);
-  if (failed) throw failed[0];
-  return results.map(([, value]) => value);
-}
 
 /** The fields the index reads from a stored order (the rebuild's projection). */
 export const indexedFields = { status: 1, requesterId: 1, communityPath: 1, invitedTeamIds: 1, declinedTeamIds: 1, acceptedTeamId: 1, rating: 1, submittedAt: 1, dueAt: 1 } as const;
@@ -76,13 +69,11 @@ export class OrderIndex {
     return this.key("index-built");
   }
 
-  /** Before the store's write: the order joins the lists of its new state (and `due` no later than its deadline). */
-  async adding(after: IndexedOrder): Promise<void> {
-    await run(this.addAll([after]));
-  }
-
-  /** Many new orders at once, stored meanwhile (an import; the bench's seeding): one pipeline, one ZADD per key. */
-  async addingMany(orders: IndexedOrder[]): Promise<void> {
+  /**
+   * Before the store's write: each order joins the lists of its new state (and `due` no later than
+   * its deadline). Many at once (an import; the bench's seeding) cost one pipeline, one ZADD per key.
+   */
+  async adding(...orders: IndexedOrder[]): Promise<void> {
     await run(this.addAll(orders));
   }
 

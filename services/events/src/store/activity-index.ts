@@ -13,7 +13,8 @@ import type { Redis } from "ioredis";
 import type { Collection, Document } from "mongodb";
 import { activityKeysOf, matchesActivity, planActivities, type IndexedActivity } from "./activity-keys.js";
 import type { ActivityQuery } from "./activity-store.js";
-import { run, SortedIndex, type Pipeline } from "./sorted-index.js";
+import { execPipeline as run } from "@kepu/redis";
+import { SortedIndex, type Pipeline } from "./sorted-index.js";
 
 const indexedOf = (doc: Document): IndexedActivity => ({
   activityId: String(doc._id),

@@ -9,7 +9,8 @@ import type { Redis } from "ioredis";
 import type { Collection, Document } from "mongodb";
 import type { BookingRecord } from "../domain/booking.js";
 import { bookingKeysOf } from "./activity-keys.js";
-import { run, SortedIndex, type Pipeline } from "./sorted-index.js";
+import { execPipeline as run } from "@kepu/redis";
+import { SortedIndex, type Pipeline } from "./sorted-index.js";
 
 type Indexed = Pick<BookingRecord, "bookingId" | "residentId" | "activityId" | "bookedAt">;
 

@@ -5,16 +5,9 @@
 // read by `_id`, decides whether it is shown — so no start needs a scan otherwise.
 import type { Redis } from "ioredis";
 import type { Collection, Document } from "mongodb";
+import { execPipeline as run } from "@kepu/redis";
 
 export type Pipeline = ReturnType<Redis["pipeline"]>;
-
-/** Runs a pipeline (or MULTI); a command's error (returned, not thrown, by ioredis) fails the whole. */
-export async function run(pipeline: Pipeline): Promise<unknown[]> {
-  const results = (await pipeline.exec()) ?? [];
-  const failed = results.find(([err]) => err);
-  if (failed) throw failed[0];
-  return results.map(([, value]) => value);
-}
 
 export abstract class SortedIndex {
   private building: Promise<number> | undefined;
