@@ -22,7 +22,7 @@ import { EventsService } from "@kepu/contracts/events/v1/service_pb";
 import { createRpcClient } from "@kepu/rpc";
 import { ServiceProcess, TestEngines, testSigner, uniquePrefix } from "@kepu/testkit";
 import { writeResult } from "../lib/report.js";
-import { cpuWindow, listenerPid } from "./cpu.js";
+import { cpuWindow, listenerPid } from "../lib/cpu.js";
 
 const residents = Number(process.env.BENCH_RESIDENTS ?? 5_000);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 2_000);

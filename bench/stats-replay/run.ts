@@ -17,7 +17,7 @@ import { EventPublisher, newEvent, toOutgoing, type OutgoingMessage } from "@kep
 import { createRpcClient } from "@kepu/rpc";
 import { ServiceProcess, TestEngines, testSigner, uniquePrefix } from "@kepu/testkit";
 import { loadavg } from "node:os";
-import { readdirSync, readFileSync } from "node:fs";
+import { cpuMs, listenerPid } from "../lib/cpu.js";
 import { writeResult } from "../lib/report.js";
 import { sampleRss } from "../lib/rss.js";
 
@@ -70,31 +70,6 @@ function life(i: number): OutgoingMessage[] {
 const targets = { eventsPerSecond: 20_000, peakRssMb: 300 };
 const load = () => loadavg().map((l) => Math.round(l * 100) / 100);
 
-/** CPU ms (utime+stime, threads included) a process has used so far; 0 when it is gone. */
-function cpuMs(pid: number | undefined): number {
-  if (!pid) return 0;
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // USER_HZ = 100 on Linux
-  } catch {
-    return 0;
-  }
-}
-
-/** The pid of the shared engine whose command line holds `needle` (FerretDB, Kafka), to read its CPU. */
-function enginePid(needle: string): number | undefined {
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      if (readFileSync(`/proc/${name}/cmdline`, "utf8").includes(needle)) return Number(name);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return undefined;
-}
-
 /** The baseline: a raw kafkajs group reads every message of the topics from offset 0. */
 async function rawConsume(total: number): Promise<{ seconds: number; eventsPerSecond: number }> {
   const consumer = engines.kafka.consumer({ groupId: `${topics.dispatch}-raw-baseline`, maxWaitTimeInMs: 100 });
@@ -137,8 +112,9 @@ try {
   stats = await ServiceProcess.start("stats", engines.serviceEnv({ LOG_LEVEL: "error" }));
   const client = createRpcClient(StatsService, stats.grpcAddress, { signer: testSigner() });
   const rss = sampleRss(stats.pid!, 500);
-  const pids = { stats: stats.pid, ferretdb: enginePid(`-listen ${new URL(engines.urls.mongoUrl).host}`), kafka: enginePid(`${process.cwd()}/.kepu/kafka/server.properties`) };
-  const cpuBefore = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuMs(pid)]));
+  const pids = { stats: stats.pid, ferretdb: listenerPid(Number(new URL(engines.urls.mongoUrl).port)), kafka: listenerPid(Number(engines.urls.kafkaBrokers[0]!.split(":")[1])) };
+  const used = (pid: number | undefined) => (pid === undefined ? 0 : (cpuMs(pid) ?? 0));
+  const cpuBefore = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, used(pid)]));
   const loadBefore = load();
   const started = performance.now();
   let last = { eventsApplied: 0n, eventsTotal: 0n };
@@ -155,7 +131,7 @@ try {
   const loadAfter = load();
   const cpu = Object.fromEntries(
     Object.entries(pids).map(([name, pid]) => {
-      const ms = cpuMs(pid) - cpuBefore[name]!;
+      const ms = used(pid) - cpuBefore[name]!;
       return [name, { cpuMs: Math.round(ms), pctOfOneCore: Math.round((ms / 10 / seconds) * 10) / 10, msPer1000Events: Math.round((ms / Number(last.eventsApplied || 1n)) * 1000 * 100) / 100 }];
     }),
   );
