@@ -1,7 +1,8 @@
 // Dispatch's lists from the order index (store/order-index.ts) on the real engines: every page and
 // total equals the store's scan; a rebuild restores a lost index and orders stored without their
 // entries; extra entries (a crash between the index's write and the store's) are dropped on read
-// and removed; the deadline sweep and the suggestions' counts equal the scan's.
+// and removed; a read between the two writes does not lose an order from its new lists; the deadline
+// sweep and the suggestions' counts equal the scan's.
 import { create } from "@bufbuild/protobuf";
 import { MongoClient } from "mongodb";
 import { Redis } from "ioredis";
@@ -10,7 +11,7 @@ import { OrgPlaceSchema } from "@kepu/contracts/common/v1/catalog_pb";
 import { OrderHolder, OrderStatus } from "@kepu/contracts/dispatch/v1/events_pb";
 import { TestEngines, uniquePrefix } from "@kepu/testkit";
 import type { OrderState } from "../src/domain/order.js";
-import { OrderIndex } from "../src/store/order-index.js";
+import { indexedOf, OrderIndex } from "../src/store/order-index.js";
 import { OrderStore, type OrderQuery } from "../src/store/order-store.js";
 import { request } from "./order-fixtures.js";
 
@@ -151,5 +152,20 @@ describe("the order index (dispatch's lists without a scan)", () => {
 
   it("finds a community's open orders as the scan does", async () => {
     for (const path of paths) expect((await indexed.openOrdersOf(path[3]!)).sort()).toEqual((await scanning.openOrdersOf(path[3]!)).sort());
+  });
+
+  it("keeps a moved order in its new lists when a read between the index's write and the store's saw the old document", async () => {
+    const orders = db.collection("orders");
+    const stored = (await orders.findOne({ _id: "o-6" as never }))!;
+    const old = indexedOf(stored);
+    const moved = { ...old, communityPath: ["sz", "ns", "ns-s9", "ns-s9-c9"] };
+    const newStreet = q({ withinOrgIds: ["ns-s9"], pageSize: 10 });
+    await index.adding(moved);
+    // The street's staff read meanwhile: the store still holds the old path, so the entry looks stale and is dropped.
+    expect((await index.list(newStreet, async () => stored)).docs).toEqual([]);
+    await orders.updateOne({ _id: "o-6" as never }, { $set: { communityPath: moved.communityPath } });
+    await index.added(old, moved);
+    expect((await indexed.list(newStreet)).orders.map((o) => o.state.orderId)).toEqual(["o-6"]);
+    expect(await expectSameAsScan()).toBeGreaterThan(queries.length);
   });
 });

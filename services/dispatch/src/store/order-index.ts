@@ -77,16 +77,19 @@ export class OrderIndex {
     await run(this.addAll(orders));
   }
 
-  /** After the store's write: the order leaves the lists its old state was in and the new one is not. */
+  /**
+   * After the store's write: the order leaves the lists its old state was in and the new one is not,
+   * and joins its new ones again — a read between `adding` and the store's write saw the old
+   * document and dropped the new entries as stale.
+   */
   async added(before: IndexedOrder | undefined, after: IndexedOrder): Promise<void> {
-    const pipeline = this.redis.multi();
+    const pipeline = this.addAll([after], this.redis.multi());
     const now = new Set(listKeysOf(after));
     for (const key of before ? listKeysOf(before) : []) if (!now.has(key)) pipeline.zrem(this.key(key), after.orderId);
     const rated = ratedKeyOf(after);
     const wasRated = before && ratedKeyOf(before);
     if (wasRated && wasRated.key !== rated?.key) pipeline.zrem(this.key(wasRated.key), after.orderId);
-    if (after.dueAt) pipeline.zadd(this.key("due"), "LT", after.dueAt.getTime(), after.orderId);
-    else pipeline.zrem(this.key("due"), after.orderId);
+    if (!after.dueAt) pipeline.zrem(this.key("due"), after.orderId);
     await run(pipeline);
   }
 
@@ -291,8 +294,8 @@ export class OrderIndex {
     return count;
   }
 
-  /** A pipeline adding the orders to their keys: one ZADD per key. */
-  private addAll(orders: IndexedOrder[]): Pipeline {
+  /** Adds the orders to their keys, one ZADD per key, to `pipeline` (a new one by default). */
+  private addAll(orders: IndexedOrder[], pipeline: Pipeline = this.redis.pipeline()): Pipeline {
     const byKey = new Map<string, (string | number)[]>();
     const put = (key: string, score: number, id: string) => {
       const args = byKey.get(key);
@@ -307,7 +310,6 @@ export class OrderIndex {
       if (rated) put(rated.key, rated.score, order.orderId);
       if (order.dueAt) due.push(order.dueAt.getTime(), order.orderId);
     }
-    const pipeline = this.redis.pipeline();
     for (const [key, args] of byKey) pipeline.zadd(this.key(key), ...args);
     if (due.length > 0) pipeline.zadd(this.key("due"), "LT", ...due);
     return pipeline;
