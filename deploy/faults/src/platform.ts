@@ -17,15 +17,10 @@ export class Platform {
   static async start(engines: TestEngines, extraEnv: Record<string, string> = {}): Promise<Platform> {
     const clock = new TestClock();
     const env = { TEST_CLOCK_FILE: clock.file, ...extraEnv };
-    const started = await Promise.allSettled(backendServices.map((name) => ServiceProcess.start(name, engines.serviceEnv(env))));
-    const failed = started.find((s) => s.status === "rejected");
-    if (failed) {
-      // No orphans: the services that did start are stopped before the failure is reported.
-      await Promise.all(started.map((s) => (s.status === "fulfilled" ? s.value.stop() : undefined)));
+    const running = await ServiceProcess.startAll(backendServices, () => engines.serviceEnv(env)).catch((error: unknown) => {
       clock.remove();
-      throw failed.reason;
-    }
-    const running = started.map((s) => (s as PromiseFulfilledResult<ServiceProcess>).value);
+      throw error;
+    });
     return new Platform(Object.fromEntries(backendServices.map((name, i) => [name, running[i]!])) as Record<BackendService, ServiceProcess>, clock);
   }
 

@@ -62,6 +62,7 @@ beforeAll(async () => {
   env = {
     ...process.env,
     ...engines.serviceEnv(),
+    SHUTDOWN_DRAIN_MS: "1000", // the rolling restart's zero-downtime claim rests on the drain (testkit's default is none)
     KEPU_STATE: state,
     KEPU_SKIP_BUNDLE: "1", // the e2e tier bundled the services before any test ran
     DEMO_ACCOUNTS: "1",

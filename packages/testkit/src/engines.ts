@@ -67,6 +67,9 @@ export class TestEngines {
       MONGO_URL: this.urls.mongoUrl,
       REDIS_URL: this.urls.redisUrl,
       KEPU_PREFIX: this.prefix,
+      // A test's service stops at once on SIGTERM: nothing routes to it that would need the second
+      // of 503s first (a test of rolling restarts sets its own). Saves a second per service stopped.
+      SHUTDOWN_DRAIN_MS: "0",
       ...extra,
     };
   }

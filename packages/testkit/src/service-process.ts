@@ -75,6 +75,21 @@ export class ServiceProcess {
     }
   }
 
+  /**
+   * Several services at once (each on its own ports): a platform starts in the time of its slowest
+   * service, not the sum. If one fails, the ones that did start are stopped before the failure is
+   * reported — no orphans.
+   */
+  static async startAll(names: readonly string[], envOf: (name: string) => Record<string, string>): Promise<ServiceProcess[]> {
+    const started = await Promise.allSettled(names.map((name) => ServiceProcess.start(name, envOf(name))));
+    const failed = started.find((s) => s.status === "rejected");
+    if (failed) {
+      await Promise.all(started.map((s) => (s.status === "fulfilled" ? s.value.stop() : undefined)));
+      throw failed.reason;
+    }
+    return started.map((s) => (s as PromiseFulfilledResult<ServiceProcess>).value);
+  }
+
   /** The running process's id (undefined before launch or after exit). */
   get pid(): number | undefined {
     return this.child?.exitCode === null ? this.child.pid : undefined;

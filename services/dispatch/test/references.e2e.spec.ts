@@ -43,7 +43,7 @@ const health = { theme: "THEME_HEALTH", title: "健康讲座", expectedParticipa
 
 beforeAll(async () => {
   await engines.createTopics(["registry", "dispatch", "events"].map((c) => engines.topic(c)));
-  for (const name of ["registry", "dispatch", "events", "stats"]) services.push(await ServiceProcess.start(name, engines.serviceEnv()));
+  services.push(...(await ServiceProcess.startAll(["registry", "dispatch", "events", "stats"], () => engines.serviceEnv())));
   const [registry, dispatch, events, stats] = services.map((s) => s.grpcAddress);
   const limits = { RATE_LIMIT_PER_MINUTE: "100000", RATE_LIMIT_IP_PER_MINUTE: "100000" };
   gateway = await ServiceProcess.start("gateway", engines.serviceEnv({ DEMO_ACCOUNTS: "1", ...limits, REGISTRY_GRPC: registry!, DISPATCH_GRPC: dispatch!, EVENTS_GRPC: events!, STATS_GRPC: stats! }));

@@ -81,8 +81,7 @@ async function publishWithBooking(days: number) {
 beforeAll(async () => {
   await mongo.connect();
   await engines.createTopics(["registry", "dispatch", "events"].map((c) => engines.topic(c)));
-  services.push(await ServiceProcess.start("registry", engines.serviceEnv()));
-  services.push(await ServiceProcess.start("events", engines.serviceEnv({ TEST_CLOCK_FILE: clock.file })));
+  services.push(...(await ServiceProcess.startAll(["registry", "events"], (name) => engines.serviceEnv(name === "events" ? { TEST_CLOCK_FILE: clock.file } : {}))));
   const [registry, events] = services.map((s) => s.grpcAddress);
   gateway = await ServiceProcess.start("gateway", engines.serviceEnv({ DEMO_ACCOUNTS: "1", RATE_LIMIT_PER_MINUTE: "600", REGISTRY_GRPC: registry!, EVENTS_GRPC: events!, DISPATCH_GRPC: "127.0.0.1:9", STATS_GRPC: "127.0.0.1:9" }));
   // The registry, as an admin seeds it: the community, and 福田区's team with one volunteer.

@@ -1325,7 +1325,7 @@ const publicRoutes = ["POST /api/v1/auth/sign-in", "POST /api/v1/auth/resident-c
 
 beforeAll(async () => {
   await engines.createTopics(["registry", "dispatch", "events"].map((c) => engines.topic(c)));
-  for (const name of ["registry", "dispatch", "events", "stats", "notifications"]) services.push(await ServiceProcess.start(name, engines.serviceEnv()));
+  services.push(...(await ServiceProcess.startAll(["registry", "dispatch", "events", "stats", "notifications"], () => engines.serviceEnv())));
   const [registry, dispatch, events, stats, notifications] = services.map((s) => s.grpcAddress);
   const limits = { RATE_LIMIT_PER_MINUTE: "1000000", RATE_LIMIT_IP_PER_MINUTE: "1000000" };
   gateway = await ServiceProcess.start("gateway", engines.serviceEnv({ DEMO_ACCOUNTS: "1", ...limits, REGISTRY_GRPC: registry!, DISPATCH_GRPC: dispatch!, EVENTS_GRPC: events!, STATS_GRPC: stats!, NOTIFICATIONS_GRPC: notifications! }));

@@ -54,7 +54,7 @@ const beijingDate = (offsetDays = 0) => new Date(Date.now() + 8 * 3_600_000 + of
 
 beforeAll(async () => {
   await engines.createTopics(["registry", "dispatch", "events"].map((c) => engines.topic(c)));
-  for (const name of ["registry", "dispatch"]) services.push(await ServiceProcess.start(name, engines.serviceEnv()));
+  services.push(...(await ServiceProcess.startAll(["registry", "dispatch"], () => engines.serviceEnv())));
   const [registry, dispatch] = services.map((s) => s.grpcAddress);
   gateway = await ServiceProcess.start("gateway", engines.serviceEnv({ DEMO_ACCOUNTS: "1", RATE_LIMIT_PER_MINUTE: "10000", RATE_LIMIT_IP_PER_MINUTE: "10000", REGISTRY_GRPC: registry!, DISPATCH_GRPC: dispatch! }));
   const client = createRpcClient(RegistryService, registry!, { signer: testSigner() });

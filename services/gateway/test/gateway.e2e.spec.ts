@@ -26,7 +26,7 @@ const signIn = async (account: string) => (await call("POST", "/api/v1/auth/sign
 
 beforeAll(async () => {
   await engines.createTopics(["registry", "dispatch", "events"].map((c) => engines.topic(c)));
-  for (const name of ["registry", "dispatch", "events", "stats"]) services.push(await ServiceProcess.start(name, engines.serviceEnv({ TEST_CLOCK_FILE: clock.file })));
+  services.push(...(await ServiceProcess.startAll(["registry", "dispatch", "events", "stats"], () => engines.serviceEnv({ TEST_CLOCK_FILE: clock.file }))));
   const [registry, dispatch, events, stats] = services.map((s) => s.grpcAddress);
   gateway = await ServiceProcess.start("gateway", engines.serviceEnv({ DEMO_ACCOUNTS: "1", RATE_LIMIT_PER_MINUTE: "60", LOG_LEVEL: "info", REGISTRY_GRPC: registry!, DISPATCH_GRPC: dispatch!, EVENTS_GRPC: events!, STATS_GRPC: stats! }));
   await seedShenzhen(registry!);

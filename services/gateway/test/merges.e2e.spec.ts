@@ -45,7 +45,7 @@ const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOS
 
 beforeAll(async () => {
   await engines.createTopics(["registry", "dispatch", "events"].map((c) => engines.topic(c)));
-  for (const name of ["registry", "dispatch", "events", "notifications"]) services.push(await ServiceProcess.start(name, engines.serviceEnv(name === "events" ? { TEST_CLOCK_FILE: eventsClock.file } : {})));
+  services.push(...(await ServiceProcess.startAll(["registry", "dispatch", "events", "notifications"], (name) => engines.serviceEnv(name === "events" ? { TEST_CLOCK_FILE: eventsClock.file } : {}))));
   const [registry, dispatch, events, notifications] = services.map((s) => s.grpcAddress);
   gateway = await ServiceProcess.start(
     "gateway",

@@ -56,8 +56,7 @@ export class Platform {
   static async empty(name: string, gatewayEnv: Record<string, string> = {}): Promise<Platform> {
     const engines = new TestEngines(uniquePrefix(name));
     await engines.createTopics(["registry", "dispatch", "events"].map((c) => engines.topic(c)));
-    const services: ServiceProcess[] = [];
-    for (const service of ["registry", "dispatch", "events", "stats", "notifications"]) services.push(await ServiceProcess.start(service, engines.serviceEnv()));
+    const services = await ServiceProcess.startAll(["registry", "dispatch", "events", "stats", "notifications"], () => engines.serviceEnv());
     const [registry, dispatch, events, stats, notifications] = services.map((s) => s.grpcAddress);
     const gateway = await ServiceProcess.start("gateway", engines.serviceEnv({ REGISTRY_GRPC: registry!, DISPATCH_GRPC: dispatch!, EVENTS_GRPC: events!, STATS_GRPC: stats!, NOTIFICATIONS_GRPC: notifications!, ...gatewayEnv }));
     return new Platform(engines, services, gateway);

@@ -50,10 +50,8 @@ function nextBeijingTen(): Date {
 beforeAll(async () => {
   smsClock.to(nextBeijingTen());
   await engines.createTopics(["registry", "dispatch", "events"].map((c) => engines.topic(c)));
-  for (const name of ["registry", "dispatch", "events", "notifications"]) {
-    const clock: Record<string, string> = name === "events" ? { TEST_CLOCK_FILE: eventsClock.file } : name === "notifications" ? { TEST_CLOCK_FILE: smsClock.file } : {};
-    services.push(await ServiceProcess.start(name, engines.serviceEnv(clock)));
-  }
+  const clockOf = (name: string): Record<string, string> => (name === "events" ? { TEST_CLOCK_FILE: eventsClock.file } : name === "notifications" ? { TEST_CLOCK_FILE: smsClock.file } : {});
+  services.push(...(await ServiceProcess.startAll(["registry", "dispatch", "events", "notifications"], (name) => engines.serviceEnv(clockOf(name)))));
   const [registry, dispatch, events, notifications] = services.map((s) => s.grpcAddress);
   gateway = await ServiceProcess.start(
     "gateway",
