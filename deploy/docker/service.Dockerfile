@@ -19,4 +19,5 @@ COPY --from=build --chown=node:node /out /app
 USER node
 HEALTHCHECK --interval=10s --timeout=3s --retries=6 CMD node -e "fetch('http://127.0.0.1:'+(process.env.HTTP_PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
 # The bundle (deploy/build/bundle.mjs); node_modules stays for the few packages left outside it.
-CMD ["node", "dist/main.js"]
+# --max-semi-space-size=2: as deploy/local/supervisor.mjs runs the services (issue 20, memory).
+CMD ["node", "--max-semi-space-size=2", "dist/main.js"]
