@@ -30,8 +30,8 @@ step "lint"
 pnpm exec eslint . --max-warnings=0
 
 step "typecheck"
-export TURBO_TELEMETRY_DISABLED=1
-pnpm exec turbo run typecheck --output-logs=errors-only
+pnpm exec tsc -p tsconfig.typecheck.json
+pnpm --filter @kepu/web --silent typecheck
 
 step "web: the typed API client matches the gateway's OpenAPI (else: pnpm --filter @kepu/web gen:api)"
 pnpm --filter @kepu/web --silent check:api
