@@ -232,14 +232,14 @@ try {
       console.log(`${n} ${list}: ${JSON.stringify(perList[list])}`);
     }
 
-    // 我的预约 has no pages (ListMyBookings answers all of hers): a heavy resident's 100 bookings
-    // cost 100 booking reads and up to 100 activity reads by `_id`, a short list's ~6.
+    // 我的预约, the first page of 20 as the web app asks for it (paged by the events service since
+    // session 10; before, a heavy resident's 100 bookings cost 100 booking and up to 100 activity reads).
     for (const [list, heavy] of [["mine", false], ["mineHeavy", true]] as const)
       await measure(
         list,
         () => resident(n, heavy),
-        async (id) => (await client.listMyBookings({}, { actor: { id, role: Role.RESIDENT, orgId: "x" } })).bookings.map((b) => b.bookingId),
-        async (id) => (await scanning.bookingsOf({ residentId: id })).map((b) => b.bookingId),
+        async (id) => (await client.listMyBookings({ page: 0, pageSize: 20 }, { actor: { id, role: Role.RESIDENT, orgId: "x" } })).bookings.map((b) => b.bookingId),
+        async (id) => (await scanning.bookingsOf({ residentId: id })).slice(0, 20).map((b) => b.bookingId),
       );
     await measure(
       "attendance",

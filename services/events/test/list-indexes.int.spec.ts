@@ -127,6 +127,18 @@ describe("the booking index (我的预约, an activity's attendance)", () => {
     expect(await indexed.bookingsOf({ activityId: "a-0" })).toHaveLength(20);
   });
 
+  it("pages 我的预约 as the store's scan pages it: each page the slice of her whole list, with her total", async () => {
+    for (const residentId of residents) {
+      const all = await scanning.bookingsOf({ residentId });
+      for (const page of [0, 1, 2, 3]) {
+        const want = { bookings: all.slice(page * 4, page * 4 + 4), total: all.length };
+        expect(await indexed.bookingsPageOf(residentId, page, 4)).toEqual(want);
+        expect(await scanning.bookingsPageOf(residentId, page, 4)).toEqual(want);
+      }
+    }
+    expect(await indexed.bookingsPageOf("r-nobody", 0, 4)).toEqual({ bookings: [], total: 0 });
+  });
+
   it("skips an id whose booking never reached the store (a crash after the index's write)", async () => {
     await bookingIndex.adding(booking(900, "r-2")); // indexed, never stored
     expect(await redis.zscore(`${keyPrefix}bookings:resident:r-2`, "bk-900")).not.toBeNull();

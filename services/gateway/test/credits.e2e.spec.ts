@@ -79,6 +79,10 @@ describe("科普教育学分: credits from attendance, seen and exported", () =>
     expect(mine).toHaveLength(2);
     expect(mine.find((bk) => bk.bookingId === forChild.bookingId)).toMatchObject({ attendeeId: child.studentId, attendeeName: "李小华" });
     expect(mine.find((bk) => bk.bookingId !== forChild.bookingId)?.attendeeName ?? "").toBe("");
+    // A page at a time, paged by the events service: oldest first, her total on every page.
+    const second = expectStatus(await call("bo", "GET", "/api/v1/me/bookings?page=1&pageSize=1"), 200);
+    expect(second).toMatchObject({ page: 1, pageSize: 1, total: 2 });
+    expect(second.bookings.map((bk: { bookingId: string }) => bk.bookingId)).toEqual([mine[1]!.bookingId]);
     expectStatus(await call("worker", "POST", "/api/v1/check-ins", { bookingId: forChild.bookingId }), 200);
     const credits = expectStatus(await call("bo", "GET", "/api/v1/me/credits"), 200).credits;
     expect(credits).toHaveLength(1);

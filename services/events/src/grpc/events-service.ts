@@ -172,12 +172,13 @@ export function eventsService(activities: Activities, store: ActivityStore, seat
       const { booking, promoted } = await activities.cancelBooking(id(request.bookingId, "bookingId"), text(request.reason, "reason", 200), context.actor, { correlationId: context.correlationId });
       return { booking: bookingMessage(booking), promotedBookingId: promoted };
     },
-    async listMyBookings(_request, context) {
+    async listMyBookings(request, context) {
       listScope("booking.own", context.actor); // residents only: their own bookings
-      const bookings = await store.bookingsOf({ residentId: context.actor!.id });
+      const residentId = context.actor!.id;
+      const { bookings, total } = request.pageSize > 0 ? await store.bookingsPageOf(residentId, Math.max(request.page, 0), Math.min(request.pageSize, 200)) : { bookings: await store.bookingsOf({ residentId }), total: 0 };
       const byId = new Map<string, ActivityRecord | undefined>();
       for (const b of bookings) if (!byId.has(b.activityId)) byId.set(b.activityId, await store.load(b.activityId));
-      return { bookings: bookings.map((b) => bookingMessage(b, byId.get(b.activityId))) };
+      return { bookings: bookings.map((b) => bookingMessage(b, byId.get(b.activityId))), total: request.pageSize > 0 ? total : bookings.length };
     },
     async getCheckInToken(request, context) {
       const booking = await store.booking(id(request.bookingId, "bookingId"));

@@ -151,6 +151,16 @@ export class ActivityStore {
     return docs.map((doc) => ({ ...doc, bookingId: String(doc._id) }) as unknown as BookingRecord);
   }
 
+  /** One page of a resident's bookings, oldest first, with her total (我的预约). */
+  async bookingsPageOf(residentId: string, page: number, pageSize: number): Promise<{ bookings: BookingRecord[]; total: number }> {
+    if (this.indexes.bookings) return this.indexes.bookings.pageOf(residentId, page, pageSize);
+    const [total, docs] = await Promise.all([
+      this.bookings.countDocuments({ residentId }),
+      this.bookings.find({ residentId }, { projection: { outbox: 0 } }).sort({ bookedAt: 1, _id: 1 }).skip(page * pageSize).limit(pageSize).toArray(),
+    ]);
+    return { bookings: docs.map((doc) => ({ ...doc, bookingId: String(doc._id) }) as unknown as BookingRecord), total };
+  }
+
   /** Saves a scheduling conflict once, with its event; a second save of the same one changes nothing. */
   async saveConflict(id: string, state: Record<string, unknown>, events: EventEnvelope[]): Promise<SaveResult> {
     return saveAggregate(this.conflicts, { id, expectedVersion: 0, version: 1, state, topic: this.topic, events });

@@ -118,6 +118,8 @@ export const paging = {
   pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: maxPageSize, description: `每页条数，最多 ${maxPageSize} / page size, at most ${maxPageSize}` })),
 };
 export const pageFields = { page: { type: "integer" }, pageSize: { type: "integer" }, total: { type: "integer" } };
+/** The page asked for, beside a list whose total the service's own answer carries (a service that pages). */
+export const pageAskedFields = { page: { type: "integer" }, pageSize: { type: "integer" } };
 
 /**
  * One page of a list the service answers whole, under its field name: in a stable order (by the

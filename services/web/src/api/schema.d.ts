@@ -10151,9 +10151,9 @@ export interface paths {
                                 waitReasonZh: string;
                                 waitReasonEn: string;
                             }[];
+                            total: number;
                             page: number;
                             pageSize: number;
-                            total: number;
                         };
                     };
                 };

@@ -5,7 +5,7 @@ import { Audience, Format, Theme } from "@kepu/contracts/common/v1/catalog_pb";
 import { Role } from "@kepu/contracts/common/v1/envelope_pb";
 import * as e from "@kepu/contracts/events/v1/service_pb";
 import { json, rpcOptions } from "../app.js";
-import { answers, dateTime, enumName, enumValue, fileAnswer, id, idempotencyHeader, pageFields, paged, paging, params, protoJson, protoJsonWith, secured, strictObject, text } from "../schemas.js";
+import { answers, dateTime, enumName, enumValue, fileAnswer, id, idempotencyHeader, pageAskedFields, pageFields, paged, paging, params, protoJson, protoJsonWith, secured, strictObject, text } from "../schemas.js";
 import { signedIn, type RouteOptions } from "./context.js";
 
 export const photoTypes = ["image/jpeg", "image/png", "image/webp"];
@@ -33,7 +33,7 @@ const activities: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { client
   const activity = (name: string) => params(name as "activityId");
 
   const listQuery = strictObject({ orgId: Type.Optional(id()), campaignId: Type.Optional(text(80)), teamId: Type.Optional(id()), ...paging });
-  const listAnswer = protoJsonWith(e.ListActivitiesResponseSchema, { page: { type: "integer" }, pageSize: { type: "integer" } }, ["page", "pageSize"]);
+  const listAnswer = protoJsonWith(e.ListActivitiesResponseSchema, pageAskedFields, ["page", "pageSize"]);
   app.get("/api/v1/activities", { schema: { tags, ...secured, querystring: listQuery, response: answers(listAnswer) } }, async (request) => {
     const caller = signedIn(request);
     const q = request.query;
@@ -110,11 +110,11 @@ const activities: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { client
     const { activityId, sessionId } = request.params;
     return json(e.BookResponseSchema, await clients.events.book({ activityId, sessionId, studentId: request.body.studentId ?? "" }, rpcOptions(request, caller))); // 预约
   });
-  app.get("/api/v1/me/bookings", { schema: { tags, ...secured, querystring: strictObject(paging), response: answers(protoJsonWith(e.ListMyBookingsResponseSchema, pageFields, page)) } }, async (request) => {
+  app.get("/api/v1/me/bookings", { schema: { tags, ...secured, querystring: strictObject(paging), response: answers(protoJsonWith(e.ListMyBookingsResponseSchema, pageAskedFields, ["page", "pageSize"])) } }, async (request) => {
     const caller = signedIn(request);
-    const res = await clients.events.listMyBookings({}, rpcOptions(request, caller));
-    const one = paged("bookings", res.bookings, (booking) => booking.bookingId, request.query);
-    return { ...one, bookings: one.bookings.map((booking) => json(e.BookingSchema, booking)) };
+    const [page, pageSize] = [request.query.page ?? 0, request.query.pageSize ?? 50];
+    const res = await clients.events.listMyBookings({ page, pageSize }, rpcOptions(request, caller)); // the events service pages (issue 20)
+    return { ...(json(e.ListMyBookingsResponseSchema, res) as object), page, pageSize };
   });
   app.post("/api/v1/bookings/:bookingId/cancel", { schema: { tags, ...secured, params: params("bookingId"), body: Type.Optional(strictObject({ reason: Type.Optional(text(200)) })), response: answers(protoJson(e.CancelBookingResponseSchema)) } }, async (request) => {
     const caller = signedIn(request);
