@@ -5,7 +5,6 @@
 // association over the owner's place): the gateway reads the owner's place and kind from the registry.
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyRequest } from "fastify";
-import ExcelJS from "exceljs";
 import { Type } from "typebox";
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import { Format, Theme } from "@kepu/contracts/common/v1/catalog_pb";
@@ -13,6 +12,7 @@ import * as e from "@kepu/contracts/events/v1/service_pb";
 import { json, rpcOptions } from "../app.js";
 import { answers, enumName, enumValue, fileAnswer, id, protoJson, secured, strictObject, text } from "../schemas.js";
 import { signedIn, type RouteOptions } from "./context.js";
+import { excel } from "../excel.js";
 
 const studentBody = strictObject({
   name: text(20, "学生姓名 / the student's name"),
@@ -37,7 +37,7 @@ const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sh
 
 /** The school's credits as one sheet: a header row in Chinese, one row per credit record. */
 async function creditsWorkbook(schoolName: string, credits: e.CreditRecord[]): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (await excel()).Workbook();
   const sheet = workbook.addWorksheet("科普教育学分");
   sheet.addRow(["学生 / Student", "学校 / School", "年级 / Grade", "活动 / Activity", "时长（小时）/ Hours", "学分 / Credits", "确认人 / Confirmed by", "确认时间（北京时间）/ Confirmed at"]);
   for (const c of credits) {

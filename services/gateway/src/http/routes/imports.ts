@@ -3,13 +3,14 @@
 // the columns, checks every row before writing anything, and answers the per-row report.
 import { createHash } from "node:crypto";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
 import { Type } from "typebox";
 import * as r from "@kepu/contracts/registry/v1/service_pb";
 import { kepuError } from "@kepu/errors";
 import { json, rpcOptions } from "../app.js";
 import { answers, fileAnswer, protoJson, secured, strictObject } from "../schemas.js";
 import { signedIn, type RouteOptions } from "./context.js";
+import { excel } from "../excel.js";
 
 const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 const kinds = { volunteers: r.ImportKind.VOLUNTEERS, teams: r.ImportKind.TEAMS, orgs: r.ImportKind.ORGS } as const;
@@ -28,7 +29,7 @@ function cellText(cell: ExcelJS.Cell): string {
 
 /** The first sheet's header row and its data rows (blank rows left out). */
 async function readSheet(file: Buffer): Promise<{ headers: string[]; rows: { row: number; cells: string[] }[] }> {
-  const book = new ExcelJS.Workbook();
+  const book = new (await excel()).Workbook();
   try {
     await book.xlsx.load(file as unknown as ArrayBuffer);
   } catch {
@@ -54,7 +55,7 @@ const imports: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { clients }
   app.get("/api/v1/imports/:kind/template", { schema: { tags, ...secured, params: kindParams, response: fileAnswer([xlsxType], "导入模板 / the import template") } }, async (request, reply) => {
     const caller = signedIn(request);
     const { columns } = await clients.registry.importColumns({ kind: kinds[request.params.kind] }, rpcOptions(request, caller));
-    const book = new ExcelJS.Workbook();
+    const book = new (await excel()).Workbook();
     const sheet = book.addWorksheet(sheetName);
     sheet.addRow(columns.map((c) => c.header)).font = { bold: true };
     sheet.columns.forEach((column, i) => {
