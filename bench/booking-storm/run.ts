@@ -23,6 +23,7 @@ import { createRpcClient } from "@kepu/rpc";
 import { ServiceProcess, TestEngines, testSigner, uniquePrefix } from "@kepu/testkit";
 import { writeResult } from "../lib/report.js";
 import { cpuWindow, listenerPid } from "../lib/cpu.js";
+import { servicesRunAsProduction } from "../lib/production-flags.js";
 
 const residents = Number(process.env.BENCH_RESIDENTS ?? 5_000);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 2_000);
@@ -43,6 +44,7 @@ const loadBefore = loadavg().map((n) => round(n));
 
 const engines = new TestEngines(uniquePrefix("benchstorm"));
 await engines.createTopics(["events", "dispatch", "registry"].map((c) => engines.topic(c)));
+servicesRunAsProduction();
 const events = await ServiceProcess.start("events", engines.serviceEnv({ LOG_LEVEL: "error", WAITLIST_MAX: String(waitlistMax), PRIORITY_SHARE: "0" }));
 const gateway = await ServiceProcess.start("gateway", engines.serviceEnv({ LOG_LEVEL: "error", JWT_SECRET: secret, EVENTS_GRPC: events.grpcAddress, RATE_LIMIT_PER_MINUTE: "100000", RATE_LIMIT_IP_PER_MINUTE: "100000" }));
 const hello = spawn(process.execPath, [fileURLToPath(new URL("hello.mjs", import.meta.url))], { stdio: ["ignore", "pipe", "inherit"] });

@@ -2,6 +2,9 @@
 // (bench/results/scale-<part>.json). Each part also runs alone: node --import tsx bench/scale/<part>.ts.
 // Sizes and knobs as each part's header says (BENCH_SIZES, BENCH_QUERIES, BENCH_SCANS, BENCH_KEEP).
 import { spawnSync } from "node:child_process";
+import { servicesRunAsProduction } from "../lib/production-flags.js";
+
+servicesRunAsProduction();
 
 const parts = ["dispatch", "events"];
 let failed = 0;

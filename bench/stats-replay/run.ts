@@ -20,7 +20,9 @@ import { loadavg } from "node:os";
 import { cpuMs, listenerPid } from "../lib/cpu.js";
 import { writeResult } from "../lib/report.js";
 import { sampleRss } from "../lib/rss.js";
+import { servicesRunAsProduction } from "../lib/production-flags.js";
 
+servicesRunAsProduction();
 const target = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 // One order life is 6 dispatch events; its activity 1 + 8 check-ins + 2 hour records + completion = 12.
 const perLife = 18;

@@ -30,6 +30,7 @@ import { percentiles, writeResult } from "../lib/report.js";
 import { rssMb, sampleRss } from "../lib/rss.js";
 import { cpuTicks, ticksPerSecond, topSelfFrames } from "./processes.js";
 import { storeFloor, type StoreRates } from "./floor.js";
+import { servicesRunAsProduction } from "../lib/production-flags.js";
 
 const lives = Number(process.env.BENCH_LIVES ?? 2_000);
 const batchSize = Number(process.env.BENCH_BATCH ?? 500);
@@ -43,6 +44,7 @@ const loadBefore = loadavg().map((n) => round(n));
 
 const profileDir = profile ? mkdtempSync(join(tmpdir(), "prof-workflow-")) : undefined;
 if (profileDir) process.env.KEPU_SERVICE_NODE_ARGS = `--cpu-prof --cpu-prof-dir=${profileDir}`;
+servicesRunAsProduction();
 
 const engines = new TestEngines(uniquePrefix("benchflow"));
 const mongoUrl = engines.serviceEnv().MONGO_URL!;

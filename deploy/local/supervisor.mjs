@@ -13,7 +13,7 @@
 //
 // Environment: KEPU_STATE (default <repo>/.kepu: logs/<service>.log, pids/<service>, supervisor.sock),
 // KEPU_FROM_SOURCE=1 (run src/main.ts with tsx instead of dist/main.js), KEPU_NODE_FLAGS (V8 flags, below); every other variable is
-// passed on to the services. Node built-ins only.
+// passed on to the services. Node built-ins only (and node-flags.mjs beside it).
 import cluster from "node:cluster";
 import { spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync, rmSync, writeFileSync } from "node:fs";
@@ -21,6 +21,7 @@ import { createConnection, createServer } from "node:net";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
+import { serviceNodeFlags } from "./node-flags.mjs";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 const state = process.env.KEPU_STATE ?? join(repo, ".kepu");
@@ -35,13 +36,8 @@ const log = (level, msg, fields = {}) => process.stdout.write(`${JSON.stringify(
 
 // ---- the daemon -------------------------------------------------------------------------------
 
-// V8 flags of every service process (issue 20, memory). --max-semi-space-size=2: the young generation's
-// two halves grow to 2 MB instead of 16, which start-up's allocations otherwise leave resident — the
-// gateway alone at rest 178 → 129 MB RSS; in the whole platform after the demo data (bench/idle, session
-// 9) the gateway's idle max 154 MB with 4, 149 with 2, its peak under load 311 → 299 MB. The cost: more
-// frequent (each smaller) scavenges under load. KEPU_NODE_FLAGS replaces them ("" for none). The
-// service image runs the same flag (deploy/docker/service.Dockerfile).
-const nodeFlags = (process.env.KEPU_NODE_FLAGS ?? "--max-semi-space-size=2").split(/\s+/).filter(Boolean);
+// V8 flags of every service process (issue 20, memory; KEPU_NODE_FLAGS replaces them): node-flags.mjs.
+const nodeFlags = serviceNodeFlags;
 
 /** One supervised service: its ports, the process running it now, and how often it crashed lately. */
 class Service {
