@@ -132,7 +132,7 @@ try {
     }
   })().catch(() => undefined);
 
-  await ask("reset", "");
+  await ask("reset", "reset"); // the proxy answers; session 9 waited here for ever on an answer it never sent
   const ticksBefore = Object.fromEntries(Object.entries(processes).map(([name, pid]) => [name, pid ? cpuTicks([pid]) : 0]));
   const samplers = backendServices.map((name) => sampleRss(pids[name]!, 500));
   const workload = new Workload(clients, platform.clock);

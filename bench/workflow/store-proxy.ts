@@ -5,7 +5,7 @@
 // answers by reading the whole collection). Run as a child process (its CPU is its own, not the
 // services'), so the store operations one order life makes are counted, not guessed.
 //
-// Messages from the parent: "report" → the counts so far; "reset" → zero them.
+// Messages from the parent: "report" → the counts so far; "reset" → zero them (answered { reset: true }).
 // Started with: the upstream address as argv[2]; it sends { port } when it listens.
 import { createConnection, createServer, type Socket } from "node:net";
 import { BSON, type Document } from "mongodb";
@@ -110,6 +110,9 @@ server.listen(0, "127.0.0.1", () => {
 
 process.on("message", (message) => {
   if (message === "report") process.send?.({ counts: Object.fromEntries(counts) });
-  if (message === "reset") counts = new Map();
+  if (message === "reset") {
+    counts = new Map();
+    process.send?.({ reset: true });
+  }
 });
 process.on("disconnect", () => process.exit(0));
