@@ -41,12 +41,16 @@ function parts(met: Record<string, boolean>): string {
 
 /** One describer per result file, in the table's order. */
 export const describers: Record<string, (r: Result) => Row> = {
-  workflow: (r) => ({
-    what: `${n(r.params.orders)} whole order lives (点单 → 派单 → 接单 → activity → bookings → 签到 → summary → DELIVERED), ${n(r.params.concurrency)} in flight${when(r)}`,
-    figures: `${n(r.ordersPerSecond, 1)} lives/s; submitted → dashboard feed p50 ${ms(r.submittedToDashboardMs.p50)}, p99 ${ms(r.submittedToDashboardMs.p99)}`,
-    target: "≥ 100 lives/s; p99 ≤ 1 s (issue 20)",
-    met: parts({ "100/s": r.ordersPerSecond >= 100, p99: r.submittedToDashboardMs.p99 <= 1000 }),
-  }),
+  workflow: (r) => {
+    const feed = r.submittedToDashboardMs;
+    const measured = feed.samples > 0;
+    return {
+      what: `${n(r.params.lives)} whole order lives (点单 → 派单 → 接单 → activity → bookings → 签到 → summary → DELIVERED), ${n(r.params.concurrency)} in flight; baseline FerretDB's own _id ops/s and the store ops one life makes, same run${when(r)}`,
+      figures: `${n(r.delivered)} delivered, ${n(r.livesPerSecond, 2)} lives/s; ${n(r.baseline.opsPerLife.total, 1)} store ops per life → store floor ${n(r.baseline.floorLivesPerSecond, 1)} lives/s (ratio ${n(r.ratioToStoreFloor, 2)}); submitted → dashboard feed ${measured ? `p50 ${ms(feed.p50)}, p99 ${ms(feed.p99)}` : `not measured (0 of ${n(feed.submitted)} samples)`}`,
+      target: "≥ 100 lives/s; p99 ≤ 1 s (issue 20)",
+      met: parts({ "100/s": r.livesPerSecond >= 100, p99: measured && feed.p99 <= 1000 }),
+    };
+  },
   "booking-storm": (r) => ({
     what: `${n(r.params.residents)} residents, ${n(r.params.concurrency)} at once, ${n(r.params.seats)} seats, through the gateway's HTTP API; baseline a bare fastify hello in the same run${when(r)}`,
     figures: `${n(r.seated)} seated, ${n(r.outcomes.BOOKING_STATUS_WAITLISTED ?? 0)} waitlisted, ${n(r.outcomes.WAITLIST_FULL ?? 0)} told the waitlist is full; ${n(r.attemptsPerSecond)} attempts/s vs hello ${n(r.baseline.attemptsPerSecond)}/s = ${n(r.ratio, 2)}×; p99 ${ms(r.latencyMs.p99)}; CPU per attempt: ${perProcess(r.cpuMsPerAttempt, "ms")}`,
