@@ -12,8 +12,8 @@
 // gateway, whose gRPC client resends a call that could not reach them while they restart.
 //
 // Environment: KEPU_STATE (default <repo>/.kepu: logs/<service>.log, pids/<service>, supervisor.sock),
-// KEPU_FROM_SOURCE=1 (run src/main.ts with tsx instead of dist/main.js), KEPU_NODE_FLAGS (V8 flags, below); every other variable is
-// passed on to the services. Node built-ins only (and node-flags.mjs beside it).
+// KEPU_FROM_SOURCE=1 (run src/main.ts with tsx instead of dist/main.js), KEPU_NODE_FLAGS (the services'
+// V8 flags, node-flags.mjs); every other variable is passed on to the services. Node built-ins only (and node-flags.mjs beside it).
 import cluster from "node:cluster";
 import { spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync, rmSync, writeFileSync } from "node:fs";
@@ -36,15 +36,12 @@ const log = (level, msg, fields = {}) => process.stdout.write(`${JSON.stringify(
 
 // ---- the daemon -------------------------------------------------------------------------------
 
-// V8 flags of every service process (issue 20, memory; KEPU_NODE_FLAGS replaces them): node-flags.mjs.
-const nodeFlags = serviceNodeFlags;
-
 /** One supervised service: its ports, the process running it now, and how often it crashed lately. */
 class Service {
   constructor(name, httpPort, grpcPort) {
     Object.assign(this, { name, httpPort, grpcPort, process: undefined, crashes: 0, stopping: false });
     this.dir = join(repo, "services", name);
-    this.entry = process.env.KEPU_FROM_SOURCE === "1" ? { execArgv: [...nodeFlags, "--import", "tsx"], file: "src/main.ts" } : { execArgv: nodeFlags, file: "dist/main.js" };
+    this.entry = process.env.KEPU_FROM_SOURCE === "1" ? { execArgv: [...serviceNodeFlags, "--import", "tsx"], file: "src/main.ts" } : { execArgv: serviceNodeFlags, file: "dist/main.js" };
     this.env = { HTTP_PORT: String(httpPort), ...(grpcPort ? { GRPC_PORT: String(grpcPort) } : {}) };
   }
 

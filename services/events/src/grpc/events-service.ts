@@ -175,10 +175,14 @@ export function eventsService(activities: Activities, store: ActivityStore, seat
     async listMyBookings(request, context) {
       listScope("booking.own", context.actor); // residents only: their own bookings
       const residentId = context.actor!.id;
-      const { bookings, total } = request.pageSize > 0 ? await store.bookingsPageOf(residentId, Math.max(request.page, 0), Math.min(request.pageSize, 200)) : { bookings: await store.bookingsOf({ residentId }), total: 0 };
-      const byId = new Map<string, ActivityRecord | undefined>();
-      for (const b of bookings) if (!byId.has(b.activityId)) byId.set(b.activityId, await store.load(b.activityId));
-      return { bookings: bookings.map((b) => bookingMessage(b, byId.get(b.activityId))), total: request.pageSize > 0 ? total : bookings.length };
+      const { bookings, total } =
+        request.pageSize > 0
+          ? await store.bookingsPageOf(residentId, Math.max(request.page, 0), Math.min(request.pageSize, 200))
+          : await store.bookingsOf({ residentId }).then((all) => ({ bookings: all, total: all.length }));
+      // Each activity once, read side by side (by `_id`).
+      const activityIds = [...new Set(bookings.map((b) => b.activityId))];
+      const byId = new Map<string, ActivityRecord | undefined>(await Promise.all(activityIds.map(async (id) => [id, await store.load(id)] as const)));
+      return { bookings: bookings.map((b) => bookingMessage(b, byId.get(b.activityId))), total };
     },
     async getCheckInToken(request, context) {
       const booking = await store.booking(id(request.bookingId, "bookingId"));

@@ -112,6 +112,8 @@ export const params = <K extends string>(...names: K[]) => Type.Object(Object.fr
 export const strictObject = <P extends Record<string, TSchema>>(properties: P) => Type.Object(properties, { additionalProperties: false });
 
 export const maxPageSize = 200;
+/** The page size of a list asked for without one. */
+export const defaultPageSize = 50;
 /** page (from 0) + pageSize (at most 200) on every list. */
 export const paging = {
   page: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000, description: "页码，从 0 开始 / page number, from 0" })),
@@ -127,7 +129,7 @@ export const pageAskedFields = { page: { type: "integer" }, pageSize: { type: "i
  */
 export function paged<F extends string, T>(field: F, list: T[], key: (item: T) => string, query: { page?: number; pageSize?: number }) {
   const page = query.page ?? 0;
-  const pageSize = query.pageSize ?? 50;
+  const pageSize = query.pageSize ?? defaultPageSize;
   const sorted = [...list].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   return { [field]: sorted.slice(page * pageSize, (page + 1) * pageSize), page, pageSize, total: list.length } as { [K in F]: T[] } & { page: number; pageSize: number; total: number };
 }

@@ -5,7 +5,7 @@ import { Audience, Format, Theme } from "@kepu/contracts/common/v1/catalog_pb";
 import { Role } from "@kepu/contracts/common/v1/envelope_pb";
 import * as e from "@kepu/contracts/events/v1/service_pb";
 import { json, rpcOptions } from "../app.js";
-import { answers, dateTime, enumName, enumValue, fileAnswer, id, idempotencyHeader, pageAskedFields, pageFields, paged, paging, params, protoJson, protoJsonWith, secured, strictObject, text } from "../schemas.js";
+import { answers, dateTime, defaultPageSize, enumName, enumValue, fileAnswer, id, idempotencyHeader, pageAskedFields, pageFields, paged, paging, params, protoJson, protoJsonWith, secured, strictObject, text } from "../schemas.js";
 import { signedIn, type RouteOptions } from "./context.js";
 
 export const photoTypes = ["image/jpeg", "image/png", "image/webp"];
@@ -112,7 +112,7 @@ const activities: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { client
   });
   app.get("/api/v1/me/bookings", { schema: { tags, ...secured, querystring: strictObject(paging), response: answers(protoJsonWith(e.ListMyBookingsResponseSchema, pageAskedFields, ["page", "pageSize"])) } }, async (request) => {
     const caller = signedIn(request);
-    const [page, pageSize] = [request.query.page ?? 0, request.query.pageSize ?? 50];
+    const [page, pageSize] = [request.query.page ?? 0, request.query.pageSize ?? defaultPageSize];
     const res = await clients.events.listMyBookings({ page, pageSize }, rpcOptions(request, caller)); // the events service pages (issue 20)
     return { ...(json(e.ListMyBookingsResponseSchema, res) as object), page, pageSize };
   });
