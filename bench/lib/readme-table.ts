@@ -89,6 +89,17 @@ export const describers: Record<string, (r: Result) => Row> = {
       met: parts({ idle: under(150, r.rssMb.idle), "under load": under(300, r.rssMb.underLoadPeak) }),
     };
   },
+  store: (r) => {
+    const lean = r.ferretdb["kepu-ferretdb"];
+    const released = r.ferretdb.released;
+    const price = (p: Result) => `${n(p.engineCpuUsPerOp)} µs (${n(p.perSecond)}/s)`;
+    return {
+      what: `one operation by \`_id\` on ~1 KB order documents, ${n(r.params.inFlight)} in flight, priced in the engine's own CPU: kepu-ferretdb (patches/, -gc-percent 400) beside FerretDB as released, each on a fresh folder; baseline Redis SET / GET of the same documents, same run${when(r)}`,
+      figures: `kepu-ferretdb insert ${price(lean.insert)}, find ${price(lean.findById)}, update ${price(lean.updateById)}; released insert ${price(released.insert)}, find ${price(released.findById)}, update ${price(released.updateById)}; Redis set ${price(r.baseline.set)}, get ${price(r.baseline.get)}`,
+      target: "none of its own: the price that bounds the workflow, booking-storm and stats-replay targets (issue 20)",
+      met: "—",
+    };
+  },
   "query-side": (r) => {
     const [small, large] = [r.runs[0], r.runs.at(-1)];
     const p50 = (run: Result, key: string) => ms(run.readMs[key].p50);
