@@ -213,6 +213,7 @@ export class Activities {
       participants: 0,
       uniqueParticipants: 0,
       serviceHours: 0,
+      hoursRecorded: [],
       startsAt,
       itemResourceIds: resources,
       version: 0,
@@ -261,7 +262,7 @@ export class Activities {
     const activityId = `act-${uuidv7()}`;
     const sessions = draft.sessions.map((s, i) => ({ ...s, sessionId: `${activityId}-s${i + 1}` }));
     const startsAt = sessions.reduce((min, s) => (s.startsAt < min ? s.startsAt : min), sessions[0]!.startsAt);
-    const activity: ActivityRecord = { ...draft, activityId, sessions, status: "SCHEDULED", summaryFiled: false, participants: 0, uniqueParticipants: 0, serviceHours: 0, startsAt, version: 0 };
+    const activity: ActivityRecord = { ...draft, activityId, sessions, status: "SCHEDULED", summaryFiled: false, participants: 0, uniqueParticipants: 0, serviceHours: 0, hoursRecorded: [], startsAt, version: 0 };
     const listedResources = await this.registry.listed([...new Set(sessions.map((s) => s.resourceId).filter(Boolean))]);
     const command: ScheduleCommand = { kind: "schedule", activity, references: { listedResources }, history: recordsHistory(actor) };
     // The rules first (times, campaign, the 名录), so that a refused activity holds no venue.
@@ -457,16 +458,12 @@ export class Activities {
     if (!before) throw errors.notFound(input.activityId);
     requireAccess("hours.record", actor, activityFacts(before));
     const isMember = await this.registry.isMember(before.teamId || input.teamId, input.volunteerId);
-    await this.change(input.activityId, actor, cause, (activity) => {
+    const after = await this.change(input.activityId, actor, cause, (activity) => {
       requireAccess("hours.record", actor, activityFacts(activity));
       return { kind: "recordHours", ...input, confirmedBy: actor?.id ?? "", isMember };
     });
     const hours = serviceHours(input.startedAt, input.endedAt);
-    await this.store.hours.updateOne(
-      { _id: `${input.activityId}:${input.volunteerId}:${input.startedAt.toISOString()}` as never },
-      { $set: { activityId: input.activityId, volunteerId: input.volunteerId, hours } },
-      { upsert: true },
-    );
+    if (!after.hoursRecorded) await this.store.recordLegacyHours(input.activityId, input.volunteerId, input.startedAt, hours);
     return hours;
   }
 
@@ -518,11 +515,11 @@ export class Activities {
   /** Once held, the summary plus attendance (or why nobody came) complete the activity; dispatch turns this into DELIVERED. */
   async complete(activityId: string, walkIns: number, noAttendanceReason: string, actor: Actor | undefined, cause: Cause): Promise<ActivityRecord> {
     const attendees = await this.store.bookingsOf({ activityId });
-    const volunteers = await this.store.hours.find({ activityId }).toArray();
-    const volunteerHours = volunteers.map((v) => ({ volunteerId: String(v.volunteerId), hours: Number(v.hours ?? 0) }));
+    const before = await this.store.load(activityId);
+    const legacyHours = before && !before.hoursRecorded ? await this.store.legacyHoursOf(activityId) : [];
     return this.change(activityId, actor, cause, (activity) => {
       requireAccess("activity.organize", actor, activityFacts(activity));
-      return { kind: "complete", attendees, walkIns, noAttendanceReason, volunteerHours };
+      return { kind: "complete", attendees, walkIns, noAttendanceReason, volunteerHours: activity.hoursRecorded ?? legacyHours };
     });
   }
 

@@ -105,6 +105,21 @@ describe("the activity decider", () => {
     expect(decide(scheduled, { ...c.complete, noAttendanceReason: "x" }, after).events?.[0]).toMatchObject({ participants: 1, serviceHours: 2.5, volunteers: 1, noAttendanceReason: "" });
   });
 
+  it("keeps the hours recorded with the activity: one entry per volunteer and start, a second record of the same one replacing it", () => {
+    const kept = { ...activity, hoursRecorded: [] };
+    const once = decide(kept, c.recordHours, after).state!;
+    const again = decide(once, { ...c.recordHours, endedAt: at("2027-09-10T11:00:00") }, after).state!;
+    const other = decide(again, { ...c.recordHours, volunteerId: "vol-2" }, after).state!;
+    expect(once).toMatchObject({ serviceHours: 2.5, hoursRecorded: [{ volunteerId: "vol-1", hours: 2.5 }] });
+    expect(again).toMatchObject({ serviceHours: 2, hoursRecorded: [{ volunteerId: "vol-1", hours: 2 }] });
+    expect(other.hoursRecorded).toHaveLength(2);
+    expect(other.serviceHours).toBe(4.5);
+    // An activity from before entries were kept goes on adding up, and keeps none (its are stored apart).
+    const legacy = decide(activity, c.recordHours, after).state!;
+    expect(legacy.serviceHours).toBe(2.5);
+    expect(legacy.hoursRecorded).toBeUndefined();
+  });
+
   it("records when the summary was filed and whether it was after the campaign's due date (28 September 24:00 Beijing)", () => {
     const onTime = decide(activity, c.fileSummary, at("2027-09-28T23:30:00"));
     expect(onTime.state).toMatchObject({ summaryFiled: true, summaryLate: false, summaryFiledAt: at("2027-09-28T23:30:00") });

@@ -25,6 +25,13 @@ export interface SessionRecord {
   capacity: number;
 }
 
+/** One volunteer's hours on one occasion of an activity. */
+export interface RecordedHours {
+  volunteerId: string;
+  startedAt: Date;
+  hours: number;
+}
+
 export type ActivityStatusName = "SCHEDULED" | "COMPLETED" | "CANCELLED";
 
 export interface ActivityRecord {
@@ -52,6 +59,12 @@ export interface ActivityRecord {
   participants: number;
   uniqueParticipants: number;
   serviceHours: number;
+  /**
+   * 志愿服务时长 recorded for it, one entry per volunteer and start (a second record of the same
+   * one replaces it), so completion reads them with the activity instead of searching a collection.
+   * Absent on activities scheduled before it existed: theirs are in the service_hours collection.
+   */
+  hoursRecorded?: RecordedHours[];
   /** Why nobody is counted, when it was completed with no attendance. */
   noAttendanceReason?: string;
   startsAt: Date;
@@ -198,8 +211,11 @@ export function evolveActivity(state: ActivityRecord, event: ActivityEvent): Act
   switch (event.kind) {
     case "ActivityScheduled":
       return event.activity;
-    case "ServiceHoursRecorded":
-      return { ...state, serviceHours: state.serviceHours + event.hours };
+    case "ServiceHoursRecorded": {
+      if (!state.hoursRecorded) return { ...state, serviceHours: state.serviceHours + event.hours };
+      const hoursRecorded = withHours(state.hoursRecorded, { volunteerId: event.volunteerId, startedAt: event.startedAt, hours: event.hours });
+      return { ...state, hoursRecorded, serviceHours: hoursRecorded.reduce((sum, entry) => sum + entry.hours, 0) };
+    }
     case "SummaryFiled":
       return { ...state, summaryFiled: true, summaryFiledAt: event.filedAt, summaryLate: event.late };
     case "ActivityRegisteredToCampaign":
@@ -212,4 +228,10 @@ export function evolveActivity(state: ActivityRecord, event: ActivityEvent): Act
     case "ActivityRated":
       return state;
   }
+}
+
+/** The entries with `entry` in place of the same volunteer's record of the same start, if any. */
+function withHours(entries: readonly RecordedHours[], entry: RecordedHours): RecordedHours[] {
+  const same = (other: RecordedHours) => other.volunteerId === entry.volunteerId && other.startedAt.getTime() === entry.startedAt.getTime();
+  return [...entries.filter((other) => !same(other)), entry];
 }

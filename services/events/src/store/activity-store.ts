@@ -36,7 +36,7 @@ export interface ActivityQuery {
 export class ActivityStore {
   readonly activities: Collection<Document>;
   readonly bookings: Collection<Document>;
-  readonly hours: Collection<Document>;
+  private readonly hours: Collection<Document>;
   readonly summaries: Collection<Document>;
   readonly photos: Collection<Document>;
   /** The seats each ordering community holds on a merge group's activity (written by merged-activity.ts). */
@@ -88,6 +88,17 @@ export class ActivityStore {
     await this.bookings.createIndex({ outboxCount: 1 });
     await this.conflicts.createIndex({ outboxCount: 1 });
     await this.hours.createIndex({ activityId: 1 });
+  }
+
+  /** Hours of an activity scheduled before activities kept their own (`hoursRecorded`). */
+  async recordLegacyHours(activityId: string, volunteerId: string, startedAt: Date, hours: number): Promise<void> {
+    await this.hours.updateOne({ _id: `${activityId}:${volunteerId}:${startedAt.toISOString()}` as never }, { $set: { activityId, volunteerId, hours } }, { upsert: true });
+  }
+
+  /** Those hours, read back for its completion: a search of the collection, for old activities only. */
+  async legacyHoursOf(activityId: string): Promise<{ volunteerId: string; hours: number }[]> {
+    const docs = await this.hours.find({ activityId }).toArray();
+    return docs.map((doc) => ({ volunteerId: String(doc.volunteerId), hours: Number(doc.hours ?? 0) }));
   }
 
   async load(activityId: string): Promise<ActivityRecord | undefined> {
