@@ -55,6 +55,7 @@ const timers = [
   { where: "services/dispatch/src/timers.ts", what: "dispatch timers (order deadlines)", intervalMs: "5,000 (TIMER_INTERVAL_MS)" },
   { where: "services/gateway/src/http/sse.ts", what: "SSE heartbeat, per open stream only", intervalMs: "15,000" },
   { where: "mongodb driver", what: "server monitor heartbeat per client", intervalMs: "10,000 (heartbeatFrequencyMS default)" },
+  { where: "mongodb driver, cmap/connection_pool.js (every client)", what: "ensureMinPoolSize: keeps minPoolSize (0 here) and prunes idle-expired connections (no maxIdleTimeMS here)", intervalMs: "100 for ever before (~2 ms CPU a second per idle client) → none when both are 0 (patches/mongodb@6.20.0.patch, session 11)" },
   { where: "Kafka (KRaft)", what: "controller NoOp record when the metadata log is idle (metadata.max.idle.interval.ms)", intervalMs: "500 default → 5,000 after" },
   { where: "Kafka (KRaft)", what: "broker heartbeat to the controller (broker.heartbeat.interval.ms)", intervalMs: "2,000 default" },
   { where: "Redis", what: "serverCron (hz)", intervalMs: "100 (hz 10) default → hz 1 … dynamic-hz raises it with clients" },
