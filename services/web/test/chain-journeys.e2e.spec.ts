@@ -8,7 +8,7 @@
 // typed one lands in the chain. Screenshots in test-artifacts/chain-journeys/.
 import { mkdirSync } from "node:fs";
 import { Redis } from "ioredis";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OrgKind, Theme } from "@kepu/contracts/common/v1/catalog_pb";
 import { Role } from "@kepu/contracts/common/v1/envelope_pb";
@@ -115,6 +115,21 @@ async function ask(page: Page, rowText: string, button: string) {
     }, { timeout: 30_000 })
     .toBe(1);
 }
+/**
+ * Clicks a row's button until `shown` is on the page. A click on a freshly rendered list can be
+ * swallowed (CI, 2 Dec, load 7); the button is clicked only while it is enabled, so an action in
+ * flight (its button loading) is never sent twice.
+ */
+async function clickUntil(page: Page, rowText: string, button: string, shown: Locator) {
+  await expect
+    .poll(async () => {
+      if (await shown.isVisible()) return true;
+      const action = row(page, rowText).locator(button);
+      if (await action.isEnabled().catch(() => false)) await action.click({ timeout: 2_000 }).catch(() => undefined);
+      return shown.isVisible();
+    }, { timeout: 30_000 })
+    .toBe(true);
+}
 /** Confirms a dialog with no reason (refused in the browser, naming the field), then with one. */
 async function confirmWithReason(page: Page, refusal: string, reason: string, name: string) {
   await dialog(page).locator(".confirm-reason").click();
@@ -148,8 +163,7 @@ describe("the order-chain page and the confirmations (issue 17)", () => {
     // 接单: the leader's schedule shows the activity without a reload.
     const leaderPage = await pageWith(leader, "/team/inbox");
     await open(leaderPage, "健康养生讲座");
-    await row(leaderPage, "健康养生讲座").locator(".do-accept").click();
-    await leaderPage.getByText("已接单").filter({ visible: true }).first().waitFor(); // the schedule's status filter lists 已接单 too, hidden
+    await clickUntil(leaderPage, "健康养生讲座", ".do-accept", leaderPage.getByText("已接单").filter({ visible: true }).first()); // the schedule's status filter lists 已接单 too, hidden
     await leaderPage.locator(".schedule .el-table__row").filter({ hasText: "健康养生讲座" }).waitFor({ timeout: 25_000 });
     await shot(leaderPage, "1-leader-schedule-after-accept.png");
 
