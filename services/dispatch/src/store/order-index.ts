@@ -5,7 +5,9 @@
 //   - a save adds the order to its new keys BEFORE the store's write and takes it out of the keys
 //     it left AFTER, so a crash in between leaves only extra entries;
 //   - a read re-checks each order against the list's filter, drops (and removes) the extra ones and
-//     reads further ids when the page came up short;
+//     reads further ids when the page came up short — removes them only if no write of that order
+//     came since it looked (a write mark each save moves on), or it could take out an entry that a
+//     save it raced had just put back;
 //   - the `index-built` marker is set by a rebuild (one scan of the store); when it is missing
 //     (Redis lost its data, or the first start on older data) the next read rebuilds, and reads
 //     meanwhile wait for it. No start needs a scan otherwise.
@@ -21,6 +23,15 @@ import { intersectionKeys, listKeysOf, matchesQuery, planList, ratedKeyOf, withS
 import type { OrderQuery } from "./order-store.js";
 
 type Pipeline = ReturnType<Redis["pipeline"]>;
+
+/** Seconds a write's mark lives: the race it guards lasts milliseconds. */
+const writeMarkSeconds = 60;
+/**
+ * ZREM of a stale entry, unless the order was written since the reader looked (its write mark
+ * changed): the read that found it stale may have read the document just before that write, and
+ * the write's own `added` may already have put the entry back.
+ */
+const zremUnlessWritten = "if (redis.call('GET', KEYS[2]) or '') == ARGV[2] then return redis.call('ZREM', KEYS[1], ARGV[1]) end return 0";
 
 /** The fields the index reads from a stored order (the rebuild's projection). */
 export const indexedFields = { status: 1, requesterId: 1, communityPath: 1, invitedTeamIds: 1, declinedTeamIds: 1, acceptedTeamId: 1, rating: 1, submittedAt: 1, dueAt: 1 } as const;
@@ -74,7 +85,17 @@ export class OrderIndex {
    * its deadline). Many at once (an import; the bench's seeding) cost one pipeline, one ZADD per key.
    */
   async adding(...orders: IndexedOrder[]): Promise<void> {
-    await run(this.addAll(orders));
+    await run(this.marked(orders, this.addAll(orders)));
+  }
+
+  private writeMark(orderId: string): string {
+    return `${this.prefix}order-written:${orderId}`; // beside the index keys, not among them (a rebuild writes none)
+  }
+
+  /** Each order's write mark moved on, in the same pipeline as its entries (see zremUnlessWritten). */
+  private marked(orders: IndexedOrder[], pipeline: Pipeline): Pipeline {
+    for (const { orderId } of orders) pipeline.incr(this.writeMark(orderId)).expire(this.writeMark(orderId), writeMarkSeconds);
+    return pipeline;
   }
 
   /**
@@ -83,7 +104,7 @@ export class OrderIndex {
    * document and dropped the new entries as stale.
    */
   async added(before: IndexedOrder | undefined, after: IndexedOrder): Promise<void> {
-    const pipeline = this.addAll([after], this.redis.multi());
+    const pipeline = this.marked([after], this.addAll([after], this.redis.multi()));
     const now = new Set(listKeysOf(after));
     for (const key of before ? listKeysOf(before) : []) if (!now.has(key)) pipeline.zrem(this.key(key), after.orderId);
     const rated = ratedKeyOf(after);
@@ -195,6 +216,7 @@ export class OrderIndex {
     while (docs.length < query.pageSize && from < total - stale) {
       const ids = await range(from, query.pageSize - docs.length);
       if (ids.length === 0) break;
+      const marks = await this.redis.mget(ids.map((id) => this.writeMark(id))); // before the documents are read
       const found = await Promise.all(ids.map(read));
       const drop = this.redis.pipeline();
       let dropped = 0;
@@ -203,7 +225,7 @@ export class OrderIndex {
         dropped++;
         // Out of the keys its order is no longer in (the set being paged among them), so the ids after it move up.
         const current = doc ? new Set(listKeysOf(indexedOf(doc)).map((k) => this.key(k))) : new Set<string>();
-        for (const key of sources) if (!current.has(key)) drop.zrem(key, ids[i]!);
+        for (const key of sources) if (!current.has(key)) drop.eval(zremUnlessWritten, 2, key, this.writeMark(ids[i]!), ids[i]!, marks[i] ?? "");
       });
       if (dropped > 0) await run(drop);
       stale += dropped;
