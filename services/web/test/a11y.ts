@@ -22,13 +22,14 @@ interface Violation {
 async function axeRun(page: Page): Promise<{ violations: string[]; moved: boolean }> {
   if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ path: axeScript });
   const { violations, moved } = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: Violation[] }> } }).axe;
+    const axe = (window as unknown as { axe: { run: (context: object, options: object) => Promise<{ violations: Violation[] }> } }).axe;
     let began = false;
     const note = () => (began = true);
     const kinds = ["transitionrun", "animationstart"] as const;
     for (const kind of kinds) document.addEventListener(kind, note, true);
     try {
-      const { violations } = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] }, resultTypes: ["violations"] });
+      // Not what Vue is taking away (a toast's leave transition: its colours are halfway; CI, 2 December, contrast 1.x).
+      const { violations } = await axe.run({ exclude: [['[class*="-leave-active"]']] }, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] }, resultTypes: ["violations"] });
       return { moved: began, violations: violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, html: n.html.slice(0, 160), failureSummary: n.failureSummary })) })) };
     } finally {
       for (const kind of kinds) document.removeEventListener(kind, note, true);
