@@ -20,7 +20,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import { MongoClient, type Collection } from "mongodb";
-import { cpuWindow, listenerPid } from "../lib/cpu.js";
+import { listenerPid } from "../lib/cpu.js";
+import { priced as pricedOps, type Priced } from "../lib/priced.js";
 import { writeResult } from "../lib/report.js";
 
 const ops = Number(process.env.BENCH_OPS ?? 5_000);
@@ -53,40 +54,8 @@ const order = (i: number): OrderLike => ({
   createdAt: new Date(),
 });
 
-interface Priced {
-  perSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  engineCpuUsPerOp: number;
-  loadGeneratorCpuUsPerOp: number;
-}
-
 /** `ops` calls of `one`, `inFlight` at a time, priced in the engine's CPU. */
-async function priced(enginePid: number, one: (i: number) => Promise<unknown>): Promise<Priced> {
-  const latencies: number[] = [];
-  let next = 0;
-  const cpu = cpuWindow({ engine: enginePid });
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: inFlight }, async () => {
-      for (let i = next++; i < ops; i = next++) {
-        const at = performance.now();
-        await one(i);
-        latencies.push(performance.now() - at);
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  const used = cpu();
-  latencies.sort((a, b) => a - b);
-  return {
-    perSecond: round(ops / seconds),
-    p50Ms: round(latencies[Math.floor(ops * 0.5)]!, 2),
-    p99Ms: round(latencies[Math.floor(ops * 0.99)]!, 2),
-    engineCpuUsPerOp: round((used.engine! * 1000) / ops),
-    loadGeneratorCpuUsPerOp: round((used["load generator (this process)"]! * 1000) / ops),
-  };
-}
+const priced = (enginePid: number, one: (i: number) => Promise<unknown>) => pricedOps(enginePid, ops, inFlight, one);
 
 async function ferretdb(pid: number, mongoUrl: string): Promise<Record<string, Priced>> {
   const client = await MongoClient.connect(mongoUrl, { maxPoolSize: inFlight * 2 });

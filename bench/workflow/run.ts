@@ -28,6 +28,7 @@ import { Role } from "@kepu/contracts/common/v1/envelope_pb";
 import { Platform, backendServices } from "@kepu/faults/platform";
 import { city, connectClients, seedPlaces, Workload, type Journey } from "@kepu/faults/workload";
 import { TestEngines, uniquePrefix, waitFor } from "@kepu/testkit";
+import { priced } from "../lib/priced.js";
 import { percentiles, writeResult } from "../lib/report.js";
 import { rssMb, sampleRss } from "../lib/rss.js";
 import { cpuTicks, ticksPerSecond, topSelfFrames } from "./processes.js";
@@ -72,21 +73,12 @@ async function measureStore(): Promise<StoreRates & { ferretCpuMsPerOp?: number 
   const collection = client.db(`${engines.prefix}bench_store`).collection<{ _id: string }>("docs");
   const ferret = enginePid("ferretdb");
   const doc = (i: number) => ({ _id: `d${i}`, version: 1, status: "SUBMITTED", title: `健康讲座 ${i}`, outbox: [], outboxCount: 0, pad: "x".repeat(600) });
-  const timed = async (what: (i: number) => Promise<unknown>) => {
-    let next = 0;
-    const started = performance.now();
-    await Promise.all(Array.from({ length: 16 }, async () => {
-      for (let i = next++; i < storeOps; i = next++) await what(i);
-    }));
-    return round(storeOps / ((performance.now() - started) / 1000), 0);
-  };
   try {
-    const ticks = ferret ? cpuTicks([ferret]) : 0;
-    const insertPerSecond = await timed((i) => collection.insertOne(doc(i)));
-    const updatePerSecond = await timed((i) => collection.updateOne({ _id: `d${i}` }, { $set: { status: "DISPATCHED" }, $inc: { version: 1 } }));
-    const findPerSecond = await timed((i) => collection.findOne({ _id: `d${i}` }));
-    const ferretCpuMsPerOp = ferret ? round((((cpuTicks([ferret]) - ticks) / ticksPerSecond) * 1000) / (3 * storeOps), 3) : undefined;
-    return { insertPerSecond, updatePerSecond, findPerSecond, ferretCpuMsPerOp };
+    const insert = await priced(ferret, storeOps, 16, (i) => collection.insertOne(doc(i)));
+    const update = await priced(ferret, storeOps, 16, (i) => collection.updateOne({ _id: `d${i}` }, { $set: { status: "DISPATCHED" }, $inc: { version: 1 } }));
+    const find = await priced(ferret, storeOps, 16, (i) => collection.findOne({ _id: `d${i}` }));
+    const ferretCpuMsPerOp = ferret ? round((insert.engineCpuUsPerOp + update.engineCpuUsPerOp + find.engineCpuUsPerOp) / 3 / 1000, 3) : undefined;
+    return { insertPerSecond: insert.perSecond, updatePerSecond: update.perSecond, findPerSecond: find.perSecond, ferretCpuMsPerOp };
   } finally {
     await client.db(`${engines.prefix}bench_store`).dropDatabase().catch(() => undefined);
     await client.close();
