@@ -9,9 +9,9 @@ import { createLogger } from "@kepu/log";
 import { TestEngines, uniquePrefix, waitFor } from "@kepu/testkit";
 import { writeResult } from "../lib/report.js";
 
-const messages = Number(process.env.BENCH_MESSAGES ?? 20_000);
+const messages = Number(process.env.BENCH_MESSAGES ?? 100_000);
 const batch = 500;
-const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const body = randomBytes(1024);
 const logger = createLogger({ service: "bench-bus", level: "warn" });
 const engines = new TestEngines(uniquePrefix("benchbus"));

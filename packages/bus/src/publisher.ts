@@ -16,11 +16,7 @@ export function toOutgoing(topic: string, envelope: EventEnvelope, key = envelop
     topic,
     key,
     value: encodeEnvelope(envelope),
-    headers: {
-      "kepu-type": envelope.type,
-      "kepu-event-id": envelope.eventId,
-      "kepu-correlation-id": envelope.correlationId,
-    },
+    headers: {},
   };
 }
 
