@@ -29,3 +29,5 @@ export async function execPipeline(pipeline: Pipeline): Promise<unknown[]> {
   if (failed) throw failed[0];
   return results.map(([, value]) => value);
 }
+
+export { WriteMarks } from "./write-marks.js";

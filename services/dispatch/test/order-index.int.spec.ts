@@ -146,6 +146,20 @@ describe("the order index (dispatch's lists without a scan)", () => {
     expect(Number(await redis.zscore(`${keyPrefix}orders:due`, String(notDue._id)))).toBe((notDue.dueAt as Date).getTime());
   });
 
+  it("keeps a deadline a save moved earlier while the sweep was looking at the old one", async () => {
+    const id = String((await db.collection("orders").findOne({ dueAt: { $gt: now } }))!._id);
+    const stored = (await indexed.load(id, { fresh: true }))!;
+    await redis.zadd(`${keyPrefix}orders:due`, t0, id); // to be looked at early
+    // The sweep reads the old deadline (not due); the save of an earlier one lands before the sweep re-scores.
+    const raced = async (orderId: string) => {
+      const doc = await db.collection("orders").findOne({ _id: orderId as never });
+      if (orderId === id) expect(await indexed.save(stored, { ...stored.state, dueAt: new Date(now.getTime() - 60_000), version: stored.state.version + 1 }, [], [])).toBe("saved");
+      return doc;
+    };
+    expect(await index.due(now, 1_000, raced)).not.toContain(id);
+    expect(await indexed.due(now, 1_000)).toContain(id); // the next sweep: due, not pushed back to the old deadline
+  });
+
   it("counts each team's work for the suggestions as the scan does", async () => {
     expect(await indexed.teamCounts([...teams, "team-none"])).toEqual(await scanning.teamCounts([...teams, "team-none"]));
   });

@@ -2,7 +2,7 @@
 // same answers as the store's scans, pages included; an entry left by a write that never reached
 // the store (a crash between the two) dropped on read and removed; a rebuild from the store when
 // the `built` marker is gone (Redis lost its data).
-import { MongoClient } from "mongodb";
+import { MongoClient, type Document } from "mongodb";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestEngines, uniquePrefix } from "@kepu/testkit";
@@ -196,6 +196,32 @@ describe("the activity index (activities in a subtree)", () => {
     expect(answer(page).ids).toEqual(cancelled.activities.slice(0, 7).map((a) => a.activityId));
     expect(await redis.zscore(`${keyPrefix}activities:status:CANCELLED`, scheduled.activityId)).toBeNull();
     expect(await redis.zscore(`${keyPrefix}activities:status:CANCELLED`, "act-ghost-2")).toBeNull();
+    await expectSameAsScan(some);
+  });
+
+  it("keeps a moved activity in its new lists when a read between the index's write and the store's saw the old document", async () => {
+    const before = (await indexed.load("act-009"))!;
+    const moved: ActivityRecord = { ...before, teamId: "t-race", version: before.version + 1 };
+    let landed = false;
+    // The reader reads the old document; the write then lands (the store, then the index's `added`)
+    // before the reader's repair of the entry it took for stale.
+    class RacedIndex extends ActivityIndex {
+      protected override async read(id: string): Promise<Document | null> {
+        const doc = await super.read(id);
+        if (id === moved.activityId && !landed) {
+          landed = true;
+          await db.collection("activities").updateOne({ _id: id as never }, { $set: { teamId: moved.teamId, version: moved.version } });
+          await activityIndex.added(before, moved);
+        }
+        return doc;
+      }
+    }
+    const raced = new RacedIndex(redis, db.collection("activities"), keyPrefix);
+    await raced.adding(before, moved);
+    // Its first read was the old team's; the write's mark moved meanwhile, so the entry stays and the page's second read finds it.
+    expect((await raced.list(query({ teamId: "t-race" }))).docs.map((doc) => doc._id)).toEqual(["act-009"]);
+    expect(landed).toBe(true);
+    expect(answer(await indexed.list(query({ teamId: "t-race" }))).ids).toEqual(["act-009"]);
     await expectSameAsScan(some);
   });
 

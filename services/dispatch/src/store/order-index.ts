@@ -6,7 +6,7 @@
 //     it left AFTER, so a crash in between leaves only extra entries;
 //   - a read re-checks each order against the list's filter, drops (and removes) the extra ones and
 //     reads further ids when the page came up short — removes them only if no write of that order
-//     came since it looked (a write mark each save moves on), or it could take out an entry that a
+//     came since it looked (a write mark each save moves on, @kepu/redis WriteMarks), or it could take out an entry that a
 //     save it raced had just put back;
 //   - the `index-built` marker is set by a rebuild (one scan of the store); when it is missing
 //     (Redis lost its data, or the first start on older data) the next read rebuilds, and reads
@@ -18,20 +18,11 @@ import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { Collection, Document } from "mongodb";
 import { OrderStatus } from "@kepu/contracts/dispatch/v1/events_pb";
-import { execPipeline as run } from "@kepu/redis";
+import { execPipeline as run, WriteMarks } from "@kepu/redis";
 import { intersectionKeys, listKeysOf, matchesQuery, planList, ratedKeyOf, withStatus, type IndexedOrder } from "./order-keys.js";
 import type { OrderQuery } from "./order-store.js";
 
 type Pipeline = ReturnType<Redis["pipeline"]>;
-
-/** Seconds a write's mark lives: the race it guards lasts milliseconds. */
-const writeMarkSeconds = 60;
-/**
- * ZREM of a stale entry, unless the order was written since the reader looked (its write mark
- * changed): the read that found it stale may have read the document just before that write, and
- * the write's own `added` may already have put the entry back.
- */
-const zremUnlessWritten = "if (redis.call('GET', KEYS[2]) or '') == ARGV[2] then return redis.call('ZREM', KEYS[1], ARGV[1]) end return 0";
 
 /** The fields the index reads from a stored order (the rebuild's projection). */
 export const indexedFields = { status: 1, requesterId: 1, communityPath: 1, invitedTeamIds: 1, declinedTeamIds: 1, acceptedTeamId: 1, rating: 1, submittedAt: 1, dueAt: 1 } as const;
@@ -64,13 +55,16 @@ export interface TeamCounts {
 
 export class OrderIndex {
   private building: Promise<number> | undefined;
+  private readonly marks: WriteMarks;
 
   constructor(
     private readonly redis: Redis,
     private readonly orders: Collection<Document>,
     /** Key prefix, e.g. `<KEPU_PREFIX>kepu:dispatch:`. */
     private readonly prefix: string,
-  ) {}
+  ) {
+    this.marks = new WriteMarks(redis, `${prefix}order-written:`);
+  }
 
   private key(suffix: string): string {
     return `${this.prefix}orders:${suffix}`;
@@ -88,13 +82,9 @@ export class OrderIndex {
     await run(this.marked(orders, this.addAll(orders)));
   }
 
-  private writeMark(orderId: string): string {
-    return `${this.prefix}order-written:${orderId}`; // beside the index keys, not among them (a rebuild writes none)
-  }
-
-  /** Each order's write mark moved on, in the same pipeline as its entries (see zremUnlessWritten). */
+  /** Each order's write mark moved on, in the same pipeline as its entries (see WriteMarks). */
   private marked(orders: IndexedOrder[], pipeline: Pipeline): Pipeline {
-    for (const { orderId } of orders) pipeline.incr(this.writeMark(orderId)).expire(this.writeMark(orderId), writeMarkSeconds);
+    for (const { orderId } of orders) this.marks.moveOn(pipeline, orderId);
     return pipeline;
   }
 
@@ -216,7 +206,7 @@ export class OrderIndex {
     while (docs.length < query.pageSize && from < total - stale) {
       const ids = await range(from, query.pageSize - docs.length);
       if (ids.length === 0) break;
-      const marks = await this.redis.mget(ids.map((id) => this.writeMark(id))); // before the documents are read
+      const marks = await this.marks.read(ids); // before the documents are read
       const found = await Promise.all(ids.map(read));
       const drop = this.redis.pipeline();
       let dropped = 0;
@@ -225,7 +215,7 @@ export class OrderIndex {
         dropped++;
         // Out of the keys its order is no longer in (the set being paged among them), so the ids after it move up.
         const current = doc ? new Set(listKeysOf(indexedOf(doc)).map((k) => this.key(k))) : new Set<string>();
-        for (const key of sources) if (!current.has(key)) drop.eval(zremUnlessWritten, 2, key, this.writeMark(ids[i]!), ids[i]!, marks[i] ?? "");
+        for (const key of sources) if (!current.has(key)) this.marks.removeUnlessWritten(drop, key, ids[i]!, marks[i]!);
       });
       if (dropped > 0) await run(drop);
       stale += dropped;
@@ -242,13 +232,14 @@ export class OrderIndex {
     await this.ready();
     const due: string[] = [];
     const ids = await this.redis.zrangebyscore(this.key("due"), "-inf", now.getTime(), "LIMIT", 0, limit);
+    const marks = await this.marks.read(ids); // a save meanwhile may have moved the deadline earlier: it wins
     const docs = await Promise.all(ids.map(read));
     const fix = this.redis.pipeline();
     docs.forEach((doc, i) => {
       const dueAt = (doc?.dueAt as Date | null | undefined) ?? null;
       if (dueAt && dueAt.getTime() <= now.getTime()) due.push(ids[i]!);
-      else if (dueAt) fix.zadd(this.key("due"), "XX", dueAt.getTime(), ids[i]!);
-      else fix.zrem(this.key("due"), ids[i]!);
+      else if (dueAt) this.marks.rescoreUnlessWritten(fix, this.key("due"), ids[i]!, dueAt.getTime(), marks[i]!);
+      else this.marks.removeUnlessWritten(fix, this.key("due"), ids[i]!, marks[i]!);
     });
     if (fix.length > 0) await run(fix);
     return due;

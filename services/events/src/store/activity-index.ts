@@ -6,14 +6,16 @@
 //     out of the keys its old state was in AFTER (adding the new ones again, which repairs a read's
 //     removal of an id whose first write was still in flight);
 //   - a read re-checks each activity against the query, drops (and removes) the ids that no
-//     longer match or are gone, and reads further ids when the page came up short;
+//     longer match or are gone, and reads further ids when the page came up short — repairing an
+//     entry only if no write of that activity came since it looked (its write mark, @kepu/redis's
+//     WriteMarks), or it could take out an entry that a write it raced had just put back;
 //   - the `built` marker is set by a rebuild (one scan); when it is missing, reads wait for one.
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { Collection, Document } from "mongodb";
 import { activityKeysOf, matchesActivity, planActivities, type IndexedActivity } from "./activity-keys.js";
 import type { ActivityQuery } from "./activity-store.js";
-import { execPipeline as run } from "@kepu/redis";
+import { execPipeline as run, WriteMarks } from "@kepu/redis";
 import { SortedIndex, type Pipeline } from "./sorted-index.js";
 
 const indexedOf = (doc: Document): IndexedActivity => ({
@@ -28,6 +30,7 @@ const indexedOf = (doc: Document): IndexedActivity => ({
 
 export class ActivityIndex extends SortedIndex {
   protected readonly builtKey = "index-built";
+  private readonly marks: WriteMarks;
 
   constructor(
     redis: Redis,
@@ -38,6 +41,7 @@ export class ActivityIndex extends SortedIndex {
     private readonly settleMs = 30_000,
   ) {
     super(redis, activities, `${prefix}activities:`, { status: 1, teamId: 1, campaignId: 1, theme: 1, startsAt: 1, "place.path": 1 });
+    this.marks = new WriteMarks(redis, `${prefix}activity-written:`);
   }
 
   protected addTo(pipeline: Pipeline, doc: Document): void {
@@ -53,13 +57,14 @@ export class ActivityIndex extends SortedIndex {
    */
   async adding(before: IndexedActivity | undefined, after: IndexedActivity): Promise<void> {
     const pipeline = this.redis.multi().zadd(this.key("pending"), Date.now(), pendingOf(before, after));
+    this.marks.moveOn(pipeline, after.activityId);
     this.addTo(pipeline, { ...after, _id: after.activityId });
     await run(pipeline);
   }
 
   /** After the store's write: out of the lists its old state was in and the new one is not; the note gone. */
   async added(before: IndexedActivity | undefined, after: IndexedActivity): Promise<void> {
-    const pipeline = this.redis.multi();
+    const pipeline = this.marks.moveOn(this.redis.multi(), after.activityId);
     const now = new Set(activityKeysOf(after));
     for (const key of before ? activityKeysOf(before) : []) if (!now.has(key)) pipeline.zrem(this.key(key), after.activityId);
     this.addTo(pipeline, { ...after, _id: after.activityId });
@@ -74,9 +79,10 @@ export class ActivityIndex extends SortedIndex {
     const repair = this.redis.multi();
     for (const note of notes) {
       const { id, keys } = JSON.parse(note) as { id: string; keys: string[] };
+      const [mark] = await this.marks.read([id]);
       const doc = await this.read(id);
       const current = new Set(doc ? activityKeysOf(indexedOf(doc)) : []);
-      for (const key of keys) if (!current.has(key)) repair.zrem(this.key(key), id);
+      for (const key of keys) if (!current.has(key)) this.marks.removeUnlessWritten(repair, this.key(key), id, mark!);
       if (doc) this.addTo(repair, doc);
       repair.zrem(this.key("pending"), note);
     }
@@ -111,6 +117,7 @@ export class ActivityIndex extends SortedIndex {
     const max = query.to ? query.to.getTime() : "+inf";
     for (let attempt = 0; ; attempt++) {
       const [total, ids] = (await run(this.redis.pipeline().zcount(source, min, max).zrange(source, min, max, "BYSCORE", "LIMIT", query.page * query.pageSize, query.pageSize))) as [number, string[]];
+      const marks = await this.marks.read(ids); // before the documents are read
       const found = await Promise.all(ids.map((id) => this.read(id)));
       const docs = found.filter((doc): doc is Document => doc !== null && matchesActivity(indexedOf(doc), query));
       if (docs.length === ids.length || attempt === 2) return { docs, total: total - (ids.length - docs.length) };
@@ -121,9 +128,10 @@ export class ActivityIndex extends SortedIndex {
         const activity = doc ? indexedOf(doc) : undefined;
         const current = new Set(activity ? activityKeysOf(activity).map((k) => this.key(k)) : []);
         const stays = keys.every((key) => current.has(key));
-        for (const key of keys) if (!current.has(key)) repair.zrem(key, id);
-        if (!stays && source !== keys[0]) repair.zrem(source, id);
-        if (activity && stays) for (const key of new Set([...keys, source])) repair.zadd(key, "XX", new Date(activity.startsAt).getTime(), id);
+        const mark = marks[i]!;
+        for (const key of keys) if (!current.has(key)) this.marks.removeUnlessWritten(repair, key, id, mark);
+        if (!stays && source !== keys[0]) repair.zrem(source, id); // the read's own intersection: no write adds to it
+        if (activity && stays) for (const key of new Set([...keys, source])) this.marks.rescoreUnlessWritten(repair, key, id, new Date(activity.startsAt).getTime(), mark);
       });
       await run(repair);
     }
