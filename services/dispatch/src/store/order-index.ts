@@ -6,8 +6,8 @@
 //     it left AFTER, so a crash in between leaves only extra entries;
 //   - a read re-checks each order against the list's filter, drops (and removes) the extra ones and
 //     reads further ids when the page came up short — removes them only if no write of that order
-//     came since it looked (a write mark each save moves on, @kepu/redis WriteMarks), or it could take out an entry that a
-//     save it raced had just put back;
+//     came since it looked (a write mark each save moves on: @kepu/redis's WriteMarks), or it could
+//     take out an entry that a save it raced had just put back;
 //   - the `index-built` marker is set by a rebuild (one scan of the store); when it is missing
 //     (Redis lost its data, or the first start on older data) the next read rebuilds, and reads
 //     meanwhile wait for it. No start needs a scan otherwise.
