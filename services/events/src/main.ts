@@ -93,8 +93,8 @@ for (const [name, index] of [["booking", bookingIndex], ["activity", activityInd
 gracefulShutdown(logger, [
   { name: "http", run: () => http.close() },
   { name: "grpc", run: () => rpc.stop() },
-  { name: "consumer", run: () => consumer.stop() },
-  { name: "registry consumer", run: () => registryNews.stop() },
+  // Together: each waits for its fetch in flight (up to the consumer's 2 s long poll).
+  { name: "consumers", run: () => Promise.all([consumer.stop(), registryNews.stop()]).then(() => undefined) },
   { name: "outbox relay", run: () => relay.stop() },
   { name: "engines", run: () => engines.close() },
 ]);

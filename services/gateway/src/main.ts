@@ -68,8 +68,8 @@ logger.info({ httpPort: config.HTTP_PORT }, "gateway ready");
 gracefulShutdown(logger, [
   { name: "http", run: () => app.close() },
   { name: "grpc clients", run: async () => Object.values(clients).forEach((c) => c.close()) },
-  { name: "org follower", run: () => follower.stop() },
-  { name: "menu follower", run: () => menuFollower.stop() },
+  // Together: each waits for its fetch in flight (up to the consumer's 2 s long poll).
+  { name: "org and menu followers", run: () => Promise.all([follower.stop(), menuFollower.stop()]).then(() => undefined) },
   { name: "outbox relay", run: () => relay.stop() },
   { name: "engines", run: () => engines.close() },
 ]);
