@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EventPublisher, newEvent, type EventEnvelope } from "@kepu/bus";
 import { calendar } from "@kepu/calendar";
 import { Role, type ActorSchema } from "@kepu/contracts/common/v1/envelope_pb";
-import { OrderAcceptedSchema, OrderDeclinedSchema, OrderDeliveredSchema, OrderDispatchedSchema, OrderRatedSchema, OrderSubmittedSchema } from "@kepu/contracts/dispatch/v1/events_pb";
+import { OrderAcceptedSchema, OrderCommunityMovedSchema, OrderDeclinedSchema, OrderDeliveredSchema, OrderDispatchedSchema, OrderEscalatedSchema, OrderPooledSchema, OrderRatedSchema, OrderSubmittedSchema } from "@kepu/contracts/dispatch/v1/events_pb";
 import { ActivityCompletedSchema, ActivityScheduledSchema, BookingCancelledSchema, BookingMadeSchema, BookingPromotedSchema, SummaryFiledSchema } from "@kepu/contracts/events/v1/events_pb";
 import { NotificationsService } from "@kepu/contracts/notifications/v1/service_pb";
 import { OrganizationRegisteredSchema, TeamRegisteredSchema } from "@kepu/contracts/registry/v1/events_pb";
@@ -212,6 +212,23 @@ describe("the notifications service", () => {
     expect(await smsTo(phone)).toHaveLength(1);
     controller.abort();
     await watching;
+  });
+
+  it("tells the new community's staff and the teams serving its new place once an order's community moved", async () => {
+    setClock(beijing10(6));
+    const moved = { orgId: "c-lianhua", path: ["sz", "sz-futian", "sz-futian-lianhua", "c-lianhua"], districtId: "sz-futian", streetId: "sz-futian-lianhua", communityId: "c-lianhua" };
+    await publisher.publish(engines.topic("dispatch"), twice([
+      event(OrderSubmittedSchema, { orderId: "o7", requesterId: "r7", request: { title: "防溺水安全课", community } }, "o7", 1, resident("r7")),
+      event(OrderCommunityMovedSchema, { orderId: "o7", community: moved, fromPath: community.path, reason: "红荔社区并入莲花社区" }, "o7", 2),
+      event(OrderEscalatedSchema, { orderId: "o7", toOrgId: "sz-futian-lianhua", reason: "超时未派单" }, "o7", 3),
+      event(OrderPooledSchema, { orderId: "o7", poolOrgId: "sz-futian" }, "o7", 4),
+    ]));
+    const aboutO7 = async (actor: MessageInitShape<typeof ActorSchema>) => (await inbox(actor)).notifications.filter((n) => n.orderId === "o7").map((n) => n.kind).sort();
+    // team-a serves the whole district, the new place included; team-b only the old street.
+    await waitFor(async () => (await aboutO7(leader("team-a"))).includes("order.poolInArea"), { what: "the pooled order in team-a's area" });
+    expect(await aboutO7(leader("team-b"))).toEqual([]);
+    expect(await aboutO7({ ...worker, orgId: moved.orgId })).toContain("order.escalated");
+    expect(await aboutO7(worker)).toEqual([]); // the old community's staff: no longer theirs
   });
 
   it("reads nothing for a caller who is not signed in, and refuses a bad phone", async () => {

@@ -6,6 +6,7 @@ import {
   ConsentMethod,
   OrderAcceptedSchema,
   OrderCancelledSchema,
+  OrderCommunityMovedSchema,
   OrderDeclinedSchema,
   OrderDeliveredSchema,
   OrderDispatchedSchema,
@@ -124,6 +125,8 @@ export function notificationsConsumer(kafka: Kafka, groupId: string, topics: str
       const onBehalf = e.payload.onBehalf;
       if (onBehalf) await tell(e, { kind: "orderPlacedForYou", order: await readModel.order(orderId), placerName: onBehalf.placedByName, consent: consentText[onBehalf.consent] ?? consentText[ConsentMethod.UNSPECIFIED] });
     })
+    // The community was reorganized (relocated): its staff and the teams serving its new place are told from now on.
+    .on(OrderCommunityMovedSchema, (e) => readModel.orderMoved(e.payload.orderId, { communityOrgId: e.payload.community?.orgId ?? "", communityPath: e.payload.community?.path ?? [] }))
     .on(OrderDispatchedSchema, async (e) => tell(e, { kind: "orderDispatched", order: await readModel.order(e.payload.orderId), teamIds: e.payload.teamIds }))
     .on(OrderAcceptedSchema, async (e) => {
       await readModel.orderAccepted(e.payload.orderId, e.payload.teamId);

@@ -69,6 +69,11 @@ export class ReadModel {
     await this.orders.updateOne({ _id: orderId }, { $set: facts, $setOnInsert: { acceptedTeamId: "" } }, { upsert: true });
   }
 
+  /** The order's community moved (OrderCommunityMoved); an order never seen submitted is not made up. */
+  async orderMoved(orderId: string, place: Pick<OrderDoc, "communityOrgId" | "communityPath">): Promise<void> {
+    await this.orders.updateOne({ _id: orderId }, { $set: place });
+  }
+
   async orderAccepted(orderId: string, teamId: string): Promise<void> {
     await this.orders.updateOne({ _id: orderId }, { $set: { acceptedTeamId: teamId } });
   }
