@@ -33,6 +33,8 @@ const bookingStatusOf = { SEATED: BookingStatus.SEATED, WAITLISTED: BookingStatu
 // Photos for summaries: what phones produce, at most 2 MB (the web app shrinks them before upload).
 const photoTypes = ["image/jpeg", "image/png", "image/webp"];
 const maxPhotoBytes = 2 * 1024 * 1024;
+/** The most a list page holds, whatever the caller asks: a page is read document by document. */
+const maxPageSize = 200;
 
 export function bookingMessage(b: BookingRecord, activity?: ActivityRecord): MessageInitShape<typeof BookingSchema> {
   const session = activity?.sessions.find((s) => s.sessionId === b.sessionId);
@@ -148,7 +150,7 @@ export function eventsService(activities: Activities, store: ActivityStore, seat
       return { activity: await view(await readable(request.activityId, context.actor)) };
     },
     async listActivities(request, context) {
-      const pageSize = request.pageSize > 0 ? Math.min(request.pageSize, 200) : 20;
+      const pageSize = request.pageSize > 0 ? Math.min(request.pageSize, maxPageSize) : 20;
       const status = request.status === ActivityStatus.UNSPECIFIED ? "" : (ActivityStatus[request.status] as "SCHEDULED" | "COMPLETED" | "CANCELLED");
       const { activities: found, total } = await store.list({
         ...reach("activity.read", context.actor, request.orgId, request.teamId),
@@ -177,7 +179,7 @@ export function eventsService(activities: Activities, store: ActivityStore, seat
       const residentId = context.actor!.id;
       const { bookings, total } =
         request.pageSize > 0
-          ? await store.bookingsPageOf(residentId, Math.max(request.page, 0), Math.min(request.pageSize, 200))
+          ? await store.bookingsPageOf(residentId, Math.max(request.page, 0), Math.min(request.pageSize, maxPageSize))
           : await store.bookingsOf({ residentId }).then((all) => ({ bookings: all, total: all.length }));
       // Each activity once, read side by side (by `_id`).
       const activityIds = [...new Set(bookings.map((b) => b.activityId))];
