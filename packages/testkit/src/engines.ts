@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { Kafka, logLevel, type KafkaMessage } from "kafkajs";
 import { MongoClient } from "mongodb";
 import { Redis } from "ioredis";
-import { configEntriesFor, topicFor } from "@kepu/bus";
+import { ensureTopics, topicFor } from "@kepu/bus";
 import { databaseName } from "@kepu/mongo";
 import { waitFor } from "./wait.js";
 
@@ -74,16 +74,14 @@ export class TestEngines {
     };
   }
 
-  /** Creates topics as the bus creates domain topics (every event kept for good), so services start on them. */
+  /**
+   * Creates topics as the services do (the bus's ensureTopics: domain settings, every event kept for
+   * good), so services start on them. Its retries matter here: under load the broker's metadata can
+   * lag the creation ("does not host this topic-partition"), which kafkajs's own wait for leaders
+   * does not retry — a test file failed before its tests on that in CI.
+   */
   async createTopics(topics: string[], numPartitions = 3): Promise<void> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      const configEntries = configEntriesFor("domain");
-      await admin.createTopics({ waitForLeaders: true, topics: topics.map((topic) => ({ topic, numPartitions, configEntries })) });
-    } finally {
-      await admin.disconnect();
-    }
+    await ensureTopics(this.kafka, topics, numPartitions, "domain");
   }
 
   /** Reads a topic from the beginning until `done` says enough has arrived, or fails at the deadline. */
