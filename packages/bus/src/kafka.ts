@@ -37,16 +37,18 @@ export function createKafka(options: KafkaOptions): Kafka {
 
 /**
  * Creates the topics that do not exist yet, with the settings of their kind (domain topics keep
- * every event for good, dead-letter topics 30 days), and waits until each partition has a leader.
+ * every event for good, dead-letter topics 30 days), and waits until each new partition serves.
  * Domain topics are then checked, new or old: one whose retention would lose history is refused
  * with a `TOPIC_LOSES_HISTORY` error naming the kafka-configs command that fixes it.
  */
 export async function ensureTopics(kafka: Kafka, topics: string[], numPartitions: number, kind: TopicKind): Promise<void> {
   // On a broker that has just started, or while other services create the same topics, metadata
-  // lags for a moment ("does not host this topic-partition"): such errors are retried, not fatal.
+  // lags for a moment ("does not host this topic-partition", "not the leader"): such errors are
+  // retried, not fatal. Topics this call created stay in `created` so a retry still waits for them.
+  const created = new Set<string>();
   for (let attempt = 1; ; attempt++) {
     try {
-      return await createAndCheckTopics(kafka, topics, numPartitions, kind);
+      return await createAndCheckTopics(kafka, topics, numPartitions, kind, created);
     } catch (error) {
       if (!(error as { retriable?: boolean }).retriable || attempt >= 10) throw error;
       await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
@@ -54,7 +56,13 @@ export async function ensureTopics(kafka: Kafka, topics: string[], numPartitions
   }
 }
 
-async function createAndCheckTopics(kafka: Kafka, topics: string[], numPartitions: number, kind: TopicKind): Promise<void> {
+async function createAndCheckTopics(
+  kafka: Kafka,
+  topics: string[],
+  numPartitions: number,
+  kind: TopicKind,
+  created: Set<string>,
+): Promise<void> {
   const admin: Admin = kafka.admin();
   await admin.connect();
   try {
@@ -66,7 +74,11 @@ async function createAndCheckTopics(kafka: Kafka, topics: string[], numPartition
         waitForLeaders: true,
         topics: missing.map((topic) => ({ topic, numPartitions, replicationFactor: -1, configEntries })),
       });
+      for (const topic of missing) created.add(topic);
     }
+    // A leader in the metadata is not yet a leader that serves: the partition answers for its offsets
+    // only once the broker has taken it on. Whoever reads or writes right after (a restore) needs that.
+    for (const topic of created) await admin.fetchTopicOffsets(topic);
     if (kind === "domain" && topics.length > 0) await refuseTopicsThatLoseHistory(admin, topics);
   } finally {
     await admin.disconnect();
